@@ -1,0 +1,103 @@
+"""build_app: the real Bolt app, the same in Socket Mode, behind HTTP, in the console and in tests."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings
+from bot.db.core import ProcessedDelivery
+from bot.errors import OpsError
+from bot.features import Registrar
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What identifies one delivery from Slack, so a retry or a double delivery is recognised."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+def _reply_privately(services: Services, body: dict[str, Any], user: str | None, text: str) -> None:
+    response_url = body.get("response_url") or next(
+        (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
+    )
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    if response_url:
+        services.delivery.respond(response_url, text)
+    elif channel and user:
+        services.delivery.ephemeral(channel, user, text)
+    elif user:
+        services.delivery.dm(user, text)
+
+
+def build_app(
+    settings: Settings,
+    services: Services,
+    *,
+    client: WebClient | None = None,
+    process_before_response: bool = False,
+) -> tuple[App, Registrar]:
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    app = App(
+        token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=client or services.delivery.client,
+        process_before_response=process_before_response,
+        token_verification_enabled=False,  # `opsbot doctor` runs auth.test with a clear message instead
+    )
+
+    @app.middleware
+    def once_per_delivery(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]  # noqa: A002 - Bolt's name
+    ) -> BoltResponse | None:
+        key = delivery_key(body)
+        if key is None:
+            return next()
+        try:
+            with services.db.transaction() as session:
+                session.add(ProcessedDelivery(team_id=context.team_id or "", key=key, received_at=services.clock.now()))
+        except IntegrityError:
+            log.info("ignoring a repeated delivery %s", key)
+            return BoltResponse(status=200, body="")
+        context["delivery_key"] = key
+        return next()
+
+    @app.error
+    def one_error_path(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+        user = context.user_id
+        team = services.teams.for_user(user, context.team_id) if user else None
+        tr = services.translator_for(user, team)
+        if isinstance(error, OpsError):
+            text = tr._(error.message, **error.params)
+        else:
+            ref = secrets.token_hex(3).upper()
+            log.error("unhandled error in a listener (ref %s)", ref, exc_info=error)
+            text = tr._("Something went wrong (ref {ref}). Please try again; if it keeps happening, give your admin this ref.", ref=ref)
+            # Let a retry of this delivery do the work that failed.
+            key = context.get("delivery_key")
+            if key:
+                with services.db.transaction() as session:
+                    session.execute(delete(ProcessedDelivery).where(ProcessedDelivery.key == key))
+        try:
+            _reply_privately(services, body, user, text)
+        except Exception:
+            log.exception("could not tell %s about an error", user)
+
+    registrar = Registrar(app)
+    for feature in services.features:
+        feature.register(registrar, services)
+    return app, registrar

@@ -1,0 +1,93 @@
+"""Settings: the only place that reads the environment (and an optional ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+FIXES = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token from your Slack app's OAuth & Permissions page (starts with xoxb-)",
+    "SLACK_APP_TOKEN": "an app-level token with the connections:write scope (starts with xapp-)",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page",
+    "SLACK_API_URL": "a Web API base URL ending in /api/, e.g. https://slack.com/api/",
+    "DATABASE_URL": "a SQLAlchemy URL, e.g. sqlite:///opsbot.sqlite3 or postgresql+psycopg://user@host/db",
+    "OPSBOT_PLAYBOOKS": "the folder holding team.yml and the other playbooks",
+    "OPSBOT_TIMEZONE": "an IANA time zone such as Asia/Shanghai",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///opsbot.sqlite3", alias="DATABASE_URL")
+    playbooks_dir: Path = Field(default=Path("playbooks"), alias="OPSBOT_PLAYBOOKS")
+    timezone: str = Field(default="UTC", alias="OPSBOT_TIMEZONE")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def require(self, *names: str) -> None:
+        """Stop with one message listing every missing setting a mode needs."""
+        missing = [n for n in names if getattr(self, _FIELD_BY_ENV[n]) is None]
+        if missing:
+            raise ConfigError([f"{n} is not set: set it to {FIXES[n]}" for n in missing])
+
+
+_FIELD_BY_ENV = {f.alias: name for name, f in Settings.model_fields.items() if f.alias}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once; every problem is reported together, with how to fix it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            env_name = str(item["loc"][0]) if item["loc"] else "settings"
+            reason = item["msg"].removeprefix("Value error, ")
+            fix = FIXES.get(env_name)
+            problems.append(f"{env_name}: {reason}" + (f" — set it to {fix}" if fix else ""))
+        raise ConfigError(problems) from exc

@@ -1,0 +1,53 @@
+"""The foundation's tables: de-duplicated deliveries, claimed scheduler fires, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base
+
+
+class ProcessedDelivery(Base):
+    """A Slack request we have acted on, keyed by event id / trigger id, so retries do nothing twice."""
+
+    __tablename__ = "processed_deliveries"
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_processed_deliveries_team_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime]
+
+
+class JobFire(Base):
+    """One scheduled fire, claimed by inserting this row first: a unique (job_id, fire_time) means once."""
+
+    __tablename__ = "job_fires"
+    __table_args__ = (UniqueConstraint("job_id", "fire_time", name="uq_job_fires_job_time"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    job_id: Mapped[str] = mapped_column(String(200))
+    fire_time: Mapped[datetime]
+    claimed_at: Mapped[datetime]
+    claimed_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """Every state change a person or a job made: who, when, what, from, to, and why."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "team_id", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime]
+    from_state: Mapped[str | None] = mapped_column(String(50))
+    to_state: Mapped[str | None] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""The domain, pure: no Slack, no environment, no wall clock. Everything it needs is passed in."""

@@ -1,0 +1,112 @@
+"""Loads and validates the YAML playbooks a team edits. A bad file fails at start with file, key and reason.
+
+Values may reference the environment as ``$NAME`` or ``${NAME}`` (opsdroid style), so channel or
+user-group ids can differ between a staging and a production workspace without copying files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.errors import ConfigError
+from bot.ops.team import Team, TeamDirectory
+
+M = TypeVar("M", bound=BaseModel)
+_ENV_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _expand(value: Any, env: Mapping[str, str], where: str, problems: list[str]) -> Any:
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            if name not in env:
+                problems.append(f"{where}: ${name} is not set in the environment")
+                return ""
+            return env[name]
+
+        return _ENV_REF.sub(substitute, value)
+    if isinstance(value, list):
+        return [_expand(v, env, f"{where}[{i}]", problems) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _expand(v, env, f"{where}.{k}", problems) for k, v in value.items()}
+    return value
+
+
+def read_yaml(path: Path, env: Mapping[str, str] | None = None) -> Any:
+    """Parse one YAML file, expanding ``$ENV`` references; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError([f"{path}: file not found"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot be read as UTF-8 text ({exc.__class__.__name__})"]) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{path}:{where}: not valid YAML: {reason}"]) from exc
+    problems: list[str] = []
+    expanded = _expand(data, os.environ if env is None else env, path.name, problems)
+    if problems:
+        raise ConfigError([f"{path}: {p}" for p in problems])
+    return expanded
+
+
+def validation_problems(path: Path, error: ValidationError) -> list[str]:
+    """One line per problem: ``file: key.path: reason``."""
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        reason = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {key}: {reason}")
+    return lines
+
+
+def parse_model(path: Path, model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise ConfigError(validation_problems(path, exc)) from exc
+
+
+def load_model(path: Path, model: type[M], env: Mapping[str, str] | None = None) -> M:
+    return parse_model(path, model, read_yaml(path, env))
+
+
+def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirectory:
+    """``team.yml`` (one team, or ``teams:`` a list) plus any ``teams/*.yml``; ids must be unique."""
+    files = [folder / "team.yml", *sorted((folder / "teams").glob("*.yml"))]
+    files = [f for f in files if f.exists()]
+    if not files:
+        raise ConfigError([f"{folder / 'team.yml'}: file not found; copy playbooks/team.yml from the repository"])
+    teams: list[Team] = []
+    problems: list[str] = []
+    for path in files:
+        data = read_yaml(path, env)
+        entries = data.get("teams") if isinstance(data, dict) and "teams" in data else [data]
+        if not isinstance(entries, list):
+            problems.append(f"{path}: teams: must be a list of teams")
+            continue
+        for index, entry in enumerate(entries):
+            try:
+                teams.append(Team.model_validate(entry))
+            except ValidationError as exc:
+                prefix = f"teams.{index}." if len(entries) > 1 or "teams" in (data or {}) else ""
+                problems += [
+                    line.replace(f"{path}: ", f"{path}: {prefix}", 1) for line in validation_problems(path, exc)
+                ]
+    ids = [t.id for t in teams]
+    problems += [f"{folder}: team id {i!r} is used by more than one team" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if problems:
+        raise ConfigError(problems)
+    return TeamDirectory(teams)
