@@ -52,10 +52,12 @@ def build_app(
 ) -> tuple[App, Registrar]:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    web = client or services.delivery.client
     app = App(
-        token=settings.slack_bot_token.get_secret_value(),
+        # The client carries the bot token; passing it twice only makes Bolt warn.
+        token=None if web.token else settings.slack_bot_token.get_secret_value(),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=client or services.delivery.client,
+        client=web,
         process_before_response=process_before_response,
         token_verification_enabled=False,  # `opsbot doctor` runs auth.test with a clear message instead
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-import typer
 from rich.console import Console
 
 from bot.config import Settings, load_settings
@@ -19,7 +18,7 @@ def fail(problems: list[str], code: int = 2) -> NoReturn:
     err_console.print("[bold red]Opsbot cannot continue:[/bold red]")
     for problem in problems:
         err_console.print(f"  • {problem}", markup=False, highlight=False)
-    raise typer.Exit(code)
+    raise SystemExit(code)
 
 
 def settings_from_env() -> Settings:

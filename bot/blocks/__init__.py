@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions of domain objects, one module per feature, within Slack's limits."""

@@ -1,0 +1,70 @@
+"""Block Kit pieces shared by every feature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.limits import BUTTON_TEXT, HEADER_TEXT, MODAL_TITLE, SECTION_TEXT, clip
+
+
+def header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT), "emoji": True}}
+
+
+def section(text: str, *, accessory: dict[str, Any] | None = None, block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}}
+    if accessory:
+        block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def fields(pairs: list[str]) -> dict[str, Any]:
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": clip(p, 2000)} for p in pairs[:10]]}
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}]}
+
+
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}
+
+
+def button(
+    text: str, action_id: str, value: str = "", *, style: str | None = None, confirm: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button", "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT), "emoji": True},
+        "action_id": action_id, "value": value,
+    }
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def actions(elements: list[dict[str, Any]], block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "actions", "elements": elements[:25]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def modal(
+    title: str, blocks: list[dict[str, Any]], *, callback_id: str, submit: str | None, close: str,
+    private_metadata: str = "",
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal", "callback_id": callback_id, "title": plain(clip(title, MODAL_TITLE)),
+        "close": plain(clip(close, MODAL_TITLE)), "blocks": blocks[:100], "private_metadata": private_metadata,
+    }
+    if submit:
+        view["submit"] = plain(clip(submit, MODAL_TITLE))
+    return view

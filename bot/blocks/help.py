@@ -1,0 +1,40 @@
+"""/ops help and /ops team, as Block Kit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.common import context, divider, fields, header, section
+from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
+from bot.i18n import Translator
+from bot.ops.team import Team
+
+
+def help_blocks(tr: Translator, commands: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """``commands`` is (command, usage hint, translated help) for every registered slash command."""
+    blocks = [header(tr._("Opsbot commands"))]
+    for command, usage, text in commands:
+        blocks.append(section(f"*{command} {usage}*".replace(" *", "*") + "\n" + text))
+    blocks.append(context(tr._("Buttons and modals do the rest. Times are shown in your own time zone.")))
+    return fit_blocks(blocks, context(tr._("More commands exist than fit here.")), MESSAGE_BLOCKS)
+
+
+def team_blocks(tr: Translator, team: Team, roles: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """``roles`` maps each role's translated name to the people holding it (already formatted)."""
+    nobody = tr._("nobody yet")
+    people = [f"*{role}*\n{', '.join(names) or nobody}" for role, names in roles.items()]
+    channels = [f"*{key.value}*: <#{channel}>" for key, channel in team.channels.items()]
+    holidays = ", ".join(team.holiday_countries) or tr._("none")
+    blocks = [
+        header(tr._("Team {name}", name=team.name)),
+        context(
+            tr._(
+                "Time zone {tz} · language {language} · workdays {days} · holidays {countries}",
+                tz=team.timezone, language=team.language, days=", ".join(team.workdays), countries=holidays,
+            )
+        ),
+    ]
+    for start in range(0, len(people), 10):
+        blocks.append(fields(people[start : start + 10]))
+    blocks += [divider(), section(tr._("*Channels*") + "\n" + ("\n".join(channels) or tr._("none configured")))]
+    return blocks

@@ -1,0 +1,445 @@
+"""A local Slack Web API: the real WebClient talks to it over HTTP on 127.0.0.1 and it records
+what a person would see (messages, edits, ephemerals, DMs, modals, files).
+
+It implements the methods Opsbot calls, checks the bearer token like Slack does, and can be told
+to misbehave as Slack does under load: 429 with Retry-After, 5xx, dropped connections, and
+per-channel pacing of chat.postMessage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+BOT_USER_ID = "U0OPSBOT"
+BOT_ID = "B0OPSBOT"
+
+
+@dataclass
+class Faults:
+    """What fraction of Web API calls fail, and how. Seeded, so a run is repeatable."""
+
+    rate_limited: float = 0.0  # answered 429 with Retry-After
+    server_error: float = 0.0  # answered 500
+    dropped: float = 0.0  # connection closed with no answer
+    retry_after_seconds: int = 1
+    pace_per_channel: float | None = None  # seconds between chat.postMessage calls to one channel
+    seed: int = 7
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    tz: str = "UTC"
+    locale: str = "en-US"
+    is_bot: bool = False
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool = False
+    is_im: bool = False
+    user: str | None = None  # the person in a DM
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Record:
+    """One thing that appeared (or changed) on somebody's screen."""
+
+    seq: int
+    kind: str  # message | update | ephemeral | view_open | view_update | view_push | home | file | pin | channel
+    channel: str | None = None
+    user: str | None = None  # ephemeral/modal/home: who sees it
+    ts: str | None = None
+    thread_ts: str | None = None
+    text: str = ""
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    view: dict[str, Any] | None = None
+    view_id: str | None = None
+    file_name: str | None = None
+    edited: bool = False
+
+
+class SlackEmulator:
+    def __init__(self, token: str, team_id: str = "T0DEMO", faults: Faults | None = None) -> None:
+        self.token = token
+        self.team_id = team_id
+        self.faults = faults or Faults()
+        self.users: dict[str, User] = {BOT_USER_ID: User(BOT_USER_ID, "Opsbot", is_bot=True)}
+        self.channels: dict[str, Channel] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.records: list[Record] = []
+        self.messages: dict[tuple[str, str], Record] = {}  # (channel, ts) -> latest state
+        self.views: dict[str, Record] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.response_urls: dict[str, tuple[str, str, str | None]] = {}  # id -> (channel, user, message ts)
+        self._lock = threading.RLock()
+        self._seq = itertools.count(1)
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._random = random.Random(self.faults.seed)
+        self._last_post: dict[str, float] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-emulator", daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def start(self) -> SlackEmulator:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- workspace -------------------------------------------------------------------------------
+    def add_user(self, user: User) -> None:
+        self.users[user.id] = user
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.id] = channel
+
+    def channel(self, channel_id: str) -> Channel:
+        with self._lock:
+            if channel_id not in self.channels:
+                self.channels[channel_id] = Channel(channel_id, channel_id.lower())
+            return self.channels[channel_id]
+
+    def dm_channel_of(self, user: str) -> str:
+        with self._lock:
+            for channel in self.channels.values():
+                if channel.is_im and channel.user == user:
+                    return channel.id
+            channel_id = f"D{user[1:]}"
+            self.channels[channel_id] = Channel(channel_id, f"dm-{user}", is_im=True, user=user)
+            return channel_id
+
+    def new_response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:
+        key = f"R{next(self._ids):06d}"
+        self.response_urls[key] = (channel, user, message_ts)
+        return f"{self.url}/response/{key}"
+
+    def share_file(self, name: str, content: bytes) -> dict[str, Any]:
+        file_id = f"F{next(self._ids):06d}"
+        self.files[file_id] = (name, content)
+        return {
+            "id": file_id, "name": name, "title": name, "size": len(content),
+            "url_private": f"{self.url}/files/{file_id}/{name}",
+            "url_private_download": f"{self.url}/files/{file_id}/{name}",
+            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "text",
+        }
+
+    # -- what was seen ---------------------------------------------------------------------------
+    def since(self, seq: int) -> list[Record]:
+        with self._lock:
+            return [r for r in self.records if r.seq > seq]
+
+    @property
+    def last_seq(self) -> int:
+        with self._lock:
+            return self.records[-1].seq if self.records else 0
+
+    def channel_messages(self, channel: str) -> list[Record]:
+        with self._lock:
+            return [m for (c, _), m in self.messages.items() if c == channel]
+
+    def count_calls(self, method: str) -> int:
+        with self._lock:
+            return sum(1 for m, _ in self.calls if m == method)
+
+    # -- the Web API -----------------------------------------------------------------------------
+    def _record(self, **kwargs: Any) -> Record:
+        record = Record(seq=next(self._seq), **kwargs)
+        self.records.append(record)
+        return record
+
+    def _new_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def _fault(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]] | str | None:
+        faults = self.faults
+        if method == "chat.postMessage" and faults.pace_per_channel:
+            channel = str(args.get("channel"))
+            now = time.monotonic()
+            last = self._last_post.get(channel)
+            if last is not None and now - last < faults.pace_per_channel:
+                wait = max(1, round(faults.pace_per_channel - (now - last)))
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+            self._last_post[channel] = now
+        roll = self._random.random()
+        if roll < faults.dropped:
+            return "drop"
+        roll -= faults.dropped
+        if roll < faults.rate_limited:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(faults.retry_after_seconds)}
+        roll -= faults.rate_limited
+        if roll < faults.server_error:
+            return 500, {"ok": False, "error": "internal_error"}, {}
+        return None
+
+    def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.calls.append((method, args))
+            handler = getattr(self, "_api_" + method.replace(".", "_"), None)
+            if handler is None:
+                return {"ok": False, "error": "unknown_method"}
+            result: dict[str, Any] = handler(args)
+            return result
+
+    def _api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://opsbot-demo.slack.com/", "team": "Opsbot Demo", "user": "opsbot",
+                "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+
+    def _message_args(self, args: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+        blocks = args.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        return str(args.get("text") or ""), list(blocks)
+
+    def _api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(args.get("channel") or "")
+        if channel_id.startswith(("U", "W")):
+            channel_id = self.dm_channel_of(channel_id)
+        if not channel_id:
+            return {"ok": False, "error": "channel_not_found"}
+        text, blocks = self._message_args(args)
+        if not text and not blocks:
+            return {"ok": False, "error": "no_text"}
+        if len(blocks) > 50:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.channel(channel_id)
+        ts = self._new_ts()
+        thread_ts = args.get("thread_ts") or None
+        record = self._record(kind="message", channel=channel_id, ts=ts, thread_ts=thread_ts, text=text, blocks=blocks)
+        self.messages[(channel_id, ts)] = record
+        return {"ok": True, "channel": channel_id, "ts": ts,
+                "message": {"text": text, "blocks": blocks, "ts": ts, "user": BOT_USER_ID}}
+
+    def _api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id, ts = str(args.get("channel")), str(args.get("ts"))
+        current = self.messages.get((channel_id, ts))
+        if current is None:
+            return {"ok": False, "error": "message_not_found"}
+        text, blocks = self._message_args(args)
+        if len(blocks) > 50:
+            return {"ok": False, "error": "invalid_blocks"}
+        record = self._record(kind="update", channel=channel_id, ts=ts, thread_ts=current.thread_ts,
+                              text=text or current.text, blocks=blocks, edited=True)
+        self.messages[(channel_id, ts)] = record
+        return {"ok": True, "channel": channel_id, "ts": ts}
+
+    def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        text, blocks = self._message_args(args)
+        self._record(kind="ephemeral", channel=str(args.get("channel")), user=str(args.get("user")),
+                     thread_ts=args.get("thread_ts"), text=text, blocks=blocks)
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _api_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = args.get("channel"), str(args.get("message_ts"))
+        return {"ok": True, "permalink": f"https://opsbot-demo.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("users", "")).split(",")[0]
+        return {"ok": True, "channel": {"id": self.dm_channel_of(user)}}
+
+    def _api_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(args.get("name"))
+        if any(c.name == name for c in self.channels.values()):
+            return {"ok": False, "error": "name_taken"}
+        channel_id = f"C{next(self._ids):06d}"
+        self.channels[channel_id] = Channel(channel_id, name, is_private=bool(args.get("is_private")))
+        self._record(kind="channel", channel=channel_id, text=name)
+        return {"ok": True, "channel": {"id": channel_id, "name": name}}
+
+    def _api_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channel(str(args.get("channel")))
+        channel.members.update(str(args.get("users", "")).split(","))
+        return {"ok": True, "channel": {"id": channel.id}}
+
+    def _api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channel(str(args.get("channel")))
+        return {"ok": True, "channel": {"id": channel.id, "name": channel.name, "is_private": channel.is_private,
+                                        "is_im": channel.is_im}}
+
+    def _api_pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        self._record(kind="pin", channel=str(args.get("channel")), ts=str(args.get("timestamp")))
+        return {"ok": True}
+
+    def _api_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        data: dict[str, Any] = {"id": user.id, "name": user.name.lower().replace(" ", "."), "real_name": user.name,
+                                "tz": user.tz, "is_bot": user.is_bot}
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            data["locale"] = user.locale
+        return {"ok": True, "user": data}
+
+    def _api_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "users": self.usergroups.get(str(args.get("usergroup")), [])}
+
+    def _open_view(self, kind: str, args: dict[str, Any], user: str | None) -> dict[str, Any]:
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else dict(view or {})
+        if len(view.get("blocks", [])) > 100 or len(view.get("title", {}).get("text", "")) > 24:
+            return {"ok": False, "error": "invalid_arguments"}
+        view_id = str(args.get("view_id") or f"V{next(self._ids):06d}")
+        view["id"] = view_id
+        record = self._record(kind=kind, user=user, view=view, view_id=view_id,
+                              text=view.get("title", {}).get("text", ""))
+        self.views[view_id] = record
+        return {"ok": True, "view": view}
+
+    def _api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._open_view("view_open", args, self._trigger_user(args))
+
+    def _api_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._open_view("view_push", args, self._trigger_user(args))
+
+    def _api_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        current = self.views.get(str(args.get("view_id")))
+        if current is None:
+            return {"ok": False, "error": "not_found"}
+        return self._open_view("view_update", args, current.user)
+
+    def _api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else dict(view or {})
+        self._record(kind="home", user=str(args.get("user_id")), view=view, blocks=view.get("blocks", []))
+        return {"ok": True, "view": view}
+
+    def _trigger_user(self, args: dict[str, Any]) -> str | None:
+        trigger = str(args.get("trigger_id", ""))
+        return trigger.split(".")[1] if trigger.count(".") >= 2 else None
+
+    def _api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ids):06d}"
+        self.files[file_id] = (str(args.get("filename")), b"")
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files or []
+        channel = args.get("channel_id")
+        for item in files:
+            name, _content = self.files.get(item["id"], (item.get("title", "file"), b""))
+            self._record(kind="file", channel=channel, thread_ts=args.get("thread_ts"),
+                         text=str(args.get("initial_comment") or ""), file_name=name)
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def respond(self, key: str, payload: dict[str, Any]) -> bool:
+        with self._lock:
+            target = self.response_urls.get(key)
+            if target is None:
+                return False
+            channel, user, message_ts = target
+            text = str(payload.get("text") or "")
+            blocks = list(payload.get("blocks") or [])
+            if payload.get("replace_original") and message_ts and (channel, message_ts) in self.messages:
+                record = self._record(kind="update", channel=channel, ts=message_ts, text=text, blocks=blocks,
+                                      edited=True)
+                self.messages[(channel, message_ts)] = record
+            elif payload.get("response_type") == "in_channel":
+                self._api_chat_postMessage({"channel": channel, "text": text, "blocks": blocks})
+            else:
+                self._record(kind="ephemeral", channel=channel, user=user, text=text, blocks=blocks)
+            return True
+
+
+def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            return  # the transcript is the log
+
+        def _send(self, status: int, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json" if isinstance(body, dict) else "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _authorized(self) -> bool:
+            return self.headers.get("Authorization", "") == f"Bearer {emulator.token}"
+
+        def do_GET(self) -> None:
+            parts = urlparse(self.path).path.strip("/").split("/")
+            if len(parts) >= 2 and parts[0] == "files":
+                if not self._authorized():
+                    self._send(403, {"ok": False, "error": "not_authed"})
+                    return
+                found = emulator.files.get(parts[1])
+                self._send(200 if found else 404, found[1] if found else {"ok": False, "error": "file_not_found"})
+                return
+            self._send(404, {"ok": False, "error": "not_found"})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            path = urlparse(self.path).path
+            if path.startswith("/response/"):
+                ok = emulator.respond(path.rsplit("/", 1)[-1], json.loads(raw or b"{}"))
+                self._send(200 if ok else 404, b"ok" if ok else b"no_such_response_url")
+                return
+            if path.startswith("/upload/"):
+                file_id = path.rsplit("/", 1)[-1]
+                name, _ = emulator.files.get(file_id, ("file", b""))
+                emulator.files[file_id] = (name, raw)
+                self._send(200, b"OK")
+                return
+            if not path.startswith("/api/"):
+                self._send(404, {"ok": False, "error": "not_found"})
+                return
+            method = path.removeprefix("/api/")
+            args = _parse_args(self.headers.get("Content-Type", ""), raw, self.path)
+            fault = emulator._fault(method, args)
+            if fault == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if isinstance(fault, tuple):
+                self._send(*fault)
+                return
+            if method != "auth.test" and not self._authorized() and args.get("token") != emulator.token:
+                self._send(200, {"ok": False, "error": "invalid_auth"})
+                return
+            self._send(200, emulator.call(method, args))
+
+    return Handler
+
+
+def _parse_args(content_type: str, raw: bytes, path: str) -> dict[str, Any]:
+    args: dict[str, Any] = {k: v[0] for k, v in parse_qs(urlparse(path).query).items()}
+    if "application/json" in content_type:
+        args.update(json.loads(raw or b"{}"))
+    elif raw:
+        args.update({k: v[0] for k, v in parse_qs(raw.decode("utf-8")).items()})
+    return args

@@ -1,0 +1,72 @@
+"""``opsbot doctor``: one line per check, each failure with its fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.db.migrate import pending
+from bot.errors import ConfigError
+from bot.features import all_features
+from bot.services import load_playbooks
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(settings: Settings | None = None, client: WebClient | None = None) -> list[Check]:
+    checks: list[Check] = []
+    try:
+        chosen = settings or load_settings()
+    except ConfigError as exc:
+        return [Check("settings", False, "; ".join(exc.problems))]
+    checks.append(Check("settings", True, "loaded"))
+
+    database = Database(chosen.database_url)
+    shown_url = database.engine.url.render_as_string(hide_password=True)
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks.append(Check("database", True, f"reachable at {shown_url}"))
+        missing = pending(database.engine)
+        checks.append(
+            Check("migrations", not missing,
+                  "current" if not missing else f"{len(missing)} pending: run `opsbot db upgrade`")
+        )
+    except SQLAlchemyError as exc:
+        checks.append(Check("database", False, f"cannot connect to {shown_url} ({exc.__class__.__name__}): "
+                                               "check DATABASE_URL and that the server is running"))
+    finally:
+        database.dispose()
+
+    try:
+        teams, _ = load_playbooks(chosen, all_features())
+        names = ", ".join(t.id for t in teams.teams)
+        checks.append(Check("playbooks", True, f"valid in {chosen.playbooks_dir} (teams: {names})"))
+    except ConfigError as exc:
+        checks.append(Check("playbooks", False, "; ".join(exc.problems)))
+
+    if chosen.slack_bot_token is None:
+        checks.append(Check("slack", True, "skipped: SLACK_BOT_TOKEN is not set (the console and demo need none)"))
+    else:
+        web = client or WebClient(token=chosen.slack_bot_token.get_secret_value(), base_url=chosen.slack_api_url)
+        try:
+            identity = web.auth_test()
+            checks.append(Check("slack", True, f"auth.test ok: bot {identity.get('user')} in {identity.get('team')}"))
+        except SlackApiError as exc:
+            checks.append(Check("slack", False, f"auth.test failed ({exc.response.get('error')}): reinstall the app "
+                                                "and copy its Bot User OAuth Token into SLACK_BOT_TOKEN"))
+        except OSError as exc:
+            checks.append(Check("slack", False, f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
+                                                "check SLACK_API_URL and the network"))
+    return checks

@@ -1,0 +1,64 @@
+"""/ops: help for every command, and who is on the team."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks.help import help_blocks, team_blocks
+from bot.errors import N_, OpsError
+from bot.features import Feature, Registrar, SlashCommand
+from bot.i18n import Translator
+from bot.ops.team import Role
+from bot.services import Services
+
+ROLE_NAMES = {
+    Role.manager: N_("Operations manager"),
+    Role.selection: N_("Product selection"),
+    Role.purchasing: N_("Purchasing"),
+    Role.marketing: N_("Marketing & ads"),
+    Role.cs: N_("Customer service"),
+    Role.warehouse: N_("Warehouse"),
+    Role.finance: N_("Finance"),
+    Role.analyst: N_("Analyst"),
+}
+
+
+def help_entries(services: Services, registrar: Registrar, tr: Translator) -> list[tuple[str, str, str]]:
+    entries = []
+    for feature in services.features:
+        for command in feature.commands:
+            handler = registrar.command_handlers.get(command.name)
+            doc = inspect.getdoc(handler) if handler else None
+            entries.append((command.name, command.usage_hint, tr._(doc) if doc else tr._(command.description)))
+    return entries
+
+
+def register(reg: Registrar, services: Services) -> None:
+    @reg.command("/ops")
+    def ops(ack: Ack, command: dict[str, Any]) -> None:
+        """/ops help lists every command and how to use it. /ops team shows the team's roles, people and channels."""
+        ack()
+        user, text = command["user_id"], command.get("text", "").strip().lower()
+        team = services.teams.for_user(user, command.get("team_id"))
+        tr = services.translator_for(user, team)
+        if text in ("", "help"):
+            blocks = help_blocks(tr, help_entries(services, reg, tr))
+            services.delivery.respond(command["response_url"], tr._("Opsbot commands"), blocks)
+        elif text == "team":
+            team = services.team_of(user, command.get("team_id"))
+            roles = {tr._(ROLE_NAMES[r]): [f"<@{m.user}>" for m in team.people_with(r)] for r in Role}
+            services.delivery.respond(command["response_url"], tr._("Team {name}", name=team.name),
+                                      team_blocks(tr, team, roles))
+        else:
+            raise OpsError(N_("I don't know /ops {text}. Try /ops help or /ops team."), text=text)
+
+
+FEATURE = Feature(
+    name="help",
+    register=register,
+    commands=(SlashCommand("/ops", "Opsbot help and your team", "[help | team]"),),
+    scopes=("commands", "chat:write", "im:write", "users:read", "usergroups:read"),
+)

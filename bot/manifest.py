@@ -1,0 +1,67 @@
+"""The Slack app manifest, built from what the features declare (``opsbot manifest``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from bot.features import Feature
+
+BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:read")
+
+
+def build_manifest(features: tuple[Feature, ...], *, http_base_url: str | None = None) -> dict[str, Any]:
+    """Socket Mode when ``http_base_url`` is None (no URLs), else HTTP with every URL pointing at it."""
+    events_url = f"{http_base_url.rstrip('/')}/slack/events" if http_base_url else None
+    scopes = sorted({*BASE_SCOPES, *(s for f in features for s in f.scopes)})
+    commands = []
+    for feature in features:
+        for command in feature.commands:
+            entry: dict[str, Any] = {"command": command.name, "description": command.description,
+                                     "should_escape": False}
+            if command.usage_hint:
+                entry["usage_hint"] = command.usage_hint
+            if events_url:
+                entry["url"] = events_url
+            commands.append(entry)
+    shortcuts = [
+        {"name": s.name, "type": s.type, "callback_id": s.callback_id, "description": s.description}
+        for f in features for s in f.shortcuts
+    ]
+    events = sorted({e for f in features for e in f.events})
+    settings: dict[str, Any] = {
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": http_base_url is None,
+        "token_rotation_enabled": False,
+    }
+    if events_url:
+        settings["interactivity"]["request_url"] = events_url
+    if events:
+        settings["event_subscriptions"] = {"bot_events": events}
+        if events_url:
+            settings["event_subscriptions"]["request_url"] = events_url
+    features_block: dict[str, Any] = {
+        "app_home": {"home_tab_enabled": "app_home_opened" in events, "messages_tab_enabled": True,
+                     "messages_tab_read_only_enabled": False},
+        "bot_user": {"display_name": "Opsbot", "always_online": True},
+        "slash_commands": commands,
+    }
+    if shortcuts:
+        features_block["shortcuts"] = shortcuts
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "Opsbot",
+            "description": "Stand-ups, KPI digests, restock requests, launch checklists and market feedback",
+            "background_color": "#1f3a5f",
+        },
+        "features": features_block,
+        "oauth_config": {"scopes": {"bot": scopes}},
+        "settings": settings,
+    }
+
+
+def manifest_yaml(features: tuple[Feature, ...], *, http_base_url: str | None = None) -> str:
+    return yaml.safe_dump(build_manifest(features, http_base_url=http_base_url), sort_keys=False, allow_unicode=True)
