@@ -13,8 +13,12 @@ import typer
 from bot.cli_support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
 
-cli = typer.Typer(help="Opsbot: the Slack bot a cross-border e-commerce operations team runs its day on.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+cli = typer.Typer(
+    help="Opsbot: the Slack bot a cross-border e-commerce operations team runs its day on.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 i18n_cli = typer.Typer(help="Translation catalogs.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -79,7 +83,7 @@ def run() -> None:
     app, _ = build_app(settings, services)
     services.scheduler.start()
     assert settings.slack_app_token is not None
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
 
 
 @cli.command()

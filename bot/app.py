@@ -64,7 +64,7 @@ def build_app(
 
     @app.middleware
     def once_per_delivery(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]  # noqa: A002 - Bolt's name
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         key = delivery_key(body)
         if key is None:
@@ -88,7 +88,10 @@ def build_app(
         else:
             ref = secrets.token_hex(3).upper()
             log.error("unhandled error in a listener (ref %s)", ref, exc_info=error)
-            text = tr._("Something went wrong (ref {ref}). Please try again; if it keeps happening, give your admin this ref.", ref=ref)
+            text = tr._(
+                "Something went wrong (ref {ref}). Please try again; if it keeps happening, give your admin this ref.",
+                ref=ref,
+            )
             # Let a retry of this delivery do the work that failed.
             key = context.get("delivery_key")
             if key:

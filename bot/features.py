@@ -66,7 +66,8 @@ class Registrar:
 
         def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
             self.command_handlers[name] = handler
-            return bolt_decorator(handler)  # type: ignore[no-any-return]
+            bolt_decorator(handler)
+            return handler
 
         return decorate
 

@@ -133,8 +133,9 @@ def catalog_msgids(locale: str) -> dict[str, str]:
         for entry in catalog:
             if not entry.id:
                 continue
-            ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
-            strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+            ids = [str(i) for i in entry.id] if isinstance(entry.id, tuple | list) else [str(entry.id)]
+            raw = entry.string
+            strings = [str(s or "") for s in raw] if isinstance(raw, tuple | list) else [str(raw or "")]
             for msgid in ids:
                 found[msgid] = strings[0] if all(strings) else ""
     return found

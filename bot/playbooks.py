@@ -106,7 +106,9 @@ def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirect
                     line.replace(f"{path}: ", f"{path}: {prefix}", 1) for line in validation_problems(path, exc)
                 ]
     ids = [t.id for t in teams]
-    problems += [f"{folder}: team id {i!r} is used by more than one team" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [
+        f"{folder}: team id {i!r} is used by more than one team" for i in sorted({i for i in ids if ids.count(i) > 1})
+    ]
     if problems:
         raise ConfigError(problems)
     return TeamDirectory(teams)

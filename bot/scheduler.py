@@ -95,7 +95,7 @@ class Scheduler:
         since = clock.now()
         ran: list[tuple[str, datetime]] = []
         due = sorted(
-            ((fire, job.id) for job in self._jobs() for fire in fire_times(job.trigger, since, until))
+            (fire, job.id) for job in self._jobs() for fire in fire_times(job.trigger, since, until)
         )
         for fire in sorted({fire for fire, _ in due}):
             clock.set(fire)

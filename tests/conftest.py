@@ -52,3 +52,41 @@ def converse(console: ConsoleSlack, transcript: list[tuple[str, list[str]]]) -> 
         for snippet in expected:
             assert snippet in output, f"after {line!r} expected {snippet!r} in:\n{output}"
     return "\n".join(shown)
+
+
+def _postgres_server_url() -> str:
+    import os
+
+    return os.environ.get("OPSBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on the local server, dropped afterwards.
+
+    On a laptop without the server the test skips; CI sets OPSBOT_REQUIRE_POSTGRES=1, which turns a
+    missing server into a failure so these tests can never silently not run there.
+    """
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(_postgres_server_url(), isolation_level="AUTOCOMMIT")
+    name = f"opsbot_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("OPSBOT_REQUIRE_POSTGRES") == "1":
+            raise
+        pytest.skip(f"no PostgreSQL server at {_postgres_server_url()}: {exc.__class__.__name__}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

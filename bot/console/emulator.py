@@ -144,7 +144,10 @@ class SlackEmulator:
         file_id = f"F{next(self._ids):06d}"
         self.files[file_id] = (name, content)
         return {
-            "id": file_id, "name": name, "title": name, "size": len(content),
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "size": len(content),
             "url_private": f"{self.url}/files/{file_id}/{name}",
             "url_private_download": f"{self.url}/files/{file_id}/{name}",
             "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "text",
@@ -208,8 +211,15 @@ class SlackEmulator:
             return result
 
     def _api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "https://opsbot-demo.slack.com/", "team": "Opsbot Demo", "user": "opsbot",
-                "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        return {
+            "ok": True,
+            "url": "https://opsbot-demo.slack.com/",
+            "team": "Opsbot Demo",
+            "user": "opsbot",
+            "team_id": self.team_id,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+        }
 
     def _message_args(self, args: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         blocks = args.get("blocks") or []
@@ -233,8 +243,12 @@ class SlackEmulator:
         thread_ts = args.get("thread_ts") or None
         record = self._record(kind="message", channel=channel_id, ts=ts, thread_ts=thread_ts, text=text, blocks=blocks)
         self.messages[(channel_id, ts)] = record
-        return {"ok": True, "channel": channel_id, "ts": ts,
-                "message": {"text": text, "blocks": blocks, "ts": ts, "user": BOT_USER_ID}}
+        return {
+            "ok": True,
+            "channel": channel_id,
+            "ts": ts,
+            "message": {"text": text, "blocks": blocks, "ts": ts, "user": BOT_USER_ID},
+        }
 
     def _api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id, ts = str(args.get("channel")), str(args.get("ts"))
@@ -244,15 +258,28 @@ class SlackEmulator:
         text, blocks = self._message_args(args)
         if len(blocks) > 50:
             return {"ok": False, "error": "invalid_blocks"}
-        record = self._record(kind="update", channel=channel_id, ts=ts, thread_ts=current.thread_ts,
-                              text=text or current.text, blocks=blocks, edited=True)
+        record = self._record(
+            kind="update",
+            channel=channel_id,
+            ts=ts,
+            thread_ts=current.thread_ts,
+            text=text or current.text,
+            blocks=blocks,
+            edited=True,
+        )
         self.messages[(channel_id, ts)] = record
         return {"ok": True, "channel": channel_id, "ts": ts}
 
     def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         text, blocks = self._message_args(args)
-        self._record(kind="ephemeral", channel=str(args.get("channel")), user=str(args.get("user")),
-                     thread_ts=args.get("thread_ts"), text=text, blocks=blocks)
+        self._record(
+            kind="ephemeral",
+            channel=str(args.get("channel")),
+            user=str(args.get("user")),
+            thread_ts=args.get("thread_ts"),
+            text=text,
+            blocks=blocks,
+        )
         return {"ok": True, "message_ts": self._new_ts()}
 
     def _api_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -279,8 +306,15 @@ class SlackEmulator:
 
     def _api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channel(str(args.get("channel")))
-        return {"ok": True, "channel": {"id": channel.id, "name": channel.name, "is_private": channel.is_private,
-                                        "is_im": channel.is_im}}
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_private": channel.is_private,
+                "is_im": channel.is_im,
+            },
+        }
 
     def _api_pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
         self._record(kind="pin", channel=str(args.get("channel")), ts=str(args.get("timestamp")))
@@ -293,8 +327,13 @@ class SlackEmulator:
         user = self.users.get(str(args.get("user")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        data: dict[str, Any] = {"id": user.id, "name": user.name.lower().replace(" ", "."), "real_name": user.name,
-                                "tz": user.tz, "is_bot": user.is_bot}
+        data: dict[str, Any] = {
+            "id": user.id,
+            "name": user.name.lower().replace(" ", "."),
+            "real_name": user.name,
+            "tz": user.tz,
+            "is_bot": user.is_bot,
+        }
         if str(args.get("include_locale", "")).lower() in ("1", "true"):
             data["locale"] = user.locale
         return {"ok": True, "user": data}
@@ -309,8 +348,9 @@ class SlackEmulator:
             return {"ok": False, "error": "invalid_arguments"}
         view_id = str(args.get("view_id") or f"V{next(self._ids):06d}")
         view["id"] = view_id
-        record = self._record(kind=kind, user=user, view=view, view_id=view_id,
-                              text=view.get("title", {}).get("text", ""))
+        record = self._record(
+            kind=kind, user=user, view=view, view_id=view_id, text=view.get("title", {}).get("text", "")
+        )
         self.views[view_id] = record
         return {"ok": True, "view": view}
 
@@ -347,8 +387,13 @@ class SlackEmulator:
         channel = args.get("channel_id")
         for item in files:
             name, _content = self.files.get(item["id"], (item.get("title", "file"), b""))
-            self._record(kind="file", channel=channel, thread_ts=args.get("thread_ts"),
-                         text=str(args.get("initial_comment") or ""), file_name=name)
+            self._record(
+                kind="file",
+                channel=channel,
+                thread_ts=args.get("thread_ts"),
+                text=str(args.get("initial_comment") or ""),
+                file_name=name,
+            )
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     def respond(self, key: str, payload: dict[str, Any]) -> bool:
@@ -360,8 +405,9 @@ class SlackEmulator:
             text = str(payload.get("text") or "")
             blocks = list(payload.get("blocks") or [])
             if payload.get("replace_original") and message_ts and (channel, message_ts) in self.messages:
-                record = self._record(kind="update", channel=channel, ts=message_ts, text=text, blocks=blocks,
-                                      edited=True)
+                record = self._record(
+                    kind="update", channel=channel, ts=message_ts, text=text, blocks=blocks, edited=True
+                )
                 self.messages[(channel, message_ts)] = record
             elif payload.get("response_type") == "in_channel":
                 self._api_chat_postMessage({"channel": channel, "text": text, "blocks": blocks})
@@ -374,13 +420,15 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             return  # the transcript is the log
 
         def _send(self, status: int, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json" if isinstance(body, dict) else "application/octet-stream")
+            self.send_header(
+                "Content-Type", "application/json" if isinstance(body, dict) else "application/octet-stream"
+            )
             self.send_header("Content-Length", str(len(data)))
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
@@ -428,7 +476,7 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             if isinstance(fault, tuple):
                 self._send(*fault)
                 return
-            if method != "auth.test" and not self._authorized() and args.get("token") != emulator.token:
+            if not self._authorized() and args.get("token") != emulator.token:
                 self._send(200, {"ok": False, "error": "invalid_auth"})
                 return
             self._send(200, emulator.call(method, args))

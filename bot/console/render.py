@@ -7,7 +7,6 @@ sections and fields, context lines, buttons numbered for ``!click N``, images an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,8 +104,9 @@ class Renderer:
     def _text(self, obj: dict[str, Any] | None) -> str:
         return self.mrkdwn(str((obj or {}).get("text", "")))
 
-    def _button(self, label: str, element: dict[str, Any], block_id: str, record: Record,
-                option: dict[str, Any] | None = None) -> str:
+    def _button(
+        self, label: str, element: dict[str, Any], block_id: str, record: Record, option: dict[str, Any] | None = None
+    ) -> str:
         number = len(self.clickables) + 1
         self.clickables.append(Clickable(number, label, element, block_id, record, option))
         return f"[{number}: {label}]"
@@ -135,8 +135,10 @@ class Renderer:
                 lines.append("    " + " ".join(self._accessory(block["accessory"], block_id, record)))
             return lines
         if kind == "context":
-            parts = [self._text(e) if e.get("type") != "image" else f"[image: {e.get('alt_text', '')}]"
-                     for e in block.get("elements", [])]
+            parts = [
+                self._text(e) if e.get("type") != "image" else f"[image: {e.get('alt_text', '')}]"
+                for e in block.get("elements", [])
+            ]
             return [f"  · {'  '.join(parts)}"]
         if kind == "actions":
             labels: list[str] = []
@@ -178,7 +180,6 @@ def _initial(element: dict[str, Any]) -> str:
 
 def _rich_text(block: dict[str, Any]) -> str:
     out: list[str] = []
-    walk: Callable[[Any], None]
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,13 +60,18 @@ class ConsoleSlack:
         self.clock = FrozenClock(start)
         self.signing_secret = secrets.token_hex(16)
         settings = load_settings(
-            SLACK_BOT_TOKEN=CONSOLE_TOKEN, SLACK_SIGNING_SECRET=self.signing_secret,
-            SLACK_API_URL="http://127.0.0.1:1/api/", DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir,
+            SLACK_BOT_TOKEN=CONSOLE_TOKEN,
+            SLACK_SIGNING_SECRET=self.signing_secret,
+            SLACK_API_URL="http://127.0.0.1:1/api/",
+            DATABASE_URL=database_url,
+            OPSBOT_PLAYBOOKS=playbooks_dir,
         )
         self.emulator = SlackEmulator(CONSOLE_TOKEN, faults=faults).start()
         settings = settings.model_copy(update={"slack_api_url": self.emulator.api_url})
         self.services = build_services(
-            settings, clock=self.clock, client=WebClient(token=CONSOLE_TOKEN, base_url=self.emulator.api_url),
+            settings,
+            clock=self.clock,
+            client=WebClient(token=CONSOLE_TOKEN, base_url=self.emulator.api_url),
             features=features,
         )
         team = self.services.teams.teams[0]
@@ -103,7 +108,7 @@ class ConsoleSlack:
 
     # -- dispatch --------------------------------------------------------------------------------
     def dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> BoltResponse:
-        headers = payloads.sign(self.signing_secret, body)
+        headers: dict[str, str | Sequence[str]] = {**payloads.sign(self.signing_secret, body)}
         headers["content-type"] = content_type
         return self.app.dispatch(BoltRequest(body=body, headers=headers))
 
@@ -135,9 +140,16 @@ class ConsoleSlack:
             return self.command(command, text.strip())
         verb, _, rest = line.partition(" ")
         actions: dict[str, Callable[[str], str]] = {
-            "!click": self.click, "!fill": self.fill, "!submit": lambda _: self.submit(),
-            "!close": lambda _: self.close_modal(), "!shortcut": self.shortcut, "!upload": self.upload,
-            "!as": self.switch_user, "!in": self.switch_channel, "!at": self.at, "!say": self.say,
+            "!click": self.click,
+            "!fill": self.fill,
+            "!submit": lambda _: self.submit(),
+            "!close": lambda _: self.close_modal(),
+            "!shortcut": self.shortcut,
+            "!upload": self.upload,
+            "!as": self.switch_user,
+            "!in": self.switch_channel,
+            "!at": self.at,
+            "!say": self.say,
             "!home": lambda _: self.home(),
         }
         if verb not in actions:
@@ -149,8 +161,9 @@ class ConsoleSlack:
 
     def command(self, command: str, text: str) -> str:
         response_url = self.emulator.new_response_url(self.channel, self.user)
-        body = payloads.slash_command(command, text, user=self.user, channel=self.channel,
-                                      team=self.team.slack_team_id, response_url=response_url)
+        body = payloads.slash_command(
+            command, text, user=self.user, channel=self.channel, team=self.team.slack_team_id, response_url=response_url
+        )
         response = self.dispatch(body)
         if response.status == 404:
             raise ConsoleError(f"{command} is not a command this app knows")
@@ -165,8 +178,13 @@ class ConsoleSlack:
             except json.JSONDecodeError:
                 data = {"text": response.body}
             if isinstance(data, dict) and (data.get("text") or data.get("blocks")):
-                self.emulator._record(kind="ephemeral", channel=self.channel, user=self.user,
-                                      text=str(data.get("text", "")), blocks=list(data.get("blocks") or []))
+                self.emulator._record(
+                    kind="ephemeral",
+                    channel=self.channel,
+                    user=self.user,
+                    text=str(data.get("text", "")),
+                    blocks=list(data.get("blocks") or []),
+                )
 
     def _visible(self, record: Record) -> bool:
         if record.kind == "ephemeral":
@@ -210,7 +228,9 @@ class ConsoleSlack:
         clickable = self._find_clickable(target)
         record, element = clickable.record, clickable.element
         action: dict[str, Any] = {
-            "type": element.get("type"), "action_id": element.get("action_id"), "block_id": clickable.block_id,
+            "type": element.get("type"),
+            "action_id": element.get("action_id"),
+            "block_id": clickable.block_id,
             "action_ts": f"{self.clock.now().timestamp():.6f}",
         }
         if clickable.option is not None:
@@ -220,21 +240,41 @@ class ConsoleSlack:
             action["value"] = element.get("value")
         if record.view is not None:
             body = payloads.block_action(
-                user=self.user, team=self.team.slack_team_id, action=action, response_url=None,
-                container={"type": "view", "view_id": record.view_id}, view=self._view_with_state(record),
+                user=self.user,
+                team=self.team.slack_team_id,
+                action=action,
+                response_url=None,
+                container={"type": "view", "view_id": record.view_id},
+                view=self._view_with_state(record),
             )
         else:
             channel = record.channel or self.channel
             is_ephemeral = record.kind == "ephemeral"
-            message = None if is_ephemeral else {
-                "type": "message", "ts": record.ts, "text": record.text, "blocks": record.blocks, "user": BOT_USER_ID,
-                **({"thread_ts": record.thread_ts} if record.thread_ts else {}),
-            }
+            message = (
+                None
+                if is_ephemeral
+                else {
+                    "type": "message",
+                    "ts": record.ts,
+                    "text": record.text,
+                    "blocks": record.blocks,
+                    "user": BOT_USER_ID,
+                    **({"thread_ts": record.thread_ts} if record.thread_ts else {}),
+                }
+            )
             body = payloads.block_action(
-                user=self.user, team=self.team.slack_team_id, action=action, channel=channel, message=message,
+                user=self.user,
+                team=self.team.slack_team_id,
+                action=action,
+                channel=channel,
+                message=message,
                 response_url=self.emulator.new_response_url(channel, self.user, None if is_ephemeral else record.ts),
-                container={"type": "message", "message_ts": record.ts, "channel_id": channel,
-                           "is_ephemeral": is_ephemeral},
+                container={
+                    "type": "message",
+                    "message_ts": record.ts,
+                    "channel_id": channel,
+                    "is_ephemeral": is_ephemeral,
+                },
             )
         confirm = element.get("confirm")
         prefix = f"(confirmed “{confirm.get('title', {}).get('text', '')}”)\n" if confirm else ""
@@ -286,8 +326,9 @@ class ConsoleSlack:
 
     def submit(self) -> str:
         state, record = self._top_modal()
-        body = payloads.view_submission(user=self.user, team=self.team.slack_team_id,
-                                        view=self._view_with_state(record))
+        body = payloads.view_submission(
+            user=self.user, team=self.team.slack_team_id, view=self._view_with_state(record)
+        )
         response = self.dispatch(body)
         answer: dict[str, Any] = {}
         if response.body:
@@ -299,8 +340,11 @@ class ConsoleSlack:
         stack = self.modals[self.user]
         if action == "errors":
             errors = "\n".join(f"  ✗ {k}: {v}" for k, v in answer.get("errors", {}).items())
-            return self._new_output() + ("\n" if self.emulator.since(self._seen) else "") + \
-                f"── modal “{record.text}” not submitted:\n{errors}"
+            return (
+                self._new_output()
+                + ("\n" if self.emulator.since(self._seen) else "")
+                + f"── modal “{record.text}” not submitted:\n{errors}"
+            )
         if action == "update":
             self.emulator._open_view("view_update", {"view_id": state.view_id, "view": answer["view"]}, self.user)
         elif action == "push":
@@ -322,11 +366,18 @@ class ConsoleSlack:
         """Post a message as the current person (something to shortcut on, or a file's comment)."""
         self._said += 1
         ts = f"{1_600_000_000 + self._said}.000200"
-        record = self.emulator._record(kind="message", channel=self.channel, ts=ts, text=text,
-                                       blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+        record = self.emulator._record(
+            kind="message",
+            channel=self.channel,
+            ts=ts,
+            text=text,
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        )
         record.user = self.user
         self.emulator.messages[(self.channel, ts)] = record
-        return f"── #{self.emulator.channel(self.channel).name} · {self.renderer.name_of(self.user)} (ts {ts})\n  {text}"
+        return (
+            f"── #{self.emulator.channel(self.channel).name} · {self.renderer.name_of(self.user)} (ts {ts})\n  {text}"
+        )
 
     def shortcut(self, rest: str) -> str:
         callback_id, _, ts = rest.partition(" ")
@@ -335,9 +386,14 @@ class ConsoleSlack:
         if found is None:
             raise ConsoleError(f"no message with ts {ts} in this channel; !say one first")
         message = {"type": "message", "ts": ts, "text": found.text, "user": found.user or BOT_USER_ID}
-        body = payloads.message_shortcut(callback_id=callback_id, user=self.user, team=self.team.slack_team_id,
-                                         channel=self.channel, message=message,
-                                         response_url=self.emulator.new_response_url(self.channel, self.user))
+        body = payloads.message_shortcut(
+            callback_id=callback_id,
+            user=self.user,
+            team=self.team.slack_team_id,
+            channel=self.channel,
+            message=message,
+            response_url=self.emulator.new_response_url(self.channel, self.user),
+        )
         self.dispatch(body)
         return self._new_output()
 
@@ -355,22 +411,39 @@ class ConsoleSlack:
         self._said += 1
         ts = f"{1_600_000_000 + self._said}.000300"
         channel = self.emulator.channel(self.channel)
-        event = {"type": "message", "subtype": "file_share", "user": self.user, "text": "", "ts": ts,
-                 "channel": self.channel, "channel_type": "im" if channel.is_im else "channel", "files": [shared]}
-        self.dispatch(payloads.event(team=self.team.slack_team_id, event_body=event, bot_user=BOT_USER_ID),
-                      "application/json")
+        event = {
+            "type": "message",
+            "subtype": "file_share",
+            "user": self.user,
+            "text": "",
+            "ts": ts,
+            "channel": self.channel,
+            "channel_type": "im" if channel.is_im else "channel",
+            "files": [shared],
+        }
+        self.dispatch(
+            payloads.event(team=self.team.slack_team_id, event_body=event, bot_user=BOT_USER_ID), "application/json"
+        )
         return f"── #{channel.name} · {self.renderer.name_of(self.user)} shared {path.name}\n" + self._new_output()
 
     def home(self) -> str:
-        event = {"type": "app_home_opened", "user": self.user, "channel": self.emulator.dm_channel_of(self.user),
-                 "tab": "home", "event_ts": f"{self.clock.now().timestamp():.6f}"}
-        self.dispatch(payloads.event(team=self.team.slack_team_id, event_body=event, bot_user=BOT_USER_ID),
-                      "application/json")
+        event = {
+            "type": "app_home_opened",
+            "user": self.user,
+            "channel": self.emulator.dm_channel_of(self.user),
+            "tab": "home",
+            "event_ts": f"{self.clock.now().timestamp():.6f}",
+        }
+        self.dispatch(
+            payloads.event(team=self.team.slack_team_id, event_body=event, bot_user=BOT_USER_ID), "application/json"
+        )
         return self._new_output()
 
     def switch_user(self, user: str) -> str:
         if not user or user not in self.emulator.users:
-            raise ConsoleError(f"!as needs a user id from the workspace, e.g. {', '.join(list(self.emulator.users)[1:4])}")
+            raise ConsoleError(
+                f"!as needs a user id from the workspace, e.g. {', '.join(list(self.emulator.users)[1:4])}"
+            )
         self.user = user
         return f"(you are now {self.renderer.name_of(user)})"
 
@@ -387,7 +460,9 @@ class ConsoleSlack:
             zone = ZoneInfo(parts[2]) if len(parts) > 2 else self.team.zone
             target = datetime.strptime(" ".join(parts[:2]), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
         except (ValueError, KeyError) as exc:
-            raise ConsoleError("!at takes YYYY-MM-DD HH:MM and optionally a time zone, e.g. !at 2026-11-23 09:00") from exc
+            raise ConsoleError(
+                "!at takes YYYY-MM-DD HH:MM and optionally a time zone, e.g. !at 2026-11-23 09:00"
+            ) from exc
         if target < self.clock.now():
             raise ConsoleError("the clock only moves forward")
         self.services.scheduler.advance_to(self.clock, target)

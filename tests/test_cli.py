@@ -1,0 +1,87 @@
+"""The opsbot command as a newcomer uses it: demo, manifest, doctor, db upgrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from slack_sdk import WebClient
+from typer.testing import CliRunner
+
+from bot.__main__ import cli
+from bot.config import load_settings
+from bot.console.emulator import SlackEmulator
+from bot.doctor import run_checks
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_slack_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+
+
+def test_demo_plays_every_scene_without_a_token(tmp_path: Path, playbooks_dir: Path) -> None:
+    result = runner.invoke(
+        cli, ["demo", "--database", str(tmp_path / "demo.sqlite3"), "--playbooks", str(playbooks_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "» /ops help" in result.output
+    assert "Opsbot commands" in result.output
+    assert "团队 Shenzhen Ops" in result.output  # the manager reads Chinese
+    assert " ! " not in result.output  # no console line failed
+
+
+def test_manifest_prints_yaml_for_socket_mode_and_for_http() -> None:
+    socket = yaml.safe_load(runner.invoke(cli, ["manifest", "--socket"]).output)
+    assert socket["settings"]["socket_mode_enabled"] is True
+    http = yaml.safe_load(runner.invoke(cli, ["manifest", "--http", "https://ops.example.com"]).output)
+    assert http["settings"]["interactivity"]["request_url"] == "https://ops.example.com/slack/events"
+    refused = runner.invoke(cli, ["manifest", "--http", "http://insecure.example.com"])
+    assert refused.exit_code == 2 and "https://" in refused.output
+
+
+def test_db_upgrade_then_doctor_passes_without_a_token(playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    before = runner.invoke(cli, ["doctor"])
+    assert before.exit_code == 1
+    assert "✗ migrations" in before.output and "opsbot db upgrade" in before.output
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    after = runner.invoke(cli, ["doctor"])
+    assert after.exit_code == 0, after.output
+    assert "✓ playbooks" in after.output and "skipped: SLACK_BOT_TOKEN is not set" in after.output
+
+
+def test_doctor_names_a_broken_playbook_and_fails(playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    team = playbooks_dir / "team.yml"
+    team.write_text(team.read_text(encoding="utf-8").replace("Asia/Shanghai", "Asia/Nowhere"), encoding="utf-8")
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 1
+    assert "✗ playbooks" in result.output and "timezone: unknown time zone 'Asia/Nowhere'" in result.output
+
+
+def test_doctor_checks_the_token_with_auth_test(playbooks_dir: Path, tmp_path: Path) -> None:
+    emulator = SlackEmulator("xoxb-good").start()
+    try:
+        for token, expected in (("xoxb-good", True), ("xoxb-revoked", False)):
+            settings = load_settings(
+                SLACK_BOT_TOKEN=token,
+                SLACK_API_URL=emulator.api_url,
+                OPSBOT_PLAYBOOKS=playbooks_dir,
+                DATABASE_URL=f"sqlite:///{tmp_path}/d.sqlite3",
+            )
+            slack = {c.name: c for c in run_checks(settings, WebClient(token=token, base_url=emulator.api_url))}[
+                "slack"
+            ]
+            assert slack.ok is expected, slack.detail
+    finally:
+        emulator.stop()
+
+
+def test_i18n_missing_reports_nothing_missing() -> None:
+    result = runner.invoke(cli, ["i18n", "missing"])
+    assert result.exit_code == 0, result.output

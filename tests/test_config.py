@@ -1,0 +1,70 @@
+"""Settings: read once from the environment; every problem reported together with its fix."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.__main__ import cli
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+ENV = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DATABASE_URL",
+       "OPSBOT_PLAYBOOKS", "OPSBOT_TIMEZONE")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env file
+
+
+def test_defaults_need_no_token_and_use_a_sqlite_file() -> None:
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///opsbot.sqlite3"
+    assert settings.slack_bot_token is None
+    assert settings.slack_api_url == "https://slack.com/api/"
+
+
+def test_every_invalid_setting_is_listed_with_its_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-user-token")
+    monkeypatch.setenv("OPSBOT_TIMEZONE", "Mars/Olympus")
+    monkeypatch.setenv("DATABASE_URL", "mysql://nope")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    text = "\n".join(raised.value.problems)
+    assert "SLACK_BOT_TOKEN: must start with xoxb-" in text
+    assert "Bot User OAuth Token" in text
+    assert "OPSBOT_TIMEZONE: unknown time zone 'Mars/Olympus'" in text
+    assert "DATABASE_URL: must be a sqlite:/// or postgresql+psycopg:// URL" in text
+    assert len(raised.value.problems) == 3
+
+
+def test_secrets_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh-signing")
+    shown = repr(load_settings())
+    assert "xoxb-very-secret" not in shown and "shh-signing" not in shown
+
+
+def test_postgres_url_gets_the_psycopg3_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ops@db/opsbot")
+    assert load_settings().database_url == "postgresql+psycopg://ops@db/opsbot"
+
+
+def test_run_without_tokens_stops_with_exit_2_and_no_traceback() -> None:
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 2
+    output = result.output
+    assert "SLACK_BOT_TOKEN is not set" in output
+    assert "SLACK_APP_TOKEN is not set" in output
+    assert "Traceback" not in output
+
+
+def test_an_invalid_environment_stops_every_command_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_API_URL", "slack.com/api")
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 2
+    assert "SLACK_API_URL: must be an http(s) URL" in result.output
+    assert "Traceback" not in result.output

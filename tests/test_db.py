@@ -1,0 +1,76 @@
+"""Storage: migrations on a real SQLite file and a real PostgreSQL; audit rows; aware UTC times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from bot.db import Database
+from bot.db.audit import history, record
+from bot.db.core import JobFire
+from bot.db.migrate import pending, upgrade
+
+FOUNDATION_TABLES = {"processed_deliveries", "job_fires", "audit_log", "alembic_version"}
+
+
+def _migrated(url: str) -> Database:
+    database = Database(url)
+    assert pending(database.engine)  # a new database has everything to apply
+    upgrade(database.engine)
+    assert pending(database.engine) == set()
+    return database
+
+
+def _audit_round_trip(database: Database) -> None:
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    with database.transaction() as session:
+        record(session, team_id="shenzhen-ops", entity="restock", entity_id="R-1", actor="U0BUYER", at=at,
+               from_state="requested", to_state="approved", note="within budget")
+    with database.transaction() as session:
+        rows = history(session, "shenzhen-ops", "restock", "R-1")
+        assert [(r.actor, r.from_state, r.to_state, r.note) for r in rows] == [
+            ("U0BUYER", "requested", "approved", "within budget")
+        ]
+        assert rows[0].at == at and rows[0].at.tzinfo is not None
+        assert rows[0].at.utcoffset() == timedelta(0)
+
+
+def test_sqlite_file_migrates_in_wal_mode_and_keeps_audit_rows(database_url: str) -> None:
+    database = _migrated(database_url)
+    assert set(inspect(database.engine).get_table_names()) >= FOUNDATION_TABLES
+    with database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    _audit_round_trip(database)
+    upgrade(database.engine)  # applying again is harmless
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_migrates_and_keeps_audit_rows(postgres_url: str) -> None:
+    database = _migrated(postgres_url)
+    assert set(inspect(database.engine).get_table_names()) >= FOUNDATION_TABLES
+    _audit_round_trip(database)
+    database.dispose()
+
+
+def test_a_failed_transaction_leaves_nothing_behind(database_url: str) -> None:
+    database = _migrated(database_url)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        session.add(JobFire(team_id="t", job_id="j", fire_time=now, claimed_at=now, claimed_by="me"))
+        session.flush()
+        raise RuntimeError("boom")
+    with database.transaction() as session:
+        assert session.scalars(select(JobFire)).all() == []
+    database.dispose()
+
+
+def test_naive_datetimes_are_refused_rather_than_guessed(database_url: str) -> None:
+    database = _migrated(database_url)
+    with pytest.raises(Exception, match="naive datetime"), database.transaction() as session:
+        naive = datetime(2026, 11, 23, 9, 0)
+        session.add(JobFire(team_id="t", job_id="j", fire_time=naive, claimed_at=naive, claimed_by="me"))
+        session.flush()
+    database.dispose()
