@@ -1,0 +1,69 @@
+"""The seams DESIGN.md promises, checked on the source so they cannot erode quietly."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parent.parent / "bot"
+PURE = sorted([*(BOT / "ops").rglob("*.py"), *(BOT / "reports").rglob("*.py"), *(BOT / "blocks").rglob("*.py")])
+# Only these modules may call Slack's Web API directly; everything else goes through bot/delivery.py.
+WEB_API_ALLOWED = {"delivery.py", "people.py", "doctor.py", "app.py"}
+WEB_API_PREFIXES = ("chat_", "views_", "files_", "conversations_", "pins_", "reactions_", "users_", "usergroups_")
+
+
+def _tree(path: Path) -> ast.AST:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: str(p.relative_to(BOT)))
+def test_the_domain_reports_and_blocks_do_not_touch_slack_the_environment_or_the_wall_clock(path: Path) -> None:
+    tree = _tree(path)
+    slack = {m for m in _imports(tree) if m.split(".")[0] in ("slack_bolt", "slack_sdk")}
+    assert slack == set(), f"{path.name} imports {slack}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            reads_environment = node.attr == "environ" and getattr(node.value, "id", "") == "os"
+            assert not reads_environment, f"{path.name} reads os.environ"
+            if node.attr in ("now", "today", "utcnow") and isinstance(node.value, ast.Name | ast.Attribute):
+                owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
+                assert owner not in ("datetime", "date"), f"{path.name}:{node.lineno} reads the wall clock"
+
+
+def test_only_the_delivery_service_calls_slacks_web_api() -> None:
+    offenders = []
+    for path in BOT.rglob("*.py"):
+        if path.name in WEB_API_ALLOWED or "console" in path.parts:
+            continue
+        for node in ast.walk(_tree(path)):
+            calls_web_api = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr.startswith(WEB_API_PREFIXES)
+            )
+            if calls_web_api:
+                offenders.append(f"{path.relative_to(BOT)}:{node.lineno}: {ast.unparse(node.func)}")
+    assert offenders == []
+
+
+def test_only_the_config_module_reads_the_environment() -> None:
+    readers = []
+    for path in BOT.rglob("*.py"):
+        for node in ast.walk(_tree(path)):
+            is_os = isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "os"
+            if is_os and node.attr in ("environ", "getenv"):  # type: ignore[attr-defined]
+                readers.append(str(path.relative_to(BOT)))
+    # playbooks.py expands $ENV references in playbooks (opsdroid style); config.py reads settings.
+    assert set(readers) <= {"config.py", "playbooks.py"}
