@@ -94,5 +94,6 @@ class Registrar:
 
 def all_features() -> tuple[Feature, ...]:
     from bot.handlers import help as help_feature
+    from bot.handlers import home
 
-    return (help_feature.FEATURE,)
+    return (help_feature.FEATURE, home.FEATURE)

@@ -128,3 +128,15 @@ def test_a_badly_signed_or_stale_request_is_refused_with_401_and_does_nothing(
     stale = payloads.sign(test_console.signing_secret, body, timestamp=int(time.time()) - 6 * 60)
     assert test_console.app.dispatch(BoltRequest(body=body, headers=stale)).status == 401
     assert test_console.emulator.since(0) == []
+
+
+def test_the_app_home_shows_each_person_their_team_roles_and_time_zone(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0WAREHOUSE", []),
+        ("!home", ["App Home of Klaus Becker", "Good to see you, Klaus Becker", "your roles: Warehouse",
+                   "Europe/Berlin", "/ops [help | team]"]),
+        ("!as U0MANAGER", []),
+        ("!home", ["Li Wei，你好", "你的角色：运营主管", "Asia/Shanghai"]),
+        ("!as U0GUEST", []),
+        ("!home", ["You are not in an Opsbot team yet"]),
+    ])
