@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 
 from bot.cli_support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
+from bot.observability import configure_logging
 
 cli = typer.Typer(
     help="Opsbot: the Slack bot a cross-border e-commerce operations team runs its day on.",
@@ -26,10 +26,6 @@ cli.add_typer(i18n_cli, name="i18n")
 
 SCENES = Path(__file__).parent / "console" / "scenes"
 DEMO_START = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # Monday 08:30 in Shenzhen
-
-
-def _logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @cli.command()
@@ -73,8 +69,8 @@ def run() -> None:
 
     from bot.app import build_app
 
-    _logging()
     settings = settings_from_env()
+    configure_logging(settings)
     try:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
     except ConfigError as exc:
@@ -91,21 +87,21 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 3000,
 ) -> None:
-    """Serve Slack's HTTP requests on /slack/events (and /healthz) under uvicorn."""
+    """Serve Slack's HTTP requests on /slack/events (and /healthz, /readyz, /metrics) under uvicorn."""
     import uvicorn
 
     from bot.app import build_app
     from bot.http import build_http_app
 
-    _logging()
     settings = settings_from_env()
+    configure_logging(settings)
     try:
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     except ConfigError as exc:
         fail(exc.problems)
     services = services_from_env(settings)
     app, _ = build_app(settings, services)
-    uvicorn.run(build_http_app(app, services.scheduler), host=host, port=port, log_level="info")
+    uvicorn.run(build_http_app(app, services), host=host, port=port, log_config=None)
 
 
 @cli.command()

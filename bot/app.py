@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
 from bot.features import Registrar
+from bot.observability import COMMANDS, ERRORS
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def build_app(
     def once_per_delivery(
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
+        if body.get("command"):
+            COMMANDS.labels(command=str(body["command"])).inc()
         key = delivery_key(body)
         if key is None:
             return next()
@@ -83,6 +86,7 @@ def build_app(
         user = context.user_id
         team = services.teams.for_user(user, context.team_id) if user else None
         tr = services.translator_for(user, team)
+        ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
             text = tr._(error.message, **error.params)
         else:

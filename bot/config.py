@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -18,6 +19,8 @@ FIXES = {
     "DATABASE_URL": "a SQLAlchemy URL, e.g. sqlite:///opsbot.sqlite3 or postgresql+psycopg://user@host/db",
     "OPSBOT_PLAYBOOKS": "the folder holding team.yml and the other playbooks",
     "OPSBOT_TIMEZONE": "an IANA time zone such as Asia/Shanghai",
+    "OPSBOT_LOG_FORMAT": "text or json",
+    "OPSBOT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
 }
 
 
@@ -31,6 +34,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///opsbot.sqlite3", alias="DATABASE_URL")
     playbooks_dir: Path = Field(default=Path("playbooks"), alias="OPSBOT_PLAYBOOKS")
     timezone: str = Field(default="UTC", alias="OPSBOT_TIMEZONE")
+    log_format: Literal["text", "json"] = Field(default="text", alias="OPSBOT_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="OPSBOT_LOG_LEVEL")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -7,28 +7,60 @@ app collapse under load). Signature and timestamp checks are Bolt's own: anythin
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.scheduler import Scheduler
+from bot.db.migrate import pending
+from bot.observability import ACK_SECONDS, REGISTRY
+from bot.services import Services
 
 
-def build_http_app(app: App, scheduler: Scheduler | None = None) -> Starlette:
+def readiness(services: Services) -> dict[str, bool]:
+    """What /readyz reports: the database answers, its migrations are current, the scheduler ticks."""
+    checks = {"database": False, "migrations": False, "scheduler": services.scheduler.running}
+    try:
+        with services.db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = True
+        checks["migrations"] = not pending(services.db.engine)
+    except SQLAlchemyError:
+        pass
+    return checks
+
+
+def build_http_app(app: App, services: Services | None = None) -> Starlette:
+    scheduler = services.scheduler if services is not None else None
+
     async def slack_events(request: Request) -> Response:
+        started = time.perf_counter()
         body = await request.body()
         bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        ACK_SECONDS.observe(time.perf_counter() - started)
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
+
+    async def readyz(_request: Request) -> Response:
+        if services is None:
+            return JSONResponse({"ok": True})
+        checks = await run_in_threadpool(readiness, services)
+        return JSONResponse({"ok": all(checks.values()), **checks}, status_code=200 if all(checks.values()) else 503)
+
+    async def metrics(_request: Request) -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -41,6 +73,11 @@ def build_http_app(app: App, scheduler: Scheduler | None = None) -> Starlette:
                 scheduler.shutdown()
 
     return Starlette(
-        routes=[Route("/slack/events", slack_events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ],
         lifespan=lifespan,
     )

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock, FrozenClock
 from bot.db import Database
 from bot.db.core import JobFire
+from bot.observability import SCHEDULED_FIRES
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
@@ -83,6 +84,7 @@ class Scheduler:
                 continue
             if not self.claim(job, fire):
                 continue
+            SCHEDULED_FIRES.inc()
             try:
                 job.run(fire)
             except Exception:

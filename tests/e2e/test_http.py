@@ -34,7 +34,8 @@ def served(playbooks_dir: Path, database_url: str) -> Iterator[tuple[str, SlackE
     services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
                               client=WebClient(token=TOKEN, base_url=emulator.api_url))
     app, _ = build_app(settings, services)  # production mode: ack first, work after
-    server = uvicorn.Server(uvicorn.Config(build_http_app(app), host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(build_http_app(app, services), host="127.0.0.1", port=0,
+                                           log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -43,6 +44,7 @@ def served(playbooks_dir: Path, database_url: str) -> Iterator[tuple[str, SlackE
     port = server.servers[0].sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}", emulator
     server.should_exit = True
+    services.scheduler.shutdown()
     thread.join(5)
     emulator.stop()
     services.db.dispose()
@@ -88,3 +90,20 @@ def test_an_unsigned_request_gets_401(served: tuple[str, SlackEmulator]) -> None
     response = httpx.post(f"{base}/slack/events", content=_command(emulator),
                           headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 401
+
+
+def test_readyz_reports_database_migrations_and_scheduler(served: tuple[str, SlackEmulator]) -> None:
+    base, _ = served
+    ready = httpx.get(f"{base}/readyz")
+    # The server's lifespan started the scheduler; the database is migrated at start.
+    assert ready.status_code == 200
+    assert ready.json() == {"ok": True, "database": True, "migrations": True, "scheduler": True}
+
+
+def test_metrics_count_commands_and_ack_latency(served: tuple[str, SlackEmulator]) -> None:
+    base, emulator = served
+    body = _command(emulator)
+    httpx.post(f"{base}/slack/events", content=body, headers=payloads.sign(SECRET, body))
+    metrics = httpx.get(f"{base}/metrics").text
+    assert 'opsbot_commands_total{command="/ops"}' in metrics
+    assert "opsbot_ack_seconds_count" in metrics
