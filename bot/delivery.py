@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
@@ -28,9 +32,13 @@ class Posted:
 class Delivery:
     def __init__(self, client: WebClient) -> None:
         self.client = client
-        # Retries sleep, so they run in the work after ack(), never before it.
+        # Retries sleep (honouring Retry-After), so they run in the work after ack(), never before it.
         client.retry_handlers.extend(
-            [RateLimitErrorRetryHandler(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)]
+            [
+                RateLimitErrorRetryHandler(max_retry_count=8),
+                ServerErrorRetryHandler(max_retry_count=4),
+                ConnectionErrorRetryHandler(max_retry_count=4),
+            ]
         )
         self._dm_channels: dict[str, str] = {}
 

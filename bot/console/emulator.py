@@ -83,7 +83,8 @@ class SlackEmulator:
         self.messages: dict[tuple[str, str], Record] = {}  # (channel, ts) -> latest state
         self.views: dict[str, Record] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
-        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []  # calls answered normally
+        self.attempts: list[str] = []  # every Web API request, including those answered with a fault
         self.response_urls: dict[str, tuple[str, str, str | None]] = {}  # id -> (channel, user, message ts)
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
@@ -468,6 +469,7 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
                 return
             method = path.removeprefix("/api/")
             args = _parse_args(self.headers.get("Content-Type", ""), raw, self.path)
+            emulator.attempts.append(method)
             fault = emulator._fault(method, args)
             if fault == "drop":
                 self.close_connection = True
