@@ -3,6 +3,7 @@
 Every fire goes through :meth:`Scheduler.run_due`: the background ticker (a short APScheduler
 interval job), the console's ``!at``, and the tests. A fire is acted on only by whoever inserts its
 ``(job_id, fire_time)`` row first, so several replicas, a restart or a catch-up never act twice;
+a claim left unfinished past its lease (the claimant was killed) is taken over, so nothing is lost;
 a fire older than its job's grace window is let go rather than sent a day late.
 """
 
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock, FrozenClock
@@ -27,6 +29,8 @@ from bot.observability import SCHEDULED_FIRES
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
+# How long a claimed fire may stay unfinished before another replica assumes its claimant died.
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,11 @@ def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterat
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]]) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE
+    ) -> None:
         self._db = db
+        self._lease = lease
         self._clock = clock
         self._jobs = jobs
         self._node = f"{socket.gethostname()}:{os.getpid()}"
@@ -56,17 +63,38 @@ class Scheduler:
         self._background: BackgroundScheduler | None = None
 
     def claim(self, job: ScheduledJob, fire_time: datetime) -> bool:
+        """True for exactly one claimant of (job, fire time) — or for whoever takes over a dead one's lease."""
+        now = self._clock.now()
         try:
             with self._db.transaction() as session:
                 session.add(
                     JobFire(
                         team_id=job.team_id, job_id=job.id, fire_time=fire_time,
-                        claimed_at=self._clock.now(), claimed_by=self._node,
+                        claimed_at=now, claimed_by=self._node,
                     )
                 )
         except IntegrityError:
-            return False
+            # Someone claimed it. If they never finished and their lease ran out, they died mid-run
+            # (a crash, kill -9): take it over, atomically, so the fire is not lost.
+            with self._db.transaction() as session:
+                taken = session.execute(
+                    update(JobFire)
+                    .where(
+                        JobFire.job_id == job.id, JobFire.fire_time == fire_time,
+                        JobFire.finished_at.is_(None), JobFire.claimed_at < now - self._lease,
+                    )
+                    .values(claimed_at=now, claimed_by=self._node)
+                )
+                return bool(getattr(taken, "rowcount", 0) == 1)
         return True
+
+    def _finish(self, job: ScheduledJob, fire_time: datetime) -> None:
+        with self._db.transaction() as session:
+            session.execute(
+                update(JobFire)
+                .where(JobFire.job_id == job.id, JobFire.fire_time == fire_time, JobFire.claimed_by == self._node)
+                .values(finished_at=self._clock.now())
+            )
 
     def run_due(self, since: datetime, until: datetime, *, catch_up: bool = True) -> list[tuple[str, datetime]]:
         """Run every fire in (since, until] not yet claimed; returns what ran, in order.
@@ -88,7 +116,9 @@ class Scheduler:
             try:
                 job.run(fire)
             except Exception:
+                # Logged and let go: a job that fails is not retried into a storm of duplicates.
                 log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
+            self._finish(job, fire)
             ran.append((job.id, fire))
         return ran
 

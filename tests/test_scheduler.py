@@ -118,3 +118,18 @@ def test_a_failing_job_is_logged_and_the_others_still_run(database: Database, ca
     make(database, clock, jobs).run_due(datetime(2026, 11, 23, 0, 0, tzinfo=UTC), clock.now())
     assert len(ran) == 1
     assert "scheduled job a.broken" in caplog.text
+
+
+def test_a_claim_whose_holder_died_is_taken_over_after_its_lease(database: Database) -> None:
+    ran: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    job = nine_am(SHANGHAI, ran, grace=timedelta(hours=2))
+    dead = make(database, FrozenClock(nine), [job])
+    assert dead.claim(job, nine)  # ... and then the process was killed before it finished
+    survivor_clock = FrozenClock(nine + timedelta(minutes=3))
+    survivor = make(database, survivor_clock, [job])
+    assert survivor.run_due(nine - timedelta(minutes=1), survivor_clock.now()) == []  # lease still running
+    survivor_clock.set(nine + timedelta(minutes=6))
+    assert survivor.run_due(nine - timedelta(minutes=1), survivor_clock.now()) == [(job.id, nine)]
+    assert survivor.run_due(nine - timedelta(minutes=1), survivor_clock.now() + timedelta(minutes=30)) == []
+    assert ran == [nine]

@@ -34,6 +34,7 @@ class JobFire(Base):
     fire_time: Mapped[datetime]
     claimed_at: Mapped[datetime]
     claimed_by: Mapped[str] = mapped_column(String(100))
+    finished_at: Mapped[datetime | None]
 
 
 class AuditEntry(Base):

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("fire_time", UTCDateTime(), nullable=False),
         sa.Column("claimed_at", UTCDateTime(), nullable=False),
         sa.Column("claimed_by", sa.String(100), nullable=False),
+        sa.Column("finished_at", UTCDateTime()),
         sa.UniqueConstraint("job_id", "fire_time", name="uq_job_fires_job_time"),
     )
     op.create_table(
