@@ -145,3 +145,11 @@ def missing_translations(locale: str = "zh_CN") -> list[tuple[str, str, int]]:
     """Marked strings with no translation in ``locale``: what ``opsbot i18n missing`` prints."""
     known = catalog_msgids(locale)
     return [(m, f, ln) for m, f, ln in extracted_messages() if not known.get(m)]
+
+
+def pick(text: str | dict[str, str], locale: str) -> str:
+    """Playbook prose a team wrote itself: a plain string, or {en: ..., zh-CN: ...} by language."""
+    if isinstance(text, str):
+        return text
+    by_locale = {normalize_locale(key): value for key, value in text.items()}
+    return by_locale.get(normalize_locale(locale)) or by_locale.get(DEFAULT_LOCALE) or next(iter(text.values()), "")

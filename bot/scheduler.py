@@ -13,8 +13,10 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -52,9 +54,11 @@ def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterat
 
 class Scheduler:
     def __init__(
-        self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE
+        self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE,
+        workers: int = 8,
     ) -> None:
         self._db = db
+        self.workers = workers
         self._lease = lease
         self._clock = clock
         self._jobs = jobs
@@ -106,21 +110,31 @@ class Scheduler:
             ((fire, job) for job in self._jobs() for fire in fire_times(job.trigger, since, until)),
             key=lambda pair: (pair[0], pair[1].id),
         )
+        due = [(fire, job) for fire, job in due if not (catch_up and fire < until - job.grace)]
+        # Fires of the same moment (a thousand members prompted at 09:30) go out side by side, so one
+        # rate-limited DM waiting out its Retry-After does not hold up everyone after it.
         ran: list[tuple[str, datetime]] = []
-        for fire, job in due:
-            if catch_up and fire < until - job.grace:
-                continue
-            if not self.claim(job, fire):
-                continue
-            SCHEDULED_FIRES.inc()
-            try:
-                job.run(fire)
-            except Exception:
-                # Logged and let go: a job that fails is not retried into a storm of duplicates.
-                log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
-            self._finish(job, fire)
-            ran.append((job.id, fire))
+        for moment, group in groupby(due, key=lambda pair: pair[0]):
+            batch = [job for _, job in group]
+            if len(batch) == 1 or self.workers == 1:
+                results = [self._claim_and_run(job, moment) for job in batch]
+            else:
+                with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="opsbot-job") as pool:
+                    results = list(pool.map(lambda job, at=moment: self._claim_and_run(job, at), batch))
+            ran += [(job.id, moment) for job, done in zip(batch, results, strict=True) if done]
         return ran
+
+    def _claim_and_run(self, job: ScheduledJob, fire: datetime) -> bool:
+        if not self.claim(job, fire):
+            return False
+        SCHEDULED_FIRES.inc()
+        try:
+            job.run(fire)
+        except Exception:
+            # Logged and let go: a job that fails is not retried into a storm of duplicates.
+            log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
+        self._finish(job, fire)
+        return True
 
     def advance_to(self, clock: FrozenClock, until: datetime) -> list[tuple[str, datetime]]:
         """Move a frozen clock forward fire by fire, running each job at its own moment (console ``!at``)."""

@@ -1,0 +1,305 @@
+"""The stand-up's use cases: answer, skip, away, status, history, export; prompt, remind, summarise."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.blocks import standup as blocks
+from bot.db import standup as store
+from bot.db.audit import record
+from bot.errors import N_, OpsError
+from bot.flows.standup_rounds import StandupRounds
+from bot.i18n import pick
+from bot.ops import standup as ops
+from bot.ops.team import Member, Team
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class StandupFlow(StandupRounds):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    # -- who and when ----------------------------------------------------------------------------
+    def member(self, user: str, slack_team: str | None = None) -> tuple[Team, Member]:
+        team = self.services.team_of(user, slack_team)
+        member = team.member(user)
+        assert member is not None
+        return team, member
+
+    def today_of(self, team: Team, member: Member) -> date:
+        return ops.local_today(self.person(team, member), self.services.clock.now())
+
+    # -- answering -------------------------------------------------------------------------------
+    def answer_modal(self, user: str, day: date | None = None) -> dict[str, object]:
+        team, member = self.member(user)
+        cfg = self.config(team)
+        round_date = day or self.today_of(team, member)
+        tr = self.services.translator_for(user, team)
+        with self.services.db.transaction() as session:
+            existing = store.entry(session, team.id, user, round_date)
+            values: dict[str, str] = {}
+            mood = None
+            if existing is not None and existing.status == "answered":
+                values, mood = json.loads(existing.answers_json), existing.mood
+            else:
+                previous = store.previous_answer(session, team.id, user, round_date)
+                earlier = json.loads(previous.answers_json) if previous else {}
+                for question in cfg.questions:
+                    if question.prefill_from and earlier.get(question.prefill_from):
+                        values[question.id] = earlier[question.prefill_from]
+        return blocks.answer_modal(tr, cfg.questions, round_date, team.id, values, mood)
+
+    def submit(self, user: str, round_date: date, values: dict[str, str | None]) -> None:
+        """Save (or edit) an answer. Field problems raise OpsError naming the field; nothing is saved."""
+        team, member = self.member(user)
+        cfg = self.config(team)
+        answers, mood = ops.validate_answers(cfg.questions, values)
+        now = self.services.clock.now()
+        blockers_question = next((q for q in cfg.questions if q.kind == "blockers"), None)
+        with self.services.db.transaction() as session:
+            entry = store.entry(session, team.id, user, round_date)
+            edited = entry is not None and entry.status == "answered"
+            if entry is None:
+                entry = store.StandupEntry(
+                    team_id=team.id, user_id=user, round_date=round_date, submitted_at=now, note=""
+                )
+                session.add(entry)
+            before = entry.status if entry.id else None
+            entry.status, entry.answers_json, entry.mood = "answered", json.dumps(answers, ensure_ascii=False), mood
+            entry.edited_at = now if edited else None
+            if blockers_question is not None:
+                self._replace_blockers(session, team, user, round_date, answers.get(blockers_question.id, ""))
+            record(
+                session,
+                team_id=team.id,
+                entity="standup",
+                entity_id=f"{user}:{round_date}",
+                actor=user,
+                at=now,
+                from_state=before,
+                to_state="answered",
+                note="edited" if edited else None,
+            )
+        self._after_answer(team, member, round_date, edited=edited)
+
+    def _replace_blockers(self, session: Session, team: Team, user: str, day: date, text: str) -> None:
+        existing = [b for b in store.open_blockers(session, team.id) if b.user_id == user and b.raised_on == day]
+        wanted = ops.blocker_lines(text)
+        for blocker in existing:
+            if blocker.text not in wanted:
+                session.delete(blocker)
+        kept = {b.text for b in existing}
+        for line in wanted:
+            if line not in kept:
+                session.add(store.StandupBlocker(team_id=team.id, user_id=user, text=line, raised_on=day))
+
+    def _after_answer(self, team: Team, member: Member, day: date, *, edited: bool) -> None:
+        tr = self.services.translator_for(member.user, team)
+        with self.services.db.transaction() as session:
+            prompt = store.message(session, team.id, "prompt", member.user, day)
+            prompt_at = (str(prompt.channel), prompt.ts) if prompt and prompt.ts else None
+        if prompt_at:
+            self.services.delivery.update(
+                prompt_at[0], str(prompt_at[1]), tr._("Stand-up saved"), blocks.answered_blocks(tr, day)
+            )
+        else:
+            self.services.delivery.dm(member.user, tr._("Stand-up saved"), blocks.answered_blocks(tr, day))
+        self._refresh_summary_for(team, member, day)
+
+    # -- simple commands -------------------------------------------------------------------------
+    def skip(self, user: str, reason: str) -> date:
+        team, member = self.member(user)
+        day = self.today_of(team, member)
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            entry = store.entry(session, team.id, user, day)
+            if entry is not None and entry.status == "answered":
+                raise OpsError(N_("You already answered today's stand-up. Type /standup to edit it."))
+            if entry is None:
+                session.add(
+                    store.StandupEntry(
+                        team_id=team.id,
+                        user_id=user,
+                        round_date=day,
+                        status="skipped",
+                        answers_json="{}",
+                        note=reason,
+                        submitted_at=now,
+                    )
+                )
+            record(
+                session,
+                team_id=team.id,
+                entity="standup",
+                entity_id=f"{user}:{day}",
+                actor=user,
+                at=now,
+                from_state=None,
+                to_state="skipped",
+                note=reason or None,
+            )
+        self._refresh_summary_for(team, member, day)
+        return day
+
+    def away(self, user: str, start: date, end: date, note: str) -> None:
+        team, _ = self.member(user)
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            session.add(
+                store.StandupAway(team_id=team.id, user_id=user, start=start, end=end, note=note, created_at=now)
+            )
+            record(
+                session,
+                team_id=team.id,
+                entity="standup-away",
+                entity_id=user,
+                actor=user,
+                at=now,
+                from_state=None,
+                to_state=f"{start}..{end}",
+                note=note or None,
+            )
+
+    def back(self, user: str) -> bool:
+        team, member = self.member(user)
+        today = self.today_of(team, member)
+        now = self.services.clock.now()
+        changed = False
+        with self.services.db.transaction() as session:
+            rows = session.query(store.StandupAway).filter_by(team_id=team.id, user_id=user).all()
+            for row in rows:
+                if row.start > today:
+                    session.delete(row)
+                    changed = True
+                elif row.end >= today:
+                    row.end = today - timedelta(days=1)
+                    changed = True
+            if changed:
+                record(
+                    session,
+                    team_id=team.id,
+                    entity="standup-away",
+                    entity_id=user,
+                    actor=user,
+                    at=now,
+                    from_state="away",
+                    to_state="back",
+                )
+        return changed
+
+    def set_reminders(self, user: str, on: bool) -> None:
+        team, _ = self.member(user)
+        with self.services.db.transaction() as session:
+            pref = session.query(store.StandupPreference).filter_by(team_id=team.id, user_id=user).one_or_none()
+            if pref is None:
+                session.add(store.StandupPreference(team_id=team.id, user_id=user, reminders=on))
+            else:
+                pref.reminders = on
+
+    # -- reading ---------------------------------------------------------------------------------
+    def status(self, user: str) -> list[dict[str, object]]:
+        """Each person's stand-up for their own today (a day off when today is not a workday for them)."""
+        team, _ = self.member(user)
+        now = self.services.clock.now()
+        rounds: dict[str, date | None] = {}
+        for member in (m for m in team.members if m.active):
+            person = self.person(team, member)
+            today = ops.local_today(person, now)
+            rounds[member.user] = today if person.calendar.is_workday(today) else None
+        names = {m.user: m.name for m in team.members}
+        return blocks.status_blocks(self.services.translator_for(user, team), self._classify(team, rounds), names)
+
+    def history(self, user: str, subject: str | None, start: date, end: date) -> list[dict[str, object]]:
+        team, _ = self.member(user)
+        who = subject or user
+        member = team.member(who)
+        if member is None:
+            raise OpsError(N_("{person} is not on team {team}."), person=f"<@{who}>", team=team.name)
+        tr = self.services.translator_for(user, team)
+        cfg = self.config(team)
+        with self.services.db.transaction() as session:
+            rows = store.entries_between(session, team.id, start, end, who)
+        status_words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
+        lines = []
+        for row in reversed(rows):
+            answers = json.loads(row.answers_json)
+            text = "\n".join(f"_{pick(q.text, tr.locale)}_ {answers[q.id]}" for q in cfg.questions if q.id in answers)
+            lines.append((row.round_date, status_words.get(row.status, row.status), text or row.note))
+        return blocks.history_blocks(tr, member.name, lines)
+
+    def export(self, user: str, start: date, end: date) -> str:
+        """Upload a CSV of the team's stand-ups in the period to the person's DM; returns the file name."""
+        team, _ = self.member(user)
+        cfg = self.config(team)
+        with self.services.db.transaction() as session:
+            rows = store.entries_between(session, team.id, start, end)
+        names = {m.user: m.name for m in team.members}
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        question_ids = [q.id for q in cfg.questions if q.kind != "mood"]
+        writer.writerow(
+            ["date", "user_id", "name", "status", *question_ids, "mood", "note", "submitted_at", "edited_at"]
+        )
+        for row in rows:
+            answers = json.loads(row.answers_json)
+            writer.writerow(
+                [
+                    row.round_date.isoformat(),
+                    row.user_id,
+                    names.get(row.user_id, row.user_id),
+                    row.status,
+                    *[answers.get(q, "") for q in question_ids],
+                    row.mood or "",
+                    row.note,
+                    row.submitted_at.isoformat(),
+                    row.edited_at.isoformat() if row.edited_at else "",
+                ]
+            )
+        filename = f"standup-{team.id}-{start}-{end}.csv"
+        tr = self.services.translator_for(user, team)
+        self.services.delivery.upload(
+            self.services.delivery.dm_channel(user),
+            filename,
+            buffer.getvalue().encode("utf-8-sig"),
+            comment=tr.ngettext(
+                "{n} stand-up from {start} to {end}",
+                "{n} stand-ups from {start} to {end}",
+                len(rows),
+                start=start.isoformat(),
+                end=end.isoformat(),
+            ),
+        )
+        return filename
+
+    def resolve_blocker(self, user: str, blocker_id: int) -> None:
+        team, _ = self.member(user)
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            blocker = session.get(store.StandupBlocker, blocker_id)
+            if blocker is None or blocker.team_id != team.id:
+                raise OpsError(N_("That blocker no longer exists."))
+            if blocker.user_id != user:
+                log.warning("standup: %s tried to resolve blocker %s owned by %s", user, blocker_id, blocker.user_id)
+                raise OpsError(N_("Only {owner} can mark this blocker resolved."), owner=f"<@{blocker.user_id}>")
+            if blocker.resolved_at is not None:
+                return
+            blocker.resolved_at, blocker.resolved_by = now, user
+            record(
+                session,
+                team_id=team.id,
+                entity="standup-blocker",
+                entity_id=str(blocker_id),
+                actor=user,
+                at=now,
+                from_state="open",
+                to_state="resolved",
+            )
+        self._refresh_latest_summary(team)

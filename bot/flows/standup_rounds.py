@@ -1,0 +1,280 @@
+"""The scheduled side of the stand-up: prompts, reminders, the summary and keeping it current."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.blocks import standup as blocks
+from bot.db import standup as store
+from bot.i18n import translator
+from bot.ops import standup as ops
+from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
+from bot.ops.team import Member, Role, Team
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class StandupRounds:
+    services: Services
+
+    def config(self, team: Team) -> TeamStandup:
+        return self.services.playbook(StandupPlaybook).for_team(team.id)
+
+    def person(self, team: Team, member: Member) -> ops.Person:
+        return ops.person_for(team, member, self.services.people.profile(member.user).tz)
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def jobs(self) -> list[ScheduledJob]:
+        jobs: list[ScheduledJob] = []
+        for team in self.services.teams.teams:
+            cfg = self.config(team)
+            grace = timedelta(minutes=cfg.grace_minutes)
+            weekdays = ",".join(team.workdays)
+            for member in (m for m in team.members if m.active):
+                zone = self.person(team, member).zone
+                prompt = cfg.prompt_time
+                jobs.append(
+                    ScheduledJob(
+                        id=f"standup.prompt:{team.id}:{member.user}",
+                        team_id=team.id,
+                        grace=grace,
+                        trigger=CronTrigger(
+                            hour=prompt.hour, minute=prompt.minute, day_of_week=weekdays, timezone=zone
+                        ),
+                        run=partial(self.send_prompt, team, member),
+                    )
+                )
+                if cfg.reminders:
+                    remind = ops.reminder_time(cfg)
+                    jobs.append(
+                        ScheduledJob(
+                            id=f"standup.reminder:{team.id}:{member.user}",
+                            team_id=team.id,
+                            grace=grace,
+                            trigger=CronTrigger(
+                                hour=remind.hour, minute=remind.minute, day_of_week=weekdays, timezone=zone
+                            ),
+                            run=partial(self.send_reminder, team, member),
+                        )
+                    )
+            cutoff = cfg.cutoff_time
+            jobs.append(
+                ScheduledJob(
+                    id=f"standup.summary:{team.id}",
+                    team_id=team.id,
+                    grace=grace,
+                    trigger=CronTrigger(
+                        hour=cutoff.hour, minute=cutoff.minute, day_of_week=weekdays, timezone=team.zone
+                    ),
+                    run=partial(self.post_summary, team),
+                )
+            )
+        return jobs
+
+    def _due(self, team: Team, member: Member, fire: datetime) -> date | None:
+        """The person's round for this fire, or None on their holiday or while they are away."""
+        person = self.person(team, member)
+        day = ops.local_today(person, fire)
+        if not person.calendar.is_workday(day):
+            return None
+        with self.services.db.transaction() as session:
+            if any(a.covers(day) for a in store.away_of(session, team.id).get(member.user, [])):
+                return None
+        return day
+
+    def send_prompt(self, team: Team, member: Member, fire: datetime) -> None:
+        day = self._due(team, member, fire)
+        if day is None:
+            return
+        with self.services.db.transaction() as session:
+            if store.entry(session, team.id, member.user, day) or store.message(
+                session, team.id, "prompt", member.user, day
+            ):
+                return  # answered (or skipped) early, or already prompted
+        tr = self.services.translator_for(member.user, team)
+        posted = self.services.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day))
+        with self.services.db.transaction() as session:
+            session.add(
+                store.StandupMessage(
+                    team_id=team.id,
+                    kind="prompt",
+                    user_id=member.user,
+                    day=day,
+                    channel=posted.channel,
+                    ts=posted.ts,
+                    sent_at=fire,
+                    rounds_json="{}",
+                )
+            )
+
+    def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
+        cfg = self.config(team)
+        day = self._due(team, member, fire)
+        if day is None or ops.in_quiet_hours(cfg, self.person(team, member), fire):
+            return
+        with self.services.db.transaction() as session:
+            prompted = store.message(session, team.id, "prompt", member.user, day)
+            if (
+                prompted is None
+                or store.entry(session, team.id, member.user, day)
+                or store.message(session, team.id, "reminder", member.user, day)
+                or not store.reminders_on(session, team.id, member.user)
+            ):
+                return
+        tr = self.services.translator_for(member.user, team)
+        posted = self.services.delivery.dm(
+            member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True)
+        )
+        with self.services.db.transaction() as session:
+            session.add(
+                store.StandupMessage(
+                    team_id=team.id,
+                    kind="reminder",
+                    user_id=member.user,
+                    day=day,
+                    channel=posted.channel,
+                    ts=posted.ts,
+                    sent_at=fire,
+                    rounds_json="{}",
+                )
+            )
+
+    # -- the summary -----------------------------------------------------------------------------
+    def _rounds(self, team: Team, cfg: TeamStandup, since: datetime, until: datetime) -> dict[str, date | None]:
+        return {
+            m.user: ops.latest_round(self.person(team, m), cfg.prompt_time, since, until)
+            for m in team.members
+            if m.active
+        }
+
+    def _roster(
+        self, team: Team, cfg: TeamStandup, since: datetime, until: datetime
+    ) -> tuple[ops.Roster, dict[str, date | None]]:
+        rounds = self._rounds(team, cfg, since, until)
+        return self._classify(team, rounds), rounds
+
+    def _classify(self, team: Team, rounds: dict[str, date | None]) -> ops.Roster:
+        people = [self.person(team, m) for m in team.members if m.active and m.user in rounds]
+        with self.services.db.transaction() as session:
+            entries = {}
+            for user, day in rounds.items():
+                found = store.entry(session, team.id, user, day) if day else None
+                if found is not None:
+                    entries[(user, found.round_date)] = found.as_entry()
+            away = store.away_of(session, team.id)
+        return ops.classify(people, rounds, entries, away)
+
+    def _blocker_lines(self, team: Team, cfg: TeamStandup, at: datetime, *, escalate: bool) -> list[blocks.BlockerLine]:
+        managers = tuple(m.user for m in team.people_with(Role.manager))
+        lines: list[blocks.BlockerLine] = []
+        with self.services.db.transaction() as session:
+            for blocker in store.open_blockers(session, team.id):
+                member = team.member(blocker.user_id)
+                person = self.person(team, member) if member else None
+                calendar = person.calendar if person else team.calendar
+                today = ops.local_today(person, at) if person else at.astimezone(team.zone).date()
+                age = ops.blocker_age(calendar, blocker.raised_on, today)
+                if escalate and age >= cfg.escalate_after_workdays and blocker.escalated_at is None:
+                    blocker.escalated_at = at
+                mention = managers if blocker.escalated_at is not None else ()
+                lines.append(blocks.BlockerLine(blocker.id, blocker.text, blocker.user_id, age, mention))
+        return lines
+
+    def post_summary(self, team: Team, fire: datetime) -> None:
+        day = fire.astimezone(team.zone).date()
+        if not team.calendar.is_workday(day):
+            return
+        cfg = self.config(team)
+        channel = team.channel(cfg.channel)
+        if channel is None:
+            log.warning("standup: team %s has no %s channel in team.yml", team.id, cfg.channel.value)
+            return
+        since, until = ops.summary_window(team, cfg, day)
+        roster, rounds = self._roster(team, cfg, since, until)
+        tr = translator(team.locale)
+        lines = self._blocker_lines(team, cfg, fire, escalate=True)
+        parent = self.services.delivery.post(
+            channel, blocks.summary_text(tr, day, roster), blocks.summary_blocks(tr, day, roster, lines, rounds)
+        )
+        with self.services.db.transaction() as session:
+            session.add(
+                store.StandupMessage(
+                    team_id=team.id,
+                    kind="summary",
+                    user_id="",
+                    day=day,
+                    channel=parent.channel,
+                    ts=parent.ts,
+                    sent_at=fire,
+                    rounds_json=json.dumps({u: d.isoformat() if d else None for u, d in rounds.items()}),
+                )
+            )
+        for user in roster.answered:
+            member = team.member(user)
+            if member is not None and rounds[user] is not None:
+                self._post_answer(team, member, rounds[user], parent.channel, parent.ts, late=False)  # type: ignore[arg-type]
+
+    def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent_ts: str, *, late: bool) -> None:
+        cfg, tr = self.config(team), translator(team.locale)
+        with self.services.db.transaction() as session:
+            entry = store.entry(session, team.id, member.user, day)
+            if entry is None or entry.status != "answered":
+                return
+            answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
+            existing = (entry.thread_channel, entry.thread_ts) if entry.thread_ts else None
+        content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
+        text = tr._("Stand-up of {name}", name=member.name)
+        if existing:
+            self.services.delivery.update(str(existing[0]), str(existing[1]), text, content)
+            return
+        reply = self.services.delivery.post(channel, text, content, thread_ts=parent_ts)
+        with self.services.db.transaction() as session:
+            entry = store.entry(session, team.id, member.user, day)
+            if entry is not None:
+                entry.thread_channel, entry.thread_ts = reply.channel, reply.ts
+
+    def _summary_showing(self, team: Team, user: str, day: date) -> store.StandupMessage | None:
+        with self.services.db.transaction() as session:
+            summaries = session.query(store.StandupMessage).filter_by(team_id=team.id, kind="summary", user_id="")
+            for summary in summaries.order_by(store.StandupMessage.day.desc()).limit(7):
+                if json.loads(summary.rounds_json).get(user) == day.isoformat():
+                    return summary
+        return None
+
+    def _refresh_summary_for(self, team: Team, member: Member, day: date) -> None:
+        """A late answer, an edit or a skip after the summary: thread reply and counts kept current."""
+        summary = self._summary_showing(team, member.user, day)
+        if summary is None or summary.channel is None or summary.ts is None:
+            return
+        self._post_answer(team, member, day, summary.channel, summary.ts, late=True)
+        self._rerender(team, summary)
+
+    def _refresh_latest_summary(self, team: Team) -> None:
+        with self.services.db.transaction() as session:
+            summary = (
+                session.query(store.StandupMessage)
+                .filter_by(team_id=team.id, kind="summary", user_id="")
+                .order_by(store.StandupMessage.day.desc())
+                .first()
+            )
+        if summary is not None:
+            self._rerender(team, summary)
+
+    def _rerender(self, team: Team, summary: store.StandupMessage) -> None:
+        rounds = {u: date.fromisoformat(d) if d else None for u, d in json.loads(summary.rounds_json).items()}
+        roster = self._classify(team, rounds)
+        tr = translator(team.locale)
+        lines = self._blocker_lines(team, self.config(team), self.services.clock.now(), escalate=False)
+        self.services.delivery.update(
+            str(summary.channel),
+            str(summary.ts),
+            blocks.summary_text(tr, summary.day, roster),
+            blocks.summary_blocks(tr, summary.day, roster, lines, rounds),
+        )

@@ -1,0 +1,95 @@
+"""/standup and the stand-up's buttons and modal."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks.standup import ANSWER_VIEW, FILL_IN, RESOLVE_BLOCKER
+from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.standup import StandupFlow
+from bot.handlers.common import submit_or_field_errors, view_values
+from bot.ops.standup import parse_command
+from bot.ops.standup_playbook import load_playbook
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+
+def register(reg: Registrar, services: Services) -> None:
+    flow = StandupFlow(services)
+
+    @reg.command("/standup")
+    def standup(ack: Ack, command: dict[str, Any]) -> None:
+        """/standup opens today's stand-up (answer early, or edit it). Also: skip [reason], ooo FROM..TO [note], back, status, history [@person] [7d|30d|FROM..TO], export [30d], reminders on|off."""  # noqa: E501
+        ack()
+        user, reply = command["user_id"], command["response_url"]
+        team, member = flow.member(user, command.get("team_id"))
+        tr = services.translator_for(user, team)
+        wanted = parse_command(command.get("text", ""), flow.today_of(team, member))
+        if wanted.action == "open":
+            services.delivery.open_view(command["trigger_id"], flow.answer_modal(user))
+        elif wanted.action == "skip":
+            day = flow.skip(user, wanted.reason)
+            services.delivery.respond(reply, tr._("Skipped your stand-up for {day}.", day=tr.date(day, "full")))
+        elif wanted.action == "ooo" and wanted.start and wanted.end:
+            flow.away(user, wanted.start, wanted.end, wanted.reason)
+            services.delivery.respond(reply, tr._("Away from {start} to {end}: no prompts or reminders until then.",
+                                                  start=tr.date(wanted.start), end=tr.date(wanted.end)))
+        elif wanted.action == "back":
+            back = flow.back(user)
+            services.delivery.respond(reply, tr._("Welcome back!") if back else tr._("You were not marked away."))
+        elif wanted.action == "status":
+            services.delivery.respond(reply, tr._("Today's stand-up so far"), flow.status(user))
+        elif wanted.action == "history" and wanted.start and wanted.end:
+            services.delivery.respond(reply, tr._("Stand-up history"),
+                                      flow.history(user, wanted.user, wanted.start, wanted.end))
+        elif wanted.action == "export" and wanted.start and wanted.end:
+            name = flow.export(user, wanted.start, wanted.end)
+            services.delivery.respond(reply, tr._("{file} is in your DM with Opsbot.", file=name))
+        elif wanted.action == "reminders":
+            flow.set_reminders(user, bool(wanted.switch))
+            services.delivery.respond(reply, tr._("Stand-up reminders are on.") if wanted.switch
+                                      else tr._("Stand-up reminders are off."))
+        else:
+            services.delivery.respond(reply, tr._(
+                "Usage: /standup · /standup skip [reason] · /standup ooo YYYY-MM-DD..YYYY-MM-DD [note] · "
+                "/standup back · /standup status · /standup history [@person] [7d|30d|YYYY-MM-DD..YYYY-MM-DD] · "
+                "/standup export [30d] · /standup reminders on|off"
+            ))
+
+    @reg.action(FILL_IN)
+    def fill_in(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        day = date.fromisoformat(body["actions"][0]["value"])
+        services.delivery.open_view(body["trigger_id"], flow.answer_modal(body["user"]["id"], day))
+
+    @reg.view(ANSWER_VIEW)
+    def answered(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        day = date.fromisoformat(json.loads(view["private_metadata"])["day"])
+        tr = services.translator_for(user, services.teams.for_user(user))
+        submit_or_field_errors(ack, tr, lambda: flow.submit(user, day, view_values(view)))
+
+    @reg.action(RESOLVE_BLOCKER)
+    def resolve(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        flow.resolve_blocker(body["user"]["id"], int(body["actions"][0]["value"]))
+
+
+def jobs(services: Services) -> list[ScheduledJob]:
+    return StandupFlow(services).jobs()
+
+
+FEATURE = Feature(
+    name="standup",
+    register=register,
+    commands=(SlashCommand("/standup", "Daily stand-up: answer, skip, away, status, history, export",
+                           "[skip|ooo|back|status|history|export|reminders]"),),
+    scopes=("files:write",),
+    load_playbook=load_playbook,
+    jobs=jobs,
+    demo_scene="10_standup.txt",
+)
