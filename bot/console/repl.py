@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,13 @@ def _play(slack: ConsoleSlack, lines: Iterable[str]) -> bool:
     return ok
 
 
+def _quiet_logs() -> None:
+    # The transcript is what a person sees; warnings (a refused forged click, say) stay out of it.
+    logging.basicConfig(level=logging.ERROR)
+
+
 def play_demo(playbooks: Path, database_url: str, start: datetime, scenes: list[Path]) -> None:
+    _quiet_logs()
     slack = ConsoleSlack(playbooks_dir=playbooks, database_url=database_url, start=start)
     try:
         for scene in scenes:
@@ -57,6 +64,7 @@ def run_console(
     playbooks: Path, database_url: str, start: datetime, *, as_user: str | None, in_channel: str | None,
     script: Path | None,
 ) -> None:
+    _quiet_logs()
     slack = ConsoleSlack(playbooks_dir=playbooks, database_url=database_url, start=start,
                          as_user=as_user, in_channel=in_channel)
     try:

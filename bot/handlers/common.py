@@ -11,7 +11,10 @@ from bot.i18n import Translator
 T = TypeVar("T")
 
 
-def submit_or_field_errors(ack: Callable[..., Any], tr: Translator, work: Callable[[], T]) -> T | None:
+def submit_or_field_errors(
+    ack: Callable[..., Any], tr: Translator, work: Callable[[], T],
+    answer: Callable[[T], dict[str, Any]] | None = None,
+) -> T | None:
     """Run a view submission's work; an OpsError naming a field becomes Slack's inline field error.
 
     The modal stays open with the message under the field, and nothing is saved, so the person
@@ -26,7 +29,7 @@ def submit_or_field_errors(ack: Callable[..., Any], tr: Translator, work: Callab
             raise
         ack(response_action="errors", errors={error.field: tr._(error.message, **error.params)})
         return None
-    ack()
+    ack(**(answer(result) if answer else {}))
     return result
 
 

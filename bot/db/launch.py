@@ -1,0 +1,106 @@
+"""Launch storage: launches, their tasks, and the posts made once (go/no-go asks, T+7/T+14 reviews)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.db.base import Base
+from bot.ops.launch import TaskState
+
+
+class Launch(Base):
+    __tablename__ = "launches"
+    __table_args__ = (UniqueConstraint("team_id", "slug", name="uq_launch_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120))
+    skus_json: Mapped[str] = mapped_column(Text)
+    marketplaces_json: Mapped[str] = mapped_column(Text)
+    launch_date: Mapped[date] = mapped_column(Date)
+    playbook: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    checklist_ts: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    @property
+    def skus(self) -> list[str]:
+        return list(json.loads(self.skus_json))
+
+    @property
+    def marketplaces(self) -> list[str]:
+        return list(json.loads(self.marketplaces_json))
+
+
+class LaunchTask(Base):
+    __tablename__ = "launch_tasks"
+    __table_args__ = (UniqueConstraint("launch_id", "key", name="uq_launch_task_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    launch_id: Mapped[int] = mapped_column(ForeignKey("launches.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(64))
+    title_json: Mapped[str] = mapped_column(Text)  # the playbook's title, {en, zh-CN} or a string
+    role: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str] = mapped_column(String(32))
+    stand_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    offset: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(16))
+    due: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
+    depends_json: Mapped[str] = mapped_column(Text, default="[]")
+    gate: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    done_at: Mapped[datetime | None]
+
+    @property
+    def title(self) -> str | dict[str, str]:
+        value: str | dict[str, str] = json.loads(self.title_json)
+        return value
+
+    def as_state(self) -> TaskState:
+        return TaskState(self.key, self.owner, self.state, self.due, tuple(json.loads(self.depends_json)), self.gate)
+
+
+class LaunchPost(Base):
+    """Something posted once per launch: the ask for a gate's decision, the T+7 and T+14 reviews."""
+
+    __tablename__ = "launch_posts"
+    __table_args__ = (UniqueConstraint("launch_id", "kind", name="uq_launch_post"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    launch_id: Mapped[int] = mapped_column(ForeignKey("launches.id"))
+    kind: Mapped[str] = mapped_column(String(64))
+    posted_at: Mapped[datetime]
+
+
+def active_launches(session: Session, team_id: str) -> list[Launch]:
+    return list(session.scalars(
+        select(Launch).where(Launch.team_id == team_id, Launch.state == "active").order_by(Launch.launch_date)))
+
+
+def tasks_of(session: Session, launch_id: int) -> list[LaunchTask]:
+    return list(session.scalars(select(LaunchTask).where(LaunchTask.launch_id == launch_id).order_by(LaunchTask.id)))
+
+
+def find_launch(session: Session, team_id: str, name: str) -> Launch | None:
+    wanted = name.strip().lower().removeprefix("#").removeprefix("launch-")
+    for launch in session.scalars(select(Launch).where(Launch.team_id == team_id)):
+        if wanted in (launch.slug, launch.name.lower()):
+            return launch
+    return None
+
+
+def launch_in_channel(session: Session, team_id: str, channel: str) -> Launch | None:
+    return session.scalar(select(Launch).where(Launch.team_id == team_id, Launch.channel == channel,
+                                               Launch.state == "active"))

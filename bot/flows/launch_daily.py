@@ -1,0 +1,246 @@
+"""Launch checklists kept current, the daily reminders, gate asks and the T+7 / T+14 reviews."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import IntegrityError
+
+from bot.blocks import launch as blocks
+from bot.db import launch as store
+from bot.i18n import Translator, pick, translator
+from bot.ops import launch as ops
+from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders
+from bot.ops.team import Role, Team
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+REVIEWS = ((7, "T+7"), (14, "T+14"))
+
+
+class LaunchDaily:
+    services: Services
+
+    @staticmethod
+    def pick(text: str | dict[str, str], locale: str) -> str:
+        return pick(text, locale)
+
+    def today(self, team: Team) -> date:
+        return self.services.clock.now().astimezone(team.zone).date()
+
+    def _team_tr(self, team: Team) -> Translator:
+        return translator(team.locale)
+
+    def _launch(self, launch_id: int) -> store.Launch:
+        with self.services.db.transaction() as session:
+            launch = session.get(store.Launch, launch_id)
+        if launch is None:
+            raise LookupError(f"launch {launch_id} is gone")
+        return launch
+
+    def _playbook(self, launch: store.Launch) -> LaunchPlaybook | None:
+        return self.services.playbook(LaunchPlaybooks).playbooks.get(launch.playbook)
+
+    def row(self, task: store.LaunchTask, locale: str) -> blocks.TaskRow:
+        return blocks.TaskRow(
+            task.id,
+            self.pick(task.title, locale),
+            task.owner,
+            task.due,
+            task.state,
+            task.blocked_reason,
+            task.stand_in,
+            task.gate,
+        )
+
+    # -- the pinned checklist --------------------------------------------------------------------
+    def checklist(self, team: Team, launch_id: int) -> list[dict[str, Any]]:
+        launch, tr = self._launch(launch_id), self._team_tr(team)
+        with self.services.db.transaction() as session:
+            tasks = store.tasks_of(session, launch_id)
+        playbook = self._playbook(launch)
+        titles = {p.id: self.pick(p.title, tr.locale) for p in playbook.phases} if playbook else {}
+        phases: dict[str, list[blocks.TaskRow]] = defaultdict(list)
+        for task in tasks:
+            phases[task.phase].append(self.row(task, tr.locale))
+        today = self.today(team)
+        done = ops.progress([t.as_state() for t in tasks], today)
+        name = self.pick(playbook.name, tr.locale) if playbook else launch.playbook
+        return blocks.checklist_blocks(
+            tr,
+            launch.name,
+            launch.launch_date,
+            name,
+            launch.skus,
+            launch.marketplaces,
+            [(titles.get(k, k), rows) for k, rows in phases.items()],
+            done,
+            today,
+        )
+
+    def refresh_checklist(self, team: Team, launch_id: int) -> None:
+        launch = self._launch(launch_id)
+        if launch.checklist_ts:
+            self.services.delivery.update(
+                launch.channel, launch.checklist_ts, launch.name, self.checklist(team, launch_id)
+            )
+
+    # -- reading ---------------------------------------------------------------------------------
+    def list_blocks(self, user: str) -> list[dict[str, Any]]:
+        team = self.services.team_of(user)
+        tr, today = self.services.translator_for(user, team), self.today(team)
+        lines = []
+        with self.services.db.transaction() as session:
+            for launch in store.active_launches(session, team.id):
+                done = ops.progress([t.as_state() for t in store.tasks_of(session, launch.id)], today)
+                lines.append(
+                    tr._(
+                        "*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
+                        name=launch.name,
+                        slug=launch.slug,
+                        day=tr.date(launch.launch_date),
+                        channel=launch.channel,
+                        done=done.done,
+                        total=done.total,
+                        overdue=done.overdue,
+                    )
+                )
+        return blocks.summary_blocks(tr, tr._("Launches"), lines)
+
+    def status_blocks(self, user: str, name: str, channel: str) -> list[dict[str, Any]]:
+        team = self.services.team_of(user)
+        tr, today = self.services.translator_for(user, team), self.today(team)
+        with self.services.db.transaction() as session:
+            launch = (
+                store.find_launch(session, team.id, name)
+                if name
+                else store.launch_in_channel(session, team.id, channel)
+            )
+            if launch is None:
+                return self.list_blocks(user)
+            tasks = store.tasks_of(session, launch.id)
+        waiting = ops.due_soon([t.as_state() for t in tasks], today, 10_000)
+        by_key = {t.key: t for t in tasks}
+        lines = [
+            f"• {self.pick(by_key[t.key].title, tr.locale)} · <@{t.owner}> · {tr.date(t.due)}"
+            + (" ⚠️" if t.due < today else "")
+            for t in waiting
+        ]
+        done = ops.progress([t.as_state() for t in tasks], today)
+        title = tr._(
+            "{name}: {done}/{total} done, {open} open",
+            name=launch.name,
+            done=done.done,
+            total=done.total,
+            open=done.total - done.done,
+        )
+        return blocks.summary_blocks(tr, title, lines)
+
+    # -- every morning ---------------------------------------------------------------------------
+    def jobs(self) -> list[ScheduledJob]:
+        playbooks = self.services.playbook(LaunchPlaybooks).playbooks
+        at = next(iter(playbooks.values())).reminders.time if playbooks else Reminders().time
+        hour, minute = (int(part) for part in at.split(":"))
+        return [
+            ScheduledJob(
+                id=f"launch.morning:{team.id}",
+                team_id=team.id,
+                grace=timedelta(hours=3),
+                trigger=CronTrigger(hour=hour, minute=minute, timezone=team.zone),
+                run=partial(self.morning, team),
+            )
+            for team in self.services.teams.teams
+        ]
+
+    def morning(self, team: Team, fire: datetime) -> None:
+        today = fire.astimezone(team.zone).date()
+        managers = [m.user for m in team.people_with(Role.manager)]
+        owed: dict[str, list[tuple[str, blocks.TaskRow]]] = defaultdict(list)
+        with self.services.db.transaction() as session:
+            launches = [
+                (launch, store.tasks_of(session, launch.id)) for launch in store.active_launches(session, team.id)
+            ]
+        for launch, tasks in launches:
+            playbook = self._playbook(launch)
+            settings = playbook.reminders if playbook else Reminders()
+            states = [t.as_state() for t in tasks]
+            if team.calendar.is_workday(today):
+                by_key = {t.key: t for t in tasks}
+                for state in ops.due_soon(states, today, settings.horizon_days):
+                    owed[state.owner].append((launch.name, self.row(by_key[state.key], team.locale)))
+                late = ops.overdue_by(states, today, settings.escalate_overdue_days)
+                tr = self._team_tr(team)
+                days_to_go = (launch.launch_date - today).days
+                self.services.delivery.post(
+                    launch.channel,
+                    tr._("Launch progress"),
+                    blocks.progress_blocks(
+                        tr, launch.name, ops.progress(states, today), days_to_go, managers if late else []
+                    ),
+                )
+            self._ask_gates(team, launch, tasks, today)
+            self._reviews(team, launch, today)
+        for owner, items in owed.items():
+            tr = self.services.translator_for(owner, team)
+            self.services.delivery.dm(
+                owner, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, items, today)
+            )
+
+    def _once(self, team: Team, launch: store.Launch, kind: str) -> bool:
+        try:
+            with self.services.db.transaction() as session:
+                session.add(
+                    store.LaunchPost(
+                        team_id=team.id, launch_id=launch.id, kind=kind, posted_at=self.services.clock.now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def _ask_gates(self, team: Team, launch: store.Launch, tasks: list[store.LaunchTask], today: date) -> None:
+        for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
+            if not self._once(team, launch, f"gate:{gate.key}:{gate.due.isoformat()}"):
+                continue
+            for manager in team.people_with(Role.manager):
+                tr = self.services.translator_for(manager.user, team)
+                others = [self.row(t, tr.locale) for t in tasks if t.state != ops.DONE and t.id != gate.id]
+                value = json.dumps({"launch": launch.id, "task": gate.id})
+                self.services.delivery.dm(
+                    manager.user,
+                    tr._("Go / no-go"),
+                    blocks.gate_blocks(tr, launch.name, self.pick(gate.title, tr.locale), others, value, today),
+                )
+
+    def _reviews(self, team: Team, launch: store.Launch, today: date) -> None:
+        for days, label in REVIEWS:
+            if today >= launch.launch_date + timedelta(days=days) and self._once(team, launch, f"review:{label}"):
+                tr = self._team_tr(team)
+                lines = self._kpi_lines(team, launch, days, tr)
+                self.services.delivery.post(
+                    launch.channel,
+                    tr._("{label} review", label=label),
+                    blocks.review_blocks(tr, launch.name, label, lines),
+                )
+
+    def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[str]:
+        """The launch SKUs' KPIs since launch day, from the KPI feature's data when it is installed."""
+        try:
+            queries = importlib.import_module("bot.reports.queries")
+        except ModuleNotFoundError:
+            return []
+        lines = []
+        with self.services.db.transaction() as session:
+            for sku in launch.skus:
+                summary = queries.sku_summary(
+                    session, team.id, sku, launch.launch_date, launch.launch_date + timedelta(days=days - 1)
+                )
+                if summary is not None:
+                    lines.append(f"*{sku}*: {summary}")
+        return lines

@@ -1,0 +1,132 @@
+"""/launch and the launch checklist's menus, modals and go/no-go buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks import launch as ids
+from bot.blocks.launch import confirm_view, no_go_modal
+from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.launch import LaunchFlow
+from bot.handlers.common import submit_or_field_errors, view_values
+from bot.ops.launch import parse_command
+from bot.ops.launch_playbook import load_playbook
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+
+def register(reg: Registrar, services: Services) -> None:
+    flow = LaunchFlow(services)
+
+    @reg.command("/launch")
+    def launch(ack: Ack, command: dict[str, Any]) -> None:
+        """/launch new starts a launch from a playbook. Also: list, status [NAME], move NAME YYYY-MM-DD."""
+        ack()
+        user, channel, reply = command["user_id"], command["channel_id"], command["response_url"]
+        team = services.team_of(user, command.get("team_id"))
+        tr = services.translator_for(user, team)
+        wanted = parse_command(command.get("text", ""))
+        if wanted.action == "new":
+            services.delivery.open_view(command["trigger_id"], flow.new_modal(user, channel))
+        elif wanted.action == "list":
+            services.delivery.respond(reply, tr._("Launches"), flow.list_blocks(user))
+        elif wanted.action == "status":
+            services.delivery.respond(reply, tr._("Launch status"), flow.status_blocks(user, wanted.name, channel))
+        elif wanted.action == "move" and wanted.new_date:
+            moved = flow.move(user, wanted.name, wanted.new_date)
+            services.delivery.respond(
+                reply, tr._("{name} now launches on {day}.", name=moved.name, day=tr.date(moved.launch_date))
+            )
+        else:
+            services.delivery.respond(
+                reply, tr._("Usage: /launch new · /launch list · /launch status [NAME] · /launch move NAME YYYY-MM-DD")
+            )
+
+    @reg.view(ids.NEW_VIEW)
+    def created(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        channel = json.loads(view["private_metadata"])["channel"]
+        made = submit_or_field_errors(ack, tr, lambda: flow.create(user, channel, view_values(view)))
+        if made is not None:
+            services.delivery.dm(user, tr._("{name} is set up in <#{channel}>.", name=made.name, channel=made.channel))
+
+    @reg.action(ids.TASK_PICKED)
+    def picked(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        task_id = int(body["actions"][0]["selected_option"]["value"])
+        services.delivery.open_view(body["trigger_id"], flow.task_modal(body["user"]["id"], task_id))
+
+    @reg.view(ids.TASK_VIEW)
+    def task_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, values = body["user"]["id"], view_values(view)
+        task_id = json.loads(view["private_metadata"])["task"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        submit_or_field_errors(
+            ack,
+            tr,
+            lambda: flow.save_task(user, task_id, values["state"], values.get("reason") or "", confirmed=False),
+            answer=lambda waiting: (
+                {"response_action": "update", "view": confirm_view(tr, task_id, waiting)} if waiting else {}
+            ),
+        )
+
+    @reg.view(ids.CONFIRM_VIEW)
+    def confirmed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack(response_action="clear")
+        flow.save_task(body["user"]["id"], json.loads(view["private_metadata"])["task"], "done", "", confirmed=True)
+
+    @reg.action(ids.GO)
+    def go(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(body["actions"][0]["value"])
+        flow.go(body["user"]["id"], value["launch"], value["task"])
+        services.delivery.respond(body["response_url"], "✅", replace_original=False)
+
+    @reg.action(ids.NO_GO)
+    def no_go(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        value = json.loads(body["actions"][0]["value"])
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        day = flow._launch(value["launch"]).launch_date
+        services.delivery.open_view(body["trigger_id"], no_go_modal(tr, body["actions"][0]["value"], day))
+
+    @reg.view(ids.NO_GO_VIEW)
+    def no_go_decided(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, values = body["user"]["id"], view_values(view)
+        launch_id = json.loads(view["private_metadata"])["launch"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        new_date = date.fromisoformat(values["new_date"]) if values.get("new_date") else None
+        submit_or_field_errors(ack, tr, lambda: flow.no_go(user, launch_id, values.get("reason") or "", new_date))
+
+    @reg.action(ids.ADD_TASK_PREFILLED)
+    def add_task_prefilled(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        title = json.loads(body["actions"][0]["value"]).get("title", "")
+        services.delivery.open_view(body["trigger_id"], flow.add_task_modal(body["user"]["id"], title))
+
+    @reg.view(ids.ADD_TASK_VIEW)
+    def task_added(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        submit_or_field_errors(ack, tr, lambda: flow.add_task(user, view_values(view)))
+
+
+def jobs(services: Services) -> list[ScheduledJob]:
+    return LaunchFlow(services).jobs()
+
+
+FEATURE = Feature(
+    name="launch",
+    register=register,
+    commands=(SlashCommand("/launch", "New-product launch checklists", "[new | list | status NAME | move NAME DATE]"),),
+    scopes=("channels:manage", "pins:write"),
+    load_playbook=load_playbook,
+    jobs=jobs,
+    demo_scene="40_launch.txt",
+)

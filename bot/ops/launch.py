@@ -1,0 +1,164 @@
+"""New-product launches, pure: tasks planned from a playbook, owners by role, dates, progress, rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from bot.errors import N_, OpsError
+from bot.ops.launch_playbook import LaunchPlaybook, due_date
+from bot.ops.team import Role, Team
+
+OPEN, DONE, BLOCKED = "open", "done", "blocked"
+MARKETPLACES = ("US", "CA", "MX", "BR", "UK", "DE", "FR", "IT", "ES", "NL", "SE", "PL", "JP", "AU", "SG", "AE")
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    key: str
+    phase: str
+    role: Role
+    owner: str
+    owner_is_stand_in: bool  # nobody holds the role: the manager has it until team.yml says who
+    offset: int
+    unit: str
+    due: date
+    depends_on: tuple[str, ...]
+    gate: bool
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A task as the rules need it."""
+
+    key: str
+    owner: str
+    state: str
+    due: date
+    depends_on: tuple[str, ...]
+    gate: bool = False
+
+
+def slug(name: str, fallback: str) -> str:
+    """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+    return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:60] or "product"
+
+
+def owner_for(team: Team, role: Role) -> tuple[str, bool]:
+    """The first active member holding ``role``; else the manager, flagged as standing in."""
+    holders = team.people_with(role)
+    if holders:
+        return holders[0].user, False
+    managers = team.people_with(Role.manager)
+    if not managers:
+        raise OpsError(N_("Nobody holds the manager role in team.yml, so launch tasks cannot be assigned."))
+    return managers[0].user, True
+
+
+def plan(playbook: LaunchPlaybook, team: Team, launch_day: date) -> list[PlannedTask]:
+    planned = []
+    for phase, task in playbook.tasks():
+        owner, stand_in = owner_for(team, task.role)
+        unit = playbook.unit_of(task)
+        planned.append(PlannedTask(
+            key=task.id, phase=phase.id, role=task.role, owner=owner, owner_is_stand_in=stand_in,
+            offset=task.offset, unit=unit, due=due_date(launch_day, task.offset, unit, team.calendar),
+            depends_on=task.depends_on, gate=task.gate,
+        ))
+    return planned
+
+
+def validate_new(name: str, skus: str, marketplaces: list[str], launch_day: date | None, today: date) -> list[str]:
+    """The SKUs of a new launch; each bad field raises OpsError naming it."""
+    if not name.strip():
+        raise OpsError(N_("Give the product a name."), field="name")
+    if len(name) > 80:
+        raise OpsError(N_("Keep the product name under 80 characters."), field="name")
+    sku_list = [s.strip() for s in re.split(r"[,\s]+", skus) if s.strip()]
+    bad = [s for s in sku_list if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", s)]
+    if not sku_list or bad:
+        raise OpsError(N_("List one or more SKUs separated by commas, e.g. LED-100, LED-100-EU."), field="skus")
+    if not marketplaces:
+        raise OpsError(N_("Choose at least one marketplace."), field="marketplaces")
+    if launch_day is None:
+        raise OpsError(N_("Choose the launch date."), field="launch_date")
+    if launch_day <= today:
+        raise OpsError(N_("The launch date must be after today."), field="launch_date")
+    return sku_list
+
+
+def may_change(task: TaskState, actor: str, actor_is_manager: bool) -> bool:
+    """A task's owner or the manager may tick, reopen or block it."""
+    return actor_is_manager or actor == task.owner
+
+
+def open_dependencies(task: TaskState, tasks: dict[str, TaskState]) -> list[str]:
+    return [d for d in task.depends_on if d in tasks and tasks[d].state != DONE]
+
+
+def moved_due(task: TaskState, offset: int, unit: str, new_launch_day: date, team: Team) -> date:
+    """Open and blocked tasks follow the launch date; done ones keep the date they had."""
+    if task.state == DONE:
+        return task.due
+    return due_date(new_launch_day, offset, "days" if unit == "days" else "workdays", team.calendar)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    overdue: int
+    blocked: int
+
+
+def progress(tasks: list[TaskState], today: date) -> Progress:
+    return Progress(
+        done=sum(t.state == DONE for t in tasks),
+        total=len(tasks),
+        overdue=sum(t.state != DONE and t.due < today for t in tasks),
+        blocked=sum(t.state == BLOCKED for t in tasks),
+    )
+
+
+def due_soon(tasks: list[TaskState], today: date, horizon_days: int) -> list[TaskState]:
+    """Open tasks overdue or due within the horizon, earliest first."""
+    return sorted(
+        (t for t in tasks if t.state != DONE and (t.due - today).days <= horizon_days),
+        key=lambda t: (t.due, t.key),
+    )
+
+
+def overdue_by(tasks: list[TaskState], today: date, days: int) -> list[TaskState]:
+    return [t for t in tasks if t.state != DONE and (today - t.due).days >= days]
+
+
+@dataclass(frozen=True)
+class LaunchCommand:
+    action: str  # new | list | status | move | help
+    name: str = ""
+    new_date: date | None = None
+
+
+def parse_command(text: str) -> LaunchCommand:
+    words = text.strip().split()
+    if not words or words[0].lower() == "new":
+        return LaunchCommand("new" if words else "help")
+    verb, rest = words[0].lower(), words[1:]
+    if verb == "list" and not rest:
+        return LaunchCommand("list")
+    if verb == "status":
+        return LaunchCommand("status", name=" ".join(rest))
+    if verb == "move":
+        if len(rest) < 2:
+            raise OpsError(N_("Usage: /launch move NAME YYYY-MM-DD"))
+        try:
+            new_date = date.fromisoformat(rest[-1])
+        except ValueError as exc:
+            raise OpsError(N_("{text} is not a date: use YYYY-MM-DD, e.g. /launch move led-100 2027-01-15."),
+                           text=rest[-1]) from exc
+        return LaunchCommand("move", name=" ".join(rest[:-1]), new_date=new_date)
+    return LaunchCommand("help")
