@@ -93,7 +93,7 @@ class Registrar:
 
 
 def all_features() -> tuple[Feature, ...]:
+    from bot.handlers import feedback, home, launch, standup
     from bot.handlers import help as help_feature
-    from bot.handlers import home, launch, standup
 
-    return (help_feature.FEATURE, home.FEATURE, standup.FEATURE, launch.FEATURE)
+    return (help_feature.FEATURE, home.FEATURE, standup.FEATURE, launch.FEATURE, feedback.FEATURE)

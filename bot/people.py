@@ -30,6 +30,7 @@ class People:
         self._client = client
         self._profiles: dict[str, tuple[float, Profile]] = {}
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+        self._private: dict[str, bool] = {}
 
     def profile(self, user_id: str) -> Profile:
         cached = self._profiles.get(user_id)
@@ -61,3 +62,15 @@ class People:
             members = frozenset()
         self._groups[group_id] = (time.monotonic(), members)
         return members
+
+    def channel_is_private(self, channel_id: str) -> bool:
+        """True for private channels, DMs and group DMs — what must not be reposted publicly unasked."""
+        if channel_id not in self._private:
+            try:
+                info = self._client.conversations_info(channel=channel_id)["channel"]
+                self._private[channel_id] = bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
+            except SlackApiError as exc:
+                # Unknown means private: better to ask the reporter than to leak.
+                log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
+                self._private[channel_id] = True
+        return self._private[channel_id]

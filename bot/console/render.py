@@ -75,7 +75,8 @@ class Renderer:
         if record.kind == "channel":
             return f"── channel #{record.text} created"
         thread = " · in thread" if record.thread_ts else ""
-        return f"── {where}{thread} · Opsbot"
+        author = self.name_of(record.user) if record.user and record.kind == "message" else "Opsbot"
+        return f"── {where}{thread} · {author}"
 
     def render(self, records: list[Record], *, number_from: int = 1) -> str:
         self.clickables = []

@@ -375,6 +375,7 @@ class ConsoleSlack:
         )
         record.user = self.user
         self.emulator.messages[(self.channel, ts)] = record
+        self._seen = max(self._seen, record.seq)  # shown below; not again as the bot's
         return (
             f"── #{self.emulator.channel(self.channel).name} · {self.renderer.name_of(self.user)} (ts {ts})\n  {text}"
         )

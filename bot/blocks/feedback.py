@@ -1,0 +1,142 @@
+"""Market feedback cards, modals and summaries, as Block Kit. Pure: built from plain values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks.common import actions, button, context, header, modal, plain, section
+from bot.blocks.limits import SECTION_TEXT, clip
+from bot.i18n import Translator
+
+FILE_VIEW = "feedback.file"
+ACK = "feedback.ack"
+ON_IT = "feedback.on_it"
+REROUTE = "feedback.reroute"
+CLOSE = "feedback.close"
+NOTE_VIEW = "feedback.note"
+REROUTE_VIEW = "feedback.reroute_view"
+SHORTCUT = "feedback.from_message"
+MARKETPLACES = ("US", "CA", "MX", "UK", "DE", "FR", "IT", "ES", "NL", "JP", "AU")
+STATE_ICON = {"new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "closed": "✅"}
+
+
+@dataclass(frozen=True)
+class Card:
+    id: int
+    reporter: str
+    text: str
+    link: str | None
+    category: str  # its name in the reader's language
+    sku: str | None
+    marketplace: str | None
+    urgent: bool
+    state: str
+    state_label: str
+    owner: str | None
+    note: str | None
+    outcome: str | None
+    count: int
+    destinations: str  # e.g. "#purchasing, #manager"
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(clip(text, 75)), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
+
+
+def file_modal(
+    tr: Translator, categories: list[tuple[str, str]], *, text: str = "", link: str = "", private_source: bool,
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    category_options = [_option(tr._("Let Opsbot decide"), "auto")] + [_option(n, k) for k, n in categories]
+    what: dict[str, Any] = {"type": "plain_text_input", "action_id": "what", "multiline": True, "max_length": 3000}
+    if text:
+        what["initial_value"] = text[:3000]
+    evidence: dict[str, Any] = {"type": "plain_text_input", "action_id": "link"}
+    if link:
+        evidence["initial_value"] = link
+    blocks = [
+        _input("what", tr._("What happened?"), what),
+        _input("marketplace", tr._("Marketplace"), {"type": "static_select", "action_id": "marketplace",
+                                                    "options": [_option(m, m) for m in MARKETPLACES]}, optional=True),
+        _input("sku", tr._("SKU"), {"type": "plain_text_input", "action_id": "sku"}, optional=True),
+        _input("category", tr._("Category"), {"type": "static_select", "action_id": "category",
+                                              "options": category_options, "initial_option": category_options[0]}),
+        _input("urgent", tr._("Urgency"), {"type": "checkboxes", "action_id": "urgent",
+                                           "options": [_option(tr._("Urgent: tell the manager now"), "yes")]},
+               optional=True),
+        _input("link", tr._("Link or evidence"), evidence, optional=True),
+    ]
+    if private_source:
+        blocks.append(_input("share", tr._("This came from a private conversation"), {
+            "type": "checkboxes", "action_id": "share",
+            "options": [_option(tr._("OK to repost it in team channels"), "yes")]}, optional=True))
+    return modal(tr._("Market feedback"), blocks, callback_id=FILE_VIEW, submit=tr._("Send"), close=tr._("Cancel"),
+                 private_metadata=json.dumps(metadata))
+
+
+def card_blocks(tr: Translator, card: Card, extra_buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    flag = "🚨 " if card.urgent else ""
+    title = tr._("{flag}Feedback #{id} · {category}", flag=flag, id=card.id, category=card.category)
+    facts = [tr._("From <@{reporter}>", reporter=card.reporter)]
+    if card.sku:
+        facts.append(tr._("SKU {sku}", sku=card.sku))
+    if card.marketplace:
+        facts.append(card.marketplace)
+    if card.count > 1:
+        facts.append(tr.ngettext("{n} report", "{n} reports", card.count))
+    blocks = [header(title), section(clip(card.text, SECTION_TEXT)), context(" · ".join(facts))]
+    if card.link:
+        blocks.append(context(tr._("Source: {link}", link=card.link)))
+    status = f"{STATE_ICON.get(card.state, '')} {card.state_label}"
+    if card.owner:
+        status += " · " + tr._("on it: <@{owner}>", owner=card.owner)
+    if card.note:
+        status += "\n" + tr._("Action: {note}", note=card.note)
+    if card.outcome:
+        status += "\n" + tr._("Outcome: {outcome}", outcome=card.outcome)
+    blocks.append(section(clip(status, SECTION_TEXT)))
+    blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
+    if card.state != "closed":
+        value = str(card.id)
+        buttons = [button(tr._("Acknowledge"), ACK, value), button(tr._("I'm on it"), ON_IT, value, style="primary"),
+                   button(tr._("Re-route"), REROUTE, value), button(tr._("Close"), CLOSE, value)]
+        blocks.append(actions(buttons + extra_buttons))
+    return blocks
+
+
+def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
+    label = tr._("What will you do?") if kind == "on_it" else tr._("What was the outcome?")
+    title = tr._("I'm on it") if kind == "on_it" else tr._("Close feedback")
+    blocks = [_input("note", label, {"type": "plain_text_input", "action_id": "note", "multiline": True,
+                                     "max_length": 1000})]
+    return modal(title, blocks, callback_id=NOTE_VIEW, submit=tr._("Save"), close=tr._("Cancel"),
+                 private_metadata=json.dumps({"item": item_id, "kind": kind}))
+
+
+def reroute_modal(tr: Translator, item_id: int, categories: list[tuple[str, str]]) -> dict[str, Any]:
+    blocks = [_input("category", tr._("Send it as"), {"type": "static_select", "action_id": "category",
+                                                       "options": [_option(n, k) for k, n in categories]})]
+    return modal(tr._("Re-route feedback"), blocks, callback_id=REROUTE_VIEW, submit=tr._("Re-route"),
+                 close=tr._("Cancel"), private_metadata=json.dumps({"item": item_id}))
+
+
+def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
+    body = "\n".join(lines[:40]) or tr._("Nothing here.")
+    blocks = [header(title), section(clip(body, SECTION_TEXT))]
+    if len(lines) > 40:
+        blocks.append(context(tr._("…and {n} more.", n=len(lines) - 40)))
+    return blocks
+
+
+def weekly_blocks(tr: Translator, counts: list[str], open_lines: list[str]) -> list[dict[str, Any]]:
+    return [
+        header(tr._("Market feedback this week")),
+        section(clip("\n".join(counts) or tr._("No feedback this week."), SECTION_TEXT)),
+        section(clip(tr._("*Still open*") + "\n" + ("\n".join(open_lines) or tr._("nothing")), SECTION_TEXT)),
+    ]

@@ -1,0 +1,211 @@
+"""Feedback cards kept current, lists, the acknowledgement reminder and the weekly summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.blocks import feedback as blocks
+from bot.blocks.launch import add_launch_task_button
+from bot.db import feedback as store
+from bot.errors import N_
+from bot.i18n import Translator, pick, translator
+from bot.ops import feedback as ops
+from bot.ops.feedback_playbook import FeedbackPlaybook
+from bot.ops.team import Role, Team
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+STATE_LABELS = {
+    ops.NEW: N_("new"),
+    ops.ACKNOWLEDGED: N_("acknowledged"),
+    ops.IN_PROGRESS: N_("in progress"),
+    ops.CLOSED: N_("closed"),
+}
+# Feedback that may call for stock or a launch change offers those flows right on the card.
+ACTIONABLE = ("quality", "stock")
+
+
+class FeedbackReports:
+    services: Services
+
+    def playbook(self) -> FeedbackPlaybook:
+        return self.services.playbook(FeedbackPlaybook)
+
+    @staticmethod
+    def pick(text: str | dict[str, str], locale: str) -> str:
+        return pick(text, locale)
+
+    def category_name(self, key: str, tr: Translator) -> str:
+        category = self.playbook().categories.get(key)
+        return self.pick(category.name, tr.locale) if category else key
+
+    @staticmethod
+    def state_label(state: str, tr: Translator) -> str:
+        return tr._(STATE_LABELS.get(state, state))
+
+    def _item(self, item_id: int) -> store.FeedbackItem:
+        with self.services.db.transaction() as session:
+            item = session.get(store.FeedbackItem, item_id)
+        if item is None:
+            raise LookupError(f"feedback {item_id} is gone")
+        return item
+
+    def _destinations(self, team: Team, item: store.FeedbackItem) -> str:
+        playbook = self.playbook()
+        channels = [team.channel(playbook.channel_key(Role(r))) for r in item.roles]
+        return ", ".join(dict.fromkeys(f"<#{c}>" for c in channels if c))
+
+    def card(self, team: Team, item: store.FeedbackItem) -> list[dict[str, Any]]:
+        tr = translator(team.locale)
+        view = blocks.Card(
+            id=item.id,
+            reporter=item.reporter,
+            text=item.text,
+            link=item.link,
+            category=self.category_name(item.category, tr),
+            sku=item.sku,
+            marketplace=item.marketplace,
+            urgent=item.urgent,
+            state=item.state,
+            state_label=self.state_label(item.state, tr),
+            owner=item.owner,
+            note=item.note,
+            outcome=item.outcome,
+            count=item.count,
+            destinations=self._destinations(team, item),
+        )
+        extra = [add_launch_task_button(tr, item.sku, item.text)] if item.sku and item.category in ACTIONABLE else []
+        return blocks.card_blocks(tr, view, extra)
+
+    def _card_text(self, team: Team, item: store.FeedbackItem) -> str:
+        tr = translator(team.locale)
+        return tr._("Feedback #{id}: {category}", id=item.id, category=self.category_name(item.category, tr))
+
+    def refresh_cards(self, team: Team, item: store.FeedbackItem) -> None:
+        with self.services.db.transaction() as session:
+            cards = store.cards_of(session, item.id)
+        for card in cards:
+            self.services.delivery.update(card.channel, card.ts, self._card_text(team, item), self.card(team, item))
+
+    # -- lists -----------------------------------------------------------------------------------
+    def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
+        team = self.services.team_of(user)
+        tr = self.services.translator_for(user, team)
+        with self.services.db.transaction() as session:
+            items = store.items_since(session, team.id, datetime.min.replace(tzinfo=self.services.clock.now().tzinfo))
+        if scope == "mine":
+            chosen = [i for i in items if i.reporter == user or i.owner == user]
+        elif scope in self.playbook().categories:
+            chosen = [i for i in items if i.category == scope]
+        elif scope in ("open", "all"):
+            chosen = [i for i in items if scope == "all" or i.state != ops.CLOSED]
+        else:
+            names = ", ".join(["open", "mine", "all", *self.playbook().categories])
+            return blocks.list_blocks(tr, tr._("Use /feedback list with one of: {names}", names=names), [])
+        lines = [
+            f"#{i.id} · {self.category_name(i.category, tr)} · {self.state_label(i.state, tr)}"
+            + (f" · {i.sku}" if i.sku else "")
+            + f" · {i.text[:80]}"
+            for i in reversed(chosen)
+        ]
+        return blocks.list_blocks(tr, tr._("Market feedback: {scope}", scope=scope), lines)
+
+    # -- scheduled -------------------------------------------------------------------------------
+    def jobs(self) -> list[ScheduledJob]:
+        weekly = self.playbook().weekly_summary
+        hour, minute = (int(p) for p in weekly.time.split(":"))
+        jobs = []
+        for team in self.services.teams.teams:
+            jobs.append(
+                ScheduledJob(
+                    id=f"feedback.sla:{team.id}",
+                    team_id=team.id,
+                    grace=timedelta(hours=2),
+                    trigger=CronTrigger(minute=0, timezone=team.zone),
+                    run=partial(self.remind_unacknowledged, team),
+                )
+            )
+            jobs.append(
+                ScheduledJob(
+                    id=f"feedback.weekly:{team.id}",
+                    team_id=team.id,
+                    grace=timedelta(hours=6),
+                    trigger=CronTrigger(day_of_week=weekly.day, hour=hour, minute=minute, timezone=team.zone),
+                    run=partial(self.weekly_summary, team),
+                )
+            )
+        return jobs
+
+    def remind_unacknowledged(self, team: Team, fire: datetime) -> None:
+        limit = fire - timedelta(hours=self.playbook().ack_sla_hours)
+        tr = translator(team.locale)
+        with self.services.db.transaction() as session:
+            due = [
+                i
+                for i in store.open_items(session, team.id)
+                if i.state == ops.NEW and i.created_at <= limit and i.reminded_at is None
+            ]
+            for item in due:
+                item.reminded_at = fire
+            cards = {item.id: store.cards_of(session, item.id) for item in due}
+        for item in due:
+            people = sorted({m.user for r in item.roles for m in team.people_with(Role(r))})
+            text = tr._(
+                "⏰ Nobody has acknowledged this yet: {people}, please take a look.",
+                people=", ".join(f"<@{u}>" for u in people),
+            )
+            for card in cards[item.id]:
+                self.services.delivery.post(card.channel, text, thread_ts=card.ts)
+
+    def weekly_summary(self, team: Team, fire: datetime) -> None:
+        channel = team.channels.get(self.playbook().channel_key(Role.manager))
+        if channel is None:
+            return
+        tr = translator(team.locale)
+        with self.services.db.transaction() as session:
+            this_week = store.items_since(session, team.id, fire - timedelta(days=7))
+            last_week = [
+                i
+                for i in store.items_since(session, team.id, fire - timedelta(days=14))
+                if i.created_at < fire - timedelta(days=7)
+            ]
+            still_open = store.open_items(session, team.id)
+        now_counts = Counter(i.category for i in this_week)
+        before = Counter(i.category for i in last_week)
+        counts = [
+            tr._(
+                "{category}: {n} ({change:+d} vs last week)",
+                category=self.category_name(c, tr),
+                n=n,
+                change=n - before.get(c, 0),
+            )
+            for c, n in now_counts.most_common()
+        ]
+        skus = Counter(i.sku for i in this_week if i.sku)
+        if skus:
+            counts.append(
+                tr._("Most mentioned SKUs: {skus}", skus=", ".join(f"{s} ({n})" for s, n in skus.most_common(5)))
+            )
+        markets = Counter(i.marketplace for i in this_week if i.marketplace)
+        if markets:
+            counts.append(
+                tr._("Marketplaces: {markets}", markets=", ".join(f"{m} ({n})" for m, n in markets.most_common()))
+            )
+        open_lines = [
+            tr._(
+                "#{id} {category} · open {days} days · {state}",
+                id=i.id,
+                category=self.category_name(i.category, tr),
+                days=(fire - i.created_at).days,
+                state=self.state_label(i.state, tr),
+            )
+            for i in still_open
+        ]
+        self.services.delivery.post(
+            channel, tr._("Market feedback this week"), blocks.weekly_blocks(tr, counts, open_lines)
+        )

@@ -1,0 +1,126 @@
+"""/feedback, the "Send as market feedback" message shortcut, and the feedback cards' buttons."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks import feedback as ids
+from bot.blocks.feedback import note_modal, reroute_modal
+from bot.features import Feature, Registrar, Shortcut, SlashCommand
+from bot.flows.feedback import FeedbackFlow, Report
+from bot.handlers.common import submit_or_field_errors, view_values
+from bot.ops.feedback import parse_command
+from bot.ops.feedback_playbook import load_playbook
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+
+def register(reg: Registrar, services: Services) -> None:
+    flow = FeedbackFlow(services)
+
+    @reg.command("/feedback")
+    def feedback(ack: Ack, command: dict[str, Any]) -> None:
+        """/feedback opens the form; /feedback [#category] text files it in one line; /feedback list [open|mine|CATEGORY]."""  # noqa: E501
+        ack()
+        user, channel, reply = command["user_id"], command["channel_id"], command["response_url"]
+        tr = services.translator_for(user, services.team_of(user, command.get("team_id")))
+        wanted = parse_command(command.get("text", ""))
+        if wanted.action == "open":
+            services.delivery.open_view(command["trigger_id"], flow.modal(user, source=channel))
+        elif wanted.action == "list":
+            services.delivery.respond(reply, tr._("Market feedback"), flow.list_blocks(user, wanted.scope))
+        else:
+            services.delivery.respond(reply, flow.file(Report(reporter=user, text=wanted.text, source_channel=channel,
+                                                              share_publicly=True)))
+
+    @reg.shortcut(ids.SHORTCUT)
+    def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:
+        ack()
+        user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
+        text = shortcut["message"].get("text", "")
+        link = services.delivery.permalink(channel, shortcut["message"]["ts"])
+        if services.people.channel_is_private(channel):  # ask before anything private is reposted
+            services.delivery.open_view(shortcut["trigger_id"], flow.modal(user, text=text, link=link, source=channel))
+        else:
+            answer = flow.file(Report(reporter=user, text=text, source_channel=channel, link=link))
+            services.delivery.respond(shortcut["response_url"], answer)
+
+    @reg.view(ids.FILE_VIEW)
+    def filed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, values, meta = body["user"]["id"], view_values(view), json.loads(view["private_metadata"])
+        tr = services.translator_for(user, services.teams.for_user(user))
+        report = Report(
+            reporter=user, text=values.get("what") or "", source_channel=meta.get("source"),
+            link=values.get("link") or meta.get("link") or None, marketplace=values.get("marketplace"),
+            sku=values.get("sku"), category=None if values.get("category") == "auto" else values.get("category"),
+            urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")),
+        )
+        answer = submit_or_field_errors(ack, tr, lambda: flow.file(report))
+        if answer:
+            services.delivery.dm(user, answer)
+
+    @reg.action(ids.ACK)
+    def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        flow.act(body["user"]["id"], int(body["actions"][0]["value"]), "acknowledge")
+
+    @reg.action(ids.ON_IT)
+    def on_it(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        item_id = int(body["actions"][0]["value"])
+        flow.check_may_act(user, item_id)
+        services.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "on_it"))
+
+    @reg.action(ids.CLOSE)
+    def close(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        item_id = int(body["actions"][0]["value"])
+        flow.check_may_act(user, item_id)
+        services.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "close"))
+
+    @reg.view(ids.NOTE_VIEW)
+    def noted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, meta = body["user"]["id"], json.loads(view["private_metadata"])
+        tr = services.translator_for(user, services.teams.for_user(user))
+        note = view_values(view).get("note") or ""
+        submit_or_field_errors(ack, tr, lambda: flow.act(user, meta["item"], meta["kind"], note))
+
+    @reg.action(ids.REROUTE)
+    def reroute(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user = body["user"]["id"]
+        tr = services.translator_for(user, services.teams.for_user(user))
+        item_id = int(body["actions"][0]["value"])
+        flow.check_may_act(user, item_id)
+        modal = reroute_modal(tr, item_id, flow.categories(tr))
+        services.delivery.open_view(body["trigger_id"], modal)
+
+    @reg.view(ids.REROUTE_VIEW)
+    def rerouted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, meta = body["user"]["id"], json.loads(view["private_metadata"])
+        tr = services.translator_for(user, services.teams.for_user(user))
+        category = view_values(view).get("category") or ""
+        submit_or_field_errors(ack, tr, lambda: flow.reroute(user, meta["item"], category))
+
+
+def jobs(services: Services) -> list[ScheduledJob]:
+    return FeedbackFlow(services).jobs()
+
+
+FEATURE = Feature(
+    name="feedback",
+    register=register,
+    commands=(SlashCommand("/feedback", "Route market feedback to the right people", "[#category] text | list"),),
+    shortcuts=(Shortcut(ids.SHORTCUT, "Send as market feedback", "Route this message as market feedback"),),
+    scopes=("channels:read", "groups:read", "im:read", "mpim:read"),
+    load_playbook=load_playbook,
+    jobs=jobs,
+    demo_scene="50_feedback.txt",
+)

@@ -1,0 +1,105 @@
+"""Market feedback, pure: what it is about, how urgent, which SKU, and who should see it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.errors import N_, OpsError
+from bot.ops.feedback_playbook import FeedbackPlaybook
+from bot.ops.team import Role
+
+NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED = "new", "acknowledged", "in_progress", "closed"
+TEXT_LIMIT = 3000
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EXPLICIT = re.compile(r"(?:^|\s)#(\S+)")
+
+
+@dataclass(frozen=True)
+class Classified:
+    category: str
+    urgent: bool
+    sku: str | None
+    text: str  # the text without the #category tag
+
+
+def _matches(keyword: str, text: str) -> bool:
+    if _CJK.search(keyword):
+        return keyword in text
+    return re.search(rf"(?<![\w-]){re.escape(keyword.lower())}(?![\w-])", text.lower()) is not None
+
+
+def explicit_category(text: str, playbook: FeedbackPlaybook) -> tuple[str | None, str]:
+    """A ``#category`` tag (its key or an alias) and the text without it."""
+    for match in _EXPLICIT.finditer(text):
+        tag = match.group(1).lower()
+        for key, category in playbook.categories.items():
+            if tag == key or tag in (a.lower() for a in category.aliases):
+                return key, (text[: match.start()] + text[match.end():]).strip()
+    return None, text.strip()
+
+
+def detect_sku(text: str, known: list[str]) -> str | None:
+    """The first known SKU named as a whole token; the longest wins (LED-100-EU over LED-100)."""
+    for sku in sorted(known, key=len, reverse=True):
+        if re.search(rf"(?<![\w-]){re.escape(sku)}(?![\w-])", text, re.IGNORECASE):
+            return sku
+    return None
+
+
+def classify(text: str, playbook: FeedbackPlaybook, known_skus: list[str], *, urgent: bool = False) -> Classified:
+    if not text.strip():
+        raise OpsError(N_("Say what happened, e.g. /feedback #quality LED-100 arrives cracked in DE."),
+                       field="what")
+    if len(text) > TEXT_LIMIT:
+        raise OpsError(N_("Please keep feedback under {limit} characters (it has {length})."), field="what",
+                       limit=TEXT_LIMIT, length=len(text))
+    category, rest = explicit_category(text, playbook)
+    if category is None:
+        category = next(
+            (key for key in playbook.order if any(_matches(k, rest) for k in playbook.categories[key].keywords)),
+            "other",
+        )
+    urgent = urgent or any(_matches(k, rest) for k in playbook.urgent_keywords)
+    return Classified(category, urgent, detect_sku(rest, known_skus), rest)
+
+
+def destinations(playbook: FeedbackPlaybook, category: str, marketplace: str | None, urgent: bool) -> list[Role]:
+    """The roles of the first route that matches category, and marketplace and urgency when it names them."""
+    for route in playbook.routes:
+        if route.category != category:
+            continue
+        if route.marketplace is not None and route.marketplace != marketplace:
+            continue
+        if route.urgent is not None and route.urgent != urgent:
+            continue
+        return list(route.to)
+    return [Role.manager]
+
+
+def joins_open_item(sku: str | None, category: str, opened_at: datetime, now: datetime, hours: int) -> bool:
+    """Same SKU and category within the dedupe window: one item, a higher count, no new card."""
+    return sku is not None and hours > 0 and now - opened_at <= timedelta(hours=hours)
+
+
+def may_act(actor_roles: set[Role], destination_roles: list[Role]) -> bool:
+    """Those the item was routed to, and the manager, may acknowledge, work on, re-route or close it."""
+    return Role.manager in actor_roles or bool(actor_roles & set(destination_roles))
+
+
+@dataclass(frozen=True)
+class FeedbackCommand:
+    action: str  # open | file | list
+    text: str = ""
+    scope: str = "open"
+
+
+def parse_command(text: str) -> FeedbackCommand:
+    stripped = text.strip()
+    if not stripped:
+        return FeedbackCommand("open")
+    words = stripped.split()
+    if words[0].lower() == "list" and len(words) <= 2:
+        return FeedbackCommand("list", scope=(words[1].lower().lstrip("#") if len(words) == 2 else "open"))
+    return FeedbackCommand("file", text=stripped)

@@ -1,0 +1,72 @@
+"""playbooks/feedback.yml: categories with keywords in English and Chinese, and where each goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.ops.team import ChannelKey, Role
+from bot.playbooks import load_model
+
+Text = str | dict[str, str]
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+class Route(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: str
+    marketplace: str | None = None
+    urgent: bool | None = None
+    to: tuple[Role, ...] = Field(min_length=1)
+
+
+class WeeklySummary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
+
+
+class FeedbackPlaybook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    categories: dict[str, Category]
+    order: tuple[str, ...]
+    urgent_keywords: tuple[str, ...] = ()
+    role_channels: dict[Role, ChannelKey] = Field(default_factory=dict)
+    routes: tuple[Route, ...]
+    urgent_dm: tuple[Role, ...] = (Role.manager,)
+    ack_sla_hours: int = Field(default=4, ge=1, le=24 * 14)
+    dedupe_hours: int = Field(default=24, ge=0, le=24 * 14)
+    weekly_summary: WeeklySummary = WeeklySummary()
+    known_skus: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FeedbackPlaybook:
+        if "other" not in self.categories:
+            raise ValueError("categories must include 'other', where unmatched feedback goes")
+        unknown = [c for c in self.order if c not in self.categories]
+        unknown += [r.category for r in self.routes if r.category not in self.categories]
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(set(unknown))}; known: {sorted(self.categories)}")
+        unrouted = [c for c in self.categories if not any(r.category == c for r in self.routes)]
+        if unrouted:
+            raise ValueError(f"no route for categories {unrouted}")
+        return self
+
+    def channel_key(self, role: Role) -> ChannelKey:
+        return self.role_channels.get(role, ChannelKey.ops)
+
+
+def load_playbook(folder: Path) -> FeedbackPlaybook:
+    return load_model(folder / "feedback.yml", FeedbackPlaybook)
