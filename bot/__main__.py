@@ -1,4 +1,4 @@
-"""The ``opsbot`` command: demo | console | run | serve | manifest | doctor | db upgrade | i18n."""
+"""The ``opsbot`` command: demo | console | run | serve | manifest | doctor | db | i18n | ingest | restock."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from bot.cli_support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
 from bot.observability import configure_logging
+from bot.reports.cli import register as register_report_commands
 
 cli = typer.Typer(
     help="Opsbot: the Slack bot a cross-border e-commerce operations team runs its day on.",
@@ -23,6 +24,7 @@ db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 i18n_cli = typer.Typer(help="Translation catalogs.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(i18n_cli, name="i18n")
+register_report_commands(cli)
 
 SCENES = Path(__file__).parent / "console" / "scenes"
 DEMO_START = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # Monday 08:30 in Shenzhen

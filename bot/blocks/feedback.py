@@ -80,7 +80,9 @@ def file_modal(
                  private_metadata=json.dumps(metadata))
 
 
-def card_blocks(tr: Translator, card: Card, extra_buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def card_blocks(
+    tr: Translator, card: Card, extra_buttons: list[dict[str, Any]], sku_context: str | None = None
+) -> list[dict[str, Any]]:
     flag = "🚨 " if card.urgent else ""
     title = tr._("{flag}Feedback #{id} · {category}", flag=flag, id=card.id, category=card.category)
     facts = [tr._("From <@{reporter}>", reporter=card.reporter)]
@@ -93,6 +95,8 @@ def card_blocks(tr: Translator, card: Card, extra_buttons: list[dict[str, Any]])
     blocks = [header(title), section(clip(card.text, SECTION_TEXT)), context(" · ".join(facts))]
     if card.link:
         blocks.append(context(tr._("Source: {link}", link=card.link)))
+    if sku_context:
+        blocks.append(context(clip(sku_context, SECTION_TEXT)))
     status = f"{STATE_ICON.get(card.state, '')} {card.state_label}"
     if card.owner:
         status += " · " + tr._("on it: <@{owner}>", owner=card.owner)

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.console.session import ConsoleError, ConsoleSlack
+from bot.reports.ingest import ingest_generic
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -47,10 +48,17 @@ def _quiet_logs() -> None:
     logging.basicConfig(level=logging.ERROR)
 
 
+DEMO_DATA = Path(__file__).parent / "demo_data"
+
+
 def play_demo(playbooks: Path, database_url: str, start: datetime, scenes: list[Path]) -> None:
     _quiet_logs()
     slack = ConsoleSlack(playbooks_dir=playbooks, database_url=database_url, start=start)
     try:
+        # The team's sales history, as if its reports had been loaded last night.
+        with slack.services.db.transaction() as session:
+            for path in sorted(DEMO_DATA.glob("*.csv")):
+                ingest_generic(session, slack.team.id, path)
         for scene in scenes:
             out.rule(scene.stem.split("_", 1)[-1].replace("_", " ").title(), style="magenta")
             if not _play(slack, scene.read_text(encoding="utf-8").splitlines()):

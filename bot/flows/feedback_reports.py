@@ -10,13 +10,16 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import feedback as blocks
+from bot.blocks.kpi import summary_line
 from bot.blocks.launch import add_launch_task_button
+from bot.blocks.restock import request_restock_button
 from bot.db import feedback as store
 from bot.errors import N_
 from bot.i18n import Translator, pick, translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
+from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -79,8 +82,22 @@ class FeedbackReports:
             count=item.count,
             destinations=self._destinations(team, item),
         )
-        extra = [add_launch_task_button(tr, item.sku, item.text)] if item.sku and item.category in ACTIONABLE else []
-        return blocks.card_blocks(tr, view, extra)
+        context = self._sku_context(team, item, tr)
+        extra = (
+            [request_restock_button(tr, item.sku, item.marketplace), add_launch_task_button(tr, item.sku, item.text)]
+            if item.sku and item.category in ACTIONABLE
+            else []
+        )
+        return blocks.card_blocks(tr, view, extra, context)
+
+    def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> str | None:
+        """The SKU's last 7 days, when report data for it has been loaded."""
+        if not item.sku:
+            return None
+        day = item.created_at.astimezone(team.zone).date()
+        with self.services.db.transaction() as session:
+            found = sku_summary(session, team.id, item.sku, day - timedelta(days=7), day - timedelta(days=1))
+        return tr._("Last 7 days: {figures}", figures=summary_line(tr, item.sku, found)) if found else None
 
     def _card_text(self, team: Team, item: store.FeedbackItem) -> str:
         tr = translator(team.locale)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -13,11 +12,13 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
 from bot.blocks import launch as blocks
+from bot.blocks.kpi import summary_line
 from bot.db import launch as store
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders
 from bot.ops.team import Role, Team
+from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -230,17 +231,14 @@ class LaunchDaily:
                 )
 
     def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[str]:
-        """The launch SKUs' KPIs since launch day, from the KPI feature's data when it is installed."""
-        try:
-            queries = importlib.import_module("bot.reports.queries")
-        except ModuleNotFoundError:
-            return []
+        """The launch SKUs' KPIs since launch day, from the loaded report data."""
         lines = []
         with self.services.db.transaction() as session:
             for sku in launch.skus:
-                summary = queries.sku_summary(
+                found = sku_summary(
                     session, team.id, sku, launch.launch_date, launch.launch_date + timedelta(days=days - 1)
                 )
-                if summary is not None:
-                    lines.append(f"*{sku}*: {summary}")
+                if found is None:
+                    continue
+                lines.append(summary_line(tr, sku, found))
         return lines

@@ -204,3 +204,17 @@ def test_a_60_task_playbook_stays_within_slacks_limits(playbooks_dir: Path, data
         assert all(len(b.get("text", {}).get("text", "")) <= 3000 for r in posted for b in r.blocks)
     finally:
         console.close()
+
+
+def test_the_t_plus_7_review_shows_the_launch_skus_kpis(console: ConsoleSlack, tmp_path: Path) -> None:
+    from bot.reports.ingest import ingest_generic
+
+    start_launch(console)
+    sales = tmp_path / "sales.csv"
+    sales.write_text("date,marketplace,sku,units,orders,gmv,currency,sessions\n"
+                     + "".join(f"2027-02-0{d},US,LED-100,10,9,299.90,USD,100\n" for d in range(1, 8)), encoding="utf-8")
+    with console.services.db.transaction() as session:
+        ingest_generic(session, "shenzhen-ops", sales)
+    review = console.send("!at 2027-02-08 09:00")
+    assert "📈 T+7 review: LED Desk Lamp" in review
+    assert "*LED-100*: 70 units · 63 orders · GMV $2,099.30 · 700 sessions · CVR 10.0%" in review

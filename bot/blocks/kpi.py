@@ -1,0 +1,14 @@
+"""KPI numbers as people read them, shared by every feature that shows a SKU's recent figures."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.reports.queries import KpiSummary
+
+
+def summary_line(tr: Translator, sku: str, found: KpiSummary) -> str:
+    gmv = ", ".join(tr.money(value, currency) for currency, value in sorted(found.gmv.items())) or "—"
+    cvr = tr.percent(found.cvr) if found.cvr is not None else tr._("n/a")
+    return tr._("*{sku}*: {units} units · {orders} orders · GMV {gmv} · {sessions} sessions · CVR {cvr}",
+                sku=sku, units=tr.number(found.units), orders=tr.number(found.orders), gmv=gmv,
+                sessions=tr.number(found.sessions), cvr=cvr)

@@ -1,0 +1,272 @@
+"""Restock requests as Block Kit: the form, the suggestion with its math, the card and its steps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.blocks.common import actions, button, context, header, modal, plain, section
+from bot.blocks.limits import SECTION_TEXT, clip
+from bot.i18n import Translator
+from bot.ops import restock_math as math_
+
+REQUEST_VIEW = "restock.request"
+STEP_VIEW = "restock.step"
+REQUEST_PREFILLED = "restock.request_prefilled"
+STEP = "restock.step_button"  # every lifecycle button: value {"id", "action"}
+DIRECT = ("approve", "close", "cancel")  # the buttons that act at once; the others open a form
+STATUS_WORDS = {
+    math_.ORDER_NOW: "🔴",
+    math_.REORDER_SOON: "🟠",
+    math_.OK: "🟢",
+    math_.OVERSTOCK: "🔵",
+    math_.NO_HISTORY: "⚪",
+}
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(clip(text, 75)), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
+
+
+def status_label(tr: Translator, status: str) -> str:
+    labels = {
+        math_.ORDER_NOW: tr._("order now"),
+        math_.REORDER_SOON: tr._("reorder soon"),
+        math_.OK: tr._("ok"),
+        math_.OVERSTOCK: tr._("overstock"),
+        math_.NO_HISTORY: tr._("no sales history"),
+    }
+    return f"{STATUS_WORDS.get(status, '')} {labels.get(status, status)}"
+
+
+def suggestion_lines(tr: Translator, s: math_.Suggestion) -> str:
+    if s.velocity is None or s.status == math_.NO_HISTORY:
+        return tr._("No sales history for {sku} yet, so there is no suggestion: please give a quantity.", sku=s.sku)
+    windows = ", ".join(tr._("{days}d {avg}/day", days=d, avg=tr.number(a, 1)) for d, a in s.velocity.windows)
+    lead = s.lead
+    return "\n".join(
+        [
+            tr._(
+                "*Suggestion: {quantity} units* · {status}",
+                quantity=tr.number(s.quantity),
+                status=status_label(tr, s.status),
+            ),
+            tr._(
+                "Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
+                v=tr.number(s.velocity.per_day, 1),
+                windows=windows,
+                out=s.velocity.stockout_days,
+            ),
+            tr._(
+                "Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
+                days=lead.days,
+                p=lead.production,
+                f=lead.freight,
+                c=lead.customs,
+                r=lead.receiving,
+                q=lead.q4_extra,
+            ),
+            tr._(
+                "Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
+                ss=tr.number(s.safety_stock),
+                rop=tr.number(s.reorder_point),
+                available=tr.number(s.available),
+                inbound=tr.number(s.inbound),
+            ),
+            tr._(
+                "Days of cover {cover} · reorder by {by}",
+                cover=tr.number(s.days_of_cover or 0, 1),
+                by=tr.date(s.reorder_by) if s.reorder_by else "—",
+            ),
+        ]
+    )
+
+
+def request_modal(
+    tr: Translator,
+    skus: list[str],
+    marketplaces: tuple[str, ...],
+    destinations: tuple[str, ...],
+    *,
+    sku: str | None,
+    marketplace: str | None,
+    quantity: int | None,
+    explanation: str,
+) -> dict[str, Any]:
+    sku_options = [_option(s, s) for s in skus[:100]]
+    sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
+    if sku in skus:
+        sku_element["initial_option"] = _option(sku, sku)
+    market_options = [_option(m, m) for m in marketplaces]
+    market: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": "marketplace",
+        "options": market_options,
+        "initial_option": next((o for o in market_options if o["value"] == marketplace), market_options[0]),
+    }
+    dest_names = {
+        "fba": tr._("FBA"),
+        "overseas_warehouse": tr._("Overseas warehouse"),
+        "own_warehouse": tr._("Own warehouse"),
+    }
+    dest_options = [_option(dest_names.get(d, d), d) for d in destinations]
+    freight = [_option(tr._("Sea"), "sea"), _option(tr._("Air"), "air"), _option(tr._("Express"), "express")]
+    qty: dict[str, Any] = {"type": "plain_text_input", "action_id": "quantity"}
+    if quantity:
+        qty["initial_value"] = str(quantity)
+    blocks: list[dict[str, Any]] = []
+    if explanation:
+        blocks.append(section(clip(explanation, SECTION_TEXT)))
+    blocks += [
+        _input("sku", tr._("SKU"), sku_element),
+        _input("marketplace", tr._("Marketplace"), market),
+        _input(
+            "destination",
+            tr._("Destination"),
+            {
+                "type": "static_select",
+                "action_id": "destination",
+                "options": dest_options,
+                "initial_option": dest_options[0],
+            },
+        ),
+        _input("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
+        _input("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
+        _input(
+            "freight",
+            tr._("Freight"),
+            {"type": "static_select", "action_id": "freight", "options": freight, "initial_option": freight[0]},
+        ),
+        _input(
+            "reason",
+            tr._("Reason"),
+            {"type": "plain_text_input", "action_id": "reason", "multiline": True},
+            optional=True,
+        ),
+    ]
+    return modal(
+        tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel")
+    )
+
+
+@dataclass(frozen=True)
+class CardView:
+    ref: str
+    id: int
+    sku: str
+    marketplace: str
+    destination: str
+    quantity: int
+    value: str
+    requester: str
+    state: str
+    state_label: str
+    needs_manager: bool
+    needed_by: date | None
+    reason: str
+    history: list[str]  # "approved by @x", "PO 123 · Supplier · ETA", ...
+    suggestion: str
+    buttons: list[tuple[str, str]]  # (label, action)
+
+
+def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
+    facts = tr._(
+        "{quantity} × {sku} → {marketplace} {destination} · {value} · requested by <@{who}>",
+        quantity=card.quantity,
+        sku=card.sku,
+        marketplace=card.marketplace,
+        destination=card.destination,
+        value=card.value,
+        who=card.requester,
+    )
+    blocks = [header(tr._("📦 Restock {ref} · {state}", ref=card.ref, state=card.state_label)), section(facts)]
+    notes = []
+    if card.needed_by:
+        notes.append(tr._("needed by {day}", day=tr.date(card.needed_by)))
+    if card.needs_manager:
+        notes.append(tr._("needs the manager's approval"))
+    if card.reason:
+        notes.append(card.reason)
+    if notes:
+        blocks.append(context(clip(" · ".join(notes), SECTION_TEXT)))
+    if card.suggestion:
+        blocks.append(section(clip(card.suggestion, SECTION_TEXT)))
+    if card.history:
+        blocks.append(context(clip("\n".join(card.history), SECTION_TEXT)))
+    if card.buttons:
+        blocks.append(
+            actions(
+                [
+                    button(
+                        label,
+                        STEP,
+                        json.dumps({"id": card.id, "action": action}),
+                        style="primary"
+                        if action == "approve"
+                        else ("danger" if action in ("reject", "cancel") else None),
+                    )
+                    for label, action in card.buttons
+                ]
+            )
+        )
+    return blocks
+
+
+def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity: int) -> dict[str, Any]:
+    text = {"type": "plain_text_input"}
+    fields: dict[str, list[dict[str, Any]]] = {
+        "reject": [_input("reason", tr._("Why is it rejected?"), {**text, "action_id": "reason", "multiline": True})],
+        "change_quantity": [
+            _input("quantity", tr._("New quantity"), {**text, "action_id": "quantity", "initial_value": str(quantity)})
+        ],
+        "order": [
+            _input("po", tr._("PO number"), {**text, "action_id": "po"}),
+            _input("supplier", tr._("Supplier"), {**text, "action_id": "supplier"}),
+            _input("eta", tr._("ETA"), {"type": "datepicker", "action_id": "eta"}),
+        ],
+        "ship": [
+            _input("carrier", tr._("Carrier"), {**text, "action_id": "carrier"}),
+            _input("tracking", tr._("Tracking number"), {**text, "action_id": "tracking"}),
+            _input(
+                "mode",
+                tr._("Mode"),
+                {
+                    "type": "static_select",
+                    "action_id": "mode",
+                    "options": [
+                        _option(tr._("Sea"), "sea"),
+                        _option(tr._("Air"), "air"),
+                        _option(tr._("Express"), "express"),
+                    ],
+                },
+            ),
+        ],
+        "receive": [
+            _input(
+                "received", tr._("Quantity received"), {**text, "action_id": "received", "initial_value": str(quantity)}
+            )
+        ],
+    }
+    return modal(
+        ref,
+        fields[action],
+        callback_id=STEP_VIEW,
+        submit=tr._("Save"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps({"id": request_id, "action": action}),
+    )
+
+
+def request_restock_button(tr: Translator, sku: str, marketplace: str | None) -> dict[str, Any]:
+    """The button the digest and feedback cards show: opens the request form prefilled."""
+    return button(tr._("Request restock"), REQUEST_PREFILLED, json.dumps({"sku": sku, "marketplace": marketplace}))
+
+
+def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
+    return [header(title), section(clip("\n".join(lines[:40]) or tr._("No restock requests here."), SECTION_TEXT))]

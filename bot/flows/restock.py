@@ -1,0 +1,298 @@
+"""Restock use cases: suggest, file, decide, order, ship, receive — one audited step at a time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from bot.blocks import restock as blocks
+from bot.db import restock as store
+from bot.db.audit import record
+from bot.errors import N_, OpsError
+from bot.flows.restock_views import RestockViews
+from bot.ops import restock as ops
+from bot.ops import restock_math as math_
+from bot.ops.restock_playbook import FreightMode, RestockPlaybook
+from bot.ops.team import ChannelKey, Role, Team
+from bot.reports.queries import known_skus, sku_history
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class RestockFlow(RestockViews):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def playbook(self) -> RestockPlaybook:
+        return self.services.playbook(RestockPlaybook)
+
+    def skus(self, team: Team) -> list[str]:
+        with self.services.db.transaction() as session:
+            from_data = known_skus(session, team.id)
+        return sorted({*self.playbook().skus, *from_data})
+
+    def today(self, team: Team) -> date:
+        return self.services.clock.now().astimezone(team.zone).date()
+
+    def resolve_sku(self, team: Team, wanted: str, field: str | None = "sku") -> str:
+        known = self.skus(team)
+        exact = next((k for k in known if k.lower() == wanted.strip().lower()), None)
+        if exact:
+            return exact
+        close = ops.closest_skus(wanted, known)
+        if close:
+            raise OpsError(
+                N_("I don't know the SKU {sku}. Did you mean {options}?"),
+                field=field,
+                sku=wanted,
+                options=", ".join(close),
+            )
+        raise OpsError(N_("I don't know the SKU {sku}. Add it under skus: in restock.yml."), field=field, sku=wanted)
+
+    def suggestion(self, team: Team, sku: str, marketplace: str | None, mode: FreightMode) -> math_.Suggestion:
+        playbook = self.playbook()
+        settings = playbook.skus.get(sku)
+        if settings is None:
+            raise OpsError(
+                N_("{sku} has no settings yet: add it under skus: in restock.yml with its unit_cost, moq and carton."),
+                field="sku",
+                sku=sku,
+            )
+        if not settings.supplier:
+            raise OpsError(N_("{sku} has no supplier: set skus.{sku}.supplier in restock.yml."), field="sku", sku=sku)
+        today = self.today(team)
+        with self.services.db.transaction() as session:
+            history = sku_history(session, team.id, sku, marketplace, today - timedelta(days=90), today)
+        latest = next((d for d in reversed(history) if d.available is not None), None)
+        return math_.suggest(
+            sku,
+            history,
+            latest.available or 0 if latest else 0,
+            (latest.inbound or 0) if latest else 0,
+            settings,
+            playbook.suppliers[settings.supplier],
+            mode,
+            playbook.service_level,
+            playbook.review_period_days,
+            today,
+        )
+
+    # -- filing ----------------------------------------------------------------------------------
+    def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
+        team = self.services.team_of(user)
+        tr = self.services.translator_for(user, team)
+        explanation, quantity = "", None
+        if sku:
+            found = self.suggestion(team, self.resolve_sku(team, sku), marketplace, "sea")
+            explanation, quantity = blocks.suggestion_lines(tr, found), found.quantity or None
+        playbook = self.playbook()
+        return blocks.request_modal(
+            tr,
+            self.skus(team),
+            playbook.marketplaces,
+            playbook.destinations,
+            sku=sku,
+            marketplace=marketplace,
+            quantity=quantity,
+            explanation=explanation,
+        )
+
+    def file(self, user: str, values: dict[str, Any], *, fields: bool = True) -> store.RestockRequest:
+        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner)."""
+        team = self.services.team_of(user)
+        playbook = self.playbook()
+
+        def field(name: str) -> str | None:
+            return name if fields else None
+
+        sku = self.resolve_sku(team, values.get("sku") or "", field("sku"))
+        marketplace = (values.get("marketplace") or playbook.marketplaces[0]).upper()
+        if marketplace not in playbook.marketplaces:
+            raise OpsError(
+                N_("{marketplace} is not one of the marketplaces in restock.yml: {known}."),
+                field=field("marketplace"),
+                marketplace=marketplace,
+                known=", ".join(playbook.marketplaces),
+            )
+        mode: FreightMode = values.get("freight") or "sea"
+        needed_by = values.get("needed_by")
+        if needed_by and needed_by < self.today(team):
+            raise OpsError(
+                N_("The needed-by date {day} is in the past."), field=field("needed_by"), day=needed_by.isoformat()
+            )
+        found = self.suggestion(team, sku, marketplace, mode)
+        quantity = values.get("quantity")
+        if quantity is None:
+            if not found.quantity:
+                raise OpsError(
+                    N_("There is no suggestion for {sku} (no sales history, or enough stock): please give a quantity."),
+                    field=field("quantity"),
+                    sku=sku,
+                )
+            quantity = found.quantity
+        ops.check_quantity(int(quantity), found.quantity, playbook, field("quantity"))
+        settings = playbook.skus[sku]
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            request = store.RestockRequest(
+                team_id=team.id,
+                requester=user,
+                sku=sku,
+                marketplace=marketplace,
+                destination=values.get("destination") or "fba",
+                quantity=int(quantity),
+                suggested=found.quantity,
+                unit_cost=settings.unit_cost,
+                currency=playbook.approval.currency,
+                needed_by=needed_by,
+                freight_mode=mode,
+                reason=values.get("reason") or "",
+                state=ops.REQUESTED,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(request)
+            session.flush()
+            record(
+                session,
+                team_id=team.id,
+                entity="restock",
+                entity_id=request.ref,
+                actor=user,
+                at=now,
+                from_state=None,
+                to_state=ops.REQUESTED,
+                note=f"{quantity} x {sku}",
+            )
+            request_id = request.id
+        self._post_cards(team, request_id, found)
+        return self.request(request_id)
+
+    def _post_cards(self, team: Team, request_id: int, found: math_.Suggestion) -> None:
+        request = self.request(request_id)
+        channel = team.channel(ChannelKey.purchasing)
+        suggestion = blocks.suggestion_lines(self.team_tr(team), found)
+        card = self.services.delivery.post(
+            str(channel), self.card_text(team, request), self.card(team, request, suggestion)
+        )
+        tr = self.services.translator_for(request.requester, team)
+        copy = self.services.delivery.dm(
+            request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr)
+        )
+        with self.services.db.transaction() as session:
+            saved = session.get(store.RestockRequest, request_id)
+            assert saved is not None
+            saved.card_channel, saved.card_ts, saved.copy_channel, saved.copy_ts = (
+                card.channel,
+                card.ts,
+                copy.channel,
+                copy.ts,
+            )
+
+    # -- one step of the lifecycle ---------------------------------------------------------------
+    def check(self, user: str, request_id: int, action: str) -> tuple[Team, store.RestockRequest]:
+        team = self.services.team_of(user)
+        request = self.request(request_id)
+        if request.team_id != team.id:
+            raise OpsError(N_("That restock request no longer exists."))
+        ops.next_state(action, request.state)
+        roles = {role for role in Role if self.services.has_role(team, user, role)}
+        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+        if not ops.may(action, user, roles, facts, self.playbook()):
+            log.warning("restock: %s may not %s %s", user, action, request.ref)
+            if action in ("approve", "reject", "change_quantity") and user == request.requester:
+                raise OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+            if ops.needs_manager(facts, self.playbook()) and action in ("approve", "reject", "change_quantity"):
+                raise OpsError(
+                    N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
+                    ref=request.ref,
+                )
+            raise OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
+        return team, request
+
+    def step(self, user: str, request_id: int, action: str, values: dict[str, Any] | None = None) -> None:
+        team, request = self.check(user, request_id, action)
+        target = ops.next_state(action, request.state)
+        changes = self._changes(action, request, values or {})
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            if not store.move(
+                session,
+                request_id,
+                request.version,
+                {"state": target, "updated_at": now, "decided_by": user, **changes},
+            ):
+                raise OpsError(N_("Someone else changed {ref} a moment ago; have a look at the card."), ref=request.ref)
+            record(
+                session,
+                team_id=team.id,
+                entity="restock",
+                entity_id=request.ref,
+                actor=user,
+                at=now,
+                from_state=request.state,
+                to_state=target,
+                note=self._note(action, changes),
+            )
+        updated = self.request(request_id)
+        self.refresh(team, updated)
+        if user != updated.requester:
+            tr = self.services.translator_for(updated.requester, team)
+            self.services.delivery.dm(
+                updated.requester,
+                tr._(
+                    "{ref} ({quantity} × {sku}) is now {state} by {who}.",
+                    ref=updated.ref,
+                    quantity=updated.quantity,
+                    sku=updated.sku,
+                    state=self.state_label(updated.state, tr),
+                    who=f"<@{user}>",
+                ),
+            )
+
+    def _changes(self, action: str, request: store.RestockRequest, values: dict[str, Any]) -> dict[str, Any]:
+        if action == "reject":
+            if not (values.get("reason") or "").strip():
+                raise OpsError(N_("Say why it is rejected."), field="reason")
+            return {"note": values["reason"].strip()}
+        if action == "change_quantity":
+            quantity = _whole(values.get("quantity"), "quantity")
+            ops.check_quantity(quantity, request.suggested, self.playbook())
+            return {"quantity": quantity}
+        if action == "order":
+            if not values.get("po") or not values.get("eta"):
+                raise OpsError(N_("Give the PO number and the ETA."), field="po" if not values.get("po") else "eta")
+            return {
+                "po_number": values["po"],
+                "supplier": values.get("supplier"),
+                "eta": date.fromisoformat(values["eta"]),
+            }
+        if action == "ship":
+            return {
+                "carrier": values.get("carrier"),
+                "tracking": values.get("tracking"),
+                "freight_mode": values.get("mode") or request.freight_mode,
+            }
+        if action == "receive":
+            received = _whole(values.get("received"), "received", allow_zero=True)
+            return {"received_quantity": received}
+        return {}
+
+    @staticmethod
+    def _note(action: str, changes: dict[str, Any]) -> str | None:
+        if not changes:
+            return None
+        return ", ".join(f"{k}={v}" for k, v in changes.items())
+
+
+def _whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
+    try:
+        value = int(str(raw).replace(",", "").strip())
+    except ValueError as exc:
+        raise OpsError(N_("Give a whole number, e.g. 500."), field=field) from exc
+    if value < 0 or (value == 0 and not allow_zero):
+        raise OpsError(N_("The quantity must be a whole number above zero."), field=field)
+    return value

@@ -1,0 +1,214 @@
+"""Restock from /restock to "received", through the terminal Slack (Mon 2026-11-23, Shenzhen).
+
+LED-100 sold 20 a day in the US for 90 days (5 of them out of stock), 800 on hand and 400 inbound:
+by sea the suggestion is 500 units (see test_math_and_rules for the arithmetic), worth 21,250 CNY —
+above the 20,000 CNY threshold, so the manager decides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.console.session import ConsoleSlack
+from bot.reports.ingest import ingest_generic
+from tests.conftest import converse
+
+FIXTURE = Path(__file__).parent / "fixtures" / "led-100-us.csv"
+
+
+@pytest.fixture(autouse=True)
+def sales(console: ConsoleSlack) -> None:
+    with console.services.db.transaction() as session:
+        result = ingest_generic(session, "shenzhen-ops", FIXTURE)
+    assert (result.new, result.updated) == (90, 0)
+
+
+def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/restock LED-100 by 2026-12-31 Q1 promotion", [
+            "── #purchasing · Opsbot", "📦 Restock R-1 · requested",
+            "500 × LED-100 → US fba · CN¥21,250.00 · requested by @Amy Lin", "needs the manager's approval",
+            "*Suggestion: 500 units* · 🟢 ok",
+            "Velocity 20.0/day (blend of 30d 20.0/day, 60d 20.0/day, 90d 20.0/day; 5 stock-out days left out)",
+            "Lead time 53 days = production 15 + freight 30 + customs 3 + receiving 5 + Q4 0",
+            "Safety stock 99 · reorder point 1,159 · on hand 800 + inbound 400",
+            "Days of cover 60.0 · reorder by Nov 30, 2026",
+            "── DM with Amy Lin · Opsbot", "Filed R-1: 500 × LED-100, sent to purchasing."]),
+        # The requester cannot approve her own request; purchasing cannot approve above the threshold.
+        ("!in C0PURCHASING", []),
+        ("!click Approve", ["Nobody approves their own request: purchasing or the manager decides."]),
+        ("!as U0BUYER", []),
+        ("!click Approve", ["R-1 is above the approval threshold in restock.yml: only the manager can decide."]),
+        ("!as U0MANAGER", []),
+        ("!click Approve", ["#purchasing · message updated", "📦 Restock R-1 · approved", "approved by @Li Wei",
+                            "DM with Amy Lin · message updated", "DM with Amy Lin · Opsbot",
+                            "R-1 (500 × LED-100) is now approved by @Li Wei."]),
+        ("!as U0BUYER", []),
+        ("!click Mark ordered", ["modal opened for Chen Jie: “R-1”"]),
+        ('!fill po=PO-4711 supplier="Shenzhen Lighting Co." eta=2027-01-10', []),
+        ("!submit", ["📦 Restock R-1 · ordered", "PO PO-4711 · Shenzhen Lighting Co. · ETA Jan 10, 2027"]),
+        ("!click Mark shipped", []),
+        ('!fill carrier=COSCO tracking=COSU123456 mode=sea', []),
+        ("!submit", ["shipped", "Shipped by COSCO (sea), tracking COSU123456"]),
+        ("!as U0WAREHOUSE", []),
+        ("!click Mark received", ["“R-1”", "✎ Quantity received: 500"]),
+        ("!fill received=480", []),
+        ("!submit", ["📦 Restock R-1 · received", "Received 480 of 500", "⚠️ Discrepancy: -20 units against the order"]),
+        ("!click Close", ["only visible to Klaus Becker", "it needs purchasing or the manager"]),
+        ("!as U0BUYER", []),
+        ("!click Close", ["📦 Restock R-1 · closed"]),
+        ("/restock status R-1", ["only visible to Chen Jie", "📦 Restock R-1 · closed"]),
+    ])
+    rows = console.services.db.engine.connect().exec_driver_sql(
+        "select actor, from_state, to_state from audit_log where entity = 'restock' order by id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("U0MARKET", None, "requested"), ("U0MANAGER", "requested", "approved"), ("U0BUYER", "approved", "ordered"),
+        ("U0BUYER", "ordered", "shipped"), ("U0WAREHOUSE", "shipped", "received"), ("U0BUYER", "received", "closed"),
+    ]
+    export = CliRunner().invoke(_cli(console), ["restock", "export"])
+    assert export.exit_code == 0, export.output
+    lines = export.output.splitlines()
+    assert lines[0].startswith("ref,sku,marketplace,quantity") and len(lines) == 7
+    assert lines[3].startswith("R-1,LED-100,US,500,42.5,CNY,U0MARKET,closed,PO-4711,2027-01-10,480,")
+
+
+def _cli(console: ConsoleSlack):  # type: ignore[no-untyped-def]
+    import os
+
+    from bot.__main__ import cli
+
+    os.environ["DATABASE_URL"] = console.services.settings.database_url
+    os.environ["OPSBOT_PLAYBOOKS"] = str(console.services.settings.playbooks_dir)
+    return cli
+
+
+def test_two_approvals_at_once_one_wins_the_other_is_told(console: ConsoleSlack) -> None:
+    console.send("!as U0MARKET")
+    console.send("/restock LED-100 100")  # 4,250 CNY: purchasing may decide
+    flow_request = console.services.db.engine.connect().exec_driver_sql("select id, version from restock_requests")
+    request_id, version = flow_request.fetchone()  # type: ignore[misc]
+    from bot.db import restock as store
+
+    with console.services.db.transaction() as session:  # a second approver got in first
+        assert store.move(session, request_id, version, {"state": "approved", "decided_by": "U0MANAGER"})
+    converse(console, [
+        ("!as U0BUYER", []),
+        ("!in C0PURCHASING", []),
+        ("!click Approve", ["This request is approved, so “approve” is not possible any more."]),
+    ])
+    with console.services.db.transaction() as session:
+        assert store.move(session, request_id, version, {"state": "rejected"}) is False  # a stale write changes nothing
+
+
+def test_a_double_click_decides_once(console: ConsoleSlack) -> None:
+    import json
+
+    from bot.console import payloads
+
+    console.send("!as U0MARKET")
+    console.send("/restock LED-100 100")
+    card = next(r for r in console.emulator.records if r.kind == "message" and r.channel == "C0PURCHASING")
+    approve = next(e for b in card.blocks if b["type"] == "actions" for e in b["elements"]
+                   if json.loads(e["value"])["action"] == "approve")
+
+    def press() -> None:  # the same stale button, pressed twice before the card updates
+        console.dispatch(payloads.block_action(
+            user="U0BUYER", team="T0DEMO", channel="C0PURCHASING", response_url=None,
+            action={"type": "button", "action_id": approve["action_id"], "value": approve["value"], "block_id": "b"},
+            container={"type": "message", "message_ts": card.ts, "channel_id": "C0PURCHASING"},
+        ))
+
+    press()
+    press()
+    approvals = console.services.db.engine.connect().exec_driver_sql(
+        "select count(*) from audit_log where to_state = 'approved'").scalar()
+    assert approvals == 1
+    told = [r.text for r in console.emulator.records if r.kind == "message" and "is now approved" in r.text]
+    assert told == ["R-1 (100 × LED-100) is now approved by <@U0BUYER>."]
+
+
+def test_the_form_uses_the_suggestion_when_the_quantity_is_empty(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0SELECT", []),
+        ("/restock", ["modal opened for Zhang Min: “Restock request”", "✎ SKU: ____ (DESK-FAN-01 | LED-100"]),
+        ("!fill sku=LED-100", []),
+        ("!submit", ["📦 Restock R-1 · requested", "500 × LED-100"]),
+    ])
+
+
+def test_bad_input_is_refused_and_nothing_is_filed(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/restock LED100 300", ["I don't know the SKU LED100. Did you mean LED-100"]),
+        ("/restock DESK-FAN-01 200", ["DESK-FAN-01 has no supplier: set skus.DESK-FAN-01.supplier in restock.yml."]),
+        ("/restock LED-100 0", ["The quantity must be a whole number above zero."]),
+        ("/restock LED-100 -3", ["The quantity must be a whole number above zero."]),
+        ("/restock LED-100 12.5", ["12.5 is not a quantity"]),
+        ("/restock LED-100 999999", ["999999 looks too large: the most is 20000"]),
+        ("/restock LED-100 300 by 2026-11-01", ["The needed-by date 2026-11-01 is in the past."]),
+        ("/restock LED-200", ["There is no suggestion for LED-200 (no sales history, or enough stock): please give a "
+                              "quantity."]),
+        ("/restock", []),
+        ("!fill sku=LED-100 quantity=lots", []),
+        ("!submit", ["✗ quantity: Give a whole number, e.g. 500."]),
+        ("!fill quantity=50000", []),
+        ("!submit", ["✗ quantity: 50000 looks too large"]),
+        ("/restock status twelve", ["Usage: /restock status R-123"]),
+    ])
+    assert console.services.db.engine.connect().exec_driver_sql("select count(*) from restock_requests").scalar() == 0
+
+
+def test_reminders_for_slow_approvals_and_late_shipments(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/restock LED-100 100", []),
+        ("!at 2026-11-24 08:00", []),
+        ("!at 2026-11-24 09:00", ["#purchasing · in thread · Opsbot",
+                                  "⏰ R-1 has waited for a decision for more than 24 hours: @Chen Jie."]),
+        ("!as U0BUYER", []),
+        ("!in C0PURCHASING", []),
+        ("!click Approve", []),
+        ("!click Mark ordered", []),
+        ('!fill po=PO-1 eta=2026-11-30', []),
+        ("!submit", []),
+        ("!at 2026-12-01 09:00", ["🚚 R-1 was due on Nov 30, 2026 and has not been received yet.",
+                                  "DM with Amy Lin"]),
+    ])
+
+
+def test_lists(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/restock LED-100 100", []),
+        ("!as U0BUYER", []),
+        ("/restock LED-100 200", []),
+        ("/restock list", ["Restock requests: open", "*R-2* · 200 × LED-100", "*R-1* · 100 × LED-100"]),
+        ("/restock list mine", ["*R-2*"]),
+        ("/restock list led-100", ["*R-1*", "*R-2*"]),
+    ])
+
+
+def test_feedback_about_stock_offers_a_prefilled_request(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/feedback LED-100 will be out of stock in the US in 10 days", [
+            "Request restock",
+            "Last 7 days: *LED-100*: 140 units · 140 orders · GMV $4,198.60 · 1,680 sessions · CVR 8.3%"]),
+        ("!as U0BUYER", []),
+        ("!in C0PURCHASING", []),
+        ("!click Request restock", ["“Restock request”", "*Suggestion: 500 units*", "✎ SKU: LED-100",
+                                    "✎ Quantity (empty: the suggestion) (optional): 500"]),
+        ("!submit", ["📦 Restock R-1 · requested", "requested by @Chen Jie"]),
+    ])
+
+
+def test_the_manager_reads_it_in_chinese(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MANAGER", []),
+        ("/restock LED-100 100", ["已提交 R-1：100 × LED-100，已发给采购。", "DM with Li Wei", "📦 补货 R-1 · 已申请"]),
+        ("/restock dance", []),
+    ])
