@@ -30,7 +30,8 @@ START = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # a Monday; prompts at 09:30 U
 
 
 def make_playbooks(folder: Path, teams: int, members: int) -> list[str]:
-    folder.mkdir(parents=True)
+    # The repository's playbooks for every other feature; a generated team.yml and standup.yml.
+    shutil.copytree(REPO / "playbooks", folder)
     users: list[str] = []
     documents = []
     for t in range(teams):
