@@ -40,6 +40,22 @@ def console(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
         slack.close()
 
 
+@pytest.fixture
+def chinese_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    """The console with the team's language set to Simplified Chinese (channel posts in Chinese too)."""
+    import yaml
+
+    team = playbooks_dir / "team.yml"
+    data = yaml.safe_load(team.read_text(encoding="utf-8"))
+    data["language"] = "zh-CN"
+    team.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
+    try:
+        yield slack
+    finally:
+        slack.close()
+
+
 def converse(console: ConsoleSlack, transcript: list[tuple[str, list[str]]]) -> str:
     """Play a chat transcript: each line is sent and every expected snippet must appear in what it showed.
 

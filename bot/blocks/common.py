@@ -36,8 +36,10 @@ def button(
     text: str, action_id: str, value: str = "", *, style: str | None = None, confirm: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
-        "type": "button", "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT), "emoji": True},
-        "action_id": action_id, "value": value,
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
     }
     if style:
         element["style"] = style
@@ -58,13 +60,32 @@ def plain(text: str) -> dict[str, Any]:
 
 
 def modal(
-    title: str, blocks: list[dict[str, Any]], *, callback_id: str, submit: str | None, close: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    callback_id: str,
+    submit: str | None,
+    close: str,
     private_metadata: str = "",
 ) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "type": "modal", "callback_id": callback_id, "title": plain(clip(title, MODAL_TITLE)),
-        "close": plain(clip(close, MODAL_TITLE)), "blocks": blocks[:100], "private_metadata": private_metadata,
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(clip(title, MODAL_TITLE)),
+        "close": plain(clip(close, MODAL_TITLE)),
+        "blocks": blocks[:100],
+        "private_metadata": private_metadata,
     }
     if submit:
         view["submit"] = plain(clip(submit, MODAL_TITLE))
     return view
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    """A select/radio/checkbox option; Slack cuts option text at 75 characters."""
+    return {"text": plain(clip(text, 75)), "value": value}
+
+
+def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
+    """A modal input; the block id is what a field error names."""
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}

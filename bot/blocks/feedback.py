@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.common import actions, button, context, header, modal, plain, section
+from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.i18n import Translator
 
@@ -41,19 +41,16 @@ class Card:
     destinations: str  # e.g. "#purchasing, #manager"
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(clip(text, 75)), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
-
-
 def file_modal(
-    tr: Translator, categories: list[tuple[str, str]], *, text: str = "", link: str = "", private_source: bool,
+    tr: Translator,
+    categories: list[tuple[str, str]],
+    *,
+    text: str = "",
+    link: str = "",
+    private_source: bool,
     metadata: dict[str, Any],
 ) -> dict[str, Any]:
-    category_options = [_option(tr._("Let Opsbot decide"), "auto")] + [_option(n, k) for k, n in categories]
+    category_options = [option(tr._("Let Opsbot decide"), "auto")] + [option(n, k) for k, n in categories]
     what: dict[str, Any] = {"type": "plain_text_input", "action_id": "what", "multiline": True, "max_length": 3000}
     if text:
         what["initial_value"] = text[:3000]
@@ -61,23 +58,57 @@ def file_modal(
     if link:
         evidence["initial_value"] = link
     blocks = [
-        _input("what", tr._("What happened?"), what),
-        _input("marketplace", tr._("Marketplace"), {"type": "static_select", "action_id": "marketplace",
-                                                    "options": [_option(m, m) for m in MARKETPLACES]}, optional=True),
-        _input("sku", tr._("SKU"), {"type": "plain_text_input", "action_id": "sku"}, optional=True),
-        _input("category", tr._("Category"), {"type": "static_select", "action_id": "category",
-                                              "options": category_options, "initial_option": category_options[0]}),
-        _input("urgent", tr._("Urgency"), {"type": "checkboxes", "action_id": "urgent",
-                                           "options": [_option(tr._("Urgent: tell the manager now"), "yes")]},
-               optional=True),
-        _input("link", tr._("Link or evidence"), evidence, optional=True),
+        input_block("what", tr._("What happened?"), what),
+        input_block(
+            "marketplace",
+            tr._("Marketplace"),
+            {"type": "static_select", "action_id": "marketplace", "options": [option(m, m) for m in MARKETPLACES]},
+            optional=True,
+        ),
+        input_block("sku", tr._("SKU"), {"type": "plain_text_input", "action_id": "sku"}, optional=True),
+        input_block(
+            "category",
+            tr._("Category"),
+            {
+                "type": "static_select",
+                "action_id": "category",
+                "options": category_options,
+                "initial_option": category_options[0],
+            },
+        ),
+        input_block(
+            "urgent",
+            tr._("Urgency"),
+            {
+                "type": "checkboxes",
+                "action_id": "urgent",
+                "options": [option(tr._("Urgent: tell the manager now"), "yes")],
+            },
+            optional=True,
+        ),
+        input_block("link", tr._("Link or evidence"), evidence, optional=True),
     ]
     if private_source:
-        blocks.append(_input("share", tr._("This came from a private conversation"), {
-            "type": "checkboxes", "action_id": "share",
-            "options": [_option(tr._("OK to repost it in team channels"), "yes")]}, optional=True))
-    return modal(tr._("Market feedback"), blocks, callback_id=FILE_VIEW, submit=tr._("Send"), close=tr._("Cancel"),
-                 private_metadata=json.dumps(metadata))
+        blocks.append(
+            input_block(
+                "share",
+                tr._("This came from a private conversation"),
+                {
+                    "type": "checkboxes",
+                    "action_id": "share",
+                    "options": [option(tr._("OK to repost it in team channels"), "yes")],
+                },
+                optional=True,
+            )
+        )
+    return modal(
+        tr._("Market feedback"),
+        blocks,
+        callback_id=FILE_VIEW,
+        submit=tr._("Send"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps(metadata),
+    )
 
 
 def card_blocks(
@@ -108,8 +139,12 @@ def card_blocks(
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if card.state != "closed":
         value = str(card.id)
-        buttons = [button(tr._("Acknowledge"), ACK, value), button(tr._("I'm on it"), ON_IT, value, style="primary"),
-                   button(tr._("Re-route"), REROUTE, value), button(tr._("Close"), CLOSE, value)]
+        buttons = [
+            button(tr._("Acknowledge"), ACK, value),
+            button(tr._("I'm on it"), ON_IT, value, style="primary"),
+            button(tr._("Re-route"), REROUTE, value),
+            button(tr._("Close"), CLOSE, value),
+        ]
         blocks.append(actions(buttons + extra_buttons))
     return blocks
 
@@ -117,17 +152,37 @@ def card_blocks(
 def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
     label = tr._("What will you do?") if kind == "on_it" else tr._("What was the outcome?")
     title = tr._("I'm on it") if kind == "on_it" else tr._("Close feedback")
-    blocks = [_input("note", label, {"type": "plain_text_input", "action_id": "note", "multiline": True,
-                                     "max_length": 1000})]
-    return modal(title, blocks, callback_id=NOTE_VIEW, submit=tr._("Save"), close=tr._("Cancel"),
-                 private_metadata=json.dumps({"item": item_id, "kind": kind}))
+    blocks = [
+        input_block(
+            "note", label, {"type": "plain_text_input", "action_id": "note", "multiline": True, "max_length": 1000}
+        )
+    ]
+    return modal(
+        title,
+        blocks,
+        callback_id=NOTE_VIEW,
+        submit=tr._("Save"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps({"item": item_id, "kind": kind}),
+    )
 
 
 def reroute_modal(tr: Translator, item_id: int, categories: list[tuple[str, str]]) -> dict[str, Any]:
-    blocks = [_input("category", tr._("Send it as"), {"type": "static_select", "action_id": "category",
-                                                       "options": [_option(n, k) for k, n in categories]})]
-    return modal(tr._("Re-route feedback"), blocks, callback_id=REROUTE_VIEW, submit=tr._("Re-route"),
-                 close=tr._("Cancel"), private_metadata=json.dumps({"item": item_id}))
+    blocks = [
+        input_block(
+            "category",
+            tr._("Send it as"),
+            {"type": "static_select", "action_id": "category", "options": [option(n, k) for k, n in categories]},
+        )
+    ]
+    return modal(
+        tr._("Re-route feedback"),
+        blocks,
+        callback_id=REROUTE_VIEW,
+        submit=tr._("Re-route"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps({"item": item_id}),
+    )
 
 
 def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import actions, button, context, header, modal, plain, section
+from bot.blocks.common import actions, button, context, header, input_block, modal, option, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip
 from bot.i18n import Translator
 from bot.ops.launch import BLOCKED, DONE, MARKETPLACES, Progress
@@ -36,33 +36,54 @@ class TaskRow:
     gate: bool
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(clip(text, 75)), "value": value}
-
-
 def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, today: date) -> dict[str, Any]:
-    playbook_options = [_option(name, key) for key, name in playbooks.items()]
-    channel_options = [_option(tr._("Create a #launch- channel and invite the owners"), "create"),
-                       _option(tr._("Use this channel"), "here")]
-    blocks = [
-        _input("name", tr._("Product name"), {"type": "plain_text_input", "action_id": "name", "max_length": 80}),
-        _input("skus", tr._("SKUs (comma separated)"), {"type": "plain_text_input", "action_id": "skus"}),
-        _input("marketplaces", tr._("Marketplaces"), {
-            "type": "multi_static_select", "action_id": "marketplaces",
-            "options": [_option(m, m) for m in MARKETPLACES]}),
-        _input("launch_date", tr._("Launch date"), {"type": "datepicker", "action_id": "launch_date"}),
-        _input("playbook", tr._("Playbook"), {
-            "type": "static_select", "action_id": "playbook", "options": playbook_options,
-            **({"initial_option": playbook_options[0]} if playbook_options else {})}),
-        _input("channel", tr._("Where"), {"type": "radio_buttons", "action_id": "channel",
-                                          "options": channel_options, "initial_option": channel_options[0]}),
+    playbook_options = [option(name, key) for key, name in playbooks.items()]
+    channel_options = [
+        option(tr._("Create a #launch- channel and invite the owners"), "create"),
+        option(tr._("Use this channel"), "here"),
     ]
-    return modal(tr._("New launch"), blocks, callback_id=NEW_VIEW, submit=tr._("Create"), close=tr._("Cancel"),
-                 private_metadata=json.dumps({"channel": channel, "today": today.isoformat()}))
+    blocks = [
+        input_block("name", tr._("Product name"), {"type": "plain_text_input", "action_id": "name", "max_length": 80}),
+        input_block("skus", tr._("SKUs (comma separated)"), {"type": "plain_text_input", "action_id": "skus"}),
+        input_block(
+            "marketplaces",
+            tr._("Marketplaces"),
+            {
+                "type": "multi_static_select",
+                "action_id": "marketplaces",
+                "options": [option(m, m) for m in MARKETPLACES],
+            },
+        ),
+        input_block("launch_date", tr._("Launch date"), {"type": "datepicker", "action_id": "launch_date"}),
+        input_block(
+            "playbook",
+            tr._("Playbook"),
+            {
+                "type": "static_select",
+                "action_id": "playbook",
+                "options": playbook_options,
+                **({"initial_option": playbook_options[0]} if playbook_options else {}),
+            },
+        ),
+        input_block(
+            "channel",
+            tr._("Where"),
+            {
+                "type": "radio_buttons",
+                "action_id": "channel",
+                "options": channel_options,
+                "initial_option": channel_options[0],
+            },
+        ),
+    ]
+    return modal(
+        tr._("New launch"),
+        blocks,
+        callback_id=NEW_VIEW,
+        submit=tr._("Create"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps({"channel": channel, "today": today.isoformat()}),
+    )
 
 
 def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
@@ -78,54 +99,97 @@ def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
 
 
 def checklist_blocks(
-    tr: Translator, name: str, launch_day: date, playbook_name: str, skus: list[str], marketplaces: list[str],
-    phases: list[tuple[str, list[TaskRow]]], done: Progress, today: date,
+    tr: Translator,
+    name: str,
+    launch_day: date,
+    playbook_name: str,
+    skus: list[str],
+    marketplaces: list[str],
+    phases: list[tuple[str, list[TaskRow]]],
+    done: Progress,
+    today: date,
 ) -> list[dict[str, Any]]:
     blocks = [
         header(tr._("🚀 Launch: {name} · {day}", name=name, day=tr.date(launch_day, "medium"))),
-        context(tr._("{playbook} · SKUs {skus} · {marketplaces} · {done}/{total} done · {overdue} overdue",
-                     playbook=playbook_name, skus=", ".join(skus), marketplaces=", ".join(marketplaces),
-                     done=done.done, total=done.total, overdue=done.overdue)),
+        context(
+            tr._(
+                "{playbook} · SKUs {skus} · {marketplaces} · {done}/{total} done · {overdue} overdue",
+                playbook=playbook_name,
+                skus=", ".join(skus),
+                marketplaces=", ".join(marketplaces),
+                done=done.done,
+                total=done.total,
+                overdue=done.overdue,
+            )
+        ),
     ]
     for title, rows in phases:
         lines = "\n".join(_task_line(tr, row, today) for row in rows)
-        menu = {"type": "static_select", "action_id": TASK_PICKED, "placeholder": plain(tr._("Update a task")),
-                "options": [_option(row.title, str(row.id)) for row in rows][:100]}
+        menu = {
+            "type": "static_select",
+            "action_id": TASK_PICKED,
+            "placeholder": plain(tr._("Update a task")),
+            "options": [option(row.title, str(row.id)) for row in rows][:100],
+        }
         blocks.append(section(clip(f"*{title}*\n{lines}", SECTION_TEXT), accessory=menu))
     blocks.append(context(tr._("Owners and the manager can tick, reopen or block their tasks from the menus.")))
     return blocks[:MESSAGE_BLOCKS]
 
 
 def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]:
-    choices = [_option(tr._("Done"), DONE), _option(tr._("Not done yet"), "open"), _option(tr._("Blocked"), BLOCKED)]
+    choices = [option(tr._("Done"), DONE), option(tr._("Not done yet"), "open"), option(tr._("Blocked"), BLOCKED)]
     current = next((c for c in choices if c["value"] == row.state), choices[1])
     blocks: list[dict[str, Any]] = [section(f"*{row.title}*\n<@{row.owner}> · {tr.date(row.due, 'full')}")]
     if description:
         blocks.append(context(clip(description, SECTION_TEXT)))
     blocks += [
-        _input("state", tr._("State"), {"type": "radio_buttons", "action_id": "state", "options": choices,
-                                        "initial_option": current}),
-        _input("reason", tr._("Why is it blocked?"), {"type": "plain_text_input", "action_id": "reason",
-                                                      "max_length": 500}, optional=True),
+        input_block(
+            "state",
+            tr._("State"),
+            {"type": "radio_buttons", "action_id": "state", "options": choices, "initial_option": current},
+        ),
+        input_block(
+            "reason",
+            tr._("Why is it blocked?"),
+            {"type": "plain_text_input", "action_id": "reason", "max_length": 500},
+            optional=True,
+        ),
     ]
-    return modal(tr._("Launch task"), blocks, callback_id=TASK_VIEW, submit=tr._("Save"), close=tr._("Cancel"),
-                 private_metadata=json.dumps({"task": row.id}))
+    return modal(
+        tr._("Launch task"),
+        blocks,
+        callback_id=TASK_VIEW,
+        submit=tr._("Save"),
+        close=tr._("Cancel"),
+        private_metadata=json.dumps({"task": row.id}),
+    )
 
 
 def confirm_view(tr: Translator, task_id: int, open_titles: list[str]) -> dict[str, Any]:
     text = tr._("These tasks it depends on are still open:") + "\n" + "\n".join(f"• {t}" for t in open_titles)
     blocks = [section(clip(text, SECTION_TEXT)), context(tr._("Tick it anyway?"))]
-    return modal(tr._("Open dependencies"), blocks, callback_id=CONFIRM_VIEW, submit=tr._("Tick anyway"),
-                 close=tr._("Back"), private_metadata=json.dumps({"task": task_id}))
+    return modal(
+        tr._("Open dependencies"),
+        blocks,
+        callback_id=CONFIRM_VIEW,
+        submit=tr._("Tick anyway"),
+        close=tr._("Back"),
+        private_metadata=json.dumps({"task": task_id}),
+    )
 
 
-def gate_blocks(tr: Translator, name: str, gate_title: str, open_rows: list[TaskRow], value: str,
-                today: date) -> list[dict[str, Any]]:
+def gate_blocks(
+    tr: Translator, name: str, gate_title: str, open_rows: list[TaskRow], value: str, today: date
+) -> list[dict[str, Any]]:
     lines = "\n".join(_task_line(tr, row, today) for row in open_rows[:30]) or tr._("Every other task is done.")
     blocks = [
         header(tr._("🚦 {gate}: {name}", gate=gate_title, name=name)),
-        section(clip(tr.ngettext("{n} task is still open:", "{n} tasks are still open:", len(open_rows)) + "\n"
-                     + lines, SECTION_TEXT)),
+        section(
+            clip(
+                tr.ngettext("{n} task is still open:", "{n} tasks are still open:", len(open_rows)) + "\n" + lines,
+                SECTION_TEXT,
+            )
+        ),
         actions([button(tr._("Go"), GO, value, style="primary"), button(tr._("No-go"), NO_GO, value, style="danger")]),
     ]
     return blocks
@@ -133,13 +197,26 @@ def gate_blocks(tr: Translator, name: str, gate_title: str, open_rows: list[Task
 
 def no_go_modal(tr: Translator, value: str, launch_day: date) -> dict[str, Any]:
     blocks = [
-        _input("reason", tr._("Why not yet?"), {"type": "plain_text_input", "action_id": "reason", "multiline": True,
-                                               "max_length": 1000}),
-        _input("new_date", tr._("Move the launch to"), {"type": "datepicker", "action_id": "new_date",
-                                                       "initial_date": launch_day.isoformat()}, optional=True),
+        input_block(
+            "reason",
+            tr._("Why not yet?"),
+            {"type": "plain_text_input", "action_id": "reason", "multiline": True, "max_length": 1000},
+        ),
+        input_block(
+            "new_date",
+            tr._("Move the launch to"),
+            {"type": "datepicker", "action_id": "new_date", "initial_date": launch_day.isoformat()},
+            optional=True,
+        ),
     ]
-    return modal(tr._("No-go"), blocks, callback_id=NO_GO_VIEW, submit=tr._("Decide"), close=tr._("Cancel"),
-                 private_metadata=value)
+    return modal(
+        tr._("No-go"),
+        blocks,
+        callback_id=NO_GO_VIEW,
+        submit=tr._("Decide"),
+        close=tr._("Cancel"),
+        private_metadata=value,
+    )
 
 
 def reminder_blocks(tr: Translator, items: list[tuple[str, TaskRow]], today: date) -> list[dict[str, Any]]:
@@ -152,12 +229,19 @@ def progress_blocks(
     tr: Translator, name: str, done: Progress, days_to_go: int, escalate: list[str]
 ) -> list[dict[str, Any]]:
     """The morning's short progress line in the launch channel; managers mentioned for long-overdue tasks."""
-    text = tr._("{name}: {done}/{total} done · {overdue} overdue · {blocked} blocked · T{offset:+d}",
-                name=name, done=done.done, total=done.total, overdue=done.overdue, blocked=done.blocked,
-                offset=-days_to_go)
+    text = tr._(
+        "{name}: {done}/{total} done · {overdue} overdue · {blocked} blocked · T{offset:+d}",
+        name=name,
+        done=done.done,
+        total=done.total,
+        overdue=done.overdue,
+        blocked=done.blocked,
+        offset=-days_to_go,
+    )
     if escalate:
-        text += "\n" + tr._("⚠️ {managers}: tasks overdue for days need you.",
-                            managers=", ".join(f"<@{u}>" for u in escalate))
+        text += "\n" + tr._(
+            "⚠️ {managers}: tasks overdue for days need you.", managers=", ".join(f"<@{u}>" for u in escalate)
+        )
     return [section(text)]
 
 
@@ -171,8 +255,14 @@ def review_blocks(tr: Translator, name: str, label: str, kpi_lines: list[str]) -
     if kpi_lines:
         blocks.append(section(clip("\n".join(kpi_lines), SECTION_TEXT)))
     else:
-        blocks.append(section(tr._("No KPI data for these SKUs yet: ingest the latest reports, then check "
-                                   "sessions, conversion, ACoS and reviews.")))
+        blocks.append(
+            section(
+                tr._(
+                    "No KPI data for these SKUs yet: ingest the latest reports, then check "
+                    "sessions, conversion, ACoS and reviews."
+                )
+            )
+        )
     return blocks
 
 
@@ -181,15 +271,23 @@ def add_launch_task_button(tr: Translator, sku: str, title: str) -> dict[str, An
     return button(tr._("Add launch task"), ADD_TASK_PREFILLED, json.dumps({"sku": sku, "title": title[:150]}))
 
 
-def add_task_modal(tr: Translator, launches: list[tuple[int, str]], title: str, roles: list[tuple[str, str]],
-                   today: date) -> dict[str, Any]:
-    launch_options = [_option(name, str(lid)) for lid, name in launches]
-    role_options = [_option(label, value) for value, label in roles]
+def add_task_modal(
+    tr: Translator, launches: list[tuple[int, str]], title: str, roles: list[tuple[str, str]], today: date
+) -> dict[str, Any]:
+    launch_options = [option(name, str(lid)) for lid, name in launches]
+    role_options = [option(label, value) for value, label in roles]
     blocks = [
-        _input("launch", tr._("Launch"), {"type": "static_select", "action_id": "launch", "options": launch_options}),
-        _input("title", tr._("Task"), {"type": "plain_text_input", "action_id": "title", "initial_value": title,
-                                       "max_length": 150}),
-        _input("role", tr._("Owner's role"), {"type": "static_select", "action_id": "role", "options": role_options}),
-        _input("due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": today.isoformat()}),
+        input_block(
+            "launch", tr._("Launch"), {"type": "static_select", "action_id": "launch", "options": launch_options}
+        ),
+        input_block(
+            "title",
+            tr._("Task"),
+            {"type": "plain_text_input", "action_id": "title", "initial_value": title, "max_length": 150},
+        ),
+        input_block(
+            "role", tr._("Owner's role"), {"type": "static_select", "action_id": "role", "options": role_options}
+        ),
+        input_block("due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": today.isoformat()}),
     ]
     return modal(tr._("Add launch task"), blocks, callback_id=ADD_TASK_VIEW, submit=tr._("Add"), close=tr._("Cancel"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import actions, button, context, header, modal, plain, section
+from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.i18n import Translator
 from bot.ops import restock_math as math_
@@ -24,14 +24,6 @@ STATUS_WORDS = {
     math_.OVERSTOCK: "🔵",
     math_.NO_HISTORY: "⚪",
 }
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(clip(text, 75)), "value": value}
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
 
 
 def status_label(tr: Translator, status: str) -> str:
@@ -99,11 +91,11 @@ def request_modal(
     quantity: int | None,
     explanation: str,
 ) -> dict[str, Any]:
-    sku_options = [_option(s, s) for s in skus[:100]]
+    sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
     if sku in skus:
-        sku_element["initial_option"] = _option(sku, sku)
-    market_options = [_option(m, m) for m in marketplaces]
+        sku_element["initial_option"] = option(sku, sku)
+    market_options = [option(m, m) for m in marketplaces]
     market: dict[str, Any] = {
         "type": "static_select",
         "action_id": "marketplace",
@@ -115,8 +107,8 @@ def request_modal(
         "overseas_warehouse": tr._("Overseas warehouse"),
         "own_warehouse": tr._("Own warehouse"),
     }
-    dest_options = [_option(dest_names.get(d, d), d) for d in destinations]
-    freight = [_option(tr._("Sea"), "sea"), _option(tr._("Air"), "air"), _option(tr._("Express"), "express")]
+    dest_options = [option(dest_names.get(d, d), d) for d in destinations]
+    freight = [option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]
     qty: dict[str, Any] = {"type": "plain_text_input", "action_id": "quantity"}
     if quantity:
         qty["initial_value"] = str(quantity)
@@ -124,9 +116,9 @@ def request_modal(
     if explanation:
         blocks.append(section(clip(explanation, SECTION_TEXT)))
     blocks += [
-        _input("sku", tr._("SKU"), sku_element),
-        _input("marketplace", tr._("Marketplace"), market),
-        _input(
+        input_block("sku", tr._("SKU"), sku_element),
+        input_block("marketplace", tr._("Marketplace"), market),
+        input_block(
             "destination",
             tr._("Destination"),
             {
@@ -136,14 +128,14 @@ def request_modal(
                 "initial_option": dest_options[0],
             },
         ),
-        _input("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
-        _input("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
-        _input(
+        input_block("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
+        input_block("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
+        input_block(
             "freight",
             tr._("Freight"),
             {"type": "static_select", "action_id": "freight", "options": freight, "initial_option": freight[0]},
         ),
-        _input(
+        input_block(
             "reason",
             tr._("Reason"),
             {"type": "plain_text_input", "action_id": "reason", "multiline": True},
@@ -221,34 +213,38 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
 def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity: int) -> dict[str, Any]:
     text = {"type": "plain_text_input"}
     fields: dict[str, list[dict[str, Any]]] = {
-        "reject": [_input("reason", tr._("Why is it rejected?"), {**text, "action_id": "reason", "multiline": True})],
+        "reject": [
+            input_block("reason", tr._("Why is it rejected?"), {**text, "action_id": "reason", "multiline": True})
+        ],
         "change_quantity": [
-            _input("quantity", tr._("New quantity"), {**text, "action_id": "quantity", "initial_value": str(quantity)})
+            input_block(
+                "quantity", tr._("New quantity"), {**text, "action_id": "quantity", "initial_value": str(quantity)}
+            )
         ],
         "order": [
-            _input("po", tr._("PO number"), {**text, "action_id": "po"}),
-            _input("supplier", tr._("Supplier"), {**text, "action_id": "supplier"}),
-            _input("eta", tr._("ETA"), {"type": "datepicker", "action_id": "eta"}),
+            input_block("po", tr._("PO number"), {**text, "action_id": "po"}),
+            input_block("supplier", tr._("Supplier"), {**text, "action_id": "supplier"}),
+            input_block("eta", tr._("ETA"), {"type": "datepicker", "action_id": "eta"}),
         ],
         "ship": [
-            _input("carrier", tr._("Carrier"), {**text, "action_id": "carrier"}),
-            _input("tracking", tr._("Tracking number"), {**text, "action_id": "tracking"}),
-            _input(
+            input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier"}),
+            input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking"}),
+            input_block(
                 "mode",
                 tr._("Mode"),
                 {
                     "type": "static_select",
                     "action_id": "mode",
                     "options": [
-                        _option(tr._("Sea"), "sea"),
-                        _option(tr._("Air"), "air"),
-                        _option(tr._("Express"), "express"),
+                        option(tr._("Sea"), "sea"),
+                        option(tr._("Air"), "air"),
+                        option(tr._("Express"), "express"),
                     ],
                 },
             ),
         ],
         "receive": [
-            _input(
+            input_block(
                 "received", tr._("Quantity received"), {**text, "action_id": "received", "initial_value": str(quantity)}
             )
         ],

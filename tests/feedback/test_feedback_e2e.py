@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-import yaml
-
 from bot.console.session import ConsoleSlack
-from tests.conftest import MONDAY_9AM_SHENZHEN, converse
+from tests.conftest import converse
 
 
 def cards(console: ConsoleSlack, channel: str) -> list[str]:
@@ -144,19 +138,8 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
     ])
 
 
-@pytest.fixture
-def chinese(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    team = playbooks_dir / "team.yml"
-    data = yaml.safe_load(team.read_text(encoding="utf-8"))
-    data["language"] = "zh-CN"
-    team.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
-    yield console
-    console.close()
-
-
-def test_chinese_feedback_in_a_chinese_team(chinese: ConsoleSlack) -> None:
-    converse(chinese, [
+def test_chinese_feedback_in_a_chinese_team(chinese_team: ConsoleSlack) -> None:
+    converse(chinese_team, [
         ("!as U0FINANCE", []),
         ("/feedback 收到专利侵权投诉，LED-100 被下架了", [
             "反馈 #1 · 合规 / 政策", "来自 @Liu Yang · SKU LED-100", "已发送到 #manager, #purchasing",

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-import yaml
 
 from bot.console.session import ConsoleSlack
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
@@ -155,19 +151,8 @@ def test_add_a_launch_task_from_elsewhere(console: ConsoleSlack) -> None:
     ])
 
 
-@pytest.fixture
-def chinese(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    team = playbooks_dir / "team.yml"
-    data = yaml.safe_load(team.read_text(encoding="utf-8"))
-    data["language"] = "zh-CN"
-    team.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
-    yield console
-    console.close()
-
-
-def test_the_checklist_in_chinese(chinese: ConsoleSlack) -> None:
-    converse(chinese, [
+def test_the_checklist_in_chinese(chinese_team: ConsoleSlack) -> None:
+    converse(chinese_team, [
         ("!as U0MANAGER", []),
         ("/launch new", ["“新品上市”", "✎ 模板: 标准新品上市", "✎ 上市日期: ____"]),
         (NEW, []),
