@@ -10,7 +10,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import feedback as blocks
-from bot.blocks.kpi import summary_line
+from bot.blocks.figures import summary_line
 from bot.blocks.launch import add_launch_task_button
 from bot.blocks.restock import request_restock_button
 from bot.db import feedback as store

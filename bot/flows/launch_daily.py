@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
 from bot.blocks import launch as blocks
-from bot.blocks.kpi import summary_line
+from bot.blocks.figures import summary_line
 from bot.db import launch as store
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
@@ -16,6 +19,7 @@ from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
 from bot.reports.queries import known_skus, sku_history
+from bot.scheduler import ScheduledJob
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -78,6 +82,50 @@ class RestockFlow(RestockViews):
             playbook.review_period_days,
             today,
         )
+
+    def watchlist(self, team: Team) -> list[math_.Suggestion]:
+        """SKUs with a supplier whose cover is below lead time (+7 days), most urgent first."""
+        found = []
+        for sku, settings in self.playbook().skus.items():
+            if settings.supplier:
+                suggestion = self.suggestion(team, sku, None, "sea")
+                if suggestion.status in (math_.ORDER_NOW, math_.REORDER_SOON):
+                    found.append(suggestion)
+        return sorted(found, key=lambda s: s.days_of_cover or 0.0)
+
+    def jobs(self) -> list[ScheduledJob]:
+        hour, minute = (int(part) for part in self.playbook().watch_time.split(":"))
+        jobs = []
+        for team in self.services.teams.teams:
+            jobs.append(
+                ScheduledJob(
+                    id=f"restock.reminders:{team.id}",
+                    team_id=team.id,
+                    grace=timedelta(hours=2),
+                    trigger=CronTrigger(minute=0, timezone=team.zone),
+                    run=partial(self.remind, team),
+                )
+            )
+            jobs.append(
+                ScheduledJob(
+                    id=f"restock.watch:{team.id}",
+                    team_id=team.id,
+                    grace=timedelta(hours=3),
+                    trigger=CronTrigger(
+                        hour=hour, minute=minute, day_of_week=",".join(team.workdays), timezone=team.zone
+                    ),
+                    run=partial(self.watch, team),
+                )
+            )
+        return jobs
+
+    def watch(self, team: Team, fire: datetime) -> None:
+        """Each workday morning: the SKUs at "order now" or "reorder soon", to purchasing, most urgent first."""
+        items = self.watchlist(team)
+        channel = team.channel(ChannelKey.purchasing)
+        if items and channel:
+            tr = self.team_tr(team)
+            self.services.delivery.post(channel, tr._("Restock watch"), blocks.watchlist_blocks(tr, items))
 
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
@@ -18,7 +15,6 @@ from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
-from bot.scheduler import ScheduledJob
 from bot.services import Services
 
 STATE_LABELS = {
@@ -229,18 +225,6 @@ class RestockViews:
         return buffer.getvalue()
 
     # -- reminders -------------------------------------------------------------------------------
-    def jobs(self) -> list[ScheduledJob]:
-        return [
-            ScheduledJob(
-                id=f"restock.reminders:{team.id}",
-                team_id=team.id,
-                grace=timedelta(hours=2),
-                trigger=CronTrigger(minute=0, timezone=team.zone),
-                run=partial(self.remind, team),
-            )
-            for team in self.services.teams.teams
-        ]
-
     def remind(self, team: Team, fire: datetime) -> None:
         tr, today = self.team_tr(team), fire.astimezone(team.zone).date()
         sla = timedelta(hours=self.playbook().approval_sla_hours)

@@ -49,6 +49,7 @@ class RestockPlaybook(BaseModel):
     review_period_days: int = Field(default=14, ge=1, le=120)
     approval: Approval = Approval()
     approval_sla_hours: int = Field(default=24, ge=1)
+    watch_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
     max_quantity: int = Field(default=20000, ge=1)
     marketplaces: tuple[str, ...] = ("US",)
     destinations: tuple[Destination, ...] = ("fba", "overseas_warehouse", "own_warehouse")

@@ -212,3 +212,20 @@ def test_the_manager_reads_it_in_chinese(console: ConsoleSlack) -> None:
         ("/restock LED-100 100", ["已提交 R-1：100 × LED-100，已发给采购。", "DM with Li Wei", "📦 补货 R-1 · 已申请"]),
         ("/restock dance", []),
     ])
+
+
+def test_each_workday_morning_purchasing_sees_what_to_reorder(console: ConsoleSlack, tmp_path: Path) -> None:
+    low = tmp_path / "low.csv"
+    low.write_text("date,marketplace,sku,units,available,inbound\n2026-11-22,US,LED-100,20,100,0\n", encoding="utf-8")
+    with console.services.db.transaction() as session:
+        ingest_generic(session, "shenzhen-ops", low)
+    converse(console, [
+        # 100 on hand at 20 a day: 5 days of cover against a 53-day lead time.
+        ("!at 2026-11-24 09:00", ["── #purchasing · Opsbot", "Restock watch",
+                                  "🔴 order now *LED-100* · 5.0 days of cover, lead time 53 days", "Request restock"]),
+        ("!as U0BUYER", []),
+        ("!click Request restock", ["“Restock request”", "✎ SKU: LED-100"]),
+    ])
+    console.send("!at 2026-11-30 08:00")  # on to Monday morning, across the weekend
+    watches = [r for r in console.emulator.records if r.kind == "message" and r.text == "Restock watch"]
+    assert len(watches) == 4  # Tuesday to Friday: once each workday, none on Saturday or Sunday
