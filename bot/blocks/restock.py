@@ -268,6 +268,14 @@ def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, 
     return [header(title), section(clip("\n".join(lines[:40]) or tr._("No restock requests here."), SECTION_TEXT))]
 
 
+def watch_line(tr: Translator, s: math_.Suggestion) -> str:
+    return tr._(
+        "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}",
+        status=status_label(tr, s.status), sku=s.sku, cover=tr.number(s.days_of_cover or 0, 1),
+        lead=s.lead.days, quantity=tr.number(s.quantity), by=tr.date(s.reorder_by) if s.reorder_by else "—",
+    )
+
+
 def watchlist_blocks(tr: Translator, items: list[math_.Suggestion]) -> list[dict[str, Any]]:
     """SKUs to act on, most urgent first, each with a button that opens the request form prefilled."""
     blocks: list[dict[str, Any]] = [header(tr._("Restock watch"))]

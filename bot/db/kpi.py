@@ -1,13 +1,20 @@
-"""Daily facts per SKU and marketplace, loaded from report exports; re-loading a day replaces it."""
+"""Daily facts per team, marketplace, SKU and day, loaded from report exports, and the digest's alert state.
+
+Each fact table has one row per natural key; loading a day again replaces the columns that report
+provides, so re-loading a file or an overlapping period never double counts.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.base import Base
+from bot.db.base import Base, UTCDateTime
+
+# A marketplace-wide row (the Business Report by date) has this SKU; it is never a real SKU.
+ALL_SKUS = "*"
 
 
 class SalesDay(Base):
@@ -24,5 +31,62 @@ class SalesDay(Base):
     gmv: Mapped[float | None] = mapped_column(Float)
     currency: Mapped[str | None] = mapped_column(String(3))
     sessions: Mapped[int | None] = mapped_column(Integer)
+    page_views: Mapped[int | None] = mapped_column(Integer)
+
+
+class AdsDay(Base):
+    __tablename__ = "ads_daily"
+    __table_args__ = (UniqueConstraint("team_id", "marketplace", "sku", "day", name="uq_ads_daily"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    marketplace: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    impressions: Mapped[int] = mapped_column(Integer)
+    clicks: Mapped[int] = mapped_column(Integer)
+    spend: Mapped[float] = mapped_column(Float)
+    ad_sales: Mapped[float] = mapped_column(Float)
+    ad_orders: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+
+
+class InventoryDay(Base):
+    __tablename__ = "inventory_daily"
+    __table_args__ = (UniqueConstraint("team_id", "marketplace", "sku", "day", name="uq_inventory_daily"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    marketplace: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
     available: Mapped[int | None] = mapped_column(Integer)
     inbound: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReturnDay(Base):
+    __tablename__ = "returns_daily"
+    __table_args__ = (
+        UniqueConstraint("team_id", "marketplace", "sku", "day", "reason", name="uq_returns_daily"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    marketplace: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(64))
+    units: Mapped[int] = mapped_column(Integer)
+
+
+class KpiAlert(Base):
+    """An alert fires once when its threshold is crossed and re-arms only after the number recovers."""
+
+    __tablename__ = "kpi_alerts"
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_kpi_alerts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    firing: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

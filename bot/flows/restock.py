@@ -14,10 +14,12 @@ from bot.db import restock as store
 from bot.db.audit import record
 from bot.errors import N_, OpsError
 from bot.flows.restock_views import RestockViews
+from bot.i18n import translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
+from bot.reports.digest import DigestSection
 from bot.reports.queries import known_skus, sku_history
 from bot.scheduler import ScheduledJob
 from bot.services import Services
@@ -344,3 +346,14 @@ def _whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
     if value < 0 or (value == 0 and not allow_zero):
         raise OpsError(N_("The quantity must be a whole number above zero."), field=field)
     return value
+
+
+def digest_section(services: Services, team: Team, today: date) -> DigestSection | None:
+    """The morning KPI digest's restock part: SKUs at order now / reorder soon, with Request restock."""
+    items = RestockFlow(services).watchlist(team)
+    if not items:
+        return None
+    tr = translator(team.locale)
+    lines = tuple(blocks.watch_line(tr, s) for s in items)
+    buttons = tuple(blocks.request_restock_button(tr, s.sku, None) for s in items[:5])
+    return DigestSection(tr._("Restock: order now / reorder soon"), lines, buttons)

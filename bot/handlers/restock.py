@@ -11,7 +11,8 @@ from slack_bolt import Ack
 from bot.blocks import restock as ids
 from bot.blocks.restock import step_modal
 from bot.features import Feature, Registrar, SlashCommand
-from bot.flows.restock import RestockFlow
+from bot.flows.kpi import DIGEST_SECTIONS
+from bot.flows.restock import RestockFlow, digest_section
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.restock import parse_command
 from bot.ops.restock_playbook import load_playbook
@@ -21,6 +22,8 @@ from bot.services import Services
 
 def register(reg: Registrar, services: Services) -> None:
     flow = RestockFlow(services)
+    if digest_section not in DIGEST_SECTIONS:  # the morning KPI digest lists what to reorder
+        DIGEST_SECTIONS.append(digest_section)
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:

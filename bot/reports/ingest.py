@@ -1,23 +1,35 @@
-"""Loading a report into the daily facts: all of a file or none of it; loading it again changes nothing."""
+"""Loading reports into the daily facts: all of a file or none of it; loading it again changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import SalesDay
-from bot.reports.generic import load_generic
+from bot.db.audit import record
+from bot.db.kpi import ALL_SKUS
+from bot.errors import N_, OpsError
+from bot.reports.loaders import Facts, LoadContext, Period, load
+from bot.reports.read import read_report
+from bot.reports.upsert import Counts, upsert_facts
 
-FIELDS = ("units", "orders", "gmv", "currency", "sessions", "available", "inbound")
+DEFAULT_CURRENCIES = {
+    "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "UK": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
+    "ES": "EUR", "NL": "EUR", "BE": "EUR", "SE": "SEK", "PL": "PLN", "JP": "JPY", "AU": "AUD", "SG": "SGD",
+    "AE": "AED", "SA": "SAR", "IN": "INR", "TR": "TRY",
+}
 
 
 @dataclass(frozen=True)
-class IngestResult:
+class FileIngest:
+    """What one file added: its type, period, marketplaces and SKUs, and rows new/updated/unchanged."""
+
     file: str
     kind: str
+    label: str
     first: str
     last: str
     marketplaces: tuple[str, ...]
@@ -27,27 +39,67 @@ class IngestResult:
     unchanged: int
 
 
-def ingest_generic(session: Session, team_id: str, path: Path) -> IngestResult:
-    """Upsert by (team, marketplace, SKU, day): a re-loaded or overlapping period replaces, never adds."""
-    frame = load_generic(path)
-    existing = {
-        (r.marketplace, r.sku, r.day): r
-        for r in session.scalars(select(SalesDay).where(
-            SalesDay.team_id == team_id, SalesDay.day >= min(frame["day"]), SalesDay.day <= max(frame["day"])))
-    }
-    new = updated = unchanged = 0
-    for row in frame.to_dict("records"):
-        values = {f: (None if row[f] is None or row[f] != row[f] else row[f]) for f in FIELDS}
-        current = existing.get((row["marketplace"], row["sku"], row["day"]))
-        if current is None:
-            session.add(SalesDay(team_id=team_id, marketplace=row["marketplace"], sku=row["sku"], day=row["day"],
-                                 **values))
-            new += 1
-        elif all(getattr(current, f) == v for f, v in values.items()):
-            unchanged += 1
-        else:
-            for field, value in values.items():
-                setattr(current, field, value)
-            updated += 1
-    return IngestResult(path.name, "generic", str(min(frame["day"])), str(max(frame["day"])),
-                        tuple(sorted(set(frame["marketplace"]))), frame["sku"].nunique(), new, updated, unchanged)
+@dataclass(frozen=True)
+class IngestResult:
+    files: tuple[FileIngest, ...]
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.files)
+
+    @property
+    def updated(self) -> int:
+        return sum(f.updated for f in self.files)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(f.unchanged for f in self.files)
+
+
+def ingest_files(
+    session: Session, team_id: str, paths: Iterable[Path], marketplace: str | None = None,
+    period: Period | None = None, *, now: datetime, currencies: Mapping[str, str] | None = None,
+    actor: str = "cli", names: Mapping[Path, str] | None = None,
+    progress: Callable[[int], None] | None = None, dated_by_data: bool = False,
+) -> IngestResult:
+    """Every file is read and checked before anything is written, so a bad file leaves no trace."""
+    ctx = LoadContext(marketplace.upper() if marketplace else None, period, now.date(),
+                      {**DEFAULT_CURRENCIES, **(currencies or {})})
+    loaded: list[tuple[str, Facts]] = []
+    for path in paths:
+        name = (names or {}).get(path, path.name)
+        if not path.is_file():
+            raise OpsError(N_("{file}: no such file."), file=name)
+        loaded.append((name, load(read_report(path, name), ctx)))
+    results: list[FileIngest] = []
+    for name, facts in loaded:
+        counts = upsert_facts(session, team_id, facts, progress=progress)
+        result = summarize(name, facts, counts)
+        at = datetime.combine(date.fromisoformat(result.last), time(), UTC) + timedelta(days=1) \
+            if dated_by_data and result.last else now
+        record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
+               from_state=None, to_state=facts.kind,
+               note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
+        results.append(result)
+    return IngestResult(tuple(results))
+
+
+def ingest_generic(session: Session, team_id: str, path: Path, now: datetime | None = None) -> FileIngest:
+    """One generic daily CSV (the demo data and other features' tests use this).
+
+    Without ``now`` the audit row is dated at the start of the UTC day after the file's last day.
+    """
+    when = now or datetime(1970, 1, 1, tzinfo=UTC)
+    return ingest_files(session, team_id, [path], now=when, dated_by_data=now is None).files[0]
+
+
+def summarize(name: str, facts: Facts, counts: Counts) -> FileIngest:
+    days: set[date] = set()
+    markets: set[str] = set()
+    skus: set[str] = set()
+    for frame in facts.frames.values():
+        days.update(frame["day"])
+        markets.update(frame["marketplace"])
+        skus.update(s for s in frame["sku"] if s != ALL_SKUS)
+    return FileIngest(name, facts.kind, facts.label, str(min(days)) if days else "", str(max(days)) if days else "",
+                        tuple(sorted(markets)), len(skus), counts.new, counts.updated, counts.unchanged)

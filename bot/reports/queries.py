@@ -1,4 +1,7 @@
-"""What other features ask of the report data: known SKUs, a SKU's daily history."""
+"""What other features ask of the report data: known SKUs, a SKU's daily history, a SKU's KPI summary.
+
+These signatures are used by restock (known_skus, sku_history) and feedback/launch (sku_summary).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import SalesDay
+from bot.db.kpi import ALL_SKUS, InventoryDay, SalesDay
 
 
 @dataclass(frozen=True)
@@ -20,28 +23,34 @@ class SkuDay:
 
 
 def known_skus(session: Session, team_id: str) -> list[str]:
-    return sorted(set(session.scalars(select(SalesDay.sku).where(SalesDay.team_id == team_id))))
+    sold = session.scalars(select(SalesDay.sku).where(SalesDay.team_id == team_id).distinct())
+    stocked = session.scalars(select(InventoryDay.sku).where(InventoryDay.team_id == team_id).distinct())
+    return sorted({*sold, *stocked} - {ALL_SKUS})
 
 
 def sku_history(
     session: Session, team_id: str, sku: str, marketplace: str | None, start: date, end: date
 ) -> list[SkuDay]:
-    """One entry per day with data, summed over marketplaces unless one is named; missing days are absent."""
-    query = select(SalesDay).where(
-        SalesDay.team_id == team_id, SalesDay.sku == sku, SalesDay.day >= start, SalesDay.day <= end
-    )
+    """One entry per day with sales data, summed over marketplaces unless one is named.
+
+    Days whose data has not arrived are absent, never zero; stock is that day's snapshot (None without one).
+    """
+    sales = select(SalesDay.day, SalesDay.units).where(
+        SalesDay.team_id == team_id, SalesDay.sku == sku, SalesDay.day >= start, SalesDay.day <= end)
+    stock = select(InventoryDay.day, InventoryDay.available, InventoryDay.inbound).where(
+        InventoryDay.team_id == team_id, InventoryDay.sku == sku, InventoryDay.day >= start, InventoryDay.day <= end)
     if marketplace:
-        query = query.where(SalesDay.marketplace == marketplace)
-    days: dict[date, SkuDay] = {}
-    for row in session.scalars(query.order_by(SalesDay.day)):
-        seen = days.get(row.day)
-        days[row.day] = SkuDay(
-            row.day,
-            row.units + (seen.units if seen else 0),
-            _add(seen.available if seen else None, row.available),
-            _add(seen.inbound if seen else None, row.inbound),
-        )
-    return list(days.values())
+        sales = sales.where(SalesDay.marketplace == marketplace)
+        stock = stock.where(InventoryDay.marketplace == marketplace)
+    units: dict[date, int] = {}
+    for day, sold in session.execute(sales):
+        units[day] = units.get(day, 0) + sold
+    available: dict[date, int | None] = {}
+    inbound: dict[date, int | None] = {}
+    for day, on_hand, coming in session.execute(stock):
+        available[day] = _add(available.get(day), on_hand)
+        inbound[day] = _add(inbound.get(day), coming)
+    return [SkuDay(day, units[day], available.get(day), inbound.get(day)) for day in sorted(units)]
 
 
 def _add(a: int | None, b: int | None) -> int | None:
@@ -50,32 +59,48 @@ def _add(a: int | None, b: int | None) -> int | None:
 
 @dataclass(frozen=True)
 class KpiSummary:
+    """A SKU's figures over a window. Money stays per currency: it is never summed across currencies."""
+
     units: int
     orders: int
-    gmv: dict[str, float]  # by currency: money is never summed across currencies
+    gmv: dict[str, float]
     sessions: int
+    ad_spend: dict[str, float] | None = None
+    ad_sales: dict[str, float] | None = None
+    units_returned: int = 0
+    days_with_data: int = 0
+    data_through: date | None = None
 
     @property
     def cvr(self) -> float | None:
         """Units per session, Amazon's Unit Session Percentage; None (n/a) without sessions."""
         return self.units / self.sessions if self.sessions else None
 
+    @property
+    def return_rate(self) -> float | None:
+        return self.units_returned / self.units if self.units else None
+
+    @property
+    def acos(self) -> dict[str, float | None]:
+        spend, sales = self.ad_spend or {}, self.ad_sales or {}
+        return {c: (spend[c] / sales[c] if sales.get(c) else None) for c in spend}
+
 
 def sku_summary(session: Session, team_id: str, sku: str, start: date, end: date) -> KpiSummary | None:
     """A SKU's totals over a window, or None when no day of it has data."""
-    rows = list(
-        session.scalars(
-            select(SalesDay).where(
-                SalesDay.team_id == team_id, SalesDay.sku == sku, SalesDay.day >= start, SalesDay.day <= end
-            )
-        )
-    )
-    if not rows:
+    from bot.reports.facts import load_window
+
+    window = load_window(session, team_id, start, end, sku=sku)
+    if window.sales.empty:
         return None
-    gmv: dict[str, float] = {}
-    for row in rows:
-        if row.gmv is not None and row.currency:
-            gmv[row.currency] = gmv.get(row.currency, 0.0) + row.gmv
+    sales = window.sales
+    gmv = sales.dropna(subset=["gmv", "currency"]).groupby("currency")["gmv"].sum()
+    ads = window.ads.groupby("currency")[["spend", "ad_sales"]].sum() if not window.ads.empty else None
     return KpiSummary(
-        sum(r.units for r in rows), sum(r.orders or 0 for r in rows), gmv, sum(r.sessions or 0 for r in rows)
+        units=int(sales["units"].sum()), orders=int(sales["orders"].fillna(0).sum()),
+        gmv={str(c): float(v) for c, v in gmv.items()}, sessions=int(sales["sessions"].fillna(0).sum()),
+        ad_spend={str(c): float(v) for c, v in ads["spend"].items()} if ads is not None else None,
+        ad_sales={str(c): float(v) for c, v in ads["ad_sales"].items()} if ads is not None else None,
+        units_returned=int(window.returns["units"].sum()) if not window.returns.empty else 0,
+        days_with_data=int(sales["day"].nunique()), data_through=max(sales["day"]),
     )

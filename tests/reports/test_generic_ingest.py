@@ -52,10 +52,10 @@ def test_days_without_data_are_absent_not_zero(database: Database) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("date,marketplace,sku\n2026-11-01,US,A\n", "missing column units"),
+        ("date,marketplace,sku\n2026-11-01,US,A\n", "header has no “units”"),
         ("date,marketplace,sku,units\n2026-11-01,US,A,5\n2026-11-02,US,A,five\n",
-         "row 3, column units: 'five' is not valid"),
-        ("date,marketplace,sku,units\n11/02/2026,US,A,5\n", "row 2, column date: '11/02/2026' is not valid"),
+         "row 3, column “units”: “five” is not a valid value"),
+        ("date,marketplace,sku,units\n2026-13-02,US,A,5\n", "row 2, column “date”: “2026-13-02” is not a valid"),
     ],
 )
 def test_a_bad_file_names_row_and_column_and_loads_nothing(
@@ -81,5 +81,5 @@ def test_the_ingest_command(playbooks_dir: Path, database_url: str, monkeypatch:
     bad = tmp_path / "bad.csv"
     bad.write_text("date,marketplace,sku,units\n2026-11-01,US,A,x\n", encoding="utf-8")
     refused = CliRunner().invoke(cli, ["ingest", str(bad)])
-    assert refused.exit_code == 2 and "bad.csv: row 2, column units: 'x' is not valid." in refused.output
+    assert refused.exit_code == 2 and "bad.csv: row 2, column “units”: “x” is not a valid value." in refused.output
     assert "Traceback" not in refused.output

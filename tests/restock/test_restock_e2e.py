@@ -222,10 +222,16 @@ def test_each_workday_morning_purchasing_sees_what_to_reorder(console: ConsoleSl
     converse(console, [
         # 100 on hand at 20 a day: 5 days of cover against a 53-day lead time.
         ("!at 2026-11-24 09:00", ["── #purchasing · Opsbot", "Restock watch",
-                                  "🔴 order now *LED-100* · 5.0 days of cover, lead time 53 days", "Request restock"]),
+                                  "🔴 order now *LED-100* · 5.0 days of cover, lead time 53 days", "Request restock",
+                                  # ... and the morning KPI digest in #ops lists it too, with the same button.
+                                  "*Restock: order now / reorder soon*"]),
         ("!as U0BUYER", []),
         ("!click Request restock", ["“Restock request”", "✎ SKU: LED-100"]),
     ])
+    digest = next(r for r in console.emulator.records
+                  if r.kind == "message" and r.channel == "C0OPS" and "Restock: order now" in str(r.blocks))
+    buttons = [e for b in digest.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == ["restock.request_prefilled"]
     console.send("!at 2026-11-30 08:00")  # on to Monday morning, across the weekend
     watches = [r for r in console.emulator.records if r.kind == "message" and r.text == "Restock watch"]
     assert len(watches) == 4  # Tuesday to Friday: once each workday, none on Saturday or Sunday

@@ -1,0 +1,151 @@
+"""KPI figures, the morning digest and ingest summaries as people read them (plain Block Kit dicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.common import actions, context, divider, fields, header, section
+from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT
+from bot.errors import N_
+from bot.i18n import Translator
+from bot.reports.alerts import Finding
+from bot.reports.digest import DigestData, Headline
+from bot.reports.ingest import FileIngest
+from bot.reports.kpi import MONEY, RATES, KpiReport, Kpis
+
+Block = dict[str, Any]
+NAMES = {
+    "gmv": N_("GMV"), "orders": N_("Orders"), "units": N_("Units"), "aov": N_("AOV"), "asp": N_("ASP"),
+    "sessions": N_("Sessions"), "page_views": N_("Page views"), "cvr": N_("CVR"), "impressions": N_("Impressions"),
+    "clicks": N_("Clicks"), "ctr": N_("CTR"), "cpc": N_("CPC"), "ad_spend": N_("Ad spend"), "ad_sales": N_("Ad sales"),
+    "acos": N_("ACoS"), "roas": N_("ROAS"), "tacos": N_("TACoS"), "units_returned": N_("Units returned"),
+    "return_rate": N_("Return rate"), "available": N_("Available"), "inbound": N_("Inbound"),
+    "velocity": N_("Units a day"), "days_of_cover": N_("Days of cover"),
+}
+SHOWN = ("gmv", "orders", "units", "aov", "sessions", "cvr", "ad_spend", "acos", "tacos", "return_rate")
+
+
+def value(tr: Translator, name: str, number: float | None, currency: str) -> str:
+    if number is None:
+        return tr._("n/a")
+    if name in MONEY:
+        return tr.money(number, currency)
+    if name in RATES:
+        return tr.percent(number)
+    return tr.number(number, 1 if name in ("velocity", "days_of_cover") else 0)
+
+
+def _change(tr: Translator, now: float | None, then: float | None) -> str:
+    change = (now - then) / then if now is not None and then else None
+    if change is None:
+        return tr._("n/a")
+    return ("▲ " if change >= 0 else "▼ ") + tr.percent(abs(change), 0)
+
+
+def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
+    """`/kpi`: the total in the base currency, then each marketplace in its own currency."""
+    period = tr._("{start} to {end}", start=tr.date(report.start), end=tr.date(report.end))
+    if report.data_through is None:
+        return [section(tr._("No report data for {scope} from {period} yet. Load reports with opsbot ingest or "
+                             "share them in the data channel.", scope=scope, period=period))]
+    blocks: list[Block] = [
+        header(tr._("KPIs: {scope}", scope=scope)),
+        context(tr._("{period} · data through {day}", period=period, day=tr.date(report.data_through))),
+    ]
+    parts: list[tuple[str, Kpis]] = [(tr._("Total ({currency})", currency=report.base), report.total)]
+    parts += [(f"{market} ({k.currency})", k) for market, k in report.marketplaces.items()]
+    for title, kpis in parts[: (MESSAGE_BLOCKS - 2) // 2]:
+        blocks.append(section(f"*{title}*"))
+        blocks.append(fields([f"*{tr._(NAMES[n])}*\n{value(tr, n, kpis[n], kpis.currency)}"
+                              for n in (*SHOWN[:8], "days_of_cover", "return_rate")][:10]))
+    return blocks
+
+
+def _headline(tr: Translator, item: Headline, currency: str) -> str:
+    return tr._("*{name}* {value}\n{prev} vs. the day before · {week} vs. a week ago · {avg} vs. the 7-day average",
+                name=tr._(NAMES[item.name]), value=value(tr, item.name, item.value, currency),
+                prev=_change(tr, item.value, item.previous_day), week=_change(tr, item.value, item.last_week),
+                avg=_change(tr, item.value, item.average_7d))
+
+
+def alert_text(tr: Translator, f: Finding) -> str:
+    v = f.values
+    if f.kind == "ctr_cvr":
+        return tr._("{market}: CTR is high ({ctr}) but CVR is low ({cvr}): the main image pulls clicks but the "
+                    "detail page does not convince — check price, reviews and content.",
+                    market=f.marketplace, ctr=tr.percent(v["ctr"], 2), cvr=tr.percent(v["cvr"]))
+    if f.kind == "acos_target":
+        return tr._("{market}: ACoS {acos} is above the target {target}: review bids, keywords and the ad "
+                    "structure.", market=f.marketplace, acos=tr.percent(v["acos"]), target=tr.percent(v["target"]))
+    if f.kind == "acos_rising":
+        return tr._("{market}: ACoS is rising ({acos}, was {before} on average over the last 7 days): "
+                    "re-examine the ad structure, bids and keywords.",
+                    market=f.marketplace, acos=tr.percent(v["acos"]), before=tr.percent(v["before"]))
+    if f.kind == "sessions_down":
+        return tr._("{market}: sessions are down to {sessions} from {usual} a day with CVR at {cvr}: a traffic "
+                    "problem — check ranking, ad budget and suppressed listings.",
+                    market=f.marketplace, sessions=tr.number(v["sessions"]), usual=tr.number(v["usual"]),
+                    cvr=tr.percent(v["cvr"]))
+    if f.kind == "returns_up":
+        reasons = ", ".join(f"{r} ({n})" for r, n in f.reasons) or tr._("n/a")
+        return tr._("{market}: return rate {rate} over the last 7 days (was {before}). Top reasons: {reasons} — "
+                    "a quality or listing accuracy problem?", market=f.marketplace, rate=tr.percent(v["rate"]),
+                    before=tr.percent(v["before"]), reasons=reasons)
+    return tr._("{market} {sku}: {cover} days of cover, below the {lead}-day lead time: order now.",
+                market=f.marketplace, sku=f.sku or "", cover=tr.number(v["cover"], 0), lead=tr.number(v["lead"]))
+
+
+def _lines(tr: Translator, lines: list[str], limit: int = 15) -> str:
+    """Lines in one section, within Slack's 3,000 characters, ending with how many were left out."""
+    shown: list[str] = []
+    size = 0
+    for line in lines[:limit]:
+        if size + len(line) + 1 > SECTION_TEXT - 60:
+            break
+        shown.append(line)
+        size += len(line) + 1
+    left = len(lines) - len(shown)
+    if left:
+        shown.append(tr.ngettext("…and {n} more", "…and {n} more", left))
+    return "\n".join(shown)
+
+
+def digest_blocks(tr: Translator, data: DigestData, team_name: str) -> list[Block]:
+    blocks: list[Block] = [header(tr._("Morning KPIs: {team}", team=team_name))]
+    if data.through is None:
+        blocks.append(section(tr._("No sales data has arrived yet, so there is nothing to compare. Load reports "
+                                   "with opsbot ingest or share them in the data channel.")))
+    else:
+        blocks.append(context(tr._("Data through {day} · amounts in {currency}", day=tr.date(data.through),
+                                   currency=data.base)))
+        blocks.append(section(_lines(tr, [_headline(tr, h, data.base) for h in data.headlines], 12)))
+    if data.month is not None and data.through is not None:
+        m = data.month
+        if m.target is not None and m.pace is not None:
+            text = tr._("*Month to date* {mtd} of the {target} target ({share}); at this pace {pace} was due. "
+                        "Forecast for the month: {forecast}.", mtd=tr.money(m.mtd, data.base),
+                        target=tr.money(m.target, data.base), share=tr.percent(m.mtd / m.target if m.target else 0),
+                        pace=tr.money(m.pace, data.base), forecast=tr.money(m.forecast, data.base))
+        else:
+            text = tr._("*Month to date* {mtd}; forecast for the month: {forecast}. No target is set in kpi.yml.",
+                        mtd=tr.money(m.mtd, data.base), forecast=tr.money(m.forecast, data.base))
+        blocks.append(section(text))
+    if data.movers:
+        movers = [tr._("{sku}: {gmv} (usually {usual} a day)", sku=m.sku, gmv=tr.money(m.gmv, data.base),
+                       usual=tr.money(m.usual, data.base)) for m in data.movers]
+        blocks += [divider(), section(tr._("*Top movers*") + "\n" + _lines(tr, movers))]
+    if data.alerts:
+        blocks += [divider(), section(tr._("*Alerts*") + "\n" + _lines(tr, [alert_text(tr, a) for a in data.alerts],
+                                                                        10))]
+    for extra in data.extra[:5]:
+        blocks += [divider(), section(f"*{extra.title}*\n" + _lines(tr, list(extra.lines)))]
+        if extra.buttons:
+            blocks.append(actions(list(extra.buttons)))
+    return blocks[:MESSAGE_BLOCKS]
+
+
+def ingest_text(tr: Translator, result: FileIngest) -> str:
+    return tr._("Loaded {file} ({kind}): {first} to {last}, {markets}, {skus} SKUs — {new} new, {updated} updated, "
+                "{unchanged} unchanged.", file=result.file, kind=tr._(result.label), first=result.first,
+                last=result.last, markets=", ".join(result.marketplaces) or "—", skus=result.skus,
+                new=result.new, updated=result.updated, unchanged=result.unchanged)

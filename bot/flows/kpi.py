@@ -1,0 +1,139 @@
+"""KPI use cases shared by `/kpi`, the CLI, file shares and the morning digest job: one code path each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import func, select
+
+from bot.blocks import kpi as blocks
+from bot.db.audit import record
+from bot.db.kpi import KpiAlert, SalesDay
+from bot.i18n import translator
+from bot.ops.team import Team
+from bot.reports.alerts import transitions
+from bot.reports.chart import digest_chart
+from bot.reports.digest import DigestData, DigestSection, build_digest, window_start
+from bot.reports.facts import load_window
+from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
+from bot.reports.kpi import KpiReport, compute
+from bot.reports.loaders import Period
+from bot.reports.playbook import KpiPlaybook
+from bot.reports.queries import known_skus
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+# Other features add digest sections here (restock: "order now / reorder soon"); each returns None to stay out.
+SectionProvider = Callable[[Services, Team, date], DigestSection | None]
+DIGEST_SECTIONS: list[SectionProvider] = []
+_DAYS = {"mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun"}
+
+
+class KpiFlow:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def playbook(self) -> KpiPlaybook:
+        return self.services.playbook(KpiPlaybook)
+
+    def currencies(self) -> dict[str, str]:
+        return {**DEFAULT_CURRENCIES, **self.playbook().currencies}
+
+    def today(self, team: Team) -> date:
+        return self.services.clock.now().astimezone(team.zone).date()
+
+    def skus(self, team: Team) -> list[str]:
+        with self.services.db.transaction() as session:
+            return known_skus(session, team.id)
+
+    def ingest(self, team: Team, paths: Sequence[Path], marketplace: str | None = None,
+               period: Period | None = None, *, actor: str = "cli", names: dict[Path, str] | None = None,
+               progress: Callable[[int], None] | None = None) -> IngestResult:
+        with self.services.db.transaction() as session:
+            return ingest_files(session, team.id, paths, marketplace, period, now=self.services.clock.now(),
+                                currencies=self.currencies(), actor=actor, names=names, progress=progress)
+
+    def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
+               sku: str | None = None) -> KpiReport:
+        with self.services.db.transaction() as session:
+            window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
+        return compute(window, team.base_currency, self.currencies(), self.playbook().rate)
+
+    def data_through(self, team: Team, today: date) -> date | None:
+        """The newest day with sales data before today: a day not yet arrived is never read as zero."""
+        with self.services.db.transaction() as session:
+            found: date | None = session.scalar(select(func.max(SalesDay.day)).where(
+                SalesDay.team_id == team.id, SalesDay.day < today))
+        return found
+
+    def digest(self, team: Team, today: date) -> DigestData:
+        through = self.data_through(team, today)
+        playbook = self.playbook()
+        extra = [s for s in (p(self.services, team, today) for p in DIGEST_SECTIONS) if s is not None]
+        if through is None:
+            return DigestData(team.id, team.base_currency, None, extra=tuple(extra))
+        with self.services.db.transaction() as session:
+            window = load_window(session, team.id, window_start(through), through)
+        setting = playbook.digest.get(team.id)
+        return build_digest(team.id, window, through, team.base_currency, self.currencies(), playbook.rate,
+                            playbook, top_movers=setting.top_movers if setting else 5, extra=extra)
+
+    def fresh_alerts(self, team: Team, data: DigestData, *, save: bool) -> DigestData:
+        """Only alerts newly crossed are shown; ones no longer found re-arm. ``save`` stores that."""
+        now = self.services.clock.now()
+        with self.services.db.transaction() as session:
+            stored = {a.key: a for a in session.scalars(select(KpiAlert).where(KpiAlert.team_id == team.id))}
+            firing = {k for k, a in stored.items() if a.firing}
+            fire, recovered = transitions(list(data.alerts), firing)
+            if save:
+                for finding in fire:
+                    alert = stored.get(finding.key) or KpiAlert(team_id=team.id, key=finding.key)
+                    alert.firing, alert.changed_at = True, now
+                    session.add(alert)
+                    record(session, team_id=team.id, entity="kpi_alert", entity_id=finding.key, actor="opsbot",
+                           at=now, from_state="armed", to_state="fired")
+                for key in recovered:
+                    stored[key].firing, stored[key].changed_at = False, now
+                    record(session, team_id=team.id, entity="kpi_alert", entity_id=key, actor="opsbot", at=now,
+                           from_state="fired", to_state="armed")
+        return replace(data, alerts=tuple(fire))
+
+    def post_digest(self, team: Team, today: date) -> None:
+        setting = self.playbook().digest.get(team.id)
+        channel = team.channel(setting.channel) if setting else None
+        if channel is None:
+            log.warning("kpi digest for %s has no channel", team.id)
+            return
+        tr = translator(team.locale)
+        data = self.fresh_alerts(team, self.digest(team, today), save=True)
+        text = tr._("Morning KPIs: {team}", team=team.name)
+        posted = self.services.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
+        if data.through is not None and data.chart:
+            png = digest_chart(data.chart, data.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
+            self.services.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
+                                          title=tr._("GMV vs. target pace and ACoS, 14 days"),
+                                          thread_ts=posted.ts)
+
+    def jobs(self) -> list[ScheduledJob]:
+        out: list[ScheduledJob] = []
+        for team in self.services.teams.teams:
+            setting = self.playbook().digest.get(team.id)
+            if setting is None:
+                continue
+            trigger = CronTrigger(hour=setting.time.hour, minute=setting.time.minute,
+                                  day_of_week=",".join(_DAYS[d] for d in setting.days), timezone=team.zone)
+            out.append(ScheduledJob(id=f"kpi.digest:{team.id}", team_id=team.id, trigger=trigger,
+                                    run=partial(self._fire, team), grace=timedelta(hours=3)))
+        return out
+
+    def _fire(self, team: Team, fire: datetime) -> None:
+        self.post_digest(team, fire.astimezone(team.zone).date())
+
+

@@ -1,0 +1,88 @@
+"""/kpi, report files shared in the data channel or a DM, and the morning digest job."""
+
+from __future__ import annotations
+
+import tempfile
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.blocks.kpi import ingest_text, kpi_blocks
+from bot.errors import OpsError
+from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.kpi import KpiFlow
+from bot.ops.team import ChannelKey
+from bot.reports.periods import parse_kpi
+from bot.reports.playbook import load_playbook
+from bot.scheduler import ScheduledJob
+from bot.services import Services
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def fetch_file(services: Services, url: str) -> bytes:
+    """A shared file's bytes from url_private, with the bot token (Slack answers 403 without it)."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {services.delivery.client.token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return bytes(response.read(MAX_FILE_BYTES))
+
+
+def register(reg: Registrar, services: Services) -> None:
+    flow = KpiFlow(services)
+
+    @reg.command("/kpi")
+    def kpi(ack: Ack, command: dict[str, Any]) -> None:
+        """/kpi [marketplace|SKU] [yesterday|7d|30d|mtd|YYYY-MM-DD..YYYY-MM-DD] shows KPIs only to you."""
+        ack()
+        user = command["user_id"]
+        team = services.team_of(user, command.get("team_id"))
+        tr = services.translator_for(user, team)
+        query = parse_kpi(command.get("text", ""), flow.today(team), flow.skus(team))
+        report = flow.report(team, query.start, query.end, query.marketplace, query.sku)
+        scope = query.sku or query.marketplace or tr._("all marketplaces")
+        services.delivery.respond(command["response_url"], tr._("KPIs: {scope}", scope=scope),
+                                  kpi_blocks(tr, report, scope))
+
+    @reg.event("message")
+    def shared(event: dict[str, Any]) -> None:
+        if event.get("subtype") != "file_share" or not event.get("files"):
+            return
+        user, channel = event.get("user", ""), event["channel"]
+        team = services.teams.for_user(user)
+        if team is None:
+            return
+        if event.get("channel_type") != "im" and channel != team.channel(ChannelKey.data):
+            return
+        tr = services.translator_for(user, team) if event.get("channel_type") == "im" else \
+            services.translator_for(None, team)
+        lines: list[str] = []
+        with tempfile.TemporaryDirectory() as folder:
+            for shared_file in event["files"]:
+                name = Path(str(shared_file.get("name") or "report.csv")).name
+                path = Path(folder) / f"{shared_file.get('id', 'file')}-{name}"
+                path.write_bytes(fetch_file(services, shared_file["url_private"]))
+                try:
+                    result = flow.ingest(team, [path], actor=user, names={path: name})
+                    lines += [ingest_text(tr, loaded) for loaded in result.files]
+                except OpsError as exc:
+                    lines.append(tr._(exc.message, **exc.params))
+        services.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
+
+
+def jobs(services: Services) -> list[ScheduledJob]:
+    return KpiFlow(services).jobs()
+
+
+FEATURE = Feature(
+    name="kpi",
+    register=register,
+    commands=(SlashCommand("/kpi", "KPIs for a marketplace or SKU, privately",
+                           "[US|SKU] [yesterday|7d|30d|mtd|2026-11-01..2026-11-20]"),),
+    events=("message",),
+    scopes=("files:read", "files:write", "channels:history", "im:history"),
+    load_playbook=load_playbook,
+    jobs=jobs,
+    demo_scene="20_kpi.txt",
+)

@@ -1,0 +1,106 @@
+"""Cells as the exports write them: "$5,216.29", "€1.234,50", "￥12,800", "4.51%", "3,395", Excel dates.
+
+Parsing happens per distinct text (a column repeats few distinct values), and the first cell that is
+not a number is reported with file, row and column, so a bad file is rejected whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from bot.errors import N_, OpsError
+
+_SYMBOLS = re.compile(r"[\s$€£¥￥₹]|US|EUR|GBP|JPY|CAD|A\$|C\$|R\$|zł|kr|CHF|MX\$")
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def number(text: str) -> float:
+    """A number with any thousands/decimal convention and currency symbol; ValueError otherwise."""
+    euro = "€" in text
+    raw = _SYMBOLS.sub("", text.strip())
+    negative = raw.startswith("(") and raw.endswith(")")
+    raw = raw.strip("()")
+    if "," in raw and "." in raw:
+        raw = raw.replace(".", "").replace(",", ".") if raw.rfind(",") > raw.rfind(".") else raw.replace(",", "")
+    elif "," in raw:
+        raw = raw.replace(",", "") if _THOUSANDS_COMMA.match(raw) else raw.replace(",", ".")
+    elif euro and _THOUSANDS_DOT.match(raw):
+        raw = raw.replace(".", "")
+    value = float(raw)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return -value if negative else value
+
+
+def fraction(text: str) -> float:
+    """A rate: "4.51%" is 0.0451; a bare number (xlsx) is already a fraction."""
+    stripped = text.strip()
+    return number(stripped[:-1]) / 100 if stripped.endswith("%") else number(stripped)
+
+
+def integer(text: str) -> int:
+    # A count is whole: "1.100" in a German export is one thousand one hundred.
+    value = number(text.replace(".", "") if _THOUSANDS_DOT.match(text.strip()) else text)
+    if value != int(value):
+        raise ValueError(text)
+    return int(value)
+
+
+def day(text: str) -> date:
+    """ISO, MM/DD/YYYY (Amazon US), DD.MM.YYYY (Amazon EU), ISO with a time and offset, or an Excel serial."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4,5}(\.0+)?", value):
+        return _EXCEL_EPOCH + timedelta(days=int(float(value)))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+        return datetime.strptime(value, "%m/%d/%Y").date()  # noqa: DTZ007
+    words = re.match(r"([A-Z][a-z]{2})\.? (\d{1,2}), (\d{4})", value)  # "Nov 20, 2026 10:12:33 AM PST"
+    if words:
+        return datetime.strptime(" ".join(words.groups()), "%b %d %Y").date()  # noqa: DTZ007 - a calendar day
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", value):
+        return datetime.strptime(value, "%d.%m.%Y").date()  # noqa: DTZ007
+    # "2026-11-20T08:15:00+00:00", "2026-11-20 10:12:33 +0800", "2026-11-20 00:00:00" (xlsx)
+    match = re.match(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?", value)
+    if match:
+        return date.fromisoformat(match.group(1))
+    raise ValueError(text)
+
+
+def parse_column(
+    series: pd.Series, parse: Callable[[str], Any], *, file: str, column: str, first_row: int, required: bool
+) -> pd.Series:
+    """Parse every cell; blank cells are None unless required. Errors name the spreadsheet row."""
+    texts = series.fillna("").astype(str).str.strip()
+    if parse in _PLAIN_NUMBERS:
+        # Fast path for clean numeric columns (large generic files): fall back to the cell parser otherwise.
+        fast = pd.to_numeric(texts, errors="coerce")
+        if not fast.isna().any():
+            if parse is number:
+                return fast
+            if bool((fast % 1 == 0).all()):
+                return fast.astype("int64")
+    parsed: dict[str, Any] = {}
+    for text in texts.unique():
+        if text in ("", "--", "-", "N/A", "n/a") and not required:
+            parsed[text] = None
+            continue
+        try:
+            parsed[text] = parse(text)
+        except (ValueError, OverflowError) as exc:
+            position = int((texts == text).to_numpy().argmax())
+            raise OpsError(
+                N_("{file}: row {row}, column “{column}”: “{value}” is not a valid value."),
+                file=file, row=first_row + position, column=column, value=text[:40],
+            ) from exc
+    return texts.map(parsed)
+
+
+_PLAIN_NUMBERS: tuple[Callable[[str], Any], ...] = (number, integer)

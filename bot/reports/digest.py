@@ -1,0 +1,148 @@
+"""The morning digest as data: headlines vs. yesterday, last week and the 7-day average, month to date vs.
+target and forecast, top movers, alerts and the chart series. Blocks and chart render it.
+
+``extra`` sections are the extension point for other features (restock's "order now / reorder soon"
+list): they arrive already worded and are appended after the alerts.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from numbers import Real
+from typing import Any
+
+import pandas as pd
+
+from bot.reports.alerts import Finding, findings
+from bot.reports.daily import daily_totals, headline, sku_gmv
+from bot.reports.facts import Window
+from bot.reports.kpi import Rate, ratio
+from bot.reports.playbook import KpiPlaybook
+
+HEADLINES = ("gmv", "orders", "units", "aov", "sessions", "cvr", "ad_spend", "acos", "tacos", "return_rate")
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    lines: tuple[str, ...]
+    buttons: tuple[dict[str, Any], ...] = ()  # Block Kit buttons another feature offers (e.g. Request restock)
+
+
+@dataclass(frozen=True)
+class Headline:
+    name: str
+    value: float | None
+    previous_day: float | None
+    last_week: float | None
+    average_7d: float | None
+
+
+@dataclass(frozen=True)
+class Mover:
+    sku: str
+    gmv: float
+    usual: float
+
+
+@dataclass(frozen=True)
+class MonthPace:
+    mtd: float
+    target: float | None
+    pace: float | None  # the target's share for the days gone
+    forecast: float  # the month at today's pace
+
+
+@dataclass(frozen=True)
+class ChartDay:
+    day: date
+    gmv: float | None
+    pace: float | None
+    acos: float | None
+
+
+@dataclass(frozen=True)
+class DigestData:
+    team_id: str
+    base: str
+    through: date | None
+    headlines: tuple[Headline, ...] = ()
+    month: MonthPace | None = None
+    movers: tuple[Mover, ...] = ()
+    alerts: tuple[Finding, ...] = ()
+    chart: tuple[ChartDay, ...] = ()
+    extra: tuple[DigestSection, ...] = field(default_factory=tuple)
+
+
+def window_start(through: date) -> date:
+    """The first day a digest needs: 30 days back (returns, cover) or the month start, whichever is earlier."""
+    return min(through.replace(day=1), through - timedelta(days=30))
+
+
+def build_digest(team_id: str, window: Window, through: date | None, base: str, currencies: Mapping[str, str],
+                 rate: Rate, playbook: KpiPlaybook, *, top_movers: int = 5,
+                 extra: Sequence[DigestSection] = ()) -> DigestData:
+    if through is None:
+        return DigestData(team_id, base, None, extra=tuple(extra))
+    days = daily_totals(window, base, rate)
+
+    def part(start: date, end: date) -> dict[str, float | None]:
+        return headline(days[(days.index >= start) & (days.index <= end)])
+
+    today, yesterday = part(through, through), part(through - timedelta(days=1), through - timedelta(days=1))
+    week = part(through - timedelta(days=7), through - timedelta(days=7))
+    average = part(through - timedelta(days=7), through - timedelta(days=1))
+    headlines = tuple(Headline(n, today.get(n), yesterday.get(n), week.get(n), average.get(n)) for n in HEADLINES)
+    return DigestData(
+        team_id, base, through, headlines, _month(days, through, base, currencies, rate, playbook),
+        _movers(window, through, base, rate, top_movers),
+        tuple(findings(window, through, base, currencies, rate, playbook)),
+        _chart(days, through, base, currencies, rate, playbook), tuple(extra))
+
+
+def _monthly_target(through: date, base: str, currencies: Mapping[str, str], rate: Rate,
+                    playbook: KpiPlaybook) -> float | None:
+    total: float | None = None
+    for market in playbook.targets:
+        target = playbook.target(market, through).gmv
+        if target is not None:
+            total = (total or 0.0) + target * rate(currencies.get(market, base), base, through)
+    return total
+
+
+def _month(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str, str], rate: Rate,
+           playbook: KpiPlaybook) -> MonthPace:
+    length = calendar.monthrange(through.year, through.month)[1]
+    mtd = float(days[(days.index >= through.replace(day=1)) & (days.index <= through)]["gmv"].sum())
+    target = _monthly_target(through, base, currencies, rate, playbook)
+    pace = target * through.day / length if target is not None else None
+    return MonthPace(mtd, target, pace, mtd / through.day * length)
+
+
+def _movers(window: Window, through: date, base: str, rate: Rate, top: int) -> tuple[Mover, ...]:
+    now = sku_gmv(window, base, rate, through, through)
+    before = sku_gmv(window, base, rate, through - timedelta(days=7), through - timedelta(days=1)) / 7
+    skus = set(now.index) | set(before.index)
+    moves = [Mover(s, float(now.get(s, 0.0)), float(before.get(s, 0.0))) for s in skus]
+    moves.sort(key=lambda m: (-abs(m.gmv - m.usual), m.sku))
+    return tuple(m for m in moves[:top] if m.gmv != m.usual)
+
+
+def _chart(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str, str], rate: Rate,
+           playbook: KpiPlaybook) -> tuple[ChartDay, ...]:
+    out: list[ChartDay] = []
+    for offset in range(13, -1, -1):
+        day = through - timedelta(days=offset)
+        target = _monthly_target(day, base, currencies, rate, playbook)
+        pace = target / calendar.monthrange(day.year, day.month)[1] if target is not None else None
+        row: dict[str, float | None] = {str(k): _number(v) for k, v in days.loc[day].items()} \
+            if day in days.index else {}
+        out.append(ChartDay(day, row.get("gmv"), pace, ratio(row.get("ad_spend"), row.get("ad_sales"))))
+    return tuple(out)
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, Real) and value == value else None

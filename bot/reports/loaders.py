@@ -1,0 +1,267 @@
+"""Each known export turned into daily facts: sales, ads, inventory snapshots and returns per SKU and day."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from bot.db.kpi import ALL_SKUS
+from bot.errors import N_, OpsError
+from bot.reports import cells
+from bot.reports.formats import CHANNELS, COUNTRIES, MARKETPLACES
+from bot.reports.read import RawReport
+
+FACT_TABLES = ("sales", "ads", "inventory", "returns")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    marketplace: str | None  # --marketplace: for reports that do not say
+    period: Period | None  # --from/--to: for reports whose dates are not in the file
+    today: date  # the day an inventory snapshot without a date stands for
+    currencies: Mapping[str, str]  # marketplace -> its currency
+
+
+@dataclass
+class Facts:
+    kind: str
+    label: str
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for f in self.frames.values())
+
+
+def load(raw: RawReport, ctx: LoadContext) -> Facts:
+    facts = Facts(raw.format.kind, raw.format.label)
+    loader = _LOADERS[raw.format.kind]
+    frame = raw.frame
+    if len(frame) == 0:
+        raise OpsError(N_("{file} has a header but no rows."), file=raw.name)
+
+    def col(name: str, parse: Callable[[str], Any], required: bool = True) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        return cells.parse_column(frame[name], parse, file=raw.name, column=raw.format.needs.get(
+            name, raw.format.optional.get(name, (name,)))[0], first_row=raw.first_row, required=required)
+
+    loader(raw, ctx, col, facts)
+    return facts
+
+
+Col = Callable[..., pd.Series]
+
+
+def _marketplace(raw: RawReport, ctx: LoadContext) -> str:
+    if ctx.marketplace:
+        return ctx.marketplace
+    found = file_marketplace(raw.name)
+    if found:
+        return found
+    raise OpsError(N_("{file} does not say which marketplace it is for: give --marketplace (e.g. US), "
+                      "or put the marketplace code in the file name."), file=raw.name)
+
+
+def _one_day(raw: RawReport, ctx: LoadContext) -> date:
+    period = ctx.period or file_period(raw.name)
+    if period is None:
+        raise OpsError(N_("{file} does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD, "
+                          "or put the date in the file name."), file=raw.name)
+    if period.start != period.end:
+        raise OpsError(N_("{file} covers {days} days; Opsbot keeps daily figures, so load one report per day "
+                          "(--from and --to the same date)."), file=raw.name, days=(period.end - period.start).days + 1)
+    return period.start
+
+
+def _snapshot_day(raw: RawReport, ctx: LoadContext) -> date:
+    period = ctx.period or file_period(raw.name)
+    return period.end if period else ctx.today
+
+
+def _business_child(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    day, market = _one_day(raw, ctx), _marketplace(raw, ctx)
+    frame = pd.DataFrame({"sku": raw.frame["sku"].str.strip(), "asin": raw.frame["child_asin"].str.strip(),
+                          "units": col("units", cells.integer), "gmv": col("gmv", cells.number),
+                          "orders": col("orders", cells.integer, False), "sessions": col("sessions", cells.integer),
+                          "page_views": col("page_views", cells.integer, False)})
+    # One child ASIN on several rows carries the same Sessions each time: count it once, on its first row.
+    repeated = frame["asin"].duplicated()
+    frame.loc[repeated, ["sessions", "page_views"]] = None
+    facts.frames["sales"] = _daily(frame.drop(columns="asin"), market, day, ctx.currencies.get(market))
+
+
+def _business_date(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    market = _marketplace(raw, ctx)
+    frame = pd.DataFrame({"day": col("date", cells.day), "units": col("units", cells.integer),
+                          "gmv": col("gmv", cells.number), "orders": col("orders", cells.integer, False),
+                          "sessions": col("sessions", cells.integer),
+                          "page_views": col("page_views", cells.integer, False)})
+    frame["marketplace"], frame["sku"], frame["currency"] = market, ALL_SKUS, ctx.currencies.get(market)
+    facts.frames["sales"] = frame
+
+
+def _ads(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    market = _marketplace(raw, ctx)
+    frame = pd.DataFrame({"day": col("date", cells.day), "sku": raw.frame["sku"].str.strip(),
+                          "impressions": col("impressions", cells.integer), "clicks": col("clicks", cells.integer),
+                          "spend": col("spend", cells.number), "ad_sales": col("ad_sales", cells.number),
+                          "ad_orders": col("ad_orders", cells.integer, False)})
+    currency = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
+    frame["currency"] = currency if currency is not None else ctx.currencies.get(market)
+    # Several campaigns and ad groups advertise the same SKU on the same day: one fact is their sum.
+    frame["marketplace"] = market
+    facts.frames["ads"] = _sum(frame, ["impressions", "clicks", "spend", "ad_sales", "ad_orders"], extra=["currency"])
+
+
+def _restock(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    countries = raw.frame["country"].str.strip().str.upper().map(lambda c: COUNTRIES.get(c, c))
+    unknown = sorted(set(countries) - MARKETPLACES)
+    if unknown:
+        raise OpsError(N_("{file}: the country {country} is not a marketplace I know."), file=raw.name,
+                       country=unknown[0])
+    _inventory_frame(facts, raw, countries, _snapshot_day(raw, ctx), col("available", cells.integer),
+                     col("inbound", cells.integer, False))
+
+
+def _inventory_health(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    frame = pd.DataFrame({"marketplace": _marketplace(raw, ctx), "sku": raw.frame["sku"].str.strip(),
+                          "day": col("date", cells.day), "available": col("available", cells.integer),
+                          "inbound": col("inbound", cells.integer, False)})
+    facts.frames["inventory"] = _sum(frame, ["available", "inbound"])
+
+
+def _inventory(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    market = pd.Series(_marketplace(raw, ctx), index=raw.frame.index)
+    _inventory_frame(facts, raw, market, _snapshot_day(raw, ctx), col("available", cells.integer), None)
+
+
+def _inventory_frame(facts: Facts, raw: RawReport, market: pd.Series, day: date, available: pd.Series,
+                     inbound: pd.Series | None) -> None:
+    frame = pd.DataFrame({"marketplace": market, "sku": raw.frame["sku"].str.strip(), "day": day,
+                          "available": available, "inbound": inbound})
+    facts.frames["inventory"] = _sum(frame, ["available", "inbound"])
+
+
+def _returns(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    frame = pd.DataFrame({"marketplace": _marketplace(raw, ctx), "sku": raw.frame["sku"].str.strip(),
+                          "day": col("date", cells.day), "units": col("units", cells.integer),
+                          "reason": raw.frame["reason"].str.strip().str.upper().replace("", "UNKNOWN")})
+    facts.frames["returns"] = _sum(frame, ["units"], extra=["reason"])
+
+
+def _orders(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    kept = ~raw.frame["status"].str.strip().str.lower().eq("cancelled")
+    if "item_status" in raw.frame:
+        kept &= ~raw.frame["item_status"].str.strip().str.lower().eq("cancelled")
+    channels = raw.frame["channel"].str.strip().str.lower().map(CHANNELS)
+    if ctx.marketplace:
+        channels = channels.fillna(ctx.marketplace)
+    kept &= channels.notna()  # Non-Amazon (multi-channel fulfilment) orders are not marketplace sales
+    frame = pd.DataFrame({"order": raw.frame["order"], "day": col("date", cells.day),
+                          "marketplace": channels, "sku": raw.frame["sku"].str.strip(),
+                          "units": col("units", cells.integer), "gmv": col("gmv", cells.number, False).fillna(0.0),
+                          "currency": raw.frame["currency"].str.strip().str.upper()})
+    facts.frames["sales"] = _order_lines(frame[kept])
+
+
+def _transactions(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    kept = raw.frame["type"].str.strip().str.lower().eq("order")
+    channels = raw.frame["channel"].str.strip().str.lower().map(CHANNELS)
+    market = _marketplace(raw, ctx) if channels[kept].isna().any() else None
+    frame = pd.DataFrame({"order": raw.frame["order"], "day": col("date", cells.day),
+                          "marketplace": channels.fillna(market or ""), "sku": raw.frame["sku"].str.strip(),
+                          "units": col("units", cells.integer), "gmv": col("gmv", cells.number)})
+    frame["currency"] = frame["marketplace"].map(lambda m: ctx.currencies.get(m))
+    facts.frames["sales"] = _order_lines(frame[kept])
+
+
+def _shopify(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    source = raw.frame.copy()
+    # Order-level fields are filled only on an order's first line item.
+    for name in ("date", "status", "currency", "cancelled"):
+        if name in source:
+            source[name] = source[name].replace("", None).groupby(source["order"]).ffill().fillna("")
+    kept = ~source["status"].str.strip().str.lower().isin(["voided", "refunded"])
+    if "cancelled" in source:
+        kept &= source["cancelled"].str.strip().eq("")
+    frame = pd.DataFrame({"order": source["order"], "day": cells.parse_column(
+        source["date"], cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True),
+        "sku": source["sku"].str.strip(), "units": col("units", cells.integer),
+        "currency": source["currency"].str.strip().str.upper()})
+    frame["gmv"] = col("price", cells.number) * frame["units"]
+    frame["marketplace"] = ctx.marketplace or "SHOPIFY"
+    facts.frames["sales"] = _order_lines(frame[kept])
+
+
+def _generic(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
+    frame = pd.DataFrame({"day": col("date", cells.day),
+                          "marketplace": raw.frame["marketplace"].str.strip().str.upper(),
+                          "sku": raw.frame["sku"].str.strip(), "units": col("units", cells.integer),
+                          "orders": col("orders", cells.integer, False), "gmv": col("gmv", cells.number, False),
+                          "sessions": col("sessions", cells.integer, False),
+                          "page_views": col("page_views", cells.integer, False)})
+    currency = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
+    frame["currency"] = currency if currency is not None else frame["marketplace"].map(
+        lambda m: ctx.currencies.get(m))
+    facts.frames["sales"] = frame
+    if "available" in raw.frame or "inbound" in raw.frame:
+        stock = pd.DataFrame({"marketplace": frame["marketplace"], "sku": frame["sku"], "day": frame["day"],
+                              "available": col("available", cells.integer, False),
+                              "inbound": col("inbound", cells.integer, False)})
+        stock = stock[stock["available"].notna() | stock["inbound"].notna()]
+        if len(stock):
+            facts.frames["inventory"] = stock
+
+
+def _order_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines.groupby(["marketplace", "sku", "day", "currency"], as_index=False).agg(
+        units=("units", "sum"), gmv=("gmv", "sum"), orders=("order", "nunique"))
+
+
+def _daily(frame: pd.DataFrame, market: str, day: date, currency: str | None) -> pd.DataFrame:
+    frame = frame.assign(marketplace=market, day=day, currency=currency)
+    return _sum(frame, ["units", "gmv", "orders", "sessions", "page_views"], extra=["currency"])
+
+
+def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None) -> pd.DataFrame:
+    """Rows of one SKU and day (a SKU listed twice) become one fact; blanks stay blank, not zero."""
+    keys = ["marketplace", "sku", "day", *(extra or [])]
+    numbers = frame[keys].assign(**{v: pd.to_numeric(frame[v], errors="raise") for v in values if v in frame})
+    return numbers.groupby(keys, as_index=False, dropna=False)[[v for v in values if v in frame]].sum(min_count=1)
+
+
+_LOADERS: dict[str, Callable[[RawReport, LoadContext, Col, Facts], None]] = {
+    "business_child": _business_child, "business_date": _business_date, "ads": _ads, "restock": _restock,
+    "inventory_health": _inventory_health, "inventory": _inventory, "returns": _returns, "orders": _orders,
+    "transactions": _transactions, "shopify": _shopify, "generic": _generic,
+}
+
+_DATE = r"(\d{4})-?(\d{2})-?(\d{2})"
+
+
+def file_period(name: str) -> Period | None:
+    """Dates in a file name: 2026-11-20, 20261120, a range of two, or Amazon's BusinessReport-11-20-26."""
+    found = [date(int(y), int(m), int(d)) for y, m, d in re.findall(_DATE, name) if 1 <= int(m) <= 12]
+    if not found:
+        found = [date(2000 + int(y), int(m), int(d)) for m, d, y in re.findall(r"(\d{2})-(\d{2})-(\d{2})(?!\d)", name)]
+    if not found:
+        return None
+    return Period(min(found), max(found))
+
+
+def file_marketplace(name: str) -> str | None:
+    tokens = re.split(r"[^A-Za-z]+", name.rsplit(".", 1)[0])
+    found = [t.upper() for t in tokens if t.upper() in MARKETPLACES and (t.isupper() or len(t) > 2)]
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,58 @@
+"""`/kpi` arguments: a marketplace or a SKU, and a window (yesterday, 7d, 30d, mtd, YYYY-MM-DD..YYYY-MM-DD)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.errors import N_, OpsError
+from bot.reports.formats import MARKETPLACES
+
+
+@dataclass(frozen=True)
+class KpiQuery:
+    start: date
+    end: date
+    marketplace: str | None = None
+    sku: str | None = None
+    label: str = "7d"
+
+
+def window(word: str, today: date) -> tuple[date, date]:
+    """Windows end yesterday: today's data has not arrived."""
+    yesterday = today - timedelta(days=1)
+    if word == "yesterday":
+        return yesterday, yesterday
+    if match := re.fullmatch(r"(\d{1,3})d", word):
+        return today - timedelta(days=int(match.group(1))), yesterday
+    if word == "mtd":
+        return (yesterday.replace(day=1), yesterday)
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", word):
+        try:
+            start, end = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
+        except ValueError as exc:
+            raise OpsError(N_("{text} is not a date range: use YYYY-MM-DD..YYYY-MM-DD."), text=word) from exc
+        if end < start:
+            raise OpsError(N_("{text} ends before it starts."), text=word)
+        return start, end
+    raise OpsError(N_("I don't understand {text}. Try /kpi, /kpi US 7d, /kpi LED-100 30d, /kpi mtd or "
+                      "/kpi 2026-11-01..2026-11-20."), text=word)
+
+
+def parse_kpi(text: str, today: date, known_skus: list[str]) -> KpiQuery:
+    market: str | None = None
+    sku: str | None = None
+    label = "7d"
+    for word in text.split():
+        if word.upper() in MARKETPLACES:
+            market = word.upper()
+        elif word.lower() in ("yesterday", "mtd") or re.fullmatch(r"\d{1,3}d|\d{4}-\d{2}-\d{2}\.\.\S+", word):
+            label = word.lower()
+        else:
+            match = next((s for s in known_skus if s.lower() == word.lower()), None)
+            if match is None:
+                window(word, today)  # explains what is expected
+            sku = match
+    start, end = window(label, today)
+    return KpiQuery(start, end, market, sku, label)

@@ -1,0 +1,95 @@
+"""playbooks/kpi.yml: digest time and channel per team, monthly targets per marketplace, FX rates, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.errors import N_, OpsError
+from bot.ops.team import ChannelKey
+from bot.playbooks import load_model
+
+
+class Digest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time: dt.time = dt.time(9, 0)  # the team's local time
+    channel: ChannelKey = ChannelKey.ops
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    top_movers: int = Field(default=5, ge=0, le=20)
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gmv: float | None = Field(default=None, ge=0)  # in the marketplace's currency
+    acos_max: float | None = Field(default=None, ge=0)
+    tacos_max: float | None = Field(default=None, ge=0)
+    cvr_min: float | None = Field(default=None, ge=0)
+    return_rate_max: float | None = Field(default=None, ge=0)
+
+
+class FxRate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    to: str = Field(pattern=r"^[A-Z]{3}$")
+    rate: float = Field(gt=0)  # one unit of `currency` is `rate` units of `to`
+    effective: date
+
+
+class Alerts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ctr_high: float = Field(default=0.005, ge=0)  # CTR at or above this counts as "high"
+    cvr_low: float = Field(default=0.08, ge=0)
+    acos_rise: float = Field(default=0.2, ge=0)  # ACoS up 20 % vs. its 7-day average
+    sessions_drop: float = Field(default=0.25, ge=0)  # sessions 25 % below the 7-day average
+    return_rate_rise: float = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
+    lead_time_days: int = Field(default=45, ge=0)  # days of cover below this alert
+    lead_time_by_sku: dict[str, int] = Field(default_factory=dict)
+
+
+class KpiPlaybook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    digest: dict[str, Digest] = Field(default_factory=dict)  # by team id; teams not listed get no digest
+    currencies: dict[str, str] = Field(default_factory=dict)  # marketplace -> currency, beyond the defaults
+    targets: dict[str, dict[str, Target]] = Field(default_factory=dict)  # marketplace -> "YYYY-MM" -> target
+    fx: tuple[FxRate, ...] = ()
+    alerts: Alerts = Alerts()
+
+    def target(self, marketplace: str, day: date) -> Target:
+        return self.targets.get(marketplace, {}).get(f"{day:%Y-%m}", Target())
+
+    def lead_time(self, sku: str) -> int:
+        return self.alerts.lead_time_by_sku.get(sku, self.alerts.lead_time_days)
+
+    def rate(self, currency: str, base: str, day: date) -> float:
+        """The rate in effect on ``day``: the latest one effective on or before it (either direction)."""
+        if currency == base:
+            return 1.0
+        found: tuple[date, float] | None = None
+        for fx in self.fx:
+            if fx.effective > day:
+                continue
+            if fx.currency == currency and fx.to == base:
+                value = fx.rate
+            elif fx.currency == base and fx.to == currency:
+                value = 1 / fx.rate
+            else:
+                continue
+            if found is None or fx.effective >= found[0]:
+                found = (fx.effective, value)
+        if found is None:
+            raise OpsError(N_("No FX rate from {currency} to {base} on {day}: add one under fx: in kpi.yml."),
+                           currency=currency, base=base, day=day.isoformat())
+        return found[1]
+
+
+def load_playbook(folder: Path) -> KpiPlaybook:
+    path = folder / "kpi.yml"
+    return load_model(path, KpiPlaybook) if path.exists() else KpiPlaybook()

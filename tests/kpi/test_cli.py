@@ -1,0 +1,71 @@
+"""`opsbot ingest`, `opsbot kpi --json` and `opsbot digest` through typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bot.reports.cli import register
+from tests.kpi.conftest import FIXTURES
+
+RESTOCK_FIXTURE = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv"
+
+
+@pytest.fixture
+def cli(playbooks_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def test_ingest_prints_type_period_marketplaces_skus_and_row_counts(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US"])
+    assert first.exit_code == 0, first.output
+    assert "business_child, 2026-11-20..2026-11-20, US, 3 SKUs — 3 new, 0 updated, 0 unchanged" in first.output
+    again = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US"])
+    assert "0 new, 0 updated, 3 unchanged" in again.output
+
+
+def test_a_report_without_dates_names_the_flags(cli: typer.Typer, tmp_path: Path) -> None:
+    undated = tmp_path / "business-child-US.csv"
+    undated.write_bytes((FIXTURES / "BusinessReport-11-20-26.csv").read_bytes())
+    refused = CliRunner().invoke(cli, ["ingest", str(undated)])
+    assert refused.exit_code == 2
+    assert "does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD" in " ".join(refused.output.split())
+    loaded = CliRunner().invoke(cli, ["ingest", str(undated), "--from", "2026-11-19", "--to", "2026-11-19"])
+    assert loaded.exit_code == 0 and "2026-11-19..2026-11-19" in loaded.output
+
+
+def test_kpi_json_has_every_number_per_marketplace_and_total(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(RESTOCK_FIXTURE)]).exit_code == 0
+    shown = runner.invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21", "--json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    us = data["marketplaces"]["US"]
+    assert us["local"]["currency"] == "USD" and data["total"]["currency"] == "CNY"
+    assert us["local"]["gmv"] == pytest.approx(1199.60) and us["local"]["units"] == 40
+    assert data["total"]["gmv"] == pytest.approx(1199.60 * 7.12)
+    assert {"gmv", "orders", "units", "aov", "sessions", "cvr", "impressions", "clicks", "ctr", "cpc", "ad_spend",
+            "ad_sales", "acos", "roas", "tacos", "units_returned", "return_rate", "available", "inbound", "velocity",
+            "days_of_cover"} <= set(data["total"])
+    assert data["total"]["acos"] is None  # no ads loaded: n/a, not an error
+    text = runner.invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21", "--sku", "LED-100"])
+    assert "GMV: CN¥8,541.15" in text.output
+
+
+def test_digest_prints_and_bad_flags_fail_politely(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(RESTOCK_FIXTURE)])
+    printed = runner.invoke(cli, ["digest", "--team", "shenzhen-ops", "--date", "2026-11-23"])
+    assert printed.exit_code == 0, printed.output
+    assert "Morning KPIs: Shenzhen Ops" in printed.output and "Data through Nov 22, 2026" in printed.output
+    assert runner.invoke(cli, ["digest", "--team", "nobody"]).exit_code == 2
+    assert runner.invoke(cli, ["kpi", "--from", "soon", "--to", "2026-11-21"]).exit_code == 2
