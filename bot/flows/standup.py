@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from datetime import date, timedelta
@@ -17,6 +15,7 @@ from bot.errors import N_, OpsError
 from bot.flows.standup_rounds import StandupRounds
 from bot.i18n import pick
 from bot.ops import standup as ops
+from bot.ops.standup_export import ExportRow, standup_csv
 from bot.ops.team import Member, Team
 from bot.services import Services
 
@@ -199,10 +198,21 @@ class StandupFlow(StandupRounds):
         team, _ = self.member(user)
         with self.services.db.transaction() as session:
             pref = session.query(store.StandupPreference).filter_by(team_id=team.id, user_id=user).one_or_none()
+            before = None if pref is None else ("on" if pref.reminders else "off")
             if pref is None:
                 session.add(store.StandupPreference(team_id=team.id, user_id=user, reminders=on))
             else:
                 pref.reminders = on
+            record(
+                session,
+                team_id=team.id,
+                entity="standup-reminders",
+                entity_id=user,
+                actor=user,
+                at=self.services.clock.now(),
+                from_state=before,
+                to_state="on" if on else "off",
+            )
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, user: str) -> list[dict[str, object]]:
@@ -242,33 +252,20 @@ class StandupFlow(StandupRounds):
         with self.services.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end)
         names = {m.user: m.name for m in team.members}
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        question_ids = [q.id for q in cfg.questions if q.kind != "mood"]
-        writer.writerow(
-            ["date", "user_id", "name", "status", *question_ids, "mood", "note", "submitted_at", "edited_at"]
+        content = standup_csv(
+            [q.id for q in cfg.questions if q.kind != "mood"],
+            (
+                ExportRow(row.round_date, row.user_id, names.get(row.user_id, row.user_id), row.status,
+                          json.loads(row.answers_json), row.mood, row.note, row.submitted_at, row.edited_at)
+                for row in rows
+            ),
         )
-        for row in rows:
-            answers = json.loads(row.answers_json)
-            writer.writerow(
-                [
-                    row.round_date.isoformat(),
-                    row.user_id,
-                    names.get(row.user_id, row.user_id),
-                    row.status,
-                    *[answers.get(q, "") for q in question_ids],
-                    row.mood or "",
-                    row.note,
-                    row.submitted_at.isoformat(),
-                    row.edited_at.isoformat() if row.edited_at else "",
-                ]
-            )
         filename = f"standup-{team.id}-{start}-{end}.csv"
         tr = self.services.translator_for(user, team)
         self.services.delivery.upload(
             self.services.delivery.dm_channel(user),
             filename,
-            buffer.getvalue().encode("utf-8-sig"),
+            content,
             comment=tr.ngettext(
                 "{n} stand-up from {start} to {end}",
                 "{n} stand-ups from {start} to {end}",
@@ -287,7 +284,7 @@ class StandupFlow(StandupRounds):
             if blocker is None or blocker.team_id != team.id:
                 raise OpsError(N_("That blocker no longer exists."))
             if blocker.user_id != user:
-                log.warning("standup: %s tried to resolve blocker %s owned by %s", user, blocker_id, blocker.user_id)
+                log.warning("standup: refused to resolve blocker %s for someone other than its owner", blocker_id)
                 raise OpsError(N_("Only {owner} can mark this blocker resolved."), owner=f"<@{blocker.user_id}>")
             if blocker.resolved_at is not None:
                 return

@@ -11,6 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import standup as blocks
 from bot.db import standup as store
+from bot.db.audit import record
 from bot.i18n import translator
 from bot.ops import standup as ops
 from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
@@ -36,7 +37,8 @@ class StandupRounds:
         for team in self.services.teams.teams:
             cfg = self.config(team)
             grace = timedelta(minutes=cfg.grace_minutes)
-            weekdays = ",".join(team.workdays)
+            # Triggers fire every day, not on a weekday list: each run asks the person's (or team's)
+            # calendar, which knows holidays and China's make-up weekend workdays (调休) that cron cannot.
             for member in (m for m in team.members if m.active):
                 zone = self.person(team, member).zone
                 prompt = cfg.prompt_time
@@ -45,9 +47,7 @@ class StandupRounds:
                         id=f"standup.prompt:{team.id}:{member.user}",
                         team_id=team.id,
                         grace=grace,
-                        trigger=CronTrigger(
-                            hour=prompt.hour, minute=prompt.minute, day_of_week=weekdays, timezone=zone
-                        ),
+                        trigger=CronTrigger(hour=prompt.hour, minute=prompt.minute, timezone=zone),
                         run=partial(self.send_prompt, team, member),
                     )
                 )
@@ -58,9 +58,7 @@ class StandupRounds:
                             id=f"standup.reminder:{team.id}:{member.user}",
                             team_id=team.id,
                             grace=grace,
-                            trigger=CronTrigger(
-                                hour=remind.hour, minute=remind.minute, day_of_week=weekdays, timezone=zone
-                            ),
+                            trigger=CronTrigger(hour=remind.hour, minute=remind.minute, timezone=zone),
                             run=partial(self.send_reminder, team, member),
                         )
                     )
@@ -70,9 +68,7 @@ class StandupRounds:
                     id=f"standup.summary:{team.id}",
                     team_id=team.id,
                     grace=grace,
-                    trigger=CronTrigger(
-                        hour=cutoff.hour, minute=cutoff.minute, day_of_week=weekdays, timezone=team.zone
-                    ),
+                    trigger=CronTrigger(hour=cutoff.hour, minute=cutoff.minute, timezone=team.zone),
                     run=partial(self.post_summary, team),
                 )
             )
@@ -80,14 +76,9 @@ class StandupRounds:
 
     def _due(self, team: Team, member: Member, fire: datetime) -> date | None:
         """The person's round for this fire, or None on their holiday or while they are away."""
-        person = self.person(team, member)
-        day = ops.local_today(person, fire)
-        if not person.calendar.is_workday(day):
-            return None
         with self.services.db.transaction() as session:
-            if any(a.covers(day) for a in store.away_of(session, team.id).get(member.user, [])):
-                return None
-        return day
+            away = store.away_of(session, team.id).get(member.user, [])
+        return ops.due_round(self.person(team, member), fire, away)
 
     def send_prompt(self, team: Team, member: Member, fire: datetime) -> None:
         day = self._due(team, member, fire)
@@ -116,8 +107,11 @@ class StandupRounds:
 
     def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
         cfg = self.config(team)
-        day = self._due(team, member, fire)
-        if day is None or ops.in_quiet_hours(cfg, self.person(team, member), fire):
+        # The round is the day of the prompt it follows, even when the delay carries it past midnight.
+        day = self._due(team, member, fire - timedelta(minutes=cfg.reminder_after_minutes))
+        # A reminder caught up after downtime goes out now, so now is what must be outside quiet hours.
+        sending_at = max(fire, self.services.clock.now())
+        if day is None or ops.in_quiet_hours(cfg, self.person(team, member), sending_at):
             return
         with self.services.db.transaction() as session:
             prompted = store.message(session, team.id, "prompt", member.user, day)
@@ -178,18 +172,21 @@ class StandupRounds:
             for blocker in store.open_blockers(session, team.id):
                 member = team.member(blocker.user_id)
                 person = self.person(team, member) if member else None
-                calendar = person.calendar if person else team.calendar
+                calendar = person.calendar if person else ops.team_calendar(team)
                 today = ops.local_today(person, at) if person else at.astimezone(team.zone).date()
                 age = ops.blocker_age(calendar, blocker.raised_on, today)
                 if escalate and age >= cfg.escalate_after_workdays and blocker.escalated_at is None:
                     blocker.escalated_at = at
+                    record(session, team_id=team.id, entity="standup-blocker", entity_id=str(blocker.id),
+                           actor="opsbot", at=at, from_state="open", to_state="escalated",
+                           note=f"{age} workdays")
                 mention = managers if blocker.escalated_at is not None else ()
                 lines.append(blocks.BlockerLine(blocker.id, blocker.text, blocker.user_id, age, mention))
         return lines
 
     def post_summary(self, team: Team, fire: datetime) -> None:
         day = fire.astimezone(team.zone).date()
-        if not team.calendar.is_workday(day):
+        if not ops.team_calendar(team).is_workday(day):
             return
         cfg = self.config(team)
         channel = team.channel(cfg.channel)

@@ -36,7 +36,13 @@ def person_for(team: Team, member: Member, slack_tz: str | None) -> Person:
     except (KeyError, ValueError):
         zone = team.zone
     countries = (member.country,) if member.country else team.holiday_countries
-    return Person(member.user, member.name, zone, WorkCalendar(team.workdays, countries, team.extra_holidays))
+    calendar = WorkCalendar(team.workdays, countries, team.extra_holidays, make_up_workdays=True)
+    return Person(member.user, member.name, zone, calendar)
+
+
+def team_calendar(team: Team) -> WorkCalendar:
+    """The team's days for its summary: like each person's, China's make-up weekend workdays (调休) count."""
+    return WorkCalendar(team.workdays, team.holiday_countries, team.extra_holidays, make_up_workdays=True)
 
 
 def at_local(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -45,6 +51,14 @@ def at_local(day: date, moment: time, zone: ZoneInfo) -> datetime:
 
 def local_today(person: Person, now: datetime) -> date:
     return now.astimezone(person.zone).date()
+
+
+def due_round(person: Person, moment: datetime, away: list[Away]) -> date | None:
+    """The person's round at ``moment`` (their own date), or None on their day off or while away."""
+    day = local_today(person, moment)
+    if not person.calendar.is_workday(day) or any(a.covers(day) for a in away):
+        return None
+    return day
 
 
 def latest_round(person: Person, prompt_time: time, since: datetime, until: datetime) -> date | None:
@@ -62,7 +76,7 @@ def latest_round(person: Person, prompt_time: time, since: datetime, until: date
 def summary_window(team: Team, cfg: TeamStandup, summary_date: date) -> tuple[datetime, datetime]:
     """From the previous team workday's cutoff to this one's."""
     until = at_local(summary_date, cfg.cutoff_time, team.zone)
-    previous = team.calendar.add_workdays(summary_date, -1)
+    previous = team_calendar(team).add_workdays(summary_date, -1)
     return at_local(previous, cfg.cutoff_time, team.zone), until
 
 

@@ -49,7 +49,8 @@ DEFAULT_QUESTIONS = (
 class TeamStandup(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    questions: tuple[Question, ...] = DEFAULT_QUESTIONS
+    # At most 20, so the modal and each thread reply stay far inside Slack's block limits.
+    questions: tuple[Question, ...] = Field(default=DEFAULT_QUESTIONS, max_length=20)
     prompt_time: time = time(9, 30)
     reminder_after_minutes: int = Field(default=60, ge=1, le=600)
     reminders: bool = True

@@ -156,8 +156,11 @@ class WorkCalendar:
         workdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri"),
         countries: tuple[str, ...] = (),
         extra_holidays: tuple[date, ...] = (),
+        *,
+        make_up_workdays: bool = False,
     ) -> None:
         self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)
+        self._make_up_workdays = make_up_workdays
         self._countries = countries
         self._extra = frozenset(extra_holidays)
         self._calendars: dict[int, list[holidays.HolidayBase]] = {}
@@ -175,9 +178,15 @@ class WorkCalendar:
         return None
 
     def is_workday(self, day: date) -> bool:
-        if day.weekday() not in self._weekdays or day in self._extra:
+        if day in self._extra or self.holiday_name(day) is not None:
             return False
-        return self.holiday_name(day) is None
+        if day.weekday() in self._weekdays:
+            return True
+        # China moves days around its long holidays (调休): with make_up_workdays, a Saturday or Sunday
+        # the country works in exchange for a holiday counts as a workday.
+        return self._make_up_workdays and any(
+            day in getattr(c, "weekend_workdays", ()) for c in self._holiday_calendars(day.year)
+        )
 
     def add_workdays(self, start: date, count: int) -> date:
         """The date ``count`` workdays after (or before, when negative) ``start``."""

@@ -215,16 +215,3 @@ def test_a_300_person_team_gets_a_summary_within_slacks_limits(playbooks_dir: Pa
     finally:
         console.close()
 
-
-def test_a_team_can_switch_reminders_off(playbooks_dir: Path, database_url: str) -> None:
-    standup = playbooks_dir / "standup.yml"
-    standup.write_text(standup.read_text(encoding="utf-8").replace("reminders: true", "reminders: false"),
-                       encoding="utf-8")
-    from tests.conftest import MONDAY_9AM_SHENZHEN
-
-    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
-    try:
-        console.send("!at 2026-11-23 12:00")
-        assert dms_to(console, "Chen Jie") == ["Time for your stand-up"]  # the prompt, and no reminder
-    finally:
-        console.close()

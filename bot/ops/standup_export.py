@@ -1,0 +1,46 @@
+"""The stand-up CSV export, pure: one row per person and day, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# A cell starting with one of these is run as a formula by Excel and friends (CSV injection).
+_FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    day: date
+    user: str
+    name: str
+    status: str
+    answers: dict[str, str]
+    mood: int | None
+    note: str
+    submitted_at: datetime
+    edited_at: datetime | None
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text; "- item" lists stay as typed, "-1+2" does not compute."""
+    risky = text.startswith(_FORMULA_STARTS) or (text.startswith("-") and not text.startswith("- "))
+    return "'" + text if risky else text
+
+
+def standup_csv(question_ids: list[str], rows: Iterable[ExportRow]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Chinese answers correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["date", "user_id", "name", "status", *question_ids, "mood", "note", "submitted_at", "edited_at"])
+    for row in rows:
+        writer.writerow([
+            row.day.isoformat(), row.user, safe_cell(row.name), row.status,
+            *[safe_cell(row.answers.get(q, "")) for q in question_ids],
+            row.mood or "", safe_cell(row.note), row.submitted_at.isoformat(),
+            row.edited_at.isoformat() if row.edited_at else "",
+        ])
+    return buffer.getvalue().encode("utf-8-sig")
