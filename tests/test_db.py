@@ -74,3 +74,53 @@ def test_naive_datetimes_are_refused_rather_than_guessed(database_url: str) -> N
         session.add(JobFire(team_id="t", job_id="j", fire_time=naive, claimed_at=naive, claimed_by="me"))
         session.flush()
     database.dispose()
+
+
+def _schema_drift(database: Database) -> list[object]:
+    """What the migrated database lacks or has beyond the models the code queries (empty when in step)."""
+    import importlib
+    import pkgutil
+
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import bot.db
+    from bot.db.base import Base
+
+    for module in pkgutil.iter_modules(bot.db.__path__):
+        importlib.import_module(f"bot.db.{module.name}")
+    with database.engine.connect() as connection:
+        return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_uses_on_sqlite(database_url: str) -> None:
+    database = _migrated(database_url)
+    assert _schema_drift(database) == []
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_the_migrations_build_exactly_the_tables_the_code_uses_on_postgresql(postgres_url: str) -> None:
+    database = _migrated(postgres_url)
+    assert _schema_drift(database) == []
+    database.dispose()
+
+
+def test_feedback_cards_posted_before_destinations_were_kept_get_their_channel(database_url: str) -> None:
+    from alembic import command
+
+    from bot.db.migrate import alembic_config
+
+    database = Database(database_url)
+    command.upgrade(alembic_config(database.engine), "0006_feedback")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO feedback_items (id, team_id, reporter, text, source_private, share_publicly, category, urgent,"
+            " roles_json, state, count, created_at, updated_at) VALUES (1, 't', 'U1', 'cracked', 0, 1, 'quality', 0,"
+            " '[\"purchasing\"]', 'new', 1, '2026-11-23 01:00:00', '2026-11-23 01:00:00')"))
+        connection.execute(text(
+            "INSERT INTO feedback_cards (team_id, item_id, channel, ts) VALUES ('t', 1, 'C0PURCHASING', '1.0')"))
+    upgrade(database.engine)
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT destination FROM feedback_cards")).scalar() == "#C0PURCHASING"
+    database.dispose()

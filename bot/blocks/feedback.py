@@ -139,8 +139,8 @@ def card_blocks(
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if card.state != "closed":
         value = str(card.id)
-        buttons = [
-            button(tr._("Acknowledge"), ACK, value),
+        buttons = [button(tr._("Acknowledge"), ACK, value)] if card.state == "new" else []
+        buttons += [
             button(tr._("I'm on it"), ON_IT, value, style="primary"),
             button(tr._("Re-route"), REROUTE, value),
             button(tr._("Close"), CLOSE, value),
@@ -167,13 +167,21 @@ def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
     )
 
 
-def reroute_modal(tr: Translator, item_id: int, categories: list[tuple[str, str]]) -> dict[str, Any]:
+def reroute_modal(
+    tr: Translator, item_id: int, categories: list[tuple[str, str]], roles: list[tuple[str, str]], current: str
+) -> dict[str, Any]:
+    """Another category (its route picks the people) or, when chosen, the roles it should go to instead."""
+    category_options = [option(n, k) for k, n in categories]
+    category: dict[str, Any] = {"type": "static_select", "action_id": "category", "options": category_options}
+    category["initial_option"] = next((o for o in category_options if o["value"] == current), category_options[0])
     blocks = [
+        input_block("category", tr._("Send it as"), category),
         input_block(
-            "category",
-            tr._("Send it as"),
-            {"type": "static_select", "action_id": "category", "options": [option(n, k) for k, n in categories]},
-        )
+            "roles",
+            tr._("Send it to (leave empty to follow the rules)"),
+            {"type": "multi_static_select", "action_id": "roles", "options": [option(n, k) for k, n in roles]},
+            optional=True,
+        ),
     ]
     return modal(
         tr._("Re-route feedback"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
@@ -13,6 +13,8 @@ from bot.db.base import Base
 
 class FeedbackItem(Base):
     __tablename__ = "feedback_items"
+    # Duplicate reports look up the open item by SKU and category.
+    __table_args__ = (Index("ix_feedback_items_team_sku", "team_id", "sku", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
@@ -47,8 +49,13 @@ class FeedbackCard(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id"))
-    channel: Mapped[str] = mapped_column(String(32))
+    destination: Mapped[str] = mapped_column(String(40))  # "#C0PURCHASING" or "@U0MANAGER": whom it was for
+    channel: Mapped[str] = mapped_column(String(32))  # where it was posted (a DM's channel for "@...")
     ts: Mapped[str] = mapped_column(String(32))
+
+    @property
+    def mention(self) -> str:
+        return f"<{self.destination}>"
 
 
 def cards_of(session: Session, item_id: int) -> list[FeedbackCard]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -34,7 +33,8 @@ ACTIONABLE = ("quality", "stock")
 
 
 class FeedbackReports:
-    services: Services
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     def playbook(self) -> FeedbackPlaybook:
         return self.services.playbook(FeedbackPlaybook)
@@ -58,13 +58,15 @@ class FeedbackReports:
             raise LookupError(f"feedback {item_id} is gone")
         return item
 
-    def _destinations(self, team: Team, item: store.FeedbackItem) -> str:
-        playbook = self.playbook()
-        channels = [team.channel(playbook.channel_key(Role(r))) for r in item.roles]
-        return ", ".join(dict.fromkeys(f"<#{c}>" for c in channels if c))
+    def _targets(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[ops.Target]:
+        return ops.targets(
+            team, self.playbook(), roles, urgent=item.urgent, public_ok=item.share_publicly,
+            is_private=self.services.people.channel_is_private,
+        )
 
     def card(self, team: Team, item: store.FeedbackItem) -> list[dict[str, Any]]:
         tr = translator(team.locale)
+        where = self._targets(team, item, [Role(r) for r in item.roles])
         view = blocks.Card(
             id=item.id,
             reporter=item.reporter,
@@ -80,7 +82,7 @@ class FeedbackReports:
             note=item.note,
             outcome=item.outcome,
             count=item.count,
-            destinations=self._destinations(team, item),
+            destinations=", ".join(f"<{t.key}>" for t in where),
         )
         context = self._sku_context(team, item, tr)
         extra = (
@@ -89,6 +91,26 @@ class FeedbackReports:
             else []
         )
         return blocks.card_blocks(tr, view, extra, context)
+
+    def deliver(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[str]:
+        """A card for each destination that has none yet; the item's older cards are brought up to date."""
+        wanted = self._targets(team, item, roles)
+        with self.services.db.transaction() as session:
+            existing = store.cards_of(session, item.id)
+        have = {c.destination for c in existing}
+        text, card = self._card_text(team, item), self.card(team, item)
+        for target in wanted:
+            if target.key in have:
+                continue
+            if target.channel:
+                posted = self.services.delivery.post(target.channel, text, card)
+            else:
+                posted = self.services.delivery.dm(str(target.dm), text, card)
+            with self.services.db.transaction() as session:
+                session.add(store.FeedbackCard(
+                    team_id=team.id, item_id=item.id, destination=target.key, channel=posted.channel, ts=posted.ts))
+        self._update(team, item, existing)
+        return [f"<{t.key}>" for t in wanted]
 
     def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> str | None:
         """The SKU's last 7 days, when report data for it has been loaded."""
@@ -106,8 +128,14 @@ class FeedbackReports:
     def refresh_cards(self, team: Team, item: store.FeedbackItem) -> None:
         with self.services.db.transaction() as session:
             cards = store.cards_of(session, item.id)
+        self._update(team, item, cards)
+
+    def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
+        if not cards:
+            return
+        text, blocks_now = self._card_text(team, item), self.card(team, item)
         for card in cards:
-            self.services.delivery.update(card.channel, card.ts, self._card_text(team, item), self.card(team, item))
+            self.services.delivery.update(card.channel, card.ts, text, blocks_now)
 
     # -- lists -----------------------------------------------------------------------------------
     def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
@@ -130,7 +158,10 @@ class FeedbackReports:
             + f" · {i.text[:80]}"
             for i in reversed(chosen)
         ]
-        return blocks.list_blocks(tr, tr._("Market feedback: {scope}", scope=scope), lines)
+        titles = {"open": tr._("Open market feedback"), "mine": tr._("Market feedback you sent or work on"),
+                  "all": tr._("All market feedback")}
+        title = titles.get(scope) or tr._("Market feedback: {category}", category=self.category_name(scope, tr))
+        return blocks.list_blocks(tr, title, lines)
 
     # -- scheduled -------------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
@@ -192,37 +223,26 @@ class FeedbackReports:
                 if i.created_at < fire - timedelta(days=7)
             ]
             still_open = store.open_items(session, team.id)
-        now_counts = Counter(i.category for i in this_week)
-        before = Counter(i.category for i in last_week)
-        counts = [
-            tr._(
-                "{category}: {n} ({change:+d} vs last week)",
-                category=self.category_name(c, tr),
-                n=n,
-                change=n - before.get(c, 0),
-            )
-            for c, n in now_counts.most_common()
+        categories = [
+            tr._("{category}: {n} ({change:+d} vs last week)",
+                 category=self.category_name(c.key, tr), n=c.now, change=c.change)
+            for c in ops.week_over_week([i.category for i in this_week], [i.category for i in last_week])
         ]
-        skus = Counter(i.sku for i in this_week if i.sku)
+        skus = ops.week_over_week([i.sku for i in this_week if i.sku], [i.sku for i in last_week if i.sku])
         if skus:
-            counts.append(
-                tr._("Most mentioned SKUs: {skus}", skus=", ".join(f"{s} ({n})" for s, n in skus.most_common(5)))
-            )
-        markets = Counter(i.marketplace for i in this_week if i.marketplace)
+            top = ", ".join(f"{c.key} {c.now} ({c.change:+d})" for c in skus[:8])
+            categories.append(tr._("SKUs: {skus}", skus=top))
+        markets = ops.week_over_week([i.marketplace for i in this_week if i.marketplace],
+                                     [i.marketplace for i in last_week if i.marketplace])
         if markets:
-            counts.append(
-                tr._("Marketplaces: {markets}", markets=", ".join(f"{m} ({n})" for m, n in markets.most_common()))
-            )
+            categories.append(tr._("Marketplaces: {markets}",
+                                   markets=", ".join(f"{c.key} {c.now} ({c.change:+d})" for c in markets)))
         open_lines = [
-            tr._(
-                "#{id} {category} · open {days} days · {state}",
-                id=i.id,
-                category=self.category_name(i.category, tr),
-                days=(fire - i.created_at).days,
-                state=self.state_label(i.state, tr),
-            )
-            for i in still_open
+            tr.ngettext("#{id} {category} · open {n} day · {state}", "#{id} {category} · open {n} days · {state}",
+                        (fire - i.created_at).days, id=i.id, category=self.category_name(i.category, tr),
+                        state=self.state_label(i.state, tr))
+            for i in sorted(still_open, key=lambda i: (i.created_at, i.id))
         ]
         self.services.delivery.post(
-            channel, tr._("Market feedback this week"), blocks.weekly_blocks(tr, counts, open_lines)
+            channel, tr._("Market feedback this week"), blocks.weekly_blocks(tr, categories, open_lines)
         )

@@ -12,8 +12,10 @@ from bot.blocks.feedback import note_modal, reroute_modal
 from bot.features import Feature, Registrar, Shortcut, SlashCommand
 from bot.flows.feedback import FeedbackFlow, Report
 from bot.handlers.common import submit_or_field_errors, view_values
+from bot.handlers.help import ROLE_NAMES
 from bot.ops.feedback import parse_command
 from bot.ops.feedback_playbook import load_playbook
+from bot.ops.team import Role
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -98,16 +100,17 @@ def register(reg: Registrar, services: Services) -> None:
         user = body["user"]["id"]
         tr = services.translator_for(user, services.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
-        flow.check_may_act(user, item_id)
-        modal = reroute_modal(tr, item_id, flow.categories(tr))
-        services.delivery.open_view(body["trigger_id"], modal)
+        current = flow.check_may_act(user, item_id)
+        roles = [(role.value, tr._(ROLE_NAMES[role])) for role in Role]
+        services.delivery.open_view(body["trigger_id"], reroute_modal(tr, item_id, flow.categories(tr), roles, current))
 
     @reg.view(ids.REROUTE_VIEW)
     def rerouted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = services.translator_for(user, services.teams.for_user(user))
-        category = view_values(view).get("category") or ""
-        submit_or_field_errors(ack, tr, lambda: flow.reroute(user, meta["item"], category))
+        values = view_values(view)
+        category, roles = values.get("category") or "", values.get("roles") or []
+        submit_or_field_errors(ack, tr, lambda: flow.reroute(user, meta["item"], category, roles))
 
 
 def jobs(services: Services) -> list[ScheduledJob]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import N_, OpsError
 from bot.ops.feedback_playbook import FeedbackPlaybook
-from bot.ops.team import Role
+from bot.ops.team import Role, Team
 
 NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED = "new", "acknowledged", "in_progress", "closed"
 TEXT_LIMIT = 3000
@@ -78,9 +80,78 @@ def destinations(playbook: FeedbackPlaybook, category: str, marketplace: str | N
     return [Role.manager]
 
 
-def joins_open_item(sku: str | None, category: str, opened_at: datetime, now: datetime, hours: int) -> bool:
+@dataclass(frozen=True)
+class Target:
+    """Where one card goes: a team channel, or a person's DM with the bot."""
+
+    channel: str | None = None
+    dm: str | None = None
+
+    @property
+    def key(self) -> str:
+        """"#C0PURCHASING" or "@U0MANAGER"; wrapped in <> it is a Slack mention."""
+        return f"#{self.channel}" if self.channel else f"@{self.dm}"
+
+
+def targets(
+    team: Team,
+    playbook: FeedbackPlaybook,
+    roles: list[Role],
+    *,
+    urgent: bool,
+    public_ok: bool,
+    is_private: Callable[[str], bool],
+) -> list[Target]:
+    """Each role's channel (team.yml via role_channels); urgent adds the urgent_dm people by DM.
+
+    Feedback not cleared for public reposting reaches a public channel's role by DM to its people instead,
+    so nothing from a private conversation is posted where everyone can read it.
+    """
+    found: list[Target] = []
+    for role in roles:
+        channel = team.channel(playbook.channel_key(role))
+        if channel and (public_ok or is_private(channel)):
+            found.append(Target(channel=channel))
+        else:
+            found += [Target(dm=m.user) for m in team.people_with(role)]
+    if urgent:
+        found += [Target(dm=m.user) for r in playbook.urgent_dm for m in team.people_with(r)]
+    return list(dict.fromkeys(found))
+
+
+def joins_open_item(sku: str | None, opened_at: datetime, now: datetime, hours: int) -> bool:
     """Same SKU and category within the dedupe window: one item, a higher count, no new card."""
     return sku is not None and hours > 0 and now - opened_at <= timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    key: str
+    now: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+
+def week_over_week(this_week: list[str], last_week: list[str]) -> list[WeekCount]:
+    """This week's counts with last week's beside them, busiest first; a key gone quiet stays (at 0)."""
+    now, before = Counter(this_week), Counter(last_week)
+    keys = sorted(set(now) | set(before), key=lambda k: (-now[k], -before[k], k))
+    return [WeekCount(k, now[k], before[k]) for k in keys]
+
+
+STEPS = {"acknowledge": ACKNOWLEDGED, "on_it": IN_PROGRESS, "close": CLOSED}
+
+
+def next_state(current: str, action: str, item_id: int) -> str:
+    """new → acknowledged → in_progress → closed; someone may take over work in progress, nothing goes back."""
+    if current == CLOSED:
+        raise OpsError(N_("Feedback #{id} is already closed."), id=item_id)
+    if action == "acknowledge" and current != NEW:
+        raise OpsError(N_("Feedback #{id} was already acknowledged."), id=item_id)
+    return STEPS[action]
 
 
 def may_act(actor_roles: set[Role], destination_roles: list[Role]) -> bool:

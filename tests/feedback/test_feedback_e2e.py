@@ -68,7 +68,8 @@ def test_re_route_sends_it_to_the_new_destination_and_updates_the_old_cards(cons
         ("!click Re-route", ["modal opened for Li Wei: “转交反馈”"]),
         ("!fill category=quality", []),
         ("!submit", ["#marketing · message updated", "Feedback #1 · Quality / defect", "── #purchasing · Opsbot",
-                     "Routed to #purchasing, #manager", "Your feedback #1 is now new (@Li Wei)."]),
+                     "Routed to #purchasing, #manager",
+                     "Your feedback #1 was re-routed as Quality / defect to #purchasing, #manager (@Li Wei)."]),
     ])
     converse(console, [
         ("!as U0MARKET", []),
@@ -128,14 +129,29 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
         ("!as U0CS", []),
         ("/feedback LED-100 arrived cracked", []),
         ("/feedback Competitor cut the price of the lamp", []),
-        ("/feedback list", ["Market feedback: open", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
-        ("/feedback list quality", ["#1 · Quality / defect"]),
-        ("/feedback list mine", ["#1", "#2"]),
+        ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
+        ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
+        ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
         ("/feedback list nonsense", ["Use /feedback list with one of: open, mine, all, price, quality"]),
         ("!at 2026-11-30 09:00", ["── #manager · Opsbot", "Market feedback this week",
-                                  "Quality / defect: 1 (+1 vs last week)", "Most mentioned SKUs: LED-100 (1)",
-                                  "#1 Quality / defect · open 7 days · new"]),
+                                  "Price / competitor: 1 (+1 vs last week)", "Quality / defect: 1 (+1 vs last week)",
+                                  "SKUs: LED-100 1 (+1)", "#1 Quality / defect · open 7 days · new",
+                                  "#2 Price / competitor · open 7 days · new"]),
+        ("/feedback #stock DESK-FAN-01 is selling fast in the US", []),
+        ("/feedback #stock LED-200 sold out on Amazon.de", []),
+        ("!as U0BUYER", []),
+        ("!in C0PURCHASING", []),
+        ("!click Close", []),  # the newest card in #purchasing: #4, LED-200
+        ('!fill note="Stock arrives in Germany on Friday"', []),
+        ("!submit", []),
+        ("!at 2026-12-07 09:00", ["Stock / demand: 2 (+2 vs last week)", "Price / competitor: 0 (-1 vs last week)",
+                                  "Quality / defect: 0 (-1 vs last week)",
+                                  "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), LED-100 0 (-1)",
+                                  "#2 Price / competitor · open 14 days · new",
+                                  "#3 Stock / demand · open 7 days · new"]),
     ])
+    weekly = console.emulator.channel_messages("C0MANAGER")[-1]
+    assert "#4 Stock" not in str(weekly.blocks)  # closed items are no longer listed as open
 
 
 def test_chinese_feedback_in_a_chinese_team(chinese_team: ConsoleSlack) -> None:
