@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, plain, section
-from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip
+from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip, fit_blocks
 from bot.i18n import Translator
 from bot.ops.launch import BLOCKED, DONE, MARKETPLACES, Progress
 
@@ -19,9 +19,11 @@ CONFIRM_VIEW = "launch.task_confirm"
 GO = "launch.go"
 NO_GO = "launch.no_go"
 NO_GO_VIEW = "launch.no_go_view"
-ADD_TASK_PREFILLED = "launch.add_task_prefilled"
+LAUNCH_ADD_TASK_PREFILLED = "launch.add_task_prefilled"
 ADD_TASK_VIEW = "launch.add_task"
 STATE_ICON = {DONE: "✅", BLOCKED: "⛔", "open": "⬜"}
+# A blocked reason is shown shortened on the checklist; the task modal has it whole.
+REASON_ON_CHECKLIST = 200
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
     line = f"{STATE_ICON.get(row.state, '⬜')} {'🚦 ' if row.gate else ''}{row.title} · <@{row.owner}> · "
     line += tr._("*overdue* since {due}", due=due) if late else due
     if row.state == BLOCKED and row.blocked_reason:
-        line += "\n      " + tr._("blocked: {reason}", reason=row.blocked_reason)
+        line += "\n      " + tr._("blocked: {reason}", reason=clip(row.blocked_reason, REASON_ON_CHECKLIST))
     if row.stand_in:
         line += " " + tr._("(standing in: nobody holds this role in team.yml)")
     return line
@@ -124,16 +126,33 @@ def checklist_blocks(
         ),
     ]
     for title, rows in phases:
-        lines = "\n".join(_task_line(tr, row, today) for row in rows)
-        menu = {
-            "type": "static_select",
-            "action_id": TASK_PICKED,
-            "placeholder": plain(tr._("Update a task")),
-            "options": [option(row.title, str(row.id)) for row in rows][:100],
-        }
-        blocks.append(section(clip(f"*{title}*\n{lines}", SECTION_TEXT), accessory=menu))
-    blocks.append(context(tr._("Owners and the manager can tick, reopen or block their tasks from the menus.")))
-    return blocks[:MESSAGE_BLOCKS]
+        for part, chunk in enumerate(_fitting_chunks(tr, rows, today)):
+            heading = f"*{title}*" if part == 0 else tr._("*{phase}* (continued)", phase=title)
+            menu = {
+                "type": "static_select",
+                "action_id": TASK_PICKED,
+                "placeholder": plain(tr._("Update a task")),
+                "options": [option(row.title, str(row.id)) for row, _ in chunk][:100],
+            }
+            blocks.append(section(heading + "\n" + "\n".join(line for _, line in chunk), accessory=menu))
+    footer = context(tr._("Owners and the manager can tick, reopen or block their tasks from the menus."))
+    more = context(tr._("The checklist is too long to show whole here: /launch status shows every open task."))
+    return fit_blocks([*blocks, footer], more, MESSAGE_BLOCKS)
+
+
+def _fitting_chunks(tr: Translator, rows: list[TaskRow], today: date) -> list[list[tuple[TaskRow, str]]]:
+    """A phase's task lines cut into sections under Slack's text limit, so no task is hidden by a cut."""
+    budget = SECTION_TEXT - 200  # room for the phase heading
+    chunks: list[list[tuple[TaskRow, str]]] = [[]]
+    used = 0
+    for row in rows:
+        line = clip(_task_line(tr, row, today), budget)
+        if chunks[-1] and used + len(line) + 1 > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append((row, line))
+        used += len(line) + 1
+    return chunks
 
 
 def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]:
@@ -226,7 +245,7 @@ def reminder_blocks(tr: Translator, items: list[tuple[str, TaskRow]], today: dat
 
 
 def progress_blocks(
-    tr: Translator, name: str, done: Progress, days_to_go: int, escalate: list[str]
+    tr: Translator, name: str, done: Progress, days_to_go: int, escalate: list[str], late: list[TaskRow], today: date
 ) -> list[dict[str, Any]]:
     """The morning's short progress line in the launch channel; managers mentioned for long-overdue tasks."""
     text = tr._(
@@ -238,10 +257,13 @@ def progress_blocks(
         blocked=done.blocked,
         offset=-days_to_go,
     )
-    if escalate:
+    if escalate and late:
         text += "\n" + tr._(
             "⚠️ {managers}: tasks overdue for days need you.", managers=", ".join(f"<@{u}>" for u in escalate)
         )
+        text += "\n" + "\n".join(_task_line(tr, row, today) for row in late[:10])
+        if len(late) > 10:
+            text += "\n" + tr.ngettext("… and {n} more.", "… and {n} more.", len(late) - 10)
     return [section(text)]
 
 
@@ -268,17 +290,31 @@ def review_blocks(tr: Translator, name: str, label: str, kpi_lines: list[str]) -
 
 def add_launch_task_button(tr: Translator, sku: str, title: str) -> dict[str, Any]:
     """The button other features show (e.g. on market feedback) to add a task to a launch."""
-    return button(tr._("Add launch task"), ADD_TASK_PREFILLED, json.dumps({"sku": sku, "title": title[:150]}))
+    return button(tr._("Add launch task"), LAUNCH_ADD_TASK_PREFILLED, json.dumps({"sku": sku, "title": title[:150]}))
 
 
 def add_task_modal(
-    tr: Translator, launches: list[tuple[int, str]], title: str, roles: list[tuple[str, str]], today: date
+    tr: Translator,
+    launches: list[tuple[int, str]],
+    title: str,
+    roles: list[tuple[str, str]],
+    today: date,
+    preselected: int | None = None,
 ) -> dict[str, Any]:
+    """Add a task to a launch; ``preselected`` is the launch selling the SKU the button came with."""
     launch_options = [option(name, str(lid)) for lid, name in launches]
     role_options = [option(label, value) for value, label in roles]
+    chosen = next((o for o in launch_options if o["value"] == str(preselected)), None)
     blocks = [
         input_block(
-            "launch", tr._("Launch"), {"type": "static_select", "action_id": "launch", "options": launch_options}
+            "launch",
+            tr._("Launch"),
+            {
+                "type": "static_select",
+                "action_id": "launch",
+                "options": launch_options,
+                **({"initial_option": chosen} if chosen else {}),
+            },
         ),
         input_block(
             "title",

@@ -182,12 +182,31 @@ class LaunchFlow(LaunchDaily):
             launch.channel, tr._("🟢 Go for {name}, decided by {who}.", name=launch.name, who=f"<@{user}>")
         )
 
+    def no_go_modal(self, user: str, value: str) -> dict[str, Any]:
+        """The manager's reason and new date; anyone else is refused before a modal opens."""
+        team = self.services.team_of(user)
+        self._manager(team, user)
+        launch = self._launch(int(json.loads(value)["launch"]))
+        return blocks.no_go_modal(self.services.translator_for(user, team), value, launch.launch_date)
+
     def no_go(self, user: str, launch_id: int, reason: str, new_date: date | None) -> None:
         team = self.services.team_of(user)
         self._manager(team, user)
         if not reason.strip():
             raise OpsError(N_("Say why it is a no-go."), field="reason")
         launch = self._launch(launch_id)
+        with self.services.db.transaction() as session:
+            record(
+                session,
+                team_id=team.id,
+                entity="launch",
+                entity_id=launch.slug,
+                actor=user,
+                at=self.services.clock.now(),
+                from_state="active",
+                to_state="no-go",
+                note=reason.strip(),
+            )
         tr = self._team_tr(team)
         self.services.delivery.post(
             launch.channel,
@@ -236,15 +255,17 @@ class LaunchFlow(LaunchDaily):
         return launch
 
     # -- a task added from elsewhere (market feedback) ---------------------------------------------
-    def add_task_modal(self, user: str, title: str) -> dict[str, Any]:
+    def add_task_modal(self, user: str, title: str, sku: str = "") -> dict[str, Any]:
         team = self.services.team_of(user)
         tr = self.services.translator_for(user, team)
         with self.services.db.transaction() as session:
-            launches = [(launch.id, launch.name) for launch in store.active_launches(session, team.id)]
-        if not launches:
+            active = store.active_launches(session, team.id)
+        if not active:
             raise OpsError(N_("There is no active launch to add a task to. Start one with /launch new."))
+        selling = next((launch.id for launch in active if sku.upper() in (s.upper() for s in launch.skus)), None)
         roles = [(role.value, role.value) for role in Role]
-        return blocks.add_task_modal(tr, launches, title, roles, self.today(team))
+        launches = [(launch.id, launch.name) for launch in active]
+        return blocks.add_task_modal(tr, launches, title, roles, self.today(team), selling)
 
     def add_task(self, user: str, values: dict[str, Any]) -> None:
         team = self.services.team_of(user)

@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.blocks import launch as blocks
 from bot.blocks.figures import summary_line
 from bot.db import launch as store
+from bot.db.audit import record
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops
-from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders
+from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders, reminder_time
 from bot.ops.team import Role, Team
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
@@ -145,9 +146,8 @@ class LaunchDaily:
 
     # -- every morning ---------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
-        playbooks = self.services.playbook(LaunchPlaybooks).playbooks
-        at = next(iter(playbooks.values())).reminders.time if playbooks else Reminders().time
-        hour, minute = (int(part) for part in at.split(":"))
+        # The loader makes every playbook agree on the time, so each owner gets one DM a morning.
+        hour, minute = (int(part) for part in reminder_time(self.services.playbook(LaunchPlaybooks)).split(":"))
         return [
             ScheduledJob(
                 id=f"launch.morning:{team.id}",
@@ -171,27 +171,42 @@ class LaunchDaily:
             playbook = self._playbook(launch)
             settings = playbook.reminders if playbook else Reminders()
             states = [t.as_state() for t in tasks]
-            if team.calendar.is_workday(today):
+            done = ops.progress(states, today)
+            if team.calendar.is_workday(today) and done.done < done.total:
                 by_key = {t.key: t for t in tasks}
                 for state in ops.due_soon(states, today, settings.horizon_days):
                     owed[state.owner].append((launch.name, self.row(by_key[state.key], team.locale)))
-                late = ops.overdue_by(states, today, settings.escalate_overdue_days)
+                late = [self.row(by_key[t.key], team.locale)
+                        for t in ops.overdue_by(states, today, settings.escalate_overdue_days)]
                 tr = self._team_tr(team)
                 days_to_go = (launch.launch_date - today).days
                 self.services.delivery.post(
                     launch.channel,
                     tr._("Launch progress"),
-                    blocks.progress_blocks(
-                        tr, launch.name, ops.progress(states, today), days_to_go, managers if late else []
-                    ),
+                    blocks.progress_blocks(tr, launch.name, done, days_to_go, managers, late, today),
                 )
             self._ask_gates(team, launch, tasks, today)
             self._reviews(team, launch, today)
+            if done.done == done.total and today >= launch.launch_date + timedelta(days=REVIEWS[-1][0]):
+                self._close(team, launch, fire)
         for owner, items in owed.items():
             tr = self.services.translator_for(owner, team)
             self.services.delivery.dm(
                 owner, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, items, today)
             )
+
+    def _close(self, team: Team, launch: store.Launch, fire: datetime) -> None:
+        """Every task done and the last review posted: the launch leaves the morning round and /launch list."""
+        with self.services.db.transaction() as session:
+            finished = session.get(store.Launch, launch.id)
+            assert finished is not None
+            finished.state = "done"
+            record(session, team_id=team.id, entity="launch", entity_id=launch.slug, actor="opsbot", at=fire,
+                   from_state="active", to_state="done", note=None)
+        tr = self._team_tr(team)
+        self.services.delivery.post(
+            launch.channel, tr._("🏁 {name}: every launch task is done; the launch is closed.", name=launch.name)
+        )
 
     def _once(self, team: Team, launch: store.Launch, kind: str) -> bool:
         try:

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import launch as ids
-from bot.blocks.launch import confirm_view, no_go_modal
+from bot.blocks.launch import confirm_view
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.launch import LaunchFlow
 from bot.handlers.common import submit_or_field_errors, view_values
@@ -90,11 +90,9 @@ def register(reg: Registrar, services: Services) -> None:
     @reg.action(ids.NO_GO)
     def no_go(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        value = json.loads(body["actions"][0]["value"])
-        user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
-        day = flow._launch(value["launch"]).launch_date
-        services.delivery.open_view(body["trigger_id"], no_go_modal(tr, body["actions"][0]["value"], day))
+        services.delivery.open_view(
+            body["trigger_id"], flow.no_go_modal(body["user"]["id"], body["actions"][0]["value"])
+        )
 
     @reg.view(ids.NO_GO_VIEW)
     def no_go_decided(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -104,11 +102,12 @@ def register(reg: Registrar, services: Services) -> None:
         new_date = date.fromisoformat(values["new_date"]) if values.get("new_date") else None
         submit_or_field_errors(ack, tr, lambda: flow.no_go(user, launch_id, values.get("reason") or "", new_date))
 
-    @reg.action(ids.ADD_TASK_PREFILLED)
+    @reg.action(ids.LAUNCH_ADD_TASK_PREFILLED)
     def add_task_prefilled(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        title = json.loads(body["actions"][0]["value"]).get("title", "")
-        services.delivery.open_view(body["trigger_id"], flow.add_task_modal(body["user"]["id"], title))
+        wanted = json.loads(body["actions"][0]["value"])
+        modal = flow.add_task_modal(body["user"]["id"], str(wanted.get("title", "")), str(wanted.get("sku", "")))
+        services.delivery.open_view(body["trigger_id"], modal)
 
     @reg.view(ids.ADD_TASK_VIEW)
     def task_added(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ an unknown dependency, a dependency cycle, or a task due before something it dep
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, timedelta
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -64,6 +65,14 @@ class Reminders(BaseModel):
     time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
     horizon_days: int = Field(default=3, ge=0, le=30)
     escalate_overdue_days: int = Field(default=2, ge=1, le=30)
+
+    @field_validator("time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hour, minute = (int(part) for part in value.split(":"))
+        if hour > 23 or minute > 59:
+            raise ValueError(f"time must be a time of day such as 09:00; got {value!r}")
+        return value
 
 
 class LaunchPlaybook(BaseModel):
@@ -129,9 +138,29 @@ def load_playbooks(folder: Path) -> dict[str, LaunchPlaybook]:
             continue
         problems += [f"{path}: {p}" for p in problems_of(playbook)]
         found[path.stem] = playbook.model_copy(update={"key": path.stem})
+    problems += _time_problems(folder, found)
     if problems:
         raise ConfigError(problems)
     return found
+
+
+def _time_problems(folder: Path, found: dict[str, LaunchPlaybook]) -> list[str]:
+    """Playbooks whose reminders.time differs from the others' (the most common time wins)."""
+    times = {key: book.reminders.time for key, book in found.items()}
+    if len(set(times.values())) <= 1:
+        return []
+    common = Counter(times.values()).most_common(1)[0][0]
+    return [
+        f"{folder / 'launch' / key}.yml: reminders.time {at} differs from {common} in the other launch playbooks; "
+        "one morning time per team keeps reminders to one DM a day"
+        for key, at in sorted(times.items())
+        if at != common
+    ]
+
+
+def reminder_time(books: LaunchPlaybooks) -> str:
+    """The team's morning reminder time: the same in every launch playbook (checked at load)."""
+    return next((book.reminders.time for book in books.playbooks.values()), Reminders().time)
 
 
 class LaunchPlaybooks(BaseModel):

@@ -116,3 +116,23 @@ def test_new_launch_input_is_checked_field_by_field() -> None:
 def test_channel_slugs_are_slack_safe() -> None:
     assert ops.slug("LED Desk Lamp (US/DE)", "LED-100") == "led-desk-lamp-us-de"
     assert ops.slug("台灯", "LED-100") == "led-100"
+
+
+def test_launch_playbooks_share_one_reminder_time_so_owners_get_one_dm(tmp_path: Path) -> None:
+    reminders = "reminders: {time: '07:30'}\n"
+    write(tmp_path, playbook(task("a", "T-5")), "one.yml")
+    write(tmp_path, playbook(task("a", "T-5")), "two.yml")
+    odd = write(tmp_path, reminders + playbook(task("a", "T-5")), "three.yml")
+    with pytest.raises(ConfigError) as raised:
+        load_playbooks(tmp_path)
+    assert raised.value.problems == [
+        f"{odd}: reminders.time 07:30 differs from 09:00 in the other launch playbooks; "
+        "one morning time per team keeps reminders to one DM a day"
+    ]
+
+
+def test_a_reminder_time_must_be_a_time_of_day(tmp_path: Path) -> None:
+    path = write(tmp_path, "reminders: {time: '25:00'}\n" + playbook(task("a", "T-5")))
+    with pytest.raises(ConfigError) as raised:
+        load_playbooks(tmp_path)
+    assert str(path) in raised.value.problems[0] and "time must be a time of day" in raised.value.problems[0]
