@@ -43,6 +43,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # 64 MB of page cache (SQLite's default is 2 MB): a year of daily facts keeps its indexes in memory
+    # while a report loads, instead of re-reading pages for every row.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

@@ -1,7 +1,7 @@
 """Daily facts per team, marketplace, SKU and day, loaded from report exports, and the digest's alert state.
 
-Each fact table has one row per natural key; loading a day again replaces the columns that report
-provides, so re-loading a file or an overlapping period never double counts.
+Each fact table has one row per natural key, day first (reports read ranges of days); loading a day again
+replaces the columns that report provides, so re-loading a file or an overlapping period never double counts.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ ALL_SKUS = "*"
 
 class SalesDay(Base):
     __tablename__ = "sales_daily"
-    __table_args__ = (UniqueConstraint("team_id", "marketplace", "sku", "day", name="uq_sales_daily"),)
+    __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_sales_daily"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
@@ -36,7 +36,7 @@ class SalesDay(Base):
 
 class AdsDay(Base):
     __tablename__ = "ads_daily"
-    __table_args__ = (UniqueConstraint("team_id", "marketplace", "sku", "day", name="uq_ads_daily"),)
+    __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_ads_daily"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
@@ -53,7 +53,7 @@ class AdsDay(Base):
 
 class InventoryDay(Base):
     __tablename__ = "inventory_daily"
-    __table_args__ = (UniqueConstraint("team_id", "marketplace", "sku", "day", name="uq_inventory_daily"),)
+    __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_inventory_daily"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
@@ -67,7 +67,7 @@ class InventoryDay(Base):
 class ReturnDay(Base):
     __tablename__ = "returns_daily"
     __table_args__ = (
-        UniqueConstraint("team_id", "marketplace", "sku", "day", "reason", name="uq_returns_daily"),
+        UniqueConstraint("team_id", "day", "marketplace", "sku", "reason", name="uq_returns_daily"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +77,16 @@ class ReturnDay(Base):
     day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(64))
     units: Mapped[int] = mapped_column(Integer)
+
+
+class ReportSku(Base):
+    """A SKU some report of the team mentioned, per marketplace: what "known SKUs" means, kept at ingest."""
+
+    __tablename__ = "report_skus"
+
+    team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    marketplace: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class KpiAlert(Base):

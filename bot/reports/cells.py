@@ -11,7 +11,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bot.errors import N_, OpsError
 
@@ -80,16 +83,12 @@ def parse_column(
     """Parse every cell; blank cells are None unless required. Errors name the spreadsheet row."""
     texts = series.fillna("").astype(str).str.strip()
     if parse in _PLAIN_NUMBERS:
-        # Fast path for clean numeric columns (large generic files): fall back to the cell parser otherwise.
-        fast = pd.to_numeric(texts, errors="coerce")
-        if not fast.isna().any():
-            if parse is number:
-                return fast
-            if bool((fast % 1 == 0).all()):
-                return fast.astype("int64")
+        fast = _plain_numbers(texts, integer=parse is integer, required=required)
+        if fast is not None:
+            return fast
     parsed: dict[str, Any] = {}
     for text in texts.unique():
-        if text in ("", "--", "-", "N/A", "n/a") and not required:
+        if text in _BLANKS and not required:
             parsed[text] = None
             continue
         try:
@@ -103,4 +102,31 @@ def parse_column(
     return texts.map(parsed)
 
 
+def _plain_numbers(texts: pd.Series, *, integer: bool, required: bool) -> pd.Series | None:
+    """A column of plain numbers ("12.5", "3") converted by Arrow in one pass; None when any cell needs
+    the careful parser (a currency sign, a thousands separator, a percent, a blank where one is required).
+
+    A large export is mostly such columns; this keeps a million order lines to a fraction of a second.
+    """
+    blank = texts.eq("")
+    if required and bool(blank.any()):
+        return None
+    try:
+        values = pc.cast(pa.array(texts.where(~blank, None), type=pa.string()), pa.float64()).to_numpy(
+            zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    present = ~blank.to_numpy()
+    if not np.isfinite(values[present]).all():
+        return None
+    if not integer:
+        return pd.Series(values, index=texts.index)
+    if not (values[present] % 1 == 0).all():
+        return None
+    if present.all():
+        return pd.Series(values.astype("int64"), index=texts.index)
+    return pd.Series(values, index=texts.index).astype("Int64")
+
+
+_BLANKS = ("", "--", "-", "N/A", "n/a")
 _PLAIN_NUMBERS: tuple[Callable[[str], Any], ...] = (number, integer)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot.db.audit import record
@@ -94,12 +95,11 @@ def ingest_generic(session: Session, team_id: str, path: Path, now: datetime | N
 
 
 def summarize(name: str, facts: Facts, counts: Counts) -> FileIngest:
-    days: set[date] = set()
-    markets: set[str] = set()
-    skus: set[str] = set()
-    for frame in facts.frames.values():
-        days.update(frame["day"])
-        markets.update(frame["marketplace"])
-        skus.update(s for s in frame["sku"] if s != ALL_SKUS)
-    return FileIngest(name, facts.kind, facts.label, str(min(days)) if days else "", str(max(days)) if days else "",
-                        tuple(sorted(markets)), len(skus), counts.new, counts.updated, counts.unchanged)
+    frames = [f for f in facts.frames.values() if len(f)]
+    if not frames:
+        return FileIngest(name, facts.kind, facts.label, "", "", (), 0, counts.new, counts.updated, counts.unchanged)
+    days = pd.concat([f["day"] for f in frames], ignore_index=True)
+    markets = sorted({str(m) for f in frames for m in f["marketplace"].unique()})
+    skus = pd.concat([f["sku"].astype(object) for f in frames], ignore_index=True)
+    return FileIngest(name, facts.kind, facts.label, str(days.min()), str(days.max()), tuple(markets),
+                      int(skus[skus != ALL_SKUS].nunique()), counts.new, counts.updated, counts.unchanged)

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import ALL_SKUS, InventoryDay, SalesDay
+from bot.db.kpi import InventoryDay, ReportSku, SalesDay
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,8 @@ class SkuDay:
 
 
 def known_skus(session: Session, team_id: str) -> list[str]:
-    sold = session.scalars(select(SalesDay.sku).where(SalesDay.team_id == team_id).distinct())
-    stocked = session.scalars(select(InventoryDay.sku).where(InventoryDay.team_id == team_id).distinct())
-    return sorted({*sold, *stocked} - {ALL_SKUS})
+    """Every SKU the team's reports have mentioned, in any marketplace."""
+    return sorted(set(session.scalars(select(ReportSku.sku).where(ReportSku.team_id == team_id))))
 
 
 def sku_history(

@@ -9,12 +9,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from bot.errors import N_, OpsError
 from bot.reports.formats import ReportFormat, closest, detect, normalize
 
 # Amazon's date-range reports carry up to about seven preamble lines before the header.
 _PREAMBLE_LINES = 12
+_HEAD_BYTES = 64 * 1024
+_BLOCK_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,28 +35,74 @@ def read_report(path: Path, display_name: str | None = None) -> RawReport:
     name = display_name or path.name
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, name)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Amazon's inventory health report
-    lines = text.splitlines()[:_PREAMBLE_LINES]
+    data = _utf8(path.read_bytes())
+    head = data[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
+    lines = head.splitlines()[:_PREAMBLE_LINES]
     if not lines:
         raise OpsError(N_("{file} is empty."), file=name)
-    sep = "\t" if "\t" in lines[0] or any("\t" in line for line in lines[:_PREAMBLE_LINES]) else ","
+    sep = "\t" if any("\t" in line for line in lines) else ","
     rows = [next(csv.reader([line], delimiter=sep), []) for line in lines]
     index, found = _header(name, [[normalize(c) for c in row] for row in rows])
     columns = _columns(name, found, [normalize(c) for c in rows[index]])
+    # The file's own spelling of each wanted header (trailing spaces and all), first one if repeated.
     wanted = set(columns.values())
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, skiprows=index, dtype=str, keep_default_na=False,
-            usecols=lambda c: normalize(c) in wanted, skip_blank_lines=True, quotechar='"',
-        )
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise OpsError(N_("{file} cannot be read as a table: {reason}"), file=name, reason=str(exc)[:200]) from exc
+    spelled: dict[str, str] = {}
+    for cell in rows[index]:
+        if normalize(cell) in wanted:
+            spelled.setdefault(normalize(cell), cell.replace("\ufeff", ""))
+    frame = _table(name, data, sep, index, list(spelled.values()))
     frame.columns = [normalize(c) for c in frame.columns]
     return RawReport(name, found, _logical(frame, columns), index + 2)
+
+
+def _utf8(data: bytes) -> bytes:
+    """UTF-8 as it is; anything else is cp1252 (Amazon's inventory health report), re-encoded as UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").encode("utf-8")
+    return data
+
+
+def _table(name: str, data: bytes, sep: str, skip: int, headers: list[str]) -> pd.DataFrame:
+    """The wanted columns as text, parsed by Arrow's CSV reader (all cores), every row or an error."""
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(skip_rows=skip, block_size=_BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=headers, column_types=dict.fromkeys(headers, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
+        raise _ragged(name, data, sep, skip) from exc
+    frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frame
+
+
+def _ragged(name: str, data: bytes, sep: str, skip: int) -> OpsError:
+    """The first row whose cells do not match the header, found again the slow way to name it.
+
+    Arrow's own message quotes the row, which in an order export holds a buyer's address: never shown.
+    """
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""), delimiter=sep)
+    width = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            if number <= skip or not row:
+                continue
+            if not width:
+                width = len(row)
+            elif len(row) != width:
+                return OpsError(N_("{file}: row {row} has {found} cells where the header has {expected}; "
+                                   "the file may be cut short or damaged. Nothing was loaded."),
+                                file=name, row=number, found=len(row), expected=width)
+    except csv.Error:
+        pass  # damaged beyond naming a row: the general message below says what to do
+    return OpsError(N_("{file} cannot be read as a table; nothing was loaded. "
+                       "Export it again as CSV or tab-separated text."), file=name)
 
 
 def _read_xlsx(path: Path, name: str) -> RawReport:

@@ -1,7 +1,8 @@
 """Idempotent upsert of daily facts: a key seen again replaces the columns its report provides.
 
 Loading the same file twice leaves every row unchanged; an overlapping period updates the overlap;
-nothing is ever added on top of what is there, so nothing double counts.
+nothing is ever added on top of what is there, so nothing double counts. The writing itself is
+set-based (bot/reports/staging.py); this module decides what is written and counts what changed.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import AdsDay, InventoryDay, ReturnDay, SalesDay
+from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay
 from bot.reports.loaders import Facts
+from bot.reports.staging import write_facts
 
 TABLES: dict[str, tuple[type[Any], tuple[str, ...], tuple[str, ...]]] = {
     "sales": (SalesDay, ("marketplace", "sku", "day"),
@@ -25,8 +29,11 @@ TABLES: dict[str, tuple[type[Any], tuple[str, ...], tuple[str, ...]]] = {
     "inventory": (InventoryDay, ("marketplace", "sku", "day"), ("available", "inbound")),
     "returns": (ReturnDay, ("marketplace", "sku", "day", "reason"), ("units",)),
 }
-_CHUNK = 50_000
+# A report row is keyed by marketplace, SKU and day (returns add the reason to their facts' key).
+ROW_KEY = ["marketplace", "sku", "day"]
 NEW, UPDATED, UNCHANGED = 2, 1, 0
+# Money and rates are kept to six decimals, so a sum taken in another order compares equal.
+DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -38,70 +45,85 @@ class Counts:
 
 def upsert_facts(session: Session, team_id: str, facts: Facts, *,
                  progress: Callable[[int], None] | None = None) -> Counts:
-    # A row of the report is new if any of its facts is new, updated if any changed, else unchanged.
-    status: dict[tuple[Any, ...], int] = {}
-    for table, frame in facts.frames.items():
-        for key, state in _upsert(session, team_id, table, frame, progress).items():
-            status[key[:3]] = max(status.get(key[:3], UNCHANGED), state)
-    states = list(status.values())
-    return Counts(states.count(NEW), states.count(UPDATED), states.count(UNCHANGED))
+    """Write every fact table of one report and count its rows new, updated and unchanged."""
+    connection = session.connection()
+    frames = {table: prepared(table, frame) for table, frame in facts.frames.items() if len(frame)}
+    _remember_skus(connection, team_id, [rows for rows, _ in frames.values()])
+    if len(frames) == 1:
+        # One fact table: the database's own counts of rows inserted and written say it all.
+        table, (rows, _) = next(iter(frames.items()))
+        new, written = _write(connection, team_id, table, rows, progress)
+        return Counts(new, written - new, len(rows) - written)
+    # Several fact tables from one row (a generic CSV with stock columns): a row is new if any of its
+    # facts is new, else updated if any changed — so each is compared before anything is written.
+    states = [_states(connection, team_id, table, rows, provided) for table, (rows, provided) in frames.items()]
+    for table, (rows, _) in frames.items():
+        _write(connection, team_id, table, rows, progress)
+    if not states:
+        return Counts(0, 0, 0)
+    found = pd.concat(states, ignore_index=True).groupby(ROW_KEY, sort=False)["state"].max().value_counts()
+    return Counts(int(found.get(NEW, 0)), int(found.get(UPDATED, 0)), int(found.get(UNCHANGED, 0)))
 
 
-def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars -> Python numbers for the database driver
-        value = value.item()
-    return round(value, 6) if isinstance(value, float) else value
+def _remember_skus(connection: Connection, team_id: str, frames: list[pd.DataFrame]) -> None:
+    """The report's SKUs join the team's known SKUs (bot.db.kpi.ReportSku); marketplace-wide rows are no SKU."""
+    if not frames:
+        return
+    seen = pd.concat([f[["marketplace", "sku"]].astype(object) for f in frames]).drop_duplicates()
+    seen = seen[seen["sku"] != ALL_SKUS]
+    if seen.empty:
+        return
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(ReportSku)
+    connection.execute(insert.on_conflict_do_nothing(),
+                       [{"team_id": team_id, "marketplace": m, "sku": s}
+                        for m, s in zip(seen["marketplace"], seen["sku"], strict=True)])
 
 
-def _upsert(session: Session, team_id: str, table: str, frame: pd.DataFrame,
-            progress: Callable[[int], None] | None) -> dict[tuple[Any, ...], int]:
-    model, keys, values = TABLES[table]
-    # Only the columns this report provides are written: an orders file never blanks sessions.
+def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows to write (one per key, the last wins, in key order) and the value columns provided.
+
+    Only the columns a report provides are written: an orders file never blanks sessions.
+    """
+    _, keys, values = TABLES[table]
     provided = [v for v in values if v in frame.columns and frame[v].notna().any()]
     if table == "sales" and "units" not in provided:
         provided.insert(0, "units")
     frame = frame.drop_duplicates(subset=list(keys), keep="last")
-    columns = [getattr(model, c) for c in (*keys, *provided)]
-    existing: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-    query = select(model.id, *columns).where(
-        model.team_id == team_id, model.day >= min(frame["day"]), model.day <= max(frame["day"]),
-        model.marketplace.in_(sorted(set(frame["marketplace"]))))
-    for row in session.execute(query):
-        existing[tuple(row[1:1 + len(keys)])] = (row[0], tuple(_clean(v) for v in row[1 + len(keys):]))
-    result: dict[tuple[Any, ...], int] = {}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    out = pd.DataFrame({k: frame[k] for k in keys})
+    for column in provided:
+        values_ = frame[column] if column in frame.columns else pd.Series(0, index=frame.index)
+        if table == "sales" and column == "units":
+            values_ = values_.fillna(0)
+        if pd.api.types.is_float_dtype(values_.dtype):
+            values_ = values_.round(DECIMALS)
+        out[column] = values_
+    # In the unique key's order (day first): the index is filled front to back instead of at random.
+    order = ["day", *(k for k in keys if k != "day")]
+    return out.sort_values(order, kind="stable", ignore_index=True), provided
 
-    def flush() -> None:
-        # Written in chunks so a million-line file never holds all its rows as dicts at once.
-        if inserts:
-            session.execute(insert(model), inserts)
-        if updates:
-            session.execute(update(model), updates)
-        if progress:
-            progress(len(inserts) + len(updates))
-        inserts.clear()
-        updates.clear()
 
-    key_lists = [frame[k].tolist() for k in keys]
-    value_lists = [frame[v].tolist() for v in provided]
-    for i, key in enumerate(zip(*key_lists, strict=True)):
-        row_values = tuple(_clean(v[i]) for v in value_lists)
-        if table == "sales" and row_values[0] is None:
-            row_values = (0, *row_values[1:])
-        found = existing.get(key)
-        if found is None:
-            inserts.append({"team_id": team_id, **dict(zip(keys, key, strict=True)),
-                            **dict(zip(provided, row_values, strict=True))})
-            result[key] = NEW
-        elif found[1] != row_values:
-            updates.append({"id": found[0], **dict(zip(provided, row_values, strict=True))})
-            result[key] = UPDATED
-        else:
-            result[key] = UNCHANGED
-        if len(inserts) + len(updates) >= _CHUNK:
-            flush()
-    flush()
-    return result
+def _write(connection: Connection, team_id: str, table: str, rows: pd.DataFrame,
+           progress: Callable[[int], None] | None) -> tuple[int, int]:
+    model, keys, _ = TABLES[table]
+    target: Table = model.__table__
+    return write_facts(connection, team_id, target, keys, rows, progress=progress)
+
+
+def _states(connection: Connection, team_id: str, table: str, rows: pd.DataFrame,
+            provided: list[str]) -> pd.DataFrame:
+    """Each row's key with NEW, UPDATED or UNCHANGED against what the database holds now."""
+    model, keys, _ = TABLES[table]
+    target: Table = model.__table__
+    query = select(*(target.c[c] for c in (*keys, *provided))).where(
+        target.c.team_id == team_id, target.c.day >= rows["day"].min(), target.c.day <= rows["day"].max(),
+        target.c.marketplace.in_(sorted({str(m) for m in rows["marketplace"].unique()})))
+    existing = pd.DataFrame.from_records([tuple(r) for r in connection.execute(query)], columns=[*keys, *provided])
+    both = rows.astype({k: object for k in keys}).merge(
+        existing.astype({k: object for k in keys}), on=list(keys), how="left", suffixes=("", "_was"),
+        indicator=True)
+    changed = pd.Series(False, index=both.index)
+    for column in provided:
+        now, was = both[column].astype(object), both[f"{column}_was"].astype(object)
+        changed |= ~((now == was) | (now.isna() & was.isna()))
+    state = changed.map({True: UPDATED, False: UNCHANGED}).where(both["_merge"] == "both", NEW)
+    return both[ROW_KEY].assign(state=state.astype(int))
