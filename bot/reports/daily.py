@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from bot.reports.facts import Window
-from bot.reports.kpi import Rate, _money, ratio
+from bot.reports.facts import Window, between
+from bot.reports.kpi import Rate, money, ratio
 
 ADDITIVE = ("gmv", "orders", "units", "sessions", "ad_spend", "ad_sales", "impressions", "clicks", "units_returned")
 
@@ -20,16 +20,16 @@ def daily_totals(window: Window, base: str, rate: Rate) -> pd.DataFrame:
         return rate(cur or base, base, day)
 
     fields = ["gmv", "orders", "units", "sessions"]
-    sales = _money(window.sales, ["gmv"], to_base)
+    sales = money(window.sales, ["gmv"], to_base)
     per_market = sales.groupby(["marketplace", "day"])[fields].sum(min_count=1) if not sales.empty else None
     if not window.totals.empty:
-        totals = _money(window.totals, ["gmv"], to_base).groupby(["marketplace", "day"])[fields].sum(min_count=1)
+        totals = money(window.totals, ["gmv"], to_base).groupby(["marketplace", "day"])[fields].sum(min_count=1)
         per_market = totals if per_market is None else totals.combine_first(per_market)
     if per_market is None:
         return pd.DataFrame(columns=list(ADDITIVE))
     days = per_market.groupby(level="day").sum(min_count=1)
     if not window.ads.empty:
-        ads = _money(window.ads, ["spend", "ad_sales"], to_base).groupby("day")[
+        ads = money(window.ads, ["spend", "ad_sales"], to_base).groupby("day")[
             ["spend", "ad_sales", "impressions", "clicks"]].sum()
         days = days.join(ads.rename(columns={"spend": "ad_spend"}), how="left")
     if not window.returns.empty:
@@ -56,10 +56,10 @@ def headline(frame: pd.DataFrame) -> dict[str, float | None]:
 
 
 def sku_gmv(window: Window, base: str, rate: Rate, start: date, end: date) -> pd.Series:
-    sales = window.sales[(window.sales["day"] >= start) & (window.sales["day"] <= end)]
+    sales = between(window.sales, start, end)
     if sales.empty:
         return pd.Series(dtype=float)
-    converted = _money(sales, ["gmv"], lambda cur, day: rate(cur or base, base, day))
+    converted = money(sales, ["gmv"], lambda cur, day: rate(cur or base, base, day))
     return converted.groupby("sku")["gmv"].sum()
 
 

@@ -125,10 +125,12 @@ def _month(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str
 def _movers(window: Window, through: date, base: str, rate: Rate, top: int) -> tuple[Mover, ...]:
     now = sku_gmv(window, base, rate, through, through)
     before = sku_gmv(window, base, rate, through - timedelta(days=7), through - timedelta(days=1)) / 7
-    skus = set(now.index) | set(before.index)
-    moves = [Mover(s, float(now.get(s, 0.0)), float(before.get(s, 0.0))) for s in skus]
-    moves.sort(key=lambda m: (-abs(m.gmv - m.usual), m.sku))
-    return tuple(m for m in moves[:top] if m.gmv != m.usual)
+    both = pd.DataFrame({"gmv": now, "usual": before}).fillna(0.0)
+    both = both[both["gmv"] != both["usual"]].rename_axis(None)
+    both = both.assign(move=(both["gmv"] - both["usual"]).abs(), sku=both.index.astype(str))
+    biggest = both.sort_values(["move", "sku"], ascending=[False, True]).head(top)
+    return tuple(Mover(s, float(g), float(u)) for s, g, u in zip(biggest["sku"], biggest["gmv"], biggest["usual"],
+                                                                  strict=True))
 
 
 def _chart(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str, str], rate: Rate,

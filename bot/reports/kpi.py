@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bot.reports.facts import Window
@@ -66,45 +67,66 @@ class KpiReport:
         }
 
 
-def _money(frame: pd.DataFrame, columns: list[str], to: Callable[[str, date], float]) -> pd.DataFrame:
-    """Money columns converted row by row with the rate of that row's day (rates looked up once each)."""
+def money(frame: pd.DataFrame, columns: list[str], to: Callable[[str, date], float]) -> pd.DataFrame:
+    """Money columns converted with the rate of each row's currency and day (each pair looked up once)."""
     if frame.empty:
         return frame
-    factors: dict[tuple[str, date], float] = {}
-    keys = list(zip(frame["currency"].fillna(""), frame["day"], strict=True))
-    for key in set(keys):
-        factors[key] = to(*key)
-    factor = pd.Series([factors[k] for k in keys], index=frame.index)
+    factor = _factors(frame["currency"], frame["day"], to)
     out = frame.copy()
     for column in columns:
-        out[column] = frame[column].astype(float) * factor
+        out[column] = pd.to_numeric(frame[column]).astype(float).to_numpy() * factor
     return out
+
+
+def _factors(currency: pd.Series, day: pd.Series, to: Callable[[str, date], float]) -> np.ndarray:
+    currency_codes, currencies = pd.factorize(currency.fillna("").astype(object))
+    day_codes, days = pd.factorize(day)
+    pairs, which = np.unique(currency_codes * len(days) + day_codes, return_inverse=True)
+    rates = np.array([to(str(currencies[p // len(days)]), days[p % len(days)]) for p in pairs], dtype=float)
+    return rates[which]
 
 
 def _sum(series: pd.Series) -> float | None:
     return float(series.sum()) if series.notna().any() else None
 
 
+def _value(table: pd.DataFrame, market: str, column: str) -> float | None:
+    if market not in table.index or column not in table.columns:
+        return None
+    value = table.at[market, column]
+    return float(value) if isinstance(value, int | float | np.number) and not pd.isna(value) else None
+
+
 def _measures(sales: pd.DataFrame, totals: pd.DataFrame, ads: pd.DataFrame, returns: pd.DataFrame,
-              stock: pd.DataFrame) -> dict[str, float | None]:
-    """Additive measures; marketplace-wide rows (Business Report by date) win over the sum of SKU rows."""
+              stock: pd.DataFrame, markets: list[str]) -> dict[str, dict[str, float | None]]:
+    """Additive measures per marketplace; its marketplace-wide rows (Business Report by date) win, day by
+    day, over the sum of its SKU rows. Sums over nothing are None (no data), not zero."""
     fields = ["units", "orders", "gmv", "sessions", "page_views"]
-    by_day = sales.groupby("day")[fields].sum(min_count=1) if not sales.empty else pd.DataFrame(columns=fields)
-    if not totals.empty:
-        by_day = totals.groupby("day")[fields].sum(min_count=1).combine_first(by_day)
-    values: dict[str, float | None] = {f: _sum(by_day[f]) if len(by_day) else None for f in fields}
-    for name, column in (("impressions", "impressions"), ("clicks", "clicks"), ("ad_spend", "spend"),
-                         ("ad_sales", "ad_sales")):
-        values[name] = _sum(ads[column]) if not ads.empty else None
-    values["units_returned"] = _sum(returns["units"]) if not returns.empty else None
-    values["available"] = _sum(stock["available"]) if not stock.empty else None
-    values["inbound"] = _sum(stock["inbound"]) if not stock.empty else None
-    values["_days"] = float(len(by_day))
-    return values
+    daily = [f.groupby(["marketplace", "day"])[fields].sum(min_count=1) for f in (totals, sales) if not f.empty]
+    by_day = daily[0].combine_first(daily[1]) if len(daily) == 2 else daily[0] if daily else None
+    sold = by_day.groupby(level="marketplace").sum(min_count=1) if by_day is not None else pd.DataFrame()
+    days = by_day.groupby(level="marketplace").size() if by_day is not None else pd.Series(dtype=int)
+    advertised = ads.groupby("marketplace")[["impressions", "clicks", "spend", "ad_sales"]].sum(min_count=1) \
+        if not ads.empty else pd.DataFrame()
+    returned = returns.groupby("marketplace")[["units"]].sum(min_count=1) if not returns.empty else pd.DataFrame()
+    stocked = stock.groupby("marketplace")[["available", "inbound"]].sum(min_count=1) \
+        if not stock.empty else pd.DataFrame()
+    out: dict[str, dict[str, float | None]] = {}
+    for market in markets:
+        values = {f: _value(sold, market, f) for f in fields}
+        values |= {"impressions": _value(advertised, market, "impressions"),
+                   "clicks": _value(advertised, market, "clicks"),
+                   "ad_spend": _value(advertised, market, "spend"), "ad_sales": _value(advertised, market, "ad_sales"),
+                   "units_returned": _value(returned, market, "units"),
+                   "available": _value(stocked, market, "available"), "inbound": _value(stocked, market, "inbound"),
+                   "_days": float(days.get(market, 0))}
+        out[market] = values
+    return out
 
 
-def _ratios(v: dict[str, float | None]) -> dict[str, float | None]:
-    days = v.pop("_days") or 0
+def _ratios(measures: dict[str, float | None]) -> dict[str, float | None]:
+    v = dict(measures)
+    days = v.pop("_days", None) or 0
     velocity = ratio(v["units"], days)
     cover = None
     if velocity and (v["available"] is not None or v["inbound"] is not None):
@@ -124,44 +146,55 @@ def latest_stock(inventory: pd.DataFrame) -> pd.DataFrame:
     """Each SKU's newest snapshot in the window: stock is a level, never summed over days."""
     if inventory.empty:
         return inventory
-    newest = inventory.sort_values("day").groupby(["marketplace", "sku"], as_index=False).tail(1)
+    in_order = inventory if inventory["day"].is_monotonic_increasing else inventory.sort_values("day", kind="stable")
+    newest = in_order.drop_duplicates(["marketplace", "sku"], keep="last")
     return newest.reset_index(drop=True)
 
 
-def compute(window: Window, base: str, currencies: Mapping[str, str], rate: Rate) -> KpiReport:
+ADDITIVE = ("units", "orders", "gmv", "sessions", "page_views", "impressions", "clicks", "ad_spend", "ad_sales",
+            "units_returned", "available", "inbound")
+
+
+def compute(window: Window, base: str, currencies: Mapping[str, str], rate: Rate, *, local: bool = True) -> KpiReport:
+    """``local=False`` skips the per-marketplace currency figures (ratios are the same in either currency)."""
     stock = latest_stock(window.inventory)
-    markets = sorted({*window.sales["marketplace"], *window.totals["marketplace"], *window.ads["marketplace"],
-                      *window.returns["marketplace"], *stock["marketplace"]} - {""})
-    local: dict[str, Kpis] = {}
-    in_base: dict[str, Kpis] = {}
+    frames = (window.sales, window.totals, window.ads, window.returns, stock)
+    markets = sorted({str(m) for f in frames for m in f["marketplace"].unique()} - {""})
+
+    def to_base(cur: str, day: date) -> float:
+        return rate(cur or base, base, day)
+
+    def converted(to: Callable[[str, date], float]) -> dict[str, dict[str, float | None]]:
+        return _measures(money(window.sales, ["gmv"], to), money(window.totals, ["gmv"], to),
+                         money(window.ads, ["spend", "ad_sales"], to), window.returns, stock, markets)
+
+    in_base = converted(to_base)
     totals: dict[str, float | None] = {}
-    for market in markets:
-        currency = currencies.get(market, base)
-
-        def pick(frame: pd.DataFrame, market: str = market) -> pd.DataFrame:
-            return frame[frame["marketplace"] == market]
-
-        def to_base(cur: str, day: date) -> float:
-            return rate(cur or base, base, day)
-
-        def to_local(cur: str, day: date, currency: str = currency) -> float:
-            return 1.0 if (cur or currency) == currency else rate(cur, base, day) / rate(currency, base, day)
-
-        parts = (pick(window.sales), pick(window.totals), pick(window.ads), pick(window.returns), pick(stock))
-        for target, convert, label in ((local, to_local, currency), (in_base, to_base, base)):
-            measures = _measures(_money(parts[0], ["gmv"], convert), _money(parts[1], ["gmv"], convert),
-                                 _money(parts[2], ["spend", "ad_sales"], convert), parts[3], parts[4])
-            days = int(measures["_days"] or 0)
-            if target is in_base:
-                for name, value in measures.items():
-                    if value is not None and name != "_days":
-                        totals[name] = (totals.get(name) or 0) + value
-            target[market] = Kpis(label, _ratios(measures), days)
-    through = max([*window.sales["day"], *window.totals["day"]], default=None)
-    all_days = len({*window.sales["day"], *window.totals["day"]})
-    total_values = {m: totals.get(m) for m in ("units", "orders", "gmv", "sessions", "page_views", "impressions",
-                                               "clicks", "ad_spend", "ad_sales", "units_returned", "available",
-                                               "inbound")}
+    for values in in_base.values():
+        for name in ADDITIVE:
+            if values[name] is not None:
+                totals[name] = (totals.get(name) or 0.0) + (values[name] or 0.0)
+    in_local = {m: _in_local(window, stock, m, currencies.get(m, base), base, rate) for m in markets} if local else {}
+    days = pd.concat([window.sales["day"], window.totals["day"]], ignore_index=True).unique()
+    through = max(days, default=None)
+    all_days = len(days)
+    total_values: dict[str, float | None] = {m: totals.get(m) for m in ADDITIVE}
     total_values["_days"] = float(all_days)
-    return KpiReport(window.start, window.end, through, base, local, in_base,
+    base_kpis = {m: Kpis(base, _ratios(v), int(v["_days"] or 0)) for m, v in in_base.items()}
+    return KpiReport(window.start, window.end, through, base, in_local if local else base_kpis, base_kpis,
                      Kpis(base, _ratios(total_values), all_days))
+
+
+def _in_local(window: Window, stock: pd.DataFrame, market: str, currency: str, base: str, rate: Rate) -> Kpis:
+    """One marketplace in its own currency: money in another currency goes through the base currency."""
+
+    def to_local(cur: str, day: date) -> float:
+        return 1.0 if (cur or currency) == currency else rate(cur, base, day) / rate(currency, base, day)
+
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["marketplace"] == market] if not frame.empty else frame
+
+    values = _measures(money(mine(window.sales), ["gmv"], to_local), money(mine(window.totals), ["gmv"], to_local),
+                       money(mine(window.ads), ["spend", "ad_sales"], to_local), mine(window.returns), mine(stock),
+                       [market])[market]
+    return Kpis(currency, _ratios(values), int(values["_days"] or 0))

@@ -1,0 +1,154 @@
+"""Where report data lives: the same numbers on SQLite and PostgreSQL, rows counted right, bad files refused whole."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from bot.db import Database
+from bot.db.migrate import upgrade
+from bot.errors import OpsError
+from bot.reports.facts import load_window
+from bot.reports.ingest import DEFAULT_CURRENCIES, ingest_files
+from bot.reports.kpi import compute
+from bot.reports.queries import known_skus
+from tests.kpi.conftest import FIXTURES, NOW
+
+EVERY_REPORT = [
+    FIXTURES / "all-orders.txt", FIXTURES / "sp-advertised-product-US.csv", FIXTURES / "returns-US.csv",
+    FIXTURES / "Restock-2026-11-21.csv", FIXTURES / "business-by-date-US.csv", FIXTURES / "shopify-orders.csv",
+]
+
+
+def rate(currency: str, base: str, day: date) -> float:
+    return {"USD": 7.0, "EUR": 7.7, "GBP": 9.0, "JPY": 0.05, "CNY": 1.0}.get(currency, 1.0)
+
+
+def kpis_of(database: Database) -> str:
+    with database.transaction() as session:
+        window = load_window(session, "t", date(2026, 11, 1), date(2026, 11, 30))
+    return json.dumps(compute(window, "CNY", DEFAULT_CURRENCIES, rate).as_json(), sort_keys=True)
+
+
+def load_everything(database: Database) -> list[tuple[int, int, int]]:
+    with database.transaction() as session:
+        result = ingest_files(session, "t", EVERY_REPORT, now=NOW)
+    return [(f.new, f.updated, f.unchanged) for f in result.files]
+
+
+@pytest.mark.postgres
+def test_postgresql_holds_the_same_numbers_as_sqlite_and_a_second_load_changes_nothing(
+    database: Database, postgres_url: str
+) -> None:
+    replica = Database(postgres_url)
+    upgrade(replica.engine)
+    first_sqlite, first_postgres = load_everything(database), load_everything(replica)
+    assert first_postgres == first_sqlite
+    assert all(new > 0 for new, _, _ in first_postgres)
+    assert kpis_of(replica) == kpis_of(database)
+    again = load_everything(replica)
+    assert [(new, updated) for new, updated, _ in again] == [(0, 0)] * len(EVERY_REPORT)
+    assert [unchanged for _, _, unchanged in again] == [new + updated for new, updated, _ in first_postgres]
+    replica.dispose()
+
+
+def test_a_row_whose_stock_alone_changed_counts_as_updated(database: Database, tmp_path: Path) -> None:
+    day1 = tmp_path / "day1.csv"
+    day1.write_text("date,marketplace,sku,units,available\n2026-11-20,US,A,5,100\n2026-11-20,US,B,3,40\n",
+                    encoding="utf-8")
+    day1_again = tmp_path / "day1-again.csv"
+    day1_again.write_text("date,marketplace,sku,units,available\n2026-11-20,US,A,5,90\n2026-11-20,US,B,3,40\n"
+                          "2026-11-21,US,A,4,86\n", encoding="utf-8")
+    with database.transaction() as session:
+        ingest_files(session, "t", [day1], now=NOW)
+        counted = ingest_files(session, "t", [day1_again], now=NOW).files[0]
+    assert (counted.new, counted.updated, counted.unchanged) == (1, 1, 1)
+
+
+def test_daily_stock_snapshots_give_each_skus_newest_level_in_the_window(database: Database, tmp_path: Path) -> None:
+    snapshots = tmp_path / "stock.csv"
+    snapshots.write_text("date,marketplace,sku,units,available,inbound\n"
+                         + "".join(f"2026-11-{d:02d},US,A,2,{100 - d},10\n" for d in range(1, 21))
+                         + "2026-11-05,US,B,1,7,0\n", encoding="utf-8")
+    with database.transaction() as session:
+        ingest_files(session, "t", [snapshots], now=NOW)
+        window = load_window(session, "t", date(2026, 11, 1), date(2026, 11, 30))
+    levels = sorted(zip(window.inventory["sku"], window.inventory["day"], window.inventory["available"], strict=True))
+    assert levels == [("A", date(2026, 11, 20), 80), ("B", date(2026, 11, 5), 7)]
+    us = compute(window, "CNY", DEFAULT_CURRENCIES, rate).marketplaces["US"]
+    assert (us["available"], us["inbound"]) == (87, 10)  # levels are not summed over days
+
+
+def test_a_file_cut_short_names_its_row_and_never_shows_the_buyers_address(database: Database, tmp_path: Path) -> None:
+    lines = (FIXTURES / "all-orders.txt").read_text(encoding="utf-8").splitlines()
+    cut = tmp_path / "all-orders-cut.txt"
+    cut.write_text("\n".join([*lines[:3], lines[3][:120]]) + "\n", encoding="utf-8")
+    with pytest.raises(OpsError) as raised, database.transaction() as session:
+        ingest_files(session, "t", [FIXTURES / "returns-US.csv", cut], marketplace="US", now=NOW)
+    shown = raised.value.message.format(**raised.value.params)
+    assert "all-orders-cut.txt: row 4 has" in shown and "Nothing was loaded" in shown
+    assert "Springfield" not in shown and "62701" not in shown
+    with database.transaction() as session:
+        assert known_skus(session, "t") == []  # the good file before it was not kept either
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=3000), keep=st.integers(0, 4000), which=st.sampled_from(EVERY_REPORT))
+def test_random_bytes_and_truncated_exports_are_refused_or_loaded_whole(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, junk: bytes, keep: int, which: Path
+) -> None:
+    folder = tmp_path_factory.mktemp("junk")
+    database = Database(database_url)
+    upgrade(database.engine)
+    for name, data in (("junk-US.csv", junk), (which.name, which.read_bytes()[:keep] + junk[:50])):
+        path = folder / name
+        path.write_bytes(data)
+        with database.engine.begin() as connection:
+            before = connection.execute(text("SELECT count(*) FROM sales_daily")).scalar_one()
+        try:
+            with database.transaction() as session:
+                ingest_files(session, "t", [path], marketplace="US", now=NOW)
+        except OpsError as refused:
+            assert refused.message  # a sentence for the user, never a traceback
+            with database.engine.begin() as connection:
+                assert connection.execute(text("SELECT count(*) FROM sales_daily")).scalar_one() == before
+    database.dispose()
+
+
+def test_a_100_mb_file_of_noise_is_refused_quickly_with_a_clear_message(database: Database, tmp_path: Path) -> None:
+    noise = tmp_path / "huge-US.csv"
+    with noise.open("wb") as out:
+        block = bytes(range(256)) * 4096
+        for _ in range(100):
+            out.write(block)
+    with pytest.raises(OpsError) as raised, database.transaction() as session:
+        ingest_files(session, "t", [noise], now=NOW)
+    assert "is not a report I know" in raised.value.message.format(**raised.value.params)
+
+
+def test_skus_already_loaded_are_known_after_the_upgrade_that_keeps_them_apart(database_url: str) -> None:
+    from alembic import command
+
+    from bot.db.migrate import alembic_config
+
+    database = Database(database_url)
+    command.upgrade(alembic_config(database.engine), "0002_kpi")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO sales_daily (team_id, marketplace, sku, day, units) VALUES "
+            "('t', 'US', 'LED-100', '2026-11-20', 3), ('t', 'US', '*', '2026-11-20', 9), "
+            "('u', 'DE', 'LAMP-200', '2026-11-20', 1)"))
+        connection.execute(text(
+            "INSERT INTO inventory_daily (team_id, marketplace, sku, day, available) VALUES "
+            "('t', 'UK', 'FAN-01', '2026-11-20', 4)"))
+    upgrade(database.engine)
+    with database.transaction() as session:
+        assert known_skus(session, "t") == ["FAN-01", "LED-100"]
+        assert known_skus(session, "u") == ["LAMP-200"]
+    database.dispose()
