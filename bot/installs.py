@@ -8,6 +8,7 @@ revoked token leaves an audit row under the workspace's Slack team id.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from slack_bolt import BoltResponse
@@ -22,6 +23,7 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 STATE_EXPIRATION_SECONDS = 600  # an installer has ten minutes between /slack/install and coming back
+_refusals = threading.Lock()  # several of a workspace's jobs may find its token refused at once
 
 
 def oauth_settings(settings: Settings, services: Services) -> OAuthSettings:
@@ -90,6 +92,22 @@ def tokens_revoked(
     revoked = "bot token revoked" if tokens.get("bot") else "user token revoked"
     _audit(services, workspace, actor="slack", from_state="installed", to_state=revoked)
     log.info("tokens revoked in Slack workspace %s", workspace)
+
+
+def token_refused(services: Services, workspace: str, error: str) -> None:
+    """Slack refused the workspace's bot token (``token_revoked``, ``account_inactive``…): an uninstall the bot
+    was not told of. The installation goes, once, and the workspace's jobs skip until it is installed again."""
+    store = services.workspaces.store
+    if store is not None:
+        with _refusals:
+            installed = store.find_bot(enterprise_id=None, team_id=workspace) is not None
+            if installed:  # else another of its jobs got here first
+                store.delete_all(enterprise_id=None, team_id=workspace)
+                _audit(services, workspace, actor="slack", from_state="installed", to_state=f"token refused: {error}")
+        if installed:
+            log.info("Slack refused the bot token of workspace %s (%s): its installation is removed until it is "
+                     "installed again", workspace, error)
+    services.workspaces.forget(workspace)
 
 
 def _audit(

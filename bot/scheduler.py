@@ -47,6 +47,8 @@ class ScheduledJob:
 
 # What a job runs inside (its team's Slack workspace); it yields False when the job must not run now.
 JobContext = Callable[[ScheduledJob], AbstractContextManager[bool]]
+# Told of a job's failure first; True when it was expected and dealt with (no traceback in the log).
+JobFailed = Callable[[ScheduledJob, Exception], bool]
 
 
 def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterator[datetime]:
@@ -60,10 +62,11 @@ def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterat
 class Scheduler:
     def __init__(
         self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE,
-        workers: int = 8, job_context: JobContext | None = None,
+        workers: int = 8, job_context: JobContext | None = None, job_failed: JobFailed | None = None,
     ) -> None:
         self._db = db
         self._job_context: JobContext = job_context or (lambda _job: nullcontext(True))
+        self._job_failed: JobFailed = job_failed or (lambda _job, _error: False)
         self.workers = workers
         self._lease = lease
         self._clock = clock
@@ -140,9 +143,10 @@ class Scheduler:
             SCHEDULED_FIRES.inc()
             try:
                 job.run(fire)
-            except Exception:
+            except Exception as error:
                 # Logged and let go: a job that fails is not retried into a storm of duplicates.
-                log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
+                if not self._job_failed(job, error):
+                    log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
             self._finish(job, fire)
             return True
 

@@ -22,7 +22,7 @@ from bot.ops.team import Role, Team, TeamDirectory
 from bot.people import People
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
-from bot.workspaces import Workspaces, WorkspaceTeams, serving
+from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
 P = TypeVar("P")
 
@@ -40,7 +40,8 @@ class Services:
     scheduler: Scheduler = field(init=False)
 
     def __post_init__(self) -> None:
-        self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace)
+        self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
+                                   job_failed=self.job_failed)
 
     @property
     def workspaces(self) -> Workspaces:
@@ -56,6 +57,20 @@ class Services:
             return
         with serving(workspace):
             yield True
+
+    def job_failed(self, job: ScheduledJob, error: Exception) -> bool:
+        """Slack refusing a workspace's bot token (the app was uninstalled while the bot was down, or on another
+        replica a moment ago) is an uninstall noticed late: cleaned up like one, not a traceback."""
+        if isinstance(error, NotInstalled):
+            return True  # uninstalled while the job ran; Workspaces logged it
+        team = self.teams.by_id(job.team_id)
+        code = token_gone(error)
+        if team is None or code is None or not self.workspaces.several:
+            return False
+        from bot.installs import token_refused  # installs builds on Services
+
+        token_refused(self, team.slack_team_id, code)
+        return True
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
         jobs: list[ScheduledJob] = []

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -38,6 +39,9 @@ T = TypeVar("T")
 # How long a workspace's bot token (or its absence) is trusted before the store is asked again. An
 # uninstall seen by this process drops it at once; one seen by another replica within this long.
 TOKEN_TTL_SECONDS = 60.0
+
+# What Slack answers once a workspace's bot token is gone: revoked, the workspace or the app deactivated.
+TOKEN_GONE = frozenset({"token_revoked", "account_inactive", "invalid_auth"})
 
 _serving: contextvars.ContextVar[str | None] = contextvars.ContextVar("opsbot_workspace", default=None)
 
@@ -68,6 +72,14 @@ class ContextExecutor(ThreadPoolExecutor):
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         context = contextvars.copy_context()
         return super().submit(context.run, fn, *args, **kwargs)
+
+
+def token_gone(error: BaseException) -> str | None:
+    """Slack's error code when ``error`` says the bot token no longer works, else None."""
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error") or "")
+        return code if code in TOKEN_GONE else None
+    return None
 
 
 def retry_handlers() -> list[RetryHandler]:

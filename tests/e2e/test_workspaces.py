@@ -208,3 +208,27 @@ def test_a_revoked_bot_token_ends_the_installation(two_workspaces: ConsoleSlack)
     with console.services.db.transaction() as session:
         last = session.query(AuditEntry).filter_by(entity="installation", team_id=BERLIN).all()[-1]
         assert (last.from_state, last.to_state) == ("installed", "bot token revoked")
+
+
+def test_a_token_slack_refuses_is_an_uninstall_noticed_late(
+    two_workspaces: ConsoleSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    console = two_workspaces
+    store = console.services.workspaces.store
+    assert store is not None
+    console.emulator.revoke(BERLIN)  # uninstalled while the bot was down: no event will ever come
+    caplog.set_level(logging.INFO)
+    start = console.emulator.last_seq
+    console.send("!as U0BUYER")
+    console.send("!at 2026-11-24 10:00 Europe/Berlin")
+    assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
+    with console.services.db.transaction() as session:
+        last = session.query(AuditEntry).filter_by(entity="installation", team_id=BERLIN).all()[-1]
+        assert (last.from_state, last.to_state) == ("installed", "token refused: token_revoked")
+    morning = console.emulator.since(start)
+    assert not any(owner(console, r) == BERLIN for r in morning)
+    assert any(r.workspace == SHENZHEN for r in morning)
+    refused = [r.getMessage() for r in caplog.records if "refused the bot token" in r.getMessage()]
+    assert refused == ["Slack refused the bot token of workspace T1BERLIN (token_revoked): its installation is "
+                       "removed until it is installed again"]
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
