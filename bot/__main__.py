@@ -73,6 +73,9 @@ def run() -> None:
 
     settings = settings_from_env()
     configure_logging(settings)
+    if settings.several_workspaces:
+        fail(["SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
+              "`opsbot serve` (or unset them for one workspace in Socket Mode)"])
     try:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
     except ConfigError as exc:
@@ -89,7 +92,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 3000,
 ) -> None:
-    """Serve Slack's HTTP requests on /slack/events (and /healthz, /readyz, /metrics) under uvicorn."""
+    """Serve Slack's HTTP requests on /slack/events (and /healthz, /readyz, /metrics) under uvicorn.
+
+    With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET also the install flow: /slack/install, /slack/oauth_redirect.
+    """
     import uvicorn
 
     from bot.app import build_app
@@ -98,7 +104,7 @@ def serve(
     settings = settings_from_env()
     configure_logging(settings)
     try:
-        settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+        settings.require_for_http()  # a bot token for one workspace, or a client id and secret for several
     except ConfigError as exc:
         fail(exc.problems)
     services = services_from_env(settings)
@@ -110,6 +116,8 @@ def serve(
 def manifest(
     socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (the default)")] = False,
     http: Annotated[str | None, typer.Option("--http", help="HTTP mode with this public base URL")] = None,
+    oauth: Annotated[bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: "
+                                                        "add the OAuth redirect URL")] = False,
 ) -> None:
     """Print the Slack app manifest (YAML) to paste into 'Create an app from a manifest'."""
     from bot.features import all_features
@@ -119,7 +127,13 @@ def manifest(
         fail(["choose one of --socket and --http BASE_URL"])
     if http and not http.startswith("https://"):
         fail([f"--http {http!r}: Slack only calls https:// URLs, e.g. --http https://opsbot.example.com"])
-    typer.echo(manifest_yaml(all_features(), http_base_url=http))
+    if oauth and not http:
+        fail(["--oauth needs --http BASE_URL: the install flow is served over HTTP"])
+    redirect_url = None
+    if oauth and http:
+        settings = settings_from_env()
+        redirect_url = settings.slack_redirect_uri or f"{http.rstrip('/')}{settings.slack_redirect_uri_path}"
+    typer.echo(manifest_yaml(all_features(), http_base_url=http, redirect_url=redirect_url))
 
 
 @cli.command()

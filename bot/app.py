@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +17,22 @@ from bot.config import Settings
 from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
 from bot.features import Registrar
+from bot.installs import oauth_settings
 from bot.observability import COMMANDS, ERRORS
 from bot.services import Services
+from bot.workspaces import ContextExecutor, set_current_workspace
 
 log = logging.getLogger(__name__)
+LISTENER_THREADS = 5  # Bolt's own default
+
+
+class OpsbotApp(App):
+    """Bolt's App, each dispatch in its own copy of the context: the workspace a request is served for never
+    leaks into the caller's thread (the console, a Socket Mode worker) or into the next request."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        response: BoltResponse = contextvars.copy_context().run(super().dispatch, req)
+        return response
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:
@@ -51,17 +64,33 @@ def build_app(
     client: WebClient | None = None,
     process_before_response: bool = False,
 ) -> tuple[App, Registrar]:
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
-    web = client or services.delivery.client
-    app = App(
-        # The client carries the bot token; passing it twice only makes Bolt warn.
-        token=None if web.token else settings.slack_bot_token.get_secret_value(),
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=web,
-        process_before_response=process_before_response,
-        token_verification_enabled=False,  # `opsbot doctor` runs auth.test with a clear message instead
-    )
+    settings.require_for_http()
+    assert settings.slack_signing_secret is not None
+    web = client or services.workspaces.base
+    # Listeners run after ack() in this pool (lazy ones too); it carries the request's workspace into them.
+    common: dict[str, Any] = {
+        "signing_secret": settings.slack_signing_secret.get_secret_value(),
+        "client": web,
+        "process_before_response": process_before_response,
+        "listener_executor": ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="opsbot-listener"),
+    }
+    if settings.several_workspaces:
+        # Each request is authorized with its workspace's installation; no token of the app's own.
+        app = OpsbotApp(oauth_settings=oauth_settings(settings, services), installation_store_bot_only=True, **common)
+    else:
+        assert settings.slack_bot_token is not None
+        app = OpsbotApp(
+            # The client carries the bot token; passing it twice only makes Bolt warn.
+            token=None if web.token else settings.slack_bot_token.get_secret_value(),
+            token_verification_enabled=False,  # `opsbot doctor` runs auth.test with a clear message instead
+            **common,
+        )
+
+    @app.middleware
+    def serve_workspace(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        # No reset needed: OpsbotApp.dispatch runs in a copy of the context that ends with it.
+        set_current_workspace(context.team_id)
+        return next()
 
     @app.middleware
     def once_per_delivery(

@@ -15,6 +15,11 @@ FIXES = {
     "SLACK_BOT_TOKEN": "the Bot User OAuth Token from your Slack app's OAuth & Permissions page (starts with xoxb-)",
     "SLACK_APP_TOKEN": "an app-level token with the connections:write scope (starts with xapp-)",
     "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page",
+    "SLACK_CLIENT_ID": "the Client ID from your Slack app's Basic Information page (several workspaces)",
+    "SLACK_CLIENT_SECRET": "the Client Secret from your Slack app's Basic Information page (several workspaces)",
+    "SLACK_REDIRECT_URI": "the https:// Redirect URL listed under OAuth & Permissions, ending in /slack/oauth_redirect",
+    "SLACK_INSTALL_PATH": "a path starting with /, e.g. /slack/install",
+    "SLACK_REDIRECT_URI_PATH": "a path starting with /, e.g. /slack/oauth_redirect",
     "SLACK_API_URL": "a Web API base URL ending in /api/, e.g. https://slack.com/api/",
     "DATABASE_URL": "a SQLAlchemy URL, e.g. sqlite:///opsbot.sqlite3 or postgresql+psycopg://user@host/db",
     "OPSBOT_PLAYBOOKS": "the folder holding team.yml and the other playbooks",
@@ -31,6 +36,12 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    # Several workspaces: with a client id and secret, `serve` offers Slack's OAuth install flow.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
+    slack_install_path: str = Field(default="/slack/install", alias="SLACK_INSTALL_PATH")
+    slack_redirect_uri_path: str = Field(default="/slack/oauth_redirect", alias="SLACK_REDIRECT_URI_PATH")
     database_url: str = Field(default="sqlite:///opsbot.sqlite3", alias="DATABASE_URL")
     playbooks_dir: Path = Field(default=Path("playbooks"), alias="OPSBOT_PLAYBOOKS")
     timezone: str = Field(default="UTC", alias="OPSBOT_TIMEZONE")
@@ -58,6 +69,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("slack_redirect_uri")
+    @classmethod
+    def _redirect_uri(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://localhost", "http://127.0.0.1")):
+            raise ValueError("must be an https:// URL (Slack redirects only there)")
+        return value
+
+    @field_validator("slack_install_path", "slack_redirect_uri_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -73,6 +98,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @property
+    def several_workspaces(self) -> bool:
+        """True when the app is installed through Slack's OAuth flow into any number of workspaces."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    def require_for_http(self) -> None:
+        """What ``serve`` needs: a bot token for one workspace, or a client id and secret for several."""
+        if self.slack_client_id is not None or self.slack_client_secret is not None:
+            self.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
+        else:
+            self.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
     def require(self, *names: str) -> None:
         """Stop with one message listing every missing setting a mode needs."""

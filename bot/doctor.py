@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,6 +15,7 @@ from bot.db import Database
 from bot.db.migrate import pending
 from bot.errors import ConfigError
 from bot.features import all_features
+from bot.ops.team import TeamDirectory
 from bot.services import load_playbooks
 
 
@@ -49,6 +51,7 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
     finally:
         database.dispose()
 
+    teams: TeamDirectory | None = None
     try:
         teams, _ = load_playbooks(chosen, all_features())
         names = ", ".join(t.id for t in teams.teams)
@@ -56,7 +59,10 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
     except ConfigError as exc:
         checks.append(Check("playbooks", False, "; ".join(exc.problems)))
 
-    if chosen.slack_bot_token is None:
+    if chosen.several_workspaces:
+        if teams is not None:
+            checks.append(_installations(chosen, teams))
+    elif chosen.slack_bot_token is None:
         checks.append(Check("slack", True, "skipped: SLACK_BOT_TOKEN is not set (the console and demo need none)"))
     else:
         web = client or WebClient(token=chosen.slack_bot_token.get_secret_value(), base_url=chosen.slack_api_url)
@@ -70,3 +76,22 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
             checks.append(Check("slack", False, f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
                                                 "check SLACK_API_URL and the network"))
     return checks
+
+
+def _installations(settings: Settings, teams: TeamDirectory) -> Check:
+    """Several workspaces: is the app installed in the workspace of every team in team.yml?"""
+    assert settings.slack_client_id is not None
+    wanted = sorted({t.slack_team_id for t in teams.teams})
+    database = Database(settings.database_url)
+    store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=database.engine)
+    try:
+        missing = [w for w in wanted if store.find_bot(enterprise_id=None, team_id=w) is None]
+    except SQLAlchemyError as exc:
+        return Check("slack", False, f"cannot read the installations ({exc.__class__.__name__}): "
+                                     "run `opsbot db upgrade`")
+    finally:
+        database.dispose()
+    if missing:
+        return Check("slack", False, f"not installed in workspace {', '.join(missing)}: open "
+                                     f"{settings.slack_install_path} on your server and add the app there")
+    return Check("slack", True, f"installed in every team's workspace ({', '.join(wanted)})")

@@ -93,10 +93,10 @@ class Registrar:
 
 
 def all_features() -> tuple[Feature, ...]:
-    from bot.handlers import feedback, home, kpi, launch, restock, standup
+    from bot.handlers import feedback, home, kpi, launch, restock, standup, workspaces
     from bot.handlers import help as help_feature
 
     return (
         help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
-        feedback.FEATURE,
+        feedback.FEATURE, workspaces.FEATURE,
     )

@@ -3,6 +3,10 @@
 Bolt's sync app does blocking I/O, so each request is dispatched in a worker thread: the event loop
 keeps accepting requests while listeners run (running it on the loop itself is what makes the sync
 app collapse under load). Signature and timestamp checks are Bolt's own: anything else gets 401.
+
+With several workspaces (``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``), Bolt's OAuth flow also answers
+``GET /slack/install`` (the "Add to Slack" page, with a fresh state) and ``GET /slack/oauth_redirect``
+(state checked and used up, code exchanged, installation stored); without them those paths are 404.
 """
 
 from __future__ import annotations
@@ -50,6 +54,16 @@ def build_http_app(app: App, services: Services | None = None) -> Starlette:
         ACK_SECONDS.observe(time.perf_counter() - started)
         return to_starlette_response(bolt_response)
 
+    async def install(request: Request) -> Response:
+        assert app.oauth_flow is not None
+        bolt_response = await run_in_threadpool(app.oauth_flow.handle_installation, to_bolt_request(request, b""))
+        return to_starlette_response(bolt_response)
+
+    async def oauth_redirect(request: Request) -> Response:
+        assert app.oauth_flow is not None
+        bolt_response = await run_in_threadpool(app.oauth_flow.handle_callback, to_bolt_request(request, b""))
+        return to_starlette_response(bolt_response)
+
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
@@ -72,12 +86,15 @@ def build_http_app(app: App, services: Services | None = None) -> Starlette:
             if scheduler is not None:
                 scheduler.shutdown()
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-            Route("/metrics", metrics, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    if app.oauth_flow is not None:
+        routes += [
+            Route(app.oauth_flow.install_path, install, methods=["GET"]),
+            Route(app.oauth_flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
+        ]
+    return Starlette(routes=routes, lifespan=lifespan)

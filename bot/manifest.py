@@ -11,10 +11,20 @@ from bot.features import Feature
 BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:read")
 
 
-def build_manifest(features: tuple[Feature, ...], *, http_base_url: str | None = None) -> dict[str, Any]:
-    """Socket Mode when ``http_base_url`` is None (no URLs), else HTTP with every URL pointing at it."""
+def bot_scopes(features: tuple[Feature, ...]) -> list[str]:
+    """The bot scopes the features declare: what the manifest lists and what the install flow asks for."""
+    return sorted({*BASE_SCOPES, *(s for f in features for s in f.scopes)})
+
+
+def build_manifest(
+    features: tuple[Feature, ...], *, http_base_url: str | None = None, redirect_url: str | None = None
+) -> dict[str, Any]:
+    """Socket Mode when ``http_base_url`` is None (no URLs), else HTTP with every URL pointing at it.
+
+    ``redirect_url`` (HTTP only) is where Slack sends an installer back to in the OAuth install flow.
+    """
     events_url = f"{http_base_url.rstrip('/')}/slack/events" if http_base_url else None
-    scopes = sorted({*BASE_SCOPES, *(s for f in features for s in f.scopes)})
+    scopes = bot_scopes(features)
     commands = []
     for feature in features:
         for command in feature.commands:
@@ -50,6 +60,9 @@ def build_manifest(features: tuple[Feature, ...], *, http_base_url: str | None =
     }
     if shortcuts:
         features_block["shortcuts"] = shortcuts
+    oauth_config: dict[str, Any] = {"scopes": {"bot": scopes}}
+    if redirect_url and http_base_url:
+        oauth_config = {"redirect_urls": [redirect_url], **oauth_config}
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -58,10 +71,13 @@ def build_manifest(features: tuple[Feature, ...], *, http_base_url: str | None =
             "background_color": "#1f3a5f",
         },
         "features": features_block,
-        "oauth_config": {"scopes": {"bot": scopes}},
+        "oauth_config": oauth_config,
         "settings": settings,
     }
 
 
-def manifest_yaml(features: tuple[Feature, ...], *, http_base_url: str | None = None) -> str:
-    return yaml.safe_dump(build_manifest(features, http_base_url=http_base_url), sort_keys=False, allow_unicode=True)
+def manifest_yaml(
+    features: tuple[Feature, ...], *, http_base_url: str | None = None, redirect_url: str | None = None
+) -> str:
+    manifest = build_manifest(features, http_base_url=http_base_url, redirect_url=redirect_url)
+    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)

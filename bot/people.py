@@ -1,7 +1,8 @@
 """Who a Slack user is, as far as the bot needs: time zone, locale, display name, group membership.
 
 Read from ``users.info`` (with ``include_locale``) and ``usergroups.users.list``, cached for an hour
-so a fan-out of prompts does not hit Slack's rate limits.
+so a fan-out of prompts does not hit Slack's rate limits. Ids are only unique within a workspace, so
+everything is cached per workspace and asked of that workspace with its own token.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
 _TTL_SECONDS = 3600.0
@@ -26,18 +29,26 @@ class Profile:
 
 
 class People:
-    def __init__(self, client: WebClient) -> None:
-        self._client = client
-        self._profiles: dict[str, tuple[float, Profile]] = {}
-        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
-        self._private: dict[str, bool] = {}
+    def __init__(self, client: WebClient, *, workspaces: Workspaces | None = None) -> None:
+        self._workspaces = workspaces or Workspaces(client)
+        # Keyed by (workspace, id): "" is the workspace of a single bot token.
+        self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
+        self._groups: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
+        self._private: dict[tuple[str, str], bool] = {}
 
     def profile(self, user_id: str) -> Profile:
-        cached = self._profiles.get(user_id)
+        try:
+            workspace = self._workspaces.resolve(user=user_id)
+            client = self._workspaces.client_for(workspace)
+        except NotInstalled:
+            # Not cached: the workspace may be installed a minute from now. Workspaces logs it once.
+            return Profile(user_id=user_id, name=user_id, tz=None, locale=None)
+        key = (workspace, user_id)
+        cached = self._profiles.get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
         try:
-            user = self._client.users_info(user=user_id, include_locale=True)["user"]
+            user = client.users_info(user=user_id, include_locale=True)["user"]
             profile = Profile(
                 user_id=user_id,
                 name=str(user.get("real_name") or user.get("name") or user_id),
@@ -48,29 +59,35 @@ class People:
             # An unknown profile is not fatal: the team's time zone and language stand in.
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             profile = Profile(user_id=user_id, name=user_id, tz=None, locale=None)
-        self._profiles[user_id] = (time.monotonic(), profile)
+        self._profiles[key] = (time.monotonic(), profile)
         return profile
 
     def group_members(self, group_id: str) -> frozenset[str]:
-        cached = self._groups.get(group_id)
+        workspace = self._workspaces.resolve()
+        key = (workspace, group_id)
+        cached = self._groups.get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
         try:
-            members = frozenset(self._client.usergroups_users_list(usergroup=group_id)["users"])
+            members = frozenset(
+                self._workspaces.client_for(workspace).usergroups_users_list(usergroup=group_id)["users"]
+            )
         except SlackApiError as exc:
             log.warning("usergroups.users.list failed for %s: %s", group_id, exc.response.get("error"))
             members = frozenset()
-        self._groups[group_id] = (time.monotonic(), members)
+        self._groups[key] = (time.monotonic(), members)
         return members
 
     def channel_is_private(self, channel_id: str) -> bool:
         """True for private channels, DMs and group DMs — what must not be reposted publicly unasked."""
-        if channel_id not in self._private:
+        workspace = self._workspaces.resolve(channel=channel_id)
+        key = (workspace, channel_id)
+        if key not in self._private:
             try:
-                info = self._client.conversations_info(channel=channel_id)["channel"]
-                self._private[channel_id] = bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
+                info = self._workspaces.client_for(workspace).conversations_info(channel=channel_id)["channel"]
+                self._private[key] = bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
             except SlackApiError as exc:
                 # Unknown means private: better to ask the reporter than to leak.
                 log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
-                self._private[channel_id] = True
-        return self._private[channel_id]
+                self._private[key] = True
+        return self._private[key]

@@ -14,6 +14,7 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -44,6 +45,12 @@ class ScheduledJob:
     grace: timedelta = timedelta(hours=1)
 
 
+# What a job runs inside (its team's Slack workspace); it yields False when the job must not run now.
+JobContext = Callable[[ScheduledJob], AbstractContextManager[bool]]
+# Told of a job's failure first; True when it was expected and dealt with (no traceback in the log).
+JobFailed = Callable[[ScheduledJob, Exception], bool]
+
+
 def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterator[datetime]:
     """Fire times in (since, until], in order."""
     fire: datetime | None = trigger.get_next_fire_time(None, since + _TICK)
@@ -55,9 +62,11 @@ def fire_times(trigger: BaseTrigger, since: datetime, until: datetime) -> Iterat
 class Scheduler:
     def __init__(
         self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE,
-        workers: int = 8,
+        workers: int = 8, job_context: JobContext | None = None, job_failed: JobFailed | None = None,
     ) -> None:
         self._db = db
+        self._job_context: JobContext = job_context or (lambda _job: nullcontext(True))
+        self._job_failed: JobFailed = job_failed or (lambda _job, _error: False)
         self.workers = workers
         self._lease = lease
         self._clock = clock
@@ -125,16 +134,21 @@ class Scheduler:
         return ran
 
     def _claim_and_run(self, job: ScheduledJob, fire: datetime) -> bool:
-        if not self.claim(job, fire):
-            return False
-        SCHEDULED_FIRES.inc()
-        try:
-            job.run(fire)
-        except Exception:
-            # Logged and let go: a job that fails is not retried into a storm of duplicates.
-            log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
-        self._finish(job, fire)
-        return True
+        # Entered in the worker thread itself: a thread pool does not carry context variables across.
+        with self._job_context(job) as runnable:
+            # Not runnable here (its workspace is not installed): not claimed either, so it leaves no
+            # trace and a replica that can run it still may.
+            if not runnable or not self.claim(job, fire):
+                return False
+            SCHEDULED_FIRES.inc()
+            try:
+                job.run(fire)
+            except Exception as error:
+                # Logged and let go: a job that fails is not retried into a storm of duplicates.
+                if not self._job_failed(job, error):
+                    log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
+            self._finish(job, fire)
+            return True
 
     def advance_to(self, clock: FrozenClock, until: datetime) -> list[tuple[str, datetime]]:
         """Move a frozen clock forward fire by fire, running each job at its own moment (console ``!at``)."""

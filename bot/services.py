@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -19,6 +22,7 @@ from bot.ops.team import Role, Team, TeamDirectory
 from bot.people import People
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
+from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
 P = TypeVar("P")
 
@@ -36,7 +40,37 @@ class Services:
     scheduler: Scheduler = field(init=False)
 
     def __post_init__(self) -> None:
-        self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs)
+        self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
+                                   job_failed=self.job_failed)
+
+    @property
+    def workspaces(self) -> Workspaces:
+        return self.delivery.workspaces
+
+    @contextmanager
+    def job_workspace(self, job: ScheduledJob) -> Iterator[bool]:
+        """A team's job talks to the team's workspace; where the app is not installed it does not run."""
+        team = self.teams.by_id(job.team_id)
+        workspace = team.slack_team_id if team else None
+        if workspace is not None and not self.workspaces.installed(workspace):
+            yield False  # Workspaces logged it, once
+            return
+        with serving(workspace):
+            yield True
+
+    def job_failed(self, job: ScheduledJob, error: Exception) -> bool:
+        """Slack refusing a workspace's bot token (the app was uninstalled while the bot was down, or on another
+        replica a moment ago) is an uninstall noticed late: cleaned up like one, not a traceback."""
+        if isinstance(error, NotInstalled):
+            return True  # uninstalled while the job ran; Workspaces logged it
+        team = self.teams.by_id(job.team_id)
+        code = token_gone(error)
+        if team is None or code is None or not self.workspaces.several:
+            return False
+        from bot.installs import token_refused  # installs builds on Services
+
+        token_refused(self, team.slack_team_id, code)
+        return True
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
         jobs: list[ScheduledJob] = []
@@ -109,9 +143,19 @@ def build_services(
     db = Database(settings.database_url)
     if migrate:
         upgrade(db.engine)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    web = client or WebClient(token=token, base_url=settings.slack_api_url)
+    if settings.several_workspaces:
+        # No bot token of its own: each workspace's comes from the installations in the same database.
+        web = client or WebClient(base_url=settings.slack_api_url)
+        assert settings.slack_client_id is not None
+        store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+        teams = WorkspaceTeams(teams.teams)
+        workspaces = Workspaces(web, store, teams=teams)
+    else:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        web = client or WebClient(token=token, base_url=settings.slack_api_url)
+        workspaces = Workspaces(web, teams=teams)
     return Services(
         settings=settings, db=db, clock=clock or SystemClock(), teams=teams,
-        delivery=Delivery(web), people=People(web), features=chosen, playbooks=playbooks,
+        delivery=Delivery(web, workspaces=workspaces), people=People(web, workspaces=workspaces),
+        features=chosen, playbooks=playbooks,
     )

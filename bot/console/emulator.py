@@ -4,15 +4,23 @@ what a person would see (messages, edits, ephemerals, DMs, modals, files).
 It implements the methods Opsbot calls, checks the bearer token like Slack does, and can be told
 to misbehave as Slack does under load: 429 with Retry-After, 5xx, dropped connections, and
 per-channel pacing of chat.postMessage.
+
+Several workspaces: each bot token belongs to one workspace and every record notes the workspace
+whose token made it. ``authorize`` plays the person approving an install on Slack's page and gives
+the code that ``oauth.v2.access`` exchanges, once, for a new bot token; ``revoke`` ends a workspace's
+tokens as an uninstall does.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import random
+import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,12 +77,29 @@ class Record:
     view_id: str | None = None
     file_name: str | None = None
     edited: bool = False
+    workspace: str | None = None  # the workspace whose bot token made the call (None: not a Web API call)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An install someone approved on Slack's page, waiting for the app to exchange its code."""
+
+    team_id: str
+    team_name: str
+    installer: str
+    scopes: tuple[str, ...]
 
 
 class SlackEmulator:
-    def __init__(self, token: str, team_id: str = "T0DEMO", faults: Faults | None = None) -> None:
+    def __init__(self, token: str | None, team_id: str = "T0DEMO", faults: Faults | None = None) -> None:
         self.token = token
         self.team_id = team_id
+        # Bot token -> its workspace; None is ``team_id``, whatever it is set to later.
+        self.tokens: dict[str, str | None] = {token: None} if token else {}
+        self.revoked: set[str] = set()
+        self.oauth_client: tuple[str, str] | None = None  # the app's client id and secret
+        self._grants: dict[str, Grant] = {}
+        self._caller: str | None = None  # the workspace of the call being answered
         self.faults = faults or Faults()
         self.users: dict[str, User] = {BOT_USER_ID: User(BOT_USER_ID, "Opsbot", is_bot=True)}
         self.channels: dict[str, Channel] = {}
@@ -84,9 +109,11 @@ class SlackEmulator:
         self.views: dict[str, Record] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []  # calls answered normally
+        self.workspace_calls: list[tuple[str, str]] = []  # (workspace, method) of each of those calls
         self.attempts: list[str] = []  # every Web API request, including those answered with a fault
         self.response_urls: dict[str, tuple[str, str, str | None]] = {}  # id -> (channel, user, message ts)
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
         self._seq = itertools.count(1)
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -154,6 +181,57 @@ class SlackEmulator:
             "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "text",
         }
 
+    # -- several workspaces ----------------------------------------------------------------------
+    def workspace_of(self, token: str | None) -> str | None:
+        """The workspace a bot token belongs to; None for an unknown or revoked token."""
+        if not token or token not in self.tokens:
+            return None
+        return self.tokens[token] or self.team_id
+
+    def add_token(self, token: str, team_id: str) -> None:
+        self.tokens[token] = team_id
+
+    def authorize(self, team_id: str, team_name: str, *, installer: str, scopes: list[str] | tuple[str, ...]) -> str:
+        """Someone approves the install on Slack's page: the code Slack hands to the app's redirect URL."""
+        code = f"{team_id}.{secrets.token_hex(8)}"
+        with self._lock:
+            self._grants[code] = Grant(team_id, team_name, installer, tuple(scopes))
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """The app is uninstalled from a workspace: its tokens stop working."""
+        with self._lock:
+            for token in [t for t in self.tokens if self.workspace_of(t) == team_id]:
+                del self.tokens[token]
+                self.revoked.add(token)
+
+    def exchange(self, args: dict[str, Any], basic_auth: tuple[str, str] | None) -> dict[str, Any]:
+        """oauth.v2.access: the app's client id and secret (HTTP Basic or form fields) and a code, used once."""
+        client = basic_auth or (str(args.get("client_id", "")), str(args.get("client_secret", "")))
+        if self.oauth_client is None or client[0] != self.oauth_client[0]:
+            return {"ok": False, "error": "invalid_client_id"}
+        if client[1] != self.oauth_client[1]:
+            return {"ok": False, "error": "bad_client_secret"}
+        with self._lock:
+            grant = self._grants.pop(str(args.get("code", "")), None)
+            if grant is None:
+                return {"ok": False, "error": "invalid_code"}
+            token = f"xoxb-{grant.team_id.lower()}-{secrets.token_hex(12)}"
+            self.tokens[token] = grant.team_id
+            self.calls.append(("oauth.v2.access", {"code": args.get("code")}))
+        return {
+            "ok": True,
+            "app_id": "A0OPSBOT",
+            "authed_user": {"id": grant.installer},
+            "scope": ",".join(grant.scopes),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": grant.team_id, "name": grant.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
     # -- what was seen ---------------------------------------------------------------------------
     def since(self, seq: int) -> list[Record]:
         with self._lock:
@@ -174,9 +252,17 @@ class SlackEmulator:
 
     # -- the Web API -----------------------------------------------------------------------------
     def _record(self, **kwargs: Any) -> Record:
-        record = Record(seq=next(self._seq), **kwargs)
-        self.records.append(record)
+        with self._changed:
+            kwargs.setdefault("workspace", self._caller)
+            record = Record(seq=next(self._seq), **kwargs)
+            self.records.append(record)
+            self._changed.notify_all()
         return record
+
+    def wait_for(self, seen: Callable[[list[Record]], bool], timeout: float = 10.0) -> bool:
+        """Block until ``seen(records)`` holds (a listener still working after its ack), or give up."""
+        with self._changed:
+            return self._changed.wait_for(lambda: seen(self.records), timeout)
 
     def _new_ts(self) -> str:
         return f"{1_700_000_000 + next(self._ts)}.000100"
@@ -202,13 +288,18 @@ class SlackEmulator:
             return 500, {"ok": False, "error": "internal_error"}, {}
         return None
 
-    def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def call(self, method: str, args: dict[str, Any], workspace: str | None = None) -> dict[str, Any]:
         with self._lock:
             self.calls.append((method, args))
+            self.workspace_calls.append((workspace or self.team_id, method))
             handler = getattr(self, "_api_" + method.replace(".", "_"), None)
             if handler is None:
                 return {"ok": False, "error": "unknown_method"}
-            result: dict[str, Any] = handler(args)
+            self._caller = workspace or self.team_id
+            try:
+                result: dict[str, Any] = handler(args)
+            finally:
+                self._caller = None
             return result
 
     def _api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +308,7 @@ class SlackEmulator:
             "url": "https://opsbot-demo.slack.com/",
             "team": "Opsbot Demo",
             "user": "opsbot",
-            "team_id": self.team_id,
+            "team_id": self._caller or self.team_id,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
         }
@@ -436,8 +527,19 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _bearer(self) -> str | None:
+            value = self.headers.get("Authorization", "")
+            return value.removeprefix("Bearer ") if value.startswith("Bearer ") else None
+
+        def _basic(self) -> tuple[str, str] | None:
+            value = self.headers.get("Authorization", "")
+            if not value.startswith("Basic "):
+                return None
+            client_id, _, secret = base64.b64decode(value.removeprefix("Basic ")).decode().partition(":")
+            return client_id, secret
+
         def _authorized(self) -> bool:
-            return self.headers.get("Authorization", "") == f"Bearer {emulator.token}"
+            return emulator.workspace_of(self._bearer()) is not None
 
         def do_GET(self) -> None:
             parts = urlparse(self.path).path.strip("/").split("/")
@@ -478,10 +580,16 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             if isinstance(fault, tuple):
                 self._send(*fault)
                 return
-            if not self._authorized() and args.get("token") != emulator.token:
-                self._send(200, {"ok": False, "error": "invalid_auth"})
+            if method == "oauth.v2.access":
+                self._send(200, emulator.exchange(args, self._basic()))
                 return
-            self._send(200, emulator.call(method, args))
+            token = self._bearer() or args.get("token")
+            workspace = emulator.workspace_of(token)
+            if workspace is None:
+                error = "token_revoked" if token in emulator.revoked else "invalid_auth"
+                self._send(200, {"ok": False, "error": error})
+                return
+            self._send(200, emulator.call(method, args, workspace))
 
     return Handler
 

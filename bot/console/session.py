@@ -2,11 +2,16 @@
 
 A typed ``/restock ...`` becomes a correctly signed slash-command request dispatched to the app;
 the app's Web API calls go to the emulator, which records them; ``render`` shows them.
+
+With ``several_workspaces`` the app has no bot token: it is installed into each team's workspace
+through the real OAuth flow (``install``), and whoever speaks does so from their team's workspace.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import secrets
 import shlex
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -27,11 +33,12 @@ from bot.console import payloads
 from bot.console.emulator import BOT_USER_ID, Channel, Faults, Record, SlackEmulator, User
 from bot.console.render import Clickable, Renderer
 from bot.features import Feature
-from bot.ops.team import ChannelKey, Role
+from bot.ops.team import ChannelKey, Role, Team
 from bot.services import build_services
 
 WORKSPACE_FILE = Path(__file__).parent / "workspace.yml"
 CONSOLE_TOKEN = "xoxb-console-0000-not-a-real-token"
+CONSOLE_CLIENT_ID = "1000.0000opsbotconsole"
 
 
 class ConsoleError(Exception):
@@ -56,29 +63,43 @@ class ConsoleSlack:
         features: tuple[Feature, ...] | None = None,
         as_user: str | None = None,
         in_channel: str | None = None,
+        several_workspaces: bool = False,
     ) -> None:
         self.clock = FrozenClock(start)
         self.signing_secret = secrets.token_hex(16)
+        client_secret = secrets.token_hex(16)
+        # Explicit either way: a client id and secret in the developer's environment never switch modes here.
+        credentials: dict[str, str | None] = (
+            {"SLACK_CLIENT_ID": CONSOLE_CLIENT_ID, "SLACK_CLIENT_SECRET": client_secret, "SLACK_BOT_TOKEN": None}
+            if several_workspaces else {"SLACK_BOT_TOKEN": CONSOLE_TOKEN, "SLACK_CLIENT_ID": None,
+                                        "SLACK_CLIENT_SECRET": None}
+        )
         settings = load_settings(
-            SLACK_BOT_TOKEN=CONSOLE_TOKEN,
+            **credentials,
             SLACK_SIGNING_SECRET=self.signing_secret,
             SLACK_API_URL="http://127.0.0.1:1/api/",
             DATABASE_URL=database_url,
             OPSBOT_PLAYBOOKS=playbooks_dir,
         )
-        self.emulator = SlackEmulator(CONSOLE_TOKEN, faults=faults).start()
+        self.emulator = SlackEmulator(None if several_workspaces else CONSOLE_TOKEN, faults=faults).start()
+        if several_workspaces:
+            self.emulator.oauth_client = (CONSOLE_CLIENT_ID, client_secret)
         settings = settings.model_copy(update={"slack_api_url": self.emulator.api_url})
+        self.settings = settings
         self.services = build_services(
             settings,
             clock=self.clock,
-            client=WebClient(token=CONSOLE_TOKEN, base_url=self.emulator.api_url),
+            client=WebClient(token=None if several_workspaces else CONSOLE_TOKEN, base_url=self.emulator.api_url),
             features=features,
         )
         team = self.services.teams.teams[0]
-        self.team = team
+        self._first_team = team
         self.emulator.team_id = team.slack_team_id
         self._seed_workspace(workspace_file)
         self.app, self.registrar = build_app(settings, self.services, process_before_response=True)
+        if several_workspaces:
+            for workspace in dict.fromkeys(t.slack_team_id for t in self.services.teams.teams):
+                self.install(workspace)
         managers = team.people_with(Role.manager)
         self.user = as_user or (managers[0].user if managers else team.members[0].user)
         self.channel = in_channel or team.channels.get(ChannelKey.ops, "C0OPS")
@@ -105,6 +126,38 @@ class ConsoleSlack:
     def close(self) -> None:
         self.emulator.stop()
         self.services.db.dispose()
+
+    @property
+    def team(self) -> Team:
+        """The team of whoever speaks now (their workspace is where their lines come from)."""
+        user = getattr(self, "user", None)
+        return (self.services.teams.for_user(user) if user else None) or self._first_team
+
+    def install(self, workspace: str, installer: str | None = None) -> str:
+        """Install the app into a workspace the way a person does: the install page, Slack's approval, the
+        redirect back with code and state. Returns the page the installer ends on."""
+        flow = self.app.oauth_flow
+        if flow is None:
+            raise ConsoleError("this console runs with one bot token; start it with several_workspaces=True")
+        page = flow.handle_installation(BoltRequest(body="", query={}, headers={}))
+        cookie = str(page.headers["set-cookie"][0]).split(";")[0]
+        found = re.search(r'<a href="([^"]+)"', str(page.body))
+        if found is None:
+            raise ConsoleError("the install page has no Add to Slack link")
+        authorize_url = html.unescape(found.group(1))
+        query = parse_qs(urlparse(authorize_url).query)
+        team = next(t for t in self.services.teams.teams if t.slack_team_id == workspace)
+        managers = team.people_with(Role.manager)
+        code = self.emulator.authorize(
+            workspace, team.name, installer=installer or (managers[0].user if managers else team.members[0].user),
+            scopes=query["scope"][0].split(","),
+        )
+        back = flow.handle_callback(BoltRequest(
+            body="", query={"code": code, "state": query["state"][0]}, headers={"cookie": cookie},
+        ))
+        if back.status != 200:
+            raise ConsoleError(f"installing into {workspace} failed: HTTP {back.status}")
+        return str(back.body)
 
     # -- dispatch --------------------------------------------------------------------------------
     def dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> BoltResponse:
