@@ -1,20 +1,28 @@
-"""KPI ingest, digest and `/kpi 30d` at a year's scale, side by side with DuckDB on the same files.
+"""KPI ingest, the morning digest and `/kpi 30d` at a year's scale, side by side with DuckDB on the same files.
 
-Generates 1,000,000 All Orders lines over 365 days x 5 marketplaces x 10,000 SKUs, the matching daily
-business rows (sessions for every SKU-day that sold), ads rows for a fifth of those and monthly
-inventory snapshots; ingests them with `ingest_files` into SQLite; times one team's digest (cold and
-warm) and a 30-day KPI report; then computes the same aggregates with DuckDB straight from the files.
+The data: 1,000,000 All Orders lines over 365 days x 5 marketplaces x 10,000 SKUs, the matching daily
+business rows (sessions for every SKU-day that sold, as the generic CSV), Sponsored Products rows for a
+fifth of those, and monthly inventory snapshots per marketplace (the inventory health report).
+
+Opsbot's side runs in a fresh process, so its peak memory is its own: it ingests every file with
+`ingest_files` (as `opsbot ingest` does) into an SQLite file, then times one team's digest (cold and warm)
+and a 30-day KPI report (`/kpi 30d`). DuckDB's side does the same three jobs straight from the same files:
+builds the same daily facts (ingest), computes the digest's aggregates (daily totals of the window, SKU
+movers, 30-day cover per SKU) and the 30-day KPIs per marketplace. Both are timed in this run.
 
 Targets (issue 4): digest <= 1 s warm, ingest >= 300k rows/s, peak memory < 1 GB, within 2x of DuckDB.
 
-    python benchmarks/kpi.py               # full scale (several minutes on 2 cores)
-    python benchmarks/kpi.py --scale 0.02  # a quick smoke run
+    python benchmarks/kpi.py               # full scale (a few minutes on 2 cores)
+    python benchmarks/kpi.py --scale 0.1   # a tenth
+    python benchmarks/kpi.py --smoke       # 2 percent: what CI runs to keep this script working
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,15 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.db import Database
-from bot.db.migrate import upgrade
-from bot.reports.digest import build_digest, window_start
-from bot.reports.facts import load_window
-from bot.reports.ingest import DEFAULT_CURRENCIES, ingest_files
-from bot.reports.kpi import compute
-from bot.reports.playbook import load_playbook
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
 MARKETS = {"US": ("Amazon.com", "USD"), "UK": ("Amazon.co.uk", "GBP"), "DE": ("Amazon.de", "EUR"),
            "FR": ("Amazon.fr", "EUR"), "JP": ("Amazon.co.jp", "JPY")}
@@ -43,42 +44,40 @@ TEAM = "shenzhen-ops"
 def generate(folder: Path, scale: float) -> dict[str, Path]:
     rng = np.random.default_rng(7)
     lines, skus, days = int(1_000_000 * scale), max(10, int(10_000 * scale)), 365
-    market = rng.choice(list(MARKETS), lines)
-    day = pd.to_datetime(END) - pd.to_timedelta(rng.integers(0, days, lines), unit="D")
+    codes = np.array(list(MARKETS))
+    market = codes[rng.integers(0, len(codes), lines)]
+    day = (pd.Timestamp(END) - pd.to_timedelta(rng.integers(0, days, lines), unit="D")).strftime("%Y-%m-%d")
     sku = np.char.add("SKU-", rng.integers(0, skus, lines).astype(str))
     qty = rng.integers(1, 4, lines)
+    channel = pd.Series(market).map({k: v[0] for k, v in MARKETS.items()}).to_numpy()
+    currency = pd.Series(market).map({k: v[1] for k, v in MARKETS.items()}).to_numpy()
+    cancelled = rng.random(lines) < 0.03
     orders = pd.DataFrame({
         "amazon-order-id": np.char.add("111-", np.arange(lines).astype(str)), "merchant-order-id": "",
-        "purchase-date": day.strftime("%Y-%m-%dT10:00:00+00:00"), "last-updated-date": "",
-        "order-status": np.where(rng.random(lines) < 0.03, "Cancelled", "Shipped"), "fulfillment-channel": "Amazon",
-        "sales-channel": [MARKETS[m][0] for m in market], "sku": sku, "quantity": qty,
-        "currency": [MARKETS[m][1] for m in market], "item-price": np.round(qty * rng.uniform(10, 60, lines), 2),
+        "purchase-date": np.char.add(day.to_numpy().astype(str), "T10:00:00+00:00"), "last-updated-date": "",
+        "order-status": np.where(cancelled, "Cancelled", "Shipped"), "fulfillment-channel": "Amazon",
+        "sales-channel": channel, "sku": sku, "quantity": qty, "currency": currency,
+        "item-price": np.round(qty * rng.uniform(10, 60, lines), 2),
+        # Buyer fields are in the real export; Opsbot never reads them.
         "ship-city": "Springfield", "ship-postal-code": "62701",
     })
     files = {"orders": folder / "all-orders.txt"}
     orders.to_csv(files["orders"], sep="\t", index=False)
-    keys = orders[["purchase-date", "sales-channel", "sku"]].drop_duplicates()
-    business = pd.DataFrame({"date": keys["purchase-date"].str[:10],
-                             "marketplace": keys["sales-channel"].map({v[0]: k for k, v in MARKETS.items()}),
-                             "sku": keys["sku"], "units": 0})
+    sold = pd.DataFrame({"date": day, "marketplace": market, "sku": sku, "units": np.where(cancelled, 0, qty)})
+    business = sold.groupby(["date", "marketplace", "sku"], as_index=False, sort=False)["units"].sum()
     business["sessions"] = rng.integers(5, 400, len(business))
-    # The generic CSV's units would replace the orders' units; business rows carry sessions only here,
-    # so they go in as the orders' own units (the same numbers Amazon's report would show).
-    units = orders[orders["order-status"] != "Cancelled"].groupby(
-        [orders["purchase-date"].str[:10], orders["sales-channel"], orders["sku"]])["quantity"].sum()
-    index = list(zip(business["date"], keys["sales-channel"], business["sku"], strict=True))
-    business["units"] = [int(units.get(k, 0)) for k in index]
     files["business"] = folder / "business-daily.csv"
     business.to_csv(files["business"], index=False)
     ads = business.sample(frac=0.2, random_state=7)
-    files["ads"] = folder / "sp-advertised-product.csv"
-    pd.DataFrame({"Date": ads["date"], "Currency": ads["marketplace"].map(lambda m: MARKETS[m][1]),
-                  "Advertised SKU": ads["sku"], "Impressions": rng.integers(100, 5000, len(ads)),
-                  "Clicks": rng.integers(0, 100, len(ads)), "Spend": np.round(rng.uniform(0, 50, len(ads)), 2),
+    files["ads"] = folder / "sp-advertised-product-US.csv"
+    pd.DataFrame({"Date": ads["date"], "Currency": "USD", "Advertised SKU": ads["sku"],
+                  "Impressions": rng.integers(100, 5000, len(ads)), "Clicks": rng.integers(0, 100, len(ads)),
+                  "Spend": np.round(rng.uniform(0, 50, len(ads)), 2),
                   "7 Day Total Sales ": np.round(rng.uniform(0, 200, len(ads)), 2)}).to_csv(files["ads"], index=False)
+    snapshot_days = [str(END - timedelta(days=30 * m)) for m in range(12)]
     for code in MARKETS:  # the inventory health report has no marketplace column: one file each
-        stock = pd.DataFrame([(f"{END - timedelta(days=30 * m)}", f"SKU-{n}") for m in range(12) for n in range(skus)],
-                             columns=["snapshot-date", "sku"])
+        stock = pd.DataFrame({"snapshot-date": np.repeat(snapshot_days, skus),
+                              "sku": np.tile(np.char.add("SKU-", np.arange(skus).astype(str)), len(snapshot_days))})
         stock["sellable-quantity"] = rng.integers(0, 900, len(stock))
         stock["in-bound-quantity"] = rng.integers(0, 300, len(stock))
         files[f"inventory-{code}"] = folder / f"inventory-health-{code}.txt"
@@ -86,87 +85,134 @@ def generate(folder: Path, scale: float) -> dict[str, Path]:
     return files
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def opsbot_side(folder: Path) -> dict[str, object]:
+    """Runs in its own process (see main): ingest, digest cold and warm, /kpi 30d; and its peak memory."""
+    from bot.db import Database
+    from bot.db.migrate import upgrade
+    from bot.reports.digest import build_digest, window_start
+    from bot.reports.facts import load_window
+    from bot.reports.ingest import DEFAULT_CURRENCIES, ingest_files
+    from bot.reports.kpi import compute
+    from bot.reports.playbook import load_playbook
+
+    files = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+    playbook = load_playbook(REPO / "playbooks")
+    db = Database(f"sqlite:///{folder / 'opsbot.sqlite3'}")
+    upgrade(db.engine)
+    now = datetime(2026, 11, 23, 1, tzinfo=UTC)
+    per_file: dict[str, float] = {}
+    # Orders first, then sessions from the business rows update the same SKU-days, as a team would load them.
+    for name in ("orders", "ads", *(f"inventory-{m}" for m in MARKETS), "business"):
+        started = time.perf_counter()
+        with db.transaction() as session:
+            ingest_files(session, TEAM, [Path(files[name])], now=now)
+        per_file[name] = time.perf_counter() - started
+
+    def digest() -> float:
+        started = time.perf_counter()
+        with db.transaction() as session:
+            window = load_window(session, TEAM, window_start(END), END)
+        build_digest(TEAM, window, END, "CNY", DEFAULT_CURRENCIES, playbook.rate, playbook)
+        return time.perf_counter() - started
+
+    cold, warm = digest(), min(digest() for _ in range(3))
+    started = time.perf_counter()
+    with db.transaction() as session:
+        window = load_window(session, TEAM, END - timedelta(days=29), END)
+    report = compute(window, "CNY", DEFAULT_CURRENCIES, playbook.rate)
+    kpi30 = time.perf_counter() - started
+    us = report.marketplaces.get("US")
+    return {"per_file": per_file, "digest_cold": cold, "digest_warm": warm, "kpi30": kpi30,
+            "us_gmv_30d": us["gmv"] if us else None,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def duckdb_side(files: dict[str, Path]) -> dict[str, float]:
+    """DuckDB on the same files: the daily facts built from them (the equivalent of our ingest), and the
+    digest's and `/kpi 30d`'s aggregates computed straight from the files, with no ingest step at all."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    start30, window = (END - timedelta(days=29)).isoformat(), min(END.replace(day=1), END - timedelta(days=30))
+    orders = f"read_csv('{files['orders']}', delim='\t', header=true)"
+    business = f"read_csv('{files['business']}', header=true)"
+    ads = f"read_csv('{files['ads']}', header=true)"
+    stock = "read_csv([" + ", ".join(f"'{files[f'inventory-{m}']}'" for m in MARKETS) + \
+        "], delim='\t', header=true, filename=true)"
+    sales = f"""SELECT CAST("purchase-date" AS DATE) AS day, "sales-channel" AS channel, sku, currency,
+                sum(quantity) AS units, sum("item-price") AS gmv, count(DISTINCT "amazon-order-id") AS orders
+                FROM {orders} WHERE "order-status" <> 'Cancelled' GROUP BY ALL"""
+    started = time.perf_counter()
+    con.execute(f"CREATE TABLE sales AS {sales}")
+    con.execute(f"""CREATE TABLE traffic AS SELECT CAST(date AS DATE) AS day, marketplace, sku, units, sessions
+                    FROM {business}""")
+    con.execute(f"""CREATE TABLE ads AS SELECT CAST("Date" AS DATE) AS day, "Advertised SKU" AS sku,
+                    sum("Impressions") impressions, sum("Clicks") clicks, sum("Spend") spend,
+                    sum("7 Day Total Sales") ad_sales FROM {ads} GROUP BY ALL""")
+    con.execute(f"""CREATE TABLE stock AS SELECT filename, CAST("snapshot-date" AS DATE) AS day, sku,
+                    "sellable-quantity" AS available, "in-bound-quantity" AS inbound FROM {stock}""")
+    ingest = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute(f"CREATE TEMP TABLE digest_sales AS SELECT * FROM ({sales}) WHERE day BETWEEN '{window}' AND '{END}'")
+    con.execute("SELECT channel, day, sum(units), sum(gmv), sum(orders) FROM digest_sales GROUP BY ALL").fetchall()
+    con.execute(f"""SELECT marketplace, CAST(date AS DATE) AS day, sum(sessions) FROM {business}
+                    WHERE CAST(date AS DATE) BETWEEN '{window}' AND '{END}' GROUP BY ALL""").fetchall()
+    con.execute(f"""SELECT sku, sum(gmv) FILTER (WHERE day = '{END}'),
+                    sum(gmv) FILTER (WHERE day BETWEEN DATE '{END}' - 7 AND DATE '{END}' - 1) / 7
+                    FROM digest_sales GROUP BY sku""").fetchall()
+    con.execute(f"""WITH latest AS (SELECT filename, sku, arg_max("sellable-quantity", "snapshot-date") a,
+                                           arg_max("in-bound-quantity", "snapshot-date") i
+                                    FROM {stock} WHERE CAST("snapshot-date" AS DATE) <= '{END}' GROUP BY ALL),
+                         sold AS (SELECT sku, sum(units) u FROM digest_sales WHERE day >= '{start30}' GROUP BY sku)
+                    SELECT latest.sku, (a + i) / (u / 30.0) FROM latest JOIN sold USING (sku)""").fetchall()
+    digest = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute(f"""SELECT channel, currency, sum(units), sum(gmv), sum(orders) FROM ({sales})
+                    WHERE day >= '{start30}' GROUP BY ALL""").fetchall()
+    con.execute(f"""SELECT marketplace, sum(sessions) FROM {business} WHERE CAST(date AS DATE) >= '{start30}'
+                    GROUP BY ALL""").fetchall()
+    con.execute(f"""SELECT sum("Spend"), sum("7 Day Total Sales") FROM {ads}
+                    WHERE CAST("Date" AS DATE) >= '{start30}'""").fetchall()
+    kpi30 = time.perf_counter() - started
+    return {"ingest": ingest, "digest": digest, "kpi30": kpi30}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (1.0 = 1M lines)")
     parser.add_argument("--smoke", action="store_true", help="a quick run at 2 percent of full scale (what CI runs)")
+    parser.add_argument("--opsbot-side", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
+    if args.opsbot_side:
+        print(json.dumps(opsbot_side(args.opsbot_side)))
+        return
     folder = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
     started = time.perf_counter()
     files = generate(folder, 0.02 if args.smoke else args.scale)
+    (folder / "files.json").write_text(json.dumps({k: str(v) for k, v in files.items()}), encoding="utf-8")
     lines = {name: sum(1 for _ in path.open(encoding="utf-8")) - 1 for name, path in files.items()}
-    print(f"generated {sum(lines.values()):,} rows in {time.perf_counter() - started:.1f} s: {lines}")
-    playbook = load_playbook(Path(__file__).resolve().parents[1] / "playbooks")
-    db = Database(f"sqlite:///{folder / 'bench.sqlite3'}")
-    upgrade(db.engine)
-    now = datetime(2026, 11, 23, 1, tzinfo=UTC)
-    timings: dict[str, float] = {}
-    for name in ("orders", "ads", *(f"inventory-{m}" for m in MARKETS)):
-        started = time.perf_counter()
-        with db.transaction() as session:
-            ingest_files(session, TEAM, [files[name]], marketplace="US" if name == "ads" else None, now=now)
-        timings[name] = time.perf_counter() - started
-    # Sessions arrive in the business rows: loaded after the orders, they update the same SKU-days.
-    started = time.perf_counter()
-    with db.transaction() as session:
-        ingest_files(session, TEAM, [files["business"]], now=now)
-    timings["business"] = time.perf_counter() - started
-    ingest_seconds = sum(timings.values())
-    rate = playbook.rate
-    print(f"ingest: {sum(lines.values()):,} rows in {ingest_seconds:.1f} s = "
-          f"{sum(lines.values()) / ingest_seconds:,.0f} rows/s  (per file: "
-          + ", ".join(f"{k} {lines[k] / v:,.0f}/s" for k, v in timings.items()) + ")")
+    rows = sum(lines.values())
+    print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s: {lines}")
 
-    def digest() -> float:
-        t = time.perf_counter()
-        with db.transaction() as session:
-            window = load_window(session, TEAM, window_start(END), END)
-        build_digest(TEAM, window, END, "CNY", DEFAULT_CURRENCIES, rate, playbook)
-        return time.perf_counter() - t
+    child = subprocess.run([sys.executable, __file__, "--opsbot-side", str(folder)], capture_output=True, text=True,
+                           check=True, cwd=REPO)
+    ours = json.loads(child.stdout.strip().splitlines()[-1])
+    ingest = sum(ours["per_file"].values())
+    duck = duckdb_side(files)
 
-    cold, warm = digest(), digest()
-    t = time.perf_counter()
-    with db.transaction() as session:
-        window = load_window(session, TEAM, END - timedelta(days=29), END)
-    ours = compute(window, "CNY", DEFAULT_CURRENCIES, rate)
-    kpi30 = time.perf_counter() - t
-    print(f"digest: cold {cold:.2f} s, warm {warm:.2f} s (target <= 1 s); /kpi 30d: {kpi30:.2f} s")
-    print(f"peak memory: {peak_mb():,.0f} MB (target < 1,024 MB)")
-
-    import duckdb
-
-    con = duckdb.connect()
-    start30 = (END - timedelta(days=29)).isoformat()
-    t = time.perf_counter()
-    con.execute(f"""
-        SELECT "sales-channel", currency, sum(quantity) units, sum("item-price") gmv,
-               count(DISTINCT "amazon-order-id") orders
-        FROM read_csv('{files['orders']}', delim='\t', header=true)
-        WHERE "order-status" <> 'Cancelled' AND substr(CAST("purchase-date" AS VARCHAR), 1, 10) >= '{start30}'
-        GROUP BY 1, 2""").fetchall()
-    con.execute(f"""SELECT marketplace, sum(sessions) FROM read_csv('{files['business']}', header=true)
-                    WHERE CAST(date AS VARCHAR) >= '{start30}' GROUP BY 1""").fetchall()
-    con.execute(f"""SELECT sum("Spend"), sum("7 Day Total Sales") FROM read_csv('{files['ads']}', header=true)
-                    WHERE CAST("Date" AS VARCHAR) >= '{start30}'""").fetchall()
-    duck30 = time.perf_counter() - t
-    t = time.perf_counter()
-    con.execute(f"""
-        SELECT substr(CAST("purchase-date" AS VARCHAR), 1, 10) d, "sales-channel", sku, sum(quantity),
-               sum("item-price"),
-               count(DISTINCT "amazon-order-id")
-        FROM read_csv('{files['orders']}', delim='\t', header=true)
-        WHERE "order-status" <> 'Cancelled' GROUP BY 1, 2, 3""").fetchall()
-    duck_year = time.perf_counter() - t
-    us = ours.marketplaces.get("US")
-    print(f"30-day GMV US (ours): {us['gmv'] if us else None}")
-    print(f"DuckDB 30-day KPIs from the raw files: {duck30:.2f} s; ours from the database: {kpi30:.2f} s; "
-          f"ratio {kpi30 / duck30:.1f}x (target <= 2x)")
-    print(f"DuckDB daily aggregation of the year's orders: {duck_year:.2f} s; our orders ingest: "
-          f"{timings['orders']:.2f} s; ratio {timings['orders'] / duck_year:.1f}x")
+    print(f"ingest: {rows:,} rows in {ingest:.1f} s = {rows / ingest:,.0f} rows/s (target >= 300,000)  per file: "
+          + ", ".join(f"{k} {lines[k] / v:,.0f}/s" for k, v in ours["per_file"].items()))
+    print(f"digest: cold {ours['digest_cold']:.2f} s, warm {ours['digest_warm']:.2f} s (target <= 1 s); "
+          f"/kpi 30d: {ours['kpi30']:.2f} s")
+    print(f"peak memory of the Opsbot process: {ours['peak_mb']:,.0f} MB (target < 1,024 MB)")
+    print(f"30-day GMV US: {ours['us_gmv_30d']:,.2f}")
+    print("side by side with DuckDB on the same files, in this run (target: within 2x):")
+    for label, mine, theirs, how in (
+        ("digest", ours["digest_warm"], duck["digest"], "ours from the database; DuckDB straight from the files"),
+        ("/kpi 30d", ours["kpi30"], duck["kpi30"], "ours from the database; DuckDB straight from the files"),
+        ("ingest", ingest, duck["ingest"], "both build the daily facts from every file"),
+    ):
+        print(f"  {label:9} Opsbot {mine:6.2f} s   DuckDB {theirs:6.2f} s   ratio {mine / theirs:5.1f}x   ({how})")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -68,7 +67,7 @@ def _upsert_many(connection: Connection, team_id: str, target: Table, keys: Sequ
     written = 0
     try:
         for start in range(0, len(rows), CHUNK):
-            flat = list(chain.from_iterable(zip(*(c[start:start + CHUNK] for c in columns), strict=True)))
+            flat = _interleaved([c[start:start + CHUNK] for c in columns])
             whole, rest = divmod(len(flat) // width, per)
             step = per * width
             if whole:
@@ -82,6 +81,14 @@ def _upsert_many(connection: Connection, team_id: str, target: Table, keys: Sequ
     finally:
         cursor.close()
     return written
+
+
+def _interleaved(columns: list[list[Any]]) -> list[Any]:
+    """Row after row, each row's values in column order: the parameters of a many-row INSERT."""
+    grid = np.empty((len(columns[0]), len(columns)), dtype=object)
+    for i, values in enumerate(columns):
+        grid[:, i] = values
+    return list(grid.ravel())
 
 
 def _merge_by_copy(connection: Connection, team_id: str, target: Table, keys: Sequence[str], rows: pd.DataFrame,
