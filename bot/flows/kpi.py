@@ -17,6 +17,7 @@ from bot.db.audit import record
 from bot.db.kpi import KpiAlert, SalesDay
 from bot.i18n import translator
 from bot.ops.team import Team
+from bot.recent import Recent
 from bot.reports.alerts import transitions
 from bot.reports.chart import digest_chart
 from bot.reports.digest import DigestData, DigestSection, build_digest, window_start
@@ -25,7 +26,7 @@ from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
 from bot.reports.loaders import Period
 from bot.reports.playbook import KpiPlaybook
-from bot.reports.queries import known_skus
+from bot.reports.queries import known_skus, latest_ingest
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -39,6 +40,7 @@ _DAYS = {"mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "
 class KpiFlow:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self._reports: Recent[tuple[object, ...], KpiReport] = Recent(64)
 
     def playbook(self) -> KpiPlaybook:
         return self.services.playbook(KpiPlaybook)
@@ -62,9 +64,17 @@ class KpiFlow:
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:
+        """The same question on the same data gets the answer already computed: a morning of `/kpi 30d`
+        from the whole team costs one computation, and any report loaded since makes a new one."""
         with self.services.db.transaction() as session:
+            key = (team.id, start, end, marketplace, sku, latest_ingest(session, team.id))
+            found = self._reports.get(key)
+            if found is not None:
+                return found
             window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
-        return compute(window, team.base_currency, self.currencies(), self.playbook().rate)
+        report = compute(window, team.base_currency, self.currencies(), self.playbook().rate)
+        self._reports.put(key, report)
+        return report
 
     def data_through(self, team: Team, today: date) -> date | None:
         """The newest day with sales data before today: a day not yet arrived is never read as zero."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.db.core import AuditEntry
 from bot.db.kpi import InventoryDay, ReportSku, SalesDay
 
 
@@ -25,6 +26,12 @@ class SkuDay:
 def known_skus(session: Session, team_id: str) -> list[str]:
     """Every SKU the team's reports have mentioned, in any marketplace."""
     return sorted(set(session.scalars(select(ReportSku.sku).where(ReportSku.team_id == team_id))))
+
+
+def latest_ingest(session: Session, team_id: str) -> int:
+    """A number that changes whenever a report is loaded for the team (the audit row each load writes)."""
+    return int(session.scalar(select(func.max(AuditEntry.id)).where(
+        AuditEntry.team_id == team_id, AuditEntry.entity == "report")) or 0)
 
 
 def sku_history(

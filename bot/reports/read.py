@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -56,9 +57,14 @@ def read_report(path: Path, display_name: str | None = None) -> RawReport:
 
 
 def _utf8(data: bytes) -> bytes:
-    """UTF-8 as it is; anything else is cp1252 (Amazon's inventory health report), re-encoded as UTF-8."""
+    """UTF-8 as it is; anything else is cp1252 (Amazon's inventory health report), re-encoded as UTF-8.
+
+    Checked piece by piece: decoding a 100 MB export whole would hold a second copy of it for nothing.
+    """
+    check = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        for start in range(0, len(data), _BLOCK_BYTES):
+            check.decode(data[start:start + _BLOCK_BYTES], final=start + _BLOCK_BYTES >= len(data))
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace").encode("utf-8")
     return data

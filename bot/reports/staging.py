@@ -60,14 +60,15 @@ def _upsert_many(connection: Connection, team_id: str, target: Table, keys: Sequ
             + " WHERE " + " OR ".join(f"{target.name}.{v} IS NOT excluded.{v}" for v in values)
         )
 
-    columns = [_values(rows[c], target.c[c].type, sqlite=True) for c in rows.columns]
     raw = connection.connection.driver_connection
     assert raw is not None
     cursor = raw.cursor()
     written = 0
     try:
         for start in range(0, len(rows), CHUNK):
-            flat = _interleaved([c[start:start + CHUNK] for c in columns])
+            # Python values a chunk at a time: a million rows as Python objects at once would be gigabytes.
+            chunk = rows.iloc[start:start + CHUNK]
+            flat = _interleaved([_values(chunk[c], target.c[c].type, sqlite=True) for c in rows.columns])
             whole, rest = divmod(len(flat) // width, per)
             step = per * width
             if whole:
@@ -97,12 +98,13 @@ def _merge_by_copy(connection: Connection, team_id: str, target: Table, keys: Se
     staged = Table(name, MetaData(), *(Column(c, target.c[c].type) for c in rows.columns), prefixes=["TEMPORARY"])
     staged.drop(connection, checkfirst=True)
     staged.create(connection)
-    columns = [_values(rows[c], target.c[c].type, sqlite=False) for c in rows.columns]
     raw = connection.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
-            _copy(cursor, name, list(rows.columns), zip(*(c[start:start + CHUNK] for c in columns), strict=True))
+            chunk = rows.iloc[start:start + CHUNK]
+            columns = [_values(chunk[c], target.c[c].type, sqlite=False) for c in rows.columns]
+            _copy(cursor, name, list(rows.columns), zip(*columns, strict=True))
             if progress:
                 progress(min(CHUNK, len(rows) - start))
     values = [c for c in rows.columns if c not in keys]

@@ -68,3 +68,20 @@ def test_an_alert_fires_once_and_re_arms_only_after_recovery(console: ConsoleSla
     assert "days of cover" not in console.send("!at 2026-11-26 09:00")  # recovered: re-armed
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 26), 100)])
     assert alert in console.send("!at 2026-11-27 09:00")
+
+
+def test_kpi_answers_again_from_new_data_as_soon_as_a_report_is_loaded(console: ConsoleSlack, tmp_path: Path) -> None:
+    first = tmp_path / "week-1.csv"
+    first.write_text("date,marketplace,sku,units,gmv,currency\n2026-11-21,US,LED-100,4,100,USD\n", encoding="utf-8")
+    later = tmp_path / "week-1-corrected.csv"
+    later.write_text("date,marketplace,sku,units,gmv,currency\n2026-11-21,US,LED-100,6,150,USD\n"
+                     "2026-11-22,US,LED-100,2,50,USD\n", encoding="utf-8")
+    converse(console, [
+        ("!as U0ANALYST", []),
+        ("!in C0DATA", []),
+        (f"!upload {first}", ["1 new"]),
+        ("/kpi US 7d", ["*GMV* · $100.00", "*Units* · 4"]),
+        ("/kpi US 7d", ["*GMV* · $100.00"]),  # asked again on the same data: the same answer
+        (f"!upload {later}", ["1 new, 1 updated"]),
+        ("/kpi US 7d", ["*GMV* · $200.00", "*Units* · 8", "data through Nov 22, 2026"]),
+    ])
