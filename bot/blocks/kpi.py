@@ -77,6 +77,16 @@ def alert_text(tr: Translator, f: Finding) -> str:
     if f.kind == "acos_target":
         return tr._("{market}: ACoS {acos} is above the target {target}: review bids, keywords and the ad "
                     "structure.", market=f.marketplace, acos=tr.percent(v["acos"]), target=tr.percent(v["target"]))
+    if f.kind == "tacos_target":
+        return tr._("{market}: TACoS {tacos} over the last 7 days is above the target {target} (ACoS {acos}): ads "
+                    "take too large a share of all sales — trim the least profitable campaigns or grow organic sales.",
+                    market=f.marketplace, tacos=tr.percent(v["tacos"]), target=tr.percent(v["target"]),
+                    acos=tr.percent(v["acos"]))
+    if f.kind == "cvr_target":
+        return tr._("{market}: CVR {cvr} over the last 7 days is below the target {target} (CTR {ctr}): check "
+                    "price, reviews, images and stock on the detail page.",
+                    market=f.marketplace, cvr=tr.percent(v["cvr"]), target=tr.percent(v["target"]),
+                    ctr=tr.percent(v["ctr"], 2))
     if f.kind == "acos_rising":
         return tr._("{market}: ACoS is rising ({acos}, was {before} on average over the last 7 days): "
                     "re-examine the ad structure, bids and keywords.",

@@ -16,7 +16,8 @@ from bot.reports.playbook import KpiPlaybook
 @dataclass(frozen=True)
 class Finding:
     key: str  # stable: the alert state is stored by it
-    kind: str  # ctr_cvr | acos_target | acos_rising | sessions_down | returns_up | low_cover
+    # ctr_cvr | acos_target | acos_rising | tacos_target | cvr_target | sessions_down | returns_up | low_cover
+    kind: str
     marketplace: str
     sku: str | None = None
     values: dict[str, float] = field(default_factory=dict)
@@ -40,6 +41,14 @@ def findings(window: Window, through: date, base: str, currencies: Mapping[str, 
         ctr, cvr = (seven["ctr"], seven["cvr"]) if seven else (None, None)
         if ctr is not None and cvr is not None and ctr >= rules.ctr_high and cvr < rules.cvr_low:
             found.append(Finding(f"ctr_cvr:{market}", "ctr_cvr", market, values={"ctr": ctr, "cvr": cvr}))
+        elif cvr is not None and target.cvr_min is not None and cvr < target.cvr_min:
+            # (When CTR is high too, the CTR-but-not-CVR diagnosis above says it more precisely.)
+            found.append(Finding(f"cvr_target:{market}", "cvr_target", market,
+                                 values={"cvr": cvr, "target": target.cvr_min, "ctr": ctr or 0.0}))
+        if seven and target.tacos_max is not None and (seven["tacos"] or 0) > target.tacos_max:
+            found.append(Finding(f"tacos_target:{market}", "tacos_target", market,
+                                 values={"tacos": seven["tacos"] or 0.0, "target": target.tacos_max,
+                                         "acos": seven["acos"] or 0.0}))
         acos = today["acos"]
         if acos is not None and target.acos_max is not None and acos > target.acos_max:
             found.append(Finding(f"acos_target:{market}", "acos_target", market,
