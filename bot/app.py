@@ -17,6 +17,7 @@ from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
 from bot.features import Registrar
 from bot.observability import COMMANDS, ERRORS
+from bot.replays import ReplayGuard
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def build_app(
         client=web,
         process_before_response=process_before_response,
         token_verification_enabled=False,  # `opsbot doctor` runs auth.test with a clear message instead
+        before_authorize=ReplayGuard(services.db),  # right after Bolt's signature check, before any listener
     )
 
     @app.middleware
