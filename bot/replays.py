@@ -51,12 +51,12 @@ class ReplayGuard(Middleware):
         # Bolt has verified this timestamp is within 5 minutes of now: it is the clock pruning goes by.
         signed_at = datetime.fromtimestamp(int(_header(req, "x-slack-request-timestamp") or 0), UTC)
         try:
-            with self.db.transaction() as session:
-                session.execute(insert(AcceptedSignature).values(
+            with self.db.engine.begin() as connection:  # a bare connection: no ORM session on the ack path
+                connection.execute(insert(AcceptedSignature).values(
                     signature_hash=hashlib.sha256(signature.encode()).hexdigest(), signed_at=signed_at))
                 if self._next_prune is None or signed_at >= self._next_prune:
                     self._next_prune = signed_at + PRUNE_EVERY
-                    session.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < signed_at - KEEP))
+                    connection.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < signed_at - KEEP))
         except IntegrityError:
             log.warning("refused a replayed request (its signature was already accepted)")
             return BoltResponse(status=401, body={"error": "invalid request"})
