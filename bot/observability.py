@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
 
 from bot.config import Settings
@@ -19,13 +21,51 @@ ACK_SECONDS = Histogram(
 SCHEDULED_FIRES = Counter("opsbot_scheduled_fires", "Scheduled fires acted on by this process", registry=REGISTRY)
 
 
+# slack_sdk's DEBUG lines carry every Web API request and response body (message text, modal values,
+# file names, replies quoting a report's cells): it never logs below INFO, whatever OPSBOT_LOG_LEVEL says.
+BODY_LOGGERS = ("slack_sdk",)
+_SLACK_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+class Redacting(logging.Formatter):
+    """Whatever a record holds — its message, its arguments, a traceback — secrets and emails come out.
+
+    The configured secrets are removed by value, any Slack token by its shape, and email addresses
+    (a buyer's, quoted in an exception) by theirs. Bolt's note about a badly signed request loses the
+    request body it would quote.
+    """
+
+    def __init__(self, inner: logging.Formatter, secrets: list[str]) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secrets = sorted((s for s in secrets if len(s) >= 8), key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("slack_bolt.RequestVerification"):
+            head, found, _body = record.getMessage().partition(", body:")
+            record = logging.makeLogRecord({**record.__dict__, "args": (),
+                                            "msg": head + "; body not logged)" if found else head})
+        return redact(self.inner.format(record), self.secrets)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return _EMAIL.sub("[email]", _SLACK_TOKEN.sub("[token]", text))
+
+
 def configure_logging(settings: Settings) -> None:
-    """Text for people at a terminal; one JSON object a line for a log pipeline. Never the request bodies."""
+    """Text for people at a terminal; one JSON object a line for a log pipeline. Never request bodies or secrets."""
     handler = logging.StreamHandler()
     if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        inner: logging.Formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        inner = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    secrets = [value.get_secret_value() for value in vars(settings).values() if isinstance(value, SecretStr)]
+    handler.setFormatter(Redacting(inner, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
+    for name in BODY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
