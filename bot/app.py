@@ -19,6 +19,7 @@ from bot.errors import OpsError
 from bot.features import Registrar
 from bot.installs import oauth_settings
 from bot.observability import COMMANDS, ERRORS
+from bot.replays import ReplayGuard
 from bot.services import Services
 from bot.workspaces import ContextExecutor, set_current_workspace
 
@@ -73,6 +74,8 @@ def build_app(
         "client": web,
         "process_before_response": process_before_response,
         "listener_executor": ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="opsbot-listener"),
+        # Right after Bolt's signature check, before any listener: a replayed request is refused.
+        "before_authorize": ReplayGuard(services.db),
     }
     if settings.several_workspaces:
         # Each request is authorized with its workspace's installation; no token of the app's own.

@@ -26,6 +26,7 @@ FIXES = {
     "OPSBOT_TIMEZONE": "an IANA time zone such as Asia/Shanghai",
     "OPSBOT_LOG_FORMAT": "text or json",
     "OPSBOT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "OPSBOT_MAX_UPLOAD_MB": "a whole number of megabytes, e.g. 50",
 }
 
 
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="OPSBOT_TIMEZONE")
     log_format: Literal["text", "json"] = Field(default="text", alias="OPSBOT_LOG_FORMAT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="OPSBOT_LOG_LEVEL")
+    max_upload_mb: int = Field(default=50, gt=0, alias="OPSBOT_MAX_UPLOAD_MB")
 
     @field_validator("slack_bot_token")
     @classmethod

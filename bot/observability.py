@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
 
 from bot.config import Settings
@@ -21,39 +21,51 @@ ACK_SECONDS = Histogram(
 SCHEDULED_FIRES = Counter("opsbot_scheduled_fires", "Scheduled fires acted on by this process", registry=REGISTRY)
 
 
-# Slack tokens by their shape: bot, user, app-level, refresh, configuration tokens.
-_TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
+# slack_sdk's DEBUG lines carry every Web API request and response body (message text, modal values,
+# file names, replies quoting a report's cells): it never logs below INFO, whatever OPSBOT_LOG_LEVEL says.
+BODY_LOGGERS = ("slack_sdk",)
+_SLACK_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
-class RedactSecrets(logging.Filter):
-    """Tokens and the app's secrets never reach the log, whoever logs them: slack_sdk at DEBUG logs whole
-    responses, and the one from oauth.v2.access carries the new workspace's bot token."""
+class Redacting(logging.Formatter):
+    """Whatever a record holds — its message, its arguments, a traceback — secrets and emails come out.
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    The configured secrets are removed by value, any Slack token by its shape, and email addresses
+    (a buyer's, quoted in an exception) by theirs. Bolt's note about a badly signed request loses the
+    request body it would quote.
+    """
+
+    def __init__(self, inner: logging.Formatter, secrets: list[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if s]
+        self.inner = inner
+        self.secrets = sorted((s for s in secrets if len(s) >= 8), key=len, reverse=True)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = _TOKEN.sub(lambda found: f"{found.group(1)}-(redacted)", message)
-        for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "(redacted)")
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("slack_bolt.RequestVerification"):
+            head, found, _body = record.getMessage().partition(", body:")
+            record = logging.makeLogRecord({**record.__dict__, "args": (),
+                                            "msg": head + "; body not logged)" if found else head})
+        return redact(self.inner.format(record), self.secrets)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return _EMAIL.sub("[email]", _SLACK_TOKEN.sub("[token]", text))
 
 
 def configure_logging(settings: Settings) -> None:
-    """Text for people at a terminal; one JSON object a line for a log pipeline. Never the request bodies,
-    never a token or secret."""
+    """Text for people at a terminal; one JSON object a line for a log pipeline. Never request bodies or secrets."""
     handler = logging.StreamHandler()
-    secrets = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret,
-               settings.slack_client_secret)
-    handler.addFilter(RedactSecrets(s.get_secret_value() for s in secrets if s is not None))
     if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        inner: logging.Formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        inner = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    secrets = [value.get_secret_value() for value in vars(settings).values() if isinstance(value, SecretStr)]
+    handler.setFormatter(Redacting(inner, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
+    for name in BODY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))

@@ -19,7 +19,7 @@ from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.doctor import run_checks
 from bot.errors import ConfigError
-from bot.observability import RedactSecrets
+from bot.observability import Redacting
 from bot.ops.team import Team
 from bot.workspaces import (
     ContextExecutor,
@@ -185,10 +185,9 @@ def test_the_manifest_lists_the_redirect_url_when_asked(monkeypatch: pytest.Monk
 def test_tokens_and_secrets_are_redacted_from_every_log_line() -> None:
     record = logging.LogRecord("slack_sdk.web.base_client", logging.DEBUG, __file__, 1,
                                "Received the following response - body: %s", ('{"access_token": "xoxb-1-2-abc",'
-                                                                              ' "secret": "shh-client"}',), None)
-    RedactSecrets(["shh-client"]).filter(record)
-    assert record.getMessage() == 'Received the following response - body: {"access_token": "xoxb-(redacted)",' \
-                                  ' "secret": "(redacted)"}'
+                                                                              ' "secret": "shh-client-secret"}',), None)
+    line = Redacting(logging.Formatter("%(message)s"), ["shh-client-secret"]).format(record)
+    assert line == 'Received the following response - body: {"access_token": "[token]", "secret": "[redacted]"}'
 
 
 def test_doctor_names_the_workspaces_not_installed_yet(

@@ -65,7 +65,8 @@ def file_modal(
             {"type": "static_select", "action_id": "marketplace", "options": [option(m, m) for m in MARKETPLACES]},
             optional=True,
         ),
-        input_block("sku", tr._("SKU"), {"type": "plain_text_input", "action_id": "sku"}, optional=True),
+        input_block("sku", tr._("SKU"), {"type": "plain_text_input", "action_id": "sku", "max_length": 64},
+                    optional=True),  # the width of feedback_items.sku
         input_block(
             "category",
             tr._("Category"),

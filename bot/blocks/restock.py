@@ -221,14 +221,17 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
                 "quantity", tr._("New quantity"), {**text, "action_id": "quantity", "initial_value": str(quantity)}
             )
         ],
+        # max_length is the database column's width: Slack stops longer text, and the server checks it too.
         "order": [
-            input_block("po", tr._("PO number"), {**text, "action_id": "po"}),
-            input_block("supplier", tr._("Supplier"), {**text, "action_id": "supplier"}),
+            input_block("po", tr._("PO number"), {**text, "action_id": "po", "max_length": 64}),
+            input_block("supplier", tr._("Supplier"), {**text, "action_id": "supplier", "max_length": 120},
+                        optional=True),
             input_block("eta", tr._("ETA"), {"type": "datepicker", "action_id": "eta"}),
         ],
         "ship": [
-            input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier"}),
-            input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking"}),
+            input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier", "max_length": 64}, optional=True),
+            input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking", "max_length": 120},
+                        optional=True),
             input_block(
                 "mode",
                 tr._("Mode"),
@@ -241,6 +244,7 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
                         option(tr._("Express"), "express"),
                     ],
                 },
+                optional=True,  # empty keeps the request's freight mode
             ),
         ],
         "receive": [

@@ -457,11 +457,14 @@ class ConsoleSlack:
                 return str(record.ts)
         raise ConsoleError("!shortcut needs a callback id and a message ts")
 
-    def upload(self, path_text: str) -> str:
-        path = Path(path_text).expanduser()
-        if not path.is_file():
-            raise ConsoleError(f"!upload: no file at {path}")
+    def upload(self, rest: str) -> str:
+        """Share a file; ``key=value`` after the path overrides what Slack says about it (tests of forged shares)."""
+        path, overrides = _upload_args(rest)
         shared = self.emulator.share_file(path.name, path.read_bytes())
+        unknown = set(overrides) - set(shared)
+        if unknown:
+            raise ConsoleError(f"!upload can override {', '.join(sorted(shared))}, not {', '.join(sorted(unknown))}")
+        shared.update({k: int(v) if k == "size" and v.isdigit() else v for k, v in overrides.items()})
         self._said += 1
         ts = f"{1_600_000_000 + self._said}.000300"
         channel = self.emulator.channel(self.channel)
@@ -533,6 +536,23 @@ class ConsoleSlack:
             if result:
                 out.append(result)
         return "\n".join(out)
+
+
+def _upload_args(rest: str) -> tuple[Path, dict[str, str]]:
+    whole = Path(rest).expanduser()
+    if whole.is_file():  # a path with spaces in it, and nothing else
+        return whole, {}
+    try:
+        words = shlex.split(rest)
+    except ValueError as exc:
+        raise ConsoleError(f"!upload could not read {rest!r}: {exc}") from exc
+    path = Path(words[0]).expanduser() if words else Path()
+    if not words or not path.is_file():
+        raise ConsoleError(f"!upload: no file at {path}")
+    pairs = [word.partition("=") for word in words[1:]]
+    if any(not sep for _, sep, _ in pairs):
+        raise ConsoleError("!upload takes a path, then optional key=value pairs such as size=1000")
+    return path, {key: value for key, _, value in pairs}
 
 
 def _find_input(inputs: dict[Any, dict[str, Any]], name: str) -> dict[str, Any] | None:

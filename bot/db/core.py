@@ -1,4 +1,4 @@
-"""The foundation's tables: de-duplicated deliveries, claimed scheduler fires, the audit trail."""
+"""The foundation's tables: de-duplicated deliveries, refused replays, claimed scheduler fires, the audit trail."""
 
 from __future__ import annotations
 
@@ -20,6 +20,20 @@ class ProcessedDelivery(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime]
+
+
+class AcceptedSignature(Base):
+    """A signed request we accepted, by a hash of its ``X-Slack-Signature``: the same one again is a replay.
+
+    ``signed_at`` is the request's own (verified) timestamp, so old rows can be pruned without a clock.
+    Created by migration 0009_replays.
+    """
+
+    __tablename__ = "accepted_signatures"
+    __table_args__ = (Index("ix_accepted_signatures_signed_at", "signed_at"),)
+
+    signature_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    signed_at: Mapped[datetime]
 
 
 class JobFire(Base):

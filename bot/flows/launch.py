@@ -7,6 +7,8 @@ import logging
 from datetime import date
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.blocks import launch as blocks
 from bot.db import launch as store
 from bot.db.audit import record
@@ -53,7 +55,7 @@ class LaunchFlow(LaunchDaily):
                 raise OpsError(N_("A launch called {name} exists already; pick another name."), field="name", name=name)
         planned = ops.plan(playbook, team, launch_day)
         if values.get("channel") == "create":
-            channel = self.services.delivery.create_channel(f"launch-{slug}")
+            channel = self._new_channel(slug)
             self.services.delivery.invite(channel, sorted({p.owner for p in planned} | {user}))
         now = self.services.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
@@ -110,6 +112,15 @@ class LaunchFlow(LaunchDaily):
             saved.checklist_ts = posted.ts
             return saved
 
+    def _new_channel(self, slug: str) -> str:
+        try:
+            return self.services.delivery.create_channel(f"launch-{slug}")
+        except SlackApiError as exc:
+            if exc.response.get("error") != "name_taken":
+                raise
+            raise OpsError(N_("Slack already has a channel called #launch-{slug}: follow the launch in this channel, "
+                              "or give it another name."), field="channel", slug=slug) from None
+
     # -- tasks -----------------------------------------------------------------------------------
     def _task(self, user: str, task_id: int) -> tuple[Team, store.LaunchTask]:
         team = self.services.team_of(user)
@@ -138,6 +149,8 @@ class LaunchFlow(LaunchDaily):
         """Apply a tick/reopen/block; returns the open dependencies' titles when a tick needs confirming."""
         team, task = self._task(user, task_id)
         tr = self.services.translator_for(user, team)
+        if state not in (ops.OPEN, ops.DONE, ops.BLOCKED):
+            raise OpsError(N_("Choose done, not done yet or blocked."), field="state")
         if state == ops.BLOCKED and not reason.strip():
             raise OpsError(N_("Say what is blocking it, so others can help."), field="reason")
         with self.services.db.transaction() as session:
@@ -195,6 +208,9 @@ class LaunchFlow(LaunchDaily):
         if not reason.strip():
             raise OpsError(N_("Say why it is a no-go."), field="reason")
         launch = self._launch(launch_id)
+        moving = new_date is not None and new_date != launch.launch_date
+        if new_date is not None and moving:  # checked before anything is recorded or posted
+            ops.check_launch_date(new_date, self.today(team), "new_date", moving=True)
         with self.services.db.transaction() as session:
             record(
                 session,
@@ -212,14 +228,13 @@ class LaunchFlow(LaunchDaily):
             launch.channel,
             tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=launch.name, who=f"<@{user}>", reason=reason),
         )
-        if new_date is not None and new_date != launch.launch_date:
+        if new_date is not None and moving:
             self.move(user, launch.slug, new_date, field="new_date")
 
     def move(self, user: str, name: str, new_date: date, field: str | None = None) -> store.Launch:
         team = self.services.team_of(user)
         self._manager(team, user)
-        if new_date <= self.today(team):
-            raise OpsError(N_("The new launch date must be after today."), field=field)
+        ops.check_launch_date(new_date, self.today(team), field, moving=True)
         now = self.services.clock.now()
         with self.services.db.transaction() as session:
             launch = store.find_launch(session, team.id, name)

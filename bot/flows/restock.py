@@ -25,6 +25,8 @@ from bot.scheduler import ScheduledJob
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+# A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
+RECEIVED_OVER_ORDERED = 10
 
 
 class RestockFlow(RestockViews):
@@ -328,6 +330,10 @@ class RestockFlow(RestockViews):
             }
         if action == "receive":
             received = _whole(values.get("received"), "received", allow_zero=True)
+            if received > request.quantity * RECEIVED_OVER_ORDERED:
+                raise OpsError(N_("{received} is more than {times} times the {ordered} ordered: check the number."),
+                               field="received", received=received, times=RECEIVED_OVER_ORDERED,
+                               ordered=request.quantity)
             return {"received_quantity": received}
         return {}
 

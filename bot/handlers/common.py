@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
-from bot.errors import OpsError
+from bot.errors import N_, OpsError
 from bot.i18n import Translator
 
 T = TypeVar("T")
+TEXT_INPUT_LIMIT = 3000  # what Slack allows in a plain_text_input without a max_length
 
 
 def submit_or_field_errors(
-    ack: Callable[..., Any], tr: Translator, work: Callable[[], T],
+    ack: Callable[..., Any], tr: Translator, view: dict[str, Any], work: Callable[[], T],
     answer: Callable[[T], dict[str, Any]] | None = None,
 ) -> T | None:
-    """Run a view submission's work; an OpsError naming a field becomes Slack's inline field error.
+    """Check a view submission's inputs, then run its work; an OpsError naming a field becomes Slack's
+    inline field error.
 
     The modal stays open with the message under the field, and nothing is saved, so the person
     loses nothing they typed. An OpsError without a field closes the modal and is replied privately
     by the app's error handler.
     """
     try:
+        check_inputs(view)
         result = work()
     except OpsError as error:
         if error.field is None:
@@ -31,6 +35,58 @@ def submit_or_field_errors(
         return None
     ack(**(answer(result) if answer else {}))
     return result
+
+
+def check_inputs(view: dict[str, Any]) -> None:
+    """Each submitted value against the modal that asked for it, as Slack's own form would check it.
+
+    A submission is request data: a forged one can carry anything. A value must be one of the options
+    the modal offered (and a choice is made when the input is not optional), a real calendar date, and
+    within the input's ``max_length`` (Slack's 3000 when unset); otherwise the field gets an error and
+    nothing runs. An empty text or date is left to the feature, whose message says what it needs.
+    """
+    state = view.get("state", {}).get("values", {})
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        block_id, element = str(block.get("block_id")), block.get("element", {})
+        submitted = next(iter((state.get(block_id) or {}).values()), None) or {}
+        problem = _input_problem(element, submitted, required=not block.get("optional"))
+        if problem is not None:
+            raise OpsError(problem[0], field=block_id, **problem[1])
+
+
+def _input_problem(
+    element: dict[str, Any], submitted: dict[str, Any], *, required: bool
+) -> tuple[str, dict[str, Any]] | None:
+    kind = element.get("type")
+    offered = {str(o.get("value")) for o in [*element.get("options", []),
+                                               *(o for g in element.get("option_groups", []) for o in g["options"])]}
+    if kind in ("static_select", "radio_buttons"):
+        chosen = [submitted.get("selected_option")] if submitted.get("selected_option") is not None else []
+    elif kind in ("multi_static_select", "checkboxes"):
+        chosen = list(submitted.get("selected_options") or [])
+    elif kind == "datepicker":
+        picked = submitted.get("selected_date")
+        return None if picked is None or _is_date(picked) else (N_("Pick a date from the calendar."), {})
+    elif kind == "plain_text_input":
+        text, limit = submitted.get("value"), int(element.get("max_length") or TEXT_INPUT_LIMIT)
+        if isinstance(text, str) and len(text) > limit:
+            return N_("Please keep this under {limit} characters (it has {length})."), {"limit": limit,
+                                                                                       "length": len(text)}
+        return None
+    else:
+        return None
+    if any(not isinstance(o, dict) or str(o.get("value")) not in offered for o in chosen) or (required and not chosen):
+        return N_("Choose one of the options offered."), {}
+    return None
+
+
+def _is_date(value: object) -> bool:
+    try:
+        return isinstance(value, str) and len(value) == 10 and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def view_values(view: dict[str, Any]) -> dict[str, Any]:

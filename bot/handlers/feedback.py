@@ -60,7 +60,7 @@ def register(reg: Registrar, services: Services) -> None:
             sku=values.get("sku"), category=None if values.get("category") == "auto" else values.get("category"),
             urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")),
         )
-        answer = submit_or_field_errors(ack, tr, lambda: flow.file(report))
+        answer = submit_or_field_errors(ack, tr, view, lambda: flow.file(report))
         if answer:
             services.delivery.dm(user, answer)
 
@@ -92,7 +92,7 @@ def register(reg: Registrar, services: Services) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = services.translator_for(user, services.teams.for_user(user))
         note = view_values(view).get("note") or ""
-        submit_or_field_errors(ack, tr, lambda: flow.act(user, meta["item"], meta["kind"], note))
+        submit_or_field_errors(ack, tr, view, lambda: flow.act(user, meta["item"], meta["kind"], note))
 
     @reg.action(ids.REROUTE)
     def reroute(ack: Ack, body: dict[str, Any]) -> None:
@@ -110,7 +110,7 @@ def register(reg: Registrar, services: Services) -> None:
         tr = services.translator_for(user, services.teams.for_user(user))
         values = view_values(view)
         category, roles = values.get("category") or "", values.get("roles") or []
-        submit_or_field_errors(ack, tr, lambda: flow.reroute(user, meta["item"], category, roles))
+        submit_or_field_errors(ack, tr, view, lambda: flow.reroute(user, meta["item"], category, roles))
 
 
 def jobs(services: Services) -> list[ScheduledJob]:

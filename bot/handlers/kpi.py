@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,12 @@ from bot.reports.periods import parse_kpi
 from bot.reports.playbook import load_playbook
 from bot.scheduler import ScheduledJob
 from bot.services import Services
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-def fetch_file(services: Services, url: str) -> bytes:
-    """A shared file's bytes from url_private, with the bot token (Slack answers 403 without it)."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {services.delivery.client.token}"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return bytes(response.read(MAX_FILE_BYTES))
+from bot.uploads import SlackFiles
 
 
 def register(reg: Registrar, services: Services) -> None:
     flow = KpiFlow(services)
+    files = SlackFiles(services.settings)
 
     @reg.command("/kpi")
     def kpi(ack: Ack, command: dict[str, Any]) -> None:
@@ -59,12 +51,11 @@ def register(reg: Registrar, services: Services) -> None:
             services.translator_for(None, team)
         lines: list[str] = []
         with tempfile.TemporaryDirectory() as folder:
-            for shared_file in event["files"]:
-                name = Path(str(shared_file.get("name") or "report.csv")).name
-                path = Path(folder) / f"{shared_file.get('id', 'file')}-{name}"
-                path.write_bytes(fetch_file(services, shared_file["url_private"]))
+            for number, shared_file in enumerate(event["files"]):
                 try:
-                    result = flow.ingest(team, [path], actor=user, names={path: name})
+                    report = files.check(shared_file)
+                    path = files.download(report, Path(folder) / f"shared-{number}.{report.extension}")
+                    result = flow.ingest(team, [path], actor=user, names={path: report.name})
                     lines += [ingest_text(tr, loaded) for loaded in result.files]
                 except OpsError as exc:
                     lines.append(tr._(exc.message, **exc.params))

@@ -51,7 +51,7 @@ def register(reg: Registrar, services: Services) -> None:
         user = body["user"]["id"]
         tr = services.translator_for(user, services.teams.for_user(user))
         channel = json.loads(view["private_metadata"])["channel"]
-        made = submit_or_field_errors(ack, tr, lambda: flow.create(user, channel, view_values(view)))
+        made = submit_or_field_errors(ack, tr, view, lambda: flow.create(user, channel, view_values(view)))
         if made is not None:
             services.delivery.dm(user, tr._("{name} is set up in <#{channel}>.", name=made.name, channel=made.channel))
 
@@ -69,6 +69,7 @@ def register(reg: Registrar, services: Services) -> None:
         submit_or_field_errors(
             ack,
             tr,
+            view,
             lambda: flow.save_task(user, task_id, values["state"], values.get("reason") or "", confirmed=False),
             answer=lambda waiting: (
                 {"response_action": "update", "view": confirm_view(tr, task_id, waiting)} if waiting else {}
@@ -99,8 +100,10 @@ def register(reg: Registrar, services: Services) -> None:
         user, values = body["user"]["id"], view_values(view)
         launch_id = json.loads(view["private_metadata"])["launch"]
         tr = services.translator_for(user, services.teams.for_user(user))
-        new_date = date.fromisoformat(values["new_date"]) if values.get("new_date") else None
-        submit_or_field_errors(ack, tr, lambda: flow.no_go(user, launch_id, values.get("reason") or "", new_date))
+        submit_or_field_errors(ack, tr, view, lambda: flow.no_go(
+            user, launch_id, values.get("reason") or "",
+            date.fromisoformat(values["new_date"]) if values.get("new_date") else None,  # checked: a real date
+        ))
 
     @reg.action(ids.LAUNCH_ADD_TASK_PREFILLED)
     def add_task_prefilled(ack: Ack, body: dict[str, Any]) -> None:
@@ -113,7 +116,7 @@ def register(reg: Registrar, services: Services) -> None:
     def task_added(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         tr = services.translator_for(user, services.teams.for_user(user))
-        submit_or_field_errors(ack, tr, lambda: flow.add_task(user, view_values(view)))
+        submit_or_field_errors(ack, tr, view, lambda: flow.add_task(user, view_values(view)))
 
 
 def jobs(services: Services) -> list[ScheduledJob]:

@@ -84,7 +84,7 @@ def register(reg: Registrar, services: Services) -> None:
             }
             return flow.file(user, values)
 
-        submit_or_field_errors(ack, tr, work)
+        submit_or_field_errors(ack, tr, view, work)
 
     @reg.action(ids.STEP)
     def step(ack: Ack, body: dict[str, Any]) -> None:
@@ -103,7 +103,7 @@ def register(reg: Registrar, services: Services) -> None:
     def stepped(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = services.translator_for(user, services.teams.for_user(user))
-        submit_or_field_errors(ack, tr, lambda: flow.step(user, meta["id"], meta["action"], view_values(view)))
+        submit_or_field_errors(ack, tr, view, lambda: flow.step(user, meta["id"], meta["action"], view_values(view)))
 
 
 def _quantity(raw: object) -> int | str | None:

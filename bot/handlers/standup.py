@@ -71,7 +71,7 @@ def register(reg: Registrar, services: Services) -> None:
         user = body["user"]["id"]
         day = date.fromisoformat(json.loads(view["private_metadata"])["day"])
         tr = services.translator_for(user, services.teams.for_user(user))
-        submit_or_field_errors(ack, tr, lambda: flow.submit(user, day, view_values(view)))
+        submit_or_field_errors(ack, tr, view, lambda: flow.submit(user, day, view_values(view)))
 
     @reg.action(RESOLVE_BLOCKER)
     def resolve(ack: Ack, body: dict[str, Any]) -> None:

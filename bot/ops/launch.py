@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.errors import N_, OpsError
 from bot.ops.launch_playbook import LaunchPlaybook, due_date
 from bot.ops.team import Role, Team
 
 OPEN, DONE, BLOCKED = "open", "done", "blocked"
+LATEST_LAUNCH_YEARS = 3
 MARKETPLACES = ("US", "CA", "MX", "BR", "UK", "DE", "FR", "IT", "ES", "NL", "SE", "PL", "JP", "AU", "SG", "AE")
 
 
@@ -86,9 +87,18 @@ def validate_new(name: str, skus: str, marketplaces: list[str], launch_day: date
         raise OpsError(N_("Choose at least one marketplace."), field="marketplaces")
     if launch_day is None:
         raise OpsError(N_("Choose the launch date."), field="launch_date")
-    if launch_day <= today:
-        raise OpsError(N_("The launch date must be after today."), field="launch_date")
+    check_launch_date(launch_day, today, "launch_date")
     return sku_list
+
+
+def check_launch_date(day: date, today: date, field: str | None, *, moving: bool = False) -> None:
+    """After today, and near enough that every task's date (up to T+14 and beyond) is a real calendar day."""
+    if day <= today:
+        raise OpsError(N_("The new launch date must be after today.") if moving
+                       else N_("The launch date must be after today."), field=field)
+    if day > today + timedelta(days=365 * LATEST_LAUNCH_YEARS):
+        raise OpsError(N_("Pick a launch date within the next {years} years."), field=field,
+                       years=LATEST_LAUNCH_YEARS)
 
 
 def may_change(task: TaskState, actor: str, actor_is_manager: bool) -> bool:

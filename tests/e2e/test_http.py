@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -25,29 +26,54 @@ TOKEN = "xoxb-http-test"
 SECRET = "http-test-signing-secret"
 
 
+class Replica:
+    """One `opsbot serve` process's app under uvicorn, on a shared database and emulator."""
+
+    def __init__(self, emulator: SlackEmulator, playbooks_dir: Path, database_url: str,
+                 process_before_response: bool) -> None:
+        settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=emulator.api_url,
+                                 DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
+        self.services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
+                                       client=WebClient(token=TOKEN, base_url=emulator.api_url))
+        app, _ = build_app(settings, self.services, process_before_response=process_before_response)
+        self.server = uvicorn.Server(uvicorn.Config(build_http_app(app, self.services), host="127.0.0.1", port=0,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)  # waiting for the server socket to open, not for timing
+        self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.services.scheduler.shutdown()
+        self.thread.join(5)
+        self.services.db.dispose()
+
+
 @pytest.fixture
-def served(playbooks_dir: Path, database_url: str) -> Iterator[tuple[str, SlackEmulator]]:
-    emulator = SlackEmulator(TOKEN).start()
-    emulator.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
-    settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=emulator.api_url,
-                             DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
-                              client=WebClient(token=TOKEN, base_url=emulator.api_url))
-    app, _ = build_app(settings, services)  # production mode: ack first, work after
-    server = uvicorn.Server(uvicorn.Config(build_http_app(app, services), host="127.0.0.1", port=0,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)  # waiting for the server socket to open, not for timing
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", emulator
-    server.should_exit = True
-    services.scheduler.shutdown()
-    thread.join(5)
-    emulator.stop()
-    services.db.dispose()
+def emulator() -> Iterator[SlackEmulator]:
+    slack = SlackEmulator(TOKEN).start()
+    slack.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture
+def served(emulator: SlackEmulator, playbooks_dir: Path, database_url: str) -> Iterator[tuple[str, SlackEmulator]]:
+    replica = Replica(emulator, playbooks_dir, database_url, process_before_response=False)  # production: ack first
+    yield replica.base, emulator
+    replica.stop()
+
+
+@pytest.fixture
+def replicas(emulator: SlackEmulator, playbooks_dir: Path, database_url: str) -> Iterator[list[Replica]]:
+    """Two replicas on one database that finish a request's work before answering, so a test needs no waiting."""
+    both = [Replica(emulator, playbooks_dir, database_url, process_before_response=True) for _ in range(2)]
+    yield both
+    for replica in both:
+        replica.stop()
 
 
 def _command(emulator: SlackEmulator) -> str:
@@ -107,3 +133,56 @@ def test_metrics_count_commands_and_ack_latency(served: tuple[str, SlackEmulator
     metrics = httpx.get(f"{base}/metrics").text
     assert 'opsbot_commands_total{command="/ops"}' in metrics
     assert "opsbot_ack_seconds_count" in metrics
+
+
+def _replies(emulator: SlackEmulator) -> list[str]:
+    return [r.text for r in emulator.records if r.kind == "ephemeral"]
+
+
+def test_the_same_signed_command_sent_twice_is_refused_the_second_time(replicas: list[Replica],
+                                                                        emulator: SlackEmulator) -> None:
+    first, _ = replicas
+    body = _command(emulator)
+    headers = payloads.sign(SECRET, body)
+    assert httpx.post(f"{first.base}/slack/events", content=body, headers=headers).status_code == 200
+    assert len(_replies(emulator)) == 1
+    replayed = httpx.post(f"{first.base}/slack/events", content=body, headers=headers)
+    assert replayed.status_code == 401
+    assert len(_replies(emulator)) == 1  # the command ran once
+
+
+def test_a_replay_sent_to_another_replica_is_refused_too(replicas: list[Replica], emulator: SlackEmulator) -> None:
+    first, second = replicas
+    body = _command(emulator)
+    headers = payloads.sign(SECRET, body)
+    assert httpx.post(f"{first.base}/slack/events", content=body, headers=headers).status_code == 200
+    assert httpx.post(f"{second.base}/slack/events", content=body, headers=headers).status_code == 401
+    assert len(_replies(emulator)) == 1
+
+
+def test_the_same_command_signed_again_later_is_not_a_replay(replicas: list[Replica], emulator: SlackEmulator) -> None:
+    first, _ = replicas
+    body = _command(emulator)
+    now = int(time.time())
+    for stamp in (now - 2, now - 1):  # a new timestamp is a new signature
+        assert httpx.post(f"{first.base}/slack/events", content=body,
+                          headers=payloads.sign(SECRET, body, timestamp=stamp)).status_code == 200
+
+
+def test_a_slack_retry_of_an_event_is_not_a_replay_and_is_acted_on_once(replicas: list[Replica],
+                                                                         emulator: SlackEmulator) -> None:
+    first, second = replicas
+    body = json.dumps({
+        "team_id": "T0DEMO", "api_app_id": "A0OPSBOT", "type": "event_callback", "event_id": "Ev0RETRY",
+        "event_time": 1, "authorizations": [{"team_id": "T0DEMO", "user_id": "U0OPSBOT", "is_bot": True}],
+        "event": {"type": "app_home_opened", "user": "U0BUYER", "channel": "D0BUYER", "tab": "home",
+                  "event_ts": "1.1"},
+    })
+    now = int(time.time())
+    original = {**payloads.sign(SECRET, body, timestamp=now - 1), "content-type": "application/json"}
+    retry = {**payloads.sign(SECRET, body, timestamp=now), "content-type": "application/json",
+             "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}
+    assert httpx.post(f"{first.base}/slack/events", content=body, headers=original).status_code == 200
+    assert httpx.post(f"{second.base}/slack/events", content=body, headers=retry).status_code == 200
+    assert emulator.count_calls("views.publish") == 1  # de-duplicated by event id, not refused as a replay
+    assert httpx.post(f"{second.base}/slack/events", content=body, headers=retry).status_code == 401

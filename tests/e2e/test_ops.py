@@ -95,14 +95,15 @@ def test_an_unexpected_error_gives_a_reference_and_the_bot_keeps_serving(
     assert "Main St" not in transcript  # the exception's text never reaches the person
 
 
-def _mention(slack: ConsoleSlack, event_id: str, retry: int | None = None) -> int:
+def _mention(slack: ConsoleSlack, event_id: str, retry: int | None = None, *, sent: int = 0) -> int:
+    """An app_mention delivery; ``sent`` seconds ago, since each delivery from Slack is signed afresh."""
     body = json.dumps({
         "team_id": "T0DEMO", "api_app_id": "A0OPSBOT", "type": "event_callback", "event_id": event_id,
         "event_time": 1, "authorizations": [{"team_id": "T0DEMO", "user_id": BOT_USER_ID, "is_bot": True}],
         "event": {"type": "app_mention", "user": "U0BUYER", "text": f"hello {event_id}", "channel": "C0OPS",
                   "ts": "1.1"},
     })
-    headers = payloads.sign(slack.signing_secret, body)
+    headers = payloads.sign(slack.signing_secret, body, timestamp=int(time.time()) - sent)
     headers["content-type"] = "application/json"
     if retry is not None:
         headers["x-slack-retry-num"] = str(retry)
@@ -111,9 +112,9 @@ def _mention(slack: ConsoleSlack, event_id: str, retry: int | None = None) -> in
 
 
 def test_a_retried_or_doubled_delivery_is_acted_on_once(test_console: ConsoleSlack, counter: list[str]) -> None:
-    assert _mention(test_console, "Ev0001") == 200
-    assert _mention(test_console, "Ev0001", retry=1) == 200
-    assert _mention(test_console, "Ev0001") == 200
+    assert _mention(test_console, "Ev0001", sent=3) == 200
+    assert _mention(test_console, "Ev0001", retry=1, sent=2) == 200
+    assert _mention(test_console, "Ev0001", sent=1) == 200
     assert _mention(test_console, "Ev0002") == 200
     assert counter == ["hello Ev0001", "hello Ev0002"]
 

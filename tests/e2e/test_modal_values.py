@@ -1,0 +1,252 @@
+"""What the modal fuzzer (tests/test_fuzz_modals.py) found, each as a transcript: a field error, nothing half-done.
+
+Before the fixes each of these ended in "Something went wrong" (a ValueError, an IntegrityError, an
+OverflowError, Slack's name_taken), or saved a value PostgreSQL would refuse, or posted a no-go and
+wrote its audit row before refusing the new date.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.blocks.launch import add_launch_task_button, gate_blocks
+from bot.console.session import ConsoleSlack
+from bot.db.core import AuditEntry
+from bot.db.launch import Launch, LaunchTask
+from bot.db.restock import RestockRequest
+from bot.errors import OpsError
+from bot.handlers.common import check_inputs
+from bot.i18n import translator
+from bot.reports.ingest import ingest_generic
+from tests.conftest import REPO, converse
+from tests.launch.test_launch_e2e import start_launch
+
+SALES = REPO / "tests" / "restock" / "fixtures" / "led-100-us.csv"
+
+
+def _rows(console: ConsoleSlack, model: type[Any]) -> int:
+    with console.services.db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _forge(console: ConsoleSlack, block: str, element_state: dict[str, Any]) -> None:
+    """Put a value in the open modal that its form would never offer (as a forged submission would)."""
+    console.modals[console.user][-1].filled[block] = element_state
+
+
+@pytest.fixture
+def sales(console: ConsoleSlack) -> ConsoleSlack:
+    with console.services.db.transaction() as session:
+        ingest_generic(session, "shenzhen-ops", SALES)
+    return console
+
+
+def test_a_date_that_is_not_on_the_calendar_is_a_field_error(sales: ConsoleSlack) -> None:
+    converse(sales, [
+        ("!as U0MARKET", []),
+        ("/restock", []),
+        ("!fill sku=LED-100 quantity=300 needed_by=2026-02-30", []),
+        ("!submit", ["✗ needed_by: Pick a date from the calendar."]),
+        ("!fill needed_by=tomorrow", []),
+        ("!submit", ["✗ needed_by: Pick a date from the calendar."]),
+    ])
+    assert _rows(sales, RestockRequest) == 0
+
+
+def _ordered(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []), ("/restock LED-100 100", []), ("!as U0BUYER", []), ("!in C0PURCHASING", []),
+        ("!click Approve", ["approved"]), ("!click Mark ordered", ["“R-1”"]),
+    ])
+
+
+def test_an_eta_off_the_calendar_and_text_wider_than_its_column_are_field_errors(sales: ConsoleSlack) -> None:
+    _ordered(sales)
+    converse(sales, [
+        ("!fill po=PO-1 eta=2027-13-01", []),
+        ("!submit", ["✗ eta: Pick a date from the calendar."]),
+        (f"!fill eta=2027-01-10 supplier={'S' * 121}", []),
+        ("!submit", ["✗ supplier: Please keep this under 120 characters (it has 121)."]),
+        ("!fill supplier=Acme", []),
+        ("!submit", ["📦 Restock R-1 · ordered"]),
+        ("!click Mark shipped", []),
+        (f"!fill carrier={'C' * 65} tracking=T1 mode=sea", []),
+        ("!submit", ["✗ carrier: Please keep this under 64 characters"]),
+    ])
+    with sales.services.db.transaction() as session:
+        assert session.scalars(select(RestockRequest.state)).one() == "ordered"
+
+
+def test_a_shipping_mode_the_form_never_offered_is_refused(sales: ConsoleSlack) -> None:
+    _ordered(sales)
+    converse(sales, [("!fill po=PO-1 eta=2027-01-10", []), ("!submit", ["ordered"]), ("!click Mark shipped", [])])
+    _forge(sales, "mode", {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "x"},
+                                                                         "value": "teleport"}})
+    converse(sales, [("!submit", ["✗ mode: Choose one of the options offered."])])
+
+
+def test_a_received_quantity_far_beyond_the_order_is_refused_not_overflowed(sales: ConsoleSlack) -> None:
+    _ordered(sales)
+    converse(sales, [
+        ("!fill po=PO-1 eta=2027-01-10", []), ("!submit", []),
+        ("!click Mark shipped", []), ("!fill carrier=COSCO tracking=C1 mode=sea", []), ("!submit", []),
+        ("!as U0WAREHOUSE", []),
+        ("!click Mark received", []),
+        ("!fill received=99999999999999999999", []),
+        ("!submit", ["✗ received: 99999999999999999999 is more than 10 times the 100 ordered: check the number."]),
+        ("!fill received=1001", []),
+        ("!submit", ["✗ received: 1001 is more than 10 times"]),
+        ("!fill received=1000", []),
+        ("!submit", ["📦 Restock R-1 · received"]),
+    ])
+
+
+NEW = '!fill name="Desk Fan" skus=DESK-FAN-01 marketplaces=US playbook=standard'
+
+
+def test_a_launch_date_off_the_calendar_or_centuries_away_is_a_field_error(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0SELECT", []),
+        ("/launch new", []),
+        (f"{NEW} launch_date=2027-02-29", []),
+        ("!submit", ["✗ launch_date: Pick a date from the calendar."]),
+        (f"{NEW} launch_date=9999-12-20", []),  # T+14 would be past the end of the calendar
+        ("!submit", ["✗ launch_date: Pick a launch date within the next 3 years."]),
+    ])
+    assert _rows(console, Launch) == 0
+
+
+def test_a_marketplace_the_form_never_offered_is_refused(console: ConsoleSlack) -> None:
+    converse(console, [("!as U0SELECT", []), ("/launch new", []), (f"{NEW} launch_date=2027-03-01", [])])
+    _forge(console, "marketplaces", {"type": "multi_static_select", "selected_options": [
+        {"text": {"type": "plain_text", "text": "Mars"}, "value": "MARS"}]})
+    converse(console, [("!submit", ["✗ marketplaces: Choose one of the options offered."])])
+    assert _rows(console, Launch) == 0
+
+
+def test_a_launch_channel_name_slack_already_has_is_a_field_error(console: ConsoleSlack) -> None:
+    console.emulator._api_conversations_create({"name": "launch-desk-fan"})  # e.g. an archived earlier launch
+    converse(console, [
+        ("!as U0SELECT", []),
+        ("/launch new", []),
+        (f"{NEW} launch_date=2027-03-01", []),
+        ("!submit", ["✗ channel: Slack already has a channel called #launch-desk-fan: follow the launch in this "
+                     "channel, or give it another name."]),
+        ("!fill channel=here", []),
+        ("!submit", ["🚀 Launch: Desk Fan"]),
+    ])
+    assert _rows(console, Launch) == 1
+
+
+def test_a_task_state_the_form_never_offered_changes_nothing(console: ConsoleSlack) -> None:
+    start_launch(console)
+    converse(console, [("!click Market research and competitor analysis", ["“Launch task”"])])
+    for forged in (None, {"text": {"type": "plain_text", "text": "x"}, "value": "finished"}):
+        _forge(console, "state", {"type": "radio_buttons", "selected_option": forged})
+        shown = console.send("!submit")
+        assert "✗ state:" in shown and "Something went wrong" not in shown
+    with console.services.db.transaction() as session:
+        assert set(session.scalars(select(LaunchTask.state))) == {"open"}
+
+
+def test_the_flow_itself_refuses_an_unknown_task_state(console: ConsoleSlack) -> None:
+    from bot.flows.launch import LaunchFlow
+
+    start_launch(console)
+    with console.services.db.transaction() as session:
+        task_id = session.scalars(select(LaunchTask.id).where(LaunchTask.owner == "U0SELECT")).first()
+    assert task_id is not None
+    with pytest.raises(OpsError) as refused:
+        LaunchFlow(console.services).save_task("U0SELECT", task_id, "finished", "", confirmed=False)
+    assert refused.value.field == "state"
+
+
+def test_a_no_go_with_a_new_date_in_the_past_posts_and_records_nothing(console: ConsoleSlack) -> None:
+    start_launch(console)
+    with console.services.db.transaction() as session:
+        launch = session.scalars(select(Launch)).one()
+        gate = next(t for t in session.scalars(select(LaunchTask)) if t.gate)
+        value = json.dumps({"launch": launch.id, "task": gate.id})
+    blocks = gate_blocks(translator("zh-CN"), launch.name, "Selection sign-off", [], value, launch.launch_date)
+    console.emulator._api_chat_postMessage({"channel": "C0MANAGER", "text": "Go / no-go", "blocks": blocks})
+    audit_before = _rows(console, AuditEntry)
+    shown = converse(console, [
+        ("!as U0MANAGER", []),
+        ("!in C0MANAGER", []),
+        ("!click 暂缓", ["“暂缓”"]),
+        ('!fill reason="Second sample first" new_date=2026-01-01', []),
+        ("!submit", ["✗ new_date: 新的上市日期必须晚于今天。"]),
+    ])
+    assert "No-go for" not in shown
+    assert _rows(console, AuditEntry) == audit_before
+    converse(console, [('!fill new_date=2027-03-01', []), ("!submit", ["🔴 No-go for LED Desk Lamp"])])
+
+
+def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(console: ConsoleSlack) -> None:
+    start_launch(console)
+    button = add_launch_task_button(translator("en"), "LED-100", "Fix the cable length in the listing")
+    console.emulator._api_chat_postMessage({"channel": "C0MARKETING", "text": "feedback",
+                                           "blocks": [{"type": "actions", "elements": [button]}]})
+    converse(console, [("!as U0MARKET", []), ("!in C0MARKETING", []), ("!click Add launch task", []),
+                       ("!fill role=marketing due=2026-12-01", [])])
+    _forge(console, "launch", {"type": "static_select", "selected_option": {
+        "text": {"type": "plain_text", "text": "x"}, "value": "not-a-launch-id"}})
+    converse(console, [("!submit", ["✗ launch: Choose one of the options offered."])])
+    converse(console, [('!fill launch="LED Desk Lamp"', [])])
+    _forge(console, "role", {"type": "static_select", "selected_option": None})
+    converse(console, [("!submit", ["✗ role: Choose one of the options offered."])])
+    assert _rows(console, LaunchTask) == 20  # the playbook's, nothing added
+
+
+def test_a_feedback_sku_wider_than_its_column_is_a_field_error(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0CS", []),
+        ("/feedback", []),
+        (f'!fill what="Arrived cracked" sku={"X" * 65}', []),
+        ("!submit", ["✗ sku: Please keep this under 64 characters (it has 65)."]),
+    ])
+
+
+def _view(element: dict[str, Any], submitted: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
+    return {"blocks": [{"type": "input", "block_id": "b", "optional": optional, "element": {**element,
+                                                                                          "action_id": "a"}}],
+            "state": {"values": {"b": {"a": submitted}}}}
+
+
+OPTIONS = [{"text": {"type": "plain_text", "text": "Sea"}, "value": "sea"}]
+
+
+@pytest.mark.parametrize(("element", "submitted", "optional", "problem"), [
+    ({"type": "static_select", "options": OPTIONS}, {"selected_option": OPTIONS[0]}, False, None),
+    ({"type": "static_select", "options": OPTIONS}, {"selected_option": {"value": "air"}}, False, "options offered"),
+    ({"type": "static_select", "options": OPTIONS}, {"selected_option": "sea"}, False, "options offered"),
+    ({"type": "static_select", "options": OPTIONS}, {"selected_option": None}, True, None),
+    ({"type": "static_select", "options": OPTIONS}, {"selected_option": None}, False, "options offered"),
+    ({"type": "checkboxes", "options": OPTIONS}, {"selected_options": []}, False, "options offered"),
+    ({"type": "checkboxes", "options": OPTIONS}, {"selected_options": [OPTIONS[0], {"value": "x"}]}, True,
+     "options offered"),
+    ({"type": "datepicker"}, {"selected_date": "2026-12-31"}, False, None),
+    ({"type": "datepicker"}, {"selected_date": "2026-12-1"}, False, "calendar"),
+    ({"type": "datepicker"}, {"selected_date": "2026-12-01T00:00"}, False, "calendar"),
+    ({"type": "plain_text_input", "max_length": 5}, {"value": "12345"}, False, None),
+    ({"type": "plain_text_input", "max_length": 5}, {"value": "123456"}, False, "under 5 characters"),
+    ({"type": "plain_text_input"}, {"value": "x" * 3001}, True, "under 3000 characters"),
+    ({"type": "plain_text_input"}, {"value": "   "}, False, None),  # the feature says what it needs
+    ({"type": "datepicker"}, {"selected_date": None}, False, None),
+    ({"type": "plain_text_input"}, {"value": None}, True, None),
+])
+def test_each_value_is_checked_against_the_modal_that_asked_for_it(
+    element: dict[str, Any], submitted: dict[str, Any], optional: bool, problem: str | None
+) -> None:
+    view = _view(element, {"type": element["type"], **submitted}, optional=optional)
+    if problem is None:
+        check_inputs(view)
+        return
+    with pytest.raises(OpsError) as refused:
+        check_inputs(view)
+    assert refused.value.field == "b"
+    assert problem in refused.value.message.format(**refused.value.params)
