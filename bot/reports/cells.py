@@ -78,9 +78,11 @@ def day(text: str) -> date:
 
 
 def parse_column(
-    series: pd.Series, parse: Callable[[str], Any], *, file: str, column: str, first_row: int, required: bool
+    series: pd.Series, parse: Callable[[str], Any], *, file: str, column: str, first_row: int, required: bool,
+    quote: bool = True,
 ) -> pd.Series:
-    """Parse every cell; blank cells are None unless required. Errors name the spreadsheet row."""
+    """Parse every cell; blank cells are None unless required. Errors name the spreadsheet row, and quote the
+    cell unless ``quote`` is off (an export with buyers' details: a shifted row may put an address there)."""
     texts = series.fillna("").astype(str).str.strip()
     if parse in _PLAIN_NUMBERS:
         fast = _plain_numbers(texts, integer=parse is integer, required=required)
@@ -94,10 +96,13 @@ def parse_column(
         try:
             parsed[text] = parse(text)
         except (ValueError, OverflowError) as exc:
-            position = int((texts == text).to_numpy().argmax())
+            row = first_row + int((texts == text).to_numpy().argmax())
+            if not quote:
+                raise OpsError(N_("{file}: row {row}, column “{column}” does not hold a valid value; the row may be "
+                                  "shifted. Nothing was loaded."), file=file, row=row, column=column) from exc
             raise OpsError(
                 N_("{file}: row {row}, column “{column}”: “{value}” is not a valid value."),
-                file=file, row=first_row + position, column=column, value=text[:40],
+                file=file, row=row, column=column, value=text[:40],
             ) from exc
     return texts.map(parsed)
 

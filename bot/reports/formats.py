@@ -27,6 +27,8 @@ class ReportFormat:
     # logical name -> accepted header spellings, first match wins; optional ones may be absent
     needs: dict[str, tuple[str, ...]]
     optional: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The export also carries buyers' names, emails or addresses (never read): its cells are never quoted.
+    personal: bool = False
 
     def find(self, headers: list[str], name: str) -> str | None:
         spellings = self.needs.get(name) or self.optional.get(name) or ()
@@ -34,8 +36,8 @@ class ReportFormat:
 
 
 def _f(kind: str, label: str, signature: set[str], needs: dict[str, tuple[str, ...]],
-       optional: dict[str, tuple[str, ...]] | None = None) -> ReportFormat:
-    return ReportFormat(kind, label, frozenset(signature), needs, optional or {})
+       optional: dict[str, tuple[str, ...]] | None = None, *, personal: bool = False) -> ReportFormat:
+    return ReportFormat(kind, label, frozenset(signature), needs, optional or {}, personal)
 
 
 FORMATS: tuple[ReportFormat, ...] = (
@@ -68,14 +70,14 @@ FORMATS: tuple[ReportFormat, ...] = (
        {"order": ("amazon-order-id",), "date": ("purchase-date",), "status": ("order-status",),
         "channel": ("sales-channel",), "sku": ("sku",), "units": ("quantity",), "gmv": ("item-price",),
         "currency": ("currency",)},
-       {"item_status": ("item-status",)}),
+       {"item_status": ("item-status",)}, personal=True),
     _f("transactions", N_("Amazon date range transaction report"), {"date/time", "settlement id"},
        {"date": ("date/time",), "type": ("type",), "order": ("order id",), "sku": ("sku",),
-        "units": ("quantity",), "channel": ("marketplace",), "gmv": ("product sales",)}),
+        "units": ("quantity",), "channel": ("marketplace",), "gmv": ("product sales",)}, personal=True),
     _f("shopify", N_("Shopify orders export"), {"lineitem sku", "financial status"},
        {"order": ("name",), "date": ("created at",), "status": ("financial status",), "sku": ("lineitem sku",),
         "units": ("lineitem quantity",), "price": ("lineitem price",), "currency": ("currency",)},
-       {"cancelled": ("cancelled at",)}),
+       {"cancelled": ("cancelled at",)}, personal=True),
     _f("generic", N_("generic daily CSV"), {"date", "marketplace", "sku", "units"},
        {"date": ("date",), "marketplace": ("marketplace",), "sku": ("sku",), "units": ("units",)},
        {"orders": ("orders",), "gmv": ("gmv",), "currency": ("currency",), "sessions": ("sessions",),

@@ -55,7 +55,8 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
         if name not in frame.columns:
             return pd.Series([None] * len(frame), index=frame.index, dtype=object)
         return cells.parse_column(frame[name], parse, file=raw.name, column=raw.format.needs.get(
-            name, raw.format.optional.get(name, (name,)))[0], first_row=raw.first_row, required=required)
+            name, raw.format.optional.get(name, (name,)))[0], first_row=raw.first_row, required=required,
+            quote=not raw.format.personal)
 
     loader(raw, ctx, col, facts)
     return facts
@@ -197,7 +198,8 @@ def _shopify(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     if "cancelled" in source:
         kept &= source["cancelled"].str.strip().eq("")
     frame = pd.DataFrame({"order": source["order"], "day": cells.parse_column(
-        source["date"], cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True),
+        source["date"], cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True,
+        quote=False),
         "sku": source["sku"].str.strip(), "units": col("units", cells.integer),
         "currency": source["currency"].str.strip().str.upper()})
     frame["gmv"] = col("price", cells.number) * frame["units"]

@@ -152,3 +152,16 @@ def test_skus_already_loaded_are_known_after_the_upgrade_that_keeps_them_apart(d
         assert known_skus(session, "t") == ["FAN-01", "LED-100"]
         assert known_skus(session, "u") == ["LAMP-200"]
     database.dispose()
+
+
+def test_a_bad_cell_in_an_order_export_is_located_but_never_quoted(database: Database, tmp_path: Path) -> None:
+    header, first, *rest = (FIXTURES / "all-orders.txt").read_text(encoding="utf-8").splitlines()
+    cells = first.split("\t")
+    cells[header.split("\t").index("item-price")] = "Jane Doe"  # a row shifted by a tab in the buyer's name
+    shifted = tmp_path / "all-orders-shifted.txt"
+    shifted.write_text("\n".join([header, "\t".join(cells), *rest]) + "\n", encoding="utf-8")
+    with pytest.raises(OpsError) as raised, database.transaction() as session:
+        ingest_files(session, "t", [shifted], now=NOW)
+    shown = raised.value.message.format(**raised.value.params)
+    assert shown == ("all-orders-shifted.txt: row 2, column “item-price” does not hold a valid value; the row may "
+                     "be shifted. Nothing was loaded.")
