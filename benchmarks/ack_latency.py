@@ -3,12 +3,15 @@
 Both run under the same production server (uvicorn, Bolt dispatched in a worker thread), each in its
 own process, with Slack's Web API answered by the local emulator. Clients send signed slash commands
 open-loop (on a fixed schedule, not waiting for answers) at rising rates; we report p50/p99 ack latency
-and errors for both, and the ratio of Opsbot's p99 to bare Bolt's.
+and errors for both, and the ratio of Opsbot's p99 to bare Bolt's. The mix includes `/kpi 30d`, answered
+from the KPI benchmark's year of exports (benchmarks/kpi.py: 1,000,000 order lines and the rest) loaded
+into Opsbot's database first.
 
 Targets on a 2-core machine: p99 < 300 ms at 50 requests/s with zero errors, p99 within 1.5x bare Bolt.
 
-    python benchmarks/ack_latency.py             # 10, 25, 50, 100 requests/s, 10 s each
-    python benchmarks/ack_latency.py --smoke     # a quick run that CI uses to keep this script working
+    python benchmarks/ack_latency.py                    # 10, 25, 50, 100 requests/s, 10 s each, a year of data
+    python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
+    python benchmarks/ack_latency.py --smoke            # a quick run that CI uses to keep this script working
 """
 
 from __future__ import annotations
@@ -120,6 +123,27 @@ def percentile(values: list[float], pct: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1] if len(values) > 1 else values[0]
 
 
+def load_kpi_data(workdir: Path, scale: float) -> int:
+    """The KPI benchmark's year of exports (benchmarks/kpi.py), loaded the way `opsbot ingest` loads them,
+    so `/kpi 30d` in the mix answers from a realistic database."""
+    from datetime import UTC, datetime
+
+    from bot.db import Database
+    from bot.db.migrate import upgrade
+    from bot.reports.ingest import ingest_files
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from kpi import TEAM, generate
+
+    files = generate(workdir, scale)
+    database = Database(f"sqlite:///{workdir / 'bench.sqlite3'}")
+    upgrade(database.engine)
+    with database.transaction() as session:
+        loaded = ingest_files(session, TEAM, list(files.values()), now=datetime(2026, 11, 23, 1, tzinfo=UTC))
+    database.dispose()
+    return loaded.new + loaded.updated
+
+
 def start_opsbot(port: int, emulator: SlackEmulator, workdir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": emulator.api_url,
            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "OPSBOT_PLAYBOOKS": str(REPO / "playbooks")}
@@ -137,9 +161,12 @@ def main() -> None:
     parser.add_argument("--rates", default="10,25,50,100", help="requests per second, comma separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate runs")
     parser.add_argument("--smoke", action="store_true", help="a quick run: 10 and 50 requests/s for 1 s")
+    parser.add_argument("--kpi-scale", type=float, default=1.0,
+                        help="size of the KPI data behind /kpi 30d, as a fraction of benchmarks/kpi.py's year")
     args = parser.parse_args()
     rates = [10, 50] if args.smoke else [int(r) for r in args.rates.split(",")]
     seconds = 1.0 if args.smoke else args.seconds
+    kpi_scale = 0.02 if args.smoke else args.kpi_scale
 
     emulator = SlackEmulator(TOKEN).start()
     workdir = Path(tempfile.mkdtemp(prefix="opsbot-bench-"))
@@ -147,6 +174,10 @@ def main() -> None:
     servers = {}
     processes = []
     try:
+        started = time.perf_counter()
+        facts = load_kpi_data(workdir, kpi_scale)
+        print(f"KPI data behind /kpi 30d: {facts:,} daily facts (scale {kpi_scale}), loaded in "
+              f"{time.perf_counter() - started:.0f} s")
         port = free_port()
         processes.append(start_opsbot(port, emulator, workdir))
         servers["opsbot"] = f"http://127.0.0.1:{port}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
 import re
 import threading
@@ -81,17 +82,22 @@ def serving(asgi: Starlette) -> Iterator[str]:
 
 
 @pytest.fixture
-def debug_log(capfd: pytest.CaptureFixture[str]) -> Iterator[None]:
-    """The operator's log at DEBUG, as `opsbot serve` configures it (slack_sdk then logs whole responses)."""
+def debug_log() -> Iterator[io.StringIO]:
+    """The operator's log at DEBUG, as `opsbot serve` configures it, written to a buffer the test reads."""
     root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+    handlers, level, sdk_level = root.handlers[:], root.level, logging.getLogger("slack_sdk").level
     configure_logging(load_settings(OPSBOT_LOG_LEVEL="DEBUG", SLACK_CLIENT_ID=CLIENT_ID,
                                     SLACK_CLIENT_SECRET=CLIENT_SECRET, SLACK_SIGNING_SECRET=SIGNING_SECRET))
+    buffer = io.StringIO()
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(buffer)
     try:
-        yield
+        yield buffer
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+        logging.getLogger("slack_sdk").setLevel(sdk_level)
 
 
 def add_to_slack(server: Server) -> tuple[str, list[str]]:
@@ -117,9 +123,7 @@ def back(server: Server, code: str, state: str, cookie: str | None) -> httpx.Res
     return server.browser.get("/slack/oauth_redirect", params={"code": code, "state": state}, headers=headers)
 
 
-def test_install_stores_the_workspace_and_never_logs_its_token(
-    server: Server, debug_log: None, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_install_stores_the_workspace_and_never_logs_its_token(server: Server, debug_log: io.StringIO) -> None:
     state, scopes = add_to_slack(server)
     assert {"commands", "chat:write", "im:write", "users:read", "files:read"} <= set(scopes)  # from the manifest
     code = server.emulator.authorize("T0DEMO", "Opsbot Demo", installer="U0MANAGER", scopes=scopes)
@@ -132,9 +136,9 @@ def test_install_stores_the_workspace_and_never_logs_its_token(
         audit = session.query(AuditEntry).filter_by(entity="installation").one()
         assert (audit.team_id, audit.actor, audit.to_state, audit.note) == ("T0DEMO", "U0MANAGER", "installed",
                                                                                "Opsbot Demo")
-    logged = capfd.readouterr().err
-    assert "oauth.v2.access" in logged  # slack_sdk logged the exchange at DEBUG ...
-    assert bot.bot_token not in logged and CLIENT_SECRET not in logged  # ... without the token or the secret
+    logged = debug_log.getvalue()
+    assert "installed in Slack workspace T0DEMO (Opsbot Demo)" in logged  # the operator sees the install ...
+    assert bot.bot_token not in logged and CLIENT_SECRET not in logged  # ... never the token or the secret
     assert bot.bot_token not in done.text
 
 
