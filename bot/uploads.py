@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -59,10 +59,11 @@ class SharedReport:
 class SlackFiles:
     """Checks and downloads shared files with the bot token, within the size limit."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, token: Callable[[], str | None]) -> None:
+        """``token`` gives the bot token of the workspace being served (each workspace has its own)."""
         self.max_bytes = settings.max_upload_mb * 1024 * 1024
         self.limit_mb = settings.max_upload_mb
-        self._token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self._token = token
         self.origins = file_hosts(settings.slack_api_url)
 
     def check(self, shared: Mapping[str, Any]) -> SharedReport:
@@ -92,7 +93,7 @@ class SlackFiles:
 
     def download(self, report: SharedReport, target: Path) -> Path:
         """Write the file's bytes to ``target``; over the limit or off Slack's host, nothing is kept."""
-        request = urllib.request.Request(report.url, headers={"Authorization": f"Bearer {self._token}"})
+        request = urllib.request.Request(report.url, headers={"Authorization": f"Bearer {self._token() or ''}"})
         opener = urllib.request.build_opener(_SameHostRedirects(self))
         try:
             with opener.open(request, timeout=_TIMEOUT_SECONDS) as response, target.open("wb") as out:

@@ -52,7 +52,7 @@ def servers() -> Iterator[list[Server]]:
 
 def _files(api: str, limit_mb: int = 1) -> SlackFiles:
     return SlackFiles(load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_API_URL=f"{api}/api/",
-                                    OPSBOT_MAX_UPLOAD_MB=str(limit_mb)))
+                                    OPSBOT_MAX_UPLOAD_MB=str(limit_mb)), token=lambda: TOKEN)
 
 
 def _shared(url: str, name: str = "sales.csv", **more: object) -> dict[str, object]:

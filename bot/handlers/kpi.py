@@ -22,7 +22,7 @@ from bot.uploads import SlackFiles
 
 def register(reg: Registrar, services: Services) -> None:
     flow = KpiFlow(services)
-    files = SlackFiles(services.settings)
+    files = SlackFiles(services.settings, token=lambda: services.delivery.client.token)
 
     @reg.command("/kpi")
     def kpi(ack: Ack, command: dict[str, Any]) -> None:
