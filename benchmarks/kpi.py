@@ -90,10 +90,11 @@ def opsbot_side(folder: Path) -> dict[str, object]:
     from bot.db import Database
     from bot.db.migrate import upgrade
     from bot.reports.digest import build_digest, window_start
-    from bot.reports.facts import load_window
+    from bot.reports.facts import by_day, load_window
     from bot.reports.ingest import DEFAULT_CURRENCIES, ingest_files
     from bot.reports.kpi import compute
     from bot.reports.playbook import load_playbook
+    from bot.reports.skus import sku_figures
 
     files = json.loads((folder / "files.json").read_text(encoding="utf-8"))
     playbook = load_playbook(REPO / "playbooks")
@@ -111,16 +112,17 @@ def opsbot_side(folder: Path) -> dict[str, object]:
 
     def digest() -> float:
         started = time.perf_counter()
-        with db.transaction() as session:
+        with db.transaction() as session:  # what KpiFlow.digest does each morning
             window = load_window(session, TEAM, window_start(END), END)
-        build_digest(TEAM, window, END, "CNY", DEFAULT_CURRENCIES, playbook.rate, playbook)
+        build_digest(TEAM, by_day(window), END, "CNY", DEFAULT_CURRENCIES, playbook.rate, playbook,
+                     skus=sku_figures(window, END))
         return time.perf_counter() - started
 
     cold, warm = digest(), min(digest() for _ in range(3))
     started = time.perf_counter()
-    with db.transaction() as session:
+    with db.transaction() as session:  # what KpiFlow.report does for `/kpi 30d`
         window = load_window(session, TEAM, END - timedelta(days=29), END)
-    report = compute(window, "CNY", DEFAULT_CURRENCIES, playbook.rate)
+    report = compute(by_day(window), "CNY", DEFAULT_CURRENCIES, playbook.rate)
     kpi30 = time.perf_counter() - started
     us = report.marketplaces.get("US")
     return {"ingest": ingest, "written": written, "digest_cold": cold, "digest_warm": warm, "kpi30": kpi30,

@@ -21,12 +21,13 @@ from bot.recent import Recent
 from bot.reports.alerts import transitions
 from bot.reports.chart import digest_chart
 from bot.reports.digest import DigestData, DigestSection, build_digest, window_start
-from bot.reports.facts import load_window
+from bot.reports.facts import by_day, load_window
 from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
 from bot.reports.loaders import Period
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import known_skus, latest_ingest
+from bot.reports.skus import sku_figures
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -72,7 +73,7 @@ class KpiFlow:
             if found is not None:
                 return found
             window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
-        report = compute(window, team.base_currency, self.currencies(), self.playbook().rate)
+        report = compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
         self._reports.put(key, report)
         return report
 
@@ -92,8 +93,10 @@ class KpiFlow:
         with self.services.db.transaction() as session:
             window = load_window(session, team.id, window_start(through), through)
         setting = playbook.digest.get(team.id)
-        return build_digest(team.id, window, through, team.base_currency, self.currencies(), playbook.rate,
-                            playbook, top_movers=setting.top_movers if setting else 5, extra=extra)
+        # Per-SKU figures once (movers, cover), then marketplace totals for everything else.
+        return build_digest(team.id, by_day(window), through, team.base_currency, self.currencies(), playbook.rate,
+                            playbook, top_movers=setting.top_movers if setting else 5, extra=extra,
+                            skus=sku_figures(window, through))
 
     def fresh_alerts(self, team: Team, data: DigestData, *, save: bool) -> DigestData:
         """Only alerts newly crossed are shown; ones no longer found re-arm. ``save`` stores that."""

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bot.reports.facts import Window, between, slice_window
+from bot.reports.facts import Window, slice_window
 from bot.reports.kpi import Kpis, Rate, compute, latest_stock, ratio
 from bot.reports.playbook import KpiPlaybook
+from bot.reports.skus import SkuFigures, sku_figures
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Finding:
 
 
 def findings(window: Window, through: date, base: str, currencies: Mapping[str, str], rate: Rate,
-             playbook: KpiPlaybook) -> list[Finding]:
+             playbook: KpiPlaybook, skus: SkuFigures | None = None) -> list[Finding]:
     rules = playbook.alerts
     day = compute(slice_window(window, through, through), base, currencies, rate, local=False).marketplaces
     week = compute(slice_window(window, through - timedelta(days=7), through - timedelta(days=1)), base, currencies,
@@ -62,7 +63,7 @@ def findings(window: Window, through: date, base: str, currencies: Mapping[str, 
                                  values={"sessions": sessions, "usual": usual, "cvr": today["cvr"] or 0.0,
                                          "usual_cvr": (before["cvr"] if before else None) or 0.0}))
         found += _returns(market, seven, thirty, target.return_rate_max, rules.return_rate_rise, last7)
-    found += _cover(window, through, playbook)
+    found += _cover(window, skus if skus is not None else sku_figures(window, through), playbook)
     return found
 
 
@@ -86,16 +87,13 @@ def _returns(market: str, seven: Kpis | None, thirty: Kpis | None, maximum: floa
                     reasons=tuple((str(r), int(n)) for r, n in reasons.items()))]
 
 
-def _cover(window: Window, through: date, playbook: KpiPlaybook) -> list[Finding]:
+def _cover(window: Window, skus: SkuFigures, playbook: KpiPlaybook) -> list[Finding]:
     stock = latest_stock(window.inventory)
-    start = through - timedelta(days=29)
-    sales = between(window.sales, start, through)
-    if stock.empty or sales.empty:
+    if stock.empty or skus.units.empty:
         return []
-    days = sales.groupby("marketplace")["day"].nunique().rename("days")
-    sold = sales.groupby(["marketplace", "sku"])["units"].sum().rename("sold")
+    sold = skus.units.set_index(["marketplace", "sku"])["units"].rename("sold")
     # Vectorised: a team with 50,000 SKU-marketplaces gets its cover checked in one pass.
-    table = stock.join(sold, on=["marketplace", "sku"]).join(days, on="marketplace")
+    table = stock.join(sold, on=["marketplace", "sku"]).join(skus.days.rename("days"), on="marketplace")
     velocity = pd.to_numeric(table["sold"]) / pd.to_numeric(table["days"])
     level = pd.to_numeric(table["available"]).fillna(0) + pd.to_numeric(table["inbound"]).fillna(0)
     leads = {sku: float(playbook.lead_time(str(sku))) for sku in table["sku"].unique()}

@@ -55,8 +55,10 @@ def headline(frame: pd.DataFrame) -> dict[str, float | None]:
     }
 
 
-def sku_gmv(window: Window, base: str, rate: Rate, start: date, end: date) -> pd.Series:
-    sales = between(window.sales, start, end)
+def sku_gmv(gmv: pd.DataFrame, base: str, rate: Rate, start: date, end: date) -> pd.Series:
+    """Each SKU's GMV in the base currency over start..end, from rows of sku, day, currency and gmv."""
+    sales = between(gmv, start, end) if gmv["day"].is_monotonic_increasing else \
+        gmv[(gmv["day"] >= start) & (gmv["day"] <= end)]
     if sales.empty:
         return pd.Series(dtype=float)
     converted = money(sales, ["gmv"], lambda cur, day: rate(cur or base, base, day))

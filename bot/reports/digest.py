@@ -21,6 +21,7 @@ from bot.reports.daily import daily_totals, headline, sku_gmv
 from bot.reports.facts import Window
 from bot.reports.kpi import Rate, ratio
 from bot.reports.playbook import KpiPlaybook
+from bot.reports.skus import SkuFigures, sku_figures
 
 HEADLINES = ("gmv", "orders", "units", "aov", "sessions", "cvr", "ad_spend", "acos", "tacos", "return_rate")
 
@@ -84,9 +85,12 @@ def window_start(through: date) -> date:
 
 def build_digest(team_id: str, window: Window, through: date | None, base: str, currencies: Mapping[str, str],
                  rate: Rate, playbook: KpiPlaybook, *, top_movers: int = 5,
-                 extra: Sequence[DigestSection] = ()) -> DigestData:
+                 extra: Sequence[DigestSection] = (), skus: SkuFigures | None = None) -> DigestData:
+    """``skus``: the per-SKU figures, needed when ``window`` holds marketplace totals only (facts.by_day);
+    without them they are taken from the window's own per-SKU rows."""
     if through is None:
         return DigestData(team_id, base, None, extra=tuple(extra))
+    skus = skus if skus is not None else sku_figures(window, through)
     days = daily_totals(window, base, rate)
 
     def part(start: date, end: date) -> dict[str, float | None]:
@@ -98,8 +102,8 @@ def build_digest(team_id: str, window: Window, through: date | None, base: str, 
     headlines = tuple(Headline(n, today.get(n), yesterday.get(n), week.get(n), average.get(n)) for n in HEADLINES)
     return DigestData(
         team_id, base, through, headlines, _month(days, through, base, currencies, rate, playbook),
-        _movers(window, through, base, rate, top_movers),
-        tuple(findings(window, through, base, currencies, rate, playbook)),
+        _movers(skus, through, base, rate, top_movers),
+        tuple(findings(window, through, base, currencies, rate, playbook, skus)),
         _chart(days, through, base, currencies, rate, playbook), tuple(extra))
 
 
@@ -116,15 +120,17 @@ def _monthly_target(through: date, base: str, currencies: Mapping[str, str], rat
 def _month(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str, str], rate: Rate,
            playbook: KpiPlaybook) -> MonthPace:
     length = calendar.monthrange(through.year, through.month)[1]
-    mtd = float(days[(days.index >= through.replace(day=1)) & (days.index <= through)]["gmv"].sum())
+    month = days[(days.index >= through.replace(day=1)) & (days.index <= through)]
+    mtd = float(month["gmv"].sum())
     target = _monthly_target(through, base, currencies, rate, playbook)
     pace = target * through.day / length if target is not None else None
-    return MonthPace(mtd, target, pace, mtd / through.day * length)
+    # The pace of the days with data: a day whose report is not loaded is not a day of zero sales.
+    return MonthPace(mtd, target, pace, mtd / len(month) * length if len(month) else 0.0)
 
 
-def _movers(window: Window, through: date, base: str, rate: Rate, top: int) -> tuple[Mover, ...]:
-    now = sku_gmv(window, base, rate, through, through)
-    before = sku_gmv(window, base, rate, through - timedelta(days=7), through - timedelta(days=1)) / 7
+def _movers(skus: SkuFigures, through: date, base: str, rate: Rate, top: int) -> tuple[Mover, ...]:
+    now = sku_gmv(skus.gmv, base, rate, through, through)
+    before = sku_gmv(skus.gmv, base, rate, through - timedelta(days=7), through - timedelta(days=1)) / 7
     both = pd.DataFrame({"gmv": now, "usual": before}).fillna(0.0)
     both = both[both["gmv"] != both["usual"]].rename_axis(None)
     both = both.assign(move=(both["gmv"] - both["usual"]).abs(), sku=both.index.astype(str))

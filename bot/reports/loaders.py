@@ -119,8 +119,10 @@ def _ads(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
                           "impressions": col("impressions", cells.integer), "clicks": col("clicks", cells.integer),
                           "spend": col("spend", cells.number), "ad_sales": col("ad_sales", cells.number),
                           "ad_orders": col("ad_orders", cells.integer, False)})
-    currency = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
-    frame["currency"] = currency if currency is not None else ctx.currencies.get(market)
+    # A blank currency cell is the marketplace's own currency, as is a file without the column.
+    given = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
+    usual = ctx.currencies.get(market)
+    frame["currency"] = given.replace("", usual).astype(object) if given is not None else usual
     # Several campaigns and ad groups advertise the same SKU on the same day: one fact is their sum.
     frame["marketplace"] = market
     facts.frames["ads"] = _sum(frame, ["impressions", "clicks", "spend", "ad_sales", "ad_orders"], extra=["currency"])
@@ -214,9 +216,9 @@ def _generic(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
                           "orders": col("orders", cells.integer, False), "gmv": col("gmv", cells.number, False),
                           "sessions": col("sessions", cells.integer, False),
                           "page_views": col("page_views", cells.integer, False)})
-    currency = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
-    frame["currency"] = currency if currency is not None else frame["marketplace"].map(
-        lambda m: ctx.currencies.get(m))
+    usual = frame["marketplace"].map(lambda m: ctx.currencies.get(m)).astype(object)
+    given = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
+    frame["currency"] = given.astype(object).where(given != "", usual) if given is not None else usual
     facts.frames["sales"] = frame
     if "available" in raw.frame or "inbound" in raw.frame:
         stock = pd.DataFrame({"marketplace": frame["marketplace"], "sku": frame["sku"], "day": frame["day"],

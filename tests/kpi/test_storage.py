@@ -165,3 +165,49 @@ def test_a_bad_cell_in_an_order_export_is_located_but_never_quoted(database: Dat
     shown = raised.value.message.format(**raised.value.params)
     assert shown == ("all-orders-shifted.txt: row 2, column “item-price” does not hold a valid value; the row may "
                      "be shifted. Nothing was loaded.")
+
+
+def test_the_digest_from_marketplace_totals_is_the_digest_from_every_sku_row(database: Database,
+                                                                            tmp_path: Path) -> None:
+    from bot.reports.digest import build_digest, window_start
+    from bot.reports.facts import by_day
+    from bot.reports.playbook import KpiPlaybook, Target
+    from bot.reports.skus import sku_figures
+
+    days = [date(2026, 11, 21) - __import__("datetime").timedelta(days=n) for n in range(35)]
+    sales = tmp_path / "sales.csv"
+    sales.write_text("date,marketplace,sku,units,orders,gmv,currency,sessions,available\n" + "".join(
+        f"{d},{m},{s},{(i * 7 + n) % 13},{(i * 7 + n) % 11},{((i * 7 + n) % 13) * 19.5},,{40 + n % 17},"
+        f"{(300 - i * 9) if n == 0 else ''}\n"
+        for i, d in enumerate(days) for n, (m, s) in enumerate([("US", "A"), ("US", "B"), ("DE", "A"), ("JP", "C")])
+    ), encoding="utf-8")
+    with database.transaction() as session:
+        ingest_files(session, "t", [sales, FIXTURES / "sp-advertised-product-US.csv", FIXTURES / "returns-US.csv"],
+                     now=NOW)
+        through = date(2026, 11, 21)
+        window = load_window(session, "t", window_start(through), through)
+    playbook = KpiPlaybook(targets={"US": {"2026-11": Target(gmv=20000, acos_max=0.1, tacos_max=0.01, cvr_min=0.5)}})
+    per_sku = build_digest("t", window, through, "CNY", DEFAULT_CURRENCIES, rate, playbook)
+    totals = build_digest("t", by_day(window), through, "CNY", DEFAULT_CURRENCIES, rate, playbook,
+                          skus=sku_figures(window, through))
+    assert per_sku.alerts and per_sku.movers  # the comparison below covers real findings
+    assert [f.key for f in totals.alerts] == [f.key for f in per_sku.alerts]
+    for ours, theirs in zip(totals.alerts, per_sku.alerts, strict=True):
+        assert ours.values == pytest.approx(theirs.values) and ours.reasons == theirs.reasons
+    assert totals.movers == per_sku.movers and totals.month == pytest.approx(per_sku.month)
+    for ours_h, theirs_h in zip(totals.headlines, per_sku.headlines, strict=True):
+        assert (ours_h.value, ours_h.last_week, ours_h.average_7d) == pytest.approx(
+            (theirs_h.value, theirs_h.last_week, theirs_h.average_7d), nan_ok=True)
+
+
+def test_a_blank_currency_cell_is_the_marketplaces_own(database: Database, tmp_path: Path) -> None:
+    sales = tmp_path / "sales.csv"
+    sales.write_text("date,marketplace,sku,units,gmv,currency\n2026-11-20,DE,A,1,10,\n2026-11-20,US,A,1,10,USD\n"
+                     "2026-11-20,JP,A,1,1000,\n", encoding="utf-8")
+    with database.transaction() as session:
+        ingest_files(session, "t", [sales], now=NOW)
+        window = load_window(session, "t", date(2026, 11, 20), date(2026, 11, 20))
+    assert dict(zip(window.sales["marketplace"], window.sales["currency"], strict=True)) == {
+        "DE": "EUR", "US": "USD", "JP": "JPY"}
+    total = compute(window, "CNY", DEFAULT_CURRENCIES, rate).total["gmv"]
+    assert total == pytest.approx(10 * 7.7 + 10 * 7.0 + 1000 * 0.05)
