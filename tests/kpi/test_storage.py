@@ -71,7 +71,26 @@ def test_a_row_whose_stock_alone_changed_counts_as_updated(database: Database, t
     assert (counted.new, counted.updated, counted.unchanged) == (1, 1, 1)
 
 
-def test_daily_stock_snapshots_give_each_skus_newest_level_in_the_window(database: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_whole", [250_000, 0], ids=["a few snapshots", "many snapshots"])
+def test_daily_stock_snapshots_give_each_skus_newest_level_in_the_window(
+    database: Database, tmp_path: Path, read_whole: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.reports.facts._READ_WHOLE", read_whole)  # 0: the database picks the newest
+    newest_stock_levels(database, tmp_path)
+
+
+@pytest.mark.postgres
+def test_postgresql_picks_each_skus_newest_stock_the_same_way(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.reports.facts._READ_WHOLE", 0)
+    replica = Database(postgres_url)
+    upgrade(replica.engine)
+    newest_stock_levels(replica, tmp_path)
+    replica.dispose()
+
+
+def newest_stock_levels(database: Database, tmp_path: Path) -> None:
     snapshots = tmp_path / "stock.csv"
     snapshots.write_text("date,marketplace,sku,units,available,inbound\n"
                          + "".join(f"2026-11-{d:02d},US,A,2,{100 - d},10\n" for d in range(1, 21))
