@@ -24,7 +24,10 @@ from bot.services import Services
 from bot.workspaces import ContextExecutor, set_current_workspace
 
 log = logging.getLogger(__name__)
-LISTENER_THREADS = 5  # Bolt's own default
+# Bolt's default is 5. Each listener keeps its thread for the work after its ack() (a report, a post), and
+# Bolt runs the next request's ack in the same pool: with 5, a burst of slow commands queues every ack behind
+# them (p50 of seconds at 50 requests/s). Threads mostly wait on I/O, so many are cheap.
+LISTENER_THREADS = 64
 
 
 class OpsbotApp(App):

@@ -26,7 +26,7 @@ from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
 from bot.reports.loaders import Period
 from bot.reports.playbook import KpiPlaybook
-from bot.reports.queries import known_skus, latest_ingest
+from bot.reports.queries import find_sku, latest_ingest
 from bot.reports.skus import sku_figures
 from bot.scheduler import ScheduledJob
 from bot.services import Services
@@ -52,9 +52,9 @@ class KpiFlow:
     def today(self, team: Team) -> date:
         return self.services.clock.now().astimezone(team.zone).date()
 
-    def skus(self, team: Team) -> list[str]:
+    def find_sku(self, team: Team, word: str) -> str | None:
         with self.services.db.transaction() as session:
-            return known_skus(session, team.id)
+            return find_sku(session, team.id, word)
 
     def ingest(self, team: Team, paths: Sequence[Path], marketplace: str | None = None,
                period: Period | None = None, *, actor: str = "cli", names: dict[Path, str] | None = None,
@@ -68,14 +68,15 @@ class KpiFlow:
         """The same question on the same data gets the answer already computed: a morning of `/kpi 30d`
         from the whole team costs one computation, and any report loaded since makes a new one."""
         with self.services.db.transaction() as session:
-            key = (team.id, start, end, marketplace, sku, latest_ingest(session, team.id))
-            found = self._reports.get(key)
-            if found is not None:
-                return found
-            window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
-        report = compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
-        self._reports.put(key, report)
-        return report
+            version = latest_ingest(session, team.id)
+
+        def computed() -> KpiReport:
+            with self.services.db.transaction() as session:
+                window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
+            return compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
+
+        # Asked by several people at once, it is computed once: the others wait for that answer.
+        return self._reports.get_or_compute((team.id, start, end, marketplace, sku, version), computed)
 
     def data_through(self, team: Team, today: date) -> date | None:
         """The newest day with sales data before today: a day not yet arrived is never read as zero."""

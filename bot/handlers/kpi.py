@@ -31,7 +31,7 @@ def register(reg: Registrar, services: Services) -> None:
         user = command["user_id"]
         team = services.team_of(user, command.get("team_id"))
         tr = services.translator_for(user, team)
-        query = parse_kpi(command.get("text", ""), flow.today(team), flow.skus(team))
+        query = parse_kpi(command.get("text", ""), flow.today(team), lambda word: flow.find_sku(team, word))
         report = flow.report(team, query.start, query.end, query.marketplace, query.sku)
         scope = query.sku or query.marketplace or tr._("all marketplaces")
         services.delivery.respond(command["response_url"], tr._("KPIs: {scope}", scope=scope),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,7 +41,9 @@ def window(word: str, today: date) -> tuple[date, date]:
                       "/kpi 2026-11-01..2026-11-20."), text=word)
 
 
-def parse_kpi(text: str, today: date, known_skus: list[str]) -> KpiQuery:
+def parse_kpi(text: str, today: date, find_sku: Callable[[str], str | None]) -> KpiQuery:
+    """``find_sku`` gives a known SKU spelled as the word (any case), or None: looked up only for words
+    that are neither a marketplace nor a window, so `/kpi 30d` never reads the catalogue."""
     market: str | None = None
     sku: str | None = None
     label = "7d"
@@ -50,7 +53,7 @@ def parse_kpi(text: str, today: date, known_skus: list[str]) -> KpiQuery:
         elif word.lower() in ("yesterday", "mtd") or re.fullmatch(r"\d{1,3}d|\d{4}-\d{2}-\d{2}\.\.\S+", word):
             label = word.lower()
         else:
-            match = next((s for s in known_skus if s.lower() == word.lower()), None)
+            match = find_sku(word)
             if match is None:
                 window(word, today)  # explains what is expected
             sku = match

@@ -28,6 +28,12 @@ def known_skus(session: Session, team_id: str) -> list[str]:
     return sorted(set(session.scalars(select(ReportSku.sku).where(ReportSku.team_id == team_id))))
 
 
+def find_sku(session: Session, team_id: str, word: str) -> str | None:
+    """The known SKU spelled ``word`` in any case, or None."""
+    return session.scalar(select(ReportSku.sku).where(
+        ReportSku.team_id == team_id, func.lower(ReportSku.sku) == word.lower()).limit(1))
+
+
 def latest_ingest(session: Session, team_id: str) -> int:
     """A number that changes whenever a report is loaded for the team (the audit row each load writes)."""
     return int(session.scalar(select(func.max(AuditEntry.id)).where(
