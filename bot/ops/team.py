@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -148,6 +148,13 @@ class Team(BaseModel):
         return WorkCalendar(self.workdays, self.holiday_countries, self.extra_holidays)
 
 
+@cache
+def _country_year(country: str, year: int) -> holidays.HolidayBase:
+    """A country's public holidays for a year, built once per process: calendars are made per person and
+    per request, and building China's takes milliseconds."""
+    return holidays.country_holidays(country, years=year)
+
+
 class WorkCalendar:
     """Which dates are workdays: the team's weekdays minus public holidays and extra dates."""
 
@@ -163,12 +170,9 @@ class WorkCalendar:
         self._make_up_workdays = make_up_workdays
         self._countries = countries
         self._extra = frozenset(extra_holidays)
-        self._calendars: dict[int, list[holidays.HolidayBase]] = {}
 
     def _holiday_calendars(self, year: int) -> list[holidays.HolidayBase]:
-        if year not in self._calendars:
-            self._calendars[year] = [holidays.country_holidays(c, years=year) for c in self._countries]
-        return self._calendars[year]
+        return [_country_year(c, year) for c in self._countries]
 
     def holiday_name(self, day: date) -> str | None:
         for calendar in self._holiday_calendars(day.year):
