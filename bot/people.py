@@ -1,15 +1,19 @@
 """Who a Slack user is, as far as the bot needs: time zone, locale, display name, group membership.
 
-Read from ``users.info`` (with ``include_locale``) and ``usergroups.users.list``, cached for an hour
-so a fan-out of prompts does not hit Slack's rate limits. Ids are only unique within a workspace, so
+Read from ``users.list`` (with ``include_locale``: the whole workspace, 200 people a call, the first time
+anyone is asked about) and ``usergroups.users.list``, cached for an hour so building a thousand members'
+prompt schedule, or a fan-out of prompts, costs a handful of calls rather than one each; someone the list
+did not have (they joined since) is asked of ``users.info``. Ids are only unique within a workspace, so
 everything is cached per workspace and asked of that workspace with its own token.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -35,6 +39,8 @@ class People:
         self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
         self._groups: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
         self._private: dict[tuple[str, str], bool] = {}
+        self._listed: dict[str, float] = {}  # workspace -> when users.list last filled the cache
+        self._listing = threading.Lock()
 
     def profile(self, user_id: str) -> Profile:
         try:
@@ -44,23 +50,33 @@ class People:
             # Not cached: the workspace may be installed a minute from now. Workspaces logs it once.
             return Profile(user_id=user_id, name=user_id, tz=None, locale=None)
         key = (workspace, user_id)
-        cached = self._profiles.get(key)
+        cached = self._profiles.get(key) or self._list(workspace, client).get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
         try:
-            user = client.users_info(user=user_id, include_locale=True)["user"]
-            profile = Profile(
-                user_id=user_id,
-                name=str(user.get("real_name") or user.get("name") or user_id),
-                tz=user.get("tz"),
-                locale=user.get("locale"),
-            )
+            profile = _profile(user_id, client.users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as exc:
             # An unknown profile is not fatal: the team's time zone and language stand in.
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             profile = Profile(user_id=user_id, name=user_id, tz=None, locale=None)
         self._profiles[key] = (time.monotonic(), profile)
         return profile
+
+    def _list(self, workspace: str, client: WebClient) -> dict[tuple[str, str], tuple[float, Profile]]:
+        """Everyone in the workspace, once an hour (other threads asking meanwhile wait for it)."""
+        with self._listing:
+            listed = self._listed.get(workspace)
+            if listed is not None and time.monotonic() - listed < _TTL_SECONDS:
+                return self._profiles
+            now = time.monotonic()
+            self._listed[workspace] = now  # tried, even if it fails: users.info stands in until the next hour
+            try:
+                for page in client.users_list(limit=200, include_locale=True):
+                    for user in page.get("members", []):
+                        self._profiles[(workspace, str(user["id"]))] = (now, _profile(str(user["id"]), user))
+            except SlackApiError as exc:
+                log.warning("users.list failed: %s; asking users.info person by person", exc.response.get("error"))
+        return self._profiles
 
     def group_members(self, group_id: str) -> frozenset[str]:
         workspace = self._workspaces.resolve()
@@ -91,3 +107,8 @@ class People:
                 log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
                 self._private[key] = True
         return self._private[key]
+
+
+def _profile(user_id: str, user: dict[str, Any]) -> Profile:
+    return Profile(user_id=user_id, name=str(user.get("real_name") or user.get("name") or user_id),
+                   tz=user.get("tz"), locale=user.get("locale"))
