@@ -82,7 +82,7 @@ def run() -> None:
         fail(exc.problems)
     services = services_from_env(settings)
     app, _ = build_app(settings, services)
-    services.scheduler.start()
+    services.start_background()
     assert settings.slack_app_token is not None
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
 

@@ -19,6 +19,7 @@ from bot.errors import OpsError
 from bot.features import Registrar
 from bot.installs import oauth_settings
 from bot.observability import COMMANDS, ERRORS
+from bot.outbox import set_key_scope
 from bot.replays import ReplayGuard
 from bot.services import Services
 from bot.workspaces import ContextExecutor, set_current_workspace
@@ -114,6 +115,8 @@ def build_app(
             log.info("ignoring a repeated delivery %s", key)
             return BoltResponse(status=200, body="")
         context["delivery_key"] = key
+        # A retry let through after an unexpected error writes the same outbox keys: what was sent, stays once.
+        set_key_scope(f"slack:{context.team_id or ''}:{key}")
         return next()
 
     @app.error

@@ -27,6 +27,8 @@ FIXES = {
     "OPSBOT_LOG_FORMAT": "text or json",
     "OPSBOT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "OPSBOT_MAX_UPLOAD_MB": "a whole number of megabytes, e.g. 50",
+    "OPSBOT_PACE_SECONDS": "seconds between two messages in one conversation, 0 to 60, e.g. 1",
+    "OPSBOT_OUTBOX_SENDERS": "how many threads send the outbox, 1 to 32, e.g. 4",
 }
 
 
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(default="text", alias="OPSBOT_LOG_FORMAT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="OPSBOT_LOG_LEVEL")
     max_upload_mb: int = Field(default=50, gt=0, alias="OPSBOT_MAX_UPLOAD_MB")
+    # Slack takes about one message a second in a conversation; the outbox keeps to it across replicas.
+    pace_seconds: float = Field(default=1.0, ge=0, le=60, alias="OPSBOT_PACE_SECONDS")
+    outbox_senders: int = Field(default=4, ge=1, le=32, alias="OPSBOT_OUTBOX_SENDERS")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -1,7 +1,14 @@
 """The one way out to Slack. Every post, update, ephemeral, DM, upload and view goes through here.
 
-Features never call ``client.chat_*`` themselves: keeping every outgoing call in one place is what
-lets the production work make delivery durable and rate-aware without touching the features.
+Features never call ``client.chat_*`` themselves. Messages — posts, DMs, edits, files, pins — go through
+the outbox (``bot/outbox.py``): written into the transaction open when they are asked for, so the change
+and its announcement commit together, then sent once, at Slack's pace, whatever Slack or the process does
+meanwhile. A message's ts is not known when it is written: a feature that keeps it names a receipt
+(:func:`bot.outbox.on_sent`), and a message that follows another (a reply in its thread, its edit, its
+pin) names the :class:`Outgoing` it follows.
+
+Answers tied to the moment go straight to Slack: a modal (its trigger expires in 3 seconds), a reply
+through a response_url or an ephemeral message (seen only by someone looking now), the App Home.
 
 Each call goes to the workspace being served, with its bot token (see ``bot/workspaces.py``).
 """
@@ -9,30 +16,31 @@ Each call goes to the workspace being served, with its bot token (see ``bot/work
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.db import Database
+from bot.outbox import Outbox, Outgoing, Posted, Receipt, Target
 from bot.workspaces import Workspaces, retry_handlers
 
 log = logging.getLogger(__name__)
 Blocks = Sequence[dict[str, Any]]
 
-
-@dataclass(frozen=True)
-class Posted:
-    channel: str
-    ts: str
+__all__ = ["Blocks", "Delivery", "Outgoing", "Posted", "Receipt", "Target"]
 
 
 class Delivery:
-    def __init__(self, client: WebClient, *, workspaces: Workspaces | None = None) -> None:
+    def __init__(
+        self, client: WebClient, db: Database, *, workspaces: Workspaces | None = None, pace_seconds: float = 1.0,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         client.retry_handlers.extend(retry_handlers())
         self.workspaces = workspaces or Workspaces(client)
-        self._dm_channels: dict[tuple[str, str], str] = {}  # (workspace, user) -> DM channel
+        self.outbox = Outbox(db, self.workspaces, pace_seconds=pace_seconds, now=now)
 
     @property
     def client(self) -> WebClient:
@@ -42,18 +50,34 @@ class Delivery:
     def _to(self, channel: str) -> WebClient:
         return self.workspaces.client(channel=channel)
 
+    # -- messages, through the outbox ---------------------------------------------------------------
     def post(
-        self, channel: str, text: str, blocks: Blocks | None = None, *, thread_ts: str | None = None
-    ) -> Posted:
-        response = self._to(channel).chat_postMessage(
-            channel=channel, text=text, blocks=list(blocks) if blocks else None, thread_ts=thread_ts,
-            unfurl_links=False, unfurl_media=False,
-        )
-        return Posted(channel=str(response["channel"]), ts=str(response["ts"]))
+        self, channel: str, text: str, blocks: Blocks | None = None, *, thread_ts: Target | None = None,
+        receipt: Receipt | None = None,
+    ) -> Outgoing:
+        """A message in a channel (a user id: their DM), in a thread when ``thread_ts`` is given."""
+        payload = {"text": text, "blocks": _blocks(blocks), **_ts("thread_ts", thread_ts)}
+        return self.outbox.add(channel, "post", payload, after=_after(thread_ts), receipt=receipt)
 
-    def update(self, channel: str, ts: str, text: str, blocks: Blocks | None = None) -> None:
-        self._to(channel).chat_update(channel=channel, ts=ts, text=text, blocks=list(blocks) if blocks else [])
+    def dm(self, user: str, text: str, blocks: Blocks | None = None, *, receipt: Receipt | None = None) -> Outgoing:
+        return self.post(user, text, blocks, receipt=receipt)
 
+    def update(self, channel: str, ts: Target, text: str, blocks: Blocks | None = None) -> Outgoing:
+        return self.outbox.add(channel, "update", {"text": text, "blocks": _blocks(blocks) or [], **_ts("ts", ts)},
+                               after=_after(ts))
+
+    def upload(
+        self, channel: str, filename: str, content: bytes, *, title: str | None = None,
+        comment: str | None = None, thread_ts: Target | None = None,
+    ) -> Outgoing:
+        """A file in a channel (a user id: their DM)."""
+        payload = {"filename": filename, "title": title or filename, "comment": comment, **_ts("thread_ts", thread_ts)}
+        return self.outbox.add(channel, "upload", payload, content=content, after=_after(thread_ts))
+
+    def pin(self, channel: str, ts: Target) -> Outgoing:
+        return self.outbox.add(channel, "pin", _ts("ts", ts), after=_after(ts))
+
+    # -- answers tied to the moment, straight to Slack ------------------------------------------------
     def ephemeral(
         self, channel: str, user: str, text: str, blocks: Blocks | None = None, *, thread_ts: str | None = None
     ) -> None:
@@ -71,23 +95,7 @@ class Delivery:
         )
 
     def dm_channel(self, user: str) -> str:
-        key = (self.workspaces.resolve(user=user), user)
-        if key not in self._dm_channels:
-            response = self.workspaces.client_for(key[0]).conversations_open(users=user)
-            self._dm_channels[key] = str(response["channel"]["id"])
-        return self._dm_channels[key]
-
-    def dm(self, user: str, text: str, blocks: Blocks | None = None) -> Posted:
-        return self.post(self.dm_channel(user), text, blocks)
-
-    def upload(
-        self, channel: str, filename: str, content: bytes, *, title: str | None = None,
-        comment: str | None = None, thread_ts: str | None = None,
-    ) -> None:
-        self._to(channel).files_upload_v2(
-            channel=channel, filename=filename, content=content, title=title or filename,
-            initial_comment=comment, thread_ts=thread_ts,
-        )
+        return self.outbox.dm_channel(user)
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> str:
         response = self.client.views_open(trigger_id=trigger_id, view=view)
@@ -103,9 +111,6 @@ class Delivery:
     def publish_home(self, user: str, view: dict[str, Any]) -> None:
         self.workspaces.client(user=user).views_publish(user_id=user, view=view)
 
-    def pin(self, channel: str, ts: str) -> None:
-        self._to(channel).pins_add(channel=channel, timestamp=ts)
-
     def create_channel(self, name: str) -> str:
         response = self.client.conversations_create(name=name)
         return str(response["channel"]["id"])
@@ -116,3 +121,15 @@ class Delivery:
 
     def permalink(self, channel: str, ts: str) -> str:
         return str(self._to(channel).chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+
+
+def _blocks(blocks: Blocks | None) -> list[dict[str, Any]] | None:
+    return list(blocks) if blocks else None
+
+
+def _ts(name: str, target: Target | None) -> dict[str, str]:
+    return {name: target} if isinstance(target, str) else {}
+
+
+def _after(target: Target | None) -> Outgoing | None:
+    return target if isinstance(target, Outgoing) else None

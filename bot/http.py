@@ -32,8 +32,10 @@ from bot.services import Services
 
 
 def readiness(services: Services) -> dict[str, bool]:
-    """What /readyz reports: the database answers, its migrations are current, the scheduler ticks."""
-    checks = {"database": False, "migrations": False, "scheduler": services.scheduler.running}
+    """What /readyz reports: the database answers, its migrations are current, the scheduler ticks and the
+    outbox's senders run."""
+    checks = {"database": False, "migrations": False, "scheduler": services.scheduler.running,
+              "outbox": services.outbox_worker.running}
     try:
         with services.db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -45,7 +47,6 @@ def readiness(services: Services) -> dict[str, bool]:
 
 
 def build_http_app(app: App, services: Services | None = None) -> Starlette:
-    scheduler = services.scheduler if services is not None else None
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -78,13 +79,13 @@ def build_http_app(app: App, services: Services | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if scheduler is not None:
-            scheduler.start()
+        if services is not None:
+            services.start_background()
         try:
             yield
         finally:
-            if scheduler is not None:
-                scheduler.shutdown()
+            if services is not None:
+                services.stop_background()
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),

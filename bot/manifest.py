@@ -8,7 +8,10 @@ import yaml
 
 from bot.features import Feature
 
-BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:read")
+# The *:history scopes let the outbox look in a conversation for a message whose send it could not confirm
+# (the answer was lost, or the sender died), so it is never posted twice.
+BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:read",
+               "channels:history", "groups:history", "im:history", "mpim:history")
 
 
 def bot_scopes(features: tuple[Feature, ...]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
 
@@ -18,6 +18,11 @@ ACK_SECONDS = Histogram(
     "opsbot_ack_seconds", "Time from a request arriving to Slack getting its answer", registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0),
 )
+DELIVERIES_RETRIED = Counter("opsbot_deliveries_retried", "Slack calls of the outbox to be tried again, by why",
+                             ["reason"], registry=REGISTRY)
+OUTBOX_SENT = Counter("opsbot_outbox_sent", "Outbox messages sent to Slack by this process", registry=REGISTRY)
+OUTBOX_FAILED = Counter("opsbot_outbox_failed", "Outbox messages Slack refused for good", registry=REGISTRY)
+OUTBOX_DEPTH = Gauge("opsbot_outbox_depth", "Outbox messages waiting to be sent (all replicas)", registry=REGISTRY)
 SCHEDULED_FIRES = Counter("opsbot_scheduled_fires", "Scheduled fires acted on by this process", registry=REGISTRY)
 
 

@@ -29,6 +29,7 @@ from bot.clock import Clock, FrozenClock
 from bot.db import Database
 from bot.db.core import JobFire
 from bot.observability import SCHEDULED_FIRES
+from bot.outbox import keyed
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
@@ -142,7 +143,10 @@ class Scheduler:
                 return False
             SCHEDULED_FIRES.inc()
             try:
-                job.run(fire)
+                # A fire taken over from a claimant that died writes the same outbox keys as it did: what that
+                # one had already committed is not sent twice.
+                with keyed(f"job:{job.id}@{fire.isoformat()}"):
+                    job.run(fire)
             except Exception as error:
                 # Logged and let go: a job that fails is not retried into a storm of duplicates.
                 if not self._job_failed(job, error):

@@ -19,6 +19,7 @@ from bot.errors import N_, ConfigError, OpsError
 from bot.features import Feature, all_features
 from bot.i18n import Translator, translator
 from bot.ops.team import Role, Team, TeamDirectory
+from bot.outbox import OutboxWorker
 from bot.people import People
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
@@ -38,10 +39,22 @@ class Services:
     features: tuple[Feature, ...]
     playbooks: dict[str, Any] = field(default_factory=dict)
     scheduler: Scheduler = field(init=False)
+    outbox_worker: OutboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
         self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
                                    job_failed=self.job_failed)
+        self.outbox_worker = OutboxWorker(self.delivery.outbox, senders=self.settings.outbox_senders)
+        self.delivery.outbox.token_refused = self.token_refused
+
+    def start_background(self) -> None:
+        """The scheduler's ticks and the outbox's senders: what a running bot does besides answering Slack."""
+        self.outbox_worker.start()
+        self.scheduler.start()
+
+    def stop_background(self) -> None:
+        self.scheduler.shutdown()
+        self.outbox_worker.stop()
 
     @property
     def workspaces(self) -> Workspaces:
@@ -67,10 +80,15 @@ class Services:
         code = token_gone(error)
         if team is None or code is None or not self.workspaces.several:
             return False
+        self.token_refused(team.slack_team_id, code)
+        return True
+
+    def token_refused(self, workspace: str, code: str) -> None:
+        if not self.workspaces.several:
+            return
         from bot.installs import token_refused  # installs builds on Services
 
-        token_refused(self, team.slack_team_id, code)
-        return True
+        token_refused(self, workspace, code)
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
         jobs: list[ScheduledJob] = []
@@ -156,6 +174,7 @@ def build_services(
         workspaces = Workspaces(web, teams=teams)
     return Services(
         settings=settings, db=db, clock=clock or SystemClock(), teams=teams,
-        delivery=Delivery(web, workspaces=workspaces), people=People(web, workspaces=workspaces),
+        delivery=Delivery(web, db, workspaces=workspaces, pace_seconds=settings.pace_seconds),
+        people=People(web, workspaces=workspaces),
         features=chosen, playbooks=playbooks,
     )

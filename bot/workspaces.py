@@ -120,6 +120,7 @@ class Workspaces:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._clients: dict[str, tuple[float, WebClient | None]] = {}  # workspace -> (valid until, client or None)
+        self._senders: dict[str | None, WebClient] = {}  # bot token -> the outbox's client for it
         self._missing_reported: set[str] = set()
 
     @property
@@ -159,6 +160,15 @@ class Workspaces:
             raise NotInstalled(workspace)
         return client
 
+    def sender(self, workspace: str) -> WebClient:
+        """The client the outbox sends with: the workspace's bot token and no retries of its own. The outbox
+        decides when to try again; a blind retry of a post whose answer was lost would post it twice."""
+        token = self.client_for(workspace).token
+        with self._lock:
+            if token not in self._senders:
+                self._senders[token] = self._new_client(token, retries=False)
+            return self._senders[token]
+
     def installed(self, workspace: str) -> bool:
         return self.store is None or self._lookup(workspace) is not None
 
@@ -191,12 +201,15 @@ class Workspaces:
             log.info("Slack workspace %s is not installed: nothing is sent there until it is", workspace)
         return client
 
-    def _new_client(self, token: str) -> WebClient:
+    def _new_client(self, token: str | None, *, retries: bool = True) -> WebClient:
         client = WebClient(
             token=token, base_url=self.base.base_url, timeout=self.base.timeout, ssl=self.base.ssl,
             proxy=self.base.proxy, headers=dict(self.base.headers),
         )
-        client.retry_handlers.extend(retry_handlers())
+        if retries:
+            client.retry_handlers.extend(retry_handlers())
+        else:
+            client.retry_handlers.clear()
         return client
 
 

@@ -36,9 +36,12 @@ class Faults:
 
     rate_limited: float = 0.0  # answered 429 with Retry-After
     server_error: float = 0.0  # answered 500
-    dropped: float = 0.0  # connection closed with no answer
+    dropped: float = 0.0  # connection closed with no answer, the call not made
+    lost_answers: float = 0.0  # the call made, then the connection closed before the answer: did it happen?
+    lost_methods: frozenset[str] = frozenset()  # these methods always lose their answers (made, never answered)
     retry_after_seconds: int = 1
     pace_per_channel: float | None = None  # seconds between chat.postMessage calls to one channel
+    latency_seconds: float = 0.0  # how long each call takes to answer (a process can be killed meanwhile)
     seed: int = 7
 
 
@@ -76,8 +79,10 @@ class Record:
     view: dict[str, Any] | None = None
     view_id: str | None = None
     file_name: str | None = None
+    file_id: str | None = None
     edited: bool = False
     workspace: str | None = None  # the workspace whose bot token made the call (None: not a Web API call)
+    metadata: dict[str, Any] | None = None  # a message's metadata (the outbox's key rides here)
 
 
 @dataclass(frozen=True)
@@ -265,7 +270,8 @@ class SlackEmulator:
             return self._changed.wait_for(lambda: seen(self.records), timeout)
 
     def _new_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        # Like Slack's: the time of posting, unique within the workspace (history is read "since" a time).
+        return f"{int(time.time()) + next(self._ts)}.000100"
 
     def _fault(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]] | str | None:
         faults = self.faults
@@ -277,10 +283,15 @@ class SlackEmulator:
                 wait = max(1, round(faults.pace_per_channel - (now - last)))
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
             self._last_post[channel] = now
+        if method in faults.lost_methods:
+            return "lose"
         roll = self._random.random()
         if roll < faults.dropped:
             return "drop"
         roll -= faults.dropped
+        if roll < faults.lost_answers:
+            return "lose"
+        roll -= faults.lost_answers
         if roll < faults.rate_limited:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(faults.retry_after_seconds)}
         roll -= faults.rate_limited
@@ -333,7 +344,10 @@ class SlackEmulator:
         self.channel(channel_id)
         ts = self._new_ts()
         thread_ts = args.get("thread_ts") or None
-        record = self._record(kind="message", channel=channel_id, ts=ts, thread_ts=thread_ts, text=text, blocks=blocks)
+        metadata = args.get("metadata")
+        metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+        record = self._record(kind="message", channel=channel_id, ts=ts, thread_ts=thread_ts, text=text, blocks=blocks,
+                              metadata=metadata or None)
         self.messages[(channel_id, ts)] = record
         return {
             "ok": True,
@@ -382,6 +396,33 @@ class SlackEmulator:
         user = str(args.get("users", "")).split(",")[0]
         return {"ok": True, "channel": {"id": self.dm_channel_of(user)}}
 
+    def _api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages since ``oldest``, newest first; metadata only with include_all_metadata."""
+        return self._history(args, lambda m: m.thread_ts is None or m.thread_ts == m.ts)
+
+    def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        thread = str(args.get("ts"))
+        return self._history(args, lambda m: m.ts == thread or m.thread_ts == thread)
+
+    def _history(self, args: dict[str, Any], chosen: Callable[[Record], bool]) -> dict[str, Any]:
+        channel = self.channel(str(args.get("channel"))).id
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted(
+            (m for (c, ts), m in self.messages.items() if c == channel and float(ts) >= oldest and chosen(m)),
+            key=lambda m: float(m.ts or 0), reverse=True,
+        )
+        messages = [{"type": "message", "ts": m.ts, "text": m.text, "thread_ts": m.thread_ts, "user": BOT_USER_ID,
+                     **({"metadata": m.metadata} if with_metadata and m.metadata else {})} for m in found]
+        return {"ok": True, "messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+    def _api_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(args.get("file"))
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        shared = [r.channel for r in self.records if r.kind == "file" and r.file_id == file_id and r.channel]
+        return {"ok": True, "file": {"id": file_id, "name": self.files[file_id][0], "channels": shared}}
+
     def _api_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
         name = str(args.get("name"))
         if any(c.name == name for c in self.channels.values()):
@@ -429,6 +470,15 @@ class SlackEmulator:
         if str(args.get("include_locale", "")).lower() in ("1", "true"):
             data["locale"] = user.locale
         return {"ok": True, "user": data}
+
+    def _api_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Everyone, ``limit`` a page, with a cursor to the next page (as Slack paginates)."""
+        people = sorted(self.users.values(), key=lambda u: u.id)
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 200)
+        page = [self._api_users_info({"user": u.id, "include_locale": args.get("include_locale", "")})["user"]
+                for u in people[start:start + limit]]
+        following = str(start + limit) if start + limit < len(people) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": following}}
 
     def _api_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "users": self.usergroups.get(str(args.get("usergroup")), [])}
@@ -485,6 +535,7 @@ class SlackEmulator:
                 thread_ts=args.get("thread_ts"),
                 text=str(args.get("initial_comment") or ""),
                 file_name=name,
+                file_id=item["id"],
             )
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
@@ -542,6 +593,9 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             return emulator.workspace_of(self._bearer()) is not None
 
         def do_GET(self) -> None:
+            if urlparse(self.path).path.startswith("/api/"):  # conversations.history, files.list…
+                self._api(urlparse(self.path).path.removeprefix("/api/"), _parse_args("", b"", self.path))
+                return
             parts = urlparse(self.path).path.strip("/").split("/")
             if len(parts) >= 2 and parts[0] == "files":
                 if not self._authorized():
@@ -569,11 +623,21 @@ def _handler_for(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             if not path.startswith("/api/"):
                 self._send(404, {"ok": False, "error": "not_found"})
                 return
-            method = path.removeprefix("/api/")
-            args = _parse_args(self.headers.get("Content-Type", ""), raw, self.path)
+            self._api(path.removeprefix("/api/"), _parse_args(self.headers.get("Content-Type", ""), raw, self.path))
+
+        def _api(self, method: str, args: dict[str, Any]) -> None:
             emulator.attempts.append(method)
+            if emulator.faults.latency_seconds:
+                time.sleep(emulator.faults.latency_seconds)
             fault = emulator._fault(method, args)
             if fault == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault == "lose":  # Slack did it; the answer never arrives
+                token = self._bearer() or args.get("token")
+                if emulator.workspace_of(token) is not None:
+                    emulator.call(method, args, emulator.workspace_of(token))
                 self.close_connection = True
                 self.connection.close()
                 return

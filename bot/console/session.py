@@ -80,6 +80,8 @@ class ConsoleSlack:
             SLACK_API_URL="http://127.0.0.1:1/api/",
             DATABASE_URL=database_url,
             OPSBOT_PLAYBOOKS=playbooks_dir,
+            # The emulator takes messages as fast as they come, unless told to pace them like Slack does.
+            OPSBOT_PACE_SECONDS=str(faults.pace_per_channel if faults and faults.pace_per_channel else 0),
         )
         self.emulator = SlackEmulator(None if several_workspaces else CONSOLE_TOKEN, faults=faults).start()
         if several_workspaces:
@@ -163,9 +165,12 @@ class ConsoleSlack:
     def dispatch(self, body: str, content_type: str = "application/x-www-form-urlencoded") -> BoltResponse:
         headers: dict[str, str | Sequence[str]] = {**payloads.sign(self.signing_secret, body)}
         headers["content-type"] = content_type
-        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        self.services.delivery.outbox.drain()  # what the request committed, sent (waiting out any Retry-After)
+        return response
 
     def _new_output(self) -> str:
+        self.services.delivery.outbox.drain()
         records = self.emulator.since(self._seen)
         if records:
             self._seen = records[-1].seq

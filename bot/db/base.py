@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -36,6 +40,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
 
 
+def insert_ignore(session: Session, table: type[Base], **values: Any) -> bool:
+    """Insert a row unless one with the same unique key exists; True when inserted. Unlike catching an
+    IntegrityError, it leaves the transaction usable, so it can be part of a larger one."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the scheduler thread read while a listener writes; busy_timeout waits for the lock
     # instead of failing with "database is locked".
@@ -61,8 +73,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+@dataclass
+class _Open:
+    """The transaction open in this context: its database, thread, session and what runs once it commits."""
+
+    database: Database
+    thread: int
+    session: Session
+    after_commit: dict[object, Callable[[], None]] = field(default_factory=dict)
+
+
+_open: ContextVar[_Open | None] = ContextVar("opsbot_transaction", default=None)
+
+
 class Database:
-    """One per process. ``transaction()`` commits on success and rolls back on any error."""
+    """One per process. ``transaction()`` commits on success and rolls back on any error.
+
+    A ``transaction()`` opened inside another one (of the same database, in the same thread) joins it: a
+    use case that changes something and announces it — the announcement being an outbox row — commits
+    both together or neither, however many helpers it calls that open a transaction of their own.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -71,8 +101,36 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        current = self.current()
+        if current is not None:
+            yield current.session
+            return
         with self._sessions.begin() as session:
-            yield session
+            opened = _Open(self, threading.get_ident(), session)
+            token = _open.set(opened)
+            try:
+                yield session
+            finally:
+                _open.reset(token)
+        for callback in opened.after_commit.values():  # reached only once the commit succeeded
+            callback()
+
+    def current(self) -> _Open | None:
+        """The transaction of this database open in this thread, if any (a copied context may carry another
+        thread's: that one is never joined)."""
+        opened = _open.get()
+        if opened is None or opened.database is not self or opened.thread != threading.get_ident():
+            return None
+        return opened
+
+    def after_commit(self, callback: Callable[[], None], *, once: object = None) -> bool:
+        """Run ``callback`` once the open transaction commits, in the order registered; a second callback
+        with the same ``once`` key is dropped. False when no transaction is open (nothing registered)."""
+        current = self.current()
+        if current is None:
+            return False
+        current.after_commit.setdefault(once if once is not None else object(), callback)
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -50,8 +50,9 @@ class FeedbackCard(Base):
     team_id: Mapped[str] = mapped_column(String(64))
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id"))
     destination: Mapped[str] = mapped_column(String(40))  # "#C0PURCHASING" or "@U0MANAGER": whom it was for
-    channel: Mapped[str] = mapped_column(String(32))  # where it was posted (a DM's channel for "@...")
-    ts: Mapped[str] = mapped_column(String(32))
+    # Where it was posted (a DM's channel for "@..."): filled in when the outbox has sent it.
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def mention(self) -> str:

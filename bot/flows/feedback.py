@@ -94,12 +94,15 @@ class FeedbackFlow(FeedbackActions):
                 from_state=before, to_state=item.state, note="joined" if joined else category,
             )
             item_id, count = item.id, item.count
+            # Filed and sent in one transaction: the feedback is routed, or was never taken.
+            if joined:
+                self._joined(team, item_id, report, found.text, public_ok)
+            else:
+                where = self.deliver(team, item, roles)
         if joined:
-            self._joined(team, item_id, report, found.text, public_ok)
             return tr._(
                 "Joined the open feedback #{id} on {sku} ({count} reports so far).", id=item_id, sku=sku, count=count
             )
-        where = self.deliver(team, self._item(item_id), roles)
         return tr._(
             "Thanks! Feedback #{id} ({category}) went to {where}.",
             id=item_id, category=self.category_name(category, tr), where=", ".join(where),
@@ -117,11 +120,11 @@ class FeedbackFlow(FeedbackActions):
         tr = translator(team.locale)
         who = f"<@{report.reporter}>"
         with self.services.db.transaction() as session:
-            cards = store.cards_of(session, item_id)
-        for card in cards:
-            if public_ok or self.services.people.channel_is_private(card.channel):
-                reply = tr._("Another report from {who}: {text}", who=who, text=text)
-            else:
-                reply = tr._("Another report from {who}, from a private conversation.", who=who)
-            self.services.delivery.post(card.channel, reply, thread_ts=card.ts)
-        self.refresh_cards(team, self._item(item_id))
+            cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
+            for card in cards:
+                if public_ok or self.services.people.channel_is_private(str(card.channel)):
+                    reply = tr._("Another report from {who}: {text}", who=who, text=text)
+                else:
+                    reply = tr._("Another report from {who}, from a private conversation.", who=who)
+                self.services.delivery.post(str(card.channel), reply, thread_ts=card.ts)
+            self.refresh_cards(team, self._item(item_id))

@@ -60,16 +60,17 @@ class FeedbackActions(FeedbackReports):
                 session, team_id=team.id, entity="feedback", entity_id=str(item_id), actor=user, at=now,
                 from_state=before, to_state=target, note=note.strip() or None,
             )
-        item = self._item(item_id)
-        self.refresh_cards(team, item)
-        tr = self.services.translator_for(item.reporter, team)
-        text = tr._(
-            "Your feedback #{id} is now {state} ({who}).",
-            id=item.id, state=self.state_label(item.state, tr), who=f"<@{user}>",
-        )
-        if item.outcome:
-            text += "\n" + tr._("Outcome: {outcome}", outcome=item.outcome)
-        self.services.delivery.dm(item.reporter, text)
+            # Changed and announced together.
+            item = self._item(item_id)
+            self.refresh_cards(team, item)
+            tr = self.services.translator_for(item.reporter, team)
+            text = tr._(
+                "Your feedback #{id} is now {state} ({who}).",
+                id=item.id, state=self.state_label(item.state, tr), who=f"<@{user}>",
+            )
+            if item.outcome:
+                text += "\n" + tr._("Outcome: {outcome}", outcome=item.outcome)
+            self.services.delivery.dm(item.reporter, text)
 
     def reroute(self, user: str, item_id: int, category: str, roles: list[str] | None = None) -> None:
         """Another category (its route decides where) or, when chosen, other destination roles."""
@@ -90,10 +91,11 @@ class FeedbackActions(FeedbackReports):
                 session, team_id=team.id, entity="feedback", entity_id=str(item_id), actor=user, at=now,
                 from_state=before, to_state=category, note="re-routed to " + ", ".join(r.value for r in to),
             )
-        item = self._item(item_id)
-        where = self.deliver(team, item, to)
-        tr = self.services.translator_for(item.reporter, team)
-        self.services.delivery.dm(item.reporter, tr._(
-            "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
-            id=item.id, category=self.category_name(category, tr), where=", ".join(where), who=f"<@{user}>",
-        ))
+            # Changed and announced together.
+            item = self._item(item_id)
+            where = self.deliver(team, item, to)
+            tr = self.services.translator_for(item.reporter, team)
+            self.services.delivery.dm(item.reporter, tr._(
+                "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
+                id=item.id, category=self.category_name(category, tr), where=", ".join(where), who=f"<@{user}>",
+            ))

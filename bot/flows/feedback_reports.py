@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.blocks.figures import summary_line
@@ -18,6 +19,7 @@ from bot.i18n import Translator, pick, translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
+from bot.outbox import Posted, Receipt, on_sent
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
 from bot.services import Services
@@ -97,19 +99,17 @@ class FeedbackReports:
         wanted = self._targets(team, item, roles)
         with self.services.db.transaction() as session:
             existing = store.cards_of(session, item.id)
-        have = {c.destination for c in existing}
-        text, card = self._card_text(team, item), self.card(team, item)
-        for target in wanted:
-            if target.key in have:
-                continue
-            if target.channel:
-                posted = self.services.delivery.post(target.channel, text, card)
-            else:
-                posted = self.services.delivery.dm(str(target.dm), text, card)
-            with self.services.db.transaction() as session:
-                session.add(store.FeedbackCard(
-                    team_id=team.id, item_id=item.id, destination=target.key, channel=posted.channel, ts=posted.ts))
-        self._update(team, item, existing)
+            have = {c.destination for c in existing}
+            text, card = self._card_text(team, item), self.card(team, item)
+            for target in wanted:
+                if target.key in have:
+                    continue
+                row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
+                session.add(row)
+                session.flush()
+                self.services.delivery.post(target.channel or str(target.dm), text, card,
+                                            receipt=Receipt("feedback.card", str(row.id)))
+            self._update(team, item, existing)
         return [f"<{t.key}>" for t in wanted]
 
     def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> str | None:
@@ -135,7 +135,8 @@ class FeedbackReports:
             return
         text, blocks_now = self._card_text(team, item), self.card(team, item)
         for card in cards:
-            self.services.delivery.update(card.channel, card.ts, text, blocks_now)
+            if card.channel and card.ts:  # a card still on its way is sent as the item is now
+                self.services.delivery.update(card.channel, card.ts, text, blocks_now)
 
     # -- lists -----------------------------------------------------------------------------------
     def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
@@ -201,14 +202,15 @@ class FeedbackReports:
             for item in due:
                 item.reminded_at = fire
             cards = {item.id: store.cards_of(session, item.id) for item in due}
-        for item in due:
-            people = sorted({m.user for r in item.roles for m in team.people_with(Role(r))})
-            text = tr._(
-                "⏰ Nobody has acknowledged this yet: {people}, please take a look.",
-                people=", ".join(f"<@{u}>" for u in people),
-            )
-            for card in cards[item.id]:
-                self.services.delivery.post(card.channel, text, thread_ts=card.ts)
+            for item in due:  # marked and sent together
+                people = sorted({m.user for r in item.roles for m in team.people_with(Role(r))})
+                text = tr._(
+                    "⏰ Nobody has acknowledged this yet: {people}, please take a look.",
+                    people=", ".join(f"<@{u}>" for u in people),
+                )
+                for card in cards[item.id]:
+                    if card.channel and card.ts:
+                        self.services.delivery.post(card.channel, text, thread_ts=card.ts)
 
     def weekly_summary(self, team: Team, fire: datetime) -> None:
         channel = team.channels.get(self.playbook().channel_key(Role.manager))
@@ -246,3 +248,10 @@ class FeedbackReports:
         self.services.delivery.post(
             channel, tr._("Market feedback this week"), blocks.weekly_blocks(tr, categories, open_lines)
         )
+
+
+@on_sent("feedback.card")
+def _card_sent(session: Session, ref: str, posted: Posted) -> None:
+    card = session.get(store.FeedbackCard, int(ref))
+    if card is not None:
+        card.channel, card.ts = posted.channel, posted.ts

@@ -126,14 +126,17 @@ class KpiFlow:
             log.warning("kpi digest for %s has no channel", team.id)
             return
         tr = translator(team.locale)
-        data = self.fresh_alerts(team, self.digest(team, today), save=True)
-        text = tr._("Morning KPIs: {team}", team=team.name)
-        posted = self.services.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
-        if data.through is not None and data.chart:
-            png = digest_chart(data.chart, data.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
-            self.services.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
-                                          title=tr._("GMV vs. target pace and ACoS, 14 days"),
-                                          thread_ts=posted.ts)
+        found = self.digest(team, today)
+        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
+               if found.through is not None and found.chart else None)
+        # The alerts it fires are recorded with the digest that shows them: both, or neither.
+        with self.services.db.transaction():
+            data = self.fresh_alerts(team, found, save=True)
+            text = tr._("Morning KPIs: {team}", team=team.name)
+            posted = self.services.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
+            if png is not None and data.through is not None:
+                self.services.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
+                                              title=tr._("GMV vs. target pace and ACoS, 14 days"), thread_ts=posted)
 
     def jobs(self) -> list[ScheduledJob]:
         out: list[ScheduledJob] = []

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.blocks import launch as blocks
 from bot.db import launch as store
@@ -17,6 +18,7 @@ from bot.flows.launch_daily import LaunchDaily
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks
 from bot.ops.team import Role, Team
+from bot.outbox import Posted, Receipt, on_sent
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -104,13 +106,11 @@ class LaunchFlow(LaunchDaily):
                 to_state="active",
                 note=f"{playbook.key} {launch_day}",
             )
-        posted = self.services.delivery.post(channel, name, self.checklist(team, launch.id))
-        self.services.delivery.pin(posted.channel, posted.ts)
-        with self.services.db.transaction() as session:
-            saved = session.get(store.Launch, launch.id)
-            assert saved is not None
-            saved.checklist_ts = posted.ts
-            return saved
+            # Announced in the same transaction: the launch exists with its pinned checklist, or not at all.
+            posted = self.services.delivery.post(channel, name, self.checklist(team, launch.id),
+                                                 receipt=Receipt("launch.checklist", str(launch.id)))
+            self.services.delivery.pin(channel, posted)
+        return launch
 
     def _new_channel(self, slug: str) -> str:
         try:
@@ -176,7 +176,7 @@ class LaunchFlow(LaunchDaily):
                 to_state=state,
                 note=reason or None,
             )
-        self.refresh_checklist(team, task.launch_id)
+            self.refresh_checklist(team, task.launch_id)
         return []
 
     # -- go / no-go and moving the date ------------------------------------------------------------
@@ -186,14 +186,15 @@ class LaunchFlow(LaunchDaily):
             raise OpsError(N_("Only the manager can decide go / no-go or move a launch."))
 
     def go(self, user: str, launch_id: int, task_id: int) -> None:
-        team = self.services.team_of(user)
-        self._manager(team, user)
-        self.save_task(user, task_id, ops.DONE, "", confirmed=True)
-        launch = self._launch(launch_id)
-        tr = self._team_tr(team)
-        self.services.delivery.post(
-            launch.channel, tr._("🟢 Go for {name}, decided by {who}.", name=launch.name, who=f"<@{user}>")
-        )
+        with self.services.db.transaction():
+            team = self.services.team_of(user)
+            self._manager(team, user)
+            self.save_task(user, task_id, ops.DONE, "", confirmed=True)
+            launch = self._launch(launch_id)
+            tr = self._team_tr(team)
+            self.services.delivery.post(
+                launch.channel, tr._("🟢 Go for {name}, decided by {who}.", name=launch.name, who=f"<@{user}>")
+            )
 
     def no_go_modal(self, user: str, value: str) -> dict[str, Any]:
         """The manager's reason and new date; anyone else is refused before a modal opens."""
@@ -203,15 +204,15 @@ class LaunchFlow(LaunchDaily):
         return blocks.no_go_modal(self.services.translator_for(user, team), value, launch.launch_date)
 
     def no_go(self, user: str, launch_id: int, reason: str, new_date: date | None) -> None:
-        team = self.services.team_of(user)
-        self._manager(team, user)
-        if not reason.strip():
-            raise OpsError(N_("Say why it is a no-go."), field="reason")
-        launch = self._launch(launch_id)
-        moving = new_date is not None and new_date != launch.launch_date
-        if new_date is not None and moving:  # checked before anything is recorded or posted
-            ops.check_launch_date(new_date, self.today(team), "new_date", moving=True)
         with self.services.db.transaction() as session:
+            team = self.services.team_of(user)
+            self._manager(team, user)
+            if not reason.strip():
+                raise OpsError(N_("Say why it is a no-go."), field="reason")
+            launch = self._launch(launch_id)
+            moving = new_date is not None and new_date != launch.launch_date
+            if new_date is not None and moving:  # checked before anything is recorded or posted
+                ops.check_launch_date(new_date, self.today(team), "new_date", moving=True)
             record(
                 session,
                 team_id=team.id,
@@ -223,20 +224,21 @@ class LaunchFlow(LaunchDaily):
                 to_state="no-go",
                 note=reason.strip(),
             )
-        tr = self._team_tr(team)
-        self.services.delivery.post(
-            launch.channel,
-            tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=launch.name, who=f"<@{user}>", reason=reason),
-        )
-        if new_date is not None and moving:
-            self.move(user, launch.slug, new_date, field="new_date")
+            tr = self._team_tr(team)
+            self.services.delivery.post(
+                launch.channel,
+                tr._("🔴 No-go for {name}, decided by {who}: {reason}",
+                     name=launch.name, who=f"<@{user}>", reason=reason),
+            )
+            if new_date is not None and moving:
+                self.move(user, launch.slug, new_date, field="new_date")
 
     def move(self, user: str, name: str, new_date: date, field: str | None = None) -> store.Launch:
-        team = self.services.team_of(user)
-        self._manager(team, user)
-        ops.check_launch_date(new_date, self.today(team), field, moving=True)
-        now = self.services.clock.now()
         with self.services.db.transaction() as session:
+            team = self.services.team_of(user)
+            self._manager(team, user)
+            ops.check_launch_date(new_date, self.today(team), field, moving=True)
+            now = self.services.clock.now()
             launch = store.find_launch(session, team.id, name)
             if launch is None:
                 raise OpsError(N_("No launch called {name}. /launch list shows them."), name=name)
@@ -255,19 +257,19 @@ class LaunchFlow(LaunchDaily):
                 to_state=new_date.isoformat(),
                 note="moved",
             )
-        tr = self._team_tr(team)
-        self.services.delivery.post(
-            launch.channel,
-            tr._(
-                "📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
-                name=launch.name,
-                before=tr.date(before),
-                after=tr.date(new_date),
-                who=f"<@{user}>",
-            ),
-        )
-        self.refresh_checklist(team, launch.id)
-        return launch
+            tr = self._team_tr(team)
+            self.services.delivery.post(
+                launch.channel,
+                tr._(
+                    "📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
+                    name=launch.name,
+                    before=tr.date(before),
+                    after=tr.date(new_date),
+                    who=f"<@{user}>",
+                ),
+            )
+            self.refresh_checklist(team, launch.id)
+            return launch
 
     # -- a task added from elsewhere (market feedback) ---------------------------------------------
     def add_task_modal(self, user: str, title: str, sku: str = "") -> dict[str, Any]:
@@ -283,19 +285,19 @@ class LaunchFlow(LaunchDaily):
         return blocks.add_task_modal(tr, launches, title, roles, self.today(team), selling)
 
     def add_task(self, user: str, values: dict[str, Any]) -> None:
-        team = self.services.team_of(user)
-        title = (values.get("title") or "").strip()
-        if not title:
-            raise OpsError(N_("Say what needs doing."), field="title")
-        if not values.get("due"):
-            raise OpsError(N_("Choose the due date."), field="due")
-        due = date.fromisoformat(values["due"])
-        launch = self._launch(int(values["launch"]))
-        if launch.team_id != team.id:
-            raise OpsError(N_("That launch no longer exists."), field="launch")
-        owner, stand_in = ops.owner_for(team, Role(values["role"]))
-        now = self.services.clock.now()
         with self.services.db.transaction() as session:
+            team = self.services.team_of(user)
+            title = (values.get("title") or "").strip()
+            if not title:
+                raise OpsError(N_("Say what needs doing."), field="title")
+            if not values.get("due"):
+                raise OpsError(N_("Choose the due date."), field="due")
+            due = date.fromisoformat(values["due"])
+            launch = self._launch(int(values["launch"]))
+            if launch.team_id != team.id:
+                raise OpsError(N_("That launch no longer exists."), field="launch")
+            owner, stand_in = ops.owner_for(team, Role(values["role"]))
+            now = self.services.clock.now()
             count = len(store.tasks_of(session, launch.id))
             session.add(
                 store.LaunchTask(
@@ -326,4 +328,11 @@ class LaunchFlow(LaunchDaily):
                 to_state="task added",
                 note=title,
             )
-        self.refresh_checklist(team, launch.id)
+            self.refresh_checklist(team, launch.id)
+
+
+@on_sent("launch.checklist")
+def _checklist_sent(session: Session, ref: str, posted: Posted) -> None:
+    launch = session.get(store.Launch, int(ref))
+    if launch is not None:
+        launch.checklist_ts = posted.ts

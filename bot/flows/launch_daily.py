@@ -9,12 +9,12 @@ from functools import partial
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.exc import IntegrityError
 
 from bot.blocks import launch as blocks
 from bot.blocks.figures import summary_line
 from bot.db import launch as store
 from bot.db.audit import record
+from bot.db.base import insert_ignore
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders, reminder_time
@@ -203,47 +203,45 @@ class LaunchDaily:
             finished.state = "done"
             record(session, team_id=team.id, entity="launch", entity_id=launch.slug, actor="opsbot", at=fire,
                    from_state="active", to_state="done", note=None)
-        tr = self._team_tr(team)
-        self.services.delivery.post(
-            launch.channel, tr._("🏁 {name}: every launch task is done; the launch is closed.", name=launch.name)
-        )
+            tr = self._team_tr(team)
+            self.services.delivery.post(
+                launch.channel, tr._("🏁 {name}: every launch task is done; the launch is closed.", name=launch.name)
+            )
 
     def _once(self, team: Team, launch: store.Launch, kind: str) -> bool:
-        try:
-            with self.services.db.transaction() as session:
-                session.add(
-                    store.LaunchPost(
-                        team_id=team.id, launch_id=launch.id, kind=kind, posted_at=self.services.clock.now()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        """True the first time: called in the transaction that posts it, so it is marked and posted together."""
+        with self.services.db.transaction() as session:
+            return insert_ignore(session, store.LaunchPost, team_id=team.id, launch_id=launch.id, kind=kind,
+                                 posted_at=self.services.clock.now())
 
     def _ask_gates(self, team: Team, launch: store.Launch, tasks: list[store.LaunchTask], today: date) -> None:
         for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
-            if not self._once(team, launch, f"gate:{gate.key}:{gate.due.isoformat()}"):
-                continue
-            for manager in team.people_with(Role.manager):
-                tr = self.services.translator_for(manager.user, team)
-                others = [self.row(t, tr.locale) for t in tasks if t.state != ops.DONE and t.id != gate.id]
-                value = json.dumps({"launch": launch.id, "task": gate.id})
-                self.services.delivery.dm(
-                    manager.user,
-                    tr._("Go / no-go"),
-                    blocks.gate_blocks(tr, launch.name, self.pick(gate.title, tr.locale), others, value, today),
-                )
+            with self.services.db.transaction():
+                if not self._once(team, launch, f"gate:{gate.key}:{gate.due.isoformat()}"):
+                    continue
+                for manager in team.people_with(Role.manager):
+                    tr = self.services.translator_for(manager.user, team)
+                    others = [self.row(t, tr.locale) for t in tasks if t.state != ops.DONE and t.id != gate.id]
+                    value = json.dumps({"launch": launch.id, "task": gate.id})
+                    self.services.delivery.dm(
+                        manager.user,
+                        tr._("Go / no-go"),
+                        blocks.gate_blocks(tr, launch.name, self.pick(gate.title, tr.locale), others, value, today),
+                    )
 
     def _reviews(self, team: Team, launch: store.Launch, today: date) -> None:
         for days, label in REVIEWS:
-            if today >= launch.launch_date + timedelta(days=days) and self._once(team, launch, f"review:{label}"):
-                tr = self._team_tr(team)
-                lines = self._kpi_lines(team, launch, days, tr)
-                self.services.delivery.post(
-                    launch.channel,
-                    tr._("{label} review", label=label),
-                    blocks.review_blocks(tr, launch.name, label, lines),
-                )
+            if today < launch.launch_date + timedelta(days=days):
+                continue
+            with self.services.db.transaction():
+                if self._once(team, launch, f"review:{label}"):
+                    tr = self._team_tr(team)
+                    lines = self._kpi_lines(team, launch, days, tr)
+                    self.services.delivery.post(
+                        launch.channel,
+                        tr._("{label} review", label=label),
+                        blocks.review_blocks(tr, launch.name, label, lines),
+                    )
 
     def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[str]:
         """The launch SKUs' KPIs since launch day, from the loaded report data."""

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.orm import Session
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
@@ -19,6 +20,7 @@ from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
+from bot.outbox import Posted, Receipt, on_sent
 from bot.reports.digest import DigestSection
 from bot.reports.queries import known_skus, sku_history
 from bot.scheduler import ScheduledJob
@@ -219,30 +221,21 @@ class RestockFlow(RestockViews):
                 to_state=ops.REQUESTED,
                 note=f"{quantity} x {sku}",
             )
-            request_id = request.id
-        self._post_cards(team, request_id, found)
-        return self.request(request_id)
+            self._post_cards(team, request, found)  # in the same transaction: filed and announced, or neither
+        return self.request(request.id)
 
-    def _post_cards(self, team: Team, request_id: int, found: math_.Suggestion) -> None:
-        request = self.request(request_id)
+    def _post_cards(self, team: Team, request: store.RestockRequest, found: math_.Suggestion) -> None:
         channel = team.channel(ChannelKey.purchasing)
         suggestion = blocks.suggestion_lines(self.team_tr(team), found)
-        card = self.services.delivery.post(
-            str(channel), self.card_text(team, request), self.card(team, request, suggestion)
+        self.services.delivery.post(
+            str(channel), self.card_text(team, request), self.card(team, request, suggestion),
+            receipt=Receipt("restock.card", str(request.id)),
         )
         tr = self.services.translator_for(request.requester, team)
-        copy = self.services.delivery.dm(
-            request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr)
+        self.services.delivery.dm(
+            request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr),
+            receipt=Receipt("restock.copy", str(request.id)),
         )
-        with self.services.db.transaction() as session:
-            saved = session.get(store.RestockRequest, request_id)
-            assert saved is not None
-            saved.card_channel, saved.card_ts, saved.copy_channel, saved.copy_ts = (
-                card.channel,
-                card.ts,
-                copy.channel,
-                copy.ts,
-            )
 
     # -- one step of the lifecycle ---------------------------------------------------------------
     def check(self, user: str, request_id: int, action: str) -> tuple[Team, store.RestockRequest]:
@@ -289,21 +282,22 @@ class RestockFlow(RestockViews):
                 to_state=target,
                 note=self._note(action, changes),
             )
-        updated = self.request(request_id)
-        self.refresh(team, updated)
-        if user != updated.requester:
-            tr = self.services.translator_for(updated.requester, team)
-            self.services.delivery.dm(
-                updated.requester,
-                tr._(
-                    "{ref} ({quantity} × {sku}) is now {state} by {who}.",
-                    ref=updated.ref,
-                    quantity=updated.quantity,
-                    sku=updated.sku,
-                    state=self.state_label(updated.state, tr),
-                    who=f"<@{user}>",
-                ),
-            )
+            session.expire_all()  # the move was a bare UPDATE: read the request as it now is
+            updated = self.request(request_id)
+            self.refresh(team, updated)
+            if user != updated.requester:
+                tr = self.services.translator_for(updated.requester, team)
+                self.services.delivery.dm(
+                    updated.requester,
+                    tr._(
+                        "{ref} ({quantity} × {sku}) is now {state} by {who}.",
+                        ref=updated.ref,
+                        quantity=updated.quantity,
+                        sku=updated.sku,
+                        state=self.state_label(updated.state, tr),
+                        who=f"<@{user}>",
+                    ),
+                )
 
     def _changes(self, action: str, request: store.RestockRequest, values: dict[str, Any]) -> dict[str, Any]:
         if action == "reject":
@@ -352,6 +346,20 @@ def _whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
     if value < 0 or (value == 0 and not allow_zero):
         raise OpsError(N_("The quantity must be a whole number above zero."), field=field)
     return value
+
+
+@on_sent("restock.card")
+def _card_sent(session: Session, ref: str, posted: Posted) -> None:
+    request = session.get(store.RestockRequest, int(ref))
+    if request is not None:
+        request.card_channel, request.card_ts = posted.channel, posted.ts
+
+
+@on_sent("restock.copy")
+def _copy_sent(session: Session, ref: str, posted: Posted) -> None:
+    request = session.get(store.RestockRequest, int(ref))
+    if request is not None:
+        request.copy_channel, request.copy_ts = posted.channel, posted.ts
 
 
 def digest_section(services: Services, team: Team, today: date) -> DigestSection | None:

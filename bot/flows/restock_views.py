@@ -226,9 +226,10 @@ class RestockViews:
 
     # -- reminders -------------------------------------------------------------------------------
     def remind(self, team: Team, fire: datetime) -> None:
-        tr, today = self.team_tr(team), fire.astimezone(team.zone).date()
-        sla = timedelta(hours=self.playbook().approval_sla_hours)
+        # Marked and announced together: a reminder is sent once, and never lost.
         with self.services.db.transaction() as session:
+            tr, today = self.team_tr(team), fire.astimezone(team.zone).date()
+            sla = timedelta(hours=self.playbook().approval_sla_hours)
             waiting = [
                 r
                 for r in store.requests_of(session, team.id)
@@ -243,37 +244,38 @@ class RestockViews:
                 request.reminded_at = fire
             for request in late:
                 request.eta_alerted_at = fire
-        for request in waiting:
-            role = (
-                Role.manager
-                if ops.needs_manager(
-                    ops.RequestFacts(request.requester, request.quantity, request.unit_cost), self.playbook()
+            for request in waiting:
+                role = (
+                    Role.manager
+                    if ops.needs_manager(
+                        ops.RequestFacts(request.requester, request.quantity, request.unit_cost), self.playbook()
+                    )
+                    else Role.purchasing
                 )
-                else Role.purchasing
-            )
-            people = ", ".join(f"<@{m.user}>" for m in team.people_with(role))
-            self.services.delivery.post(
-                str(request.card_channel),
-                tr._(
-                    "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
-                    ref=request.ref,
-                    hours=self.playbook().approval_sla_hours,
-                    people=people,
-                ),
-                thread_ts=request.card_ts,
-            )
-        for request in late:
-            text = tr._(
-                "🚚 {ref} was due on {eta} and has not been received yet.",
-                ref=request.ref,
-                eta=tr.date(request.eta) if request.eta else "—",
-            )
-            self.services.delivery.post(str(team.channel(ChannelKey.purchasing)), text)
-            self.services.delivery.dm(
-                request.requester,
-                self.services.translator_for(request.requester, team)._(
+                people = ", ".join(f"<@{m.user}>" for m in team.people_with(role))
+                self.services.delivery.post(
+                    # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
+                    str(request.card_channel or team.channel(ChannelKey.purchasing)),
+                    tr._(
+                        "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
+                        ref=request.ref,
+                        hours=self.playbook().approval_sla_hours,
+                        people=people,
+                    ),
+                    thread_ts=request.card_ts,
+                )
+            for request in late:
+                text = tr._(
                     "🚚 {ref} was due on {eta} and has not been received yet.",
                     ref=request.ref,
                     eta=tr.date(request.eta) if request.eta else "—",
-                ),
-            )
+                )
+                self.services.delivery.post(str(team.channel(ChannelKey.purchasing)), text)
+                self.services.delivery.dm(
+                    request.requester,
+                    self.services.translator_for(request.requester, team)._(
+                        "🚚 {ref} was due on {eta} and has not been received yet.",
+                        ref=request.ref,
+                        eta=tr.date(request.eta) if request.eta else "—",
+                    ),
+                )

@@ -87,7 +87,7 @@ class StandupFlow(StandupRounds):
                 to_state="answered",
                 note="edited" if edited else None,
             )
-        self._after_answer(team, member, round_date, edited=edited)
+            self._after_answer(team, member, round_date, edited=edited)  # saved and shown together
 
     def _replace_blockers(self, session: Session, team: Team, user: str, day: date, text: str) -> None:
         existing = [b for b in store.open_blockers(session, team.id) if b.user_id == user and b.raised_on == day]
@@ -145,7 +145,7 @@ class StandupFlow(StandupRounds):
                 to_state="skipped",
                 note=reason or None,
             )
-        self._refresh_summary_for(team, member, day)
+            self._refresh_summary_for(team, member, day)
         return day
 
     def away(self, user: str, start: date, end: date, note: str) -> None:
@@ -263,7 +263,7 @@ class StandupFlow(StandupRounds):
         filename = f"standup-{team.id}-{start}-{end}.csv"
         tr = self.services.translator_for(user, team)
         self.services.delivery.upload(
-            self.services.delivery.dm_channel(user),
+            user,  # their DM
             filename,
             content,
             comment=tr.ngettext(
@@ -299,4 +299,4 @@ class StandupFlow(StandupRounds):
                 from_state="open",
                 to_state="resolved",
             )
-        self._refresh_latest_summary(team)
+            self._refresh_latest_summary(team)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.orm import Session
 
 from bot.blocks import standup as blocks
 from bot.db import standup as store
@@ -16,6 +17,7 @@ from bot.i18n import translator
 from bot.ops import standup as ops
 from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
 from bot.ops.team import Member, Role, Team
+from bot.outbox import Posted, Receipt, Target, on_sent
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -84,26 +86,15 @@ class StandupRounds:
         day = self._due(team, member, fire)
         if day is None:
             return
+        tr = self.services.translator_for(member.user, team)
         with self.services.db.transaction() as session:
             if store.entry(session, team.id, member.user, day) or store.message(
                 session, team.id, "prompt", member.user, day
             ):
                 return  # answered (or skipped) early, or already prompted
-        tr = self.services.translator_for(member.user, team)
-        posted = self.services.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day))
-        with self.services.db.transaction() as session:
-            session.add(
-                store.StandupMessage(
-                    team_id=team.id,
-                    kind="prompt",
-                    user_id=member.user,
-                    day=day,
-                    channel=posted.channel,
-                    ts=posted.ts,
-                    sent_at=fire,
-                    rounds_json="{}",
-                )
-            )
+            # Recorded and sent together: a prompt is never sent twice, nor recorded and lost.
+            self.services.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day),
+                                      receipt=self._sent(session, team, "prompt", member.user, day, fire))
 
     def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
         cfg = self.config(team)
@@ -113,6 +104,7 @@ class StandupRounds:
         sending_at = max(fire, self.services.clock.now())
         if day is None or ops.in_quiet_hours(cfg, self.person(team, member), sending_at):
             return
+        tr = self.services.translator_for(member.user, team)
         with self.services.db.transaction() as session:
             prompted = store.message(session, team.id, "prompt", member.user, day)
             if (
@@ -122,23 +114,22 @@ class StandupRounds:
                 or not store.reminders_on(session, team.id, member.user)
             ):
                 return
-        tr = self.services.translator_for(member.user, team)
-        posted = self.services.delivery.dm(
-            member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True)
-        )
-        with self.services.db.transaction() as session:
-            session.add(
-                store.StandupMessage(
-                    team_id=team.id,
-                    kind="reminder",
-                    user_id=member.user,
-                    day=day,
-                    channel=posted.channel,
-                    ts=posted.ts,
-                    sent_at=fire,
-                    rounds_json="{}",
-                )
+            self.services.delivery.dm(
+                member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True),
+                receipt=self._sent(session, team, "reminder", member.user, day, fire),
             )
+
+    @staticmethod
+    def _sent(session: Session, team: Team, kind: str, user: str, day: date, fire: datetime,
+              rounds: dict[str, date | None] | None = None) -> Receipt:
+        """The row that says this message went out (its channel and ts come when Slack has it)."""
+        message = store.StandupMessage(
+            team_id=team.id, kind=kind, user_id=user, day=day, channel=None, ts=None, sent_at=fire,
+            rounds_json=json.dumps({u: d.isoformat() if d else None for u, d in (rounds or {}).items()}),
+        )
+        session.add(message)
+        session.flush()
+        return Receipt("standup.message", str(message.id))
 
     # -- the summary -----------------------------------------------------------------------------
     def _rounds(self, team: Team, cfg: TeamStandup, since: datetime, until: datetime) -> dict[str, date | None]:
@@ -196,46 +187,33 @@ class StandupRounds:
         since, until = ops.summary_window(team, cfg, day)
         roster, rounds = self._roster(team, cfg, since, until)
         tr = translator(team.locale)
-        lines = self._blocker_lines(team, cfg, fire, escalate=True)
-        parent = self.services.delivery.post(
-            channel, blocks.summary_text(tr, day, roster), blocks.summary_blocks(tr, day, roster, lines, rounds)
-        )
+        # Escalations, the summary and its replies: recorded and sent together.
         with self.services.db.transaction() as session:
-            session.add(
-                store.StandupMessage(
-                    team_id=team.id,
-                    kind="summary",
-                    user_id="",
-                    day=day,
-                    channel=parent.channel,
-                    ts=parent.ts,
-                    sent_at=fire,
-                    rounds_json=json.dumps({u: d.isoformat() if d else None for u, d in rounds.items()}),
-                )
+            lines = self._blocker_lines(team, cfg, fire, escalate=True)
+            parent = self.services.delivery.post(
+                channel, blocks.summary_text(tr, day, roster), blocks.summary_blocks(tr, day, roster, lines, rounds),
+                receipt=self._sent(session, team, "summary", "", day, fire, rounds),
             )
-        for user in roster.answered:
-            member = team.member(user)
-            if member is not None and rounds[user] is not None:
-                self._post_answer(team, member, rounds[user], parent.channel, parent.ts, late=False)  # type: ignore[arg-type]
+            for user in roster.answered:
+                member = team.member(user)
+                answered = rounds[user]
+                if member is not None and answered is not None:
+                    self._post_answer(team, member, answered, channel, parent, late=False)
 
-    def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent_ts: str, *, late: bool) -> None:
+    def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent: Target, *, late: bool) -> None:
         cfg, tr = self.config(team), translator(team.locale)
         with self.services.db.transaction() as session:
             entry = store.entry(session, team.id, member.user, day)
             if entry is None or entry.status != "answered":
                 return
             answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
-            existing = (entry.thread_channel, entry.thread_ts) if entry.thread_ts else None
-        content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
-        text = tr._("Stand-up of {name}", name=member.name)
-        if existing:
-            self.services.delivery.update(str(existing[0]), str(existing[1]), text, content)
-            return
-        reply = self.services.delivery.post(channel, text, content, thread_ts=parent_ts)
-        with self.services.db.transaction() as session:
-            entry = store.entry(session, team.id, member.user, day)
-            if entry is not None:
-                entry.thread_channel, entry.thread_ts = reply.channel, reply.ts
+            content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
+            text = tr._("Stand-up of {name}", name=member.name)
+            if entry.thread_ts:
+                self.services.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)
+            else:
+                self.services.delivery.post(channel, text, content, thread_ts=parent,
+                                            receipt=Receipt("standup.reply", str(entry.id)))
 
     def _summary_showing(self, team: Team, user: str, day: date) -> store.StandupMessage | None:
         with self.services.db.transaction() as session:
@@ -261,7 +239,7 @@ class StandupRounds:
                 .order_by(store.StandupMessage.day.desc())
                 .first()
             )
-        if summary is not None:
+        if summary is not None and summary.ts is not None:
             self._rerender(team, summary)
 
     def _rerender(self, team: Team, summary: store.StandupMessage) -> None:
@@ -275,3 +253,17 @@ class StandupRounds:
             blocks.summary_text(tr, summary.day, roster),
             blocks.summary_blocks(tr, summary.day, roster, lines, rounds),
         )
+
+
+@on_sent("standup.message")
+def _message_sent(session: Session, ref: str, posted: Posted) -> None:
+    message = session.get(store.StandupMessage, int(ref))
+    if message is not None:
+        message.channel, message.ts = posted.channel, posted.ts
+
+
+@on_sent("standup.reply")
+def _reply_sent(session: Session, ref: str, posted: Posted) -> None:
+    entry = session.get(store.StandupEntry, int(ref))
+    if entry is not None:
+        entry.thread_channel, entry.thread_ts = posted.channel, posted.ts

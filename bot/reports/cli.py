@@ -125,6 +125,9 @@ def register(cli: typer.Typer) -> None:
         try:
             if post:
                 flow.post_digest(chosen, today)
+                if not services.delivery.outbox.drain(timeout=120):
+                    fail(["the digest is saved but Slack has not taken it yet: a running `opsbot serve` or "
+                          "`opsbot run` sends it, or run this again later (it is not posted twice)"])
                 out.print(f"posted the digest for {chosen.id}")
                 return
             data = flow.fresh_alerts(chosen, flow.digest(chosen, today), save=False)

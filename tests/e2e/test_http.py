@@ -118,21 +118,23 @@ def test_an_unsigned_request_gets_401(served: tuple[str, SlackEmulator]) -> None
     assert response.status_code == 401
 
 
-def test_readyz_reports_database_migrations_and_scheduler(served: tuple[str, SlackEmulator]) -> None:
+def test_readyz_reports_database_migrations_scheduler_and_outbox(served: tuple[str, SlackEmulator]) -> None:
     base, _ = served
     ready = httpx.get(f"{base}/readyz")
-    # The server's lifespan started the scheduler; the database is migrated at start.
+    # The server's lifespan started the scheduler and the outbox's senders; the database is migrated at start.
     assert ready.status_code == 200
-    assert ready.json() == {"ok": True, "database": True, "migrations": True, "scheduler": True}
+    assert ready.json() == {"ok": True, "database": True, "migrations": True, "scheduler": True, "outbox": True}
 
 
-def test_metrics_count_commands_and_ack_latency(served: tuple[str, SlackEmulator]) -> None:
+def test_metrics_count_commands_ack_latency_and_the_outbox(served: tuple[str, SlackEmulator]) -> None:
     base, emulator = served
     body = _command(emulator)
     httpx.post(f"{base}/slack/events", content=body, headers=payloads.sign(SECRET, body))
     metrics = httpx.get(f"{base}/metrics").text
     assert 'opsbot_commands_total{command="/ops"}' in metrics
     assert "opsbot_ack_seconds_count" in metrics
+    assert "opsbot_outbox_depth 0.0" in metrics  # nothing waiting to be sent
+    assert "opsbot_outbox_sent_total" in metrics
 
 
 def _replies(emulator: SlackEmulator) -> list[str]:
