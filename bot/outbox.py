@@ -232,9 +232,14 @@ class Outbox:
     def flush(self, lane: str) -> None:
         """Right after a commit: send what the lane has due, in this thread, unless it has to wait (Slack's
         pace, a Retry-After, another sender on it); then the sender threads take over."""
-        for _ in range(1000):
-            if not self.step(lane):
-                break
+        try:
+            for _ in range(1000):
+                if not self.step(lane):
+                    break
+        except Exception:
+            # The change is committed and its message safe in the outbox: whatever went wrong here is not the
+            # caller's failure, and the sender threads try again.
+            log.exception("outbox: sending right after the commit failed; the senders will try again")
         self.wake.set()
 
     def step(self, lane: str) -> bool:
@@ -252,7 +257,11 @@ class Outbox:
                 self._release(lane, None)
         if job is None:
             return False
-        outcome = self._send(job)
+        try:
+            outcome = self._send(job)
+        except Exception:
+            log.exception("outbox: sending %s failed unexpectedly; trying again later", job.key)
+            outcome = _Outcome(retry_in=_backoff(job.attempts), uncertain=True)
         self._settle(job, outcome)
         return outcome.retry_in is None
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 class OutboxMessage(Base):
@@ -25,14 +25,14 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The idempotency key: unique here, and carried to Slack in the message's metadata (or the file's name),
-    # so a send whose answer was lost is found in the conversation instead of being sent again.
+    # The idempotency key: unique here, and carried to Slack in the message's metadata, so a send whose answer
+    # was lost is found in the conversation instead of being sent again (a file is found by its id).
     key: Mapped[str] = mapped_column(String(64), unique=True)
     workspace: Mapped[str | None] = mapped_column(String(32))
     lane: Mapped[str] = mapped_column(String(64))  # the conversation: a channel id, or a user id for a DM
     kind: Mapped[str] = mapped_column(String(16))  # post | update | upload | pin
     channel: Mapped[str | None] = mapped_column(String(32))  # the channel, once known (a DM's is opened first)
-    payload: Mapped[str] = mapped_column(Text)  # JSON: text, blocks, ts, file name, title, comment
+    payload: Mapped[str] = mapped_column(Text)  # JSON: text, blocks, ts, file name, title, comment, file id
     content: Mapped[bytes | None] = mapped_column(LargeBinary)  # an upload's bytes
     # The key of an earlier message this one needs the ts of: the thread it replies in, the message it
     # edits or pins. It is sent first (same conversation, earlier row), so its ts is known by then.
