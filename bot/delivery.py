@@ -94,9 +94,6 @@ class Delivery:
             replace_original=replace_original,
         )
 
-    def dm_channel(self, user: str) -> str:
-        return self.outbox.dm_channel(user)
-
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> str:
         response = self.client.views_open(trigger_id=trigger_id, view=view)
         return str(response["view"]["id"])

@@ -93,14 +93,18 @@ ReceiptHandler = Callable[[Session, str, Posted], None]
 RECEIPTS: dict[str, ReceiptHandler] = {}
 
 
-def on_sent(name: str) -> Callable[[ReceiptHandler], ReceiptHandler]:
-    """Register what records a sent message's channel and ts; it runs in the transaction that marks it sent."""
+def on_sent(name: str, table: type[Any], *, ts: str, channel: str | None = None) -> None:
+    """Declare the receipt ``name``: once its message is sent, the ``table`` row whose id is the receipt's ref
+    gets the message's ts (and channel) in those columns, in the transaction that marks the message sent."""
 
-    def register(handler: ReceiptHandler) -> ReceiptHandler:
-        RECEIPTS[name] = handler
-        return handler
+    def record(session: Session, ref: str, posted: Posted) -> None:
+        row = session.get(table, int(ref))
+        if row is not None:
+            setattr(row, ts, posted.ts)
+            if channel is not None:
+                setattr(row, channel, posted.channel)
 
-    return register
+    RECEIPTS[name] = record
 
 
 # -- keys ------------------------------------------------------------------------------------------
@@ -420,11 +424,6 @@ class Outbox:
             with self._dm_lock:
                 self._dm_channels[(workspace, user)] = known
         return known
-
-    def dm_channel(self, user: str) -> str:
-        """The DM channel with a person (opened once, then remembered)."""
-        workspace = self.workspaces.resolve(user=user)
-        return self._dm_channel(self.workspaces.sender(workspace), workspace, user)
 
     def _settle(self, job: _Job, outcome: _Outcome) -> None:
         try:

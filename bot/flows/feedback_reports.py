@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.blocks.figures import summary_line
@@ -19,7 +18,7 @@ from bot.i18n import Translator, pick, translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
-from bot.outbox import Posted, Receipt, on_sent
+from bot.outbox import Receipt, on_sent
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
 from bot.services import Services
@@ -250,8 +249,4 @@ class FeedbackReports:
         )
 
 
-@on_sent("feedback.card")
-def _card_sent(session: Session, ref: str, posted: Posted) -> None:
-    card = session.get(store.FeedbackCard, int(ref))
-    if card is not None:
-        card.channel, card.ts = posted.channel, posted.ts
+on_sent("feedback.card", store.FeedbackCard, channel="channel", ts="ts")  # each card, kept current in place

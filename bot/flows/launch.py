@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot.blocks import launch as blocks
 from bot.db import launch as store
@@ -18,7 +17,7 @@ from bot.flows.launch_daily import LaunchDaily
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks
 from bot.ops.team import Role, Team
-from bot.outbox import Posted, Receipt, on_sent
+from bot.outbox import Receipt, on_sent
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -331,8 +330,4 @@ class LaunchFlow(LaunchDaily):
             self.refresh_checklist(team, launch.id)
 
 
-@on_sent("launch.checklist")
-def _checklist_sent(session: Session, ref: str, posted: Posted) -> None:
-    launch = session.get(store.Launch, int(ref))
-    if launch is not None:
-        launch.checklist_ts = posted.ts
+on_sent("launch.checklist", store.Launch, ts="checklist_ts")  # the pinned checklist, edited as tasks move

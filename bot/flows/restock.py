@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.orm import Session
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
@@ -20,7 +19,7 @@ from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
-from bot.outbox import Posted, Receipt, on_sent
+from bot.outbox import Receipt, on_sent
 from bot.reports.digest import DigestSection
 from bot.reports.queries import known_skus, sku_history
 from bot.scheduler import ScheduledJob
@@ -348,18 +347,6 @@ def _whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
     return value
 
 
-@on_sent("restock.card")
-def _card_sent(session: Session, ref: str, posted: Posted) -> None:
-    request = session.get(store.RestockRequest, int(ref))
-    if request is not None:
-        request.card_channel, request.card_ts = posted.channel, posted.ts
-
-
-@on_sent("restock.copy")
-def _copy_sent(session: Session, ref: str, posted: Posted) -> None:
-    request = session.get(store.RestockRequest, int(ref))
-    if request is not None:
-        request.copy_channel, request.copy_ts = posted.channel, posted.ts
 
 
 def digest_section(services: Services, team: Team, today: date) -> DigestSection | None:
@@ -371,3 +358,8 @@ def digest_section(services: Services, team: Team, today: date) -> DigestSection
     lines = tuple(blocks.watch_line(tr, s) for s in items)
     buttons = tuple(blocks.request_restock_button(tr, s.sku, None) for s in items[:5])
     return DigestSection(tr._("Restock: order now / reorder soon"), lines, buttons)
+
+
+# Where the card and the requester's copy landed, once Slack has them: kept current from then on.
+on_sent("restock.card", store.RestockRequest, channel="card_channel", ts="card_ts")
+on_sent("restock.copy", store.RestockRequest, channel="copy_channel", ts="copy_ts")

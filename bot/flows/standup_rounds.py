@@ -17,7 +17,7 @@ from bot.i18n import translator
 from bot.ops import standup as ops
 from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
 from bot.ops.team import Member, Role, Team
-from bot.outbox import Posted, Receipt, Target, on_sent
+from bot.outbox import Receipt, Target, on_sent
 from bot.scheduler import ScheduledJob
 from bot.services import Services
 
@@ -255,15 +255,5 @@ class StandupRounds:
         )
 
 
-@on_sent("standup.message")
-def _message_sent(session: Session, ref: str, posted: Posted) -> None:
-    message = session.get(store.StandupMessage, int(ref))
-    if message is not None:
-        message.channel, message.ts = posted.channel, posted.ts
-
-
-@on_sent("standup.reply")
-def _reply_sent(session: Session, ref: str, posted: Posted) -> None:
-    entry = session.get(store.StandupEntry, int(ref))
-    if entry is not None:
-        entry.thread_channel, entry.thread_ts = posted.channel, posted.ts
+on_sent("standup.message", store.StandupMessage, channel="channel", ts="ts")  # prompts, reminders, summaries
+on_sent("standup.reply", store.StandupEntry, channel="thread_channel", ts="thread_ts")  # an answer in its thread
