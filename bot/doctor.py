@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,7 +17,10 @@ from bot.db.migrate import pending
 from bot.errors import ConfigError
 from bot.features import all_features
 from bot.ops.team import TeamDirectory
+from bot.outbox import outbox_status
 from bot.services import load_playbooks
+
+STUCK = timedelta(minutes=10)  # a message waiting longer than this: nobody is sending, or Slack is unreachable
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
             Check("migrations", not missing,
                   "current" if not missing else f"{len(missing)} pending: run `opsbot db upgrade`")
         )
+        if not missing:
+            checks.append(_outbox(database))
     except SQLAlchemyError as exc:
         checks.append(Check("database", False, f"cannot connect to {shown_url} ({exc.__class__.__name__}): "
                                                "check DATABASE_URL and that the server is running"))
@@ -76,6 +82,22 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
             checks.append(Check("slack", False, f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
                                                 "check SLACK_API_URL and the network"))
     return checks
+
+
+def _outbox(database: Database) -> Check:
+    now = datetime.now(UTC)
+    status = outbox_status(database, now - timedelta(days=1))
+    stuck = status.oldest_waiting is not None and now - status.oldest_waiting > STUCK
+    refused = ", ".join(f"{lane}: {error}" for lane, error in status.given_up[:5])
+    detail = f"{status.waiting} message(s) waiting"
+    if status.oldest_waiting is not None:
+        detail += f", the oldest since {status.oldest_waiting:%Y-%m-%d %H:%M} UTC"
+    if stuck:
+        detail += " — is `opsbot serve` (or `run`) running, and can it reach Slack?"
+    if status.given_up:
+        detail += f"; {len(status.given_up)} given up in the last day ({refused}): invite the bot to those " \
+                  "channels, or fix what Slack names"
+    return Check("outbox", not stuck and not status.given_up, detail)
 
 
 def _installations(settings: Settings, teams: TeamDirectory) -> Check:

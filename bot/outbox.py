@@ -522,6 +522,27 @@ class Outbox:
             return int(getattr(gone, "rowcount", 0) or 0)
 
 
+@dataclass(frozen=True)
+class OutboxStatus:
+    waiting: int
+    oldest_waiting: datetime | None
+    given_up: list[tuple[str, str]]  # (conversation, Slack's error) of messages given up lately, newest first
+
+
+def outbox_status(db: Database, since: datetime) -> OutboxStatus:
+    """What an operator asks: is anything stuck, and what did Slack refuse since ``since``?"""
+    with db.transaction() as session:
+        waiting, oldest = session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.state == PENDING)
+        ).one()
+        refused = session.execute(
+            select(OutboxMessage.lane, OutboxMessage.error)
+            .where(OutboxMessage.state == FAILED, OutboxMessage.created_at >= since)
+            .order_by(OutboxMessage.id.desc()).limit(20)
+        ).all()
+    return OutboxStatus(int(waiting or 0), oldest, [(str(lane), str(error)) for lane, error in refused])
+
+
 def _release(session: Session, lane: str, node: str, next_send_at: datetime | None) -> None:
     values: dict[str, Any] = {"owner": None, "lease_until": None}
     if next_send_at is not None:

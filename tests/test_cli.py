@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from typer.testing import CliRunner
 
 from bot.__main__ import cli
 from bot.config import load_settings
-from bot.console.emulator import SlackEmulator
+from bot.console.emulator import Faults, SlackEmulator
+from bot.db import Database
+from bot.db.migrate import upgrade
+from bot.delivery import Delivery
 from bot.doctor import run_checks
 
 runner = CliRunner()
@@ -85,3 +89,30 @@ def test_doctor_checks_the_token_with_auth_test(playbooks_dir: Path, tmp_path: P
 def test_i18n_missing_reports_nothing_missing() -> None:
     result = runner.invoke(cli, ["i18n", "missing"])
     assert result.exit_code == 0, result.output
+
+
+def test_doctor_says_when_the_outbox_is_stuck_or_slack_refused_a_message(playbooks_dir: Path, tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/d.sqlite3"
+    emulator = SlackEmulator("xoxb-good").start()
+    database = Database(database_url)
+    try:
+        upgrade(database.engine)
+        settings = load_settings(OPSBOT_PLAYBOOKS=playbooks_dir, DATABASE_URL=database_url)
+        assert {c.name: c for c in run_checks(settings)}["outbox"].ok
+
+        twenty_minutes_ago = datetime.now(UTC) - timedelta(minutes=20)
+        delivery = Delivery(WebClient(token="xoxb-good", base_url=emulator.api_url), database, pace_seconds=0,
+                            now=lambda: twenty_minutes_ago)
+        too_many = [{"type": "divider"}] * 51
+        delivery.post("C0OPS", "a digest Slack refuses", too_many)
+        emulator.faults = Faults(rate_limited=1.0, retry_after_seconds=3600)  # and Slack says: come back in an hour
+        delivery.post("C0PURCHASING", "the restock watch")
+
+        outbox = {c.name: c for c in run_checks(settings)}["outbox"]
+        assert not outbox.ok
+        assert "1 message(s) waiting" in outbox.detail and "is `opsbot serve` (or `run`) running" in outbox.detail
+        assert "1 given up in the last day (C0OPS: invalid_blocks)" in outbox.detail
+        assert "refuses" not in outbox.detail and "restock watch" not in outbox.detail  # never the message itself
+    finally:
+        database.dispose()
+        emulator.stop()
