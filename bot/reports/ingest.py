@@ -16,7 +16,7 @@ from bot.db.kpi import ALL_SKUS
 from bot.errors import N_, OpsError
 from bot.reports.loaders import Facts, LoadContext, Period, load
 from bot.reports.read import read_report
-from bot.reports.upsert import Counts, upsert_facts
+from bot.reports.upsert import Counts, Ready, ready, write_ready
 
 DEFAULT_CURRENCIES = {
     "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "UK": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
@@ -77,15 +77,17 @@ def ingest_files(
         if not path.is_file():
             raise OpsError(N_("{file}: no such file."), file=name)
     results: list[FileIngest] = []
+    known: set[tuple[str, str]] = set()  # the team's known SKUs, read once for all the files
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-ingest")
     try:
         ahead = reader.submit(_read, files[0], ctx) if files else None
         for index, (_, name) in enumerate(files):
             assert ahead is not None
-            facts = ahead.result()
+            facts, report = ahead.result()
             ahead = reader.submit(_read, files[index + 1], ctx) if index + 1 < len(files) else None
-            counts = upsert_facts(session, team_id, facts, progress=progress)
-            result = summarize(name, facts, counts)
+            counts = write_ready(session, team_id, report, progress=progress, known=known)
+            result = FileIngest(name, facts.kind, facts.label, report.first, report.last, report.marketplaces,
+                                report.sku_count, counts.new, counts.updated, counts.unchanged)
             at = datetime.combine(date.fromisoformat(result.last), time(), UTC) + timedelta(days=1) \
                 if dated_by_data and result.last else now
             record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
@@ -97,9 +99,11 @@ def ingest_files(
     return IngestResult(tuple(results))
 
 
-def _read(file: tuple[Path, str], ctx: LoadContext) -> Facts:
+def _read(file: tuple[Path, str], ctx: LoadContext) -> tuple[Facts, Ready]:
+    """Everything about one file that needs no database: its facts, and them ready to write."""
     path, name = file
-    return load(read_report(path, name), ctx)
+    facts = load(read_report(path, name), ctx)
+    return facts, ready(facts)
 
 
 def ingest_generic(session: Session, team_id: str, path: Path, now: datetime | None = None) -> FileIngest:
