@@ -151,8 +151,10 @@ def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     order = ["day", *(k for k in keys if k != "day")]
     key = np.zeros(len(frame), dtype=np.int64)
     span = 1
+    coded: dict[str, tuple[np.ndarray, pd.Index]] = {}
     for column in order:
         codes, distinct = pd.factorize(frame[column], sort=True)
+        coded[column] = codes, distinct
         span *= len(distinct) + 1
         if span >= 2**62:  # more keys than an int64 can number: never for a report, but stay correct
             return _prepared_by_values(table, frame, provided)
@@ -166,7 +168,12 @@ def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         repeated = ranked[1:] == ranked[:-1]
     last = np.ones(len(rank), dtype=bool)
     last[:-1] = ~repeated
-    return _written(table, frame.iloc[rank[last]], provided), provided
+    kept = rank[last]
+    rows = _written(table, frame.iloc[kept], provided)
+    for column, (codes, distinct) in coded.items():
+        # The key columns as categories of the codes already found: writing them needs no hashing again.
+        rows[column] = pd.Categorical.from_codes(codes[kept], categories=distinct, ordered=True)
+    return rows, provided
 
 
 def _prepared_by_values(table: str, frame: pd.DataFrame, provided: list[str]) -> tuple[pd.DataFrame, list[str]]:
@@ -185,6 +192,8 @@ def _written(table: str, frame: pd.DataFrame, provided: list[str]) -> pd.DataFra
             values_ = values_.fillna(0)
         if pd.api.types.is_float_dtype(values_.dtype):
             values_ = values_.round(DECIMALS)
+        elif not pd.api.types.is_numeric_dtype(values_.dtype):
+            values_ = values_.astype("category")  # a currency: its few codes found here, not while writing
         out[column] = values_
     return out.reset_index(drop=True)
 
