@@ -216,9 +216,10 @@ def _generic(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
                           "orders": col("orders", cells.integer, False), "gmv": col("gmv", cells.number, False),
                           "sessions": col("sessions", cells.integer, False),
                           "page_views": col("page_views", cells.integer, False)})
-    usual = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m)).astype(object)
+    usual = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m))
     given = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
-    frame["currency"] = given.astype(object).where(given != "", usual) if given is not None else usual
+    # Without a currency column each row's is its marketplace's, kept as text, not a million Python objects.
+    frame["currency"] = given.astype(object).where(given != "", usual.astype(object)) if given is not None else usual
     facts.frames["sales"] = frame
     if "available" in raw.frame or "inbound" in raw.frame:
         stock = pd.DataFrame({"marketplace": frame["marketplace"], "sku": frame["sku"], "day": frame["day"],

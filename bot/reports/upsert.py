@@ -169,11 +169,12 @@ def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     last = np.ones(len(rank), dtype=bool)
     last[:-1] = ~repeated
     kept = rank[last]
-    rows = _written(table, frame.iloc[kept], provided)
-    for column, (codes, distinct) in coded.items():
-        # The key columns as categories of the codes already found: writing them needs no hashing again.
-        rows[column] = pd.Categorical.from_codes(codes[kept], categories=distinct, ordered=True)
-    return rows, provided
+    # The key columns as categories of the codes already found: no text is copied to reorder them, and
+    # writing them needs no hashing again. Only the value columns are taken row by row.
+    keyed = pd.DataFrame({column: pd.Categorical.from_codes(codes[kept], categories=distinct, ordered=True)
+                          for column, (codes, distinct) in coded.items()})
+    values_ = frame[[c for c in provided if c in frame.columns]].iloc[kept].reset_index(drop=True)
+    return _written(table, pd.concat([keyed, values_], axis=1), provided), provided
 
 
 def _prepared_by_values(table: str, frame: pd.DataFrame, provided: list[str]) -> tuple[pd.DataFrame, list[str]]:
