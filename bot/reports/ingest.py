@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +18,9 @@ from bot.errors import N_, OpsError
 from bot.reports.loaders import Facts, LoadContext, Period, load
 from bot.reports.read import read_report
 from bot.reports.upsert import Counts, Ready, ready, write_ready
+
+# Files read ahead of the one being written: the next one always, more while these add up to at most this.
+AHEAD_BYTES = 48 * 2**20
 
 DEFAULT_CURRENCIES = {
     "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "UK": "GBP", "DE": "EUR", "FR": "EUR", "IT": "EUR",
@@ -67,8 +71,9 @@ def ingest_files(
     """Load every file in the caller's transaction; a bad file anywhere stops it, and the caller's rollback
     leaves nothing of any file behind.
 
-    The next file is read while this one is written: reading (Arrow, pandas) and writing (the database)
-    then keep both cores busy when a team loads a year of exports at once.
+    The next file is read while this one is written (and the ones after it while they are small, see
+    AHEAD_BYTES): reading (Arrow, pandas) and writing (the database) then keep both cores busy when a team
+    loads a year of exports at once.
     """
     ctx = LoadContext(marketplace.upper() if marketplace else None, period, now.date(),
                       {**DEFAULT_CURRENCIES, **(currencies or {})})
@@ -79,19 +84,35 @@ def ingest_files(
     results: list[FileIngest] = []
     known: set[tuple[str, str]] = set()  # the team's known SKUs, read once for all the files
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-ingest")
+    ahead: deque[tuple[Future[tuple[str, str, Ready]], int]] = deque()
+    queued = submitted = 0  # bytes of the files read ahead and not written yet; files handed to the reader
+
+    def read_ahead() -> None:
+        nonlocal queued, submitted
+        # The next file at least; more while they are small (an ads report, a month of stock), so that a
+        # large one after them is being read while they are written.
+        while submitted < len(files):
+            file = files[submitted]
+            size = file[0].stat().st_size
+            if ahead and queued + size > AHEAD_BYTES:
+                return
+            ahead.append((reader.submit(_read, file, ctx), size))
+            queued, submitted = queued + size, submitted + 1
+
     try:
-        ahead = reader.submit(_read, files[0], ctx) if files else None
-        for index, (_, name) in enumerate(files):
-            assert ahead is not None
-            facts, report = ahead.result()
-            ahead = reader.submit(_read, files[index + 1], ctx) if index + 1 < len(files) else None
+        read_ahead()
+        for _, name in files:
+            future, size = ahead.popleft()
+            kind, label, report = future.result()
+            queued -= size
+            read_ahead()
             counts = write_ready(session, team_id, report, progress=progress, known=known)
-            result = FileIngest(name, facts.kind, facts.label, report.first, report.last, report.marketplaces,
+            result = FileIngest(name, kind, label, report.first, report.last, report.marketplaces,
                                 report.sku_count, counts.new, counts.updated, counts.unchanged)
             at = datetime.combine(date.fromisoformat(result.last), time(), UTC) + timedelta(days=1) \
                 if dated_by_data and result.last else now
             record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
-                   from_state=None, to_state=facts.kind,
+                   from_state=None, to_state=kind,
                    note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
             results.append(result)
     finally:
@@ -99,11 +120,12 @@ def ingest_files(
     return IngestResult(tuple(results))
 
 
-def _read(file: tuple[Path, str], ctx: LoadContext) -> tuple[Facts, Ready]:
-    """Everything about one file that needs no database: its facts, and them ready to write."""
+def _read(file: tuple[Path, str], ctx: LoadContext) -> tuple[str, str, Ready]:
+    """Everything about one file that needs no database: its kind, label and facts ready to write (the
+    facts as loaded are not kept: only the rows to write wait in memory)."""
     path, name = file
     facts = load(read_report(path, name), ctx)
-    return facts, ready(facts)
+    return facts.kind, facts.label, ready(facts)
 
 
 def ingest_generic(session: Session, team_id: str, path: Path, now: datetime | None = None) -> FileIngest:

@@ -230,3 +230,27 @@ def test_a_blank_currency_cell_is_the_marketplaces_own(database: Database, tmp_p
         "DE": "EUR", "US": "USD", "JP": "JPY"}
     total = compute(window, "CNY", DEFAULT_CURRENCIES, rate).total["gmv"]
     assert total == pytest.approx(10 * 7.7 + 10 * 7.0 + 1000 * 0.05)
+
+
+@pytest.mark.parametrize("ahead", [0, 10**9], ids=["the next file only", "every file ahead"])
+def test_files_read_ahead_are_written_and_reported_in_their_order(
+    database: Database, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: int
+) -> None:
+    monkeypatch.setattr("bot.reports.ingest.AHEAD_BYTES", ahead)
+    together = load_everything(database)
+    with database.transaction() as session:
+        result = ingest_files(session, "t", EVERY_REPORT, now=NOW)
+    assert [(f.file, f.kind) for f in result.files] == [
+        ("all-orders.txt", "orders"), ("sp-advertised-product-US.csv", "ads"), ("returns-US.csv", "returns"),
+        ("Restock-2026-11-21.csv", "restock"), ("business-by-date-US.csv", "business_date"),
+        ("shopify-orders.csv", "shopify")]
+    one_by_one = Database(f"sqlite:///{tmp_path / 'one-by-one.sqlite3'}")
+    upgrade(one_by_one.engine)
+    counts = []
+    for path in EVERY_REPORT:
+        with one_by_one.transaction() as session:
+            loaded = ingest_files(session, "t", [path], now=NOW).files[0]
+        counts.append((loaded.new, loaded.updated, loaded.unchanged))
+    assert together == counts
+    assert kpis_of(one_by_one) == kpis_of(database)
+    one_by_one.dispose()
