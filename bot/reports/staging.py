@@ -31,17 +31,19 @@ def write_facts(connection: Connection, team_id: str, target: Table, keys: Seque
 
     Returns (new, written): rows inserted, and rows inserted or changed; the rest were already so.
     """
-    before = int(connection.execute(select(func.coalesce(func.max(target.c.id), 0))).scalar_one())
+    newest = select(func.coalesce(func.max(target.c.id), 0))
+    before = int(connection.execute(newest).scalar_one())
     if connection.dialect.name == "postgresql":
         written = _merge_by_copy(connection, team_id, target, keys, rows, progress)
-    else:
-        import os
-        how = _upsert_staged if os.environ.get("STAGED") else _upsert_many
-        written = how(connection, team_id, target, keys, rows, progress)
-    new = connection.execute(
-        select(func.count()).select_from(target).where(target.c.team_id == team_id, target.c.id > before)
-    ).scalar_one()
-    return int(new), written
+        new = connection.execute(
+            select(func.count()).select_from(target).where(target.c.team_id == team_id, target.c.id > before)
+        ).scalar_one()
+        return int(new), written
+    written = _upsert_many(connection, team_id, target, keys, rows, progress)
+    # SQLite gives each inserted row the largest rowid so far plus one, and a row updated instead takes
+    # none (no AUTOINCREMENT, and this transaction is the only writer): the ids added are the new rows,
+    # without counting a year of them again. PostgreSQL's sequence skips numbers, so it counts them.
+    return int(connection.execute(newest).scalar_one()) - before, written
 
 
 def _upsert_many(connection: Connection, team_id: str, target: Table, keys: Sequence[str], rows: pd.DataFrame,
@@ -84,53 +86,6 @@ def _upsert_many(connection: Connection, team_id: str, target: Table, keys: Sequ
                 written += max(cursor.rowcount, 0)
             if progress:
                 progress(len(chunk))
-    finally:
-        cursor.close()
-    return written
-
-
-def _upsert_staged(connection: Connection, team_id: str, target: Table, keys: Sequence[str], rows: pd.DataFrame,
-                   progress: Callable[[int], None] | None) -> int:
-    values = [c for c in rows.columns if c not in keys]
-    width = len(rows.columns)
-    per = max(1, min(_ROWS_PER_STATEMENT, _SQLITE_MAX_VARIABLES // width))
-    stage = f"stage_{target.name}"
-    row_marks = "(" + ", ".join("?" * width) + ")"
-
-    def fill(count: int) -> str:
-        return f"INSERT INTO temp.{stage} VALUES " + ", ".join([row_marks] * count)
-
-    team = "'" + team_id.replace("'", "''") + "'"
-    merge = (
-        f"INSERT INTO {target.name} (team_id, {', '.join(rows.columns)}) "
-        f"SELECT {team}, {', '.join(rows.columns)} FROM temp.{stage} WHERE true"
-        + f" ON CONFLICT (team_id, {', '.join(keys)}) DO UPDATE SET "
-        + ", ".join(f"{v} = excluded.{v}" for v in values)
-        + " WHERE " + " OR ".join(f"{target.name}.{v} IS NOT excluded.{v}" for v in values)
-    )
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    written = 0
-    try:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{stage}")
-        cursor.execute(f"CREATE TEMP TABLE {stage} ({', '.join(rows.columns)})")
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows.iloc[start:start + CHUNK]
-            flat = _interleaved([_values(chunk[c], target.c[c].type, sqlite=True) for c in rows.columns])
-            whole, rest = divmod(len(chunk), per)
-            step = per * width
-            cursor.execute(f"DELETE FROM temp.{stage}")
-            if whole:
-                cursor.executemany(fill(per), (flat[i * step:(i + 1) * step] for i in range(whole)))
-            if rest:
-                cursor.execute(fill(rest), flat[whole * step:])
-            del flat
-            cursor.execute(merge)
-            written += max(cursor.rowcount, 0)
-            if progress:
-                progress(len(chunk))
-        cursor.execute(f"DROP TABLE temp.{stage}")
     finally:
         cursor.close()
     return written
