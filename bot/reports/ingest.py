@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,11 +16,11 @@ from sqlalchemy.orm import Session
 from bot.db.audit import record
 from bot.db.kpi import ALL_SKUS
 from bot.errors import N_, OpsError
-from bot.reports.loaders import Facts, LoadContext, Period, load
-from bot.reports.read import read_report
+from bot.reports.loaders import FACT_TABLES, WRITES, Facts, LoadContext, Period, load
+from bot.reports.read import read_report, sniff
 from bot.reports.upsert import Counts, Ready, ready, write_ready
 
-# Files read ahead of the one being written: the next one always, more while these add up to at most this.
+# Files read ahead of the one being written: the next one always, more while those waiting add up to this.
 AHEAD_BYTES = 48 * 2**20
 
 DEFAULT_CURRENCIES = {
@@ -81,31 +82,40 @@ def ingest_files(
     for path, name in files:
         if not path.is_file():
             raise OpsError(N_("{file}: no such file."), file=name)
-    results: list[FileIngest] = []
     known: set[tuple[str, str]] = set()  # the team's known SKUs, read once for all the files
+    writes = [_writes(path) for path, _ in files]
+    sizes = [path.stat().st_size for path, _ in files]
+    order = plan(writes, sizes)
+    results: list[FileIngest | None] = [None] * len(files)
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-ingest")
-    ahead: deque[tuple[Future[tuple[str, str, Ready]], int]] = deque()
+    ahead: deque[tuple[int, Future[tuple[str, str, Ready]]]] = deque()
     queued = submitted = 0  # bytes of the files read ahead and not written yet; files handed to the reader
 
     def read_ahead() -> None:
         nonlocal queued, submitted
-        # The next file at least; more while they are small (an ads report, a month of stock), so that a
-        # large one after them is being read while they are written.
-        while submitted < len(files):
-            file = files[submitted]
-            size = file[0].stat().st_size
-            if ahead and queued + size > AHEAD_BYTES:
-                return
-            ahead.append((reader.submit(_read, file, ctx), size))
-            queued, submitted = queued + size, submitted + 1
+        # The next file at least, and more while those waiting add up to AHEAD_BYTES at most: small ones
+        # (an ads report, a month of stock) are written while a large one after them is read.
+        while submitted < len(order) and (not ahead or queued <= AHEAD_BYTES):
+            index = order[submitted]
+            ahead.append((index, reader.submit(_read, files[index], ctx)))
+            queued, submitted = queued + sizes[index], submitted + 1
 
     try:
         read_ahead()
-        for _, name in files:
-            future, size = ahead.popleft()
-            kind, label, report = future.result()
-            queued -= size
+        while ahead:
+            index, future = ahead.popleft()
+            try:
+                kind, label, report = future.result()
+            except Exception:
+                first = _first_failure(files, ctx, [i for i in range(index) if results[i] is None])
+                if first is None:
+                    raise
+                raise first from None
+            if not WRITES[kind] <= writes[index]:
+                raise RuntimeError(f"{files[index][1]} was planned as writing {sorted(writes[index])}, not {kind}")
+            queued -= sizes[index]
             read_ahead()
+            name = files[index][1]
             counts = write_ready(session, team_id, report, progress=progress, known=known)
             result = FileIngest(name, kind, label, report.first, report.last, report.marketplaces,
                                 report.sku_count, counts.new, counts.updated, counts.unchanged)
@@ -114,10 +124,61 @@ def ingest_files(
             record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
                    from_state=None, to_state=kind,
                    note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
-            results.append(result)
+            results[index] = result
     finally:
         reader.shutdown(wait=True, cancel_futures=True)
-    return IngestResult(tuple(results))
+    return IngestResult(tuple(r for r in results if r is not None))
+
+
+_EVERY_TABLE = frozenset(FACT_TABLES)
+
+
+def _writes(path: Path) -> frozenset[str]:
+    """The fact tables a file may write, known from its first lines; every table when that is not certain."""
+    kind = sniff(path)
+    return WRITES[kind] if kind is not None else _EVERY_TABLE
+
+
+def plan(writes: list[frozenset[str]], sizes: list[int]) -> list[int]:
+    """The order to read and write files in: of the files whose every earlier file writing the same tables is
+    already planned, the smallest first. Files writing the same table keep their order (a later file's day
+    replaces an earlier one's), and the database is busy with the small files while a large one is read
+    (a year of orders no longer keeps the writer waiting for it when the stock reports come after it)."""
+    waiting: dict[str, deque[int]] = {table: deque() for table in FACT_TABLES}
+    for index, tables in enumerate(writes):
+        for table in tables:
+            waiting[table].append(index)
+
+    def free(index: int) -> bool:
+        return all(waiting[table][0] == index for table in writes[index])
+
+    candidates = [(sizes[i], i) for i in range(len(writes)) if free(i)]
+    heapq.heapify(candidates)
+    seen = {i for _, i in candidates}
+    order: list[int] = []
+    while candidates:
+        _, index = heapq.heappop(candidates)
+        order.append(index)
+        for table in writes[index]:
+            waiting[table].popleft()
+        for table in writes[index]:
+            following = waiting[table][0] if waiting[table] else None
+            if following is not None and following not in seen and free(following):
+                heapq.heappush(candidates, (sizes[following], following))
+                seen.add(following)
+    return order
+
+
+def _first_failure(files: list[tuple[Path, str]], ctx: LoadContext, earlier: list[int]) -> Exception | None:
+    """The error of the first of ``earlier`` (files before a failed one, in the order given, not loaded yet)
+    that cannot be loaded, if one cannot: the error reported is the first file's, in the order given, as if
+    they had been read one by one."""
+    for index in earlier:
+        try:
+            _read(files[index], ctx)
+        except Exception as first:
+            return first
+    return None
 
 
 def _read(file: tuple[Path, str], ctx: LoadContext) -> tuple[str, str, Ready]:

@@ -59,6 +59,8 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
             quote=not raw.format.personal)
 
     loader(raw, ctx, col, facts)
+    if not set(facts.frames) <= WRITES[raw.format.kind]:  # ingest orders files by WRITES: it must be right
+        raise RuntimeError(f"a {raw.format.kind} report wrote {sorted(facts.frames)}")
     return facts
 
 
@@ -248,6 +250,14 @@ def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None)
     numbers = frame[keys].assign(**{v: pd.to_numeric(frame[v], errors="raise") for v in values if v in frame})
     return numbers.groupby(keys, as_index=False, dropna=False)[[v for v in values if v in frame]].sum(min_count=1)
 
+
+# The fact tables each kind of report may write: files that share none can be written in any order.
+WRITES: dict[str, frozenset[str]] = {
+    "business_child": frozenset({"sales"}), "business_date": frozenset({"sales"}), "ads": frozenset({"ads"}),
+    "restock": frozenset({"inventory"}), "inventory_health": frozenset({"inventory"}),
+    "inventory": frozenset({"inventory"}), "returns": frozenset({"returns"}), "orders": frozenset({"sales"}),
+    "transactions": frozenset({"sales"}), "shopify": frozenset({"sales"}), "generic": frozenset({"sales", "inventory"}),
+}
 
 _LOADERS: dict[str, Callable[[RawReport, LoadContext, Col, Facts], None]] = {
     "business_child": _business_child, "business_date": _business_date, "ads": _ads, "restock": _restock,

@@ -56,6 +56,25 @@ def read_report(path: Path, display_name: str | None = None) -> RawReport:
     return RawReport(name, found, _logical(frame, columns), index + 2)
 
 
+def sniff(path: Path) -> str | None:
+    """The kind of report a file is, from its first lines alone, when that is certain: a CSV or text export
+    whose first lines are plain ASCII, so that no encoding can make read_report see another header. None
+    otherwise (a workbook, a byte-order mark, accents, an unknown header): read_report will tell."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return None
+    with path.open("rb") as file:
+        head = file.read(_HEAD_BYTES)
+    if not head.isascii():
+        return None
+    lines = head.decode("ascii").splitlines()[:_PREAMBLE_LINES]
+    sep = "\t" if any("\t" in line for line in lines) else ","
+    for line in lines:
+        found = detect([normalize(c) for c in next(csv.reader([line], delimiter=sep), [])])
+        if found is not None:
+            return found.kind
+    return None
+
+
 def _utf8(data: bytes) -> bytes:
     """UTF-8 as it is; anything else is cp1252 (Amazon's inventory health report), re-encoded as UTF-8.
 
