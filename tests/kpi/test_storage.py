@@ -293,3 +293,17 @@ def test_the_first_bad_file_in_the_order_given_is_the_one_reported(database: Dat
     with pytest.raises(OpsError) as raised, database.transaction() as session:
         ingest_files(session, "t", [big, small], now=NOW)
     assert raised.value.params["file"] == "all-orders-big.txt"
+
+
+def test_a_load_gives_sqlite_its_own_page_cache_back_whether_it_succeeds_or_not(database: Database,
+                                                                                 tmp_path: Path) -> None:
+    bad = tmp_path / "returns-US.csv"
+    bad.write_text((FIXTURES / "returns-US.csv").read_text(encoding="utf-8").replace("2026-11-20", "someday", 1),
+                   encoding="utf-8")
+    with database.transaction() as session:
+        before = session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one()
+        ingest_files(session, "t", [FIXTURES / "all-orders.txt"], now=NOW)
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+        with pytest.raises(OpsError):
+            ingest_files(session, "t", [FIXTURES / "all-orders.txt", bad], now=NOW)
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before == -65536
