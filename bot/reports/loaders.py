@@ -59,6 +59,8 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
             quote=not raw.format.personal)
 
     loader(raw, ctx, col, facts)
+    if not set(facts.frames) <= WRITES[raw.format.kind]:  # ingest orders files by WRITES: it must be right
+        raise RuntimeError(f"a {raw.format.kind} report wrote {sorted(facts.frames)}")
     return facts
 
 
@@ -129,7 +131,7 @@ def _ads(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
 
 
 def _restock(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
-    countries = raw.frame["country"].str.strip().str.upper().map(lambda c: COUNTRIES.get(c, c))
+    countries = cells.map_distinct(raw.frame["country"].str.strip().str.upper(), lambda c: COUNTRIES.get(c, c))
     unknown = sorted(set(countries) - MARKETPLACES)
     if unknown:
         raise OpsError(N_("{file}: the country {country} is not a marketplace I know."), file=raw.name,
@@ -168,7 +170,7 @@ def _orders(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     kept = ~raw.frame["status"].str.strip().str.lower().eq("cancelled")
     if "item_status" in raw.frame:
         kept &= ~raw.frame["item_status"].str.strip().str.lower().eq("cancelled")
-    channels = raw.frame["channel"].str.strip().str.lower().map(CHANNELS)
+    channels = cells.map_distinct(raw.frame["channel"].str.strip().str.lower(), CHANNELS)
     if ctx.marketplace:
         channels = channels.fillna(ctx.marketplace)
     kept &= channels.notna()  # Non-Amazon (multi-channel fulfilment) orders are not marketplace sales
@@ -181,12 +183,12 @@ def _orders(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
 
 def _transactions(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     kept = raw.frame["type"].str.strip().str.lower().eq("order")
-    channels = raw.frame["channel"].str.strip().str.lower().map(CHANNELS)
+    channels = cells.map_distinct(raw.frame["channel"].str.strip().str.lower(), CHANNELS)
     market = _marketplace(raw, ctx) if channels[kept].isna().any() else None
     frame = pd.DataFrame({"order": raw.frame["order"], "day": col("date", cells.day),
                           "marketplace": channels.fillna(market or ""), "sku": raw.frame["sku"].str.strip(),
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number)})
-    frame["currency"] = frame["marketplace"].map(lambda m: ctx.currencies.get(m))
+    frame["currency"] = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m))
     facts.frames["sales"] = _order_lines(frame[kept])
 
 
@@ -216,9 +218,10 @@ def _generic(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
                           "orders": col("orders", cells.integer, False), "gmv": col("gmv", cells.number, False),
                           "sessions": col("sessions", cells.integer, False),
                           "page_views": col("page_views", cells.integer, False)})
-    usual = frame["marketplace"].map(lambda m: ctx.currencies.get(m)).astype(object)
+    usual = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m))
     given = raw.frame["currency"].str.strip().str.upper() if "currency" in raw.frame else None
-    frame["currency"] = given.astype(object).where(given != "", usual) if given is not None else usual
+    # Without a currency column each row's is its marketplace's, kept as text, not a million Python objects.
+    frame["currency"] = given.astype(object).where(given != "", usual.astype(object)) if given is not None else usual
     facts.frames["sales"] = frame
     if "available" in raw.frame or "inbound" in raw.frame:
         stock = pd.DataFrame({"marketplace": frame["marketplace"], "sku": frame["sku"], "day": frame["day"],
@@ -247,6 +250,14 @@ def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None)
     numbers = frame[keys].assign(**{v: pd.to_numeric(frame[v], errors="raise") for v in values if v in frame})
     return numbers.groupby(keys, as_index=False, dropna=False)[[v for v in values if v in frame]].sum(min_count=1)
 
+
+# The fact tables each kind of report may write: files that share none can be written in any order.
+WRITES: dict[str, frozenset[str]] = {
+    "business_child": frozenset({"sales"}), "business_date": frozenset({"sales"}), "ads": frozenset({"ads"}),
+    "restock": frozenset({"inventory"}), "inventory_health": frozenset({"inventory"}),
+    "inventory": frozenset({"inventory"}), "returns": frozenset({"returns"}), "orders": frozenset({"sales"}),
+    "transactions": frozenset({"sales"}), "shopify": frozenset({"sales"}), "generic": frozenset({"sales", "inventory"}),
+}
 
 _LOADERS: dict[str, Callable[[RawReport, LoadContext, Col, Facts], None]] = {
     "business_child": _business_child, "business_date": _business_date, "ads": _ads, "restock": _restock,

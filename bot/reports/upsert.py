@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -43,12 +43,45 @@ class Counts:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class Ready:
+    """One report's facts ready to write, worked out without the database (ingest does it on its reading
+    thread, while the previous file is written): per fact table the rows, one per key in key order, and
+    the value columns provided; the (marketplace, SKU) pairs the report names; and what it covers."""
+
+    frames: dict[str, tuple[pd.DataFrame, list[str]]]
+    skus: list[tuple[str, str]]
+    first: str = ""  # the first and last day
+    last: str = ""
+    marketplaces: tuple[str, ...] = ()
+    sku_count: int = 0  # distinct SKUs, marketplace-wide rows not counted
+
+
+def ready(facts: Facts) -> Ready:
+    frames = {table: prepared(table, frame) for table, frame in facts.frames.items() if len(frame)}
+    if not frames:
+        return Ready(frames, [])
+    rows = [rows for rows, _ in frames.values()]
+    pairs, skus = _sku_pairs(rows)
+    # Each frame is in day order now: its first and last rows hold its first and last day.
+    days = [f["day"].iloc[i] for f in rows for i in (0, -1)]
+    markets = sorted({str(m) for f in rows for m in f["marketplace"].unique()})
+    return Ready(frames, pairs, str(min(days)), str(max(days)), tuple(markets), len(skus))
+
+
 def upsert_facts(session: Session, team_id: str, facts: Facts, *,
                  progress: Callable[[int], None] | None = None) -> Counts:
     """Write every fact table of one report and count its rows new, updated and unchanged."""
+    return write_ready(session, team_id, ready(facts), progress=progress)
+
+
+def write_ready(session: Session, team_id: str, report: Ready, *,
+                progress: Callable[[int], None] | None = None, known: set[tuple[str, str]] | None = None) -> Counts:
+    """``known``: the team's known (marketplace, SKU) pairs, when the caller keeps them across files (empty
+    at first: they are read once, then kept up to date)."""
     connection = session.connection()
-    frames = {table: prepared(table, frame) for table, frame in facts.frames.items() if len(frame)}
-    _remember_skus(connection, team_id, [rows for rows, _ in frames.values()])
+    frames = report.frames
+    _remember_skus(connection, team_id, report.skus, set() if known is None else known)
     if len(frames) == 1:
         # One fact table: the database's own counts of rows inserted and written say it all.
         table, (rows, _) = next(iter(frames.items()))
@@ -65,18 +98,43 @@ def upsert_facts(session: Session, team_id: str, facts: Facts, *,
     return Counts(int(found.get(NEW, 0)), int(found.get(UPDATED, 0)), int(found.get(UNCHANGED, 0)))
 
 
-def _remember_skus(connection: Connection, team_id: str, frames: list[pd.DataFrame]) -> None:
-    """The report's SKUs join the team's known SKUs (bot.db.kpi.ReportSku); marketplace-wide rows are no SKU."""
-    if not frames:
+def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[str]]:
+    """The (marketplace, SKU) pairs of the rows, sorted, and their distinct SKUs; marketplace-wide rows are
+    no SKU."""
+    pairs: set[tuple[str, str]] = set()
+    skus: set[str] = set()
+    for frame in frames:
+        # A million rows name a few thousand SKUs: find the distinct pairs by their codes, not row by row.
+        markets, market_names = pd.factorize(frame["marketplace"])
+        codes, sku_names = pd.factorize(frame["sku"])
+        skus.update(str(s) for s in sku_names)
+        known = (markets >= 0) & (codes >= 0)
+        distinct = pd.unique(markets[known].astype(np.int64) * len(sku_names) + codes[known])
+        names_m, names_s = list(market_names), list(sku_names)
+        pairs.update((str(names_m[i]), str(names_s[j])) for i, j in zip(*np.divmod(distinct, len(sku_names)),
+                                                                         strict=True))
+    skus.discard(ALL_SKUS)
+    return sorted(pair for pair in pairs if pair[1] != ALL_SKUS), skus
+
+
+def _remember_skus(connection: Connection, team_id: str, pairs: list[tuple[str, str]],
+                   known: set[tuple[str, str]]) -> None:
+    """The report's SKUs join the team's known SKUs (bot.db.kpi.ReportSku): only those not known yet are
+    written, so a year's second file over the same catalogue writes none."""
+    if not pairs:
         return
-    seen = pd.concat([f[["marketplace", "sku"]].astype(object) for f in frames]).drop_duplicates()
-    seen = seen[seen["sku"] != ALL_SKUS]
-    if seen.empty:
-        return
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(ReportSku)
-    connection.execute(insert.on_conflict_do_nothing(),
-                       [{"team_id": team_id, "marketplace": m, "sku": s}
-                        for m, s in zip(seen["marketplace"], seen["sku"], strict=True)])
+    # Straight to the driver both ways: SQLAlchemy's work per row cost more than the query for a large catalogue.
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    table = ReportSku.__tablename__
+    if not known:
+        known.update(map(tuple, connection.exec_driver_sql(
+            f"SELECT marketplace, sku FROM {table} WHERE team_id = {mark}", (team_id,)).cursor.fetchall()))
+    unseen = [(team_id, m, s) for m, s in pairs if (m, s) not in known]
+    if unseen:
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (team_id, marketplace, sku) VALUES ({mark}, {mark}, {mark}) "
+            "ON CONFLICT DO NOTHING", unseen)
+        known.update((m, s) for _, m, s in unseen)
 
 
 def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -88,7 +146,46 @@ def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     provided = [v for v in values if v in frame.columns and frame[v].notna().any()]
     if table == "sales" and "units" not in provided:
         provided.insert(0, "units")
-    frame = frame.drop_duplicates(subset=list(keys), keep="last")
+    # In the unique key's order (day first): the index is filled front to back instead of at random. Sorted
+    # by each key's codes (numbers, ranked as the values are), not by comparing text a million times.
+    order = ["day", *(k for k in keys if k != "day")]
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    coded: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    for column in order:
+        codes, distinct = pd.factorize(frame[column], sort=True)
+        coded[column] = codes, distinct
+        span *= len(distinct) + 1
+        if span >= 2**62:  # more keys than an int64 can number: never for a report, but stay correct
+            return _prepared_by_values(table, frame, provided)
+        key = key * (len(distinct) + 1) + (codes + 1)  # a blank (-1) ranks first
+    rank = np.argsort(key)
+    ranked = key[rank]
+    repeated = ranked[1:] == ranked[:-1]
+    if repeated.any():  # a key on several rows: the last in the file wins, so keep file order within a key
+        rank = np.argsort(key, kind="stable")
+        ranked = key[rank]
+        repeated = ranked[1:] == ranked[:-1]
+    last = np.ones(len(rank), dtype=bool)
+    last[:-1] = ~repeated
+    kept = rank[last]
+    # The key columns as categories of the codes already found: no text is copied to reorder them, and
+    # writing them needs no hashing again. Only the value columns are taken row by row.
+    keyed = pd.DataFrame({column: pd.Categorical.from_codes(codes[kept], categories=distinct, ordered=True)
+                          for column, (codes, distinct) in coded.items()})
+    values_ = frame[[c for c in provided if c in frame.columns]].iloc[kept].reset_index(drop=True)
+    return _written(table, pd.concat([keyed, values_], axis=1), provided), provided
+
+
+def _prepared_by_values(table: str, frame: pd.DataFrame, provided: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    _, keys, _ = TABLES[table]
+    order = ["day", *(k for k in keys if k != "day")]
+    unique = frame.drop_duplicates(subset=list(keys), keep="last").sort_values(order, kind="stable")
+    return _written(table, unique, provided), provided
+
+
+def _written(table: str, frame: pd.DataFrame, provided: list[str]) -> pd.DataFrame:
+    _, keys, _ = TABLES[table]
     out = pd.DataFrame({k: frame[k] for k in keys})
     for column in provided:
         values_ = frame[column] if column in frame.columns else pd.Series(0, index=frame.index)
@@ -96,10 +193,10 @@ def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             values_ = values_.fillna(0)
         if pd.api.types.is_float_dtype(values_.dtype):
             values_ = values_.round(DECIMALS)
+        elif not pd.api.types.is_numeric_dtype(values_.dtype):
+            values_ = values_.astype("category")  # a currency: its few codes found here, not while writing
         out[column] = values_
-    # In the unique key's order (day first): the index is filled front to back instead of at random.
-    order = ["day", *(k for k in keys if k != "day")]
-    return out.sort_values(order, kind="stable", ignore_index=True), provided
+    return out.reset_index(drop=True)
 
 
 def _write(connection: Connection, team_id: str, table: str, rows: pd.DataFrame,

@@ -129,3 +129,29 @@ def test_bad_input_is_explained_and_nothing_is_loaded(
     assert message in raised.value.message.format(**raised.value.params)
     with database.transaction() as session:
         assert load_window(session, "t", date(2026, 1, 1), date(2026, 12, 31)).returns.empty
+
+
+def test_a_quoted_value_may_hold_a_newline_and_a_file_without_quotes_is_split_at_every_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A quote anywhere lets values span lines (a product name pasted with its line break), wherever Arrow's
+    # blocks of the file end (small blocks here: many boundaries); without any, the faster split at every
+    # newline reads the same rows.
+    monkeypatch.setattr("bot.reports.read._BLOCK_BYTES", 1024)
+    header, *lines = (FIXTURES / "all-orders.txt").read_text(encoding="utf-8").splitlines()
+    name = header.split("\t").index("product-name")
+    quoted, plain = tmp_path / "all-orders-quoted.txt", tmp_path / "all-orders-plain.txt"
+    for path, product in ((quoted, '"LED strip\n5 m, warm white"'), (plain, "LED strip 5 m")):
+        body = []
+        for copy in range(60):
+            for line in lines:
+                cells = line.split("\t")
+                cells[0], cells[name] = f"{cells[0]}-{copy}", product
+                body.append("\t".join(cells))
+        path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    columns = ("sku", "day", "units", "gmv", "orders")
+    once = rows(facts("all-orders.txt").frames["sales"], *columns)
+    expected = [(s, d, u * 60, round(g * 60, 2), o * 60) for s, d, u, g, o in once]
+    for path in (quoted, plain):
+        found = [(s, d, u, round(g, 2), o) for s, d, u, g, o in rows(facts(path).frames["sales"], *columns)]
+        assert found == expected

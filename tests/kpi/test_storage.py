@@ -230,3 +230,80 @@ def test_a_blank_currency_cell_is_the_marketplaces_own(database: Database, tmp_p
         "DE": "EUR", "US": "USD", "JP": "JPY"}
     total = compute(window, "CNY", DEFAULT_CURRENCIES, rate).total["gmv"]
     assert total == pytest.approx(10 * 7.7 + 10 * 7.0 + 1000 * 0.05)
+
+
+@pytest.mark.parametrize("ahead", [0, 10**9], ids=["the next file only", "every file ahead"])
+def test_files_read_ahead_are_written_and_reported_in_their_order(
+    database: Database, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: int
+) -> None:
+    monkeypatch.setattr("bot.reports.ingest.AHEAD_BYTES", ahead)
+    together = load_everything(database)
+    with database.transaction() as session:
+        result = ingest_files(session, "t", EVERY_REPORT, now=NOW)
+    assert [(f.file, f.kind) for f in result.files] == [
+        ("all-orders.txt", "orders"), ("sp-advertised-product-US.csv", "ads"), ("returns-US.csv", "returns"),
+        ("Restock-2026-11-21.csv", "restock"), ("business-by-date-US.csv", "business_date"),
+        ("shopify-orders.csv", "shopify")]
+    one_by_one = Database(f"sqlite:///{tmp_path / 'one-by-one.sqlite3'}")
+    upgrade(one_by_one.engine)
+    counts = []
+    for path in EVERY_REPORT:
+        with one_by_one.transaction() as session:
+            loaded = ingest_files(session, "t", [path], now=NOW).files[0]
+        counts.append((loaded.new, loaded.updated, loaded.unchanged))
+    assert together == counts
+    assert kpis_of(one_by_one) == kpis_of(database)
+    one_by_one.dispose()
+
+
+def test_files_writing_other_tables_go_smallest_first_and_those_writing_one_keep_their_order() -> None:
+    from bot.reports.ingest import plan
+
+    sales, ads, stock, every = (frozenset({"sales"}), frozenset({"ads"}), frozenset({"inventory"}),
+                                frozenset({"sales", "ads", "inventory", "returns"}))
+    # A year of orders, its ads, two stock reports and the business rows for the orders' days.
+    assert plan([sales, ads, stock, stock, sales], [100, 8, 3, 4, 28]) == [2, 3, 1, 0, 4]
+    # A file that cannot be sniffed writes every table: nothing passes it either way.
+    assert plan([sales, every, stock], [100, 1, 3]) == [0, 1, 2]
+    assert plan([stock, sales, stock], [5, 1, 2]) == [1, 0, 2]
+
+
+def test_a_report_is_sniffed_as_the_kind_it_is_read_as() -> None:
+    from bot.reports.loaders import WRITES
+    from bot.reports.read import read_report, sniff
+
+    for path in sorted(FIXTURES.iterdir()):
+        if path.suffix not in (".csv", ".txt"):
+            continue
+        kind = sniff(path)
+        assert kind in (None, read_report(path).format.kind), path.name
+        assert kind is None or kind in WRITES
+    assert sniff(FIXTURES / "all-orders.txt") == "orders"  # most exports are plain ASCII at the top
+
+
+def test_the_first_bad_file_in_the_order_given_is_the_one_reported(database: Database, tmp_path: Path) -> None:
+    header, first, *rest = (FIXTURES / "all-orders.txt").read_text(encoding="utf-8").splitlines()
+    cells = first.split("\t")
+    cells[header.split("\t").index("quantity")] = "two"
+    big = tmp_path / "all-orders-big.txt"  # bad, given first, large: read after the small one
+    big.write_text("\n".join([header, "\t".join(cells), *rest * 200]) + "\n", encoding="utf-8")
+    small = tmp_path / "returns-US.csv"  # bad too, given second, small: read first
+    small.write_text((FIXTURES / "returns-US.csv").read_text(encoding="utf-8").replace("2026-11-20", "someday", 1),
+                     encoding="utf-8")
+    with pytest.raises(OpsError) as raised, database.transaction() as session:
+        ingest_files(session, "t", [big, small], now=NOW)
+    assert raised.value.params["file"] == "all-orders-big.txt"
+
+
+def test_a_load_gives_sqlite_its_own_page_cache_back_whether_it_succeeds_or_not(database: Database,
+                                                                                 tmp_path: Path) -> None:
+    bad = tmp_path / "returns-US.csv"
+    bad.write_text((FIXTURES / "returns-US.csv").read_text(encoding="utf-8").replace("2026-11-20", "someday", 1),
+                   encoding="utf-8")
+    with database.transaction() as session:
+        before = session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one()
+        ingest_files(session, "t", [FIXTURES / "all-orders.txt"], now=NOW)
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+        with pytest.raises(OpsError):
+            ingest_files(session, "t", [FIXTURES / "all-orders.txt", bad], now=NOW)
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before == -65536
