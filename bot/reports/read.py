@@ -76,10 +76,13 @@ def sniff(path: Path) -> str | None:
 
 
 def _utf8(data: bytes) -> bytes:
-    """UTF-8 as it is; anything else is cp1252 (Amazon's inventory health report), re-encoded as UTF-8.
+    """UTF-8 as it is; UTF-16 with its byte-order mark (what Excel's "Unicode Text" saves a report as, tabs
+    and all) and anything else, cp1252 (Amazon's inventory health report), re-encoded as UTF-8.
 
     Checked piece by piece: decoding a 100 MB export whole would hold a second copy of it for nothing.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").encode("utf-8")
     check = codecs.getincrementaldecoder("utf-8")()
     try:
         for start in range(0, len(data), _BLOCK_BYTES):

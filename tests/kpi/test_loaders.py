@@ -155,3 +155,22 @@ def test_a_quoted_value_may_hold_a_newline_and_a_file_without_quotes_is_split_at
     for path in (quoted, plain):
         found = [(s, d, u, round(g, 2), o) for s, d, u, g, o in rows(facts(path).frames["sales"], *columns)]
         assert found == expected
+
+
+@pytest.mark.parametrize("name", ["BusinessReport-11-20-26.csv", "all-orders.txt", "sp-advertised-product-US.csv",
+                                  "returns-US.csv", "inventory-health-US.txt"])
+def test_a_report_saved_from_excel_as_unicode_text_reads_the_same(tmp_path: Path, name: str) -> None:
+    # Excel's "Unicode Text (*.txt)" writes UTF-16 with a byte-order mark: a common way a report that was
+    # opened in Excel comes back.
+    original = FIXTURES / name
+    raw = original.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # the inventory health report comes that way
+    resaved = tmp_path / name
+    resaved.write_bytes(text.encode("utf-16"))
+    before, after = facts(original, "US"), facts(resaved, "US")
+    assert after.kind == before.kind
+    for table, frame in before.frames.items():
+        pd.testing.assert_frame_equal(after.frames[table].reset_index(drop=True), frame.reset_index(drop=True))
