@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -64,6 +65,43 @@ def test_a_failed_transaction_leaves_nothing_behind(database_url: str) -> None:
         raise RuntimeError("boom")
     with database.transaction() as session:
         assert session.scalars(select(JobFire)).all() == []
+    database.dispose()
+
+
+def test_a_transaction_opened_inside_another_joins_it_and_what_waits_for_the_commit_runs_once_after(
+    database_url: str,
+) -> None:
+    database = _migrated(database_url)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    ran: list[str] = []
+
+    def fire(job: str) -> JobFire:
+        return JobFire(team_id="t", job_id=job, fire_time=now, claimed_at=now, claimed_by="me")
+
+    with database.transaction() as outer:
+        outer.add(fire("a"))
+        with database.transaction() as inner:  # a helper that opens its own: the same transaction
+            assert inner is outer
+            inner.add(fire("b"))
+            database.after_commit(lambda: ran.append("announce"), once="announce")
+            database.after_commit(lambda: ran.append("announce again"), once="announce")
+        assert ran == []  # the inner block's end commits nothing
+        elsewhere: list[object] = []
+        thread = threading.Thread(target=lambda: elsewhere.append(database.current()))
+        thread.start()
+        thread.join()
+        assert elsewhere == [None]  # another thread never joins it
+    assert ran == ["announce"]
+
+    with pytest.raises(RuntimeError), database.transaction() as outer:
+        outer.add(fire("c"))
+        with database.transaction() as inner:
+            inner.add(fire("d"))
+            database.after_commit(lambda: ran.append("never"))
+        raise RuntimeError("the change failed after its helper finished")
+    with database.transaction() as session:
+        assert sorted(session.scalars(select(JobFire.job_id))) == ["a", "b"]
+    assert ran == ["announce"] and database.current() is None and not database.after_commit(lambda: None)
     database.dispose()
 
 

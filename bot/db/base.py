@@ -81,6 +81,7 @@ class _Open:
     thread: int
     session: Session
     after_commit: dict[object, Callable[[], None]] = field(default_factory=dict)
+    closed: bool = False
 
 
 _open: ContextVar[_Open | None] = ContextVar("opsbot_transaction", default=None)
@@ -111,6 +112,7 @@ class Database:
             try:
                 yield session
             finally:
+                opened.closed = True  # a context copied into another thread while it was open must not join it
                 _open.reset(token)
         for callback in opened.after_commit.values():  # reached only once the commit succeeded
             callback()
@@ -119,7 +121,7 @@ class Database:
         """The transaction of this database open in this thread, if any (a copied context may carry another
         thread's: that one is never joined)."""
         opened = _open.get()
-        if opened is None or opened.database is not self or opened.thread != threading.get_ident():
+        if opened is None or opened.closed or opened.database is not self or opened.thread != threading.get_ident():
             return None
         return opened
 
