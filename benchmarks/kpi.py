@@ -224,7 +224,9 @@ def run(folder: Path, scale: float) -> None:
     duck = duckdb_side(files)
 
     facts = ", ".join(f"{name} {'/'.join(map(str, counts))}" for name, counts in ours["written"].items())
-    print(f"ingest: {rows:,} rows in {ingest:.1f} s = {rows / ingest:,.0f} rows/s (target >= 300,000); "
+    # A small load is mostly fixed costs (starting the reader, the commit): the rate target is a full year's.
+    target = "target >= 300,000" if scale >= 1 else "target >= 300,000 at full scale, not at this size"
+    print(f"ingest: {rows:,} rows in {ingest:.1f} s = {rows / ingest:,.0f} rows/s ({target}); "
           f"facts new/updated/unchanged: {facts}")
     print(f"digest: cold {ours['digest_cold']:.2f} s, warm {ours['digest_warm']:.2f} s (target <= 1 s); "
           f"/kpi 30d: {ours['kpi30']:.2f} s")
