@@ -1,7 +1,7 @@
 """The one way out to Slack. Every post, update, ephemeral, DM, upload and view goes through here.
 
 Features never call ``client.chat_*`` themselves. Messages — posts, DMs, edits, files, pins — go through
-the outbox (``bot/outbox.py``): written into the transaction open when they are asked for, so the change
+the outbox (``bot/outbox/``): written into the transaction open when they are asked for, so the change
 and its announcement commit together, then sent once, at Slack's pace, whatever Slack or the process does
 meanwhile. A message's ts is not known when it is written: a feature that keeps it names a receipt
 (:func:`bot.outbox.on_sent`), and a message that follows another (a reply in its thread, its edit, its
