@@ -69,7 +69,7 @@ class Outbox:
         receipt: Receipt | None = None,
     ) -> Outgoing:
         """Write a message into the open transaction (or one of its own); it is sent once that commits."""
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        body = _serialised(payload)
         key = new_key(lane, kind, body, after.key if after else None,
                        hashlib.sha256(content).hexdigest() if content else None)
         with self.db.transaction() as session:
@@ -108,16 +108,7 @@ class Outbox:
     def step(self, lane: str) -> bool:
         """Send the lane's next message if the lane can be taken and its next message is due. True when one
         was settled (sent or given up) and the lane may have more."""
-        now = self.now()
-        inherited = self._take(lane, now)
-        if inherited is None:
-            return False
-        job = None
-        try:
-            job = self._begin(lane, now, inherited)
-        finally:
-            if job is None:
-                self._release(lane, None)
+        job = self._claim(lane, self.now())
         if job is None:
             return False
         try:
@@ -128,13 +119,14 @@ class Outbox:
         self._settle(job, outcome)
         return outcome.retry_in is None
 
-    def _take(self, lane: str, now: datetime) -> bool | None:
-        """Hold the lane (None: busy or paced). True when the last holder's lease ran out: it died mid-send."""
+    def _claim(self, lane: str, now: datetime) -> Job | None:
+        """Hold the lane and read its next message, in one transaction; None (and the lane left as it was)
+        when it is busy, paced, or has nothing due."""
         with self.db.transaction() as session:
             insert_ignore(session, OutboxLane, lane=lane)
             held = session.get(OutboxLane, lane)
             assert held is not None
-            inherited = held.owner is not None
+            died_holding_it = held.owner is not None  # a holder whose lease ran out was killed mid-send
             taken = session.execute(
                 update(OutboxLane)
                 .where(OutboxLane.lane == lane,
@@ -142,39 +134,40 @@ class Outbox:
                        or_(OutboxLane.next_send_at.is_(None), OutboxLane.next_send_at <= now))
                 .values(owner=self.node, lease_until=now + self.lease)
             )
-            return inherited if getattr(taken, "rowcount", 0) == 1 else None
-
-    def _release(self, lane: str, paced_from: datetime | None) -> None:
-        with self.db.transaction() as session:
-            _release(session, lane, self.node, paced_from + self.pace if paced_from else None)
-
-    def _begin(self, lane: str, now: datetime, inherited: bool) -> Job | None:
-        with self.db.transaction() as session:
-            row = session.scalars(
-                select(OutboxMessage).where(OutboxMessage.lane == lane, OutboxMessage.state == PENDING)
-                .order_by(OutboxMessage.id).limit(1)
-            ).first()
-            if row is None or row.due_at > now:
+            if getattr(taken, "rowcount", 0) != 1:
                 return None
-            if inherited:
-                row.uncertain = True  # its sender may have been killed after Slack took it
-            target_ts, channel = None, row.channel
-            if row.after:
-                parent = session.scalar(select(OutboxMessage).where(OutboxMessage.key == row.after))
-                if parent is None or parent.state != SENT:
-                    # Sent first by construction (same lane, earlier row): here only when it was given up.
-                    row.state, row.error = FAILED, "the message it follows was not sent"
-                    OUTBOX_FAILED.inc()
-                    return None
-                target_ts, channel = parent.sent_ts, channel or parent.channel
-            return Job(row.id, row.key, row.workspace or "", row.lane, row.kind, channel, json.loads(row.payload),
-                        row.content, target_ts, row.uncertain, row.attempts, row.created_at)
+            job = self._next(session, lane, now, died_holding_it)
+            if job is None:
+                _release(session, lane, self.node, None)
+            return job
+
+    @staticmethod
+    def _next(session: Session, lane: str, now: datetime, uncertain: bool) -> Job | None:
+        row = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.lane == lane, OutboxMessage.state == PENDING)
+            .order_by(OutboxMessage.id).limit(1)
+        ).first()
+        if row is None or row.due_at > now:
+            return None
+        if uncertain:
+            row.uncertain = True  # its sender may have been killed after Slack took it
+        target_ts, channel = None, row.channel
+        if row.after:
+            parent = session.scalar(select(OutboxMessage).where(OutboxMessage.key == row.after))
+            if parent is None or parent.state != SENT:
+                # Sent first by construction (same lane, earlier row): here only when it was given up.
+                row.state, row.error = FAILED, "the message it follows was not sent"
+                OUTBOX_FAILED.inc()
+                return None
+            target_ts, channel = parent.sent_ts, channel or parent.channel
+        return Job(row.id, row.key, row.workspace or "", row.lane, row.kind, channel, json.loads(row.payload),
+                   row.content, target_ts, row.uncertain, row.attempts, row.created_at)
 
     def _file_uploaded(self, job: Job, file_id: str) -> None:
         job.payload["file_id"] = file_id
         with self.db.transaction() as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == job.id)
-                            .values(payload=json.dumps(job.payload, ensure_ascii=False, sort_keys=True)))
+                            .values(payload=_serialised(job.payload)))
 
     def _settle(self, job: Job, outcome: Outcome) -> None:
         if outcome.error in TOKEN_GONE and self.token_refused is not None and job.workspace:
@@ -273,6 +266,11 @@ class Outbox:
                 (OutboxMessage.state == FAILED) & (OutboxMessage.created_at < now - KEEP_FAILED),
             )))
             return int(getattr(gone, "rowcount", 0) or 0)
+
+
+def _serialised(payload: dict[str, Any]) -> str:
+    # Sorted keys: the same message serialises the same way, so work done again finds its key.
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
 
 def _release(session: Session, lane: str, node: str, next_send_at: datetime | None) -> None:
