@@ -88,9 +88,9 @@ def warm_up(base: str, emulator: SlackEmulator, commands: list[tuple[str, str]],
 
 
 def registered_commands() -> list[tuple[str, str]]:
-    from bot.features import all_features
+    from bot.wiring import FEATURES
 
-    names = {c.name for f in all_features() for c in f.commands}
+    names = {c.name for f in FEATURES for c in f.commands}
     return COMMANDS + [c for c in FEATURE_COMMANDS if c[0] in names]
 
 

@@ -69,8 +69,6 @@ def run() -> None:
     """Connect to Slack in Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
-
     settings = settings_from_env()
     configure_logging(settings)
     if settings.several_workspaces:
@@ -81,7 +79,7 @@ def run() -> None:
     except ConfigError as exc:
         fail(exc.problems)
     services = services_from_env(settings)
-    app, _ = build_app(settings, services)
+    app, _ = services.bolt_app()
     services.start_background()
     assert settings.slack_app_token is not None
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
@@ -98,7 +96,6 @@ def serve(
     """
     import uvicorn
 
-    from bot.app import build_app
     from bot.http import build_http_app
 
     settings = settings_from_env()
@@ -108,7 +105,7 @@ def serve(
     except ConfigError as exc:
         fail(exc.problems)
     services = services_from_env(settings)
-    app, _ = build_app(settings, services)
+    app, _ = services.bolt_app()
     uvicorn.run(build_http_app(app, services), host=host, port=port, log_config=None)
 
 
@@ -120,8 +117,8 @@ def manifest(
                                                         "add the OAuth redirect URL")] = False,
 ) -> None:
     """Print the Slack app manifest (YAML) to paste into 'Create an app from a manifest'."""
-    from bot.features import all_features
     from bot.manifest import manifest_yaml
+    from bot.wiring import FEATURES
 
     if socket and http:
         fail(["choose one of --socket and --http BASE_URL"])
@@ -133,7 +130,7 @@ def manifest(
     if oauth and http:
         settings = settings_from_env()
         redirect_url = settings.slack_redirect_uri or f"{http.rstrip('/')}{settings.slack_redirect_uri_path}"
-    typer.echo(manifest_yaml(all_features(), http_base_url=http, redirect_url=redirect_url))
+    typer.echo(manifest_yaml(FEATURES, http_base_url=http, redirect_url=redirect_url))
 
 
 @cli.command()

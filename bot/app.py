@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -16,12 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import Settings
 from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
-from bot.features import Registrar
-from bot.installs import oauth_settings
+from bot.features import Feature, Registrar
+from bot.flows.context import Context
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
 from bot.replays import ReplayGuard
-from bot.services import Services
 from bot.workspaces import ContextExecutor, set_current_workspace
 
 log = logging.getLogger(__name__)
@@ -49,29 +49,32 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _reply_privately(services: Services, body: dict[str, Any], user: str | None, text: str) -> None:
+def _reply_privately(ctx: Context, body: dict[str, Any], user: str | None, text: str) -> None:
     response_url = body.get("response_url") or next(
         (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
     )
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
     if response_url:
-        services.delivery.respond(response_url, text)
+        ctx.delivery.respond(response_url, text)
     elif channel and user:
-        services.delivery.ephemeral(channel, user, text)
+        ctx.delivery.ephemeral(channel, user, text)
     elif user:
-        services.delivery.dm(user, text)
+        ctx.delivery.dm(user, text)
 
 
 def build_app(
     settings: Settings,
-    services: Services,
+    ctx: Context,
+    features: tuple[Feature, ...],
     *,
+    oauth: OAuthSettings | None = None,
     client: WebClient | None = None,
     process_before_response: bool = False,
 ) -> tuple[App, Registrar]:
+    """``oauth`` is the install flow when the app serves several workspaces (``bot/oauth.py``)."""
     settings.require_for_http()
     assert settings.slack_signing_secret is not None
-    web = client or services.workspaces.base
+    web = client or ctx.delivery.workspaces.base
     # Listeners run after ack() in this pool (lazy ones too); it carries the request's workspace into them.
     common: dict[str, Any] = {
         "signing_secret": settings.slack_signing_secret.get_secret_value(),
@@ -79,11 +82,11 @@ def build_app(
         "process_before_response": process_before_response,
         "listener_executor": ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="opsbot-listener"),
         # Right after Bolt's signature check, before any listener: a replayed request is refused.
-        "before_authorize": ReplayGuard(services.db),
+        "before_authorize": ReplayGuard(ctx.db),
     }
-    if settings.several_workspaces:
+    if oauth is not None:
         # Each request is authorized with its workspace's installation; no token of the app's own.
-        app = OpsbotApp(oauth_settings=oauth_settings(settings, services), installation_store_bot_only=True, **common)
+        app = OpsbotApp(oauth_settings=oauth, installation_store_bot_only=True, **common)
     else:
         assert settings.slack_bot_token is not None
         app = OpsbotApp(
@@ -109,8 +112,8 @@ def build_app(
         if key is None:
             return next()
         try:
-            with services.db.transaction() as session:
-                session.add(ProcessedDelivery(team_id=context.team_id or "", key=key, received_at=services.clock.now()))
+            with ctx.db.transaction() as session:
+                session.add(ProcessedDelivery(team_id=context.team_id or "", key=key, received_at=ctx.clock.now()))
         except IntegrityError:
             log.info("ignoring a repeated delivery %s", key)
             return BoltResponse(status=200, body="")
@@ -122,8 +125,8 @@ def build_app(
     @app.error
     def one_error_path(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
         user = context.user_id
-        team = services.teams.for_user(user, context.team_id) if user else None
-        tr = services.translator_for(user, team)
+        team = ctx.teams.for_user(user, context.team_id) if user else None
+        tr = ctx.translator_for(user, team)
         ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
             text = tr._(error.message, **error.params)
@@ -137,14 +140,14 @@ def build_app(
             # Let a retry of this delivery do the work that failed.
             key = context.get("delivery_key")
             if key:
-                with services.db.transaction() as session:
+                with ctx.db.transaction() as session:
                     session.execute(delete(ProcessedDelivery).where(ProcessedDelivery.key == key))
         try:
-            _reply_privately(services, body, user, text)
+            _reply_privately(ctx, body, user, text)
         except Exception:
             log.exception("could not tell %s about an error", user)
 
-    registrar = Registrar(app)
-    for feature in services.features:
-        feature.register(registrar, services)
+    registrar = Registrar(app, settings, features)
+    for feature in features:
+        feature.register(registrar, ctx)
     return app, registrar

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
-from bot.services import Services, build_services
+from bot.wiring import Opsbot, wire
 
 err_console = Console(stderr=True)
 
@@ -28,9 +28,9 @@ def settings_from_env() -> Settings:
         fail(exc.problems)
 
 
-def services_from_env(settings: Settings | None = None) -> Services:
+def services_from_env(settings: Settings | None = None) -> Opsbot:
     chosen = settings or settings_from_env()
     try:
-        return build_services(chosen)
+        return wire(chosen)
     except ConfigError as exc:
         fail(exc.problems)

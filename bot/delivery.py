@@ -3,9 +3,9 @@
 Features never call ``client.chat_*`` themselves. Messages — posts, DMs, edits, files, pins — go through
 the outbox (``bot/outbox/``): written into the transaction open when they are asked for, so the change
 and its announcement commit together, then sent once, at Slack's pace, whatever Slack or the process does
-meanwhile. A message's ts is not known when it is written: a feature that keeps it names a receipt
-(:func:`bot.outbox.on_sent`), and a message that follows another (a reply in its thread, its edit, its
-pin) names the :class:`Outgoing` it follows.
+meanwhile. A message's ts is not known when it is written: a feature that keeps it names a receipt (a
+:class:`bot.outbox.ReceiptHook` that the feature declares), and a message that follows another (a reply in
+its thread, its edit, its pin) names the :class:`Outgoing` it follows.
 
 Answers tied to the moment go straight to Slack: a modal (its trigger expires in 3 seconds), a reply
 through a response_url or an ephemeral message (seen only by someone looking now), the App Home.
@@ -16,7 +16,7 @@ Each call goes to the workspace being served, with its bot token (see ``bot/work
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.db import Database
-from bot.outbox import Outbox, Outgoing, Posted, Receipt, Target
+from bot.outbox import Outbox, Outgoing, Posted, Receipt, ReceiptHook, Target
 from bot.workspaces import Workspaces, retry_handlers
 
 log = logging.getLogger(__name__)
@@ -36,11 +36,11 @@ __all__ = ["Blocks", "Delivery", "Outgoing", "Posted", "Receipt", "Target"]
 class Delivery:
     def __init__(
         self, client: WebClient, db: Database, *, workspaces: Workspaces | None = None, pace_seconds: float = 1.0,
-        now: Callable[[], datetime] | None = None,
+        now: Callable[[], datetime] | None = None, receipts: Iterable[ReceiptHook] = (),
     ) -> None:
         client.retry_handlers.extend(retry_handlers())
         self.workspaces = workspaces or Workspaces(client)
-        self.outbox = Outbox(db, self.workspaces, pace_seconds=pace_seconds, now=now)
+        self.outbox = Outbox(db, self.workspaces, pace_seconds=pace_seconds, now=now, receipts=receipts)
 
     @property
     def client(self) -> WebClient:

@@ -15,10 +15,9 @@ from bot.config import Settings, load_settings
 from bot.db import Database
 from bot.db.migrate import pending
 from bot.errors import ConfigError
-from bot.features import all_features
 from bot.ops.team import TeamDirectory
 from bot.outbox import outbox_status
-from bot.services import load_playbooks
+from bot.wiring import FEATURES, load_playbooks
 
 STUCK = timedelta(minutes=10)  # a message waiting longer than this: nobody is sending, or Slack is unreachable
 
@@ -59,7 +58,7 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
 
     teams: TeamDirectory | None = None
     try:
-        teams, _ = load_playbooks(chosen, all_features())
+        teams, _ = load_playbooks(chosen, FEATURES)
         names = ", ".join(t.id for t in teams.teams)
         checks.append(Check("playbooks", True, f"valid in {chosen.playbooks_dir} (teams: {names})"))
     except ConfigError as exc:

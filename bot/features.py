@@ -1,8 +1,10 @@
-"""What a feature declares, and the list of features. Adding a feature is one line in ``FEATURES``.
+"""What a feature declares. The list of features is the wiring's (``bot/wiring.py``): adding one is a line there.
 
-A feature is one handler module (its ``FEATURE``), one ops module, one blocks module and one
-playbook. Its slash commands, shortcuts, events and scopes declared here are what the manifest
-prints, and a test checks they match what its ``register`` actually registers.
+A feature is one handler module (its ``FEATURE``), its flows, one ops module, one blocks module and one
+playbook. Everything it contributes is declared here as data: its slash commands, shortcuts, events and
+scopes (what the manifest prints; a test checks they match what ``register`` registers), its scheduled jobs,
+the receipts that keep its messages' ts, its sections of the morning digest and of the App Home. Nothing is
+registered by importing a module.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.config import Settings
+from bot.flows.context import Context, DigestSectionProvider
+from bot.i18n import Translator
+from bot.ops.team import Team
+from bot.outbox import ReceiptHook
+from bot.scheduler import ScheduledJob
+
 if TYPE_CHECKING:
     from slack_bolt import App
-
-    from bot.scheduler import ScheduledJob
-    from bot.services import Services
 
 
 @dataclass(frozen=True)
@@ -35,23 +41,43 @@ class Shortcut:
 
 
 @dataclass(frozen=True)
+class HomeReader:
+    """Who is looking at the App Home, as each feature's section needs it."""
+
+    user: str
+    team: Team | None
+    tr: Translator
+    timezone: str
+    commands: tuple[str, ...]  # every feature's slash command with its usage hint
+
+
+HomeSection = Callable[[Context, HomeReader], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
-    register: Callable[[Registrar, Services], None]
+    register: Callable[[Registrar, Context], None]
     commands: tuple[SlashCommand, ...] = ()
     shortcuts: tuple[Shortcut, ...] = ()
     events: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     load_playbook: Callable[[Path], Any] | None = None
-    jobs: Callable[[Services], list[ScheduledJob]] | None = None
+    jobs: Callable[[Context], list[ScheduledJob]] | None = None
+    receipts: tuple[ReceiptHook, ...] = ()  # where its messages' ts are kept once Slack has them
+    digest_sections: tuple[DigestSectionProvider, ...] = ()  # its part of the morning KPI digest
+    home_sections: tuple[HomeSection, ...] = ()  # its part of each person's App Home, in feature order
     demo_scene: str | None = None  # a console script in bot/console/scenes/
 
 
 @dataclass
 class Registrar:
-    """Bolt's registration calls, recorded, so the manifest can be checked against reality."""
+    """Bolt's registration calls, recorded, so the manifest can be checked against reality; and what listeners
+    need beyond the context: the settings they were started with and every feature (for help and App Home)."""
 
     app: App
+    settings: Settings
+    features: tuple[Feature, ...] = ()
     commands: set[str] = field(default_factory=set)
     shortcuts: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
@@ -91,12 +117,3 @@ class Registrar:
         self.events.add("message")
         return self.app.message(**kwargs)
 
-
-def all_features() -> tuple[Feature, ...]:
-    from bot.handlers import feedback, home, kpi, launch, restock, standup, workspaces
-    from bot.handlers import help as help_feature
-
-    return (
-        help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
-        feedback.FEATURE, workspaces.FEATURE,
-    )

@@ -14,39 +14,31 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.db.migrate import pending
 from bot.observability import ACK_SECONDS, REGISTRY
-from bot.services import Services
 
 
-def readiness(services: Services) -> dict[str, bool]:
-    """What /readyz reports: the database answers, its migrations are current, the scheduler ticks and the
-    outbox's senders run."""
-    checks = {"database": False, "migrations": False, "scheduler": services.scheduler.running,
-              "outbox": services.outbox_worker.running}
-    try:
-        with services.db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        checks["database"] = True
-        checks["migrations"] = not pending(services.db.engine)
-    except SQLAlchemyError:
-        pass
-    return checks
+class Background(Protocol):
+    """What serving HTTP starts and stops with the server, and asks for /readyz (the wiring's ``Opsbot``)."""
+
+    def start_background(self) -> None: ...
+
+    def stop_background(self) -> None: ...
+
+    def readiness(self) -> dict[str, bool]: ...
 
 
-def build_http_app(app: App, services: Services | None = None) -> Starlette:
+def build_http_app(app: App, services: Background | None = None) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -71,7 +63,7 @@ def build_http_app(app: App, services: Services | None = None) -> Starlette:
     async def readyz(_request: Request) -> Response:
         if services is None:
             return JSONResponse({"ok": True})
-        checks = await run_in_threadpool(readiness, services)
+        checks = await run_in_threadpool(services.readiness)
         return JSONResponse({"ok": all(checks.values()), **checks}, status_code=200 if all(checks.values()) else 503)
 
     async def metrics(_request: Request) -> Response:

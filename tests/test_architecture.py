@@ -68,3 +68,51 @@ def test_only_the_config_module_reads_the_environment() -> None:
                 readers.append(str(path.relative_to(BOT)))
     # playbooks.py expands $ENV references in playbooks (opsdroid style); config.py reads settings.
     assert set(readers) <= {"config.py", "playbooks.py"}
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    """An import circle makes a module's meaning depend on import order and hides who builds what; the wiring
+    at the top exists so that there are none (TYPE_CHECKING imports count: a reader follows them too)."""
+    import grimp
+
+    graph = grimp.build_graph("bot")
+    modules = sorted(graph.modules)
+    imports = {m: sorted(set(graph.find_modules_directly_imported_by(m)) & set(modules)) for m in modules}
+    circles = []
+    # Tarjan's strongly connected components, iteratively: any component of two or more modules is a circle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in modules:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if child < len(imports[node]):
+                work.append((node, child + 1))
+                target = imports[node][child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            for target in imports[node]:
+                if target in on_stack:
+                    low[node] = min(low[node], low[target])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(sorted(component))
+    assert circles == []

@@ -42,9 +42,9 @@ def fuzz_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSl
 
 
 def _commands() -> list[str]:
-    from bot.features import all_features
+    from bot.wiring import FEATURES
 
-    return sorted({c.name for f in all_features() for c in f.commands})
+    return sorted({c.name for f in FEATURES for c in f.commands})
 
 
 @pytest.mark.parametrize("command", _commands())

@@ -89,3 +89,18 @@ def option(text: str, value: str) -> dict[str, Any]:
 def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
     """A modal input; the block id is what a field error names."""
     return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
+
+
+def as_text(blocks: list[dict[str, Any]]) -> list[str]:
+    """What a message says, for a terminal: headers, sections and context lines, without its buttons."""
+    lines = []
+    for block in blocks:
+        if block.get("type") in ("header", "section"):
+            text = (block.get("text") or {}).get("text", "")
+        elif block.get("type") == "context":
+            text = " ".join(e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str))
+        else:
+            continue
+        if text:
+            lines.append(str(text))
+    return lines

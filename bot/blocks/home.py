@@ -1,4 +1,4 @@
-"""The App Home: each person's private page — who they are on the team and where to start."""
+"""The App Home: each person's private page — who they are on the team, then each feature's section."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from bot.i18n import Translator
 
 
 def home_view(
-    tr: Translator, *, name: str, team_name: str | None, roles: list[str], timezone: str, commands: list[str]
+    tr: Translator, *, name: str, team_name: str | None, roles: list[str], timezone: str,
+    sections: list[dict[str, Any]],
 ) -> dict[str, Any]:
     blocks = [header(tr._("Good to see you, {name}", name=name))]
     if team_name is None:
@@ -18,5 +19,9 @@ def home_view(
         held = ", ".join(roles) or tr._("no role yet")
         blocks.append(section(tr._("*{team}* · your roles: {roles}", team=team_name, roles=held)))
         blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=timezone)))
-    blocks += [divider(), section(tr._("*Commands*") + "\n" + "\n".join(f"`{c}`" for c in commands))]
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": [*blocks, *sections]}
+
+
+def commands_section(tr: Translator, commands: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Where to start: every slash command with its usage hint."""
+    return [divider(), section(tr._("*Commands*") + "\n" + "\n".join(f"`{c}`" for c in commands))]

@@ -26,7 +26,6 @@ import yaml
 from slack_bolt import BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot.app import build_app
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
@@ -34,7 +33,7 @@ from bot.console.emulator import BOT_USER_ID, Channel, Faults, Record, SlackEmul
 from bot.console.render import Clickable, Renderer
 from bot.features import Feature
 from bot.ops.team import ChannelKey, Role, Team
-from bot.services import build_services
+from bot.wiring import wire
 
 WORKSPACE_FILE = Path(__file__).parent / "workspace.yml"
 CONSOLE_TOKEN = "xoxb-console-0000-not-a-real-token"
@@ -88,7 +87,7 @@ class ConsoleSlack:
             self.emulator.oauth_client = (CONSOLE_CLIENT_ID, client_secret)
         settings = settings.model_copy(update={"slack_api_url": self.emulator.api_url})
         self.settings = settings
-        self.services = build_services(
+        self.services = wire(
             settings,
             clock=self.clock,
             client=WebClient(token=None if several_workspaces else CONSOLE_TOKEN, base_url=self.emulator.api_url),
@@ -98,7 +97,7 @@ class ConsoleSlack:
         self._first_team = team
         self.emulator.team_id = team.slack_team_id
         self._seed_workspace(workspace_file)
-        self.app, self.registrar = build_app(settings, self.services, process_before_response=True)
+        self.app, self.registrar = self.services.bolt_app(process_before_response=True)
         if several_workspaces:
             for workspace in dict.fromkeys(t.slack_team_id for t in self.services.teams.teams):
                 self.install(workspace)

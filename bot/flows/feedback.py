@@ -37,7 +37,7 @@ class Report:
 class FeedbackFlow(FeedbackActions):
     def known_skus(self, team: Team) -> list[str]:
         """The playbook's SKUs, every launch's SKUs and every SKU with report data."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             launched = [
                 sku
                 for launch in session.scalars(select(Launch).where(Launch.team_id == team.id))
@@ -50,9 +50,9 @@ class FeedbackFlow(FeedbackActions):
         return [(key, self.pick(c.name, tr.locale)) for key, c in self.playbook().categories.items()]
 
     def modal(self, user: str, *, text: str = "", link: str = "", source: str | None = None) -> dict[str, Any]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
-        private = source is not None and self.services.people.channel_is_private(source)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        private = source is not None and self.ctx.people.channel_is_private(source)
         return blocks.file_modal(
             tr, self.categories(tr), text=text, link=link, private_source=private,
             metadata={"source": source, "link": link},
@@ -60,17 +60,17 @@ class FeedbackFlow(FeedbackActions):
 
     def file(self, report: Report) -> str:
         """File (or join) the feedback and say where it went, in the reporter's words."""
-        team = self.services.team_of(report.reporter)
-        playbook, tr = self.playbook(), self.services.translator_for(report.reporter, team)
+        team = self.ctx.team_of(report.reporter)
+        playbook, tr = self.playbook(), self.ctx.translator_for(report.reporter, team)
         known = self.known_skus(team)
         found = ops.classify(report.text, playbook, known, urgent=report.urgent)
         category = report.category if report.category in playbook.categories else found.category
         sku = self._sku(report.sku, known) or found.sku
-        private = report.source_channel is not None and self.services.people.channel_is_private(report.source_channel)
+        private = report.source_channel is not None and self.ctx.people.channel_is_private(report.source_channel)
         public_ok = not private or report.share_publicly
         roles = ops.destinations(playbook, category, report.marketplace, found.urgent)
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             existing = store.open_item_for(session, team.id, sku, category) if sku else None
             joined = existing is not None and ops.joins_open_item(sku, existing.created_at, now, playbook.dedupe_hours)
             if existing is not None and joined:
@@ -119,12 +119,12 @@ class FeedbackFlow(FeedbackActions):
         """A reply in every card's thread; a private report's words only where that thread is private too."""
         tr = translator(team.locale)
         who = f"<@{report.reporter}>"
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
             for card in cards:
-                if public_ok or self.services.people.channel_is_private(str(card.channel)):
+                if public_ok or self.ctx.people.channel_is_private(str(card.channel)):
                     reply = tr._("Another report from {who}: {text}", who=who, text=text)
                 else:
                     reply = tr._("Another report from {who}, from a private conversation.", who=who)
-                self.services.delivery.post(str(card.channel), reply, thread_ts=card.ts)
+                self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
             self.refresh_cards(team, self._item(item_id))

@@ -17,15 +17,15 @@ log = logging.getLogger(__name__)
 
 class FeedbackActions(FeedbackReports):
     def _authorized(self, team: Team, user: str, item: store.FeedbackItem) -> None:
-        actor_roles = {role for role in Role if self.services.has_role(team, user, role)}
+        actor_roles = {role for role in Role if self.ctx.has_role(team, user, role)}
         if not ops.may_act(actor_roles, [Role(r) for r in item.roles]):
             log.warning("feedback: refused a change to item %s from someone it was not sent to", item.id)
             raise OpsError(N_("Only the people this feedback was sent to, or the manager, can change it."))
 
     def _open_item(self, user: str, item_id: int) -> tuple[Team, store.FeedbackItem]:
         """The user's team and the item, once the server has checked this user may change it."""
-        team = self.services.team_of(user)
-        with self.services.db.transaction() as session:
+        team = self.ctx.team_of(user)
+        with self.ctx.db.transaction() as session:
             item = session.get(store.FeedbackItem, item_id)
         if item is None or item.team_id != team.id:
             raise OpsError(N_("That feedback no longer exists."))
@@ -44,8 +44,8 @@ class FeedbackActions(FeedbackReports):
         target = ops.next_state(item.state, action, item_id)
         if action in ("on_it", "close") and not note.strip():
             raise OpsError(N_("Please add a short note."), field="note")
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item_id)
             assert current is not None
             before = current.state
@@ -63,14 +63,14 @@ class FeedbackActions(FeedbackReports):
             # Changed and announced together.
             item = self._item(item_id)
             self.refresh_cards(team, item)
-            tr = self.services.translator_for(item.reporter, team)
+            tr = self.ctx.translator_for(item.reporter, team)
             text = tr._(
                 "Your feedback #{id} is now {state} ({who}).",
                 id=item.id, state=self.state_label(item.state, tr), who=f"<@{user}>",
             )
             if item.outcome:
                 text += "\n" + tr._("Outcome: {outcome}", outcome=item.outcome)
-            self.services.delivery.dm(item.reporter, text)
+            self.ctx.delivery.dm(item.reporter, text)
 
     def reroute(self, user: str, item_id: int, category: str, roles: list[str] | None = None) -> None:
         """Another category (its route decides where) or, when chosen, other destination roles."""
@@ -80,8 +80,8 @@ class FeedbackActions(FeedbackReports):
             raise OpsError(N_("Choose one of the categories."), field="category")
         chosen = [Role(r) for r in roles or [] if r in Role.__members__]
         to = chosen or ops.destinations(playbook, category, item.marketplace, item.urgent)
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item_id)
             assert current is not None
             before = current.category
@@ -94,8 +94,8 @@ class FeedbackActions(FeedbackReports):
             # Changed and announced together.
             item = self._item(item_id)
             where = self.deliver(team, item, to)
-            tr = self.services.translator_for(item.reporter, team)
-            self.services.delivery.dm(item.reporter, tr._(
+            tr = self.ctx.translator_for(item.reporter, team)
+            self.ctx.delivery.dm(item.reporter, tr._(
                 "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
                 id=item.id, category=self.category_name(category, tr), where=", ".join(where), who=f"<@{user}>",
             ))

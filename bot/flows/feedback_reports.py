@@ -14,14 +14,14 @@ from bot.blocks.launch import add_launch_task_button
 from bot.blocks.restock import request_restock_button
 from bot.db import feedback as store
 from bot.errors import N_
+from bot.flows.context import Context
 from bot.i18n import Translator, pick, translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
-from bot.outbox import Receipt, on_sent
+from bot.outbox import Receipt, ReceiptHook
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 STATE_LABELS = {
     ops.NEW: N_("new"),
@@ -34,11 +34,11 @@ ACTIONABLE = ("quality", "stock")
 
 
 class FeedbackReports:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def playbook(self) -> FeedbackPlaybook:
-        return self.services.playbook(FeedbackPlaybook)
+        return self.ctx.playbook(FeedbackPlaybook)
 
     @staticmethod
     def pick(text: str | dict[str, str], locale: str) -> str:
@@ -53,7 +53,7 @@ class FeedbackReports:
         return tr._(STATE_LABELS.get(state, state))
 
     def _item(self, item_id: int) -> store.FeedbackItem:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             item = session.get(store.FeedbackItem, item_id)
         if item is None:
             raise LookupError(f"feedback {item_id} is gone")
@@ -62,7 +62,7 @@ class FeedbackReports:
     def _targets(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[ops.Target]:
         return ops.targets(
             team, self.playbook(), roles, urgent=item.urgent, public_ok=item.share_publicly,
-            is_private=self.services.people.channel_is_private,
+            is_private=self.ctx.people.channel_is_private,
         )
 
     def card(self, team: Team, item: store.FeedbackItem) -> list[dict[str, Any]]:
@@ -96,7 +96,7 @@ class FeedbackReports:
     def deliver(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[str]:
         """A card for each destination that has none yet; the item's older cards are brought up to date."""
         wanted = self._targets(team, item, roles)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             existing = store.cards_of(session, item.id)
             have = {c.destination for c in existing}
             text, card = self._card_text(team, item), self.card(team, item)
@@ -106,7 +106,7 @@ class FeedbackReports:
                 row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
                 session.add(row)
                 session.flush()
-                self.services.delivery.post(target.channel or str(target.dm), text, card,
+                self.ctx.delivery.post(target.channel or str(target.dm), text, card,
                                             receipt=Receipt("feedback.card", str(row.id)))
             self._update(team, item, existing)
         return [f"<{t.key}>" for t in wanted]
@@ -116,7 +116,7 @@ class FeedbackReports:
         if not item.sku:
             return None
         day = item.created_at.astimezone(team.zone).date()
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             found = sku_summary(session, team.id, item.sku, day - timedelta(days=7), day - timedelta(days=1))
         return tr._("Last 7 days: {figures}", figures=summary_line(tr, item.sku, found)) if found else None
 
@@ -125,7 +125,7 @@ class FeedbackReports:
         return tr._("Feedback #{id}: {category}", id=item.id, category=self.category_name(item.category, tr))
 
     def refresh_cards(self, team: Team, item: store.FeedbackItem) -> None:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             cards = store.cards_of(session, item.id)
         self._update(team, item, cards)
 
@@ -135,14 +135,14 @@ class FeedbackReports:
         text, blocks_now = self._card_text(team, item), self.card(team, item)
         for card in cards:
             if card.channel and card.ts:  # a card still on its way is sent as the item is now
-                self.services.delivery.update(card.channel, card.ts, text, blocks_now)
+                self.ctx.delivery.update(card.channel, card.ts, text, blocks_now)
 
     # -- lists -----------------------------------------------------------------------------------
     def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
-        with self.services.db.transaction() as session:
-            items = store.items_since(session, team.id, datetime.min.replace(tzinfo=self.services.clock.now().tzinfo))
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
+            items = store.items_since(session, team.id, datetime.min.replace(tzinfo=self.ctx.clock.now().tzinfo))
         if scope == "mine":
             chosen = [i for i in items if i.reporter == user or i.owner == user]
         elif scope in self.playbook().categories:
@@ -168,7 +168,7 @@ class FeedbackReports:
         weekly = self.playbook().weekly_summary
         hour, minute = (int(p) for p in weekly.time.split(":"))
         jobs = []
-        for team in self.services.teams.teams:
+        for team in self.ctx.teams.teams:
             jobs.append(
                 ScheduledJob(
                     id=f"feedback.sla:{team.id}",
@@ -192,7 +192,7 @@ class FeedbackReports:
     def remind_unacknowledged(self, team: Team, fire: datetime) -> None:
         limit = fire - timedelta(hours=self.playbook().ack_sla_hours)
         tr = translator(team.locale)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             due = [
                 i
                 for i in store.open_items(session, team.id)
@@ -209,14 +209,14 @@ class FeedbackReports:
                 )
                 for card in cards[item.id]:
                     if card.channel and card.ts:
-                        self.services.delivery.post(card.channel, text, thread_ts=card.ts)
+                        self.ctx.delivery.post(card.channel, text, thread_ts=card.ts)
 
     def weekly_summary(self, team: Team, fire: datetime) -> None:
         channel = team.channels.get(self.playbook().channel_key(Role.manager))
         if channel is None:
             return
         tr = translator(team.locale)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             this_week = store.items_since(session, team.id, fire - timedelta(days=7))
             last_week = [
                 i
@@ -244,9 +244,10 @@ class FeedbackReports:
                         state=self.state_label(i.state, tr))
             for i in sorted(still_open, key=lambda i: (i.created_at, i.id))
         ]
-        self.services.delivery.post(
+        self.ctx.delivery.post(
             channel, tr._("Market feedback this week"), blocks.weekly_blocks(tr, categories, open_lines)
         )
 
 
-on_sent("feedback.card", store.FeedbackCard, channel="channel", ts="ts")  # each card, kept current in place
+# Each card, kept current in place.
+RECEIPTS = (ReceiptHook("feedback.card", store.FeedbackCard, channel="channel", ts="ts"),)

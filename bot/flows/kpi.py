@@ -15,12 +15,13 @@ from sqlalchemy import func, select
 from bot.blocks import kpi as blocks
 from bot.db.audit import record
 from bot.db.kpi import KpiAlert, SalesDay
+from bot.flows.context import Context
 from bot.i18n import translator
 from bot.ops.team import Team
 from bot.recent import Recent
 from bot.reports.alerts import transitions
 from bot.reports.chart import digest_chart
-from bot.reports.digest import DigestData, DigestSection, build_digest, window_start
+from bot.reports.digest import DigestData, build_digest, window_start
 from bot.reports.facts import by_day, load_window
 from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
@@ -29,49 +30,45 @@ from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import find_sku, latest_ingest
 from bot.reports.skus import sku_figures
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 log = logging.getLogger(__name__)
-# Other features add digest sections here (restock: "order now / reorder soon"); each returns None to stay out.
-SectionProvider = Callable[[Services, Team, date], DigestSection | None]
-DIGEST_SECTIONS: list[SectionProvider] = []
 _DAYS = {"mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun"}
 
 
 class KpiFlow:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self._reports: Recent[tuple[object, ...], KpiReport] = Recent(64)
 
     def playbook(self) -> KpiPlaybook:
-        return self.services.playbook(KpiPlaybook)
+        return self.ctx.playbook(KpiPlaybook)
 
     def currencies(self) -> dict[str, str]:
         return {**DEFAULT_CURRENCIES, **self.playbook().currencies}
 
     def today(self, team: Team) -> date:
-        return self.services.clock.now().astimezone(team.zone).date()
+        return self.ctx.clock.now().astimezone(team.zone).date()
 
     def find_sku(self, team: Team, word: str) -> str | None:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             return find_sku(session, team.id, word)
 
     def ingest(self, team: Team, paths: Sequence[Path], marketplace: str | None = None,
                period: Period | None = None, *, actor: str = "cli", names: dict[Path, str] | None = None,
                progress: Callable[[int], None] | None = None) -> IngestResult:
-        with self.services.db.transaction() as session:
-            return ingest_files(session, team.id, paths, marketplace, period, now=self.services.clock.now(),
+        with self.ctx.db.transaction() as session:
+            return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
                                 currencies=self.currencies(), actor=actor, names=names, progress=progress)
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:
         """The same question on the same data gets the answer already computed: a morning of `/kpi 30d`
         from the whole team costs one computation, and any report loaded since makes a new one."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             version = latest_ingest(session, team.id)
 
         def computed() -> KpiReport:
-            with self.services.db.transaction() as session:
+            with self.ctx.db.transaction() as session:
                 window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
             return compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
 
@@ -80,7 +77,7 @@ class KpiFlow:
 
     def data_through(self, team: Team, today: date) -> date | None:
         """The newest day with sales data before today: a day not yet arrived is never read as zero."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             found: date | None = session.scalar(select(func.max(SalesDay.day)).where(
                 SalesDay.team_id == team.id, SalesDay.day < today))
         return found
@@ -88,10 +85,10 @@ class KpiFlow:
     def digest(self, team: Team, today: date) -> DigestData:
         through = self.data_through(team, today)
         playbook = self.playbook()
-        extra = [s for s in (p(self.services, team, today) for p in DIGEST_SECTIONS) if s is not None]
+        extra = [s for s in (p(self.ctx, team, today) for p in self.ctx.digest_sections) if s is not None]
         if through is None:
             return DigestData(team.id, team.base_currency, None, extra=tuple(extra))
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             window = load_window(session, team.id, window_start(through), through)
         setting = playbook.digest.get(team.id)
         # Per-SKU figures once (movers, cover), then marketplace totals for everything else.
@@ -101,8 +98,8 @@ class KpiFlow:
 
     def fresh_alerts(self, team: Team, data: DigestData, *, save: bool) -> DigestData:
         """Only alerts newly crossed are shown; ones no longer found re-arm. ``save`` stores that."""
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             stored = {a.key: a for a in session.scalars(select(KpiAlert).where(KpiAlert.team_id == team.id))}
             firing = {k for k, a in stored.items() if a.firing}
             fire, recovered = transitions(list(data.alerts), firing)
@@ -130,17 +127,17 @@ class KpiFlow:
         png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
                if found.through is not None and found.chart else None)
         # The alerts it fires are recorded with the digest that shows them: both, or neither.
-        with self.services.db.transaction():
+        with self.ctx.db.transaction():
             data = self.fresh_alerts(team, found, save=True)
             text = tr._("Morning KPIs: {team}", team=team.name)
-            posted = self.services.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
+            posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
             if png is not None and data.through is not None:
-                self.services.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
+                self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
                                               title=tr._("GMV vs. target pace and ACoS, 14 days"), thread_ts=posted)
 
     def jobs(self) -> list[ScheduledJob]:
         out: list[ScheduledJob] = []
-        for team in self.services.teams.teams:
+        for team in self.ctx.teams.teams:
             setting = self.playbook().digest.get(team.id)
             if setting is None:
                 continue

@@ -13,34 +13,34 @@ from bot.blocks import launch as blocks
 from bot.db import launch as store
 from bot.db.audit import record
 from bot.errors import N_, OpsError
+from bot.flows.context import Context
 from bot.flows.launch_daily import LaunchDaily
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks
 from bot.ops.team import Role, Team
-from bot.outbox import Receipt, on_sent
-from bot.services import Services
+from bot.outbox import Receipt, ReceiptHook
 
 log = logging.getLogger(__name__)
 
 
 class LaunchFlow(LaunchDaily):
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def playbooks(self) -> dict[str, LaunchPlaybook]:
-        return self.services.playbook(LaunchPlaybooks).playbooks
+        return self.ctx.playbook(LaunchPlaybooks).playbooks
 
     # -- a new launch ----------------------------------------------------------------------------
     def new_modal(self, user: str, channel: str) -> dict[str, Any]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
         # The standard playbook first: it is what most launches use.
         ordered = sorted(self.playbooks().items(), key=lambda item: (item[0] != "standard", item[0]))
         names = {key: self.pick(p.name, tr.locale) for key, p in ordered}
         return blocks.new_launch_modal(tr, names, channel, self.today(team))
 
     def create(self, user: str, channel: str, values: dict[str, Any]) -> store.Launch:
-        team = self.services.team_of(user)
+        team = self.ctx.team_of(user)
         launch_day = date.fromisoformat(values["launch_date"]) if values.get("launch_date") else None
         name = (values.get("name") or "").strip()
         skus = ops.validate_new(
@@ -51,16 +51,16 @@ class LaunchFlow(LaunchDaily):
         if playbook is None:
             raise OpsError(N_("Choose one of the playbooks."), field="playbook")
         slug = ops.slug(name, skus[0])
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             if store.find_launch(session, team.id, slug) or store.find_launch(session, team.id, name):
                 raise OpsError(N_("A launch called {name} exists already; pick another name."), field="name", name=name)
         planned = ops.plan(playbook, team, launch_day)
         if values.get("channel") == "create":
             channel = self._new_channel(slug)
-            self.services.delivery.invite(channel, sorted({p.owner for p in planned} | {user}))
-        now = self.services.clock.now()
+            self.ctx.delivery.invite(channel, sorted({p.owner for p in planned} | {user}))
+        now = self.ctx.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             launch = store.Launch(
                 team_id=team.id,
                 slug=slug,
@@ -106,14 +106,14 @@ class LaunchFlow(LaunchDaily):
                 note=f"{playbook.key} {launch_day}",
             )
             # Announced in the same transaction: the launch exists with its pinned checklist, or not at all.
-            posted = self.services.delivery.post(channel, name, self.checklist(team, launch.id),
+            posted = self.ctx.delivery.post(channel, name, self.checklist(team, launch.id),
                                                  receipt=Receipt("launch.checklist", str(launch.id)))
-            self.services.delivery.pin(channel, posted)
+            self.ctx.delivery.pin(channel, posted)
         return launch
 
     def _new_channel(self, slug: str) -> str:
         try:
-            return self.services.delivery.create_channel(f"launch-{slug}")
+            return self.ctx.delivery.create_channel(f"launch-{slug}")
         except SlackApiError as exc:
             if exc.response.get("error") != "name_taken":
                 raise
@@ -122,12 +122,12 @@ class LaunchFlow(LaunchDaily):
 
     # -- tasks -----------------------------------------------------------------------------------
     def _task(self, user: str, task_id: int) -> tuple[Team, store.LaunchTask]:
-        team = self.services.team_of(user)
-        with self.services.db.transaction() as session:
+        team = self.ctx.team_of(user)
+        with self.ctx.db.transaction() as session:
             task = session.get(store.LaunchTask, task_id)
         if task is None or task.team_id != team.id:
             raise OpsError(N_("That task no longer exists."))
-        if not ops.may_change(task.as_state(), user, self.services.has_role(team, user, Role.manager)):
+        if not ops.may_change(task.as_state(), user, self.ctx.has_role(team, user, Role.manager)):
             log.warning("launch: %s may not change task %s owned by %s", user, task_id, task.owner)
             raise OpsError(
                 N_("Only {owner} (the task's owner) or the manager can update this task."), owner=f"<@{task.owner}>"
@@ -136,7 +136,7 @@ class LaunchFlow(LaunchDaily):
 
     def task_modal(self, user: str, task_id: int) -> dict[str, Any]:
         team, task = self._task(user, task_id)
-        tr = self.services.translator_for(user, team)
+        tr = self.ctx.translator_for(user, team)
         playbook = self.playbooks().get(self._launch(task.launch_id).playbook)
         description = ""
         if playbook is not None:
@@ -147,18 +147,18 @@ class LaunchFlow(LaunchDaily):
     def save_task(self, user: str, task_id: int, state: str, reason: str, *, confirmed: bool) -> list[str]:
         """Apply a tick/reopen/block; returns the open dependencies' titles when a tick needs confirming."""
         team, task = self._task(user, task_id)
-        tr = self.services.translator_for(user, team)
+        tr = self.ctx.translator_for(user, team)
         if state not in (ops.OPEN, ops.DONE, ops.BLOCKED):
             raise OpsError(N_("Choose done, not done yet or blocked."), field="state")
         if state == ops.BLOCKED and not reason.strip():
             raise OpsError(N_("Say what is blocking it, so others can help."), field="reason")
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             siblings = {t.key: t for t in store.tasks_of(session, task.launch_id)}
         waiting = ops.open_dependencies(task.as_state(), {k: t.as_state() for k, t in siblings.items()})
         if state == ops.DONE and waiting and not confirmed:
             return [self.pick(siblings[k].title, tr.locale) for k in waiting]
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             current = session.get(store.LaunchTask, task_id)
             assert current is not None
             before = current.state
@@ -180,31 +180,31 @@ class LaunchFlow(LaunchDaily):
 
     # -- go / no-go and moving the date ------------------------------------------------------------
     def _manager(self, team: Team, user: str) -> None:
-        if not self.services.has_role(team, user, Role.manager):
+        if not self.ctx.has_role(team, user, Role.manager):
             log.warning("launch: %s is not a manager", user)
             raise OpsError(N_("Only the manager can decide go / no-go or move a launch."))
 
     def go(self, user: str, launch_id: int, task_id: int) -> None:
-        with self.services.db.transaction():
-            team = self.services.team_of(user)
+        with self.ctx.db.transaction():
+            team = self.ctx.team_of(user)
             self._manager(team, user)
             self.save_task(user, task_id, ops.DONE, "", confirmed=True)
             launch = self._launch(launch_id)
             tr = self._team_tr(team)
-            self.services.delivery.post(
+            self.ctx.delivery.post(
                 launch.channel, tr._("🟢 Go for {name}, decided by {who}.", name=launch.name, who=f"<@{user}>")
             )
 
     def no_go_modal(self, user: str, value: str) -> dict[str, Any]:
         """The manager's reason and new date; anyone else is refused before a modal opens."""
-        team = self.services.team_of(user)
+        team = self.ctx.team_of(user)
         self._manager(team, user)
         launch = self._launch(int(json.loads(value)["launch"]))
-        return blocks.no_go_modal(self.services.translator_for(user, team), value, launch.launch_date)
+        return blocks.no_go_modal(self.ctx.translator_for(user, team), value, launch.launch_date)
 
     def no_go(self, user: str, launch_id: int, reason: str, new_date: date | None) -> None:
-        with self.services.db.transaction() as session:
-            team = self.services.team_of(user)
+        with self.ctx.db.transaction() as session:
+            team = self.ctx.team_of(user)
             self._manager(team, user)
             if not reason.strip():
                 raise OpsError(N_("Say why it is a no-go."), field="reason")
@@ -218,13 +218,13 @@ class LaunchFlow(LaunchDaily):
                 entity="launch",
                 entity_id=launch.slug,
                 actor=user,
-                at=self.services.clock.now(),
+                at=self.ctx.clock.now(),
                 from_state="active",
                 to_state="no-go",
                 note=reason.strip(),
             )
             tr = self._team_tr(team)
-            self.services.delivery.post(
+            self.ctx.delivery.post(
                 launch.channel,
                 tr._("🔴 No-go for {name}, decided by {who}: {reason}",
                      name=launch.name, who=f"<@{user}>", reason=reason),
@@ -233,11 +233,11 @@ class LaunchFlow(LaunchDaily):
                 self.move(user, launch.slug, new_date, field="new_date")
 
     def move(self, user: str, name: str, new_date: date, field: str | None = None) -> store.Launch:
-        with self.services.db.transaction() as session:
-            team = self.services.team_of(user)
+        with self.ctx.db.transaction() as session:
+            team = self.ctx.team_of(user)
             self._manager(team, user)
             ops.check_launch_date(new_date, self.today(team), field, moving=True)
-            now = self.services.clock.now()
+            now = self.ctx.clock.now()
             launch = store.find_launch(session, team.id, name)
             if launch is None:
                 raise OpsError(N_("No launch called {name}. /launch list shows them."), name=name)
@@ -257,7 +257,7 @@ class LaunchFlow(LaunchDaily):
                 note="moved",
             )
             tr = self._team_tr(team)
-            self.services.delivery.post(
+            self.ctx.delivery.post(
                 launch.channel,
                 tr._(
                     "📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
@@ -272,9 +272,9 @@ class LaunchFlow(LaunchDaily):
 
     # -- a task added from elsewhere (market feedback) ---------------------------------------------
     def add_task_modal(self, user: str, title: str, sku: str = "") -> dict[str, Any]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
-        with self.services.db.transaction() as session:
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
             active = store.active_launches(session, team.id)
         if not active:
             raise OpsError(N_("There is no active launch to add a task to. Start one with /launch new."))
@@ -284,8 +284,8 @@ class LaunchFlow(LaunchDaily):
         return blocks.add_task_modal(tr, launches, title, roles, self.today(team), selling)
 
     def add_task(self, user: str, values: dict[str, Any]) -> None:
-        with self.services.db.transaction() as session:
-            team = self.services.team_of(user)
+        with self.ctx.db.transaction() as session:
+            team = self.ctx.team_of(user)
             title = (values.get("title") or "").strip()
             if not title:
                 raise OpsError(N_("Say what needs doing."), field="title")
@@ -296,7 +296,7 @@ class LaunchFlow(LaunchDaily):
             if launch.team_id != team.id:
                 raise OpsError(N_("That launch no longer exists."), field="launch")
             owner, stand_in = ops.owner_for(team, Role(values["role"]))
-            now = self.services.clock.now()
+            now = self.ctx.clock.now()
             count = len(store.tasks_of(session, launch.id))
             session.add(
                 store.LaunchTask(
@@ -330,4 +330,5 @@ class LaunchFlow(LaunchDaily):
             self.refresh_checklist(team, launch.id)
 
 
-on_sent("launch.checklist", store.Launch, ts="checklist_ts")  # the pinned checklist, edited as tasks move
+# The pinned checklist, edited as tasks move.
+RECEIPTS = (ReceiptHook("launch.checklist", store.Launch, ts="checklist_ts"),)

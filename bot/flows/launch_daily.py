@@ -15,39 +15,39 @@ from bot.blocks.figures import summary_line
 from bot.db import launch as store
 from bot.db.audit import record
 from bot.db.base import insert_ignore
+from bot.flows.context import Context
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders, reminder_time
 from bot.ops.team import Role, Team
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 REVIEWS = ((7, "T+7"), (14, "T+14"))
 
 
 class LaunchDaily:
-    services: Services
+    ctx: Context
 
     @staticmethod
     def pick(text: str | dict[str, str], locale: str) -> str:
         return pick(text, locale)
 
     def today(self, team: Team) -> date:
-        return self.services.clock.now().astimezone(team.zone).date()
+        return self.ctx.clock.now().astimezone(team.zone).date()
 
     def _team_tr(self, team: Team) -> Translator:
         return translator(team.locale)
 
     def _launch(self, launch_id: int) -> store.Launch:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             launch = session.get(store.Launch, launch_id)
         if launch is None:
             raise LookupError(f"launch {launch_id} is gone")
         return launch
 
     def _playbook(self, launch: store.Launch) -> LaunchPlaybook | None:
-        return self.services.playbook(LaunchPlaybooks).playbooks.get(launch.playbook)
+        return self.ctx.playbook(LaunchPlaybooks).playbooks.get(launch.playbook)
 
     def row(self, task: store.LaunchTask, locale: str) -> blocks.TaskRow:
         return blocks.TaskRow(
@@ -64,7 +64,7 @@ class LaunchDaily:
     # -- the pinned checklist --------------------------------------------------------------------
     def checklist(self, team: Team, launch_id: int) -> list[dict[str, Any]]:
         launch, tr = self._launch(launch_id), self._team_tr(team)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             tasks = store.tasks_of(session, launch_id)
         playbook = self._playbook(launch)
         titles = {p.id: self.pick(p.title, tr.locale) for p in playbook.phases} if playbook else {}
@@ -89,16 +89,16 @@ class LaunchDaily:
     def refresh_checklist(self, team: Team, launch_id: int) -> None:
         launch = self._launch(launch_id)
         if launch.checklist_ts:
-            self.services.delivery.update(
+            self.ctx.delivery.update(
                 launch.channel, launch.checklist_ts, launch.name, self.checklist(team, launch_id)
             )
 
     # -- reading ---------------------------------------------------------------------------------
     def list_blocks(self, user: str) -> list[dict[str, Any]]:
-        team = self.services.team_of(user)
-        tr, today = self.services.translator_for(user, team), self.today(team)
+        team = self.ctx.team_of(user)
+        tr, today = self.ctx.translator_for(user, team), self.today(team)
         lines = []
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             for launch in store.active_launches(session, team.id):
                 done = ops.progress([t.as_state() for t in store.tasks_of(session, launch.id)], today)
                 lines.append(
@@ -116,9 +116,9 @@ class LaunchDaily:
         return blocks.summary_blocks(tr, tr._("Launches"), lines)
 
     def status_blocks(self, user: str, name: str, channel: str) -> list[dict[str, Any]]:
-        team = self.services.team_of(user)
-        tr, today = self.services.translator_for(user, team), self.today(team)
-        with self.services.db.transaction() as session:
+        team = self.ctx.team_of(user)
+        tr, today = self.ctx.translator_for(user, team), self.today(team)
+        with self.ctx.db.transaction() as session:
             launch = (
                 store.find_launch(session, team.id, name)
                 if name
@@ -147,7 +147,7 @@ class LaunchDaily:
     # -- every morning ---------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
         # The loader makes every playbook agree on the time, so each owner gets one DM a morning.
-        hour, minute = (int(part) for part in reminder_time(self.services.playbook(LaunchPlaybooks)).split(":"))
+        hour, minute = (int(part) for part in reminder_time(self.ctx.playbook(LaunchPlaybooks)).split(":"))
         return [
             ScheduledJob(
                 id=f"launch.morning:{team.id}",
@@ -156,14 +156,14 @@ class LaunchDaily:
                 trigger=CronTrigger(hour=hour, minute=minute, timezone=team.zone),
                 run=partial(self.morning, team),
             )
-            for team in self.services.teams.teams
+            for team in self.ctx.teams.teams
         ]
 
     def morning(self, team: Team, fire: datetime) -> None:
         today = fire.astimezone(team.zone).date()
         managers = [m.user for m in team.people_with(Role.manager)]
         owed: dict[str, list[tuple[str, blocks.TaskRow]]] = defaultdict(list)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             launches = [
                 (launch, store.tasks_of(session, launch.id)) for launch in store.active_launches(session, team.id)
             ]
@@ -180,7 +180,7 @@ class LaunchDaily:
                         for t in ops.overdue_by(states, today, settings.escalate_overdue_days)]
                 tr = self._team_tr(team)
                 days_to_go = (launch.launch_date - today).days
-                self.services.delivery.post(
+                self.ctx.delivery.post(
                     launch.channel,
                     tr._("Launch progress"),
                     blocks.progress_blocks(tr, launch.name, done, days_to_go, managers, late, today),
@@ -190,40 +190,40 @@ class LaunchDaily:
             if done.done == done.total and today >= launch.launch_date + timedelta(days=REVIEWS[-1][0]):
                 self._close(team, launch, fire)
         for owner, items in owed.items():
-            tr = self.services.translator_for(owner, team)
-            self.services.delivery.dm(
+            tr = self.ctx.translator_for(owner, team)
+            self.ctx.delivery.dm(
                 owner, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, items, today)
             )
 
     def _close(self, team: Team, launch: store.Launch, fire: datetime) -> None:
         """Every task done and the last review posted: the launch leaves the morning round and /launch list."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             finished = session.get(store.Launch, launch.id)
             assert finished is not None
             finished.state = "done"
             record(session, team_id=team.id, entity="launch", entity_id=launch.slug, actor="opsbot", at=fire,
                    from_state="active", to_state="done", note=None)
             tr = self._team_tr(team)
-            self.services.delivery.post(
+            self.ctx.delivery.post(
                 launch.channel, tr._("🏁 {name}: every launch task is done; the launch is closed.", name=launch.name)
             )
 
     def _once(self, team: Team, launch: store.Launch, kind: str) -> bool:
         """True the first time: called in the transaction that posts it, so it is marked and posted together."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             return insert_ignore(session, store.LaunchPost, team_id=team.id, launch_id=launch.id, kind=kind,
-                                 posted_at=self.services.clock.now())
+                                 posted_at=self.ctx.clock.now())
 
     def _ask_gates(self, team: Team, launch: store.Launch, tasks: list[store.LaunchTask], today: date) -> None:
         for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
-            with self.services.db.transaction():
+            with self.ctx.db.transaction():
                 if not self._once(team, launch, f"gate:{gate.key}:{gate.due.isoformat()}"):
                     continue
                 for manager in team.people_with(Role.manager):
-                    tr = self.services.translator_for(manager.user, team)
+                    tr = self.ctx.translator_for(manager.user, team)
                     others = [self.row(t, tr.locale) for t in tasks if t.state != ops.DONE and t.id != gate.id]
                     value = json.dumps({"launch": launch.id, "task": gate.id})
-                    self.services.delivery.dm(
+                    self.ctx.delivery.dm(
                         manager.user,
                         tr._("Go / no-go"),
                         blocks.gate_blocks(tr, launch.name, self.pick(gate.title, tr.locale), others, value, today),
@@ -233,11 +233,11 @@ class LaunchDaily:
         for days, label in REVIEWS:
             if today < launch.launch_date + timedelta(days=days):
                 continue
-            with self.services.db.transaction():
+            with self.ctx.db.transaction():
                 if self._once(team, launch, f"review:{label}"):
                     tr = self._team_tr(team)
                     lines = self._kpi_lines(team, launch, days, tr)
-                    self.services.delivery.post(
+                    self.ctx.delivery.post(
                         launch.channel,
                         tr._("{label} review", label=label),
                         blocks.review_blocks(tr, launch.name, label, lines),
@@ -246,7 +246,7 @@ class LaunchDaily:
     def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[str]:
         """The launch SKUs' KPIs since launch day, from the loaded report data."""
         lines = []
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             for sku in launch.skus:
                 found = sku_summary(
                     session, team.id, sku, launch.launch_date, launch.launch_date + timedelta(days=days - 1)

@@ -13,17 +13,17 @@ from bot.blocks import restock as blocks
 from bot.db import restock as store
 from bot.db.audit import record
 from bot.errors import N_, OpsError
+from bot.flows.context import Context
 from bot.flows.restock_views import RestockViews
 from bot.i18n import translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
-from bot.outbox import Receipt, on_sent
+from bot.outbox import Receipt, ReceiptHook
 from bot.reports.digest import DigestSection
 from bot.reports.queries import known_skus, sku_history
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 # A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
@@ -31,19 +31,19 @@ RECEIVED_OVER_ORDERED = 10
 
 
 class RestockFlow(RestockViews):
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def playbook(self) -> RestockPlaybook:
-        return self.services.playbook(RestockPlaybook)
+        return self.ctx.playbook(RestockPlaybook)
 
     def skus(self, team: Team) -> list[str]:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             from_data = known_skus(session, team.id)
         return sorted({*self.playbook().skus, *from_data})
 
     def today(self, team: Team) -> date:
-        return self.services.clock.now().astimezone(team.zone).date()
+        return self.ctx.clock.now().astimezone(team.zone).date()
 
     def resolve_sku(self, team: Team, wanted: str, field: str | None = "sku") -> str:
         known = self.skus(team)
@@ -60,7 +60,9 @@ class RestockFlow(RestockViews):
             )
         raise OpsError(N_("I don't know the SKU {sku}. Add it under skus: in restock.yml."), field=field, sku=wanted)
 
-    def suggestion(self, team: Team, sku: str, marketplace: str | None, mode: FreightMode) -> math_.Suggestion:
+    def suggestion(self, team: Team, sku: str, marketplace: str | None, mode: FreightMode,
+                   today: date | None = None) -> math_.Suggestion:
+        """The suggestion as of ``today`` (the team's today by default; a digest's own morning when it has one)."""
         playbook = self.playbook()
         settings = playbook.skus.get(sku)
         if settings is None:
@@ -71,8 +73,8 @@ class RestockFlow(RestockViews):
             )
         if not settings.supplier:
             raise OpsError(N_("{sku} has no supplier: set skus.{sku}.supplier in restock.yml."), field="sku", sku=sku)
-        today = self.today(team)
-        with self.services.db.transaction() as session:
+        today = today or self.today(team)
+        with self.ctx.db.transaction() as session:
             history = sku_history(session, team.id, sku, marketplace, today - timedelta(days=90), today)
         latest = next((d for d in reversed(history) if d.available is not None), None)
         return math_.suggest(
@@ -88,12 +90,12 @@ class RestockFlow(RestockViews):
             today,
         )
 
-    def watchlist(self, team: Team) -> list[math_.Suggestion]:
+    def watchlist(self, team: Team, today: date | None = None) -> list[math_.Suggestion]:
         """SKUs with a supplier whose cover is below lead time (+7 days), most urgent first."""
         found = []
         for sku, settings in self.playbook().skus.items():
             if settings.supplier:
-                suggestion = self.suggestion(team, sku, None, "sea")
+                suggestion = self.suggestion(team, sku, None, "sea", today)
                 if suggestion.status in (math_.ORDER_NOW, math_.REORDER_SOON):
                     found.append(suggestion)
         return sorted(found, key=lambda s: s.days_of_cover or 0.0)
@@ -101,7 +103,7 @@ class RestockFlow(RestockViews):
     def jobs(self) -> list[ScheduledJob]:
         hour, minute = (int(part) for part in self.playbook().watch_time.split(":"))
         jobs = []
-        for team in self.services.teams.teams:
+        for team in self.ctx.teams.teams:
             jobs.append(
                 ScheduledJob(
                     id=f"restock.reminders:{team.id}",
@@ -130,12 +132,12 @@ class RestockFlow(RestockViews):
         channel = team.channel(ChannelKey.purchasing)
         if items and channel:
             tr = self.team_tr(team)
-            self.services.delivery.post(channel, tr._("Restock watch"), blocks.watchlist_blocks(tr, items))
+            self.ctx.delivery.post(channel, tr._("Restock watch"), blocks.watchlist_blocks(tr, items))
 
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
         explanation, quantity = "", None
         if sku:
             found = self.suggestion(team, self.resolve_sku(team, sku), marketplace, "sea")
@@ -154,7 +156,7 @@ class RestockFlow(RestockViews):
 
     def file(self, user: str, values: dict[str, Any], *, fields: bool = True) -> store.RestockRequest:
         """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner)."""
-        team = self.services.team_of(user)
+        team = self.ctx.team_of(user)
         playbook = self.playbook()
 
         def field(name: str) -> str | None:
@@ -187,8 +189,8 @@ class RestockFlow(RestockViews):
             quantity = found.quantity
         ops.check_quantity(int(quantity), found.quantity, playbook, field("quantity"))
         settings = playbook.skus[sku]
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             request = store.RestockRequest(
                 team_id=team.id,
                 requester=user,
@@ -226,24 +228,24 @@ class RestockFlow(RestockViews):
     def _post_cards(self, team: Team, request: store.RestockRequest, found: math_.Suggestion) -> None:
         channel = team.channel(ChannelKey.purchasing)
         suggestion = blocks.suggestion_lines(self.team_tr(team), found)
-        self.services.delivery.post(
+        self.ctx.delivery.post(
             str(channel), self.card_text(team, request), self.card(team, request, suggestion),
             receipt=Receipt("restock.card", str(request.id)),
         )
-        tr = self.services.translator_for(request.requester, team)
-        self.services.delivery.dm(
+        tr = self.ctx.translator_for(request.requester, team)
+        self.ctx.delivery.dm(
             request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr),
             receipt=Receipt("restock.copy", str(request.id)),
         )
 
     # -- one step of the lifecycle ---------------------------------------------------------------
     def check(self, user: str, request_id: int, action: str) -> tuple[Team, store.RestockRequest]:
-        team = self.services.team_of(user)
+        team = self.ctx.team_of(user)
         request = self.request(request_id)
         if request.team_id != team.id:
             raise OpsError(N_("That restock request no longer exists."))
         ops.next_state(action, request.state)
-        roles = {role for role in Role if self.services.has_role(team, user, role)}
+        roles = {role for role in Role if self.ctx.has_role(team, user, role)}
         facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
         if not ops.may(action, user, roles, facts, self.playbook()):
             log.warning("restock: %s may not %s %s", user, action, request.ref)
@@ -261,8 +263,8 @@ class RestockFlow(RestockViews):
         team, request = self.check(user, request_id, action)
         target = ops.next_state(action, request.state)
         changes = self._changes(action, request, values or {})
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             if not store.move(
                 session,
                 request_id,
@@ -285,8 +287,8 @@ class RestockFlow(RestockViews):
             updated = self.request(request_id)
             self.refresh(team, updated)
             if user != updated.requester:
-                tr = self.services.translator_for(updated.requester, team)
-                self.services.delivery.dm(
+                tr = self.ctx.translator_for(updated.requester, team)
+                self.ctx.delivery.dm(
                     updated.requester,
                     tr._(
                         "{ref} ({quantity} × {sku}) is now {state} by {who}.",
@@ -349,9 +351,9 @@ def _whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
 
 
 
-def digest_section(services: Services, team: Team, today: date) -> DigestSection | None:
+def digest_section(ctx: Context, team: Team, today: date) -> DigestSection | None:
     """The morning KPI digest's restock part: SKUs at order now / reorder soon, with Request restock."""
-    items = RestockFlow(services).watchlist(team)
+    items = RestockFlow(ctx).watchlist(team, today)
     if not items:
         return None
     tr = translator(team.locale)
@@ -361,5 +363,7 @@ def digest_section(services: Services, team: Team, today: date) -> DigestSection
 
 
 # Where the card and the requester's copy landed, once Slack has them: kept current from then on.
-on_sent("restock.card", store.RestockRequest, channel="card_channel", ts="card_ts")
-on_sent("restock.copy", store.RestockRequest, channel="copy_channel", ts="copy_ts")
+RECEIPTS = (
+    ReceiptHook("restock.card", store.RestockRequest, channel="card_channel", ts="card_ts"),
+    ReceiptHook("restock.copy", store.RestockRequest, channel="copy_channel", ts="copy_ts"),
+)

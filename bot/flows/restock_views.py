@@ -11,11 +11,11 @@ from bot.blocks import restock as blocks
 from bot.db import restock as store
 from bot.db.audit import history
 from bot.errors import N_
+from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import ChannelKey, Role, Team
-from bot.services import Services
 
 STATE_LABELS = {
     ops.REQUESTED: N_("requested"),
@@ -42,13 +42,13 @@ BUTTONS = {
 
 
 class RestockViews:
-    services: Services
+    ctx: Context
 
     def playbook(self) -> RestockPlaybook:
-        return self.services.playbook(RestockPlaybook)
+        return self.ctx.playbook(RestockPlaybook)
 
     def request(self, request_id: int) -> store.RestockRequest:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             found = session.get(store.RestockRequest, request_id)
         if found is None:
             raise LookupError(f"restock request {request_id} is gone")
@@ -134,12 +134,12 @@ class RestockViews:
 
     def refresh(self, team: Team, request: store.RestockRequest) -> None:
         if request.card_channel and request.card_ts:
-            self.services.delivery.update(
+            self.ctx.delivery.update(
                 request.card_channel, request.card_ts, self.card_text(team, request), self.card(team, request)
             )
         if request.copy_channel and request.copy_ts:
-            tr = self.services.translator_for(request.requester, team)
-            self.services.delivery.update(
+            tr = self.ctx.translator_for(request.requester, team)
+            self.ctx.delivery.update(
                 request.copy_channel,
                 request.copy_ts,
                 self.card_text(team, request, tr),
@@ -148,9 +148,9 @@ class RestockViews:
 
     # -- reading ---------------------------------------------------------------------------------
     def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
-        with self.services.db.transaction() as session:
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
             found = store.requests_of(session, team.id)
         if scope.lower() == "mine":
             found = [r for r in found if r.requester == user]
@@ -165,8 +165,8 @@ class RestockViews:
         return blocks.list_blocks(tr, tr._("Restock requests: {scope}", scope=scope), lines)
 
     def status_blocks(self, user: str, request_id: int) -> list[dict[str, Any]]:
-        team = self.services.team_of(user)
-        tr = self.services.translator_for(user, team)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
         try:
             request = self.request(request_id)
         except LookupError:
@@ -199,7 +199,7 @@ class RestockViews:
                 "note",
             ]
         )
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             for request in reversed(store.requests_of(session, team.id)):
                 for entry in history(session, team.id, "restock", request.ref):
                     writer.writerow(
@@ -227,7 +227,7 @@ class RestockViews:
     # -- reminders -------------------------------------------------------------------------------
     def remind(self, team: Team, fire: datetime) -> None:
         # Marked and announced together: a reminder is sent once, and never lost.
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             tr, today = self.team_tr(team), fire.astimezone(team.zone).date()
             sla = timedelta(hours=self.playbook().approval_sla_hours)
             waiting = [
@@ -253,7 +253,7 @@ class RestockViews:
                     else Role.purchasing
                 )
                 people = ", ".join(f"<@{m.user}>" for m in team.people_with(role))
-                self.services.delivery.post(
+                self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
                     str(request.card_channel or team.channel(ChannelKey.purchasing)),
                     tr._(
@@ -270,10 +270,10 @@ class RestockViews:
                     ref=request.ref,
                     eta=tr.date(request.eta) if request.eta else "—",
                 )
-                self.services.delivery.post(str(team.channel(ChannelKey.purchasing)), text)
-                self.services.delivery.dm(
+                self.ctx.delivery.post(str(team.channel(ChannelKey.purchasing)), text)
+                self.ctx.delivery.dm(
                     request.requester,
-                    self.services.translator_for(request.requester, team)._(
+                    self.ctx.translator_for(request.requester, team)._(
                         "🚚 {ref} was due on {eta} and has not been received yet.",
                         ref=request.ref,
                         eta=tr.date(request.eta) if request.eta else "—",

@@ -12,37 +12,37 @@ from bot.blocks import standup as blocks
 from bot.db import standup as store
 from bot.db.audit import record
 from bot.errors import N_, OpsError
+from bot.flows.context import Context
 from bot.flows.standup_rounds import StandupRounds
 from bot.i18n import pick
 from bot.ops import standup as ops
 from bot.ops.standup_export import ExportRow, standup_csv
 from bot.ops.team import Member, Team
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 
 class StandupFlow(StandupRounds):
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     # -- who and when ----------------------------------------------------------------------------
     def member(self, user: str, slack_team: str | None = None) -> tuple[Team, Member]:
-        team = self.services.team_of(user, slack_team)
+        team = self.ctx.team_of(user, slack_team)
         member = team.member(user)
         assert member is not None
         return team, member
 
     def today_of(self, team: Team, member: Member) -> date:
-        return ops.local_today(self.person(team, member), self.services.clock.now())
+        return ops.local_today(self.person(team, member), self.ctx.clock.now())
 
     # -- answering -------------------------------------------------------------------------------
     def answer_modal(self, user: str, day: date | None = None) -> dict[str, object]:
         team, member = self.member(user)
         cfg = self.config(team)
         round_date = day or self.today_of(team, member)
-        tr = self.services.translator_for(user, team)
-        with self.services.db.transaction() as session:
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
             existing = store.entry(session, team.id, user, round_date)
             values: dict[str, str] = {}
             mood = None
@@ -61,9 +61,9 @@ class StandupFlow(StandupRounds):
         team, member = self.member(user)
         cfg = self.config(team)
         answers, mood = ops.validate_answers(cfg.questions, values)
-        now = self.services.clock.now()
+        now = self.ctx.clock.now()
         blockers_question = next((q for q in cfg.questions if q.kind == "blockers"), None)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, user, round_date)
             edited = entry is not None and entry.status == "answered"
             if entry is None:
@@ -101,24 +101,24 @@ class StandupFlow(StandupRounds):
                 session.add(store.StandupBlocker(team_id=team.id, user_id=user, text=line, raised_on=day))
 
     def _after_answer(self, team: Team, member: Member, day: date, *, edited: bool) -> None:
-        tr = self.services.translator_for(member.user, team)
-        with self.services.db.transaction() as session:
+        tr = self.ctx.translator_for(member.user, team)
+        with self.ctx.db.transaction() as session:
             prompt = store.message(session, team.id, "prompt", member.user, day)
             prompt_at = (str(prompt.channel), prompt.ts) if prompt and prompt.ts else None
         if prompt_at:
-            self.services.delivery.update(
+            self.ctx.delivery.update(
                 prompt_at[0], str(prompt_at[1]), tr._("Stand-up saved"), blocks.answered_blocks(tr, day)
             )
         else:
-            self.services.delivery.dm(member.user, tr._("Stand-up saved"), blocks.answered_blocks(tr, day))
+            self.ctx.delivery.dm(member.user, tr._("Stand-up saved"), blocks.answered_blocks(tr, day))
         self._refresh_summary_for(team, member, day)
 
     # -- simple commands -------------------------------------------------------------------------
     def skip(self, user: str, reason: str) -> date:
         team, member = self.member(user)
         day = self.today_of(team, member)
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, user, day)
             if entry is not None and entry.status == "answered":
                 raise OpsError(N_("You already answered today's stand-up. Type /standup to edit it."))
@@ -150,8 +150,8 @@ class StandupFlow(StandupRounds):
 
     def away(self, user: str, start: date, end: date, note: str) -> None:
         team, _ = self.member(user)
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             session.add(
                 store.StandupAway(team_id=team.id, user_id=user, start=start, end=end, note=note, created_at=now)
             )
@@ -170,9 +170,9 @@ class StandupFlow(StandupRounds):
     def back(self, user: str) -> bool:
         team, member = self.member(user)
         today = self.today_of(team, member)
-        now = self.services.clock.now()
+        now = self.ctx.clock.now()
         changed = False
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             rows = session.query(store.StandupAway).filter_by(team_id=team.id, user_id=user).all()
             for row in rows:
                 if row.start > today:
@@ -196,7 +196,7 @@ class StandupFlow(StandupRounds):
 
     def set_reminders(self, user: str, on: bool) -> None:
         team, _ = self.member(user)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             pref = session.query(store.StandupPreference).filter_by(team_id=team.id, user_id=user).one_or_none()
             before = None if pref is None else ("on" if pref.reminders else "off")
             if pref is None:
@@ -209,7 +209,7 @@ class StandupFlow(StandupRounds):
                 entity="standup-reminders",
                 entity_id=user,
                 actor=user,
-                at=self.services.clock.now(),
+                at=self.ctx.clock.now(),
                 from_state=before,
                 to_state="on" if on else "off",
             )
@@ -218,14 +218,14 @@ class StandupFlow(StandupRounds):
     def status(self, user: str) -> list[dict[str, object]]:
         """Each person's stand-up for their own today (a day off when today is not a workday for them)."""
         team, _ = self.member(user)
-        now = self.services.clock.now()
+        now = self.ctx.clock.now()
         rounds: dict[str, date | None] = {}
         for member in (m for m in team.members if m.active):
             person = self.person(team, member)
             today = ops.local_today(person, now)
             rounds[member.user] = today if person.calendar.is_workday(today) else None
         names = {m.user: m.name for m in team.members}
-        return blocks.status_blocks(self.services.translator_for(user, team), self._classify(team, rounds), names)
+        return blocks.status_blocks(self.ctx.translator_for(user, team), self._classify(team, rounds), names)
 
     def history(self, user: str, subject: str | None, start: date, end: date) -> list[dict[str, object]]:
         team, _ = self.member(user)
@@ -233,9 +233,9 @@ class StandupFlow(StandupRounds):
         member = team.member(who)
         if member is None:
             raise OpsError(N_("{person} is not on team {team}."), person=f"<@{who}>", team=team.name)
-        tr = self.services.translator_for(user, team)
+        tr = self.ctx.translator_for(user, team)
         cfg = self.config(team)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end, who)
         status_words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
         lines = []
@@ -249,7 +249,7 @@ class StandupFlow(StandupRounds):
         """Upload a CSV of the team's stand-ups in the period to the person's DM; returns the file name."""
         team, _ = self.member(user)
         cfg = self.config(team)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end)
         names = {m.user: m.name for m in team.members}
         content = standup_csv(
@@ -261,8 +261,8 @@ class StandupFlow(StandupRounds):
             ),
         )
         filename = f"standup-{team.id}-{start}-{end}.csv"
-        tr = self.services.translator_for(user, team)
-        self.services.delivery.upload(
+        tr = self.ctx.translator_for(user, team)
+        self.ctx.delivery.upload(
             user,  # their DM
             filename,
             content,
@@ -278,8 +278,8 @@ class StandupFlow(StandupRounds):
 
     def resolve_blocker(self, user: str, blocker_id: int) -> None:
         team, _ = self.member(user)
-        now = self.services.clock.now()
-        with self.services.db.transaction() as session:
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
             blocker = session.get(store.StandupBlocker, blocker_id)
             if blocker is None or blocker.team_id != team.id:
                 raise OpsError(N_("That blocker no longer exists."))

@@ -13,30 +13,30 @@ from sqlalchemy.orm import Session
 from bot.blocks import standup as blocks
 from bot.db import standup as store
 from bot.db.audit import record
+from bot.flows.context import Context
 from bot.i18n import translator
 from bot.ops import standup as ops
 from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
 from bot.ops.team import Member, Role, Team
-from bot.outbox import Receipt, Target, on_sent
+from bot.outbox import Receipt, ReceiptHook, Target
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 
 class StandupRounds:
-    services: Services
+    ctx: Context
 
     def config(self, team: Team) -> TeamStandup:
-        return self.services.playbook(StandupPlaybook).for_team(team.id)
+        return self.ctx.playbook(StandupPlaybook).for_team(team.id)
 
     def person(self, team: Team, member: Member) -> ops.Person:
-        return ops.person_for(team, member, self.services.people.profile(member.user).tz)
+        return ops.person_for(team, member, self.ctx.people.profile(member.user).tz)
 
     # -- jobs ------------------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
         jobs: list[ScheduledJob] = []
-        for team in self.services.teams.teams:
+        for team in self.ctx.teams.teams:
             cfg = self.config(team)
             grace = timedelta(minutes=cfg.grace_minutes)
             # Triggers fire every day, not on a weekday list: each run asks the person's (or team's)
@@ -78,7 +78,7 @@ class StandupRounds:
 
     def _due(self, team: Team, member: Member, fire: datetime) -> date | None:
         """The person's round for this fire, or None on their holiday or while they are away."""
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             away = store.away_of(session, team.id).get(member.user, [])
         return ops.due_round(self.person(team, member), fire, away)
 
@@ -86,14 +86,14 @@ class StandupRounds:
         day = self._due(team, member, fire)
         if day is None:
             return
-        tr = self.services.translator_for(member.user, team)
-        with self.services.db.transaction() as session:
+        tr = self.ctx.translator_for(member.user, team)
+        with self.ctx.db.transaction() as session:
             if store.entry(session, team.id, member.user, day) or store.message(
                 session, team.id, "prompt", member.user, day
             ):
                 return  # answered (or skipped) early, or already prompted
             # Recorded and sent together: a prompt is never sent twice, nor recorded and lost.
-            self.services.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day),
+            self.ctx.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day),
                                       receipt=self._sent(session, team, "prompt", member.user, day, fire))
 
     def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
@@ -101,11 +101,11 @@ class StandupRounds:
         # The round is the day of the prompt it follows, even when the delay carries it past midnight.
         day = self._due(team, member, fire - timedelta(minutes=cfg.reminder_after_minutes))
         # A reminder caught up after downtime goes out now, so now is what must be outside quiet hours.
-        sending_at = max(fire, self.services.clock.now())
+        sending_at = max(fire, self.ctx.clock.now())
         if day is None or ops.in_quiet_hours(cfg, self.person(team, member), sending_at):
             return
-        tr = self.services.translator_for(member.user, team)
-        with self.services.db.transaction() as session:
+        tr = self.ctx.translator_for(member.user, team)
+        with self.ctx.db.transaction() as session:
             prompted = store.message(session, team.id, "prompt", member.user, day)
             if (
                 prompted is None
@@ -114,7 +114,7 @@ class StandupRounds:
                 or not store.reminders_on(session, team.id, member.user)
             ):
                 return
-            self.services.delivery.dm(
+            self.ctx.delivery.dm(
                 member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True),
                 receipt=self._sent(session, team, "reminder", member.user, day, fire),
             )
@@ -147,7 +147,7 @@ class StandupRounds:
 
     def _classify(self, team: Team, rounds: dict[str, date | None]) -> ops.Roster:
         people = [self.person(team, m) for m in team.members if m.active and m.user in rounds]
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             entries = {}
             for user, day in rounds.items():
                 found = store.entry(session, team.id, user, day) if day else None
@@ -159,7 +159,7 @@ class StandupRounds:
     def _blocker_lines(self, team: Team, cfg: TeamStandup, at: datetime, *, escalate: bool) -> list[blocks.BlockerLine]:
         managers = tuple(m.user for m in team.people_with(Role.manager))
         lines: list[blocks.BlockerLine] = []
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             for blocker in store.open_blockers(session, team.id):
                 member = team.member(blocker.user_id)
                 person = self.person(team, member) if member else None
@@ -188,9 +188,9 @@ class StandupRounds:
         roster, rounds = self._roster(team, cfg, since, until)
         tr = translator(team.locale)
         # Escalations, the summary and its replies: recorded and sent together.
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             lines = self._blocker_lines(team, cfg, fire, escalate=True)
-            parent = self.services.delivery.post(
+            parent = self.ctx.delivery.post(
                 channel, blocks.summary_text(tr, day, roster), blocks.summary_blocks(tr, day, roster, lines, rounds),
                 receipt=self._sent(session, team, "summary", "", day, fire, rounds),
             )
@@ -202,7 +202,7 @@ class StandupRounds:
 
     def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent: Target, *, late: bool) -> None:
         cfg, tr = self.config(team), translator(team.locale)
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, member.user, day)
             if entry is None or entry.status != "answered":
                 return
@@ -210,13 +210,13 @@ class StandupRounds:
             content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
             text = tr._("Stand-up of {name}", name=member.name)
             if entry.thread_ts:
-                self.services.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)
+                self.ctx.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)
             else:
-                self.services.delivery.post(channel, text, content, thread_ts=parent,
+                self.ctx.delivery.post(channel, text, content, thread_ts=parent,
                                             receipt=Receipt("standup.reply", str(entry.id)))
 
     def _summary_showing(self, team: Team, user: str, day: date) -> store.StandupMessage | None:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             summaries = session.query(store.StandupMessage).filter_by(team_id=team.id, kind="summary", user_id="")
             for summary in summaries.order_by(store.StandupMessage.day.desc()).limit(7):
                 if json.loads(summary.rounds_json).get(user) == day.isoformat():
@@ -232,7 +232,7 @@ class StandupRounds:
         self._rerender(team, summary)
 
     def _refresh_latest_summary(self, team: Team) -> None:
-        with self.services.db.transaction() as session:
+        with self.ctx.db.transaction() as session:
             summary = (
                 session.query(store.StandupMessage)
                 .filter_by(team_id=team.id, kind="summary", user_id="")
@@ -246,8 +246,8 @@ class StandupRounds:
         rounds = {u: date.fromisoformat(d) if d else None for u, d in json.loads(summary.rounds_json).items()}
         roster = self._classify(team, rounds)
         tr = translator(team.locale)
-        lines = self._blocker_lines(team, self.config(team), self.services.clock.now(), escalate=False)
-        self.services.delivery.update(
+        lines = self._blocker_lines(team, self.config(team), self.ctx.clock.now(), escalate=False)
+        self.ctx.delivery.update(
             str(summary.channel),
             str(summary.ts),
             blocks.summary_text(tr, summary.day, roster),
@@ -255,5 +255,7 @@ class StandupRounds:
         )
 
 
-on_sent("standup.message", store.StandupMessage, channel="channel", ts="ts")  # prompts, reminders, summaries
-on_sent("standup.reply", store.StandupEntry, channel="thread_channel", ts="thread_ts")  # an answer in its thread
+RECEIPTS = (
+    ReceiptHook("standup.message", store.StandupMessage, channel="channel", ts="ts"),  # prompts, reminders, summaries
+    ReceiptHook("standup.reply", store.StandupEntry, channel="thread_channel", ts="thread_ts"),  # an answer's reply
+)

@@ -10,32 +10,33 @@ from slack_bolt import Ack
 from bot.blocks import feedback as ids
 from bot.blocks.feedback import note_modal, reroute_modal
 from bot.features import Feature, Registrar, Shortcut, SlashCommand
+from bot.flows.context import Context
 from bot.flows.feedback import FeedbackFlow, Report
+from bot.flows.feedback_reports import RECEIPTS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.handlers.help import ROLE_NAMES
 from bot.ops.feedback import parse_command
 from bot.ops.feedback_playbook import load_playbook
 from bot.ops.team import Role
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 
-def register(reg: Registrar, services: Services) -> None:
-    flow = FeedbackFlow(services)
+def register(reg: Registrar, ctx: Context) -> None:
+    flow = FeedbackFlow(ctx)
 
     @reg.command("/feedback")
     def feedback(ack: Ack, command: dict[str, Any]) -> None:
         """/feedback opens the form; /feedback [#category] text files it in one line; /feedback list [open|mine|CATEGORY]."""  # noqa: E501
         ack()
         user, channel, reply = command["user_id"], command["channel_id"], command["response_url"]
-        tr = services.translator_for(user, services.team_of(user, command.get("team_id")))
+        tr = ctx.translator_for(user, ctx.team_of(user, command.get("team_id")))
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "open":
-            services.delivery.open_view(command["trigger_id"], flow.modal(user, source=channel))
+            ctx.delivery.open_view(command["trigger_id"], flow.modal(user, source=channel))
         elif wanted.action == "list":
-            services.delivery.respond(reply, tr._("Market feedback"), flow.list_blocks(user, wanted.scope))
+            ctx.delivery.respond(reply, tr._("Market feedback"), flow.list_blocks(user, wanted.scope))
         else:
-            services.delivery.respond(reply, flow.file(Report(reporter=user, text=wanted.text, source_channel=channel,
+            ctx.delivery.respond(reply, flow.file(Report(reporter=user, text=wanted.text, source_channel=channel,
                                                               share_publicly=True)))
 
     @reg.shortcut(ids.SHORTCUT)
@@ -43,17 +44,17 @@ def register(reg: Registrar, services: Services) -> None:
         ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
         text = shortcut["message"].get("text", "")
-        link = services.delivery.permalink(channel, shortcut["message"]["ts"])
-        if services.people.channel_is_private(channel):  # ask before anything private is reposted
-            services.delivery.open_view(shortcut["trigger_id"], flow.modal(user, text=text, link=link, source=channel))
+        link = ctx.delivery.permalink(channel, shortcut["message"]["ts"])
+        if ctx.people.channel_is_private(channel):  # ask before anything private is reposted
+            ctx.delivery.open_view(shortcut["trigger_id"], flow.modal(user, text=text, link=link, source=channel))
         else:
             answer = flow.file(Report(reporter=user, text=text, source_channel=channel, link=link))
-            services.delivery.respond(shortcut["response_url"], answer)
+            ctx.delivery.respond(shortcut["response_url"], answer)
 
     @reg.view(ids.FILE_VIEW)
     def filed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, values, meta = body["user"]["id"], view_values(view), json.loads(view["private_metadata"])
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         report = Report(
             reporter=user, text=values.get("what") or "", source_channel=meta.get("source"),
             link=values.get("link") or meta.get("link") or None, marketplace=values.get("marketplace"),
@@ -62,7 +63,7 @@ def register(reg: Registrar, services: Services) -> None:
         )
         answer = submit_or_field_errors(ack, tr, view, lambda: flow.file(report))
         if answer:
-            services.delivery.dm(user, answer)
+            ctx.delivery.dm(user, answer)
 
     @reg.action(ids.ACK)
     def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
@@ -73,24 +74,24 @@ def register(reg: Registrar, services: Services) -> None:
     def on_it(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
         flow.check_may_act(user, item_id)
-        services.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "on_it"))
+        ctx.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "on_it"))
 
     @reg.action(ids.CLOSE)
     def close(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
         flow.check_may_act(user, item_id)
-        services.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "close"))
+        ctx.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "close"))
 
     @reg.view(ids.NOTE_VIEW)
     def noted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         note = view_values(view).get("note") or ""
         submit_or_field_errors(ack, tr, view, lambda: flow.act(user, meta["item"], meta["kind"], note))
 
@@ -98,23 +99,23 @@ def register(reg: Registrar, services: Services) -> None:
     def reroute(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
         current = flow.check_may_act(user, item_id)
         roles = [(role.value, tr._(ROLE_NAMES[role])) for role in Role]
-        services.delivery.open_view(body["trigger_id"], reroute_modal(tr, item_id, flow.categories(tr), roles, current))
+        ctx.delivery.open_view(body["trigger_id"], reroute_modal(tr, item_id, flow.categories(tr), roles, current))
 
     @reg.view(ids.REROUTE_VIEW)
     def rerouted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         values = view_values(view)
         category, roles = values.get("category") or "", values.get("roles") or []
         submit_or_field_errors(ack, tr, view, lambda: flow.reroute(user, meta["item"], category, roles))
 
 
-def jobs(services: Services) -> list[ScheduledJob]:
-    return FeedbackFlow(services).jobs()
+def jobs(ctx: Context) -> list[ScheduledJob]:
+    return FeedbackFlow(ctx).jobs()
 
 
 FEATURE = Feature(
@@ -125,5 +126,6 @@ FEATURE = Feature(
     scopes=("channels:read", "groups:read", "im:read", "mpim:read"),
     load_playbook=load_playbook,
     jobs=jobs,
+    receipts=RECEIPTS,
     demo_scene="50_feedback.txt",
 )

@@ -8,11 +8,12 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks.help import help_blocks, team_blocks
+from bot.blocks.home import commands_section
 from bot.errors import N_, OpsError
-from bot.features import Feature, Registrar, SlashCommand
+from bot.features import Feature, HomeReader, Registrar, SlashCommand
+from bot.flows.context import Context
 from bot.i18n import Translator
 from bot.ops.team import Role
-from bot.services import Services
 
 ROLE_NAMES = {
     Role.manager: N_("Operations manager"),
@@ -26,9 +27,9 @@ ROLE_NAMES = {
 }
 
 
-def help_entries(services: Services, registrar: Registrar, tr: Translator) -> list[tuple[str, str, str]]:
+def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, str]]:
     entries = []
-    for feature in services.features:
+    for feature in registrar.features:
         for command in feature.commands:
             handler = registrar.command_handlers.get(command.name)
             doc = inspect.getdoc(handler) if handler else None
@@ -36,29 +37,35 @@ def help_entries(services: Services, registrar: Registrar, tr: Translator) -> li
     return entries
 
 
-def register(reg: Registrar, services: Services) -> None:
+def register(reg: Registrar, ctx: Context) -> None:
     @reg.command("/ops")
     def ops(ack: Ack, command: dict[str, Any]) -> None:
         """/ops help lists every command and how to use it. /ops team shows the team's roles, people and channels."""
         ack()
         user, text = command["user_id"], command.get("text", "").strip().lower()
-        team = services.teams.for_user(user, command.get("team_id"))
-        tr = services.translator_for(user, team)
+        team = ctx.teams.for_user(user, command.get("team_id"))
+        tr = ctx.translator_for(user, team)
         if text in ("", "help"):
-            blocks = help_blocks(tr, help_entries(services, reg, tr))
-            services.delivery.respond(command["response_url"], tr._("Opsbot commands"), blocks)
+            blocks = help_blocks(tr, help_entries(reg, tr))
+            ctx.delivery.respond(command["response_url"], tr._("Opsbot commands"), blocks)
         elif text == "team":
-            team = services.team_of(user, command.get("team_id"))
+            team = ctx.team_of(user, command.get("team_id"))
             roles = {tr._(ROLE_NAMES[r]): [f"<@{m.user}>" for m in team.people_with(r)] for r in Role}
-            services.delivery.respond(command["response_url"], tr._("Team {name}", name=team.name),
-                                      team_blocks(tr, team, roles))
+            ctx.delivery.respond(command["response_url"], tr._("Team {name}", name=team.name),
+                                 team_blocks(tr, team, roles))
         else:
             raise OpsError(N_("I don't know /ops {text}. Try /ops help or /ops team."), text=text)
+
+
+def commands_home(_ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
+    """The App Home's "where to start": every command."""
+    return commands_section(reader.tr, reader.commands)
 
 
 FEATURE = Feature(
     name="help",
     register=register,
     commands=(SlashCommand("/ops", "Opsbot help and your team", "[help | team]"),),
+    home_sections=(commands_home,),
     scopes=("commands", "chat:write", "im:write", "users:read", "usergroups:read"),
 )

@@ -11,30 +11,30 @@ from slack_bolt import Ack
 from bot.blocks.kpi import ingest_text, kpi_blocks
 from bot.errors import OpsError
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
 from bot.ops.team import ChannelKey
 from bot.reports.periods import parse_kpi
 from bot.reports.playbook import load_playbook
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 from bot.uploads import SlackFiles
 
 
-def register(reg: Registrar, services: Services) -> None:
-    flow = KpiFlow(services)
-    files = SlackFiles(services.settings, token=lambda: services.delivery.client.token)
+def register(reg: Registrar, ctx: Context) -> None:
+    flow = KpiFlow(ctx)
+    files = SlackFiles(reg.settings, token=lambda: ctx.delivery.client.token)
 
     @reg.command("/kpi")
     def kpi(ack: Ack, command: dict[str, Any]) -> None:
         """/kpi [marketplace|SKU] [yesterday|7d|30d|mtd|YYYY-MM-DD..YYYY-MM-DD] shows KPIs only to you."""
         ack()
         user = command["user_id"]
-        team = services.team_of(user, command.get("team_id"))
-        tr = services.translator_for(user, team)
+        team = ctx.team_of(user, command.get("team_id"))
+        tr = ctx.translator_for(user, team)
         query = parse_kpi(command.get("text", ""), flow.today(team), lambda word: flow.find_sku(team, word))
         report = flow.report(team, query.start, query.end, query.marketplace, query.sku)
         scope = query.sku or query.marketplace or tr._("all marketplaces")
-        services.delivery.respond(command["response_url"], tr._("KPIs: {scope}", scope=scope),
+        ctx.delivery.respond(command["response_url"], tr._("KPIs: {scope}", scope=scope),
                                   kpi_blocks(tr, report, scope))
 
     @reg.event("message")
@@ -42,13 +42,13 @@ def register(reg: Registrar, services: Services) -> None:
         if event.get("subtype") != "file_share" or not event.get("files"):
             return
         user, channel = event.get("user", ""), event["channel"]
-        team = services.teams.for_user(user)
+        team = ctx.teams.for_user(user)
         if team is None:
             return
         if event.get("channel_type") != "im" and channel != team.channel(ChannelKey.data):
             return
-        tr = services.translator_for(user, team) if event.get("channel_type") == "im" else \
-            services.translator_for(None, team)
+        tr = ctx.translator_for(user, team) if event.get("channel_type") == "im" else \
+            ctx.translator_for(None, team)
         lines: list[str] = []
         with tempfile.TemporaryDirectory() as folder:
             for number, shared_file in enumerate(event["files"]):
@@ -59,11 +59,11 @@ def register(reg: Registrar, services: Services) -> None:
                     lines += [ingest_text(tr, loaded) for loaded in result.files]
                 except OpsError as exc:
                     lines.append(tr._(exc.message, **exc.params))
-        services.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
+        ctx.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
 
 
-def jobs(services: Services) -> list[ScheduledJob]:
-    return KpiFlow(services).jobs()
+def jobs(ctx: Context) -> list[ScheduledJob]:
+    return KpiFlow(ctx).jobs()
 
 
 FEATURE = Feature(

@@ -11,61 +11,61 @@ from slack_bolt import Ack
 from bot.blocks import launch as ids
 from bot.blocks.launch import confirm_view
 from bot.features import Feature, Registrar, SlashCommand
-from bot.flows.launch import LaunchFlow
+from bot.flows.context import Context
+from bot.flows.launch import RECEIPTS, LaunchFlow
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import parse_command
 from bot.ops.launch_playbook import load_playbook
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 
-def register(reg: Registrar, services: Services) -> None:
-    flow = LaunchFlow(services)
+def register(reg: Registrar, ctx: Context) -> None:
+    flow = LaunchFlow(ctx)
 
     @reg.command("/launch")
     def launch(ack: Ack, command: dict[str, Any]) -> None:
         """/launch new starts a launch from a playbook. Also: list, status [NAME], move NAME YYYY-MM-DD."""
         ack()
         user, channel, reply = command["user_id"], command["channel_id"], command["response_url"]
-        team = services.team_of(user, command.get("team_id"))
-        tr = services.translator_for(user, team)
+        team = ctx.team_of(user, command.get("team_id"))
+        tr = ctx.translator_for(user, team)
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "new":
-            services.delivery.open_view(command["trigger_id"], flow.new_modal(user, channel))
+            ctx.delivery.open_view(command["trigger_id"], flow.new_modal(user, channel))
         elif wanted.action == "list":
-            services.delivery.respond(reply, tr._("Launches"), flow.list_blocks(user))
+            ctx.delivery.respond(reply, tr._("Launches"), flow.list_blocks(user))
         elif wanted.action == "status":
-            services.delivery.respond(reply, tr._("Launch status"), flow.status_blocks(user, wanted.name, channel))
+            ctx.delivery.respond(reply, tr._("Launch status"), flow.status_blocks(user, wanted.name, channel))
         elif wanted.action == "move" and wanted.new_date:
             moved = flow.move(user, wanted.name, wanted.new_date)
-            services.delivery.respond(
+            ctx.delivery.respond(
                 reply, tr._("{name} now launches on {day}.", name=moved.name, day=tr.date(moved.launch_date))
             )
         else:
-            services.delivery.respond(
+            ctx.delivery.respond(
                 reply, tr._("Usage: /launch new · /launch list · /launch status [NAME] · /launch move NAME YYYY-MM-DD")
             )
 
     @reg.view(ids.NEW_VIEW)
     def created(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         channel = json.loads(view["private_metadata"])["channel"]
         made = submit_or_field_errors(ack, tr, view, lambda: flow.create(user, channel, view_values(view)))
         if made is not None:
-            services.delivery.dm(user, tr._("{name} is set up in <#{channel}>.", name=made.name, channel=made.channel))
+            ctx.delivery.dm(user, tr._("{name} is set up in <#{channel}>.", name=made.name, channel=made.channel))
 
     @reg.action(ids.TASK_PICKED)
     def picked(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         task_id = int(body["actions"][0]["selected_option"]["value"])
-        services.delivery.open_view(body["trigger_id"], flow.task_modal(body["user"]["id"], task_id))
+        ctx.delivery.open_view(body["trigger_id"], flow.task_modal(body["user"]["id"], task_id))
 
     @reg.view(ids.TASK_VIEW)
     def task_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, values = body["user"]["id"], view_values(view)
         task_id = json.loads(view["private_metadata"])["task"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         submit_or_field_errors(
             ack,
             tr,
@@ -86,12 +86,12 @@ def register(reg: Registrar, services: Services) -> None:
         ack()
         value = json.loads(body["actions"][0]["value"])
         flow.go(body["user"]["id"], value["launch"], value["task"])
-        services.delivery.respond(body["response_url"], "✅", replace_original=False)
+        ctx.delivery.respond(body["response_url"], "✅", replace_original=False)
 
     @reg.action(ids.NO_GO)
     def no_go(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        services.delivery.open_view(
+        ctx.delivery.open_view(
             body["trigger_id"], flow.no_go_modal(body["user"]["id"], body["actions"][0]["value"])
         )
 
@@ -99,7 +99,7 @@ def register(reg: Registrar, services: Services) -> None:
     def no_go_decided(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, values = body["user"]["id"], view_values(view)
         launch_id = json.loads(view["private_metadata"])["launch"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         submit_or_field_errors(ack, tr, view, lambda: flow.no_go(
             user, launch_id, values.get("reason") or "",
             date.fromisoformat(values["new_date"]) if values.get("new_date") else None,  # checked: a real date
@@ -110,17 +110,17 @@ def register(reg: Registrar, services: Services) -> None:
         ack()
         wanted = json.loads(body["actions"][0]["value"])
         modal = flow.add_task_modal(body["user"]["id"], str(wanted.get("title", "")), str(wanted.get("sku", "")))
-        services.delivery.open_view(body["trigger_id"], modal)
+        ctx.delivery.open_view(body["trigger_id"], modal)
 
     @reg.view(ids.ADD_TASK_VIEW)
     def task_added(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         submit_or_field_errors(ack, tr, view, lambda: flow.add_task(user, view_values(view)))
 
 
-def jobs(services: Services) -> list[ScheduledJob]:
-    return LaunchFlow(services).jobs()
+def jobs(ctx: Context) -> list[ScheduledJob]:
+    return LaunchFlow(ctx).jobs()
 
 
 FEATURE = Feature(
@@ -130,5 +130,6 @@ FEATURE = Feature(
     scopes=("channels:manage", "pins:write"),
     load_playbook=load_playbook,
     jobs=jobs,
+    receipts=RECEIPTS,
     demo_scene="40_launch.txt",
 )

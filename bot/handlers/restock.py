@@ -11,33 +11,30 @@ from slack_bolt import Ack
 from bot.blocks import restock as ids
 from bot.blocks.restock import step_modal
 from bot.features import Feature, Registrar, SlashCommand
-from bot.flows.kpi import DIGEST_SECTIONS
-from bot.flows.restock import RestockFlow, digest_section
+from bot.flows.context import Context
+from bot.flows.restock import RECEIPTS, RestockFlow, digest_section
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.restock import parse_command
 from bot.ops.restock_playbook import load_playbook
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 
-def register(reg: Registrar, services: Services) -> None:
-    flow = RestockFlow(services)
-    if digest_section not in DIGEST_SECTIONS:  # the morning KPI digest lists what to reorder
-        DIGEST_SECTIONS.append(digest_section)
+def register(reg: Registrar, ctx: Context) -> None:
+    flow = RestockFlow(ctx)
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:
         """/restock opens the form; /restock SKU [QTY] [by YYYY-MM-DD] [note] files one; /restock list [mine|open|SKU]; /restock status R-123."""  # noqa: E501
         ack()
         user, reply = command["user_id"], command["response_url"]
-        tr = services.translator_for(user, services.team_of(user, command.get("team_id")))
+        tr = ctx.translator_for(user, ctx.team_of(user, command.get("team_id")))
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "open":
-            services.delivery.open_view(command["trigger_id"], flow.form(user))
+            ctx.delivery.open_view(command["trigger_id"], flow.form(user))
         elif wanted.action == "list":
-            services.delivery.respond(reply, tr._("Restock requests"), flow.list_blocks(user, wanted.scope))
+            ctx.delivery.respond(reply, tr._("Restock requests"), flow.list_blocks(user, wanted.scope))
         elif wanted.action == "status" and wanted.ref is not None:
-            services.delivery.respond(reply, f"R-{wanted.ref}", flow.status_blocks(user, wanted.ref))
+            ctx.delivery.respond(reply, f"R-{wanted.ref}", flow.status_blocks(user, wanted.ref))
         elif wanted.action == "file":
             values = {
                 "sku": wanted.sku,
@@ -46,7 +43,7 @@ def register(reg: Registrar, services: Services) -> None:
                 "reason": wanted.note,
             }
             filed = flow.file(user, values, fields=False)
-            services.delivery.respond(
+            ctx.delivery.respond(
                 reply,
                 tr._(
                     "Filed {ref}: {quantity} × {sku}, sent to purchasing.",
@@ -56,7 +53,7 @@ def register(reg: Registrar, services: Services) -> None:
                 ),
             )
         else:
-            services.delivery.respond(
+            ctx.delivery.respond(
                 reply,
                 tr._(
                     "Usage: /restock · /restock SKU [QTY] [by YYYY-MM-DD] [note] · /restock list [mine|open|SKU] · "
@@ -69,12 +66,12 @@ def register(reg: Registrar, services: Services) -> None:
         ack()
         value = json.loads(body["actions"][0]["value"])
         form = flow.form(body["user"]["id"], value.get("sku"), value.get("marketplace"))
-        services.delivery.open_view(body["trigger_id"], form)
+        ctx.delivery.open_view(body["trigger_id"], form)
 
     @reg.view(ids.REQUEST_VIEW)
     def requested(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, raw = body["user"]["id"], view_values(view)
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
 
         def work() -> object:
             values = {
@@ -94,15 +91,15 @@ def register(reg: Registrar, services: Services) -> None:
             flow.step(user, value["id"], value["action"])
             return
         _, request = flow.check(user, value["id"], value["action"])
-        tr = services.translator_for(user, services.teams.for_user(user))
-        services.delivery.open_view(
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+        ctx.delivery.open_view(
             body["trigger_id"], step_modal(tr, request.id, value["action"], request.ref, request.quantity)
         )
 
     @reg.view(ids.STEP_VIEW)
     def stepped(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         submit_or_field_errors(ack, tr, view, lambda: flow.step(user, meta["id"], meta["action"], view_values(view)))
 
 
@@ -118,8 +115,8 @@ def _quantity(raw: object) -> int | str | None:
     return int(text)
 
 
-def jobs(services: Services) -> list[ScheduledJob]:
-    return RestockFlow(services).jobs()
+def jobs(ctx: Context) -> list[ScheduledJob]:
+    return RestockFlow(ctx).jobs()
 
 
 FEATURE = Feature(
@@ -132,5 +129,7 @@ FEATURE = Feature(
     ),
     load_playbook=load_playbook,
     jobs=jobs,
+    receipts=RECEIPTS,
+    digest_sections=(digest_section,),  # the morning KPI digest lists what to reorder
     demo_scene="30_restock.txt",
 )

@@ -10,16 +10,17 @@ from slack_bolt import Ack
 
 from bot.blocks.standup import ANSWER_VIEW, FILL_IN, RESOLVE_BLOCKER
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.context import Context
 from bot.flows.standup import StandupFlow
+from bot.flows.standup_rounds import RECEIPTS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.standup import parse_command
 from bot.ops.standup_playbook import load_playbook
 from bot.scheduler import ScheduledJob
-from bot.services import Services
 
 
-def register(reg: Registrar, services: Services) -> None:
-    flow = StandupFlow(services)
+def register(reg: Registrar, ctx: Context) -> None:
+    flow = StandupFlow(ctx)
 
     @reg.command("/standup")
     def standup(ack: Ack, command: dict[str, Any]) -> None:
@@ -27,34 +28,34 @@ def register(reg: Registrar, services: Services) -> None:
         ack()
         user, reply = command["user_id"], command["response_url"]
         team, member = flow.member(user, command.get("team_id"))
-        tr = services.translator_for(user, team)
+        tr = ctx.translator_for(user, team)
         wanted = parse_command(command.get("text", ""), flow.today_of(team, member))
         if wanted.action == "open":
-            services.delivery.open_view(command["trigger_id"], flow.answer_modal(user))
+            ctx.delivery.open_view(command["trigger_id"], flow.answer_modal(user))
         elif wanted.action == "skip":
             day = flow.skip(user, wanted.reason)
-            services.delivery.respond(reply, tr._("Skipped your stand-up for {day}.", day=tr.date(day, "full")))
+            ctx.delivery.respond(reply, tr._("Skipped your stand-up for {day}.", day=tr.date(day, "full")))
         elif wanted.action == "ooo" and wanted.start and wanted.end:
             flow.away(user, wanted.start, wanted.end, wanted.reason)
-            services.delivery.respond(reply, tr._("Away from {start} to {end}: no prompts or reminders until then.",
+            ctx.delivery.respond(reply, tr._("Away from {start} to {end}: no prompts or reminders until then.",
                                                   start=tr.date(wanted.start), end=tr.date(wanted.end)))
         elif wanted.action == "back":
             back = flow.back(user)
-            services.delivery.respond(reply, tr._("Welcome back!") if back else tr._("You were not marked away."))
+            ctx.delivery.respond(reply, tr._("Welcome back!") if back else tr._("You were not marked away."))
         elif wanted.action == "status":
-            services.delivery.respond(reply, tr._("Today's stand-up so far"), flow.status(user))
+            ctx.delivery.respond(reply, tr._("Today's stand-up so far"), flow.status(user))
         elif wanted.action == "history" and wanted.start and wanted.end:
-            services.delivery.respond(reply, tr._("Stand-up history"),
+            ctx.delivery.respond(reply, tr._("Stand-up history"),
                                       flow.history(user, wanted.user, wanted.start, wanted.end))
         elif wanted.action == "export" and wanted.start and wanted.end:
             name = flow.export(user, wanted.start, wanted.end)
-            services.delivery.respond(reply, tr._("{file} is in your DM with Opsbot.", file=name))
+            ctx.delivery.respond(reply, tr._("{file} is in your DM with Opsbot.", file=name))
         elif wanted.action == "reminders":
             flow.set_reminders(user, bool(wanted.switch))
-            services.delivery.respond(reply, tr._("Stand-up reminders are on.") if wanted.switch
+            ctx.delivery.respond(reply, tr._("Stand-up reminders are on.") if wanted.switch
                                       else tr._("Stand-up reminders are off."))
         else:
-            services.delivery.respond(reply, tr._(
+            ctx.delivery.respond(reply, tr._(
                 "Usage: /standup · /standup skip [reason] · /standup ooo YYYY-MM-DD..YYYY-MM-DD [note] · "
                 "/standup back · /standup status · /standup history [@person] [7d|30d|YYYY-MM-DD..YYYY-MM-DD] · "
                 "/standup export [30d] · /standup reminders on|off"
@@ -64,13 +65,13 @@ def register(reg: Registrar, services: Services) -> None:
     def fill_in(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         day = date.fromisoformat(body["actions"][0]["value"])
-        services.delivery.open_view(body["trigger_id"], flow.answer_modal(body["user"]["id"], day))
+        ctx.delivery.open_view(body["trigger_id"], flow.answer_modal(body["user"]["id"], day))
 
     @reg.view(ANSWER_VIEW)
     def answered(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         day = date.fromisoformat(json.loads(view["private_metadata"])["day"])
-        tr = services.translator_for(user, services.teams.for_user(user))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
         submit_or_field_errors(ack, tr, view, lambda: flow.submit(user, day, view_values(view)))
 
     @reg.action(RESOLVE_BLOCKER)
@@ -79,8 +80,8 @@ def register(reg: Registrar, services: Services) -> None:
         flow.resolve_blocker(body["user"]["id"], int(body["actions"][0]["value"]))
 
 
-def jobs(services: Services) -> list[ScheduledJob]:
-    return StandupFlow(services).jobs()
+def jobs(ctx: Context) -> list[ScheduledJob]:
+    return StandupFlow(ctx).jobs()
 
 
 FEATURE = Feature(
@@ -91,5 +92,6 @@ FEATURE = Feature(
     scopes=("files:write",),
     load_playbook=load_playbook,
     jobs=jobs,
+    receipts=RECEIPTS,
     demo_scene="10_standup.txt",
 )

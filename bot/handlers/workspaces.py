@@ -6,19 +6,21 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot import installs
 from bot.features import Feature, Registrar
-from bot.services import Services
+from bot.flows.context import Context
+from bot.flows.workspaces import WorkspaceLifecycle
 
 
-def register(reg: Registrar, services: Services) -> None:
+def register(reg: Registrar, ctx: Context) -> None:
+    lifecycle = WorkspaceLifecycle(ctx.delivery.workspaces, ctx.db, ctx.clock)
+
     @reg.event("app_uninstalled")
     def app_uninstalled(context: BoltContext) -> None:
-        installs.uninstalled(services, context.enterprise_id, context.team_id)
+        lifecycle.uninstalled(context.enterprise_id, context.team_id)
 
     @reg.event("tokens_revoked")
     def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
-        installs.tokens_revoked(services, context.enterprise_id, context.team_id, event.get("tokens") or {})
+        lifecycle.tokens_revoked(context.enterprise_id, context.team_id, event.get("tokens") or {})
 
 
 FEATURE = Feature(name="workspaces", register=register, events=("app_uninstalled", "tokens_revoked"))

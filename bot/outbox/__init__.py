@@ -24,8 +24,8 @@ sender threads and what an operator asks.
 """
 
 from bot.outbox.core import LEASE, Outbox
-from bot.outbox.messages import Outgoing, Posted, Receipt, Target, keyed, on_sent, set_key_scope
+from bot.outbox.messages import Outgoing, Posted, Receipt, ReceiptHook, Target, keyed, set_key_scope
 from bot.outbox.worker import OutboxStatus, OutboxWorker, outbox_status
 
-__all__ = ["LEASE", "Outbox", "OutboxStatus", "OutboxWorker", "Outgoing", "Posted", "Receipt", "Target", "keyed",
-           "on_sent", "outbox_status", "set_key_scope"]
+__all__ = ["LEASE", "Outbox", "OutboxStatus", "OutboxWorker", "Outgoing", "Posted", "Receipt", "ReceiptHook", "Target",
+           "keyed", "outbox_status", "set_key_scope"]

@@ -8,7 +8,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from bot.db import Database
 from bot.db.base import insert_ignore
 from bot.db.outbox import FAILED, PENDING, SENT, OutboxLane, OutboxMessage
 from bot.observability import OUTBOX_FAILED, OUTBOX_SENT
-from bot.outbox.messages import RECEIPTS, Outgoing, Receipt, new_key
+from bot.outbox.messages import Outgoing, Receipt, ReceiptHook, new_key
 from bot.outbox.slack import Job, Outcome, SlackCalls, backoff
 from bot.workspaces import TOKEN_GONE, Workspaces
 
@@ -45,8 +45,10 @@ class Outbox:
         lease: timedelta = LEASE,
         now: Callable[[], datetime] | None = None,
         token_refused: Callable[[str, str], None] | None = None,
+        receipts: Iterable[ReceiptHook] = (),
     ) -> None:
         self.db = db
+        self.receipts = {hook.name: hook for hook in receipts}
         self.workspaces = workspaces
         self.pace = timedelta(seconds=pace_seconds)
         self.lease = lease
@@ -189,10 +191,10 @@ class Outbox:
                 row.state, row.sent_at, row.sent_ts = SENT, now, outcome.posted.ts
                 row.channel = row.channel or outcome.posted.channel
                 if record and row.receipt:
-                    handler = RECEIPTS.get(row.receipt)
-                    if handler is None:
-                        raise LookupError(f"no receipt {row.receipt} is registered")
-                    handler(session, str(row.receipt_ref), outcome.posted)
+                    hook = self.receipts.get(row.receipt)
+                    if hook is None:
+                        raise LookupError(f"no receipt {row.receipt} is declared by a feature")
+                    hook.record(session, str(row.receipt_ref), outcome.posted)
             elif retrying and outcome.retry_in is not None:
                 row.due_at = now + outcome.retry_in
                 if outcome.uncertain:  # a 429 is Slack saying when; only failures back off further

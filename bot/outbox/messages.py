@@ -7,7 +7,7 @@ import hashlib
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -35,28 +35,29 @@ Target = str | Outgoing  # a message's ts, or the outbox message it will be once
 
 @dataclass(frozen=True)
 class Receipt:
-    """Who records where a message landed (a name registered with :func:`on_sent`) and for which row."""
+    """Who records where a message landed (the name of a :class:`ReceiptHook`) and for which row."""
 
     name: str
     ref: str
 
 
-ReceiptHandler = Callable[[Session, str, Posted], None]
-RECEIPTS: dict[str, ReceiptHandler] = {}
+@dataclass(frozen=True)
+class ReceiptHook:
+    """Where a sent message's ts (and channel) is kept: once a message with this receipt is sent, the ``table``
+    row whose id is the receipt's ref gets them in these columns, in the transaction that marks the message
+    sent. Features declare their hooks; the wiring hands them to the outbox."""
 
+    name: str
+    table: type[Any]
+    ts: str
+    channel: str | None = None
 
-def on_sent(name: str, table: type[Any], *, ts: str, channel: str | None = None) -> None:
-    """Declare the receipt ``name``: once its message is sent, the ``table`` row whose id is the receipt's ref
-    gets the message's ts (and channel) in those columns, in the transaction that marks the message sent."""
-
-    def record(session: Session, ref: str, posted: Posted) -> None:
-        row = session.get(table, int(ref))
+    def record(self, session: Session, ref: str, posted: Posted) -> None:
+        row = session.get(self.table, int(ref))
         if row is not None:
-            setattr(row, ts, posted.ts)
-            if channel is not None:
-                setattr(row, channel, posted.channel)
-
-    RECEIPTS[name] = record
+            setattr(row, self.ts, posted.ts)
+            if self.channel is not None:
+                setattr(row, self.channel, posted.channel)
 
 
 # -- keys ------------------------------------------------------------------------------------------

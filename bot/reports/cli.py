@@ -17,13 +17,13 @@ from bot.i18n import translator
 
 if TYPE_CHECKING:
     from bot.ops.team import Team
-    from bot.services import Services
+    from bot.wiring import Opsbot
 
 out = Console(highlight=False, soft_wrap=True)
 TeamOption = Annotated[str | None, typer.Option(help="Team id from team.yml (the first team by default)")]
 
 
-def _team(services: Services, team: str | None) -> Team:
+def _team(services: Opsbot, team: str | None) -> Team:
     chosen = services.teams.by_id(team) if team else (services.teams.teams[0] if services.teams.teams else None)
     if chosen is None:
         fail([f"--team {team}: no such team in team.yml"])
@@ -67,7 +67,7 @@ def register(cli: typer.Typer) -> None:
         try:
             with Progress(console=out, transient=True) as progress:
                 task = progress.add_task("loading", total=None)
-                result = KpiFlow(services).ingest(chosen, files, marketplace, period,
+                result = KpiFlow(services.context).ingest(chosen, files, marketplace, period,
                                                   progress=lambda n: progress.advance(task, n))
         except OpsError as exc:
             fail(_explain(exc))
@@ -94,7 +94,7 @@ def register(cli: typer.Typer) -> None:
         services = services_from_env()
         chosen = _team(services, team)
         try:
-            report = KpiFlow(services).report(chosen, first, last, marketplace.upper() if marketplace else None, sku)
+            report = KpiFlow(services.context).report(chosen, first, last, marketplace.upper() if marketplace else None, sku)
         except OpsError as exc:
             fail(_explain(exc))
         if as_json:
@@ -115,12 +115,13 @@ def register(cli: typer.Typer) -> None:
         post: Annotated[bool, typer.Option("--post", help="Post it to the team's channel")] = False,
     ) -> None:
         """Print the morning KPI digest, or post it with --post."""
+        from bot.blocks.common import as_text
         from bot.blocks.kpi import digest_blocks
         from bot.flows.kpi import KpiFlow
 
         services = services_from_env()
         chosen = _team(services, team)
-        flow = KpiFlow(services)
+        flow = KpiFlow(services.context)
         today = _day("--date", day) or flow.today(chosen)
         try:
             if post:
@@ -133,10 +134,8 @@ def register(cli: typer.Typer) -> None:
             data = flow.fresh_alerts(chosen, flow.digest(chosen, today), save=False)
         except OpsError as exc:
             fail(_explain(exc))
-        for block in digest_blocks(translator(chosen.locale), data, chosen.name):
-            text = block.get("text", {}).get("text") or " ".join(e.get("text", "") for e in block.get("elements", []))
-            if text:
-                out.print(text, markup=False)
+        for line in as_text(digest_blocks(translator(chosen.locale), data, chosen.name)):
+            out.print(line, markup=False)
 
     restock_cli = typer.Typer(help="Restock requests.", no_args_is_help=True)
     cli.add_typer(restock_cli, name="restock")
@@ -151,7 +150,7 @@ def register(cli: typer.Typer) -> None:
 
         services = services_from_env()
         chosen = _team(services, team)
-        text = RestockFlow(services).export_csv(chosen)
+        text = RestockFlow(services.context).export_csv(chosen)
         if output:
             output.write_text(text, encoding="utf-8")
             out.print(f"wrote {output}")

@@ -13,13 +13,12 @@ import pytest
 import uvicorn
 from slack_sdk import WebClient
 
-from bot.app import build_app
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator, User
 from bot.http import build_http_app
-from bot.services import build_services
+from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
 
 TOKEN = "xoxb-http-test"
@@ -33,9 +32,9 @@ class Replica:
                  process_before_response: bool) -> None:
         settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=emulator.api_url,
                                  DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-        self.services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
+        self.services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
                                        client=WebClient(token=TOKEN, base_url=emulator.api_url))
-        app, _ = build_app(settings, self.services, process_before_response=process_before_response)
+        app, _ = self.services.bolt_app(process_before_response=process_before_response)
         self.server = uvicorn.Server(uvicorn.Config(build_http_app(app, self.services), host="127.0.0.1", port=0,
                                                     log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -20,14 +20,13 @@ import uvicorn
 from slack_sdk.oauth.installation_store import InstallationStore
 from starlette.applications import Starlette
 
-from bot.app import build_app
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console.emulator import SlackEmulator
 from bot.db.core import AuditEntry
 from bot.http import build_http_app
 from bot.observability import configure_logging
-from bot.services import Services, build_services
+from bot.wiring import Opsbot, wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
 
 CLIENT_ID = "1000.2000"
@@ -40,7 +39,7 @@ COOKIE = "slack-app-oauth-state"
 class Server:
     browser: httpx.Client
     emulator: SlackEmulator
-    services: Services
+    services: Opsbot
 
     @property
     def store(self) -> InstallationStore:
@@ -55,8 +54,8 @@ def server(playbooks_dir: Path, database_url: str) -> Iterator[Server]:
     settings = load_settings(SLACK_CLIENT_ID=CLIENT_ID, SLACK_CLIENT_SECRET=CLIENT_SECRET,
                              SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=emulator.api_url,
                              DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
-    app, _ = build_app(settings, services)
+    services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
+    app, _ = services.bolt_app()
     with serving(build_http_app(app, services)) as base, httpx.Client(base_url=base) as browser:
         try:
             yield Server(browser, emulator, services)
@@ -166,8 +165,8 @@ def test_a_forged_state_is_refused(server: Server) -> None:
 def test_with_one_bot_token_there_is_no_install_flow(playbooks_dir: Path, database_url: str) -> None:
     settings = load_settings(SLACK_BOT_TOKEN="xoxb-one", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                              DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    services = build_services(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
-    app, _ = build_app(settings, services)
+    services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
+    app, _ = services.bolt_app()
     try:
         with serving(build_http_app(app, services)) as base:
             assert httpx.get(f"{base}/slack/install").status_code == 404

@@ -161,7 +161,7 @@ def test_the_flow_itself_refuses_an_unknown_task_state(console: ConsoleSlack) ->
         task_id = session.scalars(select(LaunchTask.id).where(LaunchTask.owner == "U0SELECT")).first()
     assert task_id is not None
     with pytest.raises(OpsError) as refused:
-        LaunchFlow(console.services).save_task("U0SELECT", task_id, "finished", "", confirmed=False)
+        LaunchFlow(console.services.context).save_task("U0SELECT", task_id, "finished", "", confirmed=False)
     assert refused.value.field == "state"
 
 

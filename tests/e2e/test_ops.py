@@ -16,8 +16,8 @@ from bot.console import payloads
 from bot.console.emulator import BOT_USER_ID
 from bot.console.session import ConsoleSlack
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.context import Context
 from bot.handlers import help as help_feature
-from bot.services import Services
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
 
 
@@ -52,7 +52,7 @@ class Boom(Exception):
 
 
 def _test_feature(counter: list[str]) -> Feature:
-    def register(reg: Registrar, services: Services) -> None:
+    def register(reg: Registrar, ctx: Context) -> None:
         @reg.command("/boom")
         def boom(ack: Ack, command: dict[str, Any]) -> None:
             """/boom fails on purpose (tests only)."""

@@ -15,7 +15,6 @@ import pytest
 import yaml
 from slack_bolt import BoltRequest
 
-from bot.app import build_app
 from bot.console import payloads
 from bot.console.emulator import BOT_USER_ID, Record
 from bot.console.session import ConsoleSlack
@@ -149,7 +148,7 @@ def test_a_listener_after_its_ack_in_bolts_thread_pool_uses_its_requests_workspa
     two_workspaces: ConsoleSlack,
 ) -> None:
     console = two_workspaces
-    app, _ = build_app(console.settings, console.services)  # production: ack first, the rest in Bolt's pool
+    app, _ = console.services.bolt_app()  # production: ack first, the rest in Bolt's pool
     start = console.emulator.last_seq
     people = [("U0BUYER", "C0OPS", SHENZHEN), ("U1BUYER", "C1OPS", BERLIN)] * 4
     for user, channel, workspace in people:

@@ -62,7 +62,7 @@ def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> No
         ("!as U0CS", []),
         ("/feedback LED-100 arrived with a cracked base", ["Feedback #1 · Quality / defect"]),
     ])
-    flow = FeedbackFlow(console.services)
+    flow = FeedbackFlow(console.services.context)
     # Straight to the server, as a forged view submission would: Amy (marketing) was not sent this one.
     with pytest.raises(OpsError, match="Only the people this feedback was sent to"):
         flow.act("U0MARKET", 1, "close", "not our problem")

@@ -57,7 +57,7 @@ def _stock(folder: Path, day: date, available: int) -> Path:
 
 
 def test_an_alert_fires_once_and_re_arms_only_after_recovery(console: ConsoleSlack, tmp_path: Path) -> None:
-    flow = KpiFlow(console.services)
+    flow = KpiFlow(console.services.context)
     team = console.team
     alert = "US CUBE-1: 10 days of cover, below the 45-day lead time: order now."
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 23), 100)])

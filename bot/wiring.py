@@ -1,51 +1,100 @@
-"""Composition root: everything a handler or job needs, built once and passed in."""
+"""Composition at the top: settings, database, delivery, the features and their callbacks, built once.
+
+Nothing below imports this module (an import-linter contract says so): the CLI and the console build an
+:class:`Opsbot` here and hand each part only what it uses — a feature's listeners and jobs get the
+:class:`~bot.flows.context.Context`, the outbox gets the features' receipts, the KPI digest gets their
+digest sections, the App Home their sections.
+
+Adding a feature is one line in :data:`FEATURES`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.app import build_app
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
-from bot.db.migrate import upgrade
+from bot.db.migrate import pending, upgrade
 from bot.delivery import Delivery
-from bot.errors import N_, ConfigError, OpsError
-from bot.features import Feature, all_features
-from bot.i18n import Translator, translator
-from bot.ops.team import Role, Team, TeamDirectory
+from bot.errors import ConfigError
+from bot.features import Feature, Registrar
+from bot.flows.context import Context
+from bot.flows.workspaces import WorkspaceLifecycle
+from bot.handlers import feedback, home, kpi, launch, restock, standup, workspaces
+from bot.handlers import help as help_feature
+from bot.manifest import bot_scopes
+from bot.oauth import oauth_settings
+from bot.ops.team import TeamDirectory
 from bot.outbox import OutboxWorker
 from bot.people import People
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
 from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
-P = TypeVar("P")
+FEATURES: tuple[Feature, ...] = (
+    help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
+    feedback.FEATURE, workspaces.FEATURE,
+)
 
 
 @dataclass
-class Services:
+class Opsbot:
+    """The running bot: its context, its features, the scheduler's ticks and the outbox's senders."""
+
     settings: Settings
-    db: Database
-    clock: Clock
-    teams: TeamDirectory
-    delivery: Delivery
-    people: People
+    context: Context
     features: tuple[Feature, ...]
-    playbooks: dict[str, Any] = field(default_factory=dict)
+    lifecycle: WorkspaceLifecycle = field(init=False)
     scheduler: Scheduler = field(init=False)
     outbox_worker: OutboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
+        self.lifecycle = WorkspaceLifecycle(self.workspaces, self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
                                    job_failed=self.job_failed)
         self.outbox_worker = OutboxWorker(self.delivery.outbox, senders=self.settings.outbox_senders)
         self.delivery.outbox.token_refused = self.token_refused
+
+    # What the CLI, the console and tests reach for, above the features.
+    @property
+    def db(self) -> Database:
+        return self.context.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
+
+    @property
+    def teams(self) -> TeamDirectory:
+        return self.context.teams
+
+    @property
+    def delivery(self) -> Delivery:
+        return self.context.delivery
+
+    @property
+    def workspaces(self) -> Workspaces:
+        return self.context.delivery.workspaces
+
+    def bolt_app(self, *, client: WebClient | None = None, process_before_response: bool = False
+                 ) -> tuple[App, Registrar]:
+        """The real Bolt app with every feature's listeners: the same in Socket Mode, HTTP, console and tests."""
+        oauth = None
+        if self.settings.several_workspaces:
+            oauth = oauth_settings(self.settings, self.lifecycle, self.db.engine, bot_scopes(self.features))
+        return build_app(self.settings, self.context, self.features, oauth=oauth, client=client,
+                         process_before_response=process_before_response)
 
     def start_background(self) -> None:
         """The scheduler's ticks and the outbox's senders: what a running bot does besides answering Slack."""
@@ -56,9 +105,19 @@ class Services:
         self.scheduler.shutdown()
         self.outbox_worker.stop()
 
-    @property
-    def workspaces(self) -> Workspaces:
-        return self.delivery.workspaces
+    def readiness(self) -> dict[str, bool]:
+        """What /readyz reports: the database answers, its migrations are current, the scheduler ticks and the
+        outbox's senders run."""
+        checks = {"database": False, "migrations": False, "scheduler": self.scheduler.running,
+                  "outbox": self.outbox_worker.running}
+        try:
+            with self.db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            checks["database"] = True
+            checks["migrations"] = not pending(self.db.engine)
+        except SQLAlchemyError:
+            pass
+        return checks
 
     @contextmanager
     def job_workspace(self, job: ScheduledJob) -> Iterator[bool]:
@@ -84,47 +143,15 @@ class Services:
         return True
 
     def token_refused(self, workspace: str, code: str) -> None:
-        if not self.workspaces.several:
-            return
-        from bot.installs import token_refused  # installs builds on Services
-
-        token_refused(self, workspace, code)
+        if self.workspaces.several:
+            self.lifecycle.token_refused(workspace, code)
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
         jobs: list[ScheduledJob] = []
         for feature in self.features:
             if feature.jobs is not None:
-                jobs += feature.jobs(self)
+                jobs += feature.jobs(self.context)
         return jobs
-
-    def playbook(self, kind: type[P]) -> P:
-        """A feature's validated playbook, by its model type."""
-        for value in self.playbooks.values():
-            if isinstance(value, kind):
-                return value
-        raise LookupError(f"no playbook of type {kind.__name__} is loaded")
-
-    def team_of(self, user_id: str, slack_team_id: str | None = None) -> Team:
-        team = self.teams.for_user(user_id, slack_team_id)
-        if team is None:
-            raise OpsError(
-                N_("You are not in any Opsbot team yet. Ask your manager to add {user} under members: in {file}."),
-                user=user_id, file=str(self.settings.playbooks_dir / "team.yml"),
-            )
-        return team
-
-    def translator_for(self, user_id: str | None, team: Team | None = None) -> Translator:
-        """A person's own Slack locale wins in what only they see; else the team's language."""
-        if user_id:
-            locale = self.people.profile(user_id).locale
-            if locale:
-                return translator(locale)
-        return translator(team.locale if team else None)
-
-    def has_role(self, team: Team, user_id: str, role: Role) -> bool:
-        group = team.usergroups.get(role)
-        members = self.people.group_members(group) if group else frozenset()
-        return team.has_role(user_id, role, members)
 
 
 def load_playbooks(settings: Settings, features: tuple[Feature, ...]) -> tuple[TeamDirectory, dict[str, Any]]:
@@ -148,15 +175,15 @@ def load_playbooks(settings: Settings, features: tuple[Feature, ...]) -> tuple[T
     return teams, loaded
 
 
-def build_services(
+def wire(
     settings: Settings,
     *,
     clock: Clock | None = None,
     client: WebClient | None = None,
     features: tuple[Feature, ...] | None = None,
     migrate: bool = True,
-) -> Services:
-    chosen = features if features is not None else all_features()
+) -> Opsbot:
+    chosen = features if features is not None else FEATURES
     teams, playbooks = load_playbooks(settings, chosen)
     db = Database(settings.database_url)
     if migrate:
@@ -167,14 +194,17 @@ def build_services(
         assert settings.slack_client_id is not None
         store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
         teams = WorkspaceTeams(teams.teams)
-        workspaces = Workspaces(web, store, teams=teams)
+        slack = Workspaces(web, store, teams=teams)
     else:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
         web = client or WebClient(token=token, base_url=settings.slack_api_url)
-        workspaces = Workspaces(web, teams=teams)
-    return Services(
-        settings=settings, db=db, clock=clock or SystemClock(), teams=teams,
-        delivery=Delivery(web, db, workspaces=workspaces, pace_seconds=settings.pace_seconds),
-        people=People(web, workspaces=workspaces),
-        features=chosen, playbooks=playbooks,
+        slack = Workspaces(web, teams=teams)
+    chosen_clock = clock or SystemClock()
+    context = Context(
+        db=db, clock=chosen_clock, teams=teams, people=People(web, workspaces=slack),
+        delivery=Delivery(web, db, workspaces=slack, pace_seconds=settings.pace_seconds,
+                          receipts=[hook for f in chosen for hook in f.receipts]),
+        playbooks=playbooks, playbooks_dir=settings.playbooks_dir,
+        digest_sections=tuple(section for f in chosen for section in f.digest_sections),
     )
+    return Opsbot(settings=settings, context=context, features=chosen)

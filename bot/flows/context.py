@@ -1,0 +1,76 @@
+"""What a use case may use: the database, the clock, the team directory, people, delivery and the playbooks.
+
+The wiring (``bot/wiring.py``) builds one :class:`Context` at start and hands it to each feature; a flow keeps
+what it is given and never reaches for the scheduler, the outbox's senders, settings or the list of features.
+What one feature adds to another's output (a digest section, an App Home section) comes in as data declared
+by the feature that owns it, so nothing is registered by being imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.delivery import Delivery
+from bot.errors import N_, OpsError
+from bot.i18n import Translator, translator
+from bot.ops.team import Role, Team, TeamDirectory
+from bot.people import People
+from bot.reports.digest import DigestSection
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class Context:
+    db: Database
+    clock: Clock
+    teams: TeamDirectory
+    people: People
+    delivery: Delivery
+    playbooks: Mapping[str, Any] = field(default_factory=dict)
+    playbooks_dir: Path = Path("playbooks")
+    # Other features' parts of the morning KPI digest (restock: "order now / reorder soon"), in feature order.
+    digest_sections: tuple[DigestSectionProvider, ...] = ()
+
+    def playbook(self, kind: type[P]) -> P:
+        """A feature's validated playbook, by its model type."""
+        for value in self.playbooks.values():
+            if isinstance(value, kind):
+                return value
+        raise LookupError(f"no playbook of type {kind.__name__} is loaded")
+
+    def team_of(self, user_id: str, slack_team_id: str | None = None) -> Team:
+        team = self.teams.for_user(user_id, slack_team_id)
+        if team is None:
+            raise OpsError(
+                N_("You are not in any Opsbot team yet. Ask your manager to add {user} under members: in {file}."),
+                user=user_id, file=str(self.playbooks_dir / "team.yml"),
+            )
+        return team
+
+    def translator_for(self, user_id: str | None, team: Team | None = None) -> Translator:
+        """A person's own Slack locale wins in what only they see; else the team's language."""
+        if user_id:
+            locale = self.people.profile(user_id).locale
+            if locale:
+                return translator(locale)
+        return translator(team.locale if team else None)
+
+    def has_role(self, team: Team, user_id: str, role: Role) -> bool:
+        group = team.usergroups.get(role)
+        members = self.people.group_members(group) if group else frozenset()
+        return team.has_role(user_id, role, members)
+
+    def today(self, team: Team) -> date:
+        """Today in the team's own time zone."""
+        return self.clock.now().astimezone(team.zone).date()
+
+
+# A feature's part of the morning digest for a team on a day, or None to stay out of it.
+DigestSectionProvider = Callable[[Context, Team, date], DigestSection | None]
