@@ -94,7 +94,8 @@ def register(cli: typer.Typer) -> None:
         services = services_from_env()
         chosen = _team(services, team)
         try:
-            report = KpiFlow(services.context).report(chosen, first, last, marketplace.upper() if marketplace else None, sku)
+            wanted = marketplace.upper() if marketplace else None
+            report = KpiFlow(services.context).report(chosen, first, last, wanted, sku)
         except OpsError as exc:
             fail(_explain(exc))
         if as_json:
