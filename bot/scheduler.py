@@ -12,15 +12,16 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from itertools import groupby
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +45,19 @@ class ScheduledJob:
     trigger: BaseTrigger
     run: Callable[[datetime], None]  # receives the fire time it stands for
     grace: timedelta = timedelta(hours=1)
+
+
+def daily(
+    name: str, team_id: str, zone: tzinfo, at: time | None, run: Callable[[datetime], None], *,
+    grace: timedelta, days: Iterable[str] | None = None, key: str | None = None,
+) -> ScheduledJob:
+    """A job at ``at`` (or at the top of every hour when None) in ``zone``, on ``days`` ("mon", "tue"…; every
+    day when None): the shape every feature's team jobs take. Its id is ``name:team`` (``:key`` for one of
+    several per team, e.g. a person's prompt), stable across restarts and replicas."""
+    trigger = CronTrigger(hour=at.hour if at else None, minute=at.minute if at else 0, timezone=zone,
+                          day_of_week=",".join(days) if days is not None else None)
+    job_id = f"{name}:{team_id}" + (f":{key}" if key else "")
+    return ScheduledJob(id=job_id, team_id=team_id, trigger=trigger, run=run, grace=grace)
 
 
 # What a job runs inside (its team's Slack workspace); it yields False when the job must not run now.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,6 +29,23 @@ def record(
             from_state=from_state, to_state=to_state, note=note,
         )
     )
+
+
+@dataclass(frozen=True)
+class Audit:
+    """An audit recorder bound to one team, one actor and one moment: each state change of an action is then
+    one line, ``audit(session, "restock", ref, "requested", "approved")``."""
+
+    team_id: str
+    actor: str
+    at: datetime
+
+    def __call__(
+        self, session: Session, entity: str, entity_id: str, from_state: str | None, to_state: str | None,
+        note: str | None = None,
+    ) -> None:
+        record(session, team_id=self.team_id, entity=entity, entity_id=entity_id, actor=self.actor, at=self.at,
+               from_state=from_state, to_state=to_state, note=note)
 
 
 def history(session: Session, team_id: str, entity: str, entity_id: str) -> list[AuditEntry]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import feedback as blocks
 from bot.blocks.figures import summary_line
@@ -21,7 +19,7 @@ from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
 from bot.outbox import Receipt, ReceiptHook
 from bot.reports.queries import sku_summary
-from bot.scheduler import ScheduledJob
+from bot.scheduler import ScheduledJob, daily
 
 STATE_LABELS = {
     ops.NEW: N_("new"),
@@ -166,27 +164,13 @@ class FeedbackReports:
     # -- scheduled -------------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
         weekly = self.playbook().weekly_summary
-        hour, minute = (int(p) for p in weekly.time.split(":"))
+        at = time.fromisoformat(weekly.time)
         jobs = []
         for team in self.ctx.teams.teams:
-            jobs.append(
-                ScheduledJob(
-                    id=f"feedback.sla:{team.id}",
-                    team_id=team.id,
-                    grace=timedelta(hours=2),
-                    trigger=CronTrigger(minute=0, timezone=team.zone),
-                    run=partial(self.remind_unacknowledged, team),
-                )
-            )
-            jobs.append(
-                ScheduledJob(
-                    id=f"feedback.weekly:{team.id}",
-                    team_id=team.id,
-                    grace=timedelta(hours=6),
-                    trigger=CronTrigger(day_of_week=weekly.day, hour=hour, minute=minute, timezone=team.zone),
-                    run=partial(self.weekly_summary, team),
-                )
-            )
+            jobs.append(daily("feedback.sla", team.id, team.zone, None, partial(self.remind_unacknowledged, team),
+                              grace=timedelta(hours=2)))
+            jobs.append(daily("feedback.weekly", team.id, team.zone, at, partial(self.weekly_summary, team),
+                              days=[weekly.day], grace=timedelta(hours=6)))
         return jobs
 
     def remind_unacknowledged(self, team: Team, fire: datetime) -> None:

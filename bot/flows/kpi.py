@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
 
 from bot.blocks import kpi as blocks
@@ -29,10 +28,9 @@ from bot.reports.loaders import Period
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import find_sku, latest_ingest
 from bot.reports.skus import sku_figures
-from bot.scheduler import ScheduledJob
+from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
-_DAYS = {"mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun"}
 
 
 class KpiFlow:
@@ -141,10 +139,8 @@ class KpiFlow:
             setting = self.playbook().digest.get(team.id)
             if setting is None:
                 continue
-            trigger = CronTrigger(hour=setting.time.hour, minute=setting.time.minute,
-                                  day_of_week=",".join(_DAYS[d] for d in setting.days), timezone=team.zone)
-            out.append(ScheduledJob(id=f"kpi.digest:{team.id}", team_id=team.id, trigger=trigger,
-                                    run=partial(self._fire, team), grace=timedelta(hours=3)))
+            out.append(daily("kpi.digest", team.id, team.zone, setting.time, partial(self._fire, team),
+                             days=setting.days, grace=timedelta(hours=3)))
         return out
 
     def _fire(self, team: Team, fire: datetime) -> None:

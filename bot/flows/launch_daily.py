@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import launch as blocks
 from bot.blocks.figures import summary_line
@@ -21,7 +19,7 @@ from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks, Reminders, reminder_time
 from bot.ops.team import Role, Team
 from bot.reports.queries import sku_summary
-from bot.scheduler import ScheduledJob
+from bot.scheduler import ScheduledJob, daily
 
 REVIEWS = ((7, "T+7"), (14, "T+14"))
 
@@ -147,17 +145,9 @@ class LaunchDaily:
     # -- every morning ---------------------------------------------------------------------------
     def jobs(self) -> list[ScheduledJob]:
         # The loader makes every playbook agree on the time, so each owner gets one DM a morning.
-        hour, minute = (int(part) for part in reminder_time(self.ctx.playbook(LaunchPlaybooks)).split(":"))
-        return [
-            ScheduledJob(
-                id=f"launch.morning:{team.id}",
-                team_id=team.id,
-                grace=timedelta(hours=3),
-                trigger=CronTrigger(hour=hour, minute=minute, timezone=team.zone),
-                run=partial(self.morning, team),
-            )
-            for team in self.ctx.teams.teams
-        ]
+        at = time.fromisoformat(reminder_time(self.ctx.playbook(LaunchPlaybooks)))
+        return [daily("launch.morning", team.id, team.zone, at, partial(self.morning, team), grace=timedelta(hours=3))
+                for team in self.ctx.teams.teams]
 
     def morning(self, team: Team, fire: datetime) -> None:
         today = fire.astimezone(team.zone).date()

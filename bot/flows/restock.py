@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
@@ -23,7 +21,7 @@ from bot.ops.team import ChannelKey, Role, Team
 from bot.outbox import Receipt, ReceiptHook
 from bot.reports.digest import DigestSection
 from bot.reports.queries import known_skus, sku_history
-from bot.scheduler import ScheduledJob
+from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
 # A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
@@ -101,29 +99,13 @@ class RestockFlow(RestockViews):
         return sorted(found, key=lambda s: s.days_of_cover or 0.0)
 
     def jobs(self) -> list[ScheduledJob]:
-        hour, minute = (int(part) for part in self.playbook().watch_time.split(":"))
+        watch_at = time.fromisoformat(self.playbook().watch_time)
         jobs = []
         for team in self.ctx.teams.teams:
-            jobs.append(
-                ScheduledJob(
-                    id=f"restock.reminders:{team.id}",
-                    team_id=team.id,
-                    grace=timedelta(hours=2),
-                    trigger=CronTrigger(minute=0, timezone=team.zone),
-                    run=partial(self.remind, team),
-                )
-            )
-            jobs.append(
-                ScheduledJob(
-                    id=f"restock.watch:{team.id}",
-                    team_id=team.id,
-                    grace=timedelta(hours=3),
-                    trigger=CronTrigger(
-                        hour=hour, minute=minute, day_of_week=",".join(team.workdays), timezone=team.zone
-                    ),
-                    run=partial(self.watch, team),
-                )
-            )
+            jobs.append(daily("restock.reminders", team.id, team.zone, None, partial(self.remind, team),
+                              grace=timedelta(hours=2)))
+            jobs.append(daily("restock.watch", team.id, team.zone, watch_at, partial(self.watch, team),
+                              days=team.workdays, grace=timedelta(hours=3)))
         return jobs
 
     def watch(self, team: Team, fire: datetime) -> None:

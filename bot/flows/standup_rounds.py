@@ -7,7 +7,6 @@ import logging
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session
 
 from bot.blocks import standup as blocks
@@ -19,7 +18,7 @@ from bot.ops import standup as ops
 from bot.ops.standup_playbook import StandupPlaybook, TeamStandup
 from bot.ops.team import Member, Role, Team
 from bot.outbox import Receipt, ReceiptHook, Target
-from bot.scheduler import ScheduledJob
+from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +42,13 @@ class StandupRounds:
             # calendar, which knows holidays and China's make-up weekend workdays (调休) that cron cannot.
             for member in (m for m in team.members if m.active):
                 zone = self.person(team, member).zone
-                prompt = cfg.prompt_time
-                jobs.append(
-                    ScheduledJob(
-                        id=f"standup.prompt:{team.id}:{member.user}",
-                        team_id=team.id,
-                        grace=grace,
-                        trigger=CronTrigger(hour=prompt.hour, minute=prompt.minute, timezone=zone),
-                        run=partial(self.send_prompt, team, member),
-                    )
-                )
+                jobs.append(daily("standup.prompt", team.id, zone, cfg.prompt_time,
+                                  partial(self.send_prompt, team, member), grace=grace, key=member.user))
                 if cfg.reminders:
-                    remind = ops.reminder_time(cfg)
-                    jobs.append(
-                        ScheduledJob(
-                            id=f"standup.reminder:{team.id}:{member.user}",
-                            team_id=team.id,
-                            grace=grace,
-                            trigger=CronTrigger(hour=remind.hour, minute=remind.minute, timezone=zone),
-                            run=partial(self.send_reminder, team, member),
-                        )
-                    )
-            cutoff = cfg.cutoff_time
-            jobs.append(
-                ScheduledJob(
-                    id=f"standup.summary:{team.id}",
-                    team_id=team.id,
-                    grace=grace,
-                    trigger=CronTrigger(hour=cutoff.hour, minute=cutoff.minute, timezone=team.zone),
-                    run=partial(self.post_summary, team),
-                )
-            )
+                    jobs.append(daily("standup.reminder", team.id, zone, ops.reminder_time(cfg),
+                                      partial(self.send_reminder, team, member), grace=grace, key=member.user))
+            jobs.append(daily("standup.summary", team.id, team.zone, cfg.cutoff_time, partial(self.post_summary, team),
+                              grace=grace))
         return jobs
 
     def _due(self, team: Team, member: Member, fire: datetime) -> date | None:
