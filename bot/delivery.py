@@ -21,9 +21,11 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.db import Database
+from bot.errors import ChannelNameTaken
 from bot.outbox import Outbox, Outgoing, Posted, Receipt, ReceiptHook, Target
 from bot.workspaces import Workspaces, retry_handlers
 
@@ -109,7 +111,13 @@ class Delivery:
         self.workspaces.client(user=user).views_publish(user_id=user, view=view)
 
     def create_channel(self, name: str) -> str:
-        response = self.client.conversations_create(name=name)
+        """The new channel's id; :class:`ChannelNameTaken` when Slack has one by that name already."""
+        try:
+            response = self.client.conversations_create(name=name)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "name_taken":
+                raise ChannelNameTaken(name) from None
+            raise
         return str(response["channel"]["id"])
 
     def invite(self, channel: str, users: Sequence[str]) -> None:

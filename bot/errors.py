@@ -33,6 +33,14 @@ class OpsError(Exception):
         return f"OpsError({self.message!r}, field={self.field!r}, params={self.params!r})"
 
 
+class ChannelNameTaken(Exception):
+    """Slack already has a channel by that name (perhaps archived): the person chooses another."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 class ConfigError(Exception):
     """Settings or playbooks are unusable; ``problems`` says each one and how to fix it."""
 

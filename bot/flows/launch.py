@@ -7,12 +7,10 @@ import logging
 from datetime import date
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot.blocks import launch as blocks
 from bot.db import launch as store
 from bot.db.audit import record
-from bot.errors import N_, OpsError
+from bot.errors import N_, ChannelNameTaken, OpsError
 from bot.flows.context import Context
 from bot.flows.launch_daily import LaunchDaily
 from bot.ops import launch as ops
@@ -114,9 +112,7 @@ class LaunchFlow(LaunchDaily):
     def _new_channel(self, slug: str) -> str:
         try:
             return self.ctx.delivery.create_channel(f"launch-{slug}")
-        except SlackApiError as exc:
-            if exc.response.get("error") != "name_taken":
-                raise
+        except ChannelNameTaken:
             raise OpsError(N_("Slack already has a channel called #launch-{slug}: follow the launch in this channel, "
                               "or give it another name."), field="channel", slug=slug) from None
 
