@@ -327,3 +327,38 @@ def add_task_modal(
         input_block("due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": today.isoformat()}),
     ]
     return modal(tr._("Add launch task"), blocks, callback_id=ADD_TASK_VIEW, submit=tr._("Add"), close=tr._("Cancel"))
+
+
+# -- what the flows post and reply, in words ---------------------------------------------------------------
+def launch_line(tr: Translator, name: str, slug: str, day: date, channel: str, done: Progress) -> str:
+    """One active launch in /launch list."""
+    return tr._("*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
+                name=name, slug=slug, day=tr.date(day), channel=channel, done=done.done, total=done.total,
+                overdue=done.overdue)
+
+
+def status_title(tr: Translator, name: str, done: Progress) -> str:
+    return tr._("{name}: {done}/{total} done, {open} open", name=name, done=done.done, total=done.total,
+                open=done.total - done.done)
+
+
+def status_line(tr: Translator, title: str, owner: str, due: date, today: date) -> str:
+    """One open task in /launch status; overdue ones are flagged."""
+    return f"• {title} · <@{owner}> · {tr.date(due)}" + (" ⚠️" if due < today else "")
+
+
+def go_text(tr: Translator, name: str, manager: str) -> str:
+    return tr._("🟢 Go for {name}, decided by {who}.", name=name, who=f"<@{manager}>")
+
+
+def no_go_text(tr: Translator, name: str, manager: str, reason: str) -> str:
+    return tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=name, who=f"<@{manager}>", reason=reason)
+
+
+def moved_text(tr: Translator, name: str, before: date, after: date, manager: str) -> str:
+    return tr._("📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
+                name=name, before=tr.date(before), after=tr.date(after), who=f"<@{manager}>")
+
+
+def closed_text(tr: Translator, name: str) -> str:
+    return tr._("🏁 {name}: every launch task is done; the launch is closed.", name=name)

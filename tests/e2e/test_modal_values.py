@@ -154,14 +154,19 @@ def test_a_task_state_the_form_never_offered_changes_nothing(console: ConsoleSla
 
 
 def test_the_flow_itself_refuses_an_unknown_task_state(console: ConsoleSlack) -> None:
-    from bot.flows.launch import LaunchFlow
+    from bot.flows.launch_checklist import LaunchChecklist
+    from bot.flows.launch_tasks import LaunchTasks, TaskUpdate
+    from bot.ops.launch_playbook import LaunchPlaybooks
 
     start_launch(console)
     with console.services.db.transaction() as session:
         task_id = session.scalars(select(LaunchTask.id).where(LaunchTask.owner == "U0SELECT")).first()
     assert task_id is not None
     with pytest.raises(OpsError) as refused:
-        LaunchFlow(console.services.context).save_task("U0SELECT", task_id, "finished", "", confirmed=False)
+        ctx = console.services.context
+        playbooks = ctx.playbook(LaunchPlaybooks)
+        LaunchTasks(ctx, playbooks, LaunchChecklist(ctx, playbooks)).save(
+            "U0SELECT", task_id, TaskUpdate("finished"), confirmed=False)
     assert refused.value.field == "state"
 
 
