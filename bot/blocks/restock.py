@@ -9,7 +9,9 @@ from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
+from bot.errors import N_
 from bot.i18n import Translator
+from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 
 REQUEST_VIEW = "restock.request"
@@ -24,6 +26,87 @@ STATUS_WORDS = {
     math_.OVERSTOCK: "🔵",
     math_.NO_HISTORY: "⚪",
 }
+
+STATE_LABELS = {
+    ops.REQUESTED: N_("requested"),
+    ops.APPROVED: N_("approved"),
+    ops.REJECTED: N_("rejected"),
+    ops.ORDERED: N_("ordered"),
+    ops.SHIPPED: N_("shipped"),
+    ops.RECEIVED: N_("received"),
+    ops.CLOSED: N_("closed"),
+    ops.CANCELLED: N_("cancelled"),
+}
+# A card's lifecycle buttons in each state: (action, label).
+BUTTONS = {
+    ops.REQUESTED: (
+        ("approve", N_("Approve")),
+        ("reject", N_("Reject")),
+        ("change_quantity", N_("Change quantity")),
+        ("cancel", N_("Cancel request")),
+    ),
+    ops.APPROVED: (("order", N_("Mark ordered")), ("cancel", N_("Cancel request"))),
+    ops.ORDERED: (("ship", N_("Mark shipped")), ("cancel", N_("Cancel request"))),
+    ops.SHIPPED: (("receive", N_("Mark received")), ("cancel", N_("Cancel request"))),
+    ops.RECEIVED: (("close", N_("Close")),),
+}
+
+
+def state_label(tr: Translator, state: str) -> str:
+    return tr._(STATE_LABELS.get(state, state))
+
+
+def buttons(tr: Translator, state: str) -> list[tuple[str, str]]:
+    """The card's buttons in ``state`` as (label, action)."""
+    return [(tr._(label), action) for action, label in BUTTONS.get(state, ())]
+
+
+def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> str:
+    """A card's notification text (what a phone shows)."""
+    return tr._("Restock {ref}: {quantity} × {sku} ({state})", ref=ref, quantity=quantity, sku=sku,
+                state=state_label(tr, state))
+
+
+def list_line(tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str) -> str:
+    return f"*{ref}* · {quantity} × {sku} · {marketplace} · {state_label(tr, state)} · <@{requester}>"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What has happened to a request so far, as its card's history shows it."""
+
+    state: str
+    quantity: int
+    decided_by: str | None
+    note: str | None
+    po_number: str | None
+    supplier: str | None
+    eta: date | None
+    carrier: str | None
+    tracking: str | None
+    freight_mode: str
+    received_quantity: int | None
+
+
+def history_lines(tr: Translator, p: Progress) -> list[str]:
+    """Who decided, why it was rejected, the PO, the shipment, what arrived and any discrepancy."""
+    lines = []
+    if p.decided_by and p.state not in (ops.REQUESTED,):
+        lines.append(tr._("{state} by <@{who}>", state=state_label(tr, p.state), who=p.decided_by))
+    if p.state == ops.REJECTED and p.note:
+        lines.append(tr._("Reason: {reason}", reason=p.note))
+    if p.po_number:
+        eta = tr.date(p.eta) if p.eta else "—"
+        lines.append(tr._("PO {po} · {supplier} · ETA {eta}", po=p.po_number, supplier=p.supplier or "—", eta=eta))
+    if p.tracking:
+        lines.append(tr._("Shipped by {carrier} ({mode}), tracking {tracking}", carrier=p.carrier or "—",
+                          mode=p.freight_mode, tracking=p.tracking))
+    if p.received_quantity is not None:
+        lines.append(tr._("Received {received} of {quantity}", received=p.received_quantity, quantity=p.quantity))
+        if p.received_quantity != p.quantity:
+            lines.append(tr._("⚠️ Discrepancy: {diff:+d} units against the order",
+                              diff=p.received_quantity - p.quantity))
+    return lines
 
 
 def status_label(tr: Translator, status: str) -> str:
@@ -284,16 +367,7 @@ def watchlist_blocks(tr: Translator, items: list[math_.Suggestion]) -> list[dict
     """SKUs to act on, most urgent first, each with a button that opens the request form prefilled."""
     blocks: list[dict[str, Any]] = [header(tr._("Restock watch"))]
     for s in items[:40]:
-        line = tr._(
-            "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}",
-            status=status_label(tr, s.status),
-            sku=s.sku,
-            cover=tr.number(s.days_of_cover or 0, 1),
-            lead=s.lead.days,
-            quantity=tr.number(s.quantity),
-            by=tr.date(s.reorder_by) if s.reorder_by else "—",
-        )
-        blocks.append(section(line, accessory=request_restock_button(tr, s.sku, None)))
+        blocks.append(section(watch_line(tr, s), accessory=request_restock_button(tr, s.sku, None)))
     if len(items) > 40:
         blocks.append(
             context(tr._("…and {n} more SKUs: /restock list shows requests already filed.", n=len(items) - 40))
