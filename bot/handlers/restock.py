@@ -24,15 +24,19 @@ from bot.reports.digest import DigestSection
 from bot.scheduler import ScheduledJob
 
 
-def _flows(ctx: Context) -> tuple[RestockRequests, RestockCards, RestockWatch]:
+def _requests(ctx: Context) -> RestockRequests:
     playbook = ctx.playbook(RestockPlaybook)
-    cards = RestockCards(ctx, playbook)
-    requests = RestockRequests(ctx, playbook, cards)
-    return requests, cards, RestockWatch(ctx, playbook, requests)
+    return RestockRequests(ctx, playbook, RestockCards(ctx, playbook))
+
+
+def _watch(ctx: Context) -> RestockWatch:
+    requests = _requests(ctx)
+    return RestockWatch(ctx, requests.playbook, requests)
 
 
 def register(reg: Registrar, ctx: Context) -> None:
-    requests, cards, _ = _flows(ctx)
+    requests = _requests(ctx)
+    cards = requests.cards
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:
@@ -108,11 +112,11 @@ def register(reg: Registrar, ctx: Context) -> None:
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
-    return _flows(ctx)[2].jobs()
+    return _watch(ctx).jobs()
 
 
 def digest_section(ctx: Context, team: Team, today: date) -> DigestSection | None:
-    return _flows(ctx)[2].digest_section(team, today)
+    return _watch(ctx).digest_section(team, today)
 
 
 FEATURE = Feature(
