@@ -125,42 +125,19 @@ def suggestion_lines(tr: Translator, s: math_.Suggestion) -> str:
         return tr._("No sales history for {sku} yet, so there is no suggestion: please give a quantity.", sku=s.sku)
     windows = ", ".join(tr._("{days}d {avg}/day", days=d, avg=tr.number(a, 1)) for d, a in s.velocity.windows)
     lead = s.lead
-    return "\n".join(
-        [
-            tr._(
-                "*Suggestion: {quantity} units* · {status}",
-                quantity=tr.number(s.quantity),
-                status=status_label(tr, s.status),
-            ),
-            tr._(
-                "Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
-                v=tr.number(s.velocity.per_day, 1),
-                windows=windows,
-                out=s.velocity.stockout_days,
-            ),
-            tr._(
-                "Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
-                days=lead.days,
-                p=lead.production,
-                f=lead.freight,
-                c=lead.customs,
-                r=lead.receiving,
-                q=lead.q4_extra,
-            ),
-            tr._(
-                "Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
-                ss=tr.number(s.safety_stock),
-                rop=tr.number(s.reorder_point),
-                available=tr.number(s.available),
-                inbound=tr.number(s.inbound),
-            ),
-            tr._(
-                "Days of cover {cover} · reorder by {by}",
-                cover=tr.number(s.days_of_cover or 0, 1),
-                by=tr.date(s.reorder_by) if s.reorder_by else "—",
-            ),
-        ]
-    )
+    return "\n".join([
+        tr._("*Suggestion: {quantity} units* · {status}", quantity=tr.number(s.quantity),
+             status=status_label(tr, s.status)),
+        tr._("Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
+             v=tr.number(s.velocity.per_day, 1), windows=windows, out=s.velocity.stockout_days),
+        tr._("Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
+             days=lead.days, p=lead.production, f=lead.freight, c=lead.customs, r=lead.receiving, q=lead.q4_extra),
+        tr._("Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
+             ss=tr.number(s.safety_stock), rop=tr.number(s.reorder_point), available=tr.number(s.available),
+             inbound=tr.number(s.inbound)),
+        tr._("Days of cover {cover} · reorder by {by}", cover=tr.number(s.days_of_cover or 0, 1),
+             by=tr.date(s.reorder_by) if s.reorder_by else "—"),
+    ])
 
 
 def request_modal(
@@ -185,11 +162,8 @@ def request_modal(
         "options": market_options,
         "initial_option": next((o for o in market_options if o["value"] == marketplace), market_options[0]),
     }
-    dest_names = {
-        "fba": tr._("FBA"),
-        "overseas_warehouse": tr._("Overseas warehouse"),
-        "own_warehouse": tr._("Own warehouse"),
-    }
+    dest_names = {"fba": tr._("FBA"), "overseas_warehouse": tr._("Overseas warehouse"),
+                  "own_warehouse": tr._("Own warehouse")}
     dest_options = [option(dest_names.get(d, d), d) for d in destinations]
     freight = [option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]
     qty: dict[str, Any] = {"type": "plain_text_input", "action_id": "quantity"}
@@ -201,29 +175,14 @@ def request_modal(
     blocks += [
         input_block("sku", tr._("SKU"), sku_element),
         input_block("marketplace", tr._("Marketplace"), market),
-        input_block(
-            "destination",
-            tr._("Destination"),
-            {
-                "type": "static_select",
-                "action_id": "destination",
-                "options": dest_options,
-                "initial_option": dest_options[0],
-            },
-        ),
+        input_block("destination", tr._("Destination"), {"type": "static_select", "action_id": "destination",
+                                                          "options": dest_options, "initial_option": dest_options[0]}),
         input_block("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
         input_block("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
-        input_block(
-            "freight",
-            tr._("Freight"),
-            {"type": "static_select", "action_id": "freight", "options": freight, "initial_option": freight[0]},
-        ),
-        input_block(
-            "reason",
-            tr._("Reason"),
-            {"type": "plain_text_input", "action_id": "reason", "multiline": True},
-            optional=True,
-        ),
+        input_block("freight", tr._("Freight"), {"type": "static_select", "action_id": "freight",
+                                                  "options": freight, "initial_option": freight[0]}),
+        input_block("reason", tr._("Reason"), {"type": "plain_text_input", "action_id": "reason", "multiline": True},
+                    optional=True),
     ]
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel")
@@ -315,20 +274,9 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
             input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier", "max_length": 64}, optional=True),
             input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking", "max_length": 120},
                         optional=True),
-            input_block(
-                "mode",
-                tr._("Mode"),
-                {
-                    "type": "static_select",
-                    "action_id": "mode",
-                    "options": [
-                        option(tr._("Sea"), "sea"),
-                        option(tr._("Air"), "air"),
-                        option(tr._("Express"), "express"),
-                    ],
-                },
-                optional=True,  # empty keeps the request's freight mode
-            ),
+            input_block("mode", tr._("Mode"), {"type": "static_select", "action_id": "mode", "options": [
+                option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]},
+                        optional=True),  # empty keeps the request's freight mode
         ],
         "receive": [
             input_block(
