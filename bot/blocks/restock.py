@@ -9,7 +9,9 @@ from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
+from bot.errors import N_
 from bot.i18n import Translator
+from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 
 REQUEST_VIEW = "restock.request"
@@ -24,6 +26,87 @@ STATUS_WORDS = {
     math_.OVERSTOCK: "🔵",
     math_.NO_HISTORY: "⚪",
 }
+
+STATE_LABELS = {
+    ops.REQUESTED: N_("requested"),
+    ops.APPROVED: N_("approved"),
+    ops.REJECTED: N_("rejected"),
+    ops.ORDERED: N_("ordered"),
+    ops.SHIPPED: N_("shipped"),
+    ops.RECEIVED: N_("received"),
+    ops.CLOSED: N_("closed"),
+    ops.CANCELLED: N_("cancelled"),
+}
+# A card's lifecycle buttons in each state: (action, label).
+BUTTONS = {
+    ops.REQUESTED: (
+        ("approve", N_("Approve")),
+        ("reject", N_("Reject")),
+        ("change_quantity", N_("Change quantity")),
+        ("cancel", N_("Cancel request")),
+    ),
+    ops.APPROVED: (("order", N_("Mark ordered")), ("cancel", N_("Cancel request"))),
+    ops.ORDERED: (("ship", N_("Mark shipped")), ("cancel", N_("Cancel request"))),
+    ops.SHIPPED: (("receive", N_("Mark received")), ("cancel", N_("Cancel request"))),
+    ops.RECEIVED: (("close", N_("Close")),),
+}
+
+
+def state_label(tr: Translator, state: str) -> str:
+    return tr._(STATE_LABELS.get(state, state))
+
+
+def buttons(tr: Translator, state: str) -> list[tuple[str, str]]:
+    """The card's buttons in ``state`` as (label, action)."""
+    return [(tr._(label), action) for action, label in BUTTONS.get(state, ())]
+
+
+def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> str:
+    """A card's notification text (what a phone shows)."""
+    return tr._("Restock {ref}: {quantity} × {sku} ({state})", ref=ref, quantity=quantity, sku=sku,
+                state=state_label(tr, state))
+
+
+def list_line(tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str) -> str:
+    return f"*{ref}* · {quantity} × {sku} · {marketplace} · {state_label(tr, state)} · <@{requester}>"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What has happened to a request so far, as its card's history shows it."""
+
+    state: str
+    quantity: int
+    decided_by: str | None
+    note: str | None
+    po_number: str | None
+    supplier: str | None
+    eta: date | None
+    carrier: str | None
+    tracking: str | None
+    freight_mode: str
+    received_quantity: int | None
+
+
+def history_lines(tr: Translator, p: Progress) -> list[str]:
+    """Who decided, why it was rejected, the PO, the shipment, what arrived and any discrepancy."""
+    lines = []
+    if p.decided_by and p.state not in (ops.REQUESTED,):
+        lines.append(tr._("{state} by <@{who}>", state=state_label(tr, p.state), who=p.decided_by))
+    if p.state == ops.REJECTED and p.note:
+        lines.append(tr._("Reason: {reason}", reason=p.note))
+    if p.po_number:
+        eta = tr.date(p.eta) if p.eta else "—"
+        lines.append(tr._("PO {po} · {supplier} · ETA {eta}", po=p.po_number, supplier=p.supplier or "—", eta=eta))
+    if p.tracking:
+        lines.append(tr._("Shipped by {carrier} ({mode}), tracking {tracking}", carrier=p.carrier or "—",
+                          mode=p.freight_mode, tracking=p.tracking))
+    if p.received_quantity is not None:
+        lines.append(tr._("Received {received} of {quantity}", received=p.received_quantity, quantity=p.quantity))
+        if p.received_quantity != p.quantity:
+            lines.append(tr._("⚠️ Discrepancy: {diff:+d} units against the order",
+                              diff=p.received_quantity - p.quantity))
+    return lines
 
 
 def status_label(tr: Translator, status: str) -> str:
@@ -42,42 +125,19 @@ def suggestion_lines(tr: Translator, s: math_.Suggestion) -> str:
         return tr._("No sales history for {sku} yet, so there is no suggestion: please give a quantity.", sku=s.sku)
     windows = ", ".join(tr._("{days}d {avg}/day", days=d, avg=tr.number(a, 1)) for d, a in s.velocity.windows)
     lead = s.lead
-    return "\n".join(
-        [
-            tr._(
-                "*Suggestion: {quantity} units* · {status}",
-                quantity=tr.number(s.quantity),
-                status=status_label(tr, s.status),
-            ),
-            tr._(
-                "Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
-                v=tr.number(s.velocity.per_day, 1),
-                windows=windows,
-                out=s.velocity.stockout_days,
-            ),
-            tr._(
-                "Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
-                days=lead.days,
-                p=lead.production,
-                f=lead.freight,
-                c=lead.customs,
-                r=lead.receiving,
-                q=lead.q4_extra,
-            ),
-            tr._(
-                "Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
-                ss=tr.number(s.safety_stock),
-                rop=tr.number(s.reorder_point),
-                available=tr.number(s.available),
-                inbound=tr.number(s.inbound),
-            ),
-            tr._(
-                "Days of cover {cover} · reorder by {by}",
-                cover=tr.number(s.days_of_cover or 0, 1),
-                by=tr.date(s.reorder_by) if s.reorder_by else "—",
-            ),
-        ]
-    )
+    return "\n".join([
+        tr._("*Suggestion: {quantity} units* · {status}", quantity=tr.number(s.quantity),
+             status=status_label(tr, s.status)),
+        tr._("Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
+             v=tr.number(s.velocity.per_day, 1), windows=windows, out=s.velocity.stockout_days),
+        tr._("Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
+             days=lead.days, p=lead.production, f=lead.freight, c=lead.customs, r=lead.receiving, q=lead.q4_extra),
+        tr._("Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
+             ss=tr.number(s.safety_stock), rop=tr.number(s.reorder_point), available=tr.number(s.available),
+             inbound=tr.number(s.inbound)),
+        tr._("Days of cover {cover} · reorder by {by}", cover=tr.number(s.days_of_cover or 0, 1),
+             by=tr.date(s.reorder_by) if s.reorder_by else "—"),
+    ])
 
 
 def request_modal(
@@ -102,11 +162,8 @@ def request_modal(
         "options": market_options,
         "initial_option": next((o for o in market_options if o["value"] == marketplace), market_options[0]),
     }
-    dest_names = {
-        "fba": tr._("FBA"),
-        "overseas_warehouse": tr._("Overseas warehouse"),
-        "own_warehouse": tr._("Own warehouse"),
-    }
+    dest_names = {"fba": tr._("FBA"), "overseas_warehouse": tr._("Overseas warehouse"),
+                  "own_warehouse": tr._("Own warehouse")}
     dest_options = [option(dest_names.get(d, d), d) for d in destinations]
     freight = [option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]
     qty: dict[str, Any] = {"type": "plain_text_input", "action_id": "quantity"}
@@ -118,29 +175,14 @@ def request_modal(
     blocks += [
         input_block("sku", tr._("SKU"), sku_element),
         input_block("marketplace", tr._("Marketplace"), market),
-        input_block(
-            "destination",
-            tr._("Destination"),
-            {
-                "type": "static_select",
-                "action_id": "destination",
-                "options": dest_options,
-                "initial_option": dest_options[0],
-            },
-        ),
+        input_block("destination", tr._("Destination"), {"type": "static_select", "action_id": "destination",
+                                                          "options": dest_options, "initial_option": dest_options[0]}),
         input_block("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
         input_block("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
-        input_block(
-            "freight",
-            tr._("Freight"),
-            {"type": "static_select", "action_id": "freight", "options": freight, "initial_option": freight[0]},
-        ),
-        input_block(
-            "reason",
-            tr._("Reason"),
-            {"type": "plain_text_input", "action_id": "reason", "multiline": True},
-            optional=True,
-        ),
+        input_block("freight", tr._("Freight"), {"type": "static_select", "action_id": "freight",
+                                                  "options": freight, "initial_option": freight[0]}),
+        input_block("reason", tr._("Reason"), {"type": "plain_text_input", "action_id": "reason", "multiline": True},
+                    optional=True),
     ]
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel")
@@ -232,20 +274,9 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
             input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier", "max_length": 64}, optional=True),
             input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking", "max_length": 120},
                         optional=True),
-            input_block(
-                "mode",
-                tr._("Mode"),
-                {
-                    "type": "static_select",
-                    "action_id": "mode",
-                    "options": [
-                        option(tr._("Sea"), "sea"),
-                        option(tr._("Air"), "air"),
-                        option(tr._("Express"), "express"),
-                    ],
-                },
-                optional=True,  # empty keeps the request's freight mode
-            ),
+            input_block("mode", tr._("Mode"), {"type": "static_select", "action_id": "mode", "options": [
+                option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]},
+                        optional=True),  # empty keeps the request's freight mode
         ],
         "receive": [
             input_block(
@@ -284,16 +315,7 @@ def watchlist_blocks(tr: Translator, items: list[math_.Suggestion]) -> list[dict
     """SKUs to act on, most urgent first, each with a button that opens the request form prefilled."""
     blocks: list[dict[str, Any]] = [header(tr._("Restock watch"))]
     for s in items[:40]:
-        line = tr._(
-            "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}",
-            status=status_label(tr, s.status),
-            sku=s.sku,
-            cover=tr.number(s.days_of_cover or 0, 1),
-            lead=s.lead.days,
-            quantity=tr.number(s.quantity),
-            by=tr.date(s.reorder_by) if s.reorder_by else "—",
-        )
-        blocks.append(section(line, accessory=request_restock_button(tr, s.sku, None)))
+        blocks.append(section(watch_line(tr, s), accessory=request_restock_button(tr, s.sku, None)))
     if len(items) > 40:
         blocks.append(
             context(tr._("…and {n} more SKUs: /restock list shows requests already filed.", n=len(items) - 40))

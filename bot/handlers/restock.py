@@ -12,15 +12,31 @@ from bot.blocks import restock as ids
 from bot.blocks.restock import step_modal
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
-from bot.flows.restock import RECEIPTS, RestockFlow, digest_section
+from bot.flows.restock_cards import RECEIPTS, RestockCards
+from bot.flows.restock_requests import RestockRequests
+from bot.flows.restock_watch import RestockWatch
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.restock import parse_command
-from bot.ops.restock_playbook import load_playbook
+from bot.ops.restock_forms import RequestForm, request_form, step_form
+from bot.ops.restock_playbook import RestockPlaybook, load_playbook
+from bot.ops.team import Team
+from bot.reports.digest import DigestSection
 from bot.scheduler import ScheduledJob
 
 
+def _requests(ctx: Context) -> RestockRequests:
+    playbook = ctx.playbook(RestockPlaybook)
+    return RestockRequests(ctx, playbook, RestockCards(ctx, playbook))
+
+
+def _watch(ctx: Context) -> RestockWatch:
+    requests = _requests(ctx)
+    return RestockWatch(ctx, requests.playbook, requests)
+
+
 def register(reg: Registrar, ctx: Context) -> None:
-    flow = RestockFlow(ctx)
+    requests = _requests(ctx)
+    cards = requests.cards
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:
@@ -30,19 +46,14 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.team_of(user, command.get("team_id")))
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "open":
-            ctx.delivery.open_view(command["trigger_id"], flow.form(user))
+            ctx.delivery.open_view(command["trigger_id"], requests.form(user))
         elif wanted.action == "list":
-            ctx.delivery.respond(reply, tr._("Restock requests"), flow.list_blocks(user, wanted.scope))
+            ctx.delivery.respond(reply, tr._("Restock requests"), cards.list_blocks(user, wanted.scope))
         elif wanted.action == "status" and wanted.ref is not None:
-            ctx.delivery.respond(reply, f"R-{wanted.ref}", flow.status_blocks(user, wanted.ref))
+            ctx.delivery.respond(reply, f"R-{wanted.ref}", cards.status_blocks(user, wanted.ref))
         elif wanted.action == "file":
-            values = {
-                "sku": wanted.sku,
-                "quantity": wanted.quantity,
-                "needed_by": wanted.needed_by,
-                "reason": wanted.note,
-            }
-            filed = flow.file(user, values, fields=False)
+            form = RequestForm(sku=wanted.sku, quantity=wanted.quantity, needed_by=wanted.needed_by, reason=wanted.note)
+            filed = requests.file(user, form, fields=False)
             ctx.delivery.respond(
                 reply,
                 tr._(
@@ -65,32 +76,23 @@ def register(reg: Registrar, ctx: Context) -> None:
     def prefilled(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         value = json.loads(body["actions"][0]["value"])
-        form = flow.form(body["user"]["id"], value.get("sku"), value.get("marketplace"))
+        form = requests.form(body["user"]["id"], value.get("sku"), value.get("marketplace"))
         ctx.delivery.open_view(body["trigger_id"], form)
 
     @reg.view(ids.REQUEST_VIEW)
     def requested(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, raw = body["user"]["id"], view_values(view)
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-
-        def work() -> object:
-            values = {
-                **raw,
-                "needed_by": date.fromisoformat(raw["needed_by"]) if raw.get("needed_by") else None,
-                "quantity": _quantity(raw.get("quantity")),
-            }
-            return flow.file(user, values)
-
-        submit_or_field_errors(ack, tr, view, work)
+        submit_or_field_errors(ack, tr, view, lambda: requests.file(user, request_form(raw)))
 
     @reg.action(ids.STEP)
     def step(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user, value = body["user"]["id"], json.loads(body["actions"][0]["value"])
         if value["action"] in ids.DIRECT:
-            flow.step(user, value["id"], value["action"])
+            requests.step(user, value["id"], value["action"])
             return
-        _, request = flow.check(user, value["id"], value["action"])
+        _, request = requests.check(user, value["id"], value["action"])
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         ctx.delivery.open_view(
             body["trigger_id"], step_modal(tr, request.id, value["action"], request.ref, request.quantity)
@@ -100,23 +102,21 @@ def register(reg: Registrar, ctx: Context) -> None:
     def stepped(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        submit_or_field_errors(ack, tr, view, lambda: flow.step(user, meta["id"], meta["action"], view_values(view)))
+        action = meta["action"]
 
+        def work() -> None:
+            checked = requests.check(user, meta["id"], action)  # a stale or forbidden step says so before its fields
+            requests.take(user, checked, action, step_form(action, view_values(view)))
 
-def _quantity(raw: object) -> int | str | None:
-    """Empty means "the suggestion"; anything else is checked by the flow as a whole number."""
-    text = str(raw or "").replace(",", "").strip()
-    if not text:
-        return None
-    from bot.errors import N_, OpsError
-
-    if not text.lstrip("-").isdigit():
-        raise OpsError(N_("Give a whole number, e.g. 500."), field="quantity")
-    return int(text)
+        submit_or_field_errors(ack, tr, view, work)
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
-    return RestockFlow(ctx).jobs()
+    return _watch(ctx).jobs()
+
+
+def digest_section(ctx: Context, team: Team, today: date) -> DigestSection | None:
+    return _watch(ctx).digest_section(team, today)
 
 
 FEATURE = Feature(

@@ -1,0 +1,161 @@
+"""Restock cards: posted when a request is filed and kept current everywhere, lists, status and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from bot.blocks import restock as blocks
+from bot.db import restock as store
+from bot.db.audit import history
+from bot.flows.context import Context
+from bot.i18n import Translator, translator
+from bot.ops import restock as ops
+from bot.ops import restock_math as math_
+from bot.ops.restock_playbook import RestockPlaybook
+from bot.ops.team import ChannelKey, Team
+from bot.outbox import Receipt, ReceiptHook
+
+# Where the card and the requester's copy landed, once Slack has them: kept current from then on.
+RECEIPTS = (
+    ReceiptHook("restock.card", store.RestockRequest, channel="card_channel", ts="card_ts"),
+    ReceiptHook("restock.copy", store.RestockRequest, channel="copy_channel", ts="copy_ts"),
+)
+CSV_COLUMNS = [
+    "ref", "sku", "marketplace", "quantity", "unit_cost", "currency", "requester", "state", "po_number", "eta",
+    "received_quantity", "changed_at", "actor", "from_state", "to_state", "note",
+]
+
+
+class RestockCards:
+    def __init__(self, ctx: Context, playbook: RestockPlaybook) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+
+    def request(self, request_id: int) -> store.RestockRequest:
+        with self.ctx.db.transaction() as session:
+            found = session.get(store.RestockRequest, request_id)
+        if found is None:
+            raise LookupError(f"restock request {request_id} is gone")
+        return found
+
+    @staticmethod
+    def team_tr(team: Team) -> Translator:
+        return translator(team.locale)
+
+    def card_text(self, team: Team, request: store.RestockRequest, tr: Translator | None = None) -> str:
+        return blocks.card_text(tr or self.team_tr(team), request.ref, request.quantity, request.sku, request.state)
+
+    def card(
+        self, team: Team, request: store.RestockRequest, suggestion: str = "", tr: Translator | None = None
+    ) -> list[dict[str, Any]]:
+        tr = tr or self.team_tr(team)
+        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+        progress = blocks.Progress(
+            state=request.state, quantity=request.quantity, decided_by=request.decided_by, note=request.note,
+            po_number=request.po_number, supplier=request.supplier, eta=request.eta, carrier=request.carrier,
+            tracking=request.tracking, freight_mode=request.freight_mode, received_quantity=request.received_quantity,
+        )
+        view = blocks.CardView(
+            ref=request.ref,
+            id=request.id,
+            sku=request.sku,
+            marketplace=request.marketplace,
+            destination=request.destination,
+            quantity=request.quantity,
+            value=tr.money(request.quantity * request.unit_cost, request.currency),
+            requester=request.requester,
+            state=request.state,
+            state_label=blocks.state_label(tr, request.state),
+            needs_manager=request.state == ops.REQUESTED and ops.needs_manager(facts, self.playbook),
+            needed_by=request.needed_by,
+            reason=request.reason,
+            history=blocks.history_lines(tr, progress),
+            suggestion=suggestion,
+            buttons=blocks.buttons(tr, request.state),
+        )
+        return blocks.card_blocks(tr, view)
+
+    def post(self, team: Team, request: store.RestockRequest, found: math_.Suggestion) -> None:
+        """A new request's card to purchasing and its copy to the requester (in the caller's transaction)."""
+        channel = team.channel(ChannelKey.purchasing)
+        suggestion = blocks.suggestion_lines(self.team_tr(team), found)
+        self.ctx.delivery.post(
+            str(channel), self.card_text(team, request), self.card(team, request, suggestion),
+            receipt=Receipt("restock.card", str(request.id)),
+        )
+        tr = self.ctx.translator_for(request.requester, team)
+        self.ctx.delivery.dm(
+            request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr),
+            receipt=Receipt("restock.copy", str(request.id)),
+        )
+
+    def refresh(self, team: Team, request: store.RestockRequest) -> None:
+        if request.card_channel and request.card_ts:
+            self.ctx.delivery.update(
+                request.card_channel, request.card_ts, self.card_text(team, request), self.card(team, request)
+            )
+        if request.copy_channel and request.copy_ts:
+            tr = self.ctx.translator_for(request.requester, team)
+            self.ctx.delivery.update(
+                request.copy_channel,
+                request.copy_ts,
+                self.card_text(team, request, tr),
+                self.card(team, request, tr=tr),
+            )
+
+    def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
+            found = store.requests_of(session, team.id)
+        if scope.lower() == "mine":
+            found = [r for r in found if r.requester == user]
+        elif scope.lower() == "open":
+            found = [r for r in found if r.state in ops.OPEN_STATES]
+        elif scope.lower() != "all":
+            found = [r for r in found if r.sku.lower() == scope.lower()]
+        lines = [blocks.list_line(tr, r.ref, r.quantity, r.sku, r.marketplace, r.state, r.requester) for r in found]
+        return blocks.list_blocks(tr, tr._("Restock requests: {scope}", scope=scope), lines)
+
+    def status_blocks(self, user: str, request_id: int) -> list[dict[str, Any]]:
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        try:
+            request = self.request(request_id)
+        except LookupError:
+            request = None
+        if request is None or request.team_id != team.id:
+            return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
+        return self.card(team, request, tr=tr)
+
+    def export_csv(self, team: Team) -> str:
+        """Every request with its full audit trail, one row per state change."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        with self.ctx.db.transaction() as session:
+            for request in reversed(store.requests_of(session, team.id)):
+                for entry in history(session, team.id, "restock", request.ref):
+                    writer.writerow(
+                        [
+                            request.ref,
+                            request.sku,
+                            request.marketplace,
+                            request.quantity,
+                            request.unit_cost,
+                            request.currency,
+                            request.requester,
+                            request.state,
+                            request.po_number or "",
+                            request.eta or "",
+                            "" if request.received_quantity is None else request.received_quantity,
+                            entry.at.isoformat(),
+                            entry.actor,
+                            entry.from_state or "",
+                            entry.to_state or "",
+                            entry.note or "",
+                        ]
+                    )
+        return buffer.getvalue()

@@ -1,0 +1,247 @@
+"""Restock requests: resolve a SKU, suggest a quantity, file a request, check and take one lifecycle step."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from bot.blocks import restock as blocks
+from bot.db import restock as store
+from bot.db.audit import Audit
+from bot.errors import N_, OpsError
+from bot.flows.context import Context
+from bot.flows.restock_cards import RestockCards
+from bot.ops import restock as ops
+from bot.ops import restock_math as math_
+from bot.ops.restock_forms import RequestForm, StepForm
+from bot.ops.restock_playbook import FreightMode, RestockPlaybook
+from bot.ops.team import Role, Team
+from bot.reports.queries import known_skus, sku_history
+
+log = logging.getLogger(__name__)
+# A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
+RECEIVED_OVER_ORDERED = 10
+Checked = tuple[Team, store.RestockRequest]  # a step the person may take on the request as it was read
+
+
+class RestockRequests:
+    def __init__(self, ctx: Context, playbook: RestockPlaybook, cards: RestockCards) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+        self.cards = cards
+
+    def skus(self, team: Team) -> list[str]:
+        with self.ctx.db.transaction() as session:
+            from_data = known_skus(session, team.id)
+        return sorted({*self.playbook.skus, *from_data})
+
+    def resolve_sku(self, team: Team, wanted: str, field: str | None = "sku") -> str:
+        known = self.skus(team)
+        exact = next((k for k in known if k.lower() == wanted.strip().lower()), None)
+        if exact:
+            return exact
+        close = ops.closest_skus(wanted, known)
+        if close:
+            raise OpsError(
+                N_("I don't know the SKU {sku}. Did you mean {options}?"),
+                field=field,
+                sku=wanted,
+                options=", ".join(close),
+            )
+        raise OpsError(N_("I don't know the SKU {sku}. Add it under skus: in restock.yml."), field=field, sku=wanted)
+
+    def suggestion(self, team: Team, sku: str, marketplace: str | None, mode: FreightMode,
+                   today: date | None = None) -> math_.Suggestion:
+        """The suggestion as of ``today`` (the team's today by default; a digest's own morning when it has one)."""
+        playbook = self.playbook
+        settings = playbook.skus.get(sku)
+        if settings is None:
+            raise OpsError(
+                N_("{sku} has no settings yet: add it under skus: in restock.yml with its unit_cost, moq and carton."),
+                field="sku",
+                sku=sku,
+            )
+        if not settings.supplier:
+            raise OpsError(N_("{sku} has no supplier: set skus.{sku}.supplier in restock.yml."), field="sku", sku=sku)
+        today = today or self.ctx.today(team)
+        with self.ctx.db.transaction() as session:
+            history = sku_history(session, team.id, sku, marketplace, today - timedelta(days=90), today)
+        latest = next((d for d in reversed(history) if d.available is not None), None)
+        return math_.suggest(
+            sku,
+            history,
+            latest.available or 0 if latest else 0,
+            (latest.inbound or 0) if latest else 0,
+            settings,
+            playbook.suppliers[settings.supplier],
+            mode,
+            playbook.service_level,
+            playbook.review_period_days,
+            today,
+        )
+
+    # -- filing ----------------------------------------------------------------------------------
+    def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        explanation, quantity = "", None
+        if sku:
+            found = self.suggestion(team, self.resolve_sku(team, sku), marketplace, "sea")
+            explanation, quantity = blocks.suggestion_lines(tr, found), found.quantity or None
+        return blocks.request_modal(
+            tr,
+            self.skus(team),
+            self.playbook.marketplaces,
+            self.playbook.destinations,
+            sku=sku,
+            marketplace=marketplace,
+            quantity=quantity,
+            explanation=explanation,
+        )
+
+    def file(self, user: str, wanted: RequestForm, *, fields: bool = True) -> store.RestockRequest:
+        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner)."""
+        team = self.ctx.team_of(user)
+        playbook = self.playbook
+
+        def field(name: str) -> str | None:
+            return name if fields else None
+
+        sku = self.resolve_sku(team, wanted.sku, field("sku"))
+        marketplace = (wanted.marketplace or playbook.marketplaces[0]).upper()
+        if marketplace not in playbook.marketplaces:
+            raise OpsError(
+                N_("{marketplace} is not one of the marketplaces in restock.yml: {known}."),
+                field=field("marketplace"),
+                marketplace=marketplace,
+                known=", ".join(playbook.marketplaces),
+            )
+        mode: FreightMode = wanted.freight or "sea"
+        needed_by = wanted.needed_by
+        if needed_by and needed_by < self.ctx.today(team):
+            raise OpsError(
+                N_("The needed-by date {day} is in the past."), field=field("needed_by"), day=needed_by.isoformat()
+            )
+        found = self.suggestion(team, sku, marketplace, mode)
+        quantity = wanted.quantity
+        if quantity is None:
+            if not found.quantity:
+                raise OpsError(
+                    N_("There is no suggestion for {sku} (no sales history, or enough stock): please give a quantity."),
+                    field=field("quantity"),
+                    sku=sku,
+                )
+            quantity = found.quantity
+        ops.check_quantity(quantity, found.quantity, playbook, field("quantity"))
+        settings = playbook.skus[sku]
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
+            request = store.RestockRequest(
+                team_id=team.id,
+                requester=user,
+                sku=sku,
+                marketplace=marketplace,
+                destination=wanted.destination or "fba",
+                quantity=quantity,
+                suggested=found.quantity,
+                unit_cost=settings.unit_cost,
+                currency=playbook.approval.currency,
+                needed_by=needed_by,
+                freight_mode=mode,
+                reason=wanted.reason,
+                state=ops.REQUESTED,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(request)
+            session.flush()
+            Audit(team.id, user, now)(session, "restock", request.ref, None, ops.REQUESTED, f"{quantity} x {sku}")
+            self.cards.post(team, request, found)  # in the same transaction: filed and announced, or neither
+        return self.cards.request(request.id)
+
+    # -- one step of the lifecycle ---------------------------------------------------------------
+    def check(self, user: str, request_id: int, action: str) -> Checked:
+        """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""
+        team = self.ctx.team_of(user)
+        request = self.cards.request(request_id)
+        if request.team_id != team.id:
+            raise OpsError(N_("That restock request no longer exists."))
+        ops.next_state(action, request.state)
+        roles = {role for role in Role if self.ctx.has_role(team, user, role)}
+        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+        if not ops.may(action, user, roles, facts, self.playbook):
+            log.warning("restock: %s may not %s %s", user, action, request.ref)
+            if action in ("approve", "reject", "change_quantity") and user == request.requester:
+                raise OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+            if ops.needs_manager(facts, self.playbook) and action in ("approve", "reject", "change_quantity"):
+                raise OpsError(
+                    N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
+                    ref=request.ref,
+                )
+            raise OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
+        return team, request
+
+    def step(self, user: str, request_id: int, action: str) -> None:
+        """A button that acts at once: approve, close, cancel."""
+        self.take(user, self.check(user, request_id, action), action, StepForm())
+
+    def take(self, user: str, checked: Checked, action: str, form: StepForm) -> None:
+        """Move a checked request one step, audited, its cards updated and its requester told."""
+        team, request = checked
+        target = ops.next_state(action, request.state)
+        changes = self._changes(action, request, form)
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
+            if not store.move(
+                session,
+                request.id,
+                request.version,
+                {"state": target, "updated_at": now, "decided_by": user, **changes},
+            ):
+                raise OpsError(N_("Someone else changed {ref} a moment ago; have a look at the card."), ref=request.ref)
+            Audit(team.id, user, now)(session, "restock", request.ref, request.state, target, _note(changes))
+            session.expire_all()  # the move was a bare UPDATE: read the request as it now is
+            updated = self.cards.request(request.id)
+            self.cards.refresh(team, updated)
+            if user != updated.requester:
+                tr = self.ctx.translator_for(updated.requester, team)
+                self.ctx.delivery.dm(
+                    updated.requester,
+                    tr._(
+                        "{ref} ({quantity} × {sku}) is now {state} by {who}.",
+                        ref=updated.ref,
+                        quantity=updated.quantity,
+                        sku=updated.sku,
+                        state=blocks.state_label(tr, updated.state),
+                        who=f"<@{user}>",
+                    ),
+                )
+
+    def _changes(self, action: str, request: store.RestockRequest, form: StepForm) -> dict[str, Any]:
+        if action == "reject":
+            return {"note": form.reason}
+        if action == "change_quantity":
+            assert form.quantity is not None
+            ops.check_quantity(form.quantity, request.suggested, self.playbook)
+            return {"quantity": form.quantity}
+        if action == "order":
+            return {"po_number": form.po, "supplier": form.supplier, "eta": form.eta}
+        if action == "ship":
+            mode = form.mode or request.freight_mode
+            return {"carrier": form.carrier, "tracking": form.tracking, "freight_mode": mode}
+        if action == "receive":
+            assert form.received is not None
+            if form.received > request.quantity * RECEIVED_OVER_ORDERED:
+                raise OpsError(N_("{received} is more than {times} times the {ordered} ordered: check the number."),
+                               field="received", received=form.received, times=RECEIVED_OVER_ORDERED,
+                               ordered=request.quantity)
+            return {"received_quantity": form.received}
+        return {}
+
+
+def _note(changes: dict[str, Any]) -> str | None:
+    if not changes:
+        return None
+    return ", ".join(f"{k}={v}" for k, v in changes.items())

@@ -1,0 +1,114 @@
+"""Watching stock and requests: the watchlist, the workday watch, the digest's section, the SLA and ETA reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from bot.blocks import restock as blocks
+from bot.db import restock as store
+from bot.flows.context import Context
+from bot.flows.restock_requests import RestockRequests
+from bot.i18n import translator
+from bot.ops import restock as ops
+from bot.ops import restock_math as math_
+from bot.ops.restock_playbook import RestockPlaybook
+from bot.ops.team import ChannelKey, Role, Team
+from bot.reports.digest import DigestSection
+from bot.scheduler import ScheduledJob, daily
+
+
+class RestockWatch:
+    def __init__(self, ctx: Context, playbook: RestockPlaybook, requests: RestockRequests) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+        self.requests = requests  # for the suggestions
+
+    def watchlist(self, team: Team, today: date | None = None) -> list[math_.Suggestion]:
+        """SKUs with a supplier whose cover is below lead time (+7 days), most urgent first."""
+        found = []
+        for sku, settings in self.playbook.skus.items():
+            if settings.supplier:
+                suggestion = self.requests.suggestion(team, sku, None, "sea", today)
+                if suggestion.status in (math_.ORDER_NOW, math_.REORDER_SOON):
+                    found.append(suggestion)
+        return sorted(found, key=lambda s: s.days_of_cover or 0.0)
+
+    def jobs(self) -> list[ScheduledJob]:
+        watch_at = time.fromisoformat(self.playbook.watch_time)
+        jobs = []
+        for team in self.ctx.teams.teams:
+            jobs.append(daily("restock.reminders", team.id, team.zone, None, partial(self.remind, team),
+                              grace=timedelta(hours=2)))
+            jobs.append(daily("restock.watch", team.id, team.zone, watch_at, partial(self.watch, team),
+                              days=team.workdays, grace=timedelta(hours=3)))
+        return jobs
+
+    def watch(self, team: Team, fire: datetime) -> None:
+        """Each workday morning: the SKUs at "order now" or "reorder soon", to purchasing, most urgent first."""
+        items = self.watchlist(team)
+        channel = team.channel(ChannelKey.purchasing)
+        if items and channel:
+            tr = translator(team.locale)
+            self.ctx.delivery.post(channel, tr._("Restock watch"), blocks.watchlist_blocks(tr, items))
+
+    def digest_section(self, team: Team, today: date) -> DigestSection | None:
+        """The morning KPI digest's restock part: SKUs at order now / reorder soon, with Request restock."""
+        items = self.watchlist(team, today)
+        if not items:
+            return None
+        tr = translator(team.locale)
+        lines = tuple(blocks.watch_line(tr, s) for s in items)
+        buttons = tuple(blocks.request_restock_button(tr, s.sku, None) for s in items[:5])
+        return DigestSection(tr._("Restock: order now / reorder soon"), lines, buttons)
+
+    def remind(self, team: Team, fire: datetime) -> None:
+        """Requests waiting for a decision past the SLA, to whoever decides; orders past their ETA, to all."""
+        # Marked and announced together: a reminder is sent once, and never lost.
+        with self.ctx.db.transaction() as session:
+            tr, today = translator(team.locale), fire.astimezone(team.zone).date()
+            sla = timedelta(hours=self.playbook.approval_sla_hours)
+            waiting = [
+                r
+                for r in store.requests_of(session, team.id)
+                if r.state == ops.REQUESTED and r.reminded_at is None and fire - r.created_at >= sla
+            ]
+            late = [
+                r
+                for r in store.requests_of(session, team.id)
+                if r.state in (ops.ORDERED, ops.SHIPPED) and r.eta and r.eta < today and r.eta_alerted_at is None
+            ]
+            for request in waiting:
+                request.reminded_at = fire
+            for request in late:
+                request.eta_alerted_at = fire
+            for request in waiting:
+                facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+                role = Role.manager if ops.needs_manager(facts, self.playbook) else Role.purchasing
+                people = ", ".join(f"<@{m.user}>" for m in team.people_with(role))
+                self.ctx.delivery.post(
+                    # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
+                    str(request.card_channel or team.channel(ChannelKey.purchasing)),
+                    tr._(
+                        "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
+                        ref=request.ref,
+                        hours=self.playbook.approval_sla_hours,
+                        people=people,
+                    ),
+                    thread_ts=request.card_ts,
+                )
+            for request in late:
+                text = tr._(
+                    "🚚 {ref} was due on {eta} and has not been received yet.",
+                    ref=request.ref,
+                    eta=tr.date(request.eta) if request.eta else "—",
+                )
+                self.ctx.delivery.post(str(team.channel(ChannelKey.purchasing)), text)
+                self.ctx.delivery.dm(
+                    request.requester,
+                    self.ctx.translator_for(request.requester, team)._(
+                        "🚚 {ref} was due on {eta} and has not been received yet.",
+                        ref=request.ref,
+                        eta=tr.date(request.eta) if request.eta else "—",
+                    ),
+                )
