@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import launch as blocks
+from bot.blocks import launch_modals as modals
 from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
@@ -45,7 +46,7 @@ class LaunchDecisions:
         team = self.ctx.team_of(user)
         self._manager(team, user)
         launch = self.checklist.launch(int(json.loads(value)["launch"]))
-        return blocks.no_go_modal(self.ctx.translator_for(user, team), value, launch.launch_date)
+        return modals.no_go_modal(self.ctx.translator_for(user, team), value, launch.launch_date)
 
     def no_go(self, user: str, launch_id: int, reason: str, new_date: date | None) -> None:
         with self.ctx.db.transaction() as session:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks import launch as blocks
+from bot.blocks import launch_modals as modals
 from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, ChannelNameTaken, OpsError
@@ -43,7 +43,7 @@ class LaunchSetup:
         # The standard playbook first: it is what most launches use.
         ordered = sorted(self.playbooks.playbooks.items(), key=lambda item: (item[0] != "standard", item[0]))
         names = {key: pick(p.name, tr.locale) for key, p in ordered}
-        return blocks.new_launch_modal(tr, names, channel, self.ctx.today(team))
+        return modals.new_launch_modal(tr, names, channel, self.ctx.today(team))
 
     def create(self, user: str, channel: str, form: NewLaunch) -> store.Launch:
         team = self.ctx.team_of(user)

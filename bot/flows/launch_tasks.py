@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks import launch as blocks
+from bot.blocks import launch_modals as modals
 from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
@@ -67,7 +67,7 @@ class LaunchTasks:
         if playbook is not None:
             found = next((t for _, t in playbook.tasks() if t.id == task.key), None)
             description = pick(found.description, tr.locale) if found else ""
-        return blocks.task_modal(tr, task_row(task, tr.locale), description)
+        return modals.task_modal(tr, task_row(task, tr.locale), description)
 
     def save(self, user: str, task_id: int, update: TaskUpdate, *, confirmed: bool) -> list[str]:
         """Apply a tick/reopen/block; returns the open dependencies' titles when a tick needs confirming."""
@@ -105,7 +105,7 @@ class LaunchTasks:
         selling = next((launch.id for launch in active if sku.upper() in (s.upper() for s in launch.skus)), None)
         roles = [(role.value, role.value) for role in Role]
         launches = [(launch.id, launch.name) for launch in active]
-        return blocks.add_task_modal(tr, launches, title, roles, self.ctx.today(team), selling)
+        return modals.add_task_modal(tr, launches, title, roles, self.ctx.today(team), selling)
 
     def add(self, user: str, form: NewTask) -> None:
         with self.ctx.db.transaction() as session:

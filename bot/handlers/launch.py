@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import launch as ids
-from bot.blocks.launch import confirm_view
+from bot.blocks.launch_modals import confirm_view
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.launch_checklist import RECEIPTS, LaunchChecklist
