@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
+from bot.blocks.launch import add_launch_task_button
 from bot.blocks.limits import SECTION_TEXT, clip
+from bot.blocks.restock import request_restock_button
+from bot.errors import N_
 from bot.i18n import Translator
+from bot.ops.feedback import WeekCount
 
 FILE_VIEW = "feedback.file"
 ACK = "feedback.ack"
@@ -20,6 +24,11 @@ REROUTE_VIEW = "feedback.reroute_view"
 SHORTCUT = "feedback.from_message"
 MARKETPLACES = ("US", "CA", "MX", "UK", "DE", "FR", "IT", "ES", "NL", "JP", "AU")
 STATE_ICON = {"new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "closed": "✅"}
+STATE_LABELS = {"new": N_("new"), "acknowledged": N_("acknowledged"), "in_progress": N_("in progress"),
+                "closed": N_("closed")}
+# Feedback that may call for stock or a launch change offers those flows right on the card.
+ACTIONABLE = ("quality", "stock")
+LIST_SCOPES = ("open", "mine", "all")
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,29 @@ def file_modal(
     )
 
 
+def state_label(tr: Translator, state: str) -> str:
+    return tr._(STATE_LABELS.get(state, state))
+
+
+def card_text(tr: Translator, item_id: int, category: str) -> str:
+    """A card's plain text: what a notification shows."""
+    return tr._("Feedback #{id}: {category}", id=item_id, category=category)
+
+
+def card_buttons(
+    tr: Translator, category_key: str, sku: str | None, marketplace: str | None, text: str
+) -> list[dict[str, Any]]:
+    """Another feature's next step offered on the card, for feedback that may call for it."""
+    if not sku or category_key not in ACTIONABLE:
+        return []
+    return [request_restock_button(tr, sku, marketplace), add_launch_task_button(tr, sku, text)]
+
+
+def reminder_text(tr: Translator, people: list[str]) -> str:
+    return tr._("⏰ Nobody has acknowledged this yet: {people}, please take a look.",
+                people=", ".join(f"<@{u}>" for u in people))
+
+
 def card_blocks(
     tr: Translator, card: Card, extra_buttons: list[dict[str, Any]], sku_context: str | None = None
 ) -> list[dict[str, Any]]:
@@ -194,12 +226,51 @@ def reroute_modal(
     )
 
 
+def list_line(tr: Translator, item_id: int, category: str, state: str, sku: str | None, text: str) -> str:
+    return (f"#{item_id} · {category} · {state_label(tr, state)}" + (f" · {sku}" if sku else "")
+            + f" · {text[:80]}")
+
+
+def list_title(tr: Translator, scope: str, category: str) -> str:
+    """The title of ``/feedback list SCOPE``; ``category`` is the scope's name when it is a category."""
+    titles = {"open": tr._("Open market feedback"), "mine": tr._("Market feedback you sent or work on"),
+              "all": tr._("All market feedback")}
+    return titles.get(scope) or tr._("Market feedback: {category}", category=category)
+
+
+def unknown_list_blocks(tr: Translator, categories: list[str]) -> list[dict[str, Any]]:
+    names = ", ".join([*LIST_SCOPES, *categories])
+    return list_blocks(tr, tr._("Use /feedback list with one of: {names}", names=names), [])
+
+
 def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
     body = "\n".join(lines[:40]) or tr._("Nothing here.")
     blocks = [header(title), section(clip(body, SECTION_TEXT))]
     if len(lines) > 40:
         blocks.append(context(tr._("…and {n} more.", n=len(lines) - 40)))
     return blocks
+
+
+def weekly_counts(
+    tr: Translator, categories: list[tuple[str, WeekCount]], skus: list[WeekCount], markets: list[WeekCount]
+) -> list[str]:
+    """This week's count against last week's: by category (with its name), the top SKUs, marketplaces."""
+    lines = [tr._("{category}: {n} ({change:+d} vs last week)", category=name, n=c.now, change=c.change)
+             for name, c in categories]
+    if skus:
+        lines.append(tr._("SKUs: {skus}", skus=_counts(skus[:8])))
+    if markets:
+        lines.append(tr._("Marketplaces: {markets}", markets=_counts(markets)))
+    return lines
+
+
+def _counts(counts: list[WeekCount]) -> str:
+    return ", ".join(f"{c.key} {c.now} ({c.change:+d})" for c in counts)
+
+
+def weekly_open_line(tr: Translator, item_id: int, category: str, days: int, state: str) -> str:
+    return tr.ngettext("#{id} {category} · open {n} day · {state}", "#{id} {category} · open {n} days · {state}",
+                       days, id=item_id, category=category, state=state_label(tr, state))
 
 
 def weekly_blocks(tr: Translator, counts: list[str], open_lines: list[str]) -> list[dict[str, Any]]:

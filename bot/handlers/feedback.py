@@ -11,18 +11,23 @@ from bot.blocks import feedback as ids
 from bot.blocks.feedback import note_modal, reroute_modal
 from bot.features import Feature, Registrar, Shortcut, SlashCommand
 from bot.flows.context import Context
-from bot.flows.feedback import FeedbackFlow, Report
-from bot.flows.feedback_reports import RECEIPTS
+from bot.flows.feedback_actions import FeedbackActions, Rerouting
+from bot.flows.feedback_cards import RECEIPTS, FeedbackCards
+from bot.flows.feedback_intake import FeedbackIntake, Report
+from bot.flows.feedback_weekly import FeedbackWeekly
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.handlers.help import ROLE_NAMES
 from bot.ops.feedback import parse_command
-from bot.ops.feedback_playbook import load_playbook
+from bot.ops.feedback_playbook import FeedbackPlaybook, load_playbook
 from bot.ops.team import Role
 from bot.scheduler import ScheduledJob
 
 
 def register(reg: Registrar, ctx: Context) -> None:
-    flow = FeedbackFlow(ctx)
+    playbook = ctx.playbook(FeedbackPlaybook)
+    cards = FeedbackCards(ctx, playbook)
+    intake, actions = FeedbackIntake(ctx, playbook, cards), FeedbackActions(ctx, playbook, cards)
+    weekly = FeedbackWeekly(ctx, playbook)
 
     @reg.command("/feedback")
     def feedback(ack: Ack, command: dict[str, Any]) -> None:
@@ -32,12 +37,12 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.team_of(user, command.get("team_id")))
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "open":
-            ctx.delivery.open_view(command["trigger_id"], flow.modal(user, source=channel))
+            ctx.delivery.open_view(command["trigger_id"], intake.modal(user, source=channel))
         elif wanted.action == "list":
-            ctx.delivery.respond(reply, tr._("Market feedback"), flow.list_blocks(user, wanted.scope))
+            ctx.delivery.respond(reply, tr._("Market feedback"), weekly.list_blocks(user, wanted.scope))
         else:
-            ctx.delivery.respond(reply, flow.file(Report(reporter=user, text=wanted.text, source_channel=channel,
-                                                              share_publicly=True)))
+            ctx.delivery.respond(reply, intake.file(Report(reporter=user, text=wanted.text, source_channel=channel,
+                                                           share_publicly=True)))
 
     @reg.shortcut(ids.SHORTCUT)
     def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:
@@ -46,9 +51,9 @@ def register(reg: Registrar, ctx: Context) -> None:
         text = shortcut["message"].get("text", "")
         link = ctx.delivery.permalink(channel, shortcut["message"]["ts"])
         if ctx.people.channel_is_private(channel):  # ask before anything private is reposted
-            ctx.delivery.open_view(shortcut["trigger_id"], flow.modal(user, text=text, link=link, source=channel))
+            ctx.delivery.open_view(shortcut["trigger_id"], intake.modal(user, text=text, link=link, source=channel))
         else:
-            answer = flow.file(Report(reporter=user, text=text, source_channel=channel, link=link))
+            answer = intake.file(Report(reporter=user, text=text, source_channel=channel, link=link))
             ctx.delivery.respond(shortcut["response_url"], answer)
 
     @reg.view(ids.FILE_VIEW)
@@ -61,14 +66,14 @@ def register(reg: Registrar, ctx: Context) -> None:
             sku=values.get("sku"), category=None if values.get("category") == "auto" else values.get("category"),
             urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")),
         )
-        answer = submit_or_field_errors(ack, tr, view, lambda: flow.file(report))
+        answer = submit_or_field_errors(ack, tr, view, lambda: intake.file(report))
         if answer:
             ctx.delivery.dm(user, answer)
 
     @reg.action(ids.ACK)
     def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        flow.act(body["user"]["id"], int(body["actions"][0]["value"]), "acknowledge")
+        actions.act(body["user"]["id"], int(body["actions"][0]["value"]), "acknowledge")
 
     @reg.action(ids.ON_IT)
     def on_it(ack: Ack, body: dict[str, Any]) -> None:
@@ -76,7 +81,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
-        flow.check_may_act(user, item_id)
+        actions.check_may_act(user, item_id)
         ctx.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "on_it"))
 
     @reg.action(ids.CLOSE)
@@ -85,7 +90,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
-        flow.check_may_act(user, item_id)
+        actions.check_may_act(user, item_id)
         ctx.delivery.open_view(body["trigger_id"], note_modal(tr, item_id, "close"))
 
     @reg.view(ids.NOTE_VIEW)
@@ -93,7 +98,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         note = view_values(view).get("note") or ""
-        submit_or_field_errors(ack, tr, view, lambda: flow.act(user, meta["item"], meta["kind"], note))
+        submit_or_field_errors(ack, tr, view, lambda: actions.act(user, meta["item"], meta["kind"], note))
 
     @reg.action(ids.REROUTE)
     def reroute(ack: Ack, body: dict[str, Any]) -> None:
@@ -101,21 +106,23 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         item_id = int(body["actions"][0]["value"])
-        current = flow.check_may_act(user, item_id)
+        current = actions.check_may_act(user, item_id)
         roles = [(role.value, tr._(ROLE_NAMES[role])) for role in Role]
-        ctx.delivery.open_view(body["trigger_id"], reroute_modal(tr, item_id, flow.categories(tr), roles, current))
+        categories = playbook.category_choices(tr.locale)
+        ctx.delivery.open_view(body["trigger_id"], reroute_modal(tr, item_id, categories, roles, current))
 
     @reg.view(ids.REROUTE_VIEW)
     def rerouted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, meta = body["user"]["id"], json.loads(view["private_metadata"])
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         values = view_values(view)
-        category, roles = values.get("category") or "", values.get("roles") or []
-        submit_or_field_errors(ack, tr, view, lambda: flow.reroute(user, meta["item"], category, roles))
+        rerouting = Rerouting(category=values.get("category") or "",
+                              roles=tuple(Role(r) for r in values.get("roles") or [] if r in Role.__members__))
+        submit_or_field_errors(ack, tr, view, lambda: actions.reroute(user, meta["item"], rerouting))
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
-    return FeedbackFlow(ctx).jobs()
+    return FeedbackWeekly(ctx, ctx.playbook(FeedbackPlaybook)).jobs()
 
 
 FEATURE = Feature(

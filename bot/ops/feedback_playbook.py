@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.i18n import pick
 from bot.ops.team import ChannelKey, Role
 from bot.playbooks import load_model
 
@@ -66,6 +67,15 @@ class FeedbackPlaybook(BaseModel):
 
     def channel_key(self, role: Role) -> ChannelKey:
         return self.role_channels.get(role, ChannelKey.ops)
+
+    def category_name(self, key: str, locale: str) -> str:
+        """A category's name in a language; a key the playbook no longer has is shown as it is."""
+        category = self.categories.get(key)
+        return pick(category.name, locale) if category else key
+
+    def category_choices(self, locale: str) -> list[tuple[str, str]]:
+        """(key, name) for each category, in the playbook's order of writing: what a form offers."""
+        return [(key, pick(c.name, locale)) for key, c in self.categories.items()]
 
 
 def load_playbook(folder: Path) -> FeedbackPlaybook:

@@ -54,3 +54,17 @@ def test_re_route_starts_at_the_current_category() -> None:
 def test_a_long_list_says_how_many_more() -> None:
     built = blocks.list_blocks(EN, "Open market feedback", [f"#{n}" for n in range(45)])
     assert built[-1]["elements"][0]["text"] == "…and 5 more."
+
+
+def test_labels_and_lines_are_the_cards_wording_in_the_readers_language() -> None:
+    assert blocks.state_label(EN, "in_progress") == "in progress"
+    assert blocks.state_label(EN, "someday") == "someday"  # a state it does not know is shown as it is
+    assert blocks.card_text(EN, 7, "Quality / defect") == "Feedback #7: Quality / defect"
+    assert blocks.list_line(EN, 7, "Stock", "new", "LED-100", "x" * 100) == f"#7 · Stock · new · LED-100 · {'x' * 80}"
+    assert blocks.list_title(EN, "stock", "Stock") == "Market feedback: Stock"
+
+
+def test_only_feedback_about_a_sku_that_may_need_stock_or_a_launch_change_offers_those_flows() -> None:
+    assert len(blocks.card_buttons(EN, "quality", "LED-100", "US", "cracked")) == 2
+    assert blocks.card_buttons(EN, "quality", None, "US", "cracked") == []
+    assert blocks.card_buttons(EN, "listing", "LED-100", "US", "typo") == []

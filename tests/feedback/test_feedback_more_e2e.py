@@ -9,7 +9,9 @@ import pytest
 
 from bot.console.session import ConsoleSlack
 from bot.errors import OpsError
-from bot.flows.feedback import FeedbackFlow
+from bot.flows.feedback_actions import FeedbackActions, Rerouting
+from bot.flows.feedback_cards import FeedbackCards
+from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
 
 SALES = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data" / "sales-led-100-us.csv"
@@ -62,12 +64,14 @@ def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> No
         ("!as U0CS", []),
         ("/feedback LED-100 arrived with a cracked base", ["Feedback #1 · Quality / defect"]),
     ])
-    flow = FeedbackFlow(console.services.context)
+    ctx = console.services.context
+    playbook = ctx.playbook(FeedbackPlaybook)
+    flow = FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook))
     # Straight to the server, as a forged view submission would: Amy (marketing) was not sent this one.
     with pytest.raises(OpsError, match="Only the people this feedback was sent to"):
         flow.act("U0MARKET", 1, "close", "not our problem")
     with pytest.raises(OpsError, match="Only the people this feedback was sent to"):
-        flow.reroute("U0MARKET", 1, "listing")
+        flow.reroute("U0MARKET", 1, Rerouting("listing"))
     with pytest.raises(OpsError, match="no longer exists"):
         flow.act("U0BUYER", 99, "acknowledge")
     assert audit_rows(console) == [("U0CS", None, "new")]  # refused changes leave no trace but a log line

@@ -1,4 +1,4 @@
-"""Market feedback use cases: file it, route it, and join duplicates to the open item."""
+"""Market feedback coming in: the form, filing a report, classifying and routing it, joining the open item."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
-from bot.db.audit import record
+from bot.db.audit import Audit
 from bot.db.launch import Launch
-from bot.flows.feedback_actions import FeedbackActions
-from bot.i18n import Translator, translator
+from bot.flows.context import Context
+from bot.flows.feedback_cards import FeedbackCards
+from bot.i18n import translator
 from bot.ops import feedback as ops
+from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Team
 from bot.reports.queries import known_skus as skus_with_data
 
@@ -34,7 +36,12 @@ class Report:
     share_publicly: bool = False
 
 
-class FeedbackFlow(FeedbackActions):
+class FeedbackIntake:
+    def __init__(self, ctx: Context, playbook: FeedbackPlaybook, cards: FeedbackCards) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+        self.cards = cards
+
     def known_skus(self, team: Team) -> list[str]:
         """The playbook's SKUs, every launch's SKUs and every SKU with report data."""
         with self.ctx.db.transaction() as session:
@@ -44,24 +51,21 @@ class FeedbackFlow(FeedbackActions):
                 for sku in launch.skus
             ]
             with_data = skus_with_data(session, team.id)
-        return sorted({*self.playbook().known_skus, *launched, *with_data})
-
-    def categories(self, tr: Translator) -> list[tuple[str, str]]:
-        return [(key, self.pick(c.name, tr.locale)) for key, c in self.playbook().categories.items()]
+        return sorted({*self.playbook.known_skus, *launched, *with_data})
 
     def modal(self, user: str, *, text: str = "", link: str = "", source: str | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         private = source is not None and self.ctx.people.channel_is_private(source)
         return blocks.file_modal(
-            tr, self.categories(tr), text=text, link=link, private_source=private,
+            tr, self.playbook.category_choices(tr.locale), text=text, link=link, private_source=private,
             metadata={"source": source, "link": link},
         )
 
     def file(self, report: Report) -> str:
         """File (or join) the feedback and say where it went, in the reporter's words."""
         team = self.ctx.team_of(report.reporter)
-        playbook, tr = self.playbook(), self.ctx.translator_for(report.reporter, team)
+        playbook, tr = self.playbook, self.ctx.translator_for(report.reporter, team)
         known = self.known_skus(team)
         found = ops.classify(report.text, playbook, known, urgent=report.urgent)
         category = report.category if report.category in playbook.categories else found.category
@@ -70,6 +74,7 @@ class FeedbackFlow(FeedbackActions):
         public_ok = not private or report.share_publicly
         roles = ops.destinations(playbook, category, report.marketplace, found.urgent)
         now = self.ctx.clock.now()
+        audit = Audit(team.id, report.reporter, now)
         with self.ctx.db.transaction() as session:
             existing = store.open_item_for(session, team.id, sku, category) if sku else None
             joined = existing is not None and ops.joins_open_item(sku, existing.created_at, now, playbook.dedupe_hours)
@@ -89,23 +94,20 @@ class FeedbackFlow(FeedbackActions):
                 )
                 session.add(item)
                 session.flush()
-            record(
-                session, team_id=team.id, entity="feedback", entity_id=str(item.id), actor=report.reporter, at=now,
-                from_state=before, to_state=item.state, note="joined" if joined else category,
-            )
+            audit(session, "feedback", str(item.id), before, item.state, "joined" if joined else category)
             item_id, count = item.id, item.count
             # Filed and sent in one transaction: the feedback is routed, or was never taken.
             if joined:
                 self._joined(team, item_id, report, found.text, public_ok)
             else:
-                where = self.deliver(team, item, roles)
+                where = self.cards.deliver(team, item, roles)
         if joined:
             return tr._(
                 "Joined the open feedback #{id} on {sku} ({count} reports so far).", id=item_id, sku=sku, count=count
             )
         return tr._(
             "Thanks! Feedback #{id} ({category}) went to {where}.",
-            id=item_id, category=self.category_name(category, tr), where=", ".join(where),
+            id=item_id, category=playbook.category_name(category, tr.locale), where=", ".join(where),
         )
 
     @staticmethod
@@ -127,4 +129,4 @@ class FeedbackFlow(FeedbackActions):
                 else:
                     reply = tr._("Another report from {who}, from a private conversation.", who=who)
                 self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
-            self.refresh_cards(team, self._item(item_id))
+            self.cards.refresh(team, self.cards.item(item_id))

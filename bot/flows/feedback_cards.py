@@ -1,0 +1,107 @@
+"""Feedback cards: one per destination the item was routed to, each kept current in place as the item changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.blocks import feedback as blocks
+from bot.blocks.figures import summary_line
+from bot.db import feedback as store
+from bot.flows.context import Context
+from bot.i18n import Translator, translator
+from bot.ops import feedback as ops
+from bot.ops.feedback_playbook import FeedbackPlaybook
+from bot.ops.team import Role, Team
+from bot.outbox import Receipt, ReceiptHook
+from bot.reports.queries import sku_summary
+
+# Each card, kept current in place.
+RECEIPTS = (ReceiptHook("feedback.card", store.FeedbackCard, channel="channel", ts="ts"),)
+
+
+class FeedbackCards:
+    def __init__(self, ctx: Context, playbook: FeedbackPlaybook) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+
+    def item(self, item_id: int) -> store.FeedbackItem:
+        """The item as it is now, to build its cards from."""
+        with self.ctx.db.transaction() as session:
+            item = session.get(store.FeedbackItem, item_id)
+        if item is None:
+            raise LookupError(f"feedback {item_id} is gone")
+        return item
+
+    def deliver(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[str]:
+        """A card for each destination that has none yet; the item's older cards are brought up to date."""
+        wanted = self._targets(team, item, roles)
+        with self.ctx.db.transaction() as session:
+            existing = store.cards_of(session, item.id)
+            have = {c.destination for c in existing}
+            text, card = self._text(team, item), self._blocks(team, item)
+            for target in wanted:
+                if target.key in have:
+                    continue
+                row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
+                session.add(row)
+                session.flush()
+                self.ctx.delivery.post(target.channel or str(target.dm), text, card,
+                                       receipt=Receipt("feedback.card", str(row.id)))
+            self._update(team, item, existing)
+        return [f"<{t.key}>" for t in wanted]
+
+    def refresh(self, team: Team, item: store.FeedbackItem) -> None:
+        with self.ctx.db.transaction() as session:
+            cards = store.cards_of(session, item.id)
+        self._update(team, item, cards)
+
+    def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
+        if not cards:
+            return
+        text, blocks_now = self._text(team, item), self._blocks(team, item)
+        for card in cards:
+            if card.channel and card.ts:  # a card still on its way is sent as the item is now
+                self.ctx.delivery.update(card.channel, card.ts, text, blocks_now)
+
+    def _targets(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[ops.Target]:
+        return ops.targets(
+            team, self.playbook, roles, urgent=item.urgent, public_ok=item.share_publicly,
+            is_private=self.ctx.people.channel_is_private,
+        )
+
+    def _text(self, team: Team, item: store.FeedbackItem) -> str:
+        tr = translator(team.locale)
+        return blocks.card_text(tr, item.id, self.playbook.category_name(item.category, tr.locale))
+
+    def _blocks(self, team: Team, item: store.FeedbackItem) -> list[dict[str, Any]]:
+        tr = translator(team.locale)
+        where = self._targets(team, item, [Role(r) for r in item.roles])
+        view = blocks.Card(
+            id=item.id,
+            reporter=item.reporter,
+            text=item.text,
+            link=item.link,
+            category=self.playbook.category_name(item.category, tr.locale),
+            sku=item.sku,
+            marketplace=item.marketplace,
+            urgent=item.urgent,
+            state=item.state,
+            state_label=blocks.state_label(tr, item.state),
+            owner=item.owner,
+            note=item.note,
+            outcome=item.outcome,
+            count=item.count,
+            destinations=", ".join(f"<{t.key}>" for t in where),
+        )
+        extra = blocks.card_buttons(tr, item.category, item.sku, item.marketplace, item.text)
+        return blocks.card_blocks(tr, view, extra, self._sku_context(team, item, tr))
+
+    def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> str | None:
+        """The SKU's last 7 days, when report data for it has been loaded."""
+        if not item.sku:
+            return None
+        day = item.created_at.astimezone(team.zone).date()
+        with self.ctx.db.transaction() as session:
+            found = sku_summary(session, team.id, item.sku, day - timedelta(days=7), day - timedelta(days=1))
+        return tr._("Last 7 days: {figures}", figures=summary_line(tr, item.sku, found)) if found else None
