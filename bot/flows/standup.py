@@ -56,11 +56,11 @@ class StandupFlow(StandupRounds):
                         values[question.id] = earlier[question.prefill_from]
         return blocks.answer_modal(tr, cfg.questions, round_date, team.id, values, mood)
 
-    def submit(self, user: str, round_date: date, values: dict[str, str | None]) -> None:
-        """Save (or edit) an answer. Field problems raise OpsError naming the field; nothing is saved."""
+    def submit(self, user: str, round_date: date, form: ops.Answers) -> None:
+        """Save (or edit) an answer, already checked against the team's questions."""
         team, member = self.member(user)
         cfg = self.config(team)
-        answers, mood = ops.validate_answers(cfg.questions, values)
+        answers, mood = form.text, form.mood
         now = self.ctx.clock.now()
         blockers_question = next((q for q in cfg.questions if q.kind == "blockers"), None)
         with self.ctx.db.transaction() as session:
