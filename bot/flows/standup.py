@@ -14,7 +14,6 @@ from bot.db.audit import record
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.standup_rounds import StandupRounds
-from bot.i18n import pick
 from bot.ops import standup as ops
 from bot.ops.standup_export import ExportRow, standup_csv
 from bot.ops.team import Member, Team
@@ -107,10 +106,10 @@ class StandupFlow(StandupRounds):
             prompt_at = (str(prompt.channel), prompt.ts) if prompt and prompt.ts else None
         if prompt_at:
             self.ctx.delivery.update(
-                prompt_at[0], str(prompt_at[1]), tr._("Stand-up saved"), blocks.answered_blocks(tr, day)
+                prompt_at[0], str(prompt_at[1]), blocks.saved_text(tr), blocks.answered_blocks(tr, day)
             )
         else:
-            self.ctx.delivery.dm(member.user, tr._("Stand-up saved"), blocks.answered_blocks(tr, day))
+            self.ctx.delivery.dm(member.user, blocks.saved_text(tr), blocks.answered_blocks(tr, day))
         self._refresh_summary_for(team, member, day)
 
     # -- simple commands -------------------------------------------------------------------------
@@ -237,12 +236,8 @@ class StandupFlow(StandupRounds):
         cfg = self.config(team)
         with self.ctx.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end, who)
-        status_words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
-        lines = []
-        for row in reversed(rows):
-            answers = json.loads(row.answers_json)
-            text = "\n".join(f"_{pick(q.text, tr.locale)}_ {answers[q.id]}" for q in cfg.questions if q.id in answers)
-            lines.append((row.round_date, status_words.get(row.status, row.status), text or row.note))
+        lines = [blocks.history_row(tr, row.round_date, row.status, cfg.questions, json.loads(row.answers_json),
+                                    row.note) for row in reversed(rows)]
         return blocks.history_blocks(tr, member.name, lines)
 
     def export(self, user: str, start: date, end: date) -> str:
@@ -266,13 +261,7 @@ class StandupFlow(StandupRounds):
             user,  # their DM
             filename,
             content,
-            comment=tr.ngettext(
-                "{n} stand-up from {start} to {end}",
-                "{n} stand-ups from {start} to {end}",
-                len(rows),
-                start=start.isoformat(),
-                end=end.isoformat(),
-            ),
+            comment=blocks.export_comment(tr, len(rows), start, end),
         )
         return filename
 

@@ -68,7 +68,7 @@ class StandupRounds:
             ):
                 return  # answered (or skipped) early, or already prompted
             # Recorded and sent together: a prompt is never sent twice, nor recorded and lost.
-            self.ctx.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day),
+            self.ctx.delivery.dm(member.user, blocks.prompt_text(tr), blocks.prompt_blocks(tr, day),
                                       receipt=self._sent(session, team, "prompt", member.user, day, fire))
 
     def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
@@ -90,7 +90,7 @@ class StandupRounds:
             ):
                 return
             self.ctx.delivery.dm(
-                member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True),
+                member.user, blocks.prompt_text(tr, reminder=True), blocks.prompt_blocks(tr, day, reminder=True),
                 receipt=self._sent(session, team, "reminder", member.user, day, fire),
             )
 
@@ -183,7 +183,7 @@ class StandupRounds:
                 return
             answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
             content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
-            text = tr._("Stand-up of {name}", name=member.name)
+            text = blocks.answer_text(tr, member.name)
             if entry.thread_ts:
                 self.ctx.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)
             else:
