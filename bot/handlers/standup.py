@@ -11,8 +11,8 @@ from slack_bolt import Ack
 from bot.blocks.standup import ANSWER_VIEW, FILL_IN, RESOLVE_BLOCKER
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
-from bot.flows.standup import StandupFlow
-from bot.flows.standup_rounds import RECEIPTS
+from bot.flows.standup_answers import StandupAnswers
+from bot.flows.standup_rounds import RECEIPTS, StandupRounds
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.standup import parse_command, validate_answers
 from bot.ops.standup_playbook import StandupPlaybook, load_playbook
@@ -20,8 +20,8 @@ from bot.scheduler import ScheduledJob
 
 
 def register(reg: Registrar, ctx: Context) -> None:
-    flow = StandupFlow(ctx)
     playbook = ctx.playbook(StandupPlaybook)
+    flow = StandupAnswers(ctx, playbook, StandupRounds(ctx, playbook))
 
     @reg.command("/standup")
     def standup(ack: Ack, command: dict[str, Any]) -> None:
@@ -88,7 +88,7 @@ def register(reg: Registrar, ctx: Context) -> None:
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
-    return StandupFlow(ctx).jobs()
+    return StandupRounds(ctx, ctx.playbook(StandupPlaybook)).jobs()
 
 
 FEATURE = Feature(
