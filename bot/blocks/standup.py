@@ -160,3 +160,30 @@ def history_blocks(tr: Translator, name: str, rows: list[tuple[date, str, str]])
     if len(rows) > MESSAGE_BLOCKS - 2:
         blocks.append(context(tr._("Older ones are in /standup export.")))
     return blocks
+
+
+def prompt_text(tr: Translator, *, reminder: bool = False) -> str:
+    return tr._("Stand-up reminder") if reminder else tr._("Time for your stand-up")
+
+
+def saved_text(tr: Translator) -> str:
+    return tr._("Stand-up saved")
+
+
+def answer_text(tr: Translator, name: str) -> str:
+    """The notification text of a person's answers in the summary's thread."""
+    return tr._("Stand-up of {name}", name=name)
+
+
+def history_row(
+    tr: Translator, day: date, status: str, questions: tuple[Question, ...], answers: dict[str, str], note: str,
+) -> tuple[date, str, str]:
+    """One stand-up as a row of :func:`history_blocks`: each answer under its question, else the note."""
+    words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
+    text = "\n".join(f"_{pick(q.text, tr.locale)}_ {answers[q.id]}" for q in questions if q.id in answers)
+    return day, words.get(status, status), text or note
+
+
+def export_comment(tr: Translator, count: int, start: date, end: date) -> str:
+    return tr.ngettext("{n} stand-up from {start} to {end}", "{n} stand-ups from {start} to {end}", count,
+                       start=start.isoformat(), end=end.isoformat())

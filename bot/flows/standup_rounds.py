@@ -1,4 +1,4 @@
-"""The scheduled side of the stand-up: prompts, reminders, the summary and keeping it current."""
+"""The stand-up's rounds: each person's prompt and reminder, the team's summary and keeping it current; the jobs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import standup as blocks
 from bot.db import standup as store
-from bot.db.audit import record
+from bot.db.audit import Audit
 from bot.flows.context import Context
 from bot.i18n import translator
 from bot.ops import standup as ops
@@ -24,10 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class StandupRounds:
-    ctx: Context
+    """Who is due when, and the one summary per team that says who answered."""
+
+    def __init__(self, ctx: Context, playbook: StandupPlaybook) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
 
     def config(self, team: Team) -> TeamStandup:
-        return self.ctx.playbook(StandupPlaybook).for_team(team.id)
+        return self.playbook.for_team(team.id)
 
     def person(self, team: Team, member: Member) -> ops.Person:
         return ops.person_for(team, member, self.ctx.people.profile(member.user).tz)
@@ -68,7 +72,7 @@ class StandupRounds:
             ):
                 return  # answered (or skipped) early, or already prompted
             # Recorded and sent together: a prompt is never sent twice, nor recorded and lost.
-            self.ctx.delivery.dm(member.user, tr._("Time for your stand-up"), blocks.prompt_blocks(tr, day),
+            self.ctx.delivery.dm(member.user, blocks.prompt_text(tr), blocks.prompt_blocks(tr, day),
                                       receipt=self._sent(session, team, "prompt", member.user, day, fire))
 
     def send_reminder(self, team: Team, member: Member, fire: datetime) -> None:
@@ -90,7 +94,7 @@ class StandupRounds:
             ):
                 return
             self.ctx.delivery.dm(
-                member.user, tr._("Stand-up reminder"), blocks.prompt_blocks(tr, day, reminder=True),
+                member.user, blocks.prompt_text(tr, reminder=True), blocks.prompt_blocks(tr, day, reminder=True),
                 receipt=self._sent(session, team, "reminder", member.user, day, fire),
             )
 
@@ -118,9 +122,9 @@ class StandupRounds:
         self, team: Team, cfg: TeamStandup, since: datetime, until: datetime
     ) -> tuple[ops.Roster, dict[str, date | None]]:
         rounds = self._rounds(team, cfg, since, until)
-        return self._classify(team, rounds), rounds
+        return self.classify(team, rounds), rounds
 
-    def _classify(self, team: Team, rounds: dict[str, date | None]) -> ops.Roster:
+    def classify(self, team: Team, rounds: dict[str, date | None]) -> ops.Roster:
         people = [self.person(team, m) for m in team.members if m.active and m.user in rounds]
         with self.ctx.db.transaction() as session:
             entries = {}
@@ -133,6 +137,7 @@ class StandupRounds:
 
     def _blocker_lines(self, team: Team, cfg: TeamStandup, at: datetime, *, escalate: bool) -> list[blocks.BlockerLine]:
         managers = tuple(m.user for m in team.people_with(Role.manager))
+        audit = Audit(team.id, "opsbot", at)
         lines: list[blocks.BlockerLine] = []
         with self.ctx.db.transaction() as session:
             for blocker in store.open_blockers(session, team.id):
@@ -143,9 +148,7 @@ class StandupRounds:
                 age = ops.blocker_age(calendar, blocker.raised_on, today)
                 if escalate and age >= cfg.escalate_after_workdays and blocker.escalated_at is None:
                     blocker.escalated_at = at
-                    record(session, team_id=team.id, entity="standup-blocker", entity_id=str(blocker.id),
-                           actor="opsbot", at=at, from_state="open", to_state="escalated",
-                           note=f"{age} workdays")
+                    audit(session, "standup-blocker", str(blocker.id), "open", "escalated", f"{age} workdays")
                 mention = managers if blocker.escalated_at is not None else ()
                 lines.append(blocks.BlockerLine(blocker.id, blocker.text, blocker.user_id, age, mention))
         return lines
@@ -183,7 +186,7 @@ class StandupRounds:
                 return
             answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
             content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
-            text = tr._("Stand-up of {name}", name=member.name)
+            text = blocks.answer_text(tr, member.name)
             if entry.thread_ts:
                 self.ctx.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)
             else:
@@ -198,7 +201,7 @@ class StandupRounds:
                     return summary
         return None
 
-    def _refresh_summary_for(self, team: Team, member: Member, day: date) -> None:
+    def refresh_summary_for(self, team: Team, member: Member, day: date) -> None:
         """A late answer, an edit or a skip after the summary: thread reply and counts kept current."""
         summary = self._summary_showing(team, member.user, day)
         if summary is None or summary.channel is None or summary.ts is None:
@@ -206,7 +209,7 @@ class StandupRounds:
         self._post_answer(team, member, day, summary.channel, summary.ts, late=True)
         self._rerender(team, summary)
 
-    def _refresh_latest_summary(self, team: Team) -> None:
+    def refresh_latest_summary(self, team: Team) -> None:
         with self.ctx.db.transaction() as session:
             summary = (
                 session.query(store.StandupMessage)
@@ -219,7 +222,7 @@ class StandupRounds:
 
     def _rerender(self, team: Team, summary: store.StandupMessage) -> None:
         rounds = {u: date.fromisoformat(d) if d else None for u, d in json.loads(summary.rounds_json).items()}
-        roster = self._classify(team, rounds)
+        roster = self.classify(team, rounds)
         tr = translator(team.locale)
         lines = self._blocker_lines(team, self.config(team), self.ctx.clock.now(), escalate=False)
         self.ctx.delivery.update(

@@ -11,16 +11,17 @@ from slack_bolt import Ack
 from bot.blocks.standup import ANSWER_VIEW, FILL_IN, RESOLVE_BLOCKER
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
-from bot.flows.standup import StandupFlow
-from bot.flows.standup_rounds import RECEIPTS
+from bot.flows.standup_answers import StandupAnswers
+from bot.flows.standup_rounds import RECEIPTS, StandupRounds
 from bot.handlers.common import submit_or_field_errors, view_values
-from bot.ops.standup import parse_command
-from bot.ops.standup_playbook import load_playbook
+from bot.ops.standup import parse_command, validate_answers
+from bot.ops.standup_playbook import StandupPlaybook, load_playbook
 from bot.scheduler import ScheduledJob
 
 
 def register(reg: Registrar, ctx: Context) -> None:
-    flow = StandupFlow(ctx)
+    playbook = ctx.playbook(StandupPlaybook)
+    flow = StandupAnswers(ctx, playbook, StandupRounds(ctx, playbook))
 
     @reg.command("/standup")
     def standup(ack: Ack, command: dict[str, Any]) -> None:
@@ -72,7 +73,13 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         day = date.fromisoformat(json.loads(view["private_metadata"])["day"])
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        submit_or_field_errors(ack, tr, view, lambda: flow.submit(user, day, view_values(view)))
+
+        def save() -> None:
+            team = ctx.team_of(user)
+            form = validate_answers(playbook.for_team(team.id).questions, view_values(view))  # a bad field: its error
+            flow.submit(user, day, form)
+
+        submit_or_field_errors(ack, tr, view, save)
 
     @reg.action(RESOLVE_BLOCKER)
     def resolve(ack: Ack, body: dict[str, Any]) -> None:
@@ -81,7 +88,7 @@ def register(reg: Registrar, ctx: Context) -> None:
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
-    return StandupFlow(ctx).jobs()
+    return StandupRounds(ctx, ctx.playbook(StandupPlaybook)).jobs()
 
 
 FEATURE = Feature(

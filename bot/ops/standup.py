@@ -154,10 +154,16 @@ def blocker_lines(text: str) -> list[str]:
     return [line for line in lines if line and line.lower() not in nothing]
 
 
-def validate_answers(
-    questions: tuple[Question, ...], values: dict[str, str | None]
-) -> tuple[dict[str, str], int | None]:
-    """Answers as text by question id, and the mood; a bad field raises OpsError naming it."""
+@dataclass(frozen=True)
+class Answers:
+    """A submitted stand-up form, checked: answers as text by question id, and the mood."""
+
+    text: dict[str, str]
+    mood: int | None = None
+
+
+def validate_answers(questions: tuple[Question, ...], values: dict[str, str | None]) -> Answers:
+    """The form's values checked against the team's questions; a bad field raises OpsError naming it."""
     answers: dict[str, str] = {}
     mood: int | None = None
     for question in questions:
@@ -177,7 +183,7 @@ def validate_answers(
             mood = int(raw)
         elif raw:
             answers[question.id] = raw
-    return answers, mood
+    return Answers(answers, mood)
 
 
 def parse_range(text: str, today: date) -> tuple[date, date]:

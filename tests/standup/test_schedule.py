@@ -153,5 +153,5 @@ def test_answers_are_checked_per_field() -> None:
     with pytest.raises(OpsError) as too_long:
         ops.validate_answers(questions, {"yesterday": "x" * 3001, "today": "y"})
     assert too_long.value.field == "yesterday" and too_long.value.params["length"] == 3001
-    answers, mood = ops.validate_answers(questions, {"yesterday": "PO sent", "today": "QC", "blockers": None})
-    assert answers == {"yesterday": "PO sent", "today": "QC"} and mood is None
+    answers = ops.validate_answers(questions, {"yesterday": "PO sent", "today": "QC", "blockers": None})
+    assert answers.text == {"yesterday": "PO sent", "today": "QC"} and answers.mood is None

@@ -1,4 +1,5 @@
-"""The stand-up's use cases: answer, skip, away, status, history, export; prompt, remind, summarise."""
+"""A person's side of the stand-up: the form, submit and edit, skip, away and back, reminders on or off; the team's
+status, a person's history, the export; resolving a blocker."""
 
 from __future__ import annotations
 
@@ -10,21 +11,25 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import standup as blocks
 from bot.db import standup as store
-from bot.db.audit import record
+from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.standup_rounds import StandupRounds
-from bot.i18n import pick
 from bot.ops import standup as ops
 from bot.ops.standup_export import ExportRow, standup_csv
+from bot.ops.standup_playbook import StandupPlaybook
 from bot.ops.team import Member, Team
 
 log = logging.getLogger(__name__)
 
 
-class StandupFlow(StandupRounds):
-    def __init__(self, ctx: Context) -> None:
+class StandupAnswers:
+    """What a person does with their stand-up; the rounds keep the team's summary current after each change."""
+
+    def __init__(self, ctx: Context, playbook: StandupPlaybook, rounds: StandupRounds) -> None:
         self.ctx = ctx
+        self.playbook = playbook
+        self.rounds = rounds
 
     # -- who and when ----------------------------------------------------------------------------
     def member(self, user: str, slack_team: str | None = None) -> tuple[Team, Member]:
@@ -34,12 +39,12 @@ class StandupFlow(StandupRounds):
         return team, member
 
     def today_of(self, team: Team, member: Member) -> date:
-        return ops.local_today(self.person(team, member), self.ctx.clock.now())
+        return ops.local_today(self.rounds.person(team, member), self.ctx.clock.now())
 
     # -- answering -------------------------------------------------------------------------------
     def answer_modal(self, user: str, day: date | None = None) -> dict[str, object]:
         team, member = self.member(user)
-        cfg = self.config(team)
+        cfg = self.playbook.for_team(team.id)
         round_date = day or self.today_of(team, member)
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
@@ -56,12 +61,13 @@ class StandupFlow(StandupRounds):
                         values[question.id] = earlier[question.prefill_from]
         return blocks.answer_modal(tr, cfg.questions, round_date, team.id, values, mood)
 
-    def submit(self, user: str, round_date: date, values: dict[str, str | None]) -> None:
-        """Save (or edit) an answer. Field problems raise OpsError naming the field; nothing is saved."""
+    def submit(self, user: str, round_date: date, form: ops.Answers) -> None:
+        """Save (or edit) an answer, already checked against the team's questions."""
         team, member = self.member(user)
-        cfg = self.config(team)
-        answers, mood = ops.validate_answers(cfg.questions, values)
+        cfg = self.playbook.for_team(team.id)
+        answers, mood = form.text, form.mood
         now = self.ctx.clock.now()
+        audit = Audit(team.id, user, now)
         blockers_question = next((q for q in cfg.questions if q.kind == "blockers"), None)
         with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, user, round_date)
@@ -76,17 +82,7 @@ class StandupFlow(StandupRounds):
             entry.edited_at = now if edited else None
             if blockers_question is not None:
                 self._replace_blockers(session, team, user, round_date, answers.get(blockers_question.id, ""))
-            record(
-                session,
-                team_id=team.id,
-                entity="standup",
-                entity_id=f"{user}:{round_date}",
-                actor=user,
-                at=now,
-                from_state=before,
-                to_state="answered",
-                note="edited" if edited else None,
-            )
+            audit(session, "standup", f"{user}:{round_date}", before, "answered", "edited" if edited else None)
             self._after_answer(team, member, round_date, edited=edited)  # saved and shown together
 
     def _replace_blockers(self, session: Session, team: Team, user: str, day: date, text: str) -> None:
@@ -107,17 +103,18 @@ class StandupFlow(StandupRounds):
             prompt_at = (str(prompt.channel), prompt.ts) if prompt and prompt.ts else None
         if prompt_at:
             self.ctx.delivery.update(
-                prompt_at[0], str(prompt_at[1]), tr._("Stand-up saved"), blocks.answered_blocks(tr, day)
+                prompt_at[0], str(prompt_at[1]), blocks.saved_text(tr), blocks.answered_blocks(tr, day)
             )
         else:
-            self.ctx.delivery.dm(member.user, tr._("Stand-up saved"), blocks.answered_blocks(tr, day))
-        self._refresh_summary_for(team, member, day)
+            self.ctx.delivery.dm(member.user, blocks.saved_text(tr), blocks.answered_blocks(tr, day))
+        self.rounds.refresh_summary_for(team, member, day)
 
     # -- simple commands -------------------------------------------------------------------------
     def skip(self, user: str, reason: str) -> date:
         team, member = self.member(user)
         day = self.today_of(team, member)
         now = self.ctx.clock.now()
+        audit = Audit(team.id, user, now)
         with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, user, day)
             if entry is not None and entry.status == "answered":
@@ -134,43 +131,25 @@ class StandupFlow(StandupRounds):
                         submitted_at=now,
                     )
                 )
-            record(
-                session,
-                team_id=team.id,
-                entity="standup",
-                entity_id=f"{user}:{day}",
-                actor=user,
-                at=now,
-                from_state=None,
-                to_state="skipped",
-                note=reason or None,
-            )
-            self._refresh_summary_for(team, member, day)
+            audit(session, "standup", f"{user}:{day}", None, "skipped", reason or None)
+            self.rounds.refresh_summary_for(team, member, day)
         return day
 
     def away(self, user: str, start: date, end: date, note: str) -> None:
         team, _ = self.member(user)
         now = self.ctx.clock.now()
+        audit = Audit(team.id, user, now)
         with self.ctx.db.transaction() as session:
             session.add(
                 store.StandupAway(team_id=team.id, user_id=user, start=start, end=end, note=note, created_at=now)
             )
-            record(
-                session,
-                team_id=team.id,
-                entity="standup-away",
-                entity_id=user,
-                actor=user,
-                at=now,
-                from_state=None,
-                to_state=f"{start}..{end}",
-                note=note or None,
-            )
+            audit(session, "standup-away", user, None, f"{start}..{end}", note or None)
 
     def back(self, user: str) -> bool:
         team, member = self.member(user)
         today = self.today_of(team, member)
         now = self.ctx.clock.now()
+        audit = Audit(team.id, user, now)
         changed = False
         with self.ctx.db.transaction() as session:
             rows = session.query(store.StandupAway).filter_by(team_id=team.id, user_id=user).all()
@@ -182,20 +161,12 @@ class StandupFlow(StandupRounds):
                     row.end = today - timedelta(days=1)
                     changed = True
             if changed:
-                record(
-                    session,
-                    team_id=team.id,
-                    entity="standup-away",
-                    entity_id=user,
-                    actor=user,
-                    at=now,
-                    from_state="away",
-                    to_state="back",
-                )
+                audit(session, "standup-away", user, "away", "back")
         return changed
 
     def set_reminders(self, user: str, on: bool) -> None:
         team, _ = self.member(user)
+        audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
             pref = session.query(store.StandupPreference).filter_by(team_id=team.id, user_id=user).one_or_none()
             before = None if pref is None else ("on" if pref.reminders else "off")
@@ -203,16 +174,7 @@ class StandupFlow(StandupRounds):
                 session.add(store.StandupPreference(team_id=team.id, user_id=user, reminders=on))
             else:
                 pref.reminders = on
-            record(
-                session,
-                team_id=team.id,
-                entity="standup-reminders",
-                entity_id=user,
-                actor=user,
-                at=self.ctx.clock.now(),
-                from_state=before,
-                to_state="on" if on else "off",
-            )
+            audit(session, "standup-reminders", user, before, "on" if on else "off")
 
     # -- reading ---------------------------------------------------------------------------------
     def status(self, user: str) -> list[dict[str, object]]:
@@ -221,11 +183,11 @@ class StandupFlow(StandupRounds):
         now = self.ctx.clock.now()
         rounds: dict[str, date | None] = {}
         for member in (m for m in team.members if m.active):
-            person = self.person(team, member)
+            person = self.rounds.person(team, member)
             today = ops.local_today(person, now)
             rounds[member.user] = today if person.calendar.is_workday(today) else None
         names = {m.user: m.name for m in team.members}
-        return blocks.status_blocks(self.ctx.translator_for(user, team), self._classify(team, rounds), names)
+        return blocks.status_blocks(self.ctx.translator_for(user, team), self.rounds.classify(team, rounds), names)
 
     def history(self, user: str, subject: str | None, start: date, end: date) -> list[dict[str, object]]:
         team, _ = self.member(user)
@@ -234,21 +196,17 @@ class StandupFlow(StandupRounds):
         if member is None:
             raise OpsError(N_("{person} is not on team {team}."), person=f"<@{who}>", team=team.name)
         tr = self.ctx.translator_for(user, team)
-        cfg = self.config(team)
+        cfg = self.playbook.for_team(team.id)
         with self.ctx.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end, who)
-        status_words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
-        lines = []
-        for row in reversed(rows):
-            answers = json.loads(row.answers_json)
-            text = "\n".join(f"_{pick(q.text, tr.locale)}_ {answers[q.id]}" for q in cfg.questions if q.id in answers)
-            lines.append((row.round_date, status_words.get(row.status, row.status), text or row.note))
+        lines = [blocks.history_row(tr, row.round_date, row.status, cfg.questions, json.loads(row.answers_json),
+                                    row.note) for row in reversed(rows)]
         return blocks.history_blocks(tr, member.name, lines)
 
     def export(self, user: str, start: date, end: date) -> str:
         """Upload a CSV of the team's stand-ups in the period to the person's DM; returns the file name."""
         team, _ = self.member(user)
-        cfg = self.config(team)
+        cfg = self.playbook.for_team(team.id)
         with self.ctx.db.transaction() as session:
             rows = store.entries_between(session, team.id, start, end)
         names = {m.user: m.name for m in team.members}
@@ -266,19 +224,14 @@ class StandupFlow(StandupRounds):
             user,  # their DM
             filename,
             content,
-            comment=tr.ngettext(
-                "{n} stand-up from {start} to {end}",
-                "{n} stand-ups from {start} to {end}",
-                len(rows),
-                start=start.isoformat(),
-                end=end.isoformat(),
-            ),
+            comment=blocks.export_comment(tr, len(rows), start, end),
         )
         return filename
 
     def resolve_blocker(self, user: str, blocker_id: int) -> None:
         team, _ = self.member(user)
         now = self.ctx.clock.now()
+        audit = Audit(team.id, user, now)
         with self.ctx.db.transaction() as session:
             blocker = session.get(store.StandupBlocker, blocker_id)
             if blocker is None or blocker.team_id != team.id:
@@ -289,14 +242,5 @@ class StandupFlow(StandupRounds):
             if blocker.resolved_at is not None:
                 return
             blocker.resolved_at, blocker.resolved_by = now, user
-            record(
-                session,
-                team_id=team.id,
-                entity="standup-blocker",
-                entity_id=str(blocker_id),
-                actor=user,
-                at=now,
-                from_state="open",
-                to_state="resolved",
-            )
-            self._refresh_latest_summary(team)
+            audit(session, "standup-blocker", str(blocker_id), "open", "resolved")
+            self.rounds.refresh_latest_summary(team)
