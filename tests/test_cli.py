@@ -10,7 +10,7 @@ import yaml
 from slack_sdk import WebClient
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.config import load_settings
 from bot.console.emulator import Faults, SlackEmulator
 from bot.db import Database

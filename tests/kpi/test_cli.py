@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.reports.cli import register
+from bot.cli.reports import register
 from tests.kpi.conftest import FIXTURES
 
 RESTOCK_FIXTURE = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv"

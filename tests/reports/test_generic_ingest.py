@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.errors import OpsError

@@ -29,6 +29,7 @@ def settings_from_env() -> Settings:
 
 
 def services_from_env(settings: Settings | None = None) -> Services:
+    """The one place a command builds services (their construction is being reshaped: keep it to here)."""
     chosen = settings or settings_from_env()
     try:
         return build_services(chosen)
