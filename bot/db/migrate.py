@@ -1,4 +1,4 @@
-"""Alembic, driven from code: ``opsbot db upgrade``, the automatic upgrade at start, and doctor's check."""
+"""Alembic, driven from code: ``opsbot db upgrade``, the demo's and console's own databases, doctor's check."""
 
 from __future__ import annotations
 
@@ -21,20 +21,14 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    # "heads": each feature's migration may branch from the foundation; all are applied.
-    command.upgrade(alembic_config(engine), "heads")
+    command.upgrade(alembic_config(engine), "head")
 
 
 def pending(engine: Engine) -> set[str]:
     """Revisions in the code that the database has not applied yet (empty when current)."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        applied = set(MigrationContext.configure(connection).get_current_heads())
-    wanted = set(script.get_heads())
-    missing: set[str] = set()
-    for head in wanted - applied:
-        for revision in script.iterate_revisions(head, "base"):
-            if revision.revision in applied:
-                break
-            missing.add(revision.revision)
-    return missing
+        applied = MigrationContext.configure(connection).get_current_heads()
+    # A database at a revision has applied everything below it, whichever branch it came through.
+    done = {r.revision for r in script.iterate_revisions(applied, "base")} if applied else set()
+    return {r.revision for r in script.walk_revisions()} - done
