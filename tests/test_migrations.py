@@ -1,7 +1,8 @@
-"""Migrations: one linear history, which databases deployed at the old branch heads join cleanly."""
+"""Migrations: one linear history that databases at the old branch heads join, applied once under a lock."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -55,3 +56,32 @@ def test_a_database_at_the_old_heads_upgrades_to_the_one_head_and_keeps_its_rows
         assert [r.to_state for r in history(session, "t", "restock", "R-1")] == ["requested"]
     upgrade(database.engine)  # and again: nothing to do
     database.dispose()
+
+
+@pytest.mark.parametrize("url_fixture", DATABASES)
+def test_replicas_starting_at_once_migrate_a_fresh_database_once(
+    url_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue(url_fixture)
+    replicas = [Database(url) for _ in range(3)]
+    ready = threading.Barrier(len(replicas))
+    failures: list[BaseException] = []
+
+    def start(database: Database) -> None:
+        ready.wait()
+        try:
+            upgrade(database.engine)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(database,)) for database in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert [repr(f) for f in failures] == []  # before the lock: "table alembic_version already exists"
+    assert pending(replicas[0].engine) == set()
+    assert _schema_drift(replicas[0]) == []
+    for database in replicas:
+        database.dispose()

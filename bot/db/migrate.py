@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The key of PostgreSQL's advisory lock that migrating takes: any fixed number no other program on the server uses.
+MIGRATION_LOCK_KEY = 0x0B5B_0D0B_0000_0001
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -21,7 +25,34 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), "head")
+    """Apply every pending migration. Replicas starting at once each call this: one migrates, under the lock, and
+    the others wait for it and then find nothing left to do."""
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Held while migrating, by whoever migrates, across processes and threads."""
+    if engine.dialect.name == "postgresql":
+        # Session-level, on a connection of its own outside any transaction: Alembic's connection commits
+        # its work while this one still holds the lock.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
+            try:
+                yield
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
+    elif engine.url.database and engine.url.database != ":memory:":
+        import fcntl
+
+        # SQLite: a file beside the database (SQLite writes its -wal there already), not the database itself:
+        # closing a descriptor of the database file would drop the locks SQLite holds on it.
+        with Path(f"{engine.url.database}-migrate.lock").open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+            yield
+    else:
+        yield  # an in-memory database belongs to one connection: nobody else can migrate it
 
 
 def pending(engine: Engine) -> set[str]:
