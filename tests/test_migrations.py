@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from bot.db import Database
 from bot.db.audit import history, record
-from bot.db.migrate import alembic_config, pending, upgrade
+from bot.db.migrate import alembic_config, pending, require_current, upgrade
+from bot.errors import ConfigError
 from tests.test_db import _schema_drift
 
 # Where every deployed database stood before the history became one line: each feature's branch applied.
@@ -39,6 +40,10 @@ def test_a_database_at_the_old_heads_upgrades_to_the_one_head_and_keeps_its_rows
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
         assert sorted(versions) == sorted(OLD_HEADS)
     assert pending(database.engine) == {"0012_one_history"}
+    with pytest.raises(ConfigError) as behind:
+        require_current(database.engine)
+    shown = database.engine.url.render_as_string(hide_password=True)
+    assert behind.value.problems == [f"the database {shown} has 1 migration pending: run `opsbot db upgrade`"]
     at = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     with database.transaction() as session:
         record(session, team_id="t", entity="restock", entity_id="R-1", actor="U0BUYER", at=at, from_state=None,
@@ -51,6 +56,7 @@ def test_a_database_at_the_old_heads_upgrades_to_the_one_head_and_keeps_its_rows
             "0012_one_history"
         ]
     assert pending(database.engine) == set()
+    require_current(database.engine)
     assert _schema_drift(database) == []
     with database.transaction() as session:
         assert [r.to_state for r in history(session, "t", "restock", "R-1")] == ["requested"]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.support import fail
+from bot.cli.support import fail, upgrade_database
 
 SCENES = Path(__file__).parents[1] / "console" / "scenes"
 DEMO_START = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # Monday 08:30 in Shenzhen
@@ -25,6 +25,7 @@ def demo(
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    upgrade_database(f"sqlite:///{database}")  # the demo makes its own database, so it migrates it
     play_demo(playbooks, f"sqlite:///{database}", DEMO_START, sorted(SCENES.glob("*.txt")))
 
 
@@ -43,6 +44,7 @@ def console(
         start = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=UTC) if at else datetime.now(UTC)
     except ValueError:
         fail([f"--at {at!r}: use 'YYYY-MM-DD HH:MM' (UTC)"])
+    upgrade_database(database)  # the console keeps its own database, so it migrates it
     run_console(playbooks, database, start, as_user=as_user, in_channel=in_channel, script=script)
 
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.support import settings_from_env
+from bot.cli.support import settings_from_env, upgrade_database
 
 
 def db_upgrade() -> None:
-    """Apply the database migrations (also done automatically at start)."""
-    from bot.db import Database
-    from bot.db.migrate import upgrade
-
-    settings = settings_from_env()
-    database = Database(settings.database_url)
-    upgrade(database.engine)
-    typer.echo(f"database is up to date: {database.engine.url.render_as_string(hide_password=True)}")
+    """Apply the database migrations (run, serve and the data commands need them); replicas at once migrate once."""
+    typer.echo(upgrade_database(settings_from_env().database_url))
 
 
 def register(cli: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""Alembic, driven from code: ``opsbot db upgrade``, the demo's and console's own databases, doctor's check."""
+"""Alembic, driven from code: ``opsbot db upgrade`` applies the migrations; everything else checks they are."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select
 
+from bot.errors import ConfigError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The key of PostgreSQL's advisory lock that migrating takes: any fixed number no other program on the server uses.
 MIGRATION_LOCK_KEY = 0x0B5B_0D0B_0000_0001
@@ -24,11 +26,13 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply every pending migration. Replicas starting at once each call this: one migrates, under the lock, and
-    the others wait for it and then find nothing left to do."""
+def upgrade(engine: Engine) -> set[str]:
+    """Apply every pending migration; the revisions this call applied. Replicas starting at once each call this:
+    one migrates, under the lock, and the others wait for it and then find nothing left to do."""
     with migration_lock(engine):
+        applying = pending(engine)
         command.upgrade(alembic_config(engine), "head")
+    return applying
 
 
 @contextmanager
@@ -63,3 +67,12 @@ def pending(engine: Engine) -> set[str]:
     # A database at a revision has applied everything below it, whichever branch it came through.
     done = {r.revision for r in script.iterate_revisions(applied, "base")} if applied else set()
     return {r.revision for r in script.walk_revisions()} - done
+
+
+def require_current(engine: Engine) -> None:
+    """For what must not run on an older schema (serving Slack, the data commands): one line saying what to do."""
+    missing = pending(engine)
+    if missing:
+        count = f"{len(missing)} migration{'' if len(missing) == 1 else 's'}"
+        raise ConfigError([f"the database {engine.url.render_as_string(hide_password=True)} has {count} pending: "
+                           "run `opsbot db upgrade`"])
