@@ -1,7 +1,10 @@
-"""The opsbot command as a newcomer uses it: demo, manifest, doctor, db upgrade."""
+"""The opsbot command as a newcomer uses it: demo, manifest, doctor, db upgrade before anything else."""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import yaml
 from slack_sdk import WebClient
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.config import load_settings
 from bot.console.emulator import Faults, SlackEmulator
 from bot.db import Database
@@ -57,6 +60,48 @@ def test_db_upgrade_then_doctor_passes_without_a_token(playbooks_dir: Path, monk
     after = runner.invoke(cli, ["doctor"])
     assert after.exit_code == 0, after.output
     assert "✓ playbooks" in after.output and "skipped: SLACK_BOT_TOKEN is not set" in after.output
+
+
+@pytest.fixture
+def root_logger_kept() -> Iterator[None]:
+    """`serve` configures logging onto the runner's stream, which is closed once the command returns."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("root_logger_kept")
+def test_on_a_fresh_database_the_data_commands_and_serve_stop_and_say_to_run_db_upgrade(
+    playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    refused = runner.invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    # One line, which rich wraps at the runner's 80 columns: compared without the spaces and breaks.
+    behind = rf"thedatabasesqlite:///{re.escape(str(tmp_path))}/cli\.sqlite3has\d+migrationspending:run`opsbotdbupgrade`"
+    assert re.search(behind, "".join(refused.output.split())), refused.output
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("served a database that is behind"))
+    serve = runner.invoke(cli, ["serve"])
+    assert serve.exit_code == 2 and "run `opsbot db upgrade`" in serve.output and "Traceback" not in serve.output
+
+
+def test_db_upgrade_says_what_it_applied_and_then_the_data_commands_run(
+    playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    first = runner.invoke(cli, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert re.match(r"applied \d+ migrations; database is up to date: sqlite:///", first.output)
+    again = runner.invoke(cli, ["db", "upgrade"])
+    assert again.exit_code == 0 and again.output.startswith("database is up to date: sqlite:///")
+    shown = runner.invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21"])
+    assert shown.exit_code == 0, shown.output
+    assert "2026-11-20..2026-11-21, data through no data" in shown.output
 
 
 def test_doctor_names_a_broken_playbook_and_fails(playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.config import load_settings
 from bot.errors import ConfigError
 

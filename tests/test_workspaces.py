@@ -13,7 +13,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.config import load_settings
 from bot.db import Database
 from bot.db.migrate import upgrade

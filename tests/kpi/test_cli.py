@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.reports.cli import register
+from bot.cli import cli as opsbot
 from tests.kpi.conftest import FIXTURES
 
 RESTOCK_FIXTURE = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv"
@@ -19,9 +19,8 @@ RESTOCK_FIXTURE = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv
 def cli(playbooks_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
-    app = typer.Typer()
-    register(app)
-    return app
+    assert CliRunner().invoke(opsbot, ["db", "upgrade"]).exit_code == 0  # as a user does before loading anything
+    return opsbot
 
 
 def test_ingest_prints_type_period_marketplaces_skus_and_row_counts(cli: typer.Typer) -> None:

@@ -32,7 +32,7 @@ def test_the_command_line_digest_has_every_section_the_slack_one_has(console: Co
     with console.services.db.transaction() as session:
         ingest_generic(session, "shenzhen-ops", low)
 
-    from bot.__main__ import cli
+    from bot.cli import cli
 
     os.environ["DATABASE_URL"] = console.services.settings.database_url
     os.environ["OPSBOT_PLAYBOOKS"] = str(console.services.settings.playbooks_dir)

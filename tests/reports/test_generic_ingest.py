@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.__main__ import cli
+from bot.cli import cli
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.errors import OpsError
@@ -74,6 +74,7 @@ def test_the_ingest_command(playbooks_dir: Path, database_url: str, monkeypatch:
                             tmp_path: Path) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
     loaded = CliRunner().invoke(cli, ["ingest", str(FIXTURE)])
     assert loaded.exit_code == 0, loaded.output
     summary = "led-100-us.csv: generic, 2026-08-25..2026-11-22, US, 1 SKUs — 90 new, 0 updated, 0 unchanged"

@@ -79,7 +79,7 @@ def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlac
 def _cli(console: ConsoleSlack):  # type: ignore[no-untyped-def]
     import os
 
-    from bot.__main__ import cli
+    from bot.cli import cli
 
     os.environ["DATABASE_URL"] = console.services.settings.database_url
     os.environ["OPSBOT_PLAYBOOKS"] = str(console.services.settings.playbooks_dir)

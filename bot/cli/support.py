@@ -7,6 +7,8 @@ from typing import NoReturn
 from rich.console import Console
 
 from bot.config import Settings, load_settings
+from bot.db import Database
+from bot.db.migrate import require_current, upgrade
 from bot.errors import ConfigError
 from bot.wiring import Opsbot, wire
 
@@ -29,8 +31,28 @@ def settings_from_env() -> Settings:
 
 
 def services_from_env(settings: Settings | None = None) -> Opsbot:
+    """The one place a command builds services. It never migrates (`opsbot db upgrade` does, once, under a lock):
+    on a database that is behind, the command stops and says so."""
     chosen = settings or settings_from_env()
     try:
-        return wire(chosen)
+        services = wire(chosen, migrate=False)
     except ConfigError as exc:
         fail(exc.problems)
+    try:
+        require_current(services.db.engine)
+    except ConfigError as exc:
+        services.db.dispose()
+        fail(exc.problems)
+    return services
+
+
+def upgrade_database(database_url: str) -> str:
+    """Apply the pending migrations to this database; what was done, to tell whoever asked."""
+    database = Database(database_url)
+    try:
+        applied = upgrade(database.engine)
+        shown = database.engine.url.render_as_string(hide_password=True)
+    finally:
+        database.dispose()
+    done = f"applied {len(applied)} migration{'' if len(applied) == 1 else 's'}; " if applied else ""
+    return f"{done}database is up to date: {shown}"

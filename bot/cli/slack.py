@@ -1,0 +1,96 @@
+"""Talking to a real Slack: `opsbot run` (Socket Mode), `serve` (HTTP), `manifest` and `doctor`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bot.cli.support import fail, services_from_env, settings_from_env
+from bot.errors import ConfigError
+from bot.observability import configure_logging
+
+
+def run() -> None:
+    """Connect to Slack in Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = settings_from_env()
+    configure_logging(settings)
+    if settings.several_workspaces:
+        fail(["SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
+              "`opsbot serve` (or unset them for one workspace in Socket Mode)"])
+    try:
+        settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+    except ConfigError as exc:
+        fail(exc.problems)
+    services = services_from_env(settings)
+    app, _ = services.bolt_app()
+    services.start_background()
+    assert settings.slack_app_token is not None
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 3000,
+) -> None:
+    """Serve Slack's HTTP requests on /slack/events (and /healthz, /readyz, /metrics) under uvicorn.
+
+    With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET also the install flow: /slack/install, /slack/oauth_redirect.
+    """
+    import uvicorn
+
+    from bot.http import build_http_app
+
+    settings = settings_from_env()
+    configure_logging(settings)
+    try:
+        settings.require_for_http()  # a bot token for one workspace, or a client id and secret for several
+    except ConfigError as exc:
+        fail(exc.problems)
+    services = services_from_env(settings)
+    app, _ = services.bolt_app()
+    uvicorn.run(build_http_app(app, services), host=host, port=port, log_config=None)
+
+
+def manifest(
+    socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (the default)")] = False,
+    http: Annotated[str | None, typer.Option("--http", help="HTTP mode with this public base URL")] = None,
+    oauth: Annotated[bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: "
+                                                        "add the OAuth redirect URL")] = False,
+) -> None:
+    """Print the Slack app manifest (YAML) to paste into 'Create an app from a manifest'."""
+    from bot.manifest import manifest_yaml
+    from bot.wiring import FEATURES
+
+    if socket and http:
+        fail(["choose one of --socket and --http BASE_URL"])
+    if http and not http.startswith("https://"):
+        fail([f"--http {http!r}: Slack only calls https:// URLs, e.g. --http https://opsbot.example.com"])
+    if oauth and not http:
+        fail(["--oauth needs --http BASE_URL: the install flow is served over HTTP"])
+    redirect_url = None
+    if oauth and http:
+        settings = settings_from_env()
+        redirect_url = settings.slack_redirect_uri or f"{http.rstrip('/')}{settings.slack_redirect_uri_path}"
+    typer.echo(manifest_yaml(FEATURES, http_base_url=http, redirect_url=redirect_url))
+
+
+def doctor() -> None:
+    """Check settings, database and migrations, playbooks and (with a token) Slack; exit 1 on a failure."""
+    from rich import print as rich_print
+
+    from bot.doctor import run_checks
+
+    ok = True
+    for check in run_checks():
+        mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
+        rich_print(f"{mark} {check.name}: {check.detail}")
+        ok = ok and check.ok
+    raise typer.Exit(0 if ok else 1)
+
+
+def register(cli: typer.Typer) -> None:
+    for command in (run, serve, manifest, doctor):
+        cli.command()(command)
