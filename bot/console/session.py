@@ -30,8 +30,10 @@ from bot.app import build_app
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
-from bot.console.emulator import BOT_USER_ID, Channel, Faults, Record, SlackEmulator, User
+from bot.console.emulator import SlackEmulator
+from bot.console.faults import Faults
 from bot.console.render import Clickable, Renderer
+from bot.console.slack_state import BOT_USER_ID, Channel, Record, User
 from bot.features import Feature
 from bot.ops.team import ChannelKey, Role, Team
 from bot.services import build_services
@@ -105,7 +107,7 @@ class ConsoleSlack:
         managers = team.people_with(Role.manager)
         self.user = as_user or (managers[0].user if managers else team.members[0].user)
         self.channel = in_channel or team.channels.get(ChannelKey.ops, "C0OPS")
-        self.renderer = Renderer(self.emulator)
+        self.renderer = Renderer(self.emulator.state)
         self.modals: dict[str, list[ModalState]] = {}
         self._seen = 0
         self._said = 0
@@ -236,7 +238,7 @@ class ConsoleSlack:
             except json.JSONDecodeError:
                 data = {"text": response.body}
             if isinstance(data, dict) and (data.get("text") or data.get("blocks")):
-                self.emulator._record(
+                self.emulator.state.record(
                     kind="ephemeral",
                     channel=self.channel,
                     user=self.user,
@@ -253,7 +255,7 @@ class ConsoleSlack:
         return not channel.is_im or channel.user == self.user
 
     def _find_clickable(self, target: str) -> Clickable:
-        renderer = Renderer(self.emulator)
+        renderer = Renderer(self.emulator.state)
         candidates: list[Record] = []
         for state in reversed(self.modals.get(self.user, [])[-1:]):
             view = self.emulator.views.get(state.view_id)
@@ -404,9 +406,10 @@ class ConsoleSlack:
                 + f"── modal “{record.text}” not submitted:\n{errors}"
             )
         if action == "update":
-            self.emulator._open_view("view_update", {"view_id": state.view_id, "view": answer["view"]}, self.user)
+            update = {"view_id": state.view_id, "view": answer["view"]}
+            self.emulator.web_api.open_view("view_update", update, self.user)
         elif action == "push":
-            self.emulator._open_view("view_push", {"view": answer["view"]}, self.user)
+            self.emulator.web_api.open_view("view_push", {"view": answer["view"]}, self.user)
         elif action == "clear":
             stack.clear()
         elif stack and stack[-1] is state:
@@ -424,7 +427,7 @@ class ConsoleSlack:
         """Post a message as the current person (something to shortcut on, or a file's comment)."""
         self._said += 1
         ts = f"{1_600_000_000 + self._said}.000200"
-        record = self.emulator._record(
+        record = self.emulator.state.record(
             kind="message",
             channel=self.channel,
             ts=ts,

@@ -17,7 +17,8 @@ from bot.app import build_app
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
-from bot.console.emulator import SlackEmulator, User
+from bot.console.emulator import SlackEmulator
+from bot.console.slack_state import User
 from bot.http import build_http_app
 from bot.services import build_services
 from tests.conftest import MONDAY_9AM_SHENZHEN

@@ -17,8 +17,8 @@ from slack_bolt import BoltRequest
 
 from bot.app import build_app
 from bot.console import payloads
-from bot.console.emulator import BOT_USER_ID, Record
 from bot.console.session import ConsoleSlack
+from bot.console.slack_state import BOT_USER_ID, Record
 from bot.db.core import AuditEntry, JobFire
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
 
