@@ -45,7 +45,7 @@ def test_the_domain_reports_and_blocks_do_not_touch_slack_the_environment_or_the
 
 @pytest.mark.parametrize("path", sorted((BOT / "reports").rglob("*.py")), ids=lambda p: str(p.relative_to(BOT)))
 def test_reports_are_data_only_and_never_reach_up_to_use_cases_blocks_or_the_terminal(path: Path) -> None:
-    above = ("bot.flows", "bot.blocks", "bot.services", "bot.handlers", "bot.cli", "typer", "rich")
+    above = ("bot.flows", "bot.blocks", "bot.wiring", "bot.handlers", "bot.cli", "typer", "rich")
     reaching_up = {m for m in _imports(_tree(path)) if m in above or m.startswith(tuple(f"{a}." for a in above))}
     assert reaching_up == set(), f"{path.name} imports {reaching_up}"
 

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import load_settings
-from bot.console.emulator import Faults, SlackEmulator
+from bot.console.emulator import SlackEmulator
+from bot.console.faults import Faults
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.delivery import Delivery

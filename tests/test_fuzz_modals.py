@@ -32,8 +32,8 @@ from sqlalchemy import Integer, String, event
 import bot.db.models  # noqa: F401 - every table on Base.metadata
 from bot.blocks.launch import add_launch_task_button, gate_blocks
 from bot.console import payloads
-from bot.console.emulator import Record
 from bot.console.session import ConsoleSlack
+from bot.console.slack_state import Record
 from bot.db import launch as store
 from bot.db.base import Base
 from bot.i18n import translator

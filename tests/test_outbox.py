@@ -11,7 +11,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.console.emulator import Faults, SlackEmulator
+from bot.console.emulator import SlackEmulator
+from bot.console.faults import Faults
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.db.outbox import FAILED, SENT, OutboxMessage

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.emulator import Faults, SlackEmulator
+from bot.console.emulator import SlackEmulator
+from bot.console.faults import Faults
 from bot.db import Database
 from bot.db.migrate import upgrade
 from bot.db.outbox import PENDING, SENT, OutboxMessage

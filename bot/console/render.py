@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.console.emulator import Record, SlackEmulator
+from bot.console.slack_state import Record, SlackState
 
 _MENTION = re.compile(r"<([@#!])([A-Za-z0-9_^-]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -27,20 +27,20 @@ class Clickable:
 
 
 class Renderer:
-    def __init__(self, emulator: SlackEmulator) -> None:
-        self.emulator = emulator
+    def __init__(self, state: SlackState) -> None:
+        self.state = state
         self.clickables: list[Clickable] = []
 
     def name_of(self, user: str | None) -> str:
         if not user:
             return "?"
-        known = self.emulator.users.get(user)
+        known = self.state.users.get(user)
         return known.name if known else user
 
     def channel_label(self, channel_id: str | None) -> str:
         if not channel_id:
             return "?"
-        channel = self.emulator.channel(channel_id)
+        channel = self.state.channel(channel_id)
         if channel.is_im:
             return f"DM with {self.name_of(channel.user)}"
         return f"#{channel.name}"
@@ -51,7 +51,7 @@ class Renderer:
             if sigil == "@":
                 return "@" + self.name_of(ident)
             if sigil == "#":
-                return "#" + (label or self.emulator.channel(ident).name)
+                return "#" + (label or self.state.channel(ident).name)
             return "@" + (label or ident.split("^")[0])
 
         text = _MENTION.sub(mention, text)

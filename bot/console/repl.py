@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.console.session import ConsoleError, ConsoleSlack
+from bot.console.errors import ConsoleError
+from bot.console.session import ConsoleSlack
 from bot.reports.ingest import ingest_generic
 
 out = Console(highlight=False, soft_wrap=True)

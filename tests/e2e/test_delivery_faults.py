@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.console.emulator import Faults
+from bot.console.faults import Faults
 from bot.console.session import ConsoleSlack
 from bot.db import restock as store
 from bot.reports.ingest import ingest_generic

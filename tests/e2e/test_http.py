@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
-from bot.console.emulator import SlackEmulator, User
+from bot.console.emulator import SlackEmulator
+from bot.console.slack_state import User
 from bot.http import build_http_app
 from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN

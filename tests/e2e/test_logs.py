@@ -21,7 +21,8 @@ from slack_bolt import BoltRequest
 
 from bot.config import load_settings
 from bot.console import payloads
-from bot.console.session import CONSOLE_TOKEN, ConsoleSlack
+from bot.console.real_app import CONSOLE_TOKEN
+from bot.console.session import ConsoleSlack
 from bot.flows.kpi import KpiFlow
 from bot.observability import BODY_LOGGERS, configure_logging, redact
 from tests.conftest import MONDAY_9AM_SHENZHEN, REPO, converse

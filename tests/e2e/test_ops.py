@@ -13,8 +13,8 @@ import pytest
 from slack_bolt import Ack, BoltRequest
 
 from bot.console import payloads
-from bot.console.emulator import BOT_USER_ID
 from bot.console.session import ConsoleSlack
+from bot.console.slack_state import BOT_USER_ID
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.handlers import help as help_feature

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.console.session import CONSOLE_TOKEN, ConsoleSlack
+from bot.console.real_app import CONSOLE_TOKEN
+from bot.console.session import ConsoleSlack
 from bot.db.core import AuditEntry
 from bot.db.kpi import SalesDay
 from tests.conftest import MONDAY_9AM_SHENZHEN, REPO, converse

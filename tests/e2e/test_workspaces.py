@@ -16,8 +16,8 @@ import yaml
 from slack_bolt import BoltRequest
 
 from bot.console import payloads
-from bot.console.emulator import BOT_USER_ID, Record
 from bot.console.session import ConsoleSlack
+from bot.console.slack_state import BOT_USER_ID, Record
 from bot.db.core import AuditEntry, JobFire
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
 
