@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.blocks import kpi as blocks
-from bot.db.audit import record
+from bot.db.audit import Audit
 from bot.db.kpi import KpiAlert, SalesDay
 from bot.flows.context import Context
 from bot.i18n import translator
@@ -102,16 +102,15 @@ class KpiFlow:
             firing = {k for k, a in stored.items() if a.firing}
             fire, recovered = transitions(list(data.alerts), firing)
             if save:
+                audit = Audit(team.id, "opsbot", now)
                 for finding in fire:
                     alert = stored.get(finding.key) or KpiAlert(team_id=team.id, key=finding.key)
                     alert.firing, alert.changed_at = True, now
                     session.add(alert)
-                    record(session, team_id=team.id, entity="kpi_alert", entity_id=finding.key, actor="opsbot",
-                           at=now, from_state="armed", to_state="fired")
+                    audit(session, "kpi_alert", finding.key, "armed", "fired")
                 for key in recovered:
                     stored[key].firing, stored[key].changed_at = False, now
-                    record(session, team_id=team.id, entity="kpi_alert", entity_id=key, actor="opsbot", at=now,
-                           from_state="fired", to_state="armed")
+                    audit(session, "kpi_alert", key, "fired", "armed")
         return replace(data, alerts=tuple(fire))
 
     def post_digest(self, team: Team, today: date) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db.audit import record
+from bot.db.audit import Audit
 from bot.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
@@ -76,5 +76,4 @@ class WorkspaceLifecycle:
         self, workspace: str, *, actor: str, from_state: str | None, to_state: str, note: str | None = None
     ) -> None:
         with self.db.transaction() as session:
-            record(session, team_id=workspace, entity="installation", entity_id=workspace, actor=actor,
-                   at=self.clock.now(), from_state=from_state, to_state=to_state, note=note)
+            Audit(workspace, actor, self.clock.now())(session, "installation", workspace, from_state, to_state, note)
