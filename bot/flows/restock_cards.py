@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from bot.blocks import restock as blocks
+from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
 from bot.flows.context import Context
@@ -48,7 +49,7 @@ class RestockCards:
         return blocks.card_text(tr or self.team_tr(team), request.ref, request.quantity, request.sku, request.state)
 
     def card(
-        self, team: Team, request: store.RestockRequest, suggestion: str = "", tr: Translator | None = None
+        self, team: Team, request: store.RestockRequest, suggestion: Mrkdwn = EMPTY, tr: Translator | None = None
     ) -> list[dict[str, Any]]:
         tr = tr or self.team_tr(team)
         facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
