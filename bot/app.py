@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from bot.blocks.common import error_text
 from bot.config import Settings
 from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
@@ -129,7 +130,7 @@ def build_app(
         tr = ctx.translator_for(user, team)
         ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
-            text = tr._(error.message, **error.params)
+            text = error_text(tr, error)
         else:
             ref = secrets.token_hex(3).upper()
             log.error("unhandled error in a listener (ref %s)", ref, exc_info=error)

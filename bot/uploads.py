@@ -155,6 +155,5 @@ def file_hosts(api_url: str) -> frozenset[Origin]:
 
 
 def display_name(raw: object) -> str:
-    """The file's own name without folders, safe to show in mrkdwn (no <!channel> from a crafted name)."""
-    name = Path(str(raw or "")).name.strip() or "report"
-    return name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """The file's own name without folders, as the person named it: the blocks escape it where it is shown."""
+    return Path(str(raw or "")).name.strip() or "report"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.limits import BUTTON_TEXT, HEADER_TEXT, MODAL_TITLE, SECTION_TEXT, clip
+from bot.blocks.text import escape
+from bot.errors import OpsError
+from bot.i18n import Translator
 
 
 def header(text: str) -> dict[str, Any]:
@@ -89,6 +92,16 @@ def option(text: str, value: str) -> dict[str, Any]:
 def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
     """A modal input; the block id is what a field error names."""
     return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
+
+
+def error_text(tr: Translator, error: OpsError) -> str:
+    """An OpsError as a message (mrkdwn): its parameters carry what people typed, so each is escaped.
+
+    A message that names someone puts ``<@{param}>`` in the message itself and passes only the id.
+    (A modal field error is plain text to Slack and is not built here.)
+    """
+    params = {key: escape(value) if isinstance(value, str) else value for key, value in error.params.items()}
+    return tr._(error.message, **params)
 
 
 def as_text(blocks: list[dict[str, Any]]) -> list[str]:

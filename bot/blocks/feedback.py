@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
+from bot.blocks.figures import summary_line
 from bot.blocks.launch import add_launch_task_button
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.restock import request_restock_button
+from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.ops.feedback import WeekCount
+from bot.reports.queries import KpiSummary
 
 FILE_VIEW = "feedback.file"
 ACK = "feedback.ack"
@@ -47,7 +50,7 @@ class Card:
     note: str | None
     outcome: str | None
     count: int
-    destinations: str  # e.g. "#purchasing, #manager"
+    destinations: Mrkdwn  # Opsbot's channel references, e.g. "<#C0PURCHASING>, <#C0MANAGER>"
 
 
 def file_modal(
@@ -139,35 +142,52 @@ def card_buttons(
     return [request_restock_button(tr, sku, marketplace), add_launch_task_button(tr, sku, text)]
 
 
+def joined_text(tr: Translator, item_id: int, sku: str | None, count: int) -> str:
+    """The reporter's answer when their feedback joined an open item."""
+    return tr._("Joined the open feedback #{id} on {sku} ({count} reports so far).", id=item_id, sku=escape(sku or ""),
+                count=count)
+
+
+def another_report_text(tr: Translator, reporter: str, text: str | None) -> str:
+    """A joined report in the open item's threads; ``text`` is None where the thread may not see its words."""
+    if text is None:
+        return tr._("Another report from {who}, from a private conversation.", who=f"<@{reporter}>")
+    return tr._("Another report from {who}: {text}", who=f"<@{reporter}>", text=escape(text))
+
+
+def outcome_text(tr: Translator, outcome: str) -> str:
+    return tr._("Outcome: {outcome}", outcome=escape(outcome))
+
+
 def reminder_text(tr: Translator, people: list[str]) -> str:
     return tr._("⏰ Nobody has acknowledged this yet: {people}, please take a look.",
                 people=", ".join(f"<@{u}>" for u in people))
 
 
 def card_blocks(
-    tr: Translator, card: Card, extra_buttons: list[dict[str, Any]], sku_context: str | None = None
+    tr: Translator, card: Card, extra_buttons: list[dict[str, Any]], sku_context: Mrkdwn | None = None
 ) -> list[dict[str, Any]]:
     flag = "🚨 " if card.urgent else ""
     title = tr._("{flag}Feedback #{id} · {category}", flag=flag, id=card.id, category=card.category)
     facts = [tr._("From <@{reporter}>", reporter=card.reporter)]
     if card.sku:
-        facts.append(tr._("SKU {sku}", sku=card.sku))
+        facts.append(tr._("SKU {sku}", sku=escape(card.sku)))
     if card.marketplace:
-        facts.append(card.marketplace)
+        facts.append(escape(card.marketplace))
     if card.count > 1:
         facts.append(tr.ngettext("{n} report", "{n} reports", card.count))
-    blocks = [header(title), section(clip(card.text, SECTION_TEXT)), context(" · ".join(facts))]
+    blocks = [header(title), section(escape_clipped(card.text, SECTION_TEXT)), context(" · ".join(facts))]
     if card.link:
-        blocks.append(context(tr._("Source: {link}", link=card.link)))
+        blocks.append(context(tr._("Source: {link}", link=escape(card.link))))
     if sku_context:
         blocks.append(context(clip(sku_context, SECTION_TEXT)))
     status = f"{STATE_ICON.get(card.state, '')} {card.state_label}"
     if card.owner:
         status += " · " + tr._("on it: <@{owner}>", owner=card.owner)
     if card.note:
-        status += "\n" + tr._("Action: {note}", note=card.note)
+        status += "\n" + tr._("Action: {note}", note=escape(card.note))
     if card.outcome:
-        status += "\n" + tr._("Outcome: {outcome}", outcome=card.outcome)
+        status += "\n" + outcome_text(tr, card.outcome)
     blocks.append(section(clip(status, SECTION_TEXT)))
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if card.state != "closed":
@@ -180,6 +200,11 @@ def card_blocks(
         ]
         blocks.append(actions(buttons + extra_buttons))
     return blocks
+
+
+def sku_context(tr: Translator, sku: str, found: KpiSummary) -> Mrkdwn:
+    """The SKU's figures of the last 7 days, under a card."""
+    return Mrkdwn(tr._("Last 7 days: {figures}", figures=summary_line(tr, sku, found)))
 
 
 def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
@@ -226,9 +251,9 @@ def reroute_modal(
     )
 
 
-def list_line(tr: Translator, item_id: int, category: str, state: str, sku: str | None, text: str) -> str:
-    return (f"#{item_id} · {category} · {state_label(tr, state)}" + (f" · {sku}" if sku else "")
-            + f" · {text[:80]}")
+def list_line(tr: Translator, item_id: int, category: str, state: str, sku: str | None, text: str) -> Mrkdwn:
+    return Mrkdwn(f"#{item_id} · {category} · {state_label(tr, state)}" + (f" · {escape(sku)}" if sku else "")
+                  + f" · {escape(text[:80])}")
 
 
 def list_title(tr: Translator, scope: str, category: str) -> str:
@@ -243,7 +268,7 @@ def unknown_list_blocks(tr: Translator, categories: list[str]) -> list[dict[str,
     return list_blocks(tr, tr._("Use /feedback list with one of: {names}", names=names), [])
 
 
-def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
+def list_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:
     body = "\n".join(lines[:40]) or tr._("Nothing here.")
     blocks = [header(title), section(clip(body, SECTION_TEXT))]
     if len(lines) > 40:
@@ -253,27 +278,27 @@ def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, 
 
 def weekly_counts(
     tr: Translator, categories: list[tuple[str, WeekCount]], skus: list[WeekCount], markets: list[WeekCount]
-) -> list[str]:
+) -> list[Mrkdwn]:
     """This week's count against last week's: by category (with its name), the top SKUs, marketplaces."""
-    lines = [tr._("{category}: {n} ({change:+d} vs last week)", category=name, n=c.now, change=c.change)
+    lines = [Mrkdwn(tr._("{category}: {n} ({change:+d} vs last week)", category=name, n=c.now, change=c.change))
              for name, c in categories]
     if skus:
-        lines.append(tr._("SKUs: {skus}", skus=_counts(skus[:8])))
+        lines.append(Mrkdwn(tr._("SKUs: {skus}", skus=_counts(skus[:8]))))
     if markets:
-        lines.append(tr._("Marketplaces: {markets}", markets=_counts(markets)))
+        lines.append(Mrkdwn(tr._("Marketplaces: {markets}", markets=_counts(markets))))
     return lines
 
 
 def _counts(counts: list[WeekCount]) -> str:
-    return ", ".join(f"{c.key} {c.now} ({c.change:+d})" for c in counts)
+    return ", ".join(f"{escape(c.key)} {c.now} ({c.change:+d})" for c in counts)
 
 
-def weekly_open_line(tr: Translator, item_id: int, category: str, days: int, state: str) -> str:
-    return tr.ngettext("#{id} {category} · open {n} day · {state}", "#{id} {category} · open {n} days · {state}",
-                       days, id=item_id, category=category, state=state_label(tr, state))
+def weekly_open_line(tr: Translator, item_id: int, category: str, days: int, state: str) -> Mrkdwn:
+    return Mrkdwn(tr.ngettext("#{id} {category} · open {n} day · {state}", "#{id} {category} · open {n} days · {state}",
+                       days, id=item_id, category=category, state=state_label(tr, state)))
 
 
-def weekly_blocks(tr: Translator, counts: list[str], open_lines: list[str]) -> list[dict[str, Any]]:
+def weekly_blocks(tr: Translator, counts: list[Mrkdwn], open_lines: list[Mrkdwn]) -> list[dict[str, Any]]:
     return [
         header(tr._("Market feedback this week")),
         section(clip("\n".join(counts) or tr._("No feedback this week."), SECTION_TEXT)),

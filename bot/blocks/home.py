@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.common import context, divider, header, section
+from bot.blocks.text import escape
 from bot.i18n import Translator
 
 
@@ -17,7 +18,7 @@ def home_view(
         blocks.append(section(tr._("You are not in an Opsbot team yet. Ask your manager to add you to team.yml.")))
     else:
         held = ", ".join(roles) or tr._("no role yet")
-        blocks.append(section(tr._("*{team}* · your roles: {roles}", team=team_name, roles=held)))
+        blocks.append(section(tr._("*{team}* · your roles: {roles}", team=escape(team_name), roles=held)))
         blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=timezone)))
     return {"type": "home", "blocks": [*blocks, *sections]}
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.blocks.common import actions, context, divider, fields, header, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT
+from bot.blocks.text import escape
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.reports.alerts import Finding
@@ -47,13 +49,13 @@ def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
     period = tr._("{start} to {end}", start=tr.date(report.start), end=tr.date(report.end))
     if report.data_through is None:
         return [section(tr._("No report data for {scope} from {period} yet. Load reports with opsbot ingest or "
-                             "share them in the data channel.", scope=scope, period=period))]
+                             "share them in the data channel.", scope=escape(scope), period=period))]
     blocks: list[Block] = [
         header(tr._("KPIs: {scope}", scope=scope)),
         context(tr._("{period} · data through {day}", period=period, day=tr.date(report.data_through))),
     ]
     parts: list[tuple[str, Kpis]] = [(tr._("Total ({currency})", currency=report.base), report.total)]
-    parts += [(f"{market} ({k.currency})", k) for market, k in report.marketplaces.items()]
+    parts += [(f"{escape(market)} ({k.currency})", k) for market, k in report.marketplaces.items()]
     for title, kpis in parts[: (MESSAGE_BLOCKS - 2) // 2]:
         blocks.append(section(f"*{title}*"))
         blocks.append(fields([f"*{tr._(NAMES[n])}*\n{value(tr, n, kpis[n], kpis.currency)}"
@@ -69,7 +71,10 @@ def _headline(tr: Translator, item: Headline, currency: str) -> str:
 
 
 def alert_text(tr: Translator, f: Finding) -> str:
+    """An alert's diagnosis; marketplace, SKU and return reasons come from report files, so they are escaped."""
     v = f.values
+    f = replace(f, marketplace=escape(f.marketplace), sku=escape(f.sku) if f.sku else f.sku,
+                reasons=tuple((escape(r), n) for r, n in f.reasons))
     if f.kind == "ctr_cvr":
         return tr._("{market}: CTR is high ({ctr}) but CVR is low ({cvr}): the main image pulls clicks but the "
                     "detail page does not convince — check price, reviews and content.",
@@ -141,7 +146,7 @@ def digest_blocks(tr: Translator, data: DigestData, team_name: str) -> list[Bloc
                         mtd=tr.money(m.mtd, data.base), forecast=tr.money(m.forecast, data.base))
         blocks.append(section(text))
     if data.movers:
-        movers = [tr._("{sku}: {gmv} (usually {usual} a day)", sku=m.sku, gmv=tr.money(m.gmv, data.base),
+        movers = [tr._("{sku}: {gmv} (usually {usual} a day)", sku=escape(m.sku), gmv=tr.money(m.gmv, data.base),
                        usual=tr.money(m.usual, data.base)) for m in data.movers]
         blocks += [divider(), section(tr._("*Top movers*") + "\n" + _lines(tr, movers))]
     if data.alerts:
@@ -154,8 +159,13 @@ def digest_blocks(tr: Translator, data: DigestData, team_name: str) -> list[Bloc
     return blocks[:MESSAGE_BLOCKS]
 
 
+def kpi_text(tr: Translator, scope: str) -> str:
+    """`/kpi`'s notification text; the scope is what was typed."""
+    return tr._("KPIs: {scope}", scope=escape(scope))
+
+
 def ingest_text(tr: Translator, result: FileIngest) -> str:
     return tr._("Loaded {file} ({kind}): {first} to {last}, {markets}, {skus} SKUs — {new} new, {updated} updated, "
-                "{unchanged} unchanged.", file=result.file, kind=tr._(result.label), first=result.first,
-                last=result.last, markets=", ".join(result.marketplaces) or "—", skus=result.skus,
+                "{unchanged} unchanged.", file=escape(result.file), kind=tr._(result.label), first=result.first,
+                last=result.last, markets=escape(", ".join(result.marketplaces)) or "—", skus=result.skus,
                 new=result.new, updated=result.updated, unchanged=result.unchanged)

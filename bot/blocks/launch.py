@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import actions, button, context, header, option, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip, fit_blocks
+from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.i18n import Translator
 from bot.ops.launch import BLOCKED, DONE, Progress
 
@@ -41,10 +42,10 @@ class TaskRow:
 def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
     due = tr.date(row.due, "medium")
     late = row.state != DONE and row.due < today
-    line = f"{STATE_ICON.get(row.state, '⬜')} {'🚦 ' if row.gate else ''}{row.title} · <@{row.owner}> · "
+    line = f"{STATE_ICON.get(row.state, '⬜')} {'🚦 ' if row.gate else ''}{escape(row.title)} · <@{row.owner}> · "
     line += tr._("*overdue* since {due}", due=due) if late else due
     if row.state == BLOCKED and row.blocked_reason:
-        line += "\n      " + tr._("blocked: {reason}", reason=clip(row.blocked_reason, REASON_ON_CHECKLIST))
+        line += "\n      " + tr._("blocked: {reason}", reason=escape_clipped(row.blocked_reason, REASON_ON_CHECKLIST))
     if row.stand_in:
         line += " " + tr._("(standing in: nobody holds this role in team.yml)")
     return line
@@ -67,8 +68,8 @@ def checklist_blocks(
             tr._(
                 "{playbook} · SKUs {skus} · {marketplaces} · {done}/{total} done · {overdue} overdue",
                 playbook=playbook_name,
-                skus=", ".join(skus),
-                marketplaces=", ".join(marketplaces),
+                skus=escape(", ".join(skus)),
+                marketplaces=escape(", ".join(marketplaces)),
                 done=done.done,
                 total=done.total,
                 overdue=done.overdue,
@@ -124,7 +125,7 @@ def gate_blocks(
 
 def reminder_blocks(tr: Translator, items: list[tuple[str, TaskRow]], today: date) -> list[dict[str, Any]]:
     """One DM a morning: each owner's tasks due soon or overdue, across launches."""
-    lines = [f"*{launch}* · {_task_line(tr, row, today)}" for launch, row in items]
+    lines = [f"*{escape(launch)}* · {_task_line(tr, row, today)}" for launch, row in items]
     return [section(clip(tr._("Your launch tasks due soon:") + "\n" + "\n".join(lines), SECTION_TEXT))]
 
 
@@ -134,7 +135,7 @@ def progress_blocks(
     """The morning's short progress line in the launch channel; managers mentioned for long-overdue tasks."""
     text = tr._(
         "{name}: {done}/{total} done · {overdue} overdue · {blocked} blocked · T{offset:+d}",
-        name=name,
+        name=escape(name),
         done=done.done,
         total=done.total,
         overdue=done.overdue,
@@ -151,12 +152,12 @@ def progress_blocks(
     return [section(text)]
 
 
-def summary_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
+def summary_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:
     body = "\n".join(lines) or tr._("No active launches. Start one with /launch new.")
     return [header(title), section(clip(body, SECTION_TEXT))]
 
 
-def review_blocks(tr: Translator, name: str, label: str, kpi_lines: list[str]) -> list[dict[str, Any]]:
+def review_blocks(tr: Translator, name: str, label: str, kpi_lines: list[Mrkdwn]) -> list[dict[str, Any]]:
     blocks = [header(tr._("📈 {label} review: {name}", label=label, name=name))]
     if kpi_lines:
         blocks.append(section(clip("\n".join(kpi_lines), SECTION_TEXT)))
@@ -178,11 +179,11 @@ def add_launch_task_button(tr: Translator, sku: str, title: str) -> dict[str, An
 
 
 # -- what the flows post and reply, in words ---------------------------------------------------------------
-def launch_line(tr: Translator, name: str, slug: str, day: date, channel: str, done: Progress) -> str:
+def launch_line(tr: Translator, name: str, slug: str, day: date, channel: str, done: Progress) -> Mrkdwn:
     """One active launch in /launch list."""
-    return tr._("*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
-                name=name, slug=slug, day=tr.date(day), channel=channel, done=done.done, total=done.total,
-                overdue=done.overdue)
+    return Mrkdwn(tr._("*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
+                name=escape(name), slug=escape(slug), day=tr.date(day), channel=channel, done=done.done,
+                total=done.total, overdue=done.overdue))
 
 
 def status_title(tr: Translator, name: str, done: Progress) -> str:
@@ -190,23 +191,37 @@ def status_title(tr: Translator, name: str, done: Progress) -> str:
                 open=done.total - done.done)
 
 
-def status_line(tr: Translator, title: str, owner: str, due: date, today: date) -> str:
+def status_line(tr: Translator, title: str, owner: str, due: date, today: date) -> Mrkdwn:
     """One open task in /launch status; overdue ones are flagged."""
-    return f"• {title} · <@{owner}> · {tr.date(due)}" + (" ⚠️" if due < today else "")
+    return Mrkdwn(f"• {escape(title)} · <@{owner}> · {tr.date(due)}" + (" ⚠️" if due < today else ""))
 
 
 def go_text(tr: Translator, name: str, manager: str) -> str:
-    return tr._("🟢 Go for {name}, decided by {who}.", name=name, who=f"<@{manager}>")
+    return tr._("🟢 Go for {name}, decided by {who}.", name=escape(name), who=f"<@{manager}>")
 
 
 def no_go_text(tr: Translator, name: str, manager: str, reason: str) -> str:
-    return tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=name, who=f"<@{manager}>", reason=reason)
+    return tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=escape(name), who=f"<@{manager}>",
+                reason=escape(reason))
 
 
 def moved_text(tr: Translator, name: str, before: date, after: date, manager: str) -> str:
     return tr._("📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
-                name=name, before=tr.date(before), after=tr.date(after), who=f"<@{manager}>")
+                name=escape(name), before=tr.date(before), after=tr.date(after), who=f"<@{manager}>")
+
+
+def checklist_text(name: str) -> str:
+    """The checklist message's notification text: the launch's name as typed."""
+    return escape(name)
+
+
+def set_up_text(tr: Translator, name: str, channel: str) -> str:
+    return tr._("{name} is set up in <#{channel}>.", name=escape(name), channel=channel)
+
+
+def now_launches_text(tr: Translator, name: str, day: date) -> str:
+    return tr._("{name} now launches on {day}.", name=escape(name), day=tr.date(day))
 
 
 def closed_text(tr: Translator, name: str) -> str:
-    return tr._("🏁 {name}: every launch task is done; the launch is closed.", name=name)
+    return tr._("🏁 {name}: every launch task is done; the launch is closed.", name=escape(name))

@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks.common import context, input_block, modal, option, section
 from bot.blocks.launch import ADD_TASK_VIEW, CONFIRM_VIEW, NEW_VIEW, NO_GO_VIEW, TASK_VIEW, TaskRow
 from bot.blocks.limits import SECTION_TEXT, clip
+from bot.blocks.text import escape
 from bot.i18n import Translator
 from bot.ops.launch import BLOCKED, DONE, MARKETPLACES
 
@@ -66,7 +67,7 @@ def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, to
 def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]:
     choices = [option(tr._("Done"), DONE), option(tr._("Not done yet"), "open"), option(tr._("Blocked"), BLOCKED)]
     current = next((c for c in choices if c["value"] == row.state), choices[1])
-    blocks: list[dict[str, Any]] = [section(f"*{row.title}*\n<@{row.owner}> · {tr.date(row.due, 'full')}")]
+    blocks: list[dict[str, Any]] = [section(f"*{escape(row.title)}*\n<@{row.owner}> · {tr.date(row.due, 'full')}")]
     if description:
         blocks.append(context(clip(description, SECTION_TEXT)))
     blocks += [
@@ -93,7 +94,7 @@ def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]
 
 
 def confirm_view(tr: Translator, task_id: int, open_titles: list[str]) -> dict[str, Any]:
-    text = tr._("These tasks it depends on are still open:") + "\n" + "\n".join(f"• {t}" for t in open_titles)
+    text = tr._("These tasks it depends on are still open:") + "\n" + "\n".join(f"• {escape(t)}" for t in open_titles)
     blocks = [section(clip(text, SECTION_TEXT)), context(tr._("Tick it anyway?"))]
     return modal(
         tr._("Open dependencies"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
+from bot.blocks.text import Mrkdwn, escape
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.ops import restock as ops
@@ -63,12 +64,20 @@ def buttons(tr: Translator, state: str) -> list[tuple[str, str]]:
 
 def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> str:
     """A card's notification text (what a phone shows)."""
-    return tr._("Restock {ref}: {quantity} × {sku} ({state})", ref=ref, quantity=quantity, sku=sku,
+    return tr._("Restock {ref}: {quantity} × {sku} ({state})", ref=ref, quantity=quantity, sku=escape(sku),
                 state=state_label(tr, state))
 
 
-def list_line(tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str) -> str:
-    return f"*{ref}* · {quantity} × {sku} · {marketplace} · {state_label(tr, state)} · <@{requester}>"
+def filed_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
+    """The requester's answer to a one-line /restock."""
+    return tr._("Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=quantity, sku=escape(sku))
+
+
+def list_line(
+    tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str
+) -> Mrkdwn:
+    return Mrkdwn(f"*{ref}* · {quantity} × {escape(sku)} · {escape(marketplace)} · {state_label(tr, state)} · "
+                  f"<@{requester}>")
 
 
 @dataclass(frozen=True)
@@ -88,25 +97,26 @@ class Progress:
     received_quantity: int | None
 
 
-def history_lines(tr: Translator, p: Progress) -> list[str]:
+def history_lines(tr: Translator, p: Progress) -> list[Mrkdwn]:
     """Who decided, why it was rejected, the PO, the shipment, what arrived and any discrepancy."""
-    lines = []
+    lines: list[str] = []
     if p.decided_by and p.state not in (ops.REQUESTED,):
         lines.append(tr._("{state} by <@{who}>", state=state_label(tr, p.state), who=p.decided_by))
     if p.state == ops.REJECTED and p.note:
-        lines.append(tr._("Reason: {reason}", reason=p.note))
+        lines.append(tr._("Reason: {reason}", reason=escape(p.note)))
     if p.po_number:
         eta = tr.date(p.eta) if p.eta else "—"
-        lines.append(tr._("PO {po} · {supplier} · ETA {eta}", po=p.po_number, supplier=p.supplier or "—", eta=eta))
+        lines.append(tr._("PO {po} · {supplier} · ETA {eta}", po=escape(p.po_number),
+                          supplier=escape(p.supplier or "—"), eta=eta))
     if p.tracking:
-        lines.append(tr._("Shipped by {carrier} ({mode}), tracking {tracking}", carrier=p.carrier or "—",
-                          mode=p.freight_mode, tracking=p.tracking))
+        lines.append(tr._("Shipped by {carrier} ({mode}), tracking {tracking}", carrier=escape(p.carrier or "—"),
+                          mode=escape(p.freight_mode), tracking=escape(p.tracking)))
     if p.received_quantity is not None:
         lines.append(tr._("Received {received} of {quantity}", received=p.received_quantity, quantity=p.quantity))
         if p.received_quantity != p.quantity:
             lines.append(tr._("⚠️ Discrepancy: {diff:+d} units against the order",
                               diff=p.received_quantity - p.quantity))
-    return lines
+    return [Mrkdwn(line) for line in lines]
 
 
 def status_label(tr: Translator, status: str) -> str:
@@ -120,12 +130,13 @@ def status_label(tr: Translator, status: str) -> str:
     return f"{STATUS_WORDS.get(status, '')} {labels.get(status, status)}"
 
 
-def suggestion_lines(tr: Translator, s: math_.Suggestion) -> str:
+def suggestion_lines(tr: Translator, s: math_.Suggestion) -> Mrkdwn:
     if s.velocity is None or s.status == math_.NO_HISTORY:
-        return tr._("No sales history for {sku} yet, so there is no suggestion: please give a quantity.", sku=s.sku)
+        return Mrkdwn(tr._("No sales history for {sku} yet, so there is no suggestion: please give a quantity.",
+                           sku=escape(s.sku)))
     windows = ", ".join(tr._("{days}d {avg}/day", days=d, avg=tr.number(a, 1)) for d, a in s.velocity.windows)
     lead = s.lead
-    return "\n".join([
+    return Mrkdwn("\n".join([
         tr._("*Suggestion: {quantity} units* · {status}", quantity=tr.number(s.quantity),
              status=status_label(tr, s.status)),
         tr._("Velocity {v}/day (blend of {windows}; {out} stock-out days left out)",
@@ -137,7 +148,7 @@ def suggestion_lines(tr: Translator, s: math_.Suggestion) -> str:
              inbound=tr.number(s.inbound)),
         tr._("Days of cover {cover} · reorder by {by}", cover=tr.number(s.days_of_cover or 0, 1),
              by=tr.date(s.reorder_by) if s.reorder_by else "—"),
-    ])
+    ]))
 
 
 def request_modal(
@@ -149,7 +160,7 @@ def request_modal(
     sku: str | None,
     marketplace: str | None,
     quantity: int | None,
-    explanation: str,
+    explanation: Mrkdwn,
 ) -> dict[str, Any]:
     sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
@@ -204,8 +215,8 @@ class CardView:
     needs_manager: bool
     needed_by: date | None
     reason: str
-    history: list[str]  # "approved by @x", "PO 123 · Supplier · ETA", ...
-    suggestion: str
+    history: list[Mrkdwn]  # history_lines: "approved by @x", "PO 123 · Supplier · ETA", ...
+    suggestion: Mrkdwn
     buttons: list[tuple[str, str]]  # (label, action)
 
 
@@ -213,9 +224,9 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     facts = tr._(
         "{quantity} × {sku} → {marketplace} {destination} · {value} · requested by <@{who}>",
         quantity=card.quantity,
-        sku=card.sku,
-        marketplace=card.marketplace,
-        destination=card.destination,
+        sku=escape(card.sku),
+        marketplace=escape(card.marketplace),
+        destination=escape(card.destination),
         value=card.value,
         who=card.requester,
     )
@@ -226,7 +237,7 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     if card.needs_manager:
         notes.append(tr._("needs the manager's approval"))
     if card.reason:
-        notes.append(card.reason)
+        notes.append(escape(card.reason))
     if notes:
         blocks.append(context(clip(" · ".join(notes), SECTION_TEXT)))
     if card.suggestion:
@@ -299,16 +310,16 @@ def request_restock_button(tr: Translator, sku: str, marketplace: str | None) ->
     return button(tr._("Request restock"), REQUEST_PREFILLED, json.dumps({"sku": sku, "marketplace": marketplace}))
 
 
-def list_blocks(tr: Translator, title: str, lines: list[str]) -> list[dict[str, Any]]:
+def list_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:
     return [header(title), section(clip("\n".join(lines[:40]) or tr._("No restock requests here."), SECTION_TEXT))]
 
 
-def watch_line(tr: Translator, s: math_.Suggestion) -> str:
-    return tr._(
+def watch_line(tr: Translator, s: math_.Suggestion) -> Mrkdwn:
+    return Mrkdwn(tr._(
         "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}",
-        status=status_label(tr, s.status), sku=s.sku, cover=tr.number(s.days_of_cover or 0, 1),
+        status=status_label(tr, s.status), sku=escape(s.sku), cover=tr.number(s.days_of_cover or 0, 1),
         lead=s.lead.days, quantity=tr.number(s.quantity), by=tr.date(s.reorder_by) if s.reorder_by else "—",
-    )
+    ))
 
 
 def watchlist_blocks(tr: Translator, items: list[math_.Suggestion]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import actions, button, context, divider, header, modal, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip
+from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.i18n import Translator, pick
 from bot.ops.standup import ANSWER_LIMIT, Roster
 from bot.ops.standup_playbook import Question
@@ -97,7 +98,8 @@ def summary_blocks(
     blocks += [divider(), section(tr.ngettext("*{n} open blocker*", "*{n} open blockers*", len(blockers)))]
     for blocker in blockers[:BLOCKERS_SHOWN]:
         age = tr.ngettext("{n} workday", "{n} workdays", blocker.age)
-        line = tr._("{text} — <@{owner}> · open {age}", text=clip(blocker.text, 2500), owner=blocker.owner, age=age)
+        line = tr._("{text} — <@{owner}> · open {age}", text=escape_clipped(blocker.text, 2500), owner=blocker.owner,
+                     age=age)
         if blocker.escalate_to:
             line += "\n" + tr._("⚠️ Open too long: {managers}, please help.", managers=_names(list(blocker.escalate_to)))
         blocks.append(section(line, accessory=button(tr._("Resolved"), RESOLVE_BLOCKER, str(blocker.id)),
@@ -118,7 +120,7 @@ def answer_blocks(
     tr: Translator, name: str, day: date, questions: tuple[Question, ...], answers: dict[str, str],
     mood: int | None, *, late: bool, edited: bool,
 ) -> list[dict[str, Any]]:
-    blocks = [section(tr._("*{name}* · {day}", name=name, day=tr.date(day, "full")))]
+    blocks = [section(tr._("*{name}* · {day}", name=escape(name), day=tr.date(day, "full")))]
     for question in questions:
         if question.kind == "mood":
             if mood:
@@ -127,7 +129,7 @@ def answer_blocks(
         answer = answers.get(question.id)
         if answer:
             title = pick(question.text, tr.locale)
-            blocks.append(section(clip(f"*{title}*\n{answer}", SECTION_TEXT)))
+            blocks.append(section(clip(f"*{title}*\n{escape(answer)}", SECTION_TEXT)))
     notes = [tr._("answered late")] if late else []
     if edited:
         notes.append(tr._("edited"))
@@ -138,7 +140,7 @@ def answer_blocks(
 
 def status_blocks(tr: Translator, roster: Roster, names: dict[str, str]) -> list[dict[str, Any]]:
     def listed(users: list[str]) -> str:
-        return ", ".join(names.get(u, u) for u in users) or "—"
+        return ", ".join(escape(names.get(u, u)) for u in users) or "—"
 
     lines = [
         tr._("✅ Answered: {people}", people=listed(roster.answered)),
@@ -150,8 +152,8 @@ def status_blocks(tr: Translator, roster: Roster, names: dict[str, str]) -> list
     return [header(tr._("Today's stand-up so far")), section(clip("\n".join(lines), SECTION_TEXT))]
 
 
-def history_blocks(tr: Translator, name: str, rows: list[tuple[date, str, str]]) -> list[dict[str, Any]]:
-    """``rows`` are (round date, status word, answers as text) — newest first."""
+def history_blocks(tr: Translator, name: str, rows: list[tuple[date, str, Mrkdwn]]) -> list[dict[str, Any]]:
+    """``rows`` are :func:`history_row`'s (round date, status word, answers as mrkdwn) — newest first."""
     blocks = [header(tr._("Stand-ups of {name}", name=name))]
     if not rows:
         blocks.append(section(tr._("No stand-ups in that period.")))
@@ -172,16 +174,16 @@ def saved_text(tr: Translator) -> str:
 
 def answer_text(tr: Translator, name: str) -> str:
     """The notification text of a person's answers in the summary's thread."""
-    return tr._("Stand-up of {name}", name=name)
+    return tr._("Stand-up of {name}", name=escape(name))
 
 
 def history_row(
     tr: Translator, day: date, status: str, questions: tuple[Question, ...], answers: dict[str, str], note: str,
-) -> tuple[date, str, str]:
+) -> tuple[date, str, Mrkdwn]:
     """One stand-up as a row of :func:`history_blocks`: each answer under its question, else the note."""
     words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
-    text = "\n".join(f"_{pick(q.text, tr.locale)}_ {answers[q.id]}" for q in questions if q.id in answers)
-    return day, words.get(status, status), text or note
+    text = "\n".join(f"_{pick(q.text, tr.locale)}_ {escape(answers[q.id])}" for q in questions if q.id in answers)
+    return day, words.get(status, status), Mrkdwn(text or escape(note))
 
 
 def export_comment(tr: Translator, count: int, start: date, end: date) -> str:

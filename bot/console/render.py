@@ -55,7 +55,9 @@ class Renderer:
             return "@" + (label or ident.split("^")[0])
 
         text = _MENTION.sub(mention, text)
-        return _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+        text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+        # Slack shows escaped text as typed: &lt;!channel&gt; reads <!channel> (and &amp; last, so &amp;lt; is "&lt;").
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
     def title(self, record: Record) -> str:
         where = self.channel_label(record.channel)
@@ -103,7 +105,8 @@ class Renderer:
         return lines
 
     def _text(self, obj: dict[str, Any] | None) -> str:
-        return self.mrkdwn(str((obj or {}).get("text", "")))
+        text = str((obj or {}).get("text", ""))
+        return text if (obj or {}).get("type") == "plain_text" else self.mrkdwn(text)  # plain_text shows literally
 
     def _button(
         self, label: str, element: dict[str, Any], block_id: str, record: Record, option: dict[str, Any] | None = None

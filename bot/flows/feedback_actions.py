@@ -65,7 +65,7 @@ class FeedbackActions:
                 id=item.id, state=blocks.state_label(tr, item.state), who=f"<@{user}>",
             )
             if item.outcome:
-                text += "\n" + tr._("Outcome: {outcome}", outcome=item.outcome)
+                text += "\n" + blocks.outcome_text(tr, item.outcome)
             self.ctx.delivery.dm(item.reporter, text)
 
     def reroute(self, user: str, item_id: int, rerouting: Rerouting) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.blocks import feedback as blocks
-from bot.blocks.figures import summary_line
+from bot.blocks.text import Mrkdwn
 from bot.db import feedback as store
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
@@ -92,16 +92,16 @@ class FeedbackCards:
             note=item.note,
             outcome=item.outcome,
             count=item.count,
-            destinations=", ".join(f"<{t.key}>" for t in where),
+            destinations=Mrkdwn(", ".join(f"<{t.key}>" for t in where)),
         )
         extra = blocks.card_buttons(tr, item.category, item.sku, item.marketplace, item.text)
         return blocks.card_blocks(tr, view, extra, self._sku_context(team, item, tr))
 
-    def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> str | None:
+    def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> Mrkdwn | None:
         """The SKU's last 7 days, when report data for it has been loaded."""
         if not item.sku:
             return None
         day = item.created_at.astimezone(team.zone).date()
         with self.ctx.db.transaction() as session:
             found = sku_summary(session, team.id, item.sku, day - timedelta(days=7), day - timedelta(days=1))
-        return tr._("Last 7 days: {figures}", figures=summary_line(tr, item.sku, found)) if found else None
+        return blocks.sku_context(tr, item.sku, found) if found else None

@@ -102,9 +102,7 @@ class FeedbackIntake:
             else:
                 where = self.cards.deliver(team, item, roles)
         if joined:
-            return tr._(
-                "Joined the open feedback #{id} on {sku} ({count} reports so far).", id=item_id, sku=sku, count=count
-            )
+            return blocks.joined_text(tr, item_id, sku, count)
         return tr._(
             "Thanks! Feedback #{id} ({category}) went to {where}.",
             id=item_id, category=playbook.category_name(category, tr.locale), where=", ".join(where),
@@ -120,13 +118,10 @@ class FeedbackIntake:
     def _joined(self, team: Team, item_id: int, report: Report, text: str, public_ok: bool) -> None:
         """A reply in every card's thread; a private report's words only where that thread is private too."""
         tr = translator(team.locale)
-        who = f"<@{report.reporter}>"
         with self.ctx.db.transaction() as session:
             cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
             for card in cards:
-                if public_ok or self.ctx.people.channel_is_private(str(card.channel)):
-                    reply = tr._("Another report from {who}: {text}", who=who, text=text)
-                else:
-                    reply = tr._("Another report from {who}, from a private conversation.", who=who)
+                shown = public_ok or self.ctx.people.channel_is_private(str(card.channel))
+                reply = blocks.another_report_text(tr, report.reporter, text if shown else None)
                 self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
             self.cards.refresh(team, self.cards.item(item_id))

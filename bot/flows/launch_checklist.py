@@ -59,7 +59,8 @@ class LaunchChecklist:
     def refresh(self, team: Team, launch_id: int) -> None:
         launch = self.launch(launch_id)
         if launch.checklist_ts:
-            self.ctx.delivery.update(launch.channel, launch.checklist_ts, launch.name, self.blocks(team, launch_id))
+            self.ctx.delivery.update(launch.channel, launch.checklist_ts, blocks.checklist_text(launch.name),
+                                     self.blocks(team, launch_id))
 
     # -- reading ---------------------------------------------------------------------------------
     def list_blocks(self, user: str) -> list[dict[str, Any]]:

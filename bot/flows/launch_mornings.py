@@ -10,6 +10,7 @@ from functools import partial
 
 from bot.blocks import launch as blocks
 from bot.blocks.figures import summary_line
+from bot.blocks.text import Mrkdwn
 from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.db.base import insert_ignore
@@ -115,7 +116,7 @@ class LaunchMornings:
                         blocks.review_blocks(tr, launch.name, label, lines),
                     )
 
-    def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[str]:
+    def _kpi_lines(self, team: Team, launch: store.Launch, days: int, tr: Translator) -> list[Mrkdwn]:
         """The launch SKUs' KPIs since launch day, from the loaded report data."""
         lines = []
         with self.ctx.db.transaction() as session:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import launch_modals as modals
+from bot.blocks.launch import checklist_text
 from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, ChannelNameTaken, OpsError
@@ -83,7 +84,7 @@ class LaunchSetup:
                 )
             Audit(team.id, user, now)(session, "launch", slug, None, "active", f"{playbook.key} {launch_day}")
             # Announced in the same transaction: the launch exists with its pinned checklist, or not at all.
-            posted = self.ctx.delivery.post(channel, name, self.checklist.blocks(team, launch.id),
+            posted = self.ctx.delivery.post(channel, checklist_text(name), self.checklist.blocks(team, launch.id),
                                             receipt=Receipt("launch.checklist", str(launch.id)))
             self.ctx.delivery.pin(channel, posted)
         return launch

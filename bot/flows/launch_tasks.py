@@ -55,7 +55,7 @@ class LaunchTasks:
         if not ops.may_change(task.as_state(), user, self.ctx.has_role(team, user, Role.manager)):
             log.warning("launch: %s may not change task %s owned by %s", user, task_id, task.owner)
             raise OpsError(
-                N_("Only {owner} (the task's owner) or the manager can update this task."), owner=f"<@{task.owner}>"
+                N_("Only <@{owner}> (the task's owner) or the manager can update this task."), owner=task.owner
             )
         return team, task
 

@@ -7,12 +7,14 @@ import io
 from typing import Any
 
 from bot.blocks import restock as blocks
+from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
+from bot.ops.csv_cells import safe_cell
 from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import ChannelKey, Team
 from bot.outbox import Receipt, ReceiptHook
@@ -48,7 +50,7 @@ class RestockCards:
         return blocks.card_text(tr or self.team_tr(team), request.ref, request.quantity, request.sku, request.state)
 
     def card(
-        self, team: Team, request: store.RestockRequest, suggestion: str = "", tr: Translator | None = None
+        self, team: Team, request: store.RestockRequest, suggestion: Mrkdwn = EMPTY, tr: Translator | None = None
     ) -> list[dict[str, Any]]:
         tr = tr or self.team_tr(team)
         facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
@@ -131,7 +133,10 @@ class RestockCards:
         return self.card(team, request, tr=tr)
 
     def export_csv(self, team: Team) -> str:
-        """Every request with its full audit trail, one row per state change."""
+        """Every request with its full audit trail, one row per state change.
+
+        Typed text (SKU, PO number, notes and reasons) is formula-safe; quantities and costs stay numbers.
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
@@ -141,21 +146,21 @@ class RestockCards:
                     writer.writerow(
                         [
                             request.ref,
-                            request.sku,
+                            safe_cell(request.sku),
                             request.marketplace,
                             request.quantity,
                             request.unit_cost,
                             request.currency,
                             request.requester,
                             request.state,
-                            request.po_number or "",
+                            safe_cell(request.po_number or ""),
                             request.eta or "",
                             "" if request.received_quantity is None else request.received_quantity,
                             entry.at.isoformat(),
                             entry.actor,
                             entry.from_state or "",
                             entry.to_state or "",
-                            entry.note or "",
+                            safe_cell(entry.note or ""),
                         ]
                     )
         return buffer.getvalue()

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.blocks import restock as blocks
+from bot.blocks.text import Mrkdwn, escape
 from bot.db import restock as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
@@ -85,7 +86,7 @@ class RestockRequests:
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
-        explanation, quantity = "", None
+        explanation, quantity = Mrkdwn(""), None
         if sku:
             found = self.suggestion(team, self.resolve_sku(team, sku), marketplace, "sea")
             explanation, quantity = blocks.suggestion_lines(tr, found), found.quantity or None
@@ -213,7 +214,7 @@ class RestockRequests:
                         "{ref} ({quantity} × {sku}) is now {state} by {who}.",
                         ref=updated.ref,
                         quantity=updated.quantity,
-                        sku=updated.sku,
+                        sku=escape(updated.sku),
                         state=blocks.state_label(tr, updated.state),
                         who=f"<@{user}>",
                     ),

@@ -194,7 +194,7 @@ class StandupAnswers:
         who = subject or user
         member = team.member(who)
         if member is None:
-            raise OpsError(N_("{person} is not on team {team}."), person=f"<@{who}>", team=team.name)
+            raise OpsError(N_("<@{person}> is not on team {team}."), person=who, team=team.name)
         tr = self.ctx.translator_for(user, team)
         cfg = self.playbook.for_team(team.id)
         with self.ctx.db.transaction() as session:
@@ -238,7 +238,7 @@ class StandupAnswers:
                 raise OpsError(N_("That blocker no longer exists."))
             if blocker.user_id != user:
                 log.warning("standup: refused to resolve blocker %s for someone other than its owner", blocker_id)
-                raise OpsError(N_("Only {owner} can mark this blocker resolved."), owner=f"<@{blocker.user_id}>")
+                raise OpsError(N_("Only <@{owner}> can mark this blocker resolved."), owner=blocker.user_id)
             if blocker.resolved_at is not None:
                 return
             blocker.resolved_at, blocker.resolved_by = now, user

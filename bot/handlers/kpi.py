@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.blocks.kpi import ingest_text, kpi_blocks
+from bot.blocks.common import error_text
+from bot.blocks.kpi import ingest_text, kpi_blocks, kpi_text
 from bot.errors import OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
@@ -34,7 +35,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         query = parse_kpi(command.get("text", ""), flow.today(team), lambda word: flow.find_sku(team, word))
         report = flow.report(team, query.start, query.end, query.marketplace, query.sku)
         scope = query.sku or query.marketplace or tr._("all marketplaces")
-        ctx.delivery.respond(command["response_url"], tr._("KPIs: {scope}", scope=scope),
+        ctx.delivery.respond(command["response_url"], kpi_text(tr, scope),
                                   kpi_blocks(tr, report, scope))
 
     @reg.event("message")
@@ -58,7 +59,7 @@ def register(reg: Registrar, ctx: Context) -> None:
                     result = flow.ingest(team, [path], actor=user, names={path: report.name})
                     lines += [ingest_text(tr, loaded) for loaded in result.files]
                 except OpsError as exc:
-                    lines.append(tr._(exc.message, **exc.params))
+                    lines.append(error_text(tr, exc))
         ctx.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import launch as ids
+from bot.blocks.launch import now_launches_text, set_up_text
 from bot.blocks.launch_modals import confirm_view
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
@@ -69,7 +70,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         elif wanted.action == "move" and wanted.new_date:
             moved = decisions.move(user, wanted.name, wanted.new_date)
             ctx.delivery.respond(
-                reply, tr._("{name} now launches on {day}.", name=moved.name, day=tr.date(moved.launch_date))
+                reply, now_launches_text(tr, moved.name, moved.launch_date)
             )
         else:
             ctx.delivery.respond(
@@ -83,7 +84,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         channel = json.loads(view["private_metadata"])["channel"]
         made = submit_or_field_errors(ack, tr, view, lambda: setup.create(user, channel, new_launch(view_values(view))))
         if made is not None:
-            ctx.delivery.dm(user, tr._("{name} is set up in <#{channel}>.", name=made.name, channel=made.channel))
+            ctx.delivery.dm(user, set_up_text(tr, made.name, made.channel))
 
     @reg.action(ids.TASK_PICKED)
     def picked(ack: Ack, body: dict[str, Any]) -> None:

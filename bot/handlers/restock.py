@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import restock as ids
-from bot.blocks.restock import step_modal
+from bot.blocks.restock import filed_text, step_modal
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
@@ -56,12 +56,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             filed = requests.file(user, form, fields=False)
             ctx.delivery.respond(
                 reply,
-                tr._(
-                    "Filed {ref}: {quantity} × {sku}, sent to purchasing.",
-                    ref=filed.ref,
-                    quantity=filed.quantity,
-                    sku=filed.sku,
-                ),
+                filed_text(tr, filed.ref, filed.quantity, filed.sku),
             )
         else:
             ctx.delivery.respond(

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-# A cell starting with one of these is run as a formula by Excel and friends (CSV injection).
-_FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+from bot.ops.csv_cells import safe_cell
 
 
 @dataclass(frozen=True)
@@ -25,14 +24,8 @@ class ExportRow:
     edited_at: datetime | None
 
 
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as text; "- item" lists stay as typed, "-1+2" does not compute."""
-    risky = text.startswith(_FORMULA_STARTS) or (text.startswith("-") and not text.startswith("- "))
-    return "'" + text if risky else text
-
-
 def standup_csv(question_ids: list[str], rows: Iterable[ExportRow]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Chinese answers correctly."""
+    """UTF-8 with a byte-order mark, so Excel opens Chinese answers correctly; typed cells formula-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["date", "user_id", "name", "status", *question_ids, "mood", "note", "submitted_at", "edited_at"])

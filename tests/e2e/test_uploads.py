@@ -149,7 +149,8 @@ def test_a_file_name_cannot_mention_the_whole_channel(analyst: ConsoleSlack, tmp
     path.write_bytes(b"%PDF")
     output = converse(analyst, [(f"!upload {path} name=<!channel>.pdf", ["not a report file I can read"])])
     assert "<!channel>" not in "".join(r.text for r in analyst.emulator.records if r.kind == "message")
-    assert "&lt;!channel&gt;.pdf" in output
+    assert "&lt;!channel&gt;.pdf" in "".join(r.text for r in analyst.emulator.records if r.kind == "message")
+    assert "<!channel>.pdf" in output  # shown as typed, as Slack shows escaped text
 
 
 def test_the_refusal_is_in_chinese_for_a_chinese_dm(console: ConsoleSlack, tmp_path: Path) -> None:

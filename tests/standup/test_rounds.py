@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from bot.blocks import standup as blocks
 from bot.i18n import translator
 from bot.ops import standup as ops
-from bot.ops.standup_export import ExportRow, safe_cell, standup_csv
+from bot.ops.csv_cells import safe_cell
+from bot.ops.standup_export import ExportRow, standup_csv
 from bot.ops.standup_playbook import Question, TeamStandup
 from bot.ops.team import Member, Team, WorkCalendar
 
@@ -93,7 +94,7 @@ def test_the_export_is_excel_safe_and_keeps_chinese() -> None:
                     4, "", datetime(2026, 11, 23, 1, 40, tzinfo=UTC), None)
     text = standup_csv(["today", "blockers"], [row]).decode("utf-8-sig").splitlines()
     assert text[0] == "date,user_id,name,status,today,blockers,mood,note,submitted_at,edited_at"
-    assert text[1] == ("2026-11-23,U1,陈杰,answered,\"'=HYPERLINK(\"\"x\"\")\",- 样品还没到,4,,"
+    assert text[1] == ("2026-11-23,U1,陈杰,answered,\"'=HYPERLINK(\"\"x\"\")\",'- 样品还没到,4,,"
                        "2026-11-23T01:40:00+00:00,")
     assert safe_cell("-1+2") == "'-1+2" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("ok") == "ok"
 

@@ -1,0 +1,242 @@
+"""No builder in bot/blocks lets what a person typed reach Slack as live markup.
+
+Every public function of every bot.blocks module is either a builder with a case below (fed adversarial text
+wherever a person's words can enter: names, answers, notes, reasons, SKUs, PO numbers, file names, ...) or a
+primitive listed in PRIMITIVES. A new public builder fails test_every_builder_has_a_case until it gets a case.
+Opsbot's own mentions are built from ids it holds (OWN_USER, OWN_CHANNEL here) and are the only `<@`/`<#` left.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bot.blocks
+from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, restock, standup
+from bot.blocks.common import error_text
+from bot.blocks.text import Mrkdwn, escape
+from bot.errors import OpsError
+from bot.i18n import translator
+from bot.ops.feedback import WeekCount
+from bot.ops.launch import Progress
+from bot.ops.restock_math import LeadTime, Suggestion, Velocity
+from bot.ops.standup import Roster
+from bot.ops.standup_playbook import Question
+from bot.reports.alerts import Finding
+from bot.reports.digest import DigestData, Mover
+from bot.reports.ingest import FileIngest
+from bot.reports.kpi import KpiReport, Kpis
+from bot.reports.queries import KpiSummary
+
+OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
+HOSTILE = ["<!channel>", "<!here>", "<!everyone>", "<!subteam^S123>", "<@U0BUYER>", "<#C0OPS>",
+           "<https://evil.example|Amazon login>", "<http://x.example>", "&", "<", ">", "🚀", "灯不亮了", "x" * 3000]
+# Anything but '&' in free text, so an "&amp;lt;" in the output can only be a second escape.
+FREE = st.text(alphabet=st.characters(blacklist_characters="&", blacklist_categories=("Cs",)), max_size=30)
+ADVERSARIAL = st.lists(st.sampled_from(HOSTILE) | FREE, min_size=1, max_size=4).map(" ".join)
+LIVE = re.compile(r"<[!@#]|<https?:")
+OWN = re.compile(rf"<@{OWN_USER}>|<#{OWN_CHANNEL}>")
+DAY = date(2026, 11, 23)
+TR = translator("en")
+
+# Building blocks below the point where user text enters: the builders that use them decide what is escaped.
+PRIMITIVES = {
+    "common.actions", "common.as_text", "common.button", "common.context", "common.divider", "common.fields",
+    "common.header", "common.input_block", "common.modal", "common.option", "common.plain", "common.section",
+    "limits.clip", "limits.fit_blocks", "text.escape", "text.escape_clipped",
+    # Words from playbooks and Opsbot's own catalogs only (no user text reaches them).
+    "help.help_blocks", "help.team_blocks", "home.commands_section", "restock.buttons", "restock.state_label",
+    "restock.status_label", "feedback.state_label", "kpi.value", "standup.prompt_blocks", "standup.answered_blocks",
+    "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
+    "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
+}
+# Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
+PLAIN_RESULTS = {"feedback.list_title", "launch.status_title"}
+
+
+def task(t: str) -> launch.TaskRow:
+    return launch.TaskRow(1, t, OWN_USER, DAY, "blocked", t, False, True)
+
+
+def suggestion(t: str) -> Suggestion:
+    return Suggestion(t, "order_now", Velocity(2.0, ((30, 2.0),), 0, 1.0), LeadTime(1, 2, 3, 4, 0), 5, 6, 7, 8, 9.0,
+                      DAY, 10)
+
+
+def card(t: str) -> feedback.Card:
+    return feedback.Card(1, OWN_USER, t, t, "Quality", t, t, True, "in_progress", "in progress", OWN_USER, t, t, 2,
+                         Mrkdwn(f"<#{OWN_CHANNEL}>"))
+
+
+def restock_progress(t: str) -> restock.Progress:
+    return restock.Progress("rejected", 5, OWN_USER, t, t, t, DAY, t, t, t, 4)
+
+
+QUESTIONS = (Question(id="today", text="Today?"), Question(id="mood", text="Mood?", kind="mood"))
+FOUND = KpiSummary(units=3, orders=2, gmv={"USD": 10.0}, sessions=5)
+DONE = Progress(1, 2, 0, 1)
+
+CASES: dict[str, Callable[[str], Any]] = {
+    "feedback.another_report_text": lambda t: feedback.another_report_text(TR, OWN_USER, t),
+    "feedback.card_blocks": lambda t: feedback.card_blocks(TR, card(t), [], feedback.sku_context(TR, t, FOUND)),
+    "feedback.card_buttons": lambda t: feedback.card_buttons(TR, "quality", t, t, t),
+    "feedback.card_text": lambda t: feedback.card_text(TR, 1, "Quality"),
+    "feedback.file_modal": lambda t: feedback.file_modal(TR, [("quality", "Quality")], text=t, link=t,
+                                                         private_source=True, metadata={"t": t}),
+    "feedback.joined_text": lambda t: feedback.joined_text(TR, 1, t, 2),
+    "feedback.list_blocks": lambda t: feedback.list_blocks(TR, t, [feedback.list_line(TR, 1, "Q", "new", t, t)]),
+    "feedback.list_line": lambda t: feedback.list_line(TR, 1, "Quality", "new", t, t),
+    "feedback.list_title": lambda t: feedback.list_title(TR, "quality", t),
+    "feedback.note_modal": lambda t: feedback.note_modal(TR, 1, "on_it"),
+    "feedback.outcome_text": lambda t: feedback.outcome_text(TR, t),
+    "feedback.reroute_modal": lambda t: feedback.reroute_modal(TR, 1, [("q", "Quality")], [("buyer", "Buyer")], "q"),
+    "feedback.sku_context": lambda t: feedback.sku_context(TR, t, FOUND),
+    "feedback.weekly_blocks": lambda t: feedback.weekly_blocks(
+        TR, feedback.weekly_counts(TR, [("Quality", WeekCount("q", 2, 1))], [WeekCount(t, 1, 0)],
+                                   [WeekCount(t, 1, 2)]),
+        [feedback.weekly_open_line(TR, 1, "Quality", 3, "new")]),
+    "feedback.weekly_counts": lambda t: feedback.weekly_counts(TR, [], [WeekCount(t, 1, 0)], [WeekCount(t, 1, 0)]),
+    "feedback.weekly_open_line": lambda t: feedback.weekly_open_line(TR, 1, "Quality", 3, "new"),
+    "figures.summary_line": lambda t: figures.summary_line(TR, t, FOUND),
+    "home.home_view": lambda t: home.home_view(TR, name=t, team_name=t, roles=["Buyer"], timezone="UTC", sections=[]),
+    "kpi.alert_text": lambda t: [kpi.alert_text(TR, Finding("k", kind, t, t, {"ctr": .1, "cvr": .1, "acos": .1,
+                                 "target": .1, "tacos": .1, "before": .1, "sessions": 1, "usual": 2, "rate": .1,
+                                 "cover": 1, "lead": 2}, ((t, 3),)))
+                                 for kind in ("ctr_cvr", "acos_target", "tacos_target", "cvr_target", "acos_rising",
+                                              "sessions_down", "returns_up", "low_cover")],
+    "kpi.digest_blocks": lambda t: kpi.digest_blocks(
+        TR, DigestData("sz", "USD", DAY, movers=(Mover(t, 1.0, 2.0),),
+                       alerts=(Finding("k", "low_cover", t, t, {"cover": 1, "lead": 2}),)), t),
+    "kpi.ingest_text": lambda t: kpi.ingest_text(TR, FileIngest(t, "orders", "orders", "a", "b", (t,), 1, 1, 0, 0)),
+    "kpi.kpi_blocks": lambda t: [kpi.kpi_blocks(TR, KpiReport(DAY, DAY, through, "USD", {t: k}, {t: k}, k), t)
+                                 for through in (None, DAY) for k in [Kpis("USD", {}, 1)]],
+    "kpi.kpi_text": lambda t: kpi.kpi_text(TR, t),
+    "launch.add_launch_task_button": lambda t: launch.add_launch_task_button(TR, t, t),
+    "launch.checklist_blocks": lambda t: launch.checklist_blocks(TR, t, DAY, "Standard", [t], [t],
+                                                                 [("Phase", [task(t)])], DONE, DAY),
+    "launch.checklist_text": lambda t: launch.checklist_text(t),
+    "launch.closed_text": lambda t: launch.closed_text(TR, t),
+    "launch.gate_blocks": lambda t: launch.gate_blocks(TR, t, "Gate", [task(t)], "v", DAY),
+    "launch.go_text": lambda t: launch.go_text(TR, t, OWN_USER),
+    "launch.launch_line": lambda t: launch.launch_line(TR, t, t, DAY, OWN_CHANNEL, DONE),
+    "launch.moved_text": lambda t: launch.moved_text(TR, t, DAY, DAY, OWN_USER),
+    "launch.no_go_text": lambda t: launch.no_go_text(TR, t, OWN_USER, t),
+    "launch.now_launches_text": lambda t: launch.now_launches_text(TR, t, DAY),
+    "launch.progress_blocks": lambda t: launch.progress_blocks(TR, t, DONE, 3, [OWN_USER], [task(t)], DAY),
+    "launch.reminder_blocks": lambda t: launch.reminder_blocks(TR, [(t, task(t))], DAY),
+    "launch.review_blocks": lambda t: launch.review_blocks(TR, t, t, [figures.summary_line(TR, t, FOUND)]),
+    "launch.set_up_text": lambda t: launch.set_up_text(TR, t, OWN_CHANNEL),
+    "launch.status_line": lambda t: launch.status_line(TR, t, OWN_USER, DAY, DAY),
+    "launch.status_title": lambda t: launch.status_title(TR, t, DONE),
+    "launch.summary_blocks": lambda t: launch.summary_blocks(TR, t, [launch.status_line(TR, t, OWN_USER, DAY, DAY)]),
+    "launch_modals.add_task_modal": lambda t: launch_modals.add_task_modal(TR, [(1, t)], t, [("buyer", "Buyer")], DAY),
+    "launch_modals.confirm_view": lambda t: launch_modals.confirm_view(TR, 1, [t]),
+    "launch_modals.no_go_modal": lambda t: launch_modals.no_go_modal(TR, "v", DAY),
+    "launch_modals.task_modal": lambda t: launch_modals.task_modal(TR, task(t), "From the playbook"),
+    "restock.card_blocks": lambda t: restock.card_blocks(TR, restock.CardView(
+        "R-1", 1, t, t, t, 5, "$5", OWN_USER, "requested", "requested", True, DAY, t,
+        restock.history_lines(TR, restock_progress(t)), restock.suggestion_lines(TR, suggestion(t)),
+        [("Approve", "approve")])),
+    "restock.card_text": lambda t: restock.card_text(TR, "R-1", 5, t, "requested"),
+    "restock.filed_text": lambda t: restock.filed_text(TR, "R-1", 5, t),
+    "restock.history_lines": lambda t: restock.history_lines(TR, restock_progress(t)),
+    "restock.list_blocks": lambda t: restock.list_blocks(TR, t, [restock.list_line(TR, "R-1", 5, t, t, "new",
+                                                                                   OWN_USER)]),
+    "restock.list_line": lambda t: restock.list_line(TR, "R-1", 5, t, t, "requested", OWN_USER),
+    "restock.request_modal": lambda t: restock.request_modal(
+        TR, [t], ("US",), ("fba",), sku=t, marketplace="US", quantity=3,
+        explanation=restock.suggestion_lines(TR, suggestion(t))),
+    "restock.request_restock_button": lambda t: restock.request_restock_button(TR, t, t),
+    "restock.step_modal": lambda t: [restock.step_modal(TR, 1, action, "R-1", 5)
+                                     for action in ("reject", "change_quantity", "order", "ship", "receive")],
+    "restock.suggestion_lines": lambda t: [restock.suggestion_lines(TR, suggestion(t)),
+                                           restock.suggestion_lines(TR, Suggestion(t, "no_history", None,
+                                                                                   LeadTime(1, 1, 1, 1, 0), 0, 0, 0,
+                                                                                   0, None, None, 0))],
+    "restock.watch_line": lambda t: restock.watch_line(TR, suggestion(t)),
+    "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
+    "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, 3, late=True,
+                                                             edited=True),
+    "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3),
+    "standup.answer_text": lambda t: standup.answer_text(TR, t),
+    "standup.history_blocks": lambda t: standup.history_blocks(
+        TR, t, [standup.history_row(TR, DAY, "answered", QUESTIONS, {"today": t}, t),
+                standup.history_row(TR, DAY, "skipped", QUESTIONS, {}, t)]),
+    "standup.history_row": lambda t: standup.history_row(TR, DAY, "skipped", QUESTIONS, {}, t),
+    "standup.status_blocks": lambda t: standup.status_blocks(TR, Roster(answered=[OWN_USER]), {OWN_USER: t}),
+    "standup.summary_blocks": lambda t: standup.summary_blocks(
+        TR, DAY, Roster(missing=[OWN_USER]), [standup.BlockerLine(1, t, OWN_USER, 3, (OWN_USER,))], {OWN_USER: DAY}),
+    "common.error_text": lambda t: error_text(TR, OpsError("I don't know /ops {text}. Try /ops help or /ops team.",
+                                                           text=t)),
+}
+
+
+def public_builders() -> set[str]:
+    found = set()
+    for info in pkgutil.iter_modules(bot.blocks.__path__):
+        module = importlib.import_module(f"bot.blocks.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def texts(node: Any, plain_result: bool = False) -> Iterator[tuple[str, str]]:
+    """(kind, text) of every text Slack would read: mrkdwn objects, plain_text objects, and str results."""
+    if isinstance(node, str):
+        yield ("plain_text" if plain_result else "mrkdwn"), node
+    elif isinstance(node, dict):
+        if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+            yield node["type"], node["text"]
+        for value in node.values():
+            if isinstance(value, dict | list):
+                yield from texts(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            if isinstance(value, str | dict | list | tuple):
+                yield from texts(value, plain_result)
+
+
+def assert_safe(name: str, result: Any) -> None:
+    for kind, text in texts(result, name in PLAIN_RESULTS):
+        if kind == "mrkdwn":
+            live = LIVE.search(OWN.sub("", text))
+            assert live is None, f"{name}: live markup {text[max(live.start() - 20, 0):live.end() + 40]!r}"
+            assert "&amp;lt;" not in text and "&amp;gt;" not in text and "&amp;amp;" not in text, \
+                f"{name}: escaped twice: {text[:200]!r}"
+        else:
+            assert "&lt;" not in text and "&gt;" not in text and "&amp;" not in text, \
+                f"{name}: plain_text escaped (Slack shows it literally): {text[:200]!r}"
+
+
+def test_every_builder_has_a_case() -> None:
+    builders = public_builders()
+    assert builders - PRIMITIVES - set(CASES) == set(), "a new builder in bot/blocks needs a case here"
+    assert set(CASES) - builders == set() and PRIMITIVES - builders == set(), "a case for a builder that is gone"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed=ADVERSARIAL)
+def test_no_builder_lets_typed_text_through_as_markup(typed: str) -> None:
+    for name, build in CASES.items():
+        assert_safe(name, build(typed))
+
+
+def test_typed_text_is_escaped_once_and_shown_whole() -> None:
+    typed = "<!channel> R&D <https://evil.example|Amazon login>"
+    escaped = escape(typed)
+    assert escaped == "&lt;!channel&gt; R&amp;D &lt;https://evil.example|Amazon login&gt;"
+    for name in ("feedback.outcome_text", "launch.set_up_text", "standup.answer_blocks", "restock.history_lines",
+                 "launch.checklist_blocks", "common.error_text"):
+        shown = [text for kind, text in texts(CASES[name](typed)) if kind == "mrkdwn"]
+        assert any(escaped in text for text in shown), f"{name}: {shown}"
+    header = launch.checklist_blocks(TR, typed, DAY, "Standard", [], [], [], DONE, DAY)[0]
+    assert header["text"] == {"type": "plain_text", "text": f"🚀 Launch: {typed} · Nov 23, 2026", "emoji": True}
