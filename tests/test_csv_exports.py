@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.console.session import ConsoleSlack
-from bot.flows.restock import RestockFlow
+from bot.flows.restock_cards import RestockCards
 from bot.ops.csv_cells import safe_cell
+from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.standup_export import ExportRow, standup_csv
 from tests.conftest import converse
 
@@ -65,7 +66,8 @@ def test_the_restock_export_quotes_typed_text_and_keeps_numbers(console: Console
         ("!submit", ["ordered"]),
     ])
     team = console.services.teams.teams[0]
-    rows = list(csv.DictReader(io.StringIO(RestockFlow(console.services.context).export_csv(team))))
+    ctx = console.services.context
+    rows = list(csv.DictReader(io.StringIO(RestockCards(ctx, ctx.playbook(RestockPlaybook)).export_csv(team))))
     assert rows and all(row["quantity"] == "50" for row in rows)  # numbers Opsbot wrote: not quoted
     assert float(rows[0]["unit_cost"]) > 0
     assert rows[-1]["po_number"] == "'" + EVIL
