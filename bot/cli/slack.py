@@ -51,7 +51,9 @@ def serve(
         fail(exc.problems)
     services = services_from_env(settings)
     app, _ = services.bolt_app()
-    uvicorn.run(build_http_app(app, services), host=host, port=port, log_config=None)
+    assert settings.slack_signing_secret is not None  # require_for_http said so
+    secret = settings.slack_signing_secret.get_secret_value()
+    uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
 
 
 def manifest(

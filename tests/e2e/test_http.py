@@ -36,8 +36,8 @@ class Replica:
         self.services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
                                        client=WebClient(token=TOKEN, base_url=emulator.api_url))
         app, _ = self.services.bolt_app(process_before_response=process_before_response)
-        self.server = uvicorn.Server(uvicorn.Config(build_http_app(app, self.services), host="127.0.0.1", port=0,
-                                                    log_level="warning"))
+        http_app = build_http_app(app, self.services, signing_secret=SECRET)
+        self.server = uvicorn.Server(uvicorn.Config(http_app, host="127.0.0.1", port=0, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
@@ -188,3 +188,23 @@ def test_a_slack_retry_of_an_event_is_not_a_replay_and_is_acted_on_once(replicas
     assert httpx.post(f"{second.base}/slack/events", content=body, headers=retry).status_code == 200
     assert emulator.count_calls("views.publish") == 1  # de-duplicated by event id, not refused as a replay
     assert httpx.post(f"{second.base}/slack/events", content=body, headers=retry).status_code == 401
+
+
+@pytest.mark.parametrize("body, headers", [
+    (b"payload={bad", {"Content-Type": "application/x-www-form-urlencoded"}),
+    (b"[1, 2, 3]", {"Content-Type": "application/json"}),
+    (b"command=/ops&text=\xff\xfe", {"Content-Type": "application/x-www-form-urlencoded"}),
+    (b"command=/ops", {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=00"}),
+    (b"\xff\xfe{", {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"}),
+], ids=["broken payload", "json list", "invalid utf-8", "non-numeric timestamp", "invalid utf-8, signed-looking"])
+def test_an_unsigned_malformed_body_gets_401_and_no_traceback(
+    served: tuple[str, SlackEmulator], body: bytes, headers: dict[str, str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The signature is checked before anything is parsed: nobody without the signing secret can make the
+    server answer 500 or write a traceback (a tester's fuzzer got 500s and a log flood from 325 of 2,000)."""
+    base, emulator = served
+    with caplog.at_level("DEBUG"):
+        response = httpx.post(f"{base}/slack/events", content=body, headers=headers)
+    assert response.status_code == 401
+    assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
+    assert not [r for r in emulator.records if r.kind == "message"]

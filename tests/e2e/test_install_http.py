@@ -56,7 +56,8 @@ def server(playbooks_dir: Path, database_url: str) -> Iterator[Server]:
                              DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
     services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
     app, _ = services.bolt_app()
-    with serving(build_http_app(app, services)) as base, httpx.Client(base_url=base) as browser:
+    http_app = build_http_app(app, services, signing_secret=SIGNING_SECRET)
+    with serving(http_app) as base, httpx.Client(base_url=base) as browser:
         try:
             yield Server(browser, emulator, services)
         finally:
@@ -168,7 +169,7 @@ def test_with_one_bot_token_there_is_no_install_flow(playbooks_dir: Path, databa
     services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN))
     app, _ = services.bolt_app()
     try:
-        with serving(build_http_app(app, services)) as base:
+        with serving(build_http_app(app, services, signing_secret=SIGNING_SECRET)) as base:
             assert httpx.get(f"{base}/slack/install").status_code == 404
             assert httpx.get(f"{base}/slack/oauth_redirect", params={"code": "c", "state": "s"}).status_code == 404
             assert httpx.get(f"{base}/healthz").json() == {"ok": True}
