@@ -14,6 +14,16 @@ BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:r
                "channels:history", "groups:history", "im:history", "mpim:history")
 
 
+# Bolt listens to "message"; Slack subscribes an app to messages per kind of conversation. Report files are
+# shared in the team's data channel (public or private) or in a DM with the bot.
+SUBSCRIPTIONS = {"message": ("message.channels", "message.groups", "message.im")}
+
+
+def bot_events(features: tuple[Feature, ...]) -> list[str]:
+    """The events the app subscribes to, by Slack's names, for the listeners the features declare."""
+    return sorted({name for f in features for e in f.events for name in SUBSCRIPTIONS.get(e, (e,))})
+
+
 def bot_scopes(features: tuple[Feature, ...]) -> list[str]:
     """The bot scopes the features declare: what the manifest lists and what the install flow asks for."""
     return sorted({*BASE_SCOPES, *(s for f in features for s in f.scopes)})
@@ -42,7 +52,7 @@ def build_manifest(
         {"name": s.name, "type": s.type, "callback_id": s.callback_id, "description": s.description}
         for f in features for s in f.shortcuts
     ]
-    events = sorted({e for f in features for e in f.events})
+    events = bot_events(features)
     settings: dict[str, Any] = {
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
