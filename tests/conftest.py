@@ -57,13 +57,17 @@ def chinese_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlac
 
 
 def converse(console: ConsoleSlack, transcript: list[tuple[str, list[str]]]) -> str:
-    """Play a chat transcript: each line is sent and every expected snippet must appear in what it showed.
+    """Play a chat transcript: each step's line is sent and every expected snippet must appear in what it showed.
+
+    A gesture that shows nothing in Slack by itself (``!as``, ``!in``, ``!fill``) shares a step with the line whose
+    answer it shapes: a step's line may hold several console lines, one per line, and its snippets are looked for
+    in what they showed together.
 
     Returns the whole transcript so a test can make further assertions on it.
     """
     shown: list[str] = []
     for line, expected in transcript:
-        output = console.send(line)
+        output = "\n".join(console.send(part) for part in line.splitlines())
         shown.append(f"» {line}\n{output}")
         for snippet in expected:
             assert snippet in output, f"after {line!r} expected {snippet!r} in:\n{output}"

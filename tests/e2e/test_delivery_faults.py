@@ -34,11 +34,11 @@ def stormy(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
 
 def test_a_restock_request_reaches_purchasing_once_and_its_card_is_updated_in_place(stormy: ConsoleSlack) -> None:
     converse(stormy, [
-        ("!as U0MARKET", []),
-        ("/restock LED-100 by 2026-12-31 Q1 promotion", ["📦 Restock R-1 · requested", "DM with Amy Lin · Opsbot"]),
-        ("!as U0MANAGER", []),
-        ("!in C0PURCHASING", []),
-        ("!click Approve", ["#purchasing · message updated", "📦 Restock R-1 · approved",
+        ("!as U0MARKET\n"
+         "/restock LED-100 by 2026-12-31 Q1 promotion", ["📦 Restock R-1 · requested", "DM with Amy Lin · Opsbot"]),
+        ("!as U0MANAGER\n"
+         "!in C0PURCHASING\n"
+         "!click Approve", ["#purchasing · message updated", "📦 Restock R-1 · approved",
                             "R-1 (500 × LED-100) is now approved by @Li Wei."]),
     ])
     emulator = stormy.emulator

@@ -109,25 +109,25 @@ def _readable(log: str) -> str:
 
 def _morning(console: ConsoleSlack, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     transcript = converse(console, [
-        ("!as U0BUYER", []),
-        ("/ops team", ["Team Shenzhen Ops"]),
+        ("!as U0BUYER\n"
+         "/ops team", ["Team Shenzhen Ops"]),
         ("/standup", ["Daily stand-up"]),
-        ('!fill yesterday="Called the LED supplier" today="Book the container"', []),
-        ("!submit", []),
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {_orders_with_buyers(folder)}", ["Loaded all-orders-with-buyers.txt"]),
+        ('!fill yesterday="Called the LED supplier" today="Book the container"\n'
+         "!submit", []),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {_orders_with_buyers(folder)}", ["Loaded all-orders-with-buyers.txt"]),
         (f"!upload {_orders_with_buyers(folder, broken=True)}", ["broken-orders.txt"]),
         ("/kpi US 7d", ["KPIs: US"]),
-        ("!as U0MARKET", []),
-        ("!in C0OPS", []),
-        ("/restock", ["Restock request"]),
-        ("!fill sku=LED-100 quantity=120", []),
-        ("!submit", []),
+        ("!as U0MARKET\n"
+         "!in C0OPS\n"
+         "/restock", ["Restock request"]),
+        ("!fill sku=LED-100 quantity=120\n"
+         "!submit", []),
         ("/feedback Buyer says LED-100 arrived with a cracked base", ["Thanks!"]),
         ("/launch new", ["New launch"]),
-        ("!fill name=x skus=LED-100", []),
-        ("!submit", ["✗"]),
+        ("!fill name=x skus=LED-100\n"
+         "!submit", ["✗"]),
     ])
 
     def broken_report(*_args: object, **_kwargs: object) -> None:

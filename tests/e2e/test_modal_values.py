@@ -47,35 +47,39 @@ def sales(console: ConsoleSlack) -> ConsoleSlack:
 
 def test_a_date_that_is_not_on_the_calendar_is_a_field_error(sales: ConsoleSlack) -> None:
     converse(sales, [
-        ("!as U0MARKET", []),
-        ("/restock", []),
-        ("!fill sku=LED-100 quantity=300 needed_by=2026-02-30", []),
-        ("!submit", ["✗ needed_by: Pick a date from the calendar."]),
-        ("!fill needed_by=tomorrow", []),
-        ("!submit", ["✗ needed_by: Pick a date from the calendar."]),
+        ("!as U0MARKET\n"
+         "/restock", []),
+        ("!fill sku=LED-100 quantity=300 needed_by=2026-02-30\n"
+         "!submit", ["✗ needed_by: Pick a date from the calendar."]),
+        ("!fill needed_by=tomorrow\n"
+         "!submit", ["✗ needed_by: Pick a date from the calendar."]),
     ])
     assert _rows(sales, RestockRequest) == 0
 
 
 def _ordered(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0MARKET", []), ("/restock LED-100 100", []), ("!as U0BUYER", []), ("!in C0PURCHASING", []),
-        ("!click Approve", ["approved"]), ("!click Mark ordered", ["“R-1”"]),
+        ("!as U0MARKET\n"
+         "/restock LED-100 100", []),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "!click Approve", ["approved"]),
+        ("!click Mark ordered", ["“R-1”"]),
     ])
 
 
 def test_an_eta_off_the_calendar_and_text_wider_than_its_column_are_field_errors(sales: ConsoleSlack) -> None:
     _ordered(sales)
     converse(sales, [
-        ("!fill po=PO-1 eta=2027-13-01", []),
-        ("!submit", ["✗ eta: Pick a date from the calendar."]),
-        (f"!fill eta=2027-01-10 supplier={'S' * 121}", []),
-        ("!submit", ["✗ supplier: Please keep this under 120 characters (it has 121)."]),
-        ("!fill supplier=Acme", []),
-        ("!submit", ["📦 Restock R-1 · ordered"]),
+        ("!fill po=PO-1 eta=2027-13-01\n"
+         "!submit", ["✗ eta: Pick a date from the calendar."]),
+        (f"!fill eta=2027-01-10 supplier={'S' * 121}\n"
+         "!submit", ["✗ supplier: Please keep this under 120 characters (it has 121)."]),
+        ("!fill supplier=Acme\n"
+         "!submit", ["📦 Restock R-1 · ordered"]),
         ("!click Mark shipped", []),
-        (f"!fill carrier={'C' * 65} tracking=T1 mode=sea", []),
-        ("!submit", ["✗ carrier: Please keep this under 64 characters"]),
+        (f"!fill carrier={'C' * 65} tracking=T1 mode=sea\n"
+         "!submit", ["✗ carrier: Please keep this under 64 characters"]),
     ])
     with sales.services.db.transaction() as session:
         assert session.scalars(select(RestockRequest.state)).one() == "ordered"
@@ -83,7 +87,7 @@ def test_an_eta_off_the_calendar_and_text_wider_than_its_column_are_field_errors
 
 def test_a_shipping_mode_the_form_never_offered_is_refused(sales: ConsoleSlack) -> None:
     _ordered(sales)
-    converse(sales, [("!fill po=PO-1 eta=2027-01-10", []), ("!submit", ["ordered"]), ("!click Mark shipped", [])])
+    converse(sales, [("!fill po=PO-1 eta=2027-01-10\n!submit", ["ordered"]), ("!click Mark shipped", [])])
     _forge(sales, "mode", {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "x"},
                                                                          "value": "teleport"}})
     converse(sales, [("!submit", ["✗ mode: Choose one of the options offered."])])
@@ -92,16 +96,17 @@ def test_a_shipping_mode_the_form_never_offered_is_refused(sales: ConsoleSlack) 
 def test_a_received_quantity_far_beyond_the_order_is_refused_not_overflowed(sales: ConsoleSlack) -> None:
     _ordered(sales)
     converse(sales, [
-        ("!fill po=PO-1 eta=2027-01-10", []), ("!submit", []),
-        ("!click Mark shipped", []), ("!fill carrier=COSCO tracking=C1 mode=sea", []), ("!submit", []),
-        ("!as U0WAREHOUSE", []),
-        ("!click Mark received", []),
-        ("!fill received=99999999999999999999", []),
-        ("!submit", ["✗ received: 99999999999999999999 is more than 10 times the 100 ordered: check the number."]),
-        ("!fill received=1001", []),
-        ("!submit", ["✗ received: 1001 is more than 10 times"]),
-        ("!fill received=1000", []),
-        ("!submit", ["📦 Restock R-1 · received"]),
+        ("!fill po=PO-1 eta=2027-01-10\n"
+         "!submit", []),
+        ("!click Mark shipped", []), ("!fill carrier=COSCO tracking=C1 mode=sea\n!submit", []),
+        ("!as U0WAREHOUSE\n"
+         "!click Mark received", []),
+        ("!fill received=99999999999999999999\n"
+         "!submit", ["✗ received: 99999999999999999999 is more than 10 times the 100 ordered: check the number."]),
+        ("!fill received=1001\n"
+         "!submit", ["✗ received: 1001 is more than 10 times"]),
+        ("!fill received=1000\n"
+         "!submit", ["📦 Restock R-1 · received"]),
     ])
 
 
@@ -110,8 +115,8 @@ NEW = '!fill name="Desk Fan" skus=DESK-FAN-01 marketplaces=US playbook=standard'
 
 def test_a_launch_date_off_the_calendar_or_centuries_away_is_a_field_error(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0SELECT", []),
-        ("/launch new", []),
+        ("!as U0SELECT\n"
+         "/launch new", []),
         (f"{NEW} launch_date=2027-02-29", []),
         ("!submit", ["✗ launch_date: Pick a date from the calendar."]),
         (f"{NEW} launch_date=9999-12-20", []),  # T+14 would be past the end of the calendar
@@ -121,7 +126,7 @@ def test_a_launch_date_off_the_calendar_or_centuries_away_is_a_field_error(conso
 
 
 def test_a_marketplace_the_form_never_offered_is_refused(console: ConsoleSlack) -> None:
-    converse(console, [("!as U0SELECT", []), ("/launch new", []), (f"{NEW} launch_date=2027-03-01", [])])
+    converse(console, [("!as U0SELECT\n/launch new", []), (f"{NEW} launch_date=2027-03-01", [])])
     _forge(console, "marketplaces", {"type": "multi_static_select", "selected_options": [
         {"text": {"type": "plain_text", "text": "Mars"}, "value": "MARS"}]})
     converse(console, [("!submit", ["✗ marketplaces: Choose one of the options offered."])])
@@ -131,13 +136,13 @@ def test_a_marketplace_the_form_never_offered_is_refused(console: ConsoleSlack) 
 def test_a_launch_channel_name_slack_already_has_is_a_field_error(console: ConsoleSlack) -> None:
     console.emulator._api_conversations_create({"name": "launch-desk-fan"})  # e.g. an archived earlier launch
     converse(console, [
-        ("!as U0SELECT", []),
-        ("/launch new", []),
+        ("!as U0SELECT\n"
+         "/launch new", []),
         (f"{NEW} launch_date=2027-03-01", []),
         ("!submit", ["✗ channel: Slack already has a channel called #launch-desk-fan: follow the launch in this "
                      "channel, or give it another name."]),
-        ("!fill channel=here", []),
-        ("!submit", ["🚀 Launch: Desk Fan"]),
+        ("!fill channel=here\n"
+         "!submit", ["🚀 Launch: Desk Fan"]),
     ])
     assert _rows(console, Launch) == 1
 
@@ -175,15 +180,15 @@ def test_a_no_go_with_a_new_date_in_the_past_posts_and_records_nothing(console: 
     console.emulator._api_chat_postMessage({"channel": "C0MANAGER", "text": "Go / no-go", "blocks": blocks})
     audit_before = _rows(console, AuditEntry)
     shown = converse(console, [
-        ("!as U0MANAGER", []),
-        ("!in C0MANAGER", []),
-        ("!click 暂缓", ["“暂缓”"]),
-        ('!fill reason="Second sample first" new_date=2026-01-01', []),
-        ("!submit", ["✗ new_date: 新的上市日期必须晚于今天。"]),
+        ("!as U0MANAGER\n"
+         "!in C0MANAGER\n"
+         "!click 暂缓", ["“暂缓”"]),
+        ('!fill reason="Second sample first" new_date=2026-01-01\n'
+         "!submit", ["✗ new_date: 新的上市日期必须晚于今天。"]),
     ])
     assert "No-go for" not in shown
     assert _rows(console, AuditEntry) == audit_before
-    converse(console, [('!fill new_date=2027-03-01', []), ("!submit", ["🔴 No-go for LED Desk Lamp"])])
+    converse(console, [("!fill new_date=2027-03-01\n!submit", ["🔴 No-go for LED Desk Lamp"])])
 
 
 def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(console: ConsoleSlack) -> None:
@@ -191,7 +196,7 @@ def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(
     button = add_launch_task_button(translator("en"), "LED-100", "Fix the cable length in the listing")
     console.emulator._api_chat_postMessage({"channel": "C0MARKETING", "text": "feedback",
                                            "blocks": [{"type": "actions", "elements": [button]}]})
-    converse(console, [("!as U0MARKET", []), ("!in C0MARKETING", []), ("!click Add launch task", []),
+    converse(console, [("!as U0MARKET\n!in C0MARKETING\n!click Add launch task", []),
                        ("!fill role=marketing due=2026-12-01", [])])
     _forge(console, "launch", {"type": "static_select", "selected_option": {
         "text": {"type": "plain_text", "text": "x"}, "value": "not-a-launch-id"}})
@@ -204,10 +209,10 @@ def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(
 
 def test_a_feedback_sku_wider_than_its_column_is_a_field_error(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback", []),
-        (f'!fill what="Arrived cracked" sku={"X" * 65}', []),
-        ("!submit", ["✗ sku: Please keep this under 64 characters (it has 65)."]),
+        ("!as U0CS\n"
+         "/feedback", []),
+        (f'!fill what="Arrived cracked" sku={"X" * 65}\n'
+         "!submit", ["✗ sku: Please keep this under 64 characters (it has 65)."]),
     ])
 
 

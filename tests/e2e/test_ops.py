@@ -84,8 +84,8 @@ def test_an_unexpected_error_gives_a_reference_and_the_bot_keeps_serving(
     test_console: ConsoleSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     transcript = converse(test_console, [
-        ("!as U0BUYER", []),
-        ("/boom", ["only visible to Chen Jie", "Something went wrong (ref "]),
+        ("!as U0BUYER\n"
+         "/boom", ["only visible to Chen Jie", "Something went wrong (ref "]),
         ("/ops team", ["Team Shenzhen Ops"]),
     ])
     ref = re.search(r"ref ([0-9A-F]{6})", transcript)
@@ -133,11 +133,11 @@ def test_a_badly_signed_or_stale_request_is_refused_with_401_and_does_nothing(
 
 def test_the_app_home_shows_each_person_their_team_roles_and_time_zone(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0WAREHOUSE", []),
-        ("!home", ["App Home of Klaus Becker", "Good to see you, Klaus Becker", "your roles: Warehouse",
+        ("!as U0WAREHOUSE\n"
+         "!home", ["App Home of Klaus Becker", "Good to see you, Klaus Becker", "your roles: Warehouse",
                    "Europe/Berlin", "/ops [help | team]"]),
-        ("!as U0MANAGER", []),
-        ("!home", ["Li Wei，你好", "你的角色：运营主管", "Asia/Shanghai"]),
-        ("!as U0GUEST", []),
-        ("!home", ["You are not in an Opsbot team yet"]),
+        ("!as U0MANAGER\n"
+         "!home", ["Li Wei，你好", "你的角色：运营主管", "Asia/Shanghai"]),
+        ("!as U0GUEST\n"
+         "!home", ["You are not in an Opsbot team yet"]),
     ])

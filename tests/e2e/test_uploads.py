@@ -154,4 +154,4 @@ def test_a_file_name_cannot_mention_the_whole_channel(analyst: ConsoleSlack, tmp
 def test_the_refusal_is_in_chinese_for_a_chinese_dm(console: ConsoleSlack, tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_bytes(b"PK")
-    converse(console, [("!in U0MANAGER", []), (f"!upload {path}", ["notes.docx 不是我能读取的报表文件"])])
+    converse(console, [(f"!in U0MANAGER\n!upload {path}", ["notes.docx 不是我能读取的报表文件"])])

@@ -85,20 +85,20 @@ def test_both_workspaces_are_installed_through_the_oauth_flow(two_workspaces: Co
 def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
     console = two_workspaces
     shenzhen = converse(console, [
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("/restock LED-100 600 Q4 stock for Shenzhen", ["── #purchasing · Opsbot", "Filed R-1"]),
-        ("!as U0CS", []),
-        ("/feedback Customer says LED-100 arrived with a cracked base", ["Thanks! Feedback #1"]),
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/restock LED-100 600 Q4 stock for Shenzhen", ["── #purchasing · Opsbot", "Filed R-1"]),
+        ("!as U0CS\n"
+         "/feedback Customer says LED-100 arrived with a cracked base", ["Thanks! Feedback #1"]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"]),
         ("/kpi US 7d", ["*GMV* · $4,198.60"]),
     ])
     berlin = converse(console, [
-        ("!as U1BUYER", []),
-        ("!in C1PURCHASING", []),
-        ("/restock list all", ["No restock requests here."]),
+        ("!as U1BUYER\n"
+         "!in C1PURCHASING\n"
+         "/restock list all", ["No restock requests here."]),
         ("/feedback list all", ["Nothing here."]),
         ("/kpi US 7d", ["No report data for US"]),
         # The same SKU and category as Shenzhen's open item: Berlin's own new item, not a reply in Shenzhen's.
@@ -107,9 +107,9 @@ def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
     ])
     assert "R-1" not in berlin and "Shenzhen" not in berlin and "4,198.60" not in berlin
     again = converse(console, [
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("/restock list all", ["R-1"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/restock list all", ["R-1"]),
         ("/feedback list all", ["#1"]),
     ])
     assert "R-2" not in again and "#2" not in again and "Berlin" not in again
@@ -123,9 +123,9 @@ def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
 def test_each_teams_morning_goes_with_its_own_token_to_its_own_channels(two_workspaces: ConsoleSlack) -> None:
     console = two_workspaces
     converse(console, [
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["90 new"]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["90 new"]),
     ])
     start = console.emulator.last_seq
     console.send("!at 2026-11-24 10:00 Europe/Berlin")  # Monday and Tuesday mornings in Shenzhen and in Berlin
@@ -171,7 +171,7 @@ def test_an_uninstalled_workspace_is_cleaned_up_and_its_jobs_skip_quietly(
     two_workspaces: ConsoleSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     console = two_workspaces
-    converse(console, [("!as U1BUYER", []), ("!in C1PURCHASING", []), ("/restock list", ["No restock requests"])])
+    converse(console, [("!as U1BUYER\n!in C1PURCHASING\n/restock list", ["No restock requests"])])
     workspaces, store = console.services.workspaces, console.services.workspaces.store
     assert store is not None and workspaces.installed(BERLIN)  # its client is cached now
     console.emulator.revoke(BERLIN)  # Slack ends the tokens ...
