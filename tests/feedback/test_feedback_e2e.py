@@ -30,12 +30,13 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
         ("!submit", ["✗ note: Please add a short note."]),
         ('!fill note="Asking the factory for photos of the packing"\n'
          "!submit", ["🛠 in progress · on it: @Chen Jie", "Action: Asking the factory for photos of the packing"]),
-        ("!click Close", []),
+        ("!click Close", ["modal opened for Chen Jie: “Close feedback”", "✎ What was the outcome?"]),
         ('!fill note="Factory adds corner protectors from the next batch"\n'
          "!submit", ["✅ closed", "Outcome: Factory adds corner protectors from the next batch",
                      "Your feedback #1 is now closed (@Chen Jie)."]),
     ])
     assert "Acknowledge" not in cards(console, "C0PURCHASING")[-1]  # a closed card has no buttons left
+    # The audit trail (who changed it, from what, to what) is the record kept for later; no Slack surface shows it.
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'feedback' order by id").fetchall()
     assert [tuple(r) for r in rows] == [
@@ -52,7 +53,10 @@ def test_the_same_sku_and_category_within_24_hours_joins_the_open_item(console: 
          "/feedback another LED-100 came in damaged at the warehouse", [
             "Joined the open feedback #1 on LED-100 (2 reports so far).", "#purchasing · in thread · Opsbot",
             "Another report from @Klaus Becker: another LED-100 came in damaged at the warehouse", "· 2 reports"]),
-        ("!at 2026-11-24 10:00", []),
+        # A day later #1 is still open, but unacknowledged past its SLA: reminded in its thread ...
+        ("!at 2026-11-24 10:00", ["#purchasing · in thread · Opsbot",
+                                  "⏰ Nobody has acknowledged this yet: @Chen Jie, @Li Wei, please take a look."]),
+        # ... and more than 24 hours after it, the same SKU and category is a new item.
         ("/feedback LED-100 damaged again", ["Thanks! Feedback #2"]),
     ])
     assert len(cards(console, "C0PURCHASING")) == 2
@@ -107,7 +111,9 @@ def test_a_message_shortcut_files_public_messages_and_asks_before_reposting_priv
     assert not any("LED-200" in c for c in cards(console, "C0MARKETING"))
     converse(console, [
         ("!say The competitor of LED-100 is cheaper on Amazon.de now\n"
-         "!shortcut feedback.from_message", []),
+         "!shortcut feedback.from_message", ["“Market feedback”",
+                                             "✎ What happened?: The competitor of LED-100 is cheaper on Amazon.de now",
+                                             "This came from a private conversation"]),
         ("!fill share=yes\n"
          "!submit", ["── #marketing · Opsbot", "went to #marketing, #manager."]),
     ])
@@ -117,7 +123,9 @@ def test_unacknowledged_feedback_gets_one_reminder_after_the_sla(console: Consol
     converse(console, [
         ("!as U0CS\n"
          "/feedback tracking stuck for 9 days on order 123", ["Feedback #1 · Logistics / delivery", "#ops"]),
-        ("!at 2026-11-23 12:00", []),
+    ])
+    assert "Nobody has acknowledged" not in console.send("!at 2026-11-23 12:00")  # within the 4-hour SLA
+    converse(console, [
         ("!at 2026-11-23 14:00", ["#ops · in thread · Opsbot",
                                   "⏰ Nobody has acknowledged this yet: @Klaus Becker, please take a look."]),
     ])
@@ -127,8 +135,10 @@ def test_unacknowledged_feedback_gets_one_reminder_after_the_sla(console: Consol
 def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0CS\n"
-         "/feedback LED-100 arrived cracked", []),
-        ("/feedback Competitor cut the price of the lamp", []),
+         "/feedback LED-100 arrived cracked", [
+            "Thanks! Feedback #1 (Quality / defect) went to #purchasing, #manager."]),
+        ("/feedback Competitor cut the price of the lamp", [
+            "Thanks! Feedback #2 (Price / competitor) went to #marketing, #manager."]),
         ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
         ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
         ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
@@ -137,13 +147,16 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
                                   "Price / competitor: 1 (+1 vs last week)", "Quality / defect: 1 (+1 vs last week)",
                                   "SKUs: LED-100 1 (+1)", "#1 Quality / defect · open 7 days · new",
                                   "#2 Price / competitor · open 7 days · new"]),
-        ("/feedback #stock DESK-FAN-01 is selling fast in the US", []),
-        ("/feedback #stock LED-200 sold out on Amazon.de", []),
+        ("/feedback #stock DESK-FAN-01 is selling fast in the US", [
+            "Thanks! Feedback #3 (Stock / demand) went to #purchasing."]),
+        ("/feedback #stock LED-200 sold out on Amazon.de", [
+            "Thanks! Feedback #4 (Stock / demand) went to #purchasing."]),
         ("!as U0BUYER\n"
          "!in C0PURCHASING\n"
-         "!click Close", []),  # the newest card in #purchasing: #4, LED-200
+         "!click Close", ["modal opened for Chen Jie: “Close feedback”"]),  # the newest card in #purchasing: #4
         ('!fill note="Stock arrives in Germany on Friday"\n'
-         "!submit", []),
+         "!submit", ["#purchasing · message updated", "Feedback #4 · Stock / demand", "✅ closed",
+                     "Your feedback #4 is now closed (@Chen Jie)."]),
         ("!at 2026-12-07 09:00", ["Stock / demand: 2 (+2 vs last week)", "Price / competitor: 0 (-1 vs last week)",
                                   "Quality / defect: 0 (-1 vs last week)",
                                   "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), LED-100 0 (-1)",

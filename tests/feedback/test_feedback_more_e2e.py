@@ -16,6 +16,7 @@ SALES = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data" / 
 
 
 def audit_rows(console: ConsoleSlack) -> list[tuple[str, str | None, str | None]]:
+    """The feedback audit trail: a record kept for later that no Slack surface shows, so read from its table."""
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'feedback' order by id").fetchall()
     return [tuple(r) for r in rows]
