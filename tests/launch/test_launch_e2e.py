@@ -48,17 +48,19 @@ def test_a_launch_from_playbook_to_ticks_with_owners_and_a_refusal(console: Cons
          "!submit", ["modal updated for Chen Jie: “Open dependencies”", "• Selection sign-off", "Tick it anyway?"]),
         ("!submit", ["✅ Supplier sampling", "2/20 done"]),
         # Blocking needs a reason; reopening works; the manager may change anyone's task.
-        ("!click Sample QC and approval", []),
+        ("!click Sample QC and approval", ["modal opened for Chen Jie: “Launch task”", "*Sample QC and approval*",
+                                           "✎ State: Not done yet"]),
         ("!fill state=Blocked\n"
          "!submit", ["✗ reason: Say what is blocking it, so others can help."]),
         ('!fill reason="Factory has not sent the QC report"\n'
          "!submit", ["⛔ Sample QC and approval", "blocked: Factory has not sent the QC report"]),
+        # Li Wei reads Slack in Chinese; the task shows as done.
         ("!as U0MANAGER\n"
-         "!click Supplier sampling", []),
-        # Li Wei reads Slack in Chinese
+         "!click Supplier sampling", ["modal opened for Li Wei: “上市任务”", "*供应商打样*", "✎ 状态: 完成"]),
         ("!fill state=未完成\n"
          "!submit", ["⬜ Supplier sampling", "1/20 done"]),
     ])
+    # The audit trail (who ticked what, from what, to what) is the record kept for later; no Slack surface shows it.
     audit = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'launch-task' order by id").fetchall()
     assert [tuple(r) for r in audit] == [("U0SELECT", "open", "done"), ("U0BUYER", "open", "done"),
@@ -120,7 +122,7 @@ def test_list_status_usage_and_a_bad_new_launch(console: ConsoleSlack) -> None:
          "/launch list", ["Launches", "*LED Desk Lamp* (`led-desk-lamp`) · Feb 1, 2027 · #launch-led-desk-lamp"]),
         ("/launch status led-desk-lamp", ["LED Desk Lamp: 0/20 done, 20 open", "Supplier sampling · @Chen Jie"]),
         ("/launch dance", ["Usage: /launch new · /launch list"]),
-        ("/launch new", []),
+        ("/launch new", ["modal opened for Chen Jie: “New launch”"]),
         ('!fill name="LED Desk Lamp" skus="LED-100" marketplaces=US launch_date=2027-05-01\n'
          "!submit", ["✗ name: A launch called LED Desk Lamp exists already; pick another name."]),
         ('!fill name="Desk Fan" launch_date=2026-11-20\n'
@@ -179,10 +181,12 @@ def test_a_60_task_playbook_stays_within_slacks_limits(playbooks_dir: Path, data
     try:
         converse(console, [
             ("!as U0MARKET\n"
-             "/launch new", []),
+             "/launch new", ["modal opened for Amy Lin: “New launch”"]),
             ('!fill name="Big one" skus=BIG-1 marketplaces=US launch_date=2027-06-01 playbook=big\n'
              "!submit", ["0/60 done"]),
-            ("!click Task number 59 with a reasonably long title for the listing", []),
+            # The last of the 60, due the day before the launch, is still there to tick.
+            ("!click Task number 59 with a reasonably long title for the listing", [
+                "modal opened for Amy Lin: “Launch task”", "@Amy Lin · Monday, May 31, 2027"]),
             ("!fill state=Done\n"
              "!submit", ["1/60 done"]),
         ])
