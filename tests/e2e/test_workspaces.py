@@ -70,6 +70,7 @@ def sent_with_the_wrong_token(console: ConsoleSlack, records: list[Record]) -> l
 
 
 def test_both_workspaces_are_installed_through_the_oauth_flow(two_workspaces: ConsoleSlack) -> None:
+    # Installations, their tokens and the audit trail are read from the database: no Slack surface shows them.
     store = two_workspaces.services.workspaces.store
     assert store is not None
     shenzhen, berlin = (store.find_bot(enterprise_id=None, team_id=w) for w in (SHENZHEN, BERLIN))
@@ -176,6 +177,7 @@ def test_an_uninstalled_workspace_is_cleaned_up_and_its_jobs_skip_quietly(
     assert store is not None and workspaces.installed(BERLIN)  # its client is cached now
     console.emulator.revoke(BERLIN)  # Slack ends the tokens ...
     assert _event(console, BERLIN, {"type": "app_uninstalled"}) == 200  # ... and tells the app
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     assert store.find_installation(enterprise_id=None, team_id=BERLIN) is None
     assert store.find_bot(enterprise_id=None, team_id=SHENZHEN) is not None
@@ -193,6 +195,7 @@ def test_an_uninstalled_workspace_is_cleaned_up_and_its_jobs_skip_quietly(
     skipped = [r for r in caplog.records if "T1BERLIN is not installed" in r.getMessage()]
     assert [r.levelname for r in skipped] == ["INFO"]
     assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+    # Not even claimed, so a replica that can still reach Berlin may run them: a fact of the database alone.
     with console.services.db.transaction() as session:
         assert session.query(JobFire).filter_by(team_id="berlin-ops").count() == 0
 
@@ -202,6 +205,7 @@ def test_a_revoked_bot_token_ends_the_installation(two_workspaces: ConsoleSlack)
     store = console.services.workspaces.store
     assert store is not None
     assert _event(console, BERLIN, {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}) == 200
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     assert not console.services.workspaces.installed(BERLIN)
     assert console.services.workspaces.installed(SHENZHEN)
@@ -221,6 +225,7 @@ def test_a_token_slack_refuses_is_an_uninstall_noticed_late(
     start = console.emulator.last_seq
     console.send("!as U0BUYER")
     console.send("!at 2026-11-24 10:00 Europe/Berlin")
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     with console.services.db.transaction() as session:
         last = session.query(AuditEntry).filter_by(entity="installation", team_id=BERLIN).all()[-1]
