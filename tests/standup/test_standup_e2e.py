@@ -128,9 +128,9 @@ def test_no_reminder_falls_in_quiet_hours(playbooks_dir: Path, database_url: str
 def test_blockers_age_escalate_to_the_manager_and_only_their_owner_resolves_them(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0BUYER\n"
-         "/standup", []),
+         "/standup", ["modal opened for Chen Jie: “Daily stand-up”", "· Stand-up for Monday, November 23, 2026"]),
         ('!fill today="Chase QC" yesterday="Samples" blockers="Factory QC report missing"\n'
-         "!submit", []),
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
         ("!at 2026-11-24 11:00", ["Factory QC report missing — @Chen Jie · open 1 workday"]),
     ])
     wednesday = console.send("!at 2026-11-25 11:00")
@@ -164,8 +164,8 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_lost(console: ConsoleSlac
         ("/standup export 2026-11-30..2026-11-01", ["The period ends before it starts"]),
         ("/standup ooo 2025-01-01..2026-11-20", ["A period can be at most a year long."]),
         ("/standup", ["modal opened"]),
-        ('!fill yesterday="ok" today="' + "x" * 3001 + '"', []),
-        ("!submit", ["not submitted", "✗ today: Please keep this under 3000 characters (it has 3001)."]),
+        ('!fill yesterday="ok" today="' + "x" * 3001 + '"\n'
+         "!submit", ["not submitted", "✗ today: Please keep this under 3000 characters (it has 3001)."]),
         ('!fill today="a shorter plan"\n'
          "!submit", ["Thanks — your stand-up"]),
         ("!as U0GUEST\n"
@@ -176,9 +176,9 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_lost(console: ConsoleSlac
 def test_status_history_and_export(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0BUYER\n"
-         "/standup", []),
+         "/standup", ["modal opened for Chen Jie: “Daily stand-up”", "· Stand-up for Monday, November 23, 2026"]),
         ('!fill today="Book sea freight" yesterday="PO 4711"\n'
-         "!submit", []),
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
         ("/standup status", ["Today's stand-up so far", "✅ Answered: Chen Jie", "⏳ Not yet: Li Wei"]),
         ("/standup history 7d", ["Stand-ups of Chen Jie", "Book sea freight"]),
         ("/standup history <@U0CS> 30d", ["Stand-ups of Wang Fang", "No stand-ups in that period."]),

@@ -17,14 +17,15 @@ def test_late_answer_edit_away_skip_and_blockers_in_chinese(chinese_team: Consol
          "!submit", ["✅ 谢谢，你 2026年11月23日星期一 的晨会已提交。"]),
         ("!as U0FINANCE\n"
          "/standup ooo 2026-11-23..2026-11-24 年假", ["休假"]),
+        # Zhang Min's Slack is in English: what only she sees is too.
         ("!as U0SELECT\n"
-         "/standup skip 拜访供应商", []),
+         "/standup skip 拜访供应商", ["Skipped your stand-up for Monday, November 23, 2026."]),
         ("!at 2026-11-23 11:00", ["晨会 · 2026年11月23日星期一", "✅ 已填 1 · ⏭ 跳过 1 · 🌴 休假 1",
                                   "*1 个未解决的阻碍*", "工厂质检报告还没到 — @Li Wei · 已持续 0 个工作日",
                                   "休假：@Liu Yang", "已跳过：@Zhang Min"]),
         # A late answer joins the thread, marked 补填; the counts go up in place.
         ("!as U0CS\n"
-         "/standup", []),
+         "/standup", ["modal opened for Wang Fang: “Daily stand-up”"]),
         ('!fill yesterday="回复邮件" today="更新 FAQ"\n'
          "!submit", ["#ops · in thread · Opsbot", "补填", "#ops · message updated", "✅ 已填 2"]),
         # Li Wei edits after the summary: his reply is updated in place, marked 已修改.
