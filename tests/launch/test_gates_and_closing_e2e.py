@@ -42,7 +42,8 @@ def test_a_forged_no_go_from_someone_else_opens_nothing(console: ConsoleSlack) -
     assert "modal opened" not in shown and "Go for" not in shown and "No-go for" not in shown
 
 
-def test_a_no_go_without_a_new_date_is_recorded_and_the_date_stays(console: ConsoleSlack) -> None:
+def test_a_no_go_without_a_new_date_is_recorded_and_the_date_stays(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     console.send("!at 2026-12-04 09:00")
     converse(console, [
@@ -56,14 +57,16 @@ def test_a_no_go_without_a_new_date_is_recorded_and_the_date_stays(console: Cons
     converse(console, [("/launch list", ["*LED Desk Lamp*（`led-desk-lamp`）· 2027年2月1日"])])  # the date stays
 
 
-def test_the_manager_is_mentioned_with_the_tasks_that_are_long_overdue(console: ConsoleSlack) -> None:
+def test_the_manager_is_mentioned_with_the_tasks_that_are_long_overdue(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     late = console.send("!at 2026-12-02 09:00")
     escalation = late[late.index("⚠️ @Li Wei: tasks overdue for days need you."):]
     assert "⬜ Market research and competitor analysis · @Zhang Min · *overdue* since Nov 27, 2026" in escalation
 
 
-def test_a_finished_launch_closes_after_its_last_review(console: ConsoleSlack) -> None:
+def test_a_finished_launch_closes_after_its_last_review(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     # Every task done, straight in the store: ticking twenty tasks through their modals is other tests' subject.
     with console.services.db.transaction() as session:

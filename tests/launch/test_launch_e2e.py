@@ -67,7 +67,8 @@ def test_a_launch_from_playbook_to_ticks_with_owners_and_a_refusal(console: Cons
                                          ("U0BUYER", "open", "blocked"), ("U0MANAGER", "done", "open")]
 
 
-def test_reminders_once_a_morning_progress_line_and_the_manager_for_overdue(console: ConsoleSlack) -> None:
+def test_reminders_once_a_morning_progress_line_and_the_manager_for_overdue(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     morning = console.send("!at 2026-11-24 09:00")
     assert "DM with Zhang Min · Opsbot" in morning and "Your launch tasks due soon:" in morning
@@ -81,7 +82,8 @@ def test_reminders_once_a_morning_progress_line_and_the_manager_for_overdue(cons
     assert "⚠️ @Li Wei: tasks overdue for days need you." in late
 
 
-def test_go_no_go_at_the_gate_moves_every_open_date(console: ConsoleSlack) -> None:
+def test_go_no_go_at_the_gate_moves_every_open_date(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     gate_day = console.send("!at 2026-12-04 09:00")  # the selection sign-off gate is due today
     # Li Wei's Slack is in Chinese: his go/no-go DM is too; the launch channel stays in the team's English.
@@ -130,7 +132,8 @@ def test_list_status_usage_and_a_bad_new_launch(console: ConsoleSlack) -> None:
     ])
 
 
-def test_review_posts_at_t_plus_7_and_14_once_each(console: ConsoleSlack) -> None:
+def test_review_posts_at_t_plus_7_and_14_once_each(launches_only: ConsoleSlack) -> None:
+    console = launches_only
     start_launch(console)
     console.send("!at 2027-02-08 09:00")
     console.send("!at 2027-02-16 09:00")
@@ -197,7 +200,8 @@ def test_a_60_task_playbook_stays_within_slacks_limits(playbooks_dir: Path, data
         console.close()
 
 
-def test_the_t_plus_7_review_shows_the_launch_skus_kpis(console: ConsoleSlack, tmp_path: Path) -> None:
+def test_the_t_plus_7_review_shows_the_launch_skus_kpis(launches_only: ConsoleSlack, tmp_path: Path) -> None:
+    console = launches_only
     from bot.reports.ingest import ingest_generic
 
     start_launch(console)
