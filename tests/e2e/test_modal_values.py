@@ -133,6 +133,7 @@ def test_a_launch_date_off_the_calendar_or_centuries_away_is_a_field_error(conso
 
 def test_a_marketplace_the_form_never_offered_is_refused(console: ConsoleSlack) -> None:
     converse(console, [
+        # The form is filled before the forgery below, which the fill's marketplaces=US would overwrite.
         ("!as U0SELECT\n"
          "/launch new\n"
          f"{NEW} launch_date=2027-03-01", ["modal opened for Zhang Min: “New launch”",
