@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -56,15 +57,46 @@ def chinese_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlac
         slack.close()
 
 
+def _went_wrong_prefixes() -> tuple[str, ...]:
+    """How "Something went wrong (ref …)" begins in every language Opsbot speaks, read from its catalogs.
+
+    The text up to the reference's bracket is what stays put when the sentence around the ref is reworded.
+    """
+    from babel.messages.pofile import read_po
+
+    msgid = "Something went wrong (ref {ref}). Please try again; if it keeps happening, give your admin this ref."
+    translations = [msgid]
+    for po in sorted((REPO / "bot" / "locale").glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as handle:
+            message = read_po(handle).get(msgid)
+        if message is not None and message.string:
+            translations.append(str(message.string))
+    prefixes = tuple(dict.fromkeys(re.split(r"[(（]", text, maxsplit=1)[0].strip() for text in translations))
+    assert len(prefixes) > 1 and all(prefixes), f"the error reply's translations were not found: {prefixes}"
+    return prefixes
+
+
+SOMETHING_WENT_WRONG = _went_wrong_prefixes()
+
+
 def converse(console: ConsoleSlack, transcript: list[tuple[str, list[str]]]) -> str:
-    """Play a chat transcript: each line is sent and every expected snippet must appear in what it showed.
+    """Play a chat transcript: each step's line is sent and every expected snippet must appear in what it showed.
+
+    Every step says what the person sees: a step expecting nothing fails. A gesture that shows nothing in Slack
+    by itself (``!as``, ``!in``, ``!fill``) shares a step with the line whose answer it shapes — a step's line may
+    hold several console lines, one per line, and its snippets are looked for in what they showed together.
+    A step fails too when Opsbot answered "Something went wrong", in any of its languages: that is a bug, never
+    an expected answer.
 
     Returns the whole transcript so a test can make further assertions on it.
     """
     shown: list[str] = []
     for line, expected in transcript:
-        output = console.send(line)
+        output = "\n".join(console.send(part) for part in line.splitlines())
         shown.append(f"» {line}\n{output}")
+        for prefix in SOMETHING_WENT_WRONG:
+            assert prefix not in output, f"after {line!r} Opsbot answered {prefix!r}, a bug:\n{output}"
+        assert expected, f"the step {line!r} states nothing the user sees; it showed:\n{output}"
         for snippet in expected:
             assert snippet in output, f"after {line!r} expected {snippet!r} in:\n{output}"
     return "\n".join(shown)

@@ -129,6 +129,7 @@ def test_install_stores_the_workspace_and_never_logs_its_token(server: Server, d
     code = server.emulator.authorize("T0DEMO", "Opsbot Demo", installer="U0MANAGER", scopes=scopes)
     done = back(server, code, state, cookie=state)
     assert done.status_code == 200, done.text
+    # The stored installation and its audit row are read from the database: no Slack surface shows either.
     bot = server.store.find_bot(enterprise_id=None, team_id="T0DEMO")
     assert bot is not None and bot.bot_token is not None and bot.bot_token.startswith("xoxb-")
     assert bot.bot_user_id == "U0OPSBOT" and bot.bot_scopes == scopes

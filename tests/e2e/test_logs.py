@@ -110,32 +110,35 @@ def _readable(log: str) -> str:
 
 def _morning(console: ConsoleSlack, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     transcript = converse(console, [
-        ("!as U0BUYER", []),
-        ("/ops team", ["Team Shenzhen Ops"]),
+        ("!as U0BUYER\n"
+         "/ops team", ["Team Shenzhen Ops"]),
         ("/standup", ["Daily stand-up"]),
-        ('!fill yesterday="Called the LED supplier" today="Book the container"', []),
-        ("!submit", []),
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {_orders_with_buyers(folder)}", ["Loaded all-orders-with-buyers.txt"]),
+        ('!fill yesterday="Called the LED supplier" today="Book the container"\n'
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {_orders_with_buyers(folder)}", ["Loaded all-orders-with-buyers.txt"]),
         (f"!upload {_orders_with_buyers(folder, broken=True)}", ["broken-orders.txt"]),
         ("/kpi US 7d", ["KPIs: US"]),
-        ("!as U0MARKET", []),
-        ("!in C0OPS", []),
-        ("/restock", ["Restock request"]),
-        ("!fill sku=LED-100 quantity=120", []),
-        ("!submit", []),
+        ("!as U0MARKET\n"
+         "!in C0OPS\n"
+         "/restock", ["Restock request"]),
+        ("!fill sku=LED-100 quantity=120\n"
+         "!submit", ["📦 Restock R-1 · requested", "120 × LED-100 → US fba"]),
         ("/feedback Buyer says LED-100 arrived with a cracked base", ["Thanks!"]),
         ("/launch new", ["New launch"]),
-        ("!fill name=x skus=LED-100", []),
-        ("!submit", ["✗"]),
+        ("!fill name=x skus=LED-100\n"
+         "!submit", ["✗"]),
     ])
 
     def broken_report(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"report failed for token {CONSOLE_TOKEN} and buyer {BUYERS[0][1]}")
 
     monkeypatch.setattr(KpiFlow, "report", broken_report)
-    transcript += converse(console, [("/kpi US 7d", ["Something went wrong (ref "])])
+    # Here the error is the point (converse refuses it everywhere else): its log line must not leak either.
+    failed = console.send("/kpi US 7d")
+    assert "Something went wrong (ref " in failed
+    transcript += failed
     body = payloads.slash_command("/ops", "team", user="U0BUYER", channel="C0OPS", team="T0DEMO",
                                   response_url=console.emulator.new_response_url("C0OPS", "U0BUYER"))
     forged = BoltRequest(body=body + f"&note={BUYERS[1][1]}", headers=payloads.sign("not-the-secret", body))

@@ -13,25 +13,31 @@ from sqlalchemy import func, select
 from bot.console.real_app import CONSOLE_TOKEN
 from bot.console.session import ConsoleSlack
 from bot.db.core import AuditEntry
-from bot.db.kpi import SalesDay
 from tests.conftest import MONDAY_9AM_SHENZHEN, REPO, converse
 
 SALES = REPO / "tests" / "restock" / "fixtures" / "led-100-us.csv"
 ACCEPTED = "Share a CSV, TSV, TXT or XLSX export"
 
 
-def _loaded(console: ConsoleSlack) -> tuple[int, int]:
-    """Sales rows and report audit rows: both stay 0 when a share is refused."""
+NOTHING_LOADED = ("/kpi US 30d", ["No report data for US from Oct 24, 2026 to Nov 22, 2026 yet."])
+
+
+def _reports_audited(console: ConsoleSlack) -> int:
+    """Loaded reports in the audit trail: a record kept for later that no Slack surface shows."""
     with console.services.db.transaction() as session:
-        days = session.scalar(select(func.count()).select_from(SalesDay)) or 0
-        reports = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "report"))
-    return int(days), int(reports or 0)
+        found = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "report"))
+    return int(found or 0)
 
 
 @pytest.fixture
-def analyst(console: ConsoleSlack) -> ConsoleSlack:
-    converse(console, [("!as U0ANALYST", []), ("!in C0DATA", [])])
-    return console
+def analyst(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    """Sara, the analyst, in #data: where reports are shared."""
+    slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN,
+                         as_user="U0ANALYST", in_channel="C0DATA")
+    try:
+        yield slack
+    finally:
+        slack.close()
 
 
 @pytest.fixture
@@ -91,8 +97,11 @@ def other_host() -> Iterator[OtherHost]:
 
 
 def test_a_good_report_still_loads(analyst: ConsoleSlack) -> None:
-    converse(analyst, [(f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"])])
-    assert _loaded(analyst) == (90, 1)
+    converse(analyst, [
+        (f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"]),
+        ("/kpi US 7d", ["KPIs: US", "data through Nov 22, 2026", "*GMV* · $4,198.60"]),
+    ])
+    assert _reports_audited(analyst) == 1
 
 
 def test_a_file_over_the_size_limit_is_refused_before_downloading(one_megabyte_limit: ConsoleSlack,
@@ -101,16 +110,18 @@ def test_a_file_over_the_size_limit_is_refused_before_downloading(one_megabyte_l
         (f"!upload {big_sales_file}", ["#data · in thread · Opsbot",
                                        "big-sales.csv is larger than 1 MB, the most I read from Slack, so nothing "
                                        "was loaded. Share a shorter date range"]),
+        NOTHING_LOADED,
     ])
-    assert _loaded(one_megabyte_limit) == (0, 0)
+    assert _reports_audited(one_megabyte_limit) == 0
 
 
 def test_a_file_larger_than_slack_said_stops_downloading_at_the_limit(one_megabyte_limit: ConsoleSlack,
                                                                       big_sales_file: Path) -> None:
     converse(one_megabyte_limit, [
         (f"!upload {big_sales_file} size=2000", ["big-sales.csv is larger than 1 MB"]),
+        NOTHING_LOADED,
     ])
-    assert _loaded(one_megabyte_limit) == (0, 0)
+    assert _reports_audited(one_megabyte_limit) == 0
 
 
 @pytest.mark.parametrize(("name", "overrides"), [
@@ -124,9 +135,11 @@ def test_a_file_of_the_wrong_type_gets_what_is_accepted(analyst: ConsoleSlack, t
                                                         overrides: str) -> None:
     path = tmp_path / name
     path.write_bytes(SALES.read_bytes())
-    converse(analyst, [(f"!upload {path} {overrides}", [f"{name} is not a report file I can read", ACCEPTED,
-                                                        "nothing was loaded"])])
-    assert _loaded(analyst) == (0, 0)
+    converse(analyst, [
+        (f"!upload {path} {overrides}", [f"{name} is not a report file I can read", ACCEPTED, "nothing was loaded"]),
+        NOTHING_LOADED,
+    ])
+    assert _reports_audited(analyst) == 0
 
 
 def test_a_link_to_another_host_is_never_fetched_and_gets_no_token(analyst: ConsoleSlack,
@@ -139,9 +152,10 @@ def test_a_link_to_another_host_is_never_fetched_and_gets_no_token(analyst: Cons
          ["does not point to Slack's file server"]),
         (f"!upload {SALES} url_private_download=https://{CONSOLE_TOKEN}@files.slack.com/x.csv",
          ["does not point to Slack's file server"]),
+        NOTHING_LOADED,
     ])
     assert other_host.requests == []
-    assert _loaded(analyst) == (0, 0)
+    assert _reports_audited(analyst) == 0
 
 
 def test_a_file_name_cannot_mention_the_whole_channel(analyst: ConsoleSlack, tmp_path: Path) -> None:
@@ -156,4 +170,4 @@ def test_a_file_name_cannot_mention_the_whole_channel(analyst: ConsoleSlack, tmp
 def test_the_refusal_is_in_chinese_for_a_chinese_dm(console: ConsoleSlack, tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_bytes(b"PK")
-    converse(console, [("!in U0MANAGER", []), (f"!upload {path}", ["notes.docx 不是我能读取的报表文件"])])
+    converse(console, [(f"!in U0MANAGER\n!upload {path}", ["notes.docx 不是我能读取的报表文件"])])

@@ -69,6 +69,7 @@ def sent_with_the_wrong_token(console: ConsoleSlack, records: list[Record]) -> l
 
 
 def test_both_workspaces_are_installed_through_the_oauth_flow(two_workspaces: ConsoleSlack) -> None:
+    # Installations, their tokens and the audit trail are read from the database: no Slack surface shows them.
     store = two_workspaces.services.workspaces.store
     assert store is not None
     shenzhen, berlin = (store.find_bot(enterprise_id=None, team_id=w) for w in (SHENZHEN, BERLIN))
@@ -84,20 +85,20 @@ def test_both_workspaces_are_installed_through_the_oauth_flow(two_workspaces: Co
 def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
     console = two_workspaces
     shenzhen = converse(console, [
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("/restock LED-100 600 Q4 stock for Shenzhen", ["── #purchasing · Opsbot", "Filed R-1"]),
-        ("!as U0CS", []),
-        ("/feedback Customer says LED-100 arrived with a cracked base", ["Thanks! Feedback #1"]),
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/restock LED-100 600 Q4 stock for Shenzhen", ["── #purchasing · Opsbot", "Filed R-1"]),
+        ("!as U0CS\n"
+         "/feedback Customer says LED-100 arrived with a cracked base", ["Thanks! Feedback #1"]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["Loaded led-100-us.csv (generic daily CSV)", "90 new"]),
         ("/kpi US 7d", ["*GMV* · $4,198.60"]),
     ])
     berlin = converse(console, [
-        ("!as U1BUYER", []),
-        ("!in C1PURCHASING", []),
-        ("/restock list all", ["No restock requests here."]),
+        ("!as U1BUYER\n"
+         "!in C1PURCHASING\n"
+         "/restock list all", ["No restock requests here."]),
         ("/feedback list all", ["Nothing here."]),
         ("/kpi US 7d", ["No report data for US"]),
         # The same SKU and category as Shenzhen's open item: Berlin's own new item, not a reply in Shenzhen's.
@@ -106,9 +107,9 @@ def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
     ])
     assert "R-1" not in berlin and "Shenzhen" not in berlin and "4,198.60" not in berlin
     again = converse(console, [
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("/restock list all", ["R-1"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/restock list all", ["R-1"]),
         ("/feedback list all", ["#1"]),
     ])
     assert "R-2" not in again and "#2" not in again and "Berlin" not in again
@@ -122,9 +123,9 @@ def test_team_a_data_never_reaches_team_b(two_workspaces: ConsoleSlack) -> None:
 def test_each_teams_morning_goes_with_its_own_token_to_its_own_channels(two_workspaces: ConsoleSlack) -> None:
     console = two_workspaces
     converse(console, [
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["90 new"]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["90 new"]),
     ])
     start = console.emulator.last_seq
     console.send("!at 2026-11-24 10:00 Europe/Berlin")  # Monday and Tuesday mornings in Shenzhen and in Berlin
@@ -170,11 +171,12 @@ def test_an_uninstalled_workspace_is_cleaned_up_and_its_jobs_skip_quietly(
     two_workspaces: ConsoleSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     console = two_workspaces
-    converse(console, [("!as U1BUYER", []), ("!in C1PURCHASING", []), ("/restock list", ["No restock requests"])])
+    converse(console, [("!as U1BUYER\n!in C1PURCHASING\n/restock list", ["No restock requests"])])
     workspaces, store = console.services.workspaces, console.services.workspaces.store
     assert store is not None and workspaces.installed(BERLIN)  # its client is cached now
     console.emulator.revoke(BERLIN)  # Slack ends the tokens ...
     assert _event(console, BERLIN, {"type": "app_uninstalled"}) == 200  # ... and tells the app
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     assert store.find_installation(enterprise_id=None, team_id=BERLIN) is None
     assert store.find_bot(enterprise_id=None, team_id=SHENZHEN) is not None
@@ -192,6 +194,7 @@ def test_an_uninstalled_workspace_is_cleaned_up_and_its_jobs_skip_quietly(
     skipped = [r for r in caplog.records if "T1BERLIN is not installed" in r.getMessage()]
     assert [r.levelname for r in skipped] == ["INFO"]
     assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+    # Not even claimed, so a replica that can still reach Berlin may run them: a fact of the database alone.
     with console.services.db.transaction() as session:
         assert session.query(JobFire).filter_by(team_id="berlin-ops").count() == 0
 
@@ -201,6 +204,7 @@ def test_a_revoked_bot_token_ends_the_installation(two_workspaces: ConsoleSlack)
     store = console.services.workspaces.store
     assert store is not None
     assert _event(console, BERLIN, {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}) == 200
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     assert not console.services.workspaces.installed(BERLIN)
     assert console.services.workspaces.installed(SHENZHEN)
@@ -220,6 +224,7 @@ def test_a_token_slack_refuses_is_an_uninstall_noticed_late(
     start = console.emulator.last_seq
     console.send("!as U0BUYER")
     console.send("!at 2026-11-24 10:00 Europe/Berlin")
+    # Berlin has no Slack left to look at: what became of its installation is in the database alone.
     assert store.find_bot(enterprise_id=None, team_id=BERLIN) is None
     with console.services.db.transaction() as session:
         last = session.query(AuditEntry).filter_by(entity="installation", team_id=BERLIN).all()[-1]

@@ -12,30 +12,31 @@ def cards(console: ConsoleSlack, channel: str) -> list[str]:
 
 def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback Customer says LED-100 arrived with a cracked base", [
+        ("!as U0CS\n"
+         "/feedback Customer says LED-100 arrived with a cracked base", [
             "── #purchasing · Opsbot", "Feedback #1 · Quality / defect", "From @Wang Fang · SKU LED-100",
             "── #manager · Opsbot", "Routed to #purchasing, #manager", "Add launch task",
             "only visible to Wang Fang", "Thanks! Feedback #1 (Quality / defect) went to #purchasing, #manager."]),
         # Amy (marketing) was not sent this one: she cannot act on it, and nothing changes.
-        ("!as U0MARKET", []),
-        ("!in C0PURCHASING", []),
-        ("!click I'm on it", ["only visible to Amy Lin",
+        ("!as U0MARKET\n"
+         "!in C0PURCHASING\n"
+         "!click I'm on it", ["only visible to Amy Lin",
                               "Only the people this feedback was sent to, or the manager, can change it."]),
         ("!click Acknowledge", ["Only the people this feedback was sent to"]),
-        ("!as U0BUYER", []),
-        ("!click Acknowledge", ["#purchasing · message updated", "#manager · message updated", "👀 acknowledged",
+        ("!as U0BUYER\n"
+         "!click Acknowledge", ["#purchasing · message updated", "#manager · message updated", "👀 acknowledged",
                                 "DM with Wang Fang", "Your feedback #1 is now acknowledged (@Chen Jie)."]),
         ("!click I'm on it", ["modal opened for Chen Jie: “I'm on it”"]),
         ("!submit", ["✗ note: Please add a short note."]),
-        ('!fill note="Asking the factory for photos of the packing"', []),
-        ("!submit", ["🛠 in progress · on it: @Chen Jie", "Action: Asking the factory for photos of the packing"]),
-        ("!click Close", []),
-        ('!fill note="Factory adds corner protectors from the next batch"', []),
-        ("!submit", ["✅ closed", "Outcome: Factory adds corner protectors from the next batch",
+        ('!fill note="Asking the factory for photos of the packing"\n'
+         "!submit", ["🛠 in progress · on it: @Chen Jie", "Action: Asking the factory for photos of the packing"]),
+        ("!click Close", ["modal opened for Chen Jie: “Close feedback”", "✎ What was the outcome?"]),
+        ('!fill note="Factory adds corner protectors from the next batch"\n'
+         "!submit", ["✅ closed", "Outcome: Factory adds corner protectors from the next batch",
                      "Your feedback #1 is now closed (@Chen Jie)."]),
     ])
     assert "Acknowledge" not in cards(console, "C0PURCHASING")[-1]  # a closed card has no buttons left
+    # The audit trail (who changed it, from what, to what) is the record kept for later; no Slack surface shows it.
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'feedback' order by id").fetchall()
     assert [tuple(r) for r in rows] == [
@@ -46,13 +47,16 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
 
 def test_the_same_sku_and_category_within_24_hours_joins_the_open_item(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback LED-100 arrived broken, buyer in Hamburg", ["Feedback #1"]),
-        ("!as U0WAREHOUSE", []),
-        ("/feedback another LED-100 came in damaged at the warehouse", [
+        ("!as U0CS\n"
+         "/feedback LED-100 arrived broken, buyer in Hamburg", ["Feedback #1"]),
+        ("!as U0WAREHOUSE\n"
+         "/feedback another LED-100 came in damaged at the warehouse", [
             "Joined the open feedback #1 on LED-100 (2 reports so far).", "#purchasing · in thread · Opsbot",
             "Another report from @Klaus Becker: another LED-100 came in damaged at the warehouse", "· 2 reports"]),
-        ("!at 2026-11-24 10:00", []),
+        # A day later #1 is still open, but unacknowledged past its SLA: reminded in its thread ...
+        ("!at 2026-11-24 10:00", ["#purchasing · in thread · Opsbot",
+                                  "⏰ Nobody has acknowledged this yet: @Chen Jie, @Li Wei, please take a look."]),
+        # ... and more than 24 hours after it, the same SKU and category is a new item.
         ("/feedback LED-100 damaged again", ["Thanks! Feedback #2"]),
     ])
     assert len(cards(console, "C0PURCHASING")) == 2
@@ -60,30 +64,30 @@ def test_the_same_sku_and_category_within_24_hours_joins_the_open_item(console: 
 
 def test_re_route_sends_it_to_the_new_destination_and_updates_the_old_cards(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback Buyers say LED-200 looks different from the photos", ["Feedback #1 · Listing / content",
+        ("!as U0CS\n"
+         "/feedback Buyers say LED-200 looks different from the photos", ["Feedback #1 · Listing / content",
                                                                           "── #marketing · Opsbot"]),
-        ("!as U0MANAGER", []),
-        ("!in C0MARKETING", []),
-        ("!click Re-route", ["modal opened for Li Wei: “转交反馈”"]),
-        ("!fill category=quality", []),
-        ("!submit", ["#marketing · message updated", "Feedback #1 · Quality / defect", "── #purchasing · Opsbot",
+        ("!as U0MANAGER\n"
+         "!in C0MARKETING\n"
+         "!click Re-route", ["modal opened for Li Wei: “转交反馈”"]),
+        ("!fill category=quality\n"
+         "!submit", ["#marketing · message updated", "Feedback #1 · Quality / defect", "── #purchasing · Opsbot",
                      "Routed to #purchasing, #manager",
                      "Your feedback #1 was re-routed as Quality / defect to #purchasing, #manager (@Li Wei)."]),
     ])
     converse(console, [
-        ("!as U0MARKET", []),
-        ("!click Re-route", ["Only the people this feedback was sent to"]),  # no longer marketing's
+        ("!as U0MARKET\n"
+         "!click Re-route", ["Only the people this feedback was sent to"]),  # no longer marketing's
     ])
 
 
 def test_urgent_feedback_from_the_form_also_goes_to_the_manager_by_dm(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0MARKET", []),
-        ("/feedback", ["modal opened for Amy Lin: “Market feedback”", "✎ Category: Let Opsbot decide"]),
+        ("!as U0MARKET\n"
+         "/feedback", ["modal opened for Amy Lin: “Market feedback”", "✎ Category: Let Opsbot decide"]),
         ("!submit", ["✗ what: Say what happened"]),
-        ('!fill what="We will be out of stock in the US on Friday" marketplace=US sku=led-100 urgency=yes', []),
-        ("!submit", ["── #purchasing · Opsbot", "🚨 Feedback #1 · Stock / demand", "SKU LED-100 · US",
+        ('!fill what="We will be out of stock in the US on Friday" marketplace=US sku=led-100 urgency=yes\n'
+         "!submit", ["── #purchasing · Opsbot", "🚨 Feedback #1 · Stock / demand", "SKU LED-100 · US",
                      "── DM with Li Wei · Opsbot", "DM with Amy Lin",
                      "Thanks! Feedback #1 (Stock / demand) went to #purchasing, @Li Wei."]),
     ])
@@ -91,33 +95,37 @@ def test_urgent_feedback_from_the_form_also_goes_to_the_manager_by_dm(console: C
 
 def test_a_message_shortcut_files_public_messages_and_asks_before_reposting_private_ones(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("!in C0RANDOM", []),
-        ("!say A competitor is undercutting us on USB-C-60W by 20%", []),
-        ("!shortcut feedback.from_message", ["Feedback #1 · Price / competitor", "── #marketing · Opsbot",
+        ("!as U0CS\n"
+         "!in C0RANDOM\n"
+         "!say A competitor is undercutting us on USB-C-60W by 20%\n"
+         "!shortcut feedback.from_message", ["Feedback #1 · Price / competitor", "── #marketing · Opsbot",
                                              "Source: https://opsbot-demo.slack.com/archives/C0RANDOM/p",
                                              "only visible to Wang Fang"]),
-        ("!in G0PRIVATE", []),
-        ("!say Supplier raises the price of LED-200 by 8% next month", []),
-        ("!shortcut feedback.from_message", ["“Market feedback”", "This came from a private conversation",
+        ("!in G0PRIVATE\n"
+         "!say Supplier raises the price of LED-200 by 8% next month\n"
+         "!shortcut feedback.from_message", ["“Market feedback”", "This came from a private conversation",
                                              "Supplier raises the price of LED-200"]),
         ("!submit", ["── DM with Amy Lin · Opsbot", "── #manager · Opsbot", "went to @Amy Lin, #manager."]),
     ])
     # Not confirmed for reposting: nothing of it reached the public #marketing channel.
     assert not any("LED-200" in c for c in cards(console, "C0MARKETING"))
     converse(console, [
-        ("!say The competitor of LED-100 is cheaper on Amazon.de now", []),
-        ("!shortcut feedback.from_message", []),
-        ("!fill share=yes", []),
-        ("!submit", ["── #marketing · Opsbot", "went to #marketing, #manager."]),
+        ("!say The competitor of LED-100 is cheaper on Amazon.de now\n"
+         "!shortcut feedback.from_message", ["“Market feedback”",
+                                             "✎ What happened?: The competitor of LED-100 is cheaper on Amazon.de now",
+                                             "This came from a private conversation"]),
+        ("!fill share=yes\n"
+         "!submit", ["── #marketing · Opsbot", "went to #marketing, #manager."]),
     ])
 
 
 def test_unacknowledged_feedback_gets_one_reminder_after_the_sla(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback tracking stuck for 9 days on order 123", ["Feedback #1 · Logistics / delivery", "#ops"]),
-        ("!at 2026-11-23 12:00", []),
+        ("!as U0CS\n"
+         "/feedback tracking stuck for 9 days on order 123", ["Feedback #1 · Logistics / delivery", "#ops"]),
+    ])
+    assert "Nobody has acknowledged" not in console.send("!at 2026-11-23 12:00")  # within the 4-hour SLA
+    converse(console, [
         ("!at 2026-11-23 14:00", ["#ops · in thread · Opsbot",
                                   "⏰ Nobody has acknowledged this yet: @Klaus Becker, please take a look."]),
     ])
@@ -126,9 +134,11 @@ def test_unacknowledged_feedback_gets_one_reminder_after_the_sla(console: Consol
 
 def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback LED-100 arrived cracked", []),
-        ("/feedback Competitor cut the price of the lamp", []),
+        ("!as U0CS\n"
+         "/feedback LED-100 arrived cracked", [
+            "Thanks! Feedback #1 (Quality / defect) went to #purchasing, #manager."]),
+        ("/feedback Competitor cut the price of the lamp", [
+            "Thanks! Feedback #2 (Price / competitor) went to #marketing, #manager."]),
         ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
         ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
         ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
@@ -137,13 +147,16 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
                                   "Price / competitor: 1 (+1 vs last week)", "Quality / defect: 1 (+1 vs last week)",
                                   "SKUs: LED-100 1 (+1)", "#1 Quality / defect · open 7 days · new",
                                   "#2 Price / competitor · open 7 days · new"]),
-        ("/feedback #stock DESK-FAN-01 is selling fast in the US", []),
-        ("/feedback #stock LED-200 sold out on Amazon.de", []),
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("!click Close", []),  # the newest card in #purchasing: #4, LED-200
-        ('!fill note="Stock arrives in Germany on Friday"', []),
-        ("!submit", []),
+        ("/feedback #stock DESK-FAN-01 is selling fast in the US", [
+            "Thanks! Feedback #3 (Stock / demand) went to #purchasing."]),
+        ("/feedback #stock LED-200 sold out on Amazon.de", [
+            "Thanks! Feedback #4 (Stock / demand) went to #purchasing."]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "!click Close", ["modal opened for Chen Jie: “Close feedback”"]),  # the newest card in #purchasing: #4
+        ('!fill note="Stock arrives in Germany on Friday"\n'
+         "!submit", ["#purchasing · message updated", "Feedback #4 · Stock / demand", "✅ closed",
+                     "Your feedback #4 is now closed (@Chen Jie)."]),
         ("!at 2026-12-07 09:00", ["Stock / demand: 2 (+2 vs last week)", "Price / competitor: 0 (-1 vs last week)",
                                   "Quality / defect: 0 (-1 vs last week)",
                                   "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), LED-100 0 (-1)",
@@ -156,11 +169,11 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
 
 def test_chinese_feedback_in_a_chinese_team(chinese_team: ConsoleSlack) -> None:
     converse(chinese_team, [
-        ("!as U0FINANCE", []),
-        ("/feedback 收到专利侵权投诉，LED-100 被下架了", [
+        ("!as U0FINANCE\n"
+         "/feedback 收到专利侵权投诉，LED-100 被下架了", [
             "反馈 #1 · 合规 / 政策", "来自 @Liu Yang · SKU LED-100", "已发送到 #manager, #purchasing",
             "谢谢！反馈 #1（合规 / 政策）已发送给 #manager, #purchasing。"]),
         ("/feedback", ["“市场反馈”", "✎ 类别: 让 Opsbot 判断"]),
-        ("!close", []),
-        ("/feedback 紧急！LED-100-EU 在德国站断货了", ["🚨 反馈 #2 · 库存 / 需求", "DM with Li Wei"]),
+        ("!close\n"
+         "/feedback 紧急！LED-100-EU 在德国站断货了", ["🚨 反馈 #2 · 库存 / 需求", "DM with Li Wei"]),
     ])

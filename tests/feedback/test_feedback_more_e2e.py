@@ -18,6 +18,7 @@ SALES = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data" / 
 
 
 def audit_rows(console: ConsoleSlack) -> list[tuple[str, str | None, str | None]]:
+    """The feedback audit trail: a record kept for later that no Slack surface shows, so read from its table."""
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'feedback' order by id").fetchall()
     return [tuple(r) for r in rows]
@@ -25,12 +26,12 @@ def audit_rows(console: ConsoleSlack) -> list[tuple[str, str | None, str | None]
 
 def test_the_card_shows_the_skus_last_7_days_when_report_data_exists(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["90 new"]),
-        ("!as U0CS", []),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["90 new"]),
         # 20 units, 20 orders, $29.99 each and 240 sessions a day: 7 days are 140 units, $4,198.60, 1,680 sessions.
-        ("/feedback LED-100 arrived with a cracked base", [
+        ("!as U0CS\n"
+         "/feedback LED-100 arrived with a cracked base", [
             "· Last 7 days: *LED-100*: 140 units · 140 orders · GMV $4,198.60 · 1,680 sessions · CVR 8.3%",
             "Request restock", "Add launch task"]),
         ("/feedback Competitor cut the price on USB-C-60W", ["Feedback #2 · Price / competitor"]),
@@ -42,12 +43,12 @@ def test_the_card_shows_the_skus_last_7_days_when_report_data_exists(console: Co
 
 def test_a_private_report_joining_a_public_item_keeps_its_words_out_of_public_threads(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback LED-200 arrived broken, the second this week", ["Feedback #1 · Quality / defect"]),
-        ("!as U0SELECT", []),
-        ("!in G0PRIVATE", []),
-        ("!say Supplier admits LED-200 batch 7 is defective", []),
-        ("!shortcut feedback.from_message", ["This came from a private conversation"]),
+        ("!as U0CS\n"
+         "/feedback LED-200 arrived broken, the second this week", ["Feedback #1 · Quality / defect"]),
+        ("!as U0SELECT\n"
+         "!in G0PRIVATE\n"
+         "!say Supplier admits LED-200 batch 7 is defective\n"
+         "!shortcut feedback.from_message", ["This came from a private conversation"]),
         ("!submit", ["Joined the open feedback #1 on LED-200 (2 reports so far).",
                      "── #purchasing · in thread · Opsbot",
                      "Another report from @Zhang Min, from a private conversation.",
@@ -61,8 +62,8 @@ def test_a_private_report_joining_a_public_item_keeps_its_words_out_of_public_th
 
 def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback LED-100 arrived with a cracked base", ["Feedback #1 · Quality / defect"]),
+        ("!as U0CS\n"
+         "/feedback LED-100 arrived with a cracked base", ["Feedback #1 · Quality / defect"]),
     ])
     ctx = console.services.context
     playbook = ctx.playbook(FeedbackPlaybook)
@@ -88,41 +89,41 @@ def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> No
 
 def test_re_route_to_chosen_people_and_urgent_one_liners(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0CS", []),
-        ("/feedback urgent: 12 buyers say DESK-FAN-01 overheats after an hour", [
+        ("!as U0CS\n"
+         "/feedback urgent: 12 buyers say DESK-FAN-01 overheats after an hour", [
             "🚨 Feedback #1", "── DM with Li Wei · Opsbot", "went to #purchasing, #manager, @Li Wei."]),
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("!click Re-route", ["“Re-route feedback”", "✎ Send it as: Quality / defect"]),
-        ("!fill category=listing roles=marketing,warehouse", []),
-        ("!submit", ["── #marketing · Opsbot", "── #ops · Opsbot", "Feedback #1 · Listing / content",
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "!click Re-route", ["“Re-route feedback”", "✎ Send it as: Quality / defect"]),
+        ("!fill category=listing roles=marketing,warehouse\n"
+         "!submit", ["── #marketing · Opsbot", "── #ops · Opsbot", "Feedback #1 · Listing / content",
                      "#purchasing · message updated", "Routed to #marketing, #ops, @Li Wei",
                      "Your feedback #1 was re-routed as Listing / content to #marketing, #ops, @Li Wei (@Chen Jie)."]),
         # Purchasing handed it over: it is no longer theirs to change.
         ("!click Acknowledge", ["Only the people this feedback was sent to"]),
-        ("!as U0WAREHOUSE", []),
-        ("!in C0OPS", []),
-        ("!click Acknowledge", ["👀 acknowledged", "Your feedback #1 is now acknowledged (@Klaus Becker)."]),
+        ("!as U0WAREHOUSE\n"
+         "!in C0OPS\n"
+         "!click Acknowledge", ["👀 acknowledged", "Your feedback #1 is now acknowledged (@Klaus Becker)."]),
     ])
 
 
 def test_the_whole_loop_in_chinese(chinese_team: ConsoleSlack) -> None:
     converse(chinese_team, [
-        ("!as U0FINANCE", []),
-        ("/feedback 客户反馈 LED-200 灯罩破损，要求换货", [
+        ("!as U0FINANCE\n"
+         "/feedback 客户反馈 LED-200 灯罩破损，要求换货", [
             "反馈 #1 · 质量 / 缺陷", "已发送到 #purchasing, #manager", "[1: 已知悉]",
             "谢谢！反馈 #1（质量 / 缺陷）已发送给 #purchasing, #manager。"]),
         ("/feedback 又有一个 LED-200 破损", ["已合并到 LED-200 的未关闭反馈 #1（目前共 2 条）。",
                                          "@Liu Yang 又反馈了一次：又有一个 LED-200 破损", "2 条反馈"]),
-        ("!as U0MANAGER", []),
-        ("!in C0MANAGER", []),
-        ("!click 已知悉", ["👀 已知悉", "你的反馈 #1 现在状态为：已知悉（@Li Wei）。"]),
+        ("!as U0MANAGER\n"
+         "!in C0MANAGER\n"
+         "!click 已知悉", ["👀 已知悉", "你的反馈 #1 现在状态为：已知悉（@Li Wei）。"]),
         ("!click 我来处理", ["“我来处理”"]),
-        ('!fill note="联系工厂加强包装"', []),
-        ("!submit", ["处理人：@Li Wei", "行动：联系工厂加强包装"]),
+        ('!fill note="联系工厂加强包装"\n'
+         "!submit", ["处理人：@Li Wei", "行动：联系工厂加强包装"]),
         ("!click 关闭", ["“关闭反馈”"]),
-        ('!fill note="下批货改用加厚纸箱"', []),
-        ("!submit", ["✅ 已关闭", "结果：下批货改用加厚纸箱"]),
+        ('!fill note="下批货改用加厚纸箱"\n'
+         "!submit", ["✅ 已关闭", "结果：下批货改用加厚纸箱"]),
         ("/feedback list mine", ["你提交或负责的市场反馈", "#1 · 质量 / 缺陷 · 已关闭 · LED-200"]),
         ("/feedback 亚马逊美国站物流延迟，客户投诉", ["反馈 #2 · 物流 / 配送"]),
         ("!at 2026-11-23 14:00", ["⏰ 还没有人确认这条反馈：请 @Klaus Becker 看一下。"]),

@@ -17,9 +17,9 @@ def test_sharing_reports_then_kpi_and_the_morning_digest_in_english(console: Con
     bad = tmp_path / "notes.csv"
     bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
     transcript = converse(console, [
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["#data · in thread · Opsbot",
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {SALES}", ["#data · in thread · Opsbot",
                               "Loaded led-100-us.csv (generic daily CSV): 2026-08-25 to 2026-11-22, US, 1 SKUs — "
                               "90 new, 0 updated, 0 unchanged."]),
         (f"!upload {SALES}", ["0 new, 0 updated, 90 unchanged."]),
@@ -41,8 +41,8 @@ def test_sharing_reports_then_kpi_and_the_morning_digest_in_english(console: Con
 
 def test_the_digest_and_kpi_in_simplified_chinese(chinese_team: ConsoleSlack) -> None:
     converse(chinese_team, [
-        ("!in C0DATA", []),
-        (f"!upload {SALES}", ["已导入 led-100-us.csv（通用每日 CSV）", "新增 90 行"]),
+        ("!in C0DATA\n"
+         f"!upload {SALES}", ["已导入 led-100-us.csv（通用每日 CSV）", "新增 90 行"]),
         ("/kpi US 30d", ["KPI：US", "数据截至 2026年11月22日", "*转化率* · 8.3%"]),
         ("!at 2026-11-24 09:00", ["早间 KPI：Shenzhen Ops", "数据截至 2026年11月22日", "较前一天", "*本月累计*"]),
     ])
@@ -77,9 +77,9 @@ def test_kpi_answers_again_from_new_data_as_soon_as_a_report_is_loaded(console: 
     later.write_text("date,marketplace,sku,units,gmv,currency\n2026-11-21,US,LED-100,6,150,USD\n"
                      "2026-11-22,US,LED-100,2,50,USD\n", encoding="utf-8")
     converse(console, [
-        ("!as U0ANALYST", []),
-        ("!in C0DATA", []),
-        (f"!upload {first}", ["1 new"]),
+        ("!as U0ANALYST\n"
+         "!in C0DATA\n"
+         f"!upload {first}", ["1 new"]),
         ("/kpi US 7d", ["*GMV* · $100.00", "*Units* · 4"]),
         ("/kpi US 7d", ["*GMV* · $100.00"]),  # asked again on the same data: the same answer
         (f"!upload {later}", ["1 new, 1 updated"]),

@@ -150,11 +150,11 @@ def test_a_team_can_switch_reminders_off(playbooks_dir: Path, database_url: str)
 
 def test_every_change_leaves_an_audit_row(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0BUYER", []),
-        ("/standup reminders off", ["Stand-up reminders are off."]),
-        ("/standup", []),
-        ('!fill today="Chase QC" yesterday="Samples" blockers="Factory QC report missing"', []),
-        ("!submit", []),
+        ("!as U0BUYER\n"
+         "/standup reminders off", ["Stand-up reminders are off."]),
+        ("/standup", ["modal opened for Chen Jie: “Daily stand-up”", "· Stand-up for Monday, November 23, 2026"]),
+        ('!fill today="Chase QC" yesterday="Samples" blockers="Factory QC report missing"\n'
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
         ("!at 2026-11-25 11:00", ["Open too long: @Li Wei, please help."]),
         ("!click Resolved", ["*0 open blockers*"]),
     ])

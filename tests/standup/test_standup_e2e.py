@@ -24,27 +24,27 @@ def dms_to(console: ConsoleSlack, name_fragment: str, since: int = 0) -> list[st
 
 def test_prompt_answer_summary_late_answer_and_edit_in_english(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0BUYER", []),
-        ("!at 2026-11-23 09:30", ["DM with Chen Jie · Opsbot", "Good morning! Time for your stand-up for Monday, "
+        ("!as U0BUYER\n"
+         "!at 2026-11-23 09:30", ["DM with Chen Jie · Opsbot", "Good morning! Time for your stand-up for Monday, "
                                   "November 23, 2026.", "Fill in"]),
         ("!click Fill in", ["modal opened for Chen Jie: “Daily stand-up”", "What will you do today?"]),
-        ('!fill today="Call the LED-100 supplier" yesterday="PO 4711 sent" blockers="QC report from factory"', []),
-        ("!submit", ["DM with Chen Jie · message updated",
+        ('!fill today="Call the LED-100 supplier" yesterday="PO 4711 sent" blockers="QC report from factory"\n'
+         "!submit", ["DM with Chen Jie · message updated",
                      "Thanks — your stand-up for Monday, November 23, 2026 is in"]),
         ("!at 2026-11-23 11:00", ["── #ops · Opsbot", "Stand-up · Monday, November 23, 2026", "✅ 1 answered",
                                   "QC report from factory — @Chen Jie · open 0 workdays", "[", "Resolved",
                                   "── #ops · in thread · Opsbot", "*Chen Jie*", "Call the LED-100 supplier"]),
         # Wang Fang answers after the summary: her answer joins the thread and the counts go up.
-        ("!as U0CS", []),
-        ("/standup", ["modal opened for Wang Fang"]),
-        ('!fill today="Answer the DE return emails" yesterday="FAQ for LED-100"', []),
-        ("!submit", ["#ops · in thread · Opsbot", "*Wang Fang*", "answered late", "#ops · message updated",
+        ("!as U0CS\n"
+         "/standup", ["modal opened for Wang Fang"]),
+        ('!fill today="Answer the DE return emails" yesterday="FAQ for LED-100"\n'
+         "!submit", ["#ops · in thread · Opsbot", "*Wang Fang*", "answered late", "#ops · message updated",
                      "✅ 2 answered"]),
         # Chen edits after the summary: his thread reply is updated in place and marked edited.
-        ("!as U0BUYER", []),
-        ("!click Edit my answers", ["Call the LED-100 supplier"]),
-        ('!fill today="Call the LED-100 supplier and book the sea freight"', []),
-        ("!submit", ["#ops · message updated in thread", "book the sea freight", "edited"]),
+        ("!as U0BUYER\n"
+         "!click Edit my answers", ["Call the LED-100 supplier"]),
+        ('!fill today="Call the LED-100 supplier and book the sea freight"\n'
+         "!submit", ["#ops · message updated in thread", "book the sea freight", "edited"]),
     ])
     threads = [r for r in console.emulator.records if r.kind == "message" and r.thread_ts]
     assert len(threads) == 2  # one reply each; the edit did not post a third
@@ -59,11 +59,11 @@ def test_the_same_morning_in_chinese(playbooks_dir: Path, database_url: str) -> 
     console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
     try:
         converse(console, [
-            ("!as U0MANAGER", []),
-            ("!at 2026-11-23 09:30", ["DM with Li Wei", "早上好！该填写 2026年11月23日星期一 的晨会了。", "填写"]),
+            ("!as U0MANAGER\n"
+             "!at 2026-11-23 09:30", ["DM with Li Wei", "早上好！该填写 2026年11月23日星期一 的晨会了。", "填写"]),
             ("!click 填写", ["“每日晨会”", "今天计划做什么？"]),
-            ('!fill today="复盘 LED-100 的广告" yesterday="审批采购单"', []),
-            ("!submit", ["✅ 谢谢，你 2026年11月23日星期一 的晨会已提交。"]),
+            ('!fill today="复盘 LED-100 的广告" yesterday="审批采购单"\n'
+             "!submit", ["✅ 谢谢，你 2026年11月23日星期一 的晨会已提交。"]),
             ("!at 2026-11-23 11:00", ["晨会 · 2026年11月23日星期一", "✅ 已填 1", "每个人的回答都在消息串里。",
                                       "*今天计划做什么？*", "复盘 LED-100 的广告"]),
             ("/standup dance", ["用法：/standup"]),
@@ -83,26 +83,26 @@ def test_everyone_is_prompted_at_0930_on_their_own_clock(console: ConsoleSlack) 
 
 def test_skip_away_and_back(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0SELECT", []),
-        ("/standup skip supplier visit", ["Skipped your stand-up for Monday, November 23, 2026."]),
+        ("!as U0SELECT\n"
+         "/standup skip supplier visit", ["Skipped your stand-up for Monday, November 23, 2026."]),
         ("/standup", ["modal opened"]),
-        ("!close", []),
-        ("!as U0FINANCE", []),
-        ("/standup ooo 2026-11-23..2026-11-25 annual leave", ["2026年11月23日 至 2026年11月25日 休假"]),
+        ("!close\n"
+         "!as U0FINANCE\n"
+         "/standup ooo 2026-11-23..2026-11-25 annual leave", ["2026年11月23日 至 2026年11月25日 休假"]),
         ("!at 2026-11-23 11:00", ["⏭ 1 skipped", "🌴 1 away", "Skipped: @Zhang Min", "Away: @Liu Yang"]),
     ])
     assert dms_to(console, "Liu Yang") == []  # no prompt, no reminder while away
     converse(console, [
-        ("!as U0FINANCE", []),
-        ("/standup back", ["欢迎回来！"]),
+        ("!as U0FINANCE\n"
+         "/standup back", ["欢迎回来！"]),
         ("!at 2026-11-24 09:30", ["DM with Liu Yang"]),
     ])
 
 
 def test_one_reminder_never_in_quiet_hours_and_a_personal_off_switch(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0SELECT", []),
-        ("/standup reminders off", ["Stand-up reminders are off."]),
+        ("!as U0SELECT\n"
+         "/standup reminders off", ["Stand-up reminders are off."]),
         ("!at 2026-11-23 10:30", ["DM with Chen Jie", "Reminder: your stand-up"]),
     ])
     assert len([t for t in dms_to(console, "Chen Jie") if t == "Stand-up reminder"]) == 1
@@ -127,19 +127,19 @@ def test_no_reminder_falls_in_quiet_hours(playbooks_dir: Path, database_url: str
 
 def test_blockers_age_escalate_to_the_manager_and_only_their_owner_resolves_them(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0BUYER", []),
-        ("/standup", []),
-        ('!fill today="Chase QC" yesterday="Samples" blockers="Factory QC report missing"', []),
-        ("!submit", []),
+        ("!as U0BUYER\n"
+         "/standup", ["modal opened for Chen Jie: “Daily stand-up”", "· Stand-up for Monday, November 23, 2026"]),
+        ('!fill today="Chase QC" yesterday="Samples" blockers="Factory QC report missing"\n'
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
         ("!at 2026-11-24 11:00", ["Factory QC report missing — @Chen Jie · open 1 workday"]),
     ])
     wednesday = console.send("!at 2026-11-25 11:00")
     assert "open 2 workdays" in wednesday and "Open too long: @Li Wei, please help." in wednesday
     converse(console, [
-        ("!as U0MARKET", []),
-        ("!click Resolved", ["only visible to Amy Lin", "Only @Chen Jie can mark this blocker resolved."]),
-        ("!as U0BUYER", []),
-        ("!click Resolved", ["#ops · message updated", "*0 open blockers*"]),
+        ("!as U0MARKET\n"
+         "!click Resolved", ["only visible to Amy Lin", "Only @Chen Jie can mark this blocker resolved."]),
+        ("!as U0BUYER\n"
+         "!click Resolved", ["#ops · message updated", "*0 open blockers*"]),
     ])
 
 
@@ -158,27 +158,27 @@ def test_a_missed_prompt_is_caught_up_once_and_a_day_long_gone_is_not(console: C
 
 def test_bad_input_gets_a_clear_message_and_nothing_is_lost(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0BUYER", []),
-        ("/standup dance", ["Usage: /standup · /standup skip [reason]"]),
+        ("!as U0BUYER\n"
+         "/standup dance", ["Usage: /standup · /standup skip [reason]"]),
         ("/standup history 2026-13-01", ["is not a period I understand: use 7d, 30d or YYYY-MM-DD..YYYY-MM-DD."]),
         ("/standup export 2026-11-30..2026-11-01", ["The period ends before it starts"]),
         ("/standup ooo 2025-01-01..2026-11-20", ["A period can be at most a year long."]),
         ("/standup", ["modal opened"]),
-        ('!fill yesterday="ok" today="' + "x" * 3001 + '"', []),
-        ("!submit", ["not submitted", "✗ today: Please keep this under 3000 characters (it has 3001)."]),
-        ('!fill today="a shorter plan"', []),
-        ("!submit", ["Thanks — your stand-up"]),
-        ("!as U0GUEST", []),
-        ("/standup", ["You are not in any Opsbot team yet", "team.yml"]),
+        ('!fill yesterday="ok" today="' + "x" * 3001 + '"\n'
+         "!submit", ["not submitted", "✗ today: Please keep this under 3000 characters (it has 3001)."]),
+        ('!fill today="a shorter plan"\n'
+         "!submit", ["Thanks — your stand-up"]),
+        ("!as U0GUEST\n"
+         "/standup", ["You are not in any Opsbot team yet", "team.yml"]),
     ])
 
 
 def test_status_history_and_export(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0BUYER", []),
-        ("/standup", []),
-        ('!fill today="Book sea freight" yesterday="PO 4711"', []),
-        ("!submit", []),
+        ("!as U0BUYER\n"
+         "/standup", ["modal opened for Chen Jie: “Daily stand-up”", "· Stand-up for Monday, November 23, 2026"]),
+        ('!fill today="Book sea freight" yesterday="PO 4711"\n'
+         "!submit", ["✅ Thanks — your stand-up for Monday, November 23, 2026 is in."]),
         ("/standup status", ["Today's stand-up so far", "✅ Answered: Chen Jie", "⏳ Not yet: Li Wei"]),
         ("/standup history 7d", ["Stand-ups of Chen Jie", "Book sea freight"]),
         ("/standup history <@U0CS> 30d", ["Stand-ups of Wang Fang", "No stand-ups in that period."]),
