@@ -56,14 +56,14 @@ def test_the_standup_export_quotes_a_formula_answer_and_note() -> None:
 
 def test_the_restock_export_quotes_typed_text_and_keeps_numbers(console: ConsoleSlack) -> None:
     converse(console, [
-        ("!as U0MARKET", []),
-        (f"/restock LED-100 50 {EVIL}", ["Restock R-1"]),
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("!click Approve", ["approved"]),
-        ("!click Mark ordered", []),
-        (f"!fill po='{EVIL}' eta=2027-01-10", []),
-        ("!submit", ["ordered"]),
+        ("!as U0MARKET\n"
+         f"/restock LED-100 50 {EVIL}", ["Restock R-1"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "!click Approve", ["approved"]),
+        ("!click Mark ordered", ["PO number"]),
+        (f"!fill po='{EVIL}' eta=2027-01-10\n"
+         "!submit", ["ordered"]),
     ])
     team = console.services.teams.teams[0]
     ctx = console.services.context

@@ -59,15 +59,15 @@ def assert_nothing_live(console: ConsoleSlack, since: int = 0) -> None:
 
 def test_a_standup_answer_and_a_blocker_are_posted_as_typed(console: ConsoleSlack) -> None:
     shown = converse(console, [
-        ("!as U0BUYER", []),
-        ("!at 2026-11-23 09:30", ["Fill in"]),
+        ("!as U0BUYER\n"
+         "!at 2026-11-23 09:30", ["Fill in"]),
         ("!click Fill in", ["Daily stand-up"]),
         ('!fill today="<!channel> please look" yesterday="PO 4711 & PO 4712 sent" '
-         'blockers="<https://evil.example|Amazon login>"', []),
-        ("!submit", ["Thanks — your stand-up"]),
+         'blockers="<https://evil.example|Amazon login>"' "\n"
+         "!submit", ["Thanks — your stand-up"]),
         ("!at 2026-11-23 11:00", ["<https://evil.example|Amazon login> — @Chen Jie · open 0 workdays",
                                   "<!channel> please look", "PO 4711 & PO 4712 sent"]),
-        ("/standup history", []),
+        ("/standup history", ["<!channel> please look", "<https://evil.example|Amazon login>"]),
     ])
     assert "@channel" not in shown and "Amazon login (https://evil.example)" not in shown
     sent = "\n".join(mrkdwn_sent(console))
@@ -79,8 +79,8 @@ def test_a_standup_answer_and_a_blocker_are_posted_as_typed(console: ConsoleSlac
 
 def test_one_line_feedback_with_here_notifies_nobody(console: ConsoleSlack) -> None:
     shown = converse(console, [
-        ("!as U0CS", []),
-        ("/feedback <!here> the LED-100 flickers", ["Feedback #1", "<!here> the LED-100 flickers"]),
+        ("!as U0CS\n"
+         "/feedback <!here> the LED-100 flickers", ["Feedback #1", "<!here> the LED-100 flickers"]),
         ("/feedback list all", ["<!here> the LED-100 flickers"]),
     ])
     assert "@here" not in shown
@@ -90,13 +90,13 @@ def test_one_line_feedback_with_here_notifies_nobody(console: ConsoleSlack) -> N
 
 def test_a_restock_rejected_for_everyone_tells_nobody(console: ConsoleSlack) -> None:
     shown = converse(console, [
-        ("!as U0MARKET", []),
-        ("/restock LED-100 50 <!everyone> needs it", ["Restock R-1"]),
-        ("!as U0BUYER", []),
-        ("!in C0PURCHASING", []),
-        ("!click Reject", ["modal opened for Chen Jie"]),
-        ('!fill reason="<!everyone>"', []),
-        ("!submit", ["rejected", "Reason: <!everyone>"]),
+        ("!as U0MARKET\n"
+         "/restock LED-100 50 <!everyone> needs it", ["Restock R-1"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "!click Reject", ["modal opened for Chen Jie"]),
+        ('!fill reason="<!everyone>"' "\n"
+         "!submit", ["rejected", "Reason: <!everyone>"]),
     ])
     assert "@everyone" not in shown
     sent = "\n".join(mrkdwn_sent(console))
@@ -106,11 +106,11 @@ def test_a_restock_rejected_for_everyone_tells_nobody(console: ConsoleSlack) -> 
 
 def test_a_launch_named_like_a_mention_mentions_nobody(console: ConsoleSlack) -> None:
     shown = converse(console, [
-        ("!as U0SELECT", []),
-        ("/launch new", ["New launch"]),
+        ("!as U0SELECT\n"
+         "/launch new", ["New launch"]),
         ('!fill name="<@U0MANAGER>" skus="LED-100" marketplaces=US launch_date=2027-02-01 playbook=standard '
-         "channel=here", []),
-        ("!submit", ["🚀 Launch: <@U0MANAGER> · Feb 1, 2027", "<@U0MANAGER> is set up in"]),
+         "channel=here\n"
+         "!submit", ["🚀 Launch: <@U0MANAGER> · Feb 1, 2027", "<@U0MANAGER> is set up in"]),
         ("/launch list", ["*<@U0MANAGER>*"]),
     ])
     assert "Launch: @Li Wei" not in shown
