@@ -25,6 +25,7 @@ from bot.reports.facts import by_day, load_window
 from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
 from bot.reports.loaders import Period
+from bot.reports.period_facts import best_periods, with_period_traffic
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import find_sku, latest_ingest
 from bot.reports.skus import sku_figures
@@ -68,7 +69,10 @@ class KpiFlow:
         def computed() -> KpiReport:
             with self.ctx.db.transaction() as session:
                 window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
-            return compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
+                periods = best_periods(session, team.id, sku, start, end, marketplace) if sku else {}
+            found = compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
+            # A SKU's traffic comes from the report covering the window best; its sales from daily sources.
+            return with_period_traffic(found, periods, self.currencies())
 
         # Asked by several people at once, it is computed once: the others wait for that answer.
         return self._reports.get_or_compute((team.id, start, end, marketplace, sku, version), computed)

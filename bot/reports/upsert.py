@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay
+from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay, SalesPeriod
 from bot.reports.loaders import Facts
 from bot.reports.staging import write_facts
 
@@ -29,6 +29,9 @@ TABLES: dict[str, tuple[type[Any], tuple[str, ...], tuple[str, ...]]] = {
     "inventory": (InventoryDay, ("marketplace", "sku", "day"), ("available", "inbound")),
     "returns": (ReturnDay, ("marketplace", "sku", "day", "reason"), ("units",)),
 }
+# A period report (bot.db.kpi.SalesPeriod) is keyed by its range instead of a day.
+PERIOD_KEYS = ("marketplace", "sku", "first_day", "last_day")
+PERIOD_VALUES = ("units", "orders", "gmv", "currency", "sessions", "page_views")
 # A report row is keyed by marketplace, SKU and day (returns add the reason to their facts' key).
 ROW_KEY = ["marketplace", "sku", "day"]
 NEW, UPDATED, UNCHANGED = 2, 1, 0
@@ -58,13 +61,15 @@ class Ready:
 
 
 def ready(facts: Facts) -> Ready:
-    frames = {table: prepared(table, frame) for table, frame in facts.frames.items() if len(frame)}
+    frames = {table: _period_rows(frame) if table == "periods" else prepared(table, frame)
+              for table, frame in facts.frames.items() if len(frame)}
     if not frames:
         return Ready(frames, [])
     rows = [rows for rows, _ in frames.values()]
     pairs, skus = _sku_pairs(rows)
-    # Each frame is in day order now: its first and last rows hold its first and last day.
-    days = [f["day"].iloc[i] for f in rows for i in (0, -1)]
+    # Each daily frame is in day order now: its first and last rows hold its first and last day.
+    days = [f["day"].iloc[i] for f in rows if "day" in f for i in (0, -1)]
+    days += [d for f in rows if "first_day" in f for d in (f["first_day"].min(), f["last_day"].max())]
     markets = sorted({str(m) for f in rows for m in f["marketplace"].unique()})
     return Ready(frames, pairs, str(min(days)), str(max(days)), tuple(markets), len(skus))
 
@@ -85,6 +90,8 @@ def write_ready(session: Session, team_id: str, report: Ready, *,
     if len(frames) == 1:
         # One fact table: the database's own counts of rows inserted and written say it all.
         table, (rows, _) = next(iter(frames.items()))
+        if table == "periods":
+            return _write_periods(connection, team_id, rows)
         new, written = _write(connection, team_id, table, rows, progress)
         return Counts(new, written - new, len(rows) - written)
     # Several fact tables from one row (a generic CSV with stock columns): a row is new if any of its
@@ -96,6 +103,54 @@ def write_ready(session: Session, team_id: str, report: Ready, *,
         return Counts(0, 0, 0)
     found = pd.concat(states, ignore_index=True).groupby(ROW_KEY, sort=False)["state"].max().value_counts()
     return Counts(int(found.get(NEW, 0)), int(found.get(UPDATED, 0)), int(found.get(UNCHANGED, 0)))
+
+
+def _period_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    rows = frame.drop_duplicates(list(PERIOD_KEYS), keep="last").reset_index(drop=True)
+    rows["units"] = pd.to_numeric(rows["units"]).fillna(0)
+    return rows, [v for v in PERIOD_VALUES if v in rows.columns]
+
+
+def _write_periods(connection: Connection, team_id: str, rows: pd.DataFrame) -> Counts:
+    """A period report has a row per SKU (thousands at most): compared with what is stored for the same
+    ranges, then the new ones inserted and the changed ones updated. Loading it again changes nothing."""
+    model: type[Any] = SalesPeriod
+    target: Table = model.__table__
+    key_columns = [target.c[k] for k in PERIOD_KEYS]
+    ranges = sorted({(f, la) for f, la in zip(rows["first_day"], rows["last_day"], strict=True)})
+    stored = {tuple(r[:4]): tuple(r[4:]) for r in connection.execute(
+        select(*key_columns, *(target.c[v] for v in PERIOD_VALUES)).where(
+            target.c.team_id == team_id, tuple_(target.c.first_day, target.c.last_day).in_(ranges)))}
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for record_ in rows.to_dict("records"):
+        values = {v: _plain(record_.get(v)) for v in PERIOD_VALUES}
+        key = tuple(record_[k] for k in PERIOD_KEYS)
+        if key not in stored:
+            new.append({"team_id": team_id, **dict(zip(PERIOD_KEYS, key, strict=True)), **values})
+        elif tuple(_same(values[v]) for v in PERIOD_VALUES) != tuple(_same(v) for v in stored[key]):
+            changed.append({"k_" + k: v for k, v in zip(PERIOD_KEYS, key, strict=True)} | values)
+    if new:
+        connection.execute(target.insert(), new)
+    if changed:
+        connection.execute(update(target).where(
+            target.c.team_id == team_id, *(target.c[k] == bindparam("k_" + k) for k in PERIOD_KEYS)), changed)
+    return Counts(len(new), len(changed), len(rows) - len(new) - len(changed))
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as the database takes it: no NaN, no numpy scalars."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return round(float(value), DECIMALS)
+    return value
+
+
+def _same(value: Any) -> Any:
+    return round(value, DECIMALS) if isinstance(value, float) else value
 
 
 def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[str]]:
