@@ -166,7 +166,12 @@ def _inventory_health(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) 
 
 def _inventory(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     market = pd.Series(_marketplace(raw, ctx), index=raw.frame.index)
-    _inventory_frame(facts, raw, market, _snapshot_day(raw, ctx), col("available", cells.integer), None)
+    available = col("available", cells.integer)
+    if "condition" in raw.frame:
+        # UNSELLABLE units (damaged, customer-damaged, expired) cannot be sold: they are not available stock.
+        unsellable = raw.frame["condition"].str.strip().str.upper().eq("UNSELLABLE")
+        available = available.where(~unsellable, 0)
+    _inventory_frame(facts, raw, market, _snapshot_day(raw, ctx), available, None)
 
 
 def _inventory_frame(facts: Facts, raw: RawReport, market: pd.Series, day: date, available: pd.Series,
