@@ -110,6 +110,8 @@ class ReportSku(Base):
     team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     marketplace: Mapped[str] = mapped_column(String(8), primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The first day any report has of it: its velocity counts calendar days from here (or from the window's start).
+    first_day: Mapped[date | None] = mapped_column(Date)
 
 
 class KpiAlert(Base):

@@ -59,15 +59,20 @@ def _stock(folder: Path, day: date, available: int) -> Path:
 def test_an_alert_fires_once_and_re_arms_only_after_recovery(console: ConsoleSlack, tmp_path: Path) -> None:
     flow = KpiFlow(console.services.context)
     team = console.team
-    alert = "US CUBE-1: 10 days of cover, below the 45-day lead time: order now."
+    # 14 days listed at 10 a day, 100 on hand: 10 days of cover; no supplier, so kpi.yml's 45-day lead time.
+    def alert(days: int) -> str:
+        return (f"US CUBE-1: 10 days of cover at 10.00/day over the last {days} days, below the 45-day lead time: "
+                "order now.")
+
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 23), 100)])
-    assert alert in console.send("!at 2026-11-24 09:00")
+    assert alert(14) in console.send("!at 2026-11-24 09:00")
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 24), 100)])
-    assert "days of cover" not in console.send("!at 2026-11-25 09:00")  # still low: not repeated
+    # (The digest's restock section lists CUBE-1 every morning; the alert is what fires once.)
+    assert "below the 45-day lead time" not in console.send("!at 2026-11-25 09:00")  # still low: not repeated
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 25), 2000)])
-    assert "days of cover" not in console.send("!at 2026-11-26 09:00")  # recovered: re-armed
+    assert "below the 45-day lead time" not in console.send("!at 2026-11-26 09:00")  # recovered: re-armed
     flow.ingest(team, [_stock(tmp_path, date(2026, 11, 26), 100)])
-    assert alert in console.send("!at 2026-11-27 09:00")
+    assert alert(17) in console.send("!at 2026-11-27 09:00")  # listed since Nov 10: 17 days
 
 
 def test_kpi_answers_again_from_new_data_as_soon_as_a_report_is_loaded(console: ConsoleSlack, tmp_path: Path) -> None:
