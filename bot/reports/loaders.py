@@ -80,12 +80,16 @@ def _marketplace(raw: RawReport, ctx: LoadContext) -> str:
 
 
 def _range(raw: RawReport, ctx: LoadContext) -> Period:
-    """The range a period report covers: --from/--to, else dates in the file name. Seller Central names
-    the file after the day it was downloaded, so a single date there is only a guess at a one-day report."""
-    period = ctx.period or file_period(raw.name)
+    """The range a period report covers: --from/--to, else a first and a last day in the file name. One date
+    in the name is not enough: Seller Central names the file after the day it was downloaded
+    (BusinessReport-11-21-19.csv), whatever range was chosen."""
+    period = ctx.period or file_range(raw.name)
     if period is None:
-        raise OpsError(N_("{file} does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD, "
-                          "or put the date in the file name."), file=raw.name)
+        raise OpsError(N_("{file} covers a range of days that is not in the file, and its name gives at most the "
+                          "day it was downloaded. Give the range: opsbot ingest {file} --from YYYY-MM-DD --to "
+                          "YYYY-MM-DD, or, in Slack, put the first and last day in the file name (e.g. "
+                          "BusinessReport-2026-11-01_2026-11-20.csv; the same day twice for one day) and share "
+                          "it again."), file=raw.name)
     if period.end < period.start:
         raise OpsError(N_("{file}: the range {first}..{last} ends before it starts, so it covers less than a "
                           "day."), file=raw.name, first=period.start.isoformat(), last=period.end.isoformat())
@@ -293,6 +297,12 @@ def file_period(name: str) -> Period | None:
     if not found:
         return None
     return Period(min(found), max(found))
+
+
+def file_range(name: str) -> Period | None:
+    """A first and a last day in a file name (2026-11-01_2026-11-20); one date alone is no range."""
+    found = [date(int(y), int(m), int(d)) for y, m, d in re.findall(_DATE, name) if 1 <= int(m) <= 12]
+    return Period(min(found), max(found)) if len(found) >= 2 else None
 
 
 def file_marketplace(name: str) -> str | None:

@@ -90,3 +90,19 @@ def test_kpi_answers_again_from_new_data_as_soon_as_a_report_is_loaded(console: 
         (f"!upload {later}", ["1 new, 1 updated"]),
         ("/kpi US 7d", ["*GMV* · $200.00", "*Units* · 8", "data through Nov 22, 2026"]),
     ])
+
+
+def test_a_shared_child_report_asks_for_its_range_and_loads_once_the_name_gives_it(
+        console: ConsoleSlack, tmp_path: Path) -> None:
+    # Seller Central's name is the download day, whatever range was chosen: the bot asks for the range.
+    downloaded = tmp_path / "BusinessReport-11-21-26-US.csv"
+    downloaded.write_bytes((FIXTURES / "BusinessReport-11-20-26.csv").read_bytes())
+    ranged = tmp_path / "BusinessReport-2026-10-22_2026-11-20-US.csv"
+    ranged.write_bytes(downloaded.read_bytes())
+    converse(console, [
+        ("!as U0ANALYST", []),
+        ("!in C0DATA", []),
+        (f"!upload {downloaded}", ["covers a range of days that is not in the file",
+                                   "put the first and last day in the file name"]),
+        (f"!upload {ranged}", ["2026-10-22 to 2026-11-20, US, 3 SKUs — 3 new"]),
+    ])
