@@ -14,6 +14,7 @@ from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import RestockPlaybook
+from bot.ops.standup_export import safe_cell
 from bot.ops.team import ChannelKey, Team
 from bot.outbox import Receipt, ReceiptHook
 
@@ -138,24 +139,24 @@ class RestockCards:
         with self.ctx.db.transaction() as session:
             for request in reversed(store.requests_of(session, team.id)):
                 for entry in history(session, team.id, "restock", request.ref):
-                    writer.writerow(
-                        [
-                            request.ref,
-                            request.sku,
-                            request.marketplace,
-                            request.quantity,
-                            request.unit_cost,
-                            request.currency,
-                            request.requester,
-                            request.state,
-                            request.po_number or "",
-                            request.eta or "",
-                            "" if request.received_quantity is None else request.received_quantity,
-                            entry.at.isoformat(),
-                            entry.actor,
-                            entry.from_state or "",
-                            entry.to_state or "",
-                            entry.note or "",
-                        ]
-                    )
+                    cells = [
+                        request.ref,
+                        request.sku,
+                        request.marketplace,
+                        request.quantity,
+                        request.unit_cost,
+                        request.currency,
+                        request.requester,
+                        request.state,
+                        request.po_number or "",
+                        request.eta or "",
+                        "" if request.received_quantity is None else request.received_quantity,
+                        entry.at.isoformat(),
+                        entry.actor,
+                        entry.from_state or "",
+                        entry.to_state or "",
+                        entry.note or "",
+                    ]
+                    # Typed text (a PO number, a note) that a spreadsheet would run as a formula stays text.
+                    writer.writerow([safe_cell(c) if isinstance(c, str) else c for c in cells])
         return buffer.getvalue()

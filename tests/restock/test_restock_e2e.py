@@ -7,12 +7,16 @@ above the 20,000 CNY threshold, so the manager decides.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.console.session import ConsoleSlack
+from bot.flows.restock_cards import RestockCards
+from bot.ops.restock_playbook import RestockPlaybook
 from bot.reports.ingest import ingest_generic
 from tests.conftest import converse
 
@@ -235,3 +239,21 @@ def test_each_workday_morning_purchasing_sees_what_to_reorder(console: ConsoleSl
     console.send("!at 2026-11-30 08:00")  # on to Monday morning, across the weekend
     watches = [r for r in console.emulator.records if r.kind == "message" and r.text == "Restock watch"]
     assert len(watches) == 4  # Tuesday to Friday: once each workday, none on Saturday or Sunday
+
+
+def test_the_export_escapes_cells_a_spreadsheet_would_run_as_formulas(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET", []),
+        ("/restock LED-100 100", ["Filed R-1"]),
+    ])
+    typed = {"po_number": '=HYPERLINK("http://evil.example","PO")', "reason": "+1 urgent"}
+    with console.services.db.engine.begin() as connection:
+        connection.exec_driver_sql("update restock_requests set po_number = ?, reason = ?",
+                                   (typed["po_number"], typed["reason"]))
+    text = RestockCards(console.services.context, console.services.context.playbook(RestockPlaybook)).export_csv(
+        console.team)
+    row = next(csv.DictReader(io.StringIO(text)))
+    # Independent check: every text cell starting with = + - @ is prefixed with a quote, numbers stay numbers.
+    assert row["po_number"] == "'" + typed["po_number"]
+    assert not any(str(v).startswith(("=", "+", "@")) for v in row.values())
+    assert row["quantity"] == "100"
