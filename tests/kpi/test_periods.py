@@ -127,3 +127,21 @@ def test_a_range_shorter_than_a_day_or_longer_than_two_years_is_refused(
                                        "--from", first, "--to", last])
     assert refused.exit_code != 0
     assert reason in " ".join(refused.output.split())
+
+
+def test_top_movers_come_from_daily_sources_only(cli: typer.Typer, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(child_report(tmp_path)), "--marketplace", "US",
+                               "--from", "2017-11-22", "--to", "2019-11-21"]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", str(daily_csv(tmp_path))]).exit_code == 0
+    shown = runner.invoke(cli, ["digest", "--team", "shenzhen-ops", "--date", "2019-11-22"])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    assert "Data through Nov 21, 2019" in text
+    # The day's GMV in the base currency at the fixture's rate: the daily rows of Nov 21, nothing of the report.
+    day_gmv = sum(g for d, _, _, g in DAILY if d == "2019-11-21") * 6.90
+    assert f"CN¥{day_gmv:,.2f}" in text
+    led = sum(g for d, s, _, g in DAILY if d == "2019-11-21" and s == "LED-100") * 6.90
+    assert f"*Top movers* LED-100: CN¥{led:,.2f} (usually" in text  # the defect: $5,216.29 "in a day"
+    two_years = sum(_number(r[11]) for r in ROWS) * 6.90
+    assert f"{two_years:,.2f}" not in text and f"{_number(ROWS[0][11]) * 6.90:,.2f}" not in text
