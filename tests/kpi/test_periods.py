@@ -145,3 +145,28 @@ def test_top_movers_come_from_daily_sources_only(cli: typer.Typer, tmp_path: Pat
     assert f"*Top movers* LED-100: CN¥{led:,.2f} (usually" in text  # the defect: $5,216.29 "in a day"
     two_years = sum(_number(r[11]) for r in ROWS) * 6.90
     assert f"{two_years:,.2f}" not in text and f"{_number(ROWS[0][11]) * 6.90:,.2f}" not in text
+
+
+def test_a_skus_summary_for_feedback_and_launch_takes_sessions_from_the_week_report(
+        database_url: str, tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.db import Database
+    from bot.db.migrate import upgrade
+    from bot.reports.ingest import ingest_files
+    from bot.reports.loaders import Period
+    from bot.reports.queries import sku_summary
+
+    db = Database(database_url)
+    upgrade(db.engine)
+    week = tmp_path / "BusinessReport-11-23-19.csv"
+    week.write_bytes(child_report(tmp_path).read_bytes())
+    now = datetime(2019, 11, 23, tzinfo=UTC)
+    with db.transaction() as session:
+        ingest_files(session, "t", [week], "US", Period(date(2019, 11, 15), date(2019, 11, 21)), now=now)
+        ingest_files(session, "t", [daily_csv(tmp_path)], now=now)
+        found = sku_summary(session, "t", "LED-100", date(2019, 11, 15), date(2019, 11, 21))
+    assert found is not None
+    assert found.units == sum(u for _, s, u, _ in DAILY if s == "LED-100")  # daily sources
+    assert found.sessions == _number(ROWS[0][4])  # the week's report
+    assert found.cvr == pytest.approx(_number(ROWS[0][8]) / _number(ROWS[0][4]))
