@@ -74,9 +74,8 @@ def read_stock_facts(session: Session, team_id: str, through: date, stock_day: d
                                          InventoryDay.available, InventoryDay.inbound).where(
         *mine(InventoryDay), InventoryDay.day >= since, InventoryDay.day <= max(through, stock_day)).order_by(
         InventoryDay.day), ["marketplace", "sku", "day", "available", "inbound"])
-    if len(listed) and isinstance(listed["first_day"].dropna().iloc[0] if listed["first_day"].notna().any()
-                                  else None, str):
-        listed["first_day"] = listed["first_day"].map(lambda d: date.fromisoformat(d) if isinstance(d, str) else d)
+    # SQLite hands dates back as ISO text (frame_of parses only a "day" column).
+    listed["first_day"] = [date.fromisoformat(d) if isinstance(d, str) else d for d in listed["first_day"]]
     return StockFacts(listed, sales, snapshots)
 
 
