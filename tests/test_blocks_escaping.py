@@ -67,8 +67,8 @@ def task(t: str) -> launch.TaskRow:
 
 
 def suggestion(t: str) -> Suggestion:
-    return Suggestion(t, "order_now", Velocity(2.0, ((30, 2.0),), 0, 1.0), LeadTime(1, 2, 3, 4, 0), 5, 6, 7, 8, 9.0,
-                      DAY, 10)
+    return Suggestion(t, "order_now", Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0), LeadTime(1, 2, 3, 4, 0), 5, 6, 7, 8, 9.0,
+                      DAY, 10, missing=("supplier", "unit_cost"))
 
 
 def card(t: str) -> feedback.Card:
@@ -162,6 +162,8 @@ CASES: dict[str, Callable[[str], Any]] = {
                                                                                    LeadTime(1, 1, 1, 1, 0), 0, 0, 0,
                                                                                    0, None, None, 0))],
     "restock.watch_line": lambda t: restock.watch_line(TR, suggestion(t)),
+    "restock.missing_lines": lambda t: restock.missing_lines(TR, suggestion(t)),
+    "restock.velocity_line": lambda t: restock.velocity_line(TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)),
     "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
     "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, 3, late=True,
                                                              edited=True),

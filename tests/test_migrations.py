@@ -19,12 +19,15 @@ from tests.test_db import _schema_drift
 # Where every deployed database stood before the history became one line: each feature's branch applied.
 OLD_HEADS = ("0003_standup", "0004_restock", "0005_launch", "0008_installations", "0009_replays", "0010_fact_keys",
              "0011_outbox")
+# The migrations after the join, in a line.
+AFTER = ("0013_sales_periods", "0014_sku_first_day")
+HEAD = AFTER[-1]
 DATABASES = ["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)]
 
 
 def test_the_history_has_exactly_one_head(database_url: str) -> None:
     database = Database(database_url)
-    assert ScriptDirectory.from_config(alembic_config(database.engine)).get_heads() == ["0012_one_history"]
+    assert ScriptDirectory.from_config(alembic_config(database.engine)).get_heads() == [HEAD]
     database.dispose()
 
 
@@ -39,11 +42,12 @@ def test_a_database_at_the_old_heads_upgrades_to_the_one_head_and_keeps_its_rows
     with database.engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
         assert sorted(versions) == sorted(OLD_HEADS)
-    assert pending(database.engine) == {"0012_one_history"}
+    assert pending(database.engine) == {"0012_one_history", *AFTER}
     with pytest.raises(ConfigError) as behind:
         require_current(database.engine)
     shown = database.engine.url.render_as_string(hide_password=True)
-    assert behind.value.problems == [f"the database {shown} has 1 migration pending: run `opsbot db upgrade`"]
+    assert behind.value.problems == [
+        f"the database {shown} has {1 + len(AFTER)} migrations pending: run `opsbot db upgrade`"]
     at = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     with database.transaction() as session:
         record(session, team_id="t", entity="restock", entity_id="R-1", actor="U0BUYER", at=at, from_state=None,
@@ -52,9 +56,7 @@ def test_a_database_at_the_old_heads_upgrades_to_the_one_head_and_keeps_its_rows
     upgrade(database.engine)
 
     with database.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            "0012_one_history"
-        ]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD]
     assert pending(database.engine) == set()
     require_current(database.engine)
     assert _schema_drift(database) == []

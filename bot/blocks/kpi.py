@@ -106,6 +106,11 @@ def alert_text(tr: Translator, f: Finding) -> str:
         return tr._("{market}: return rate {rate} over the last 7 days (was {before}). Top reasons: {reasons} — "
                     "a quality or listing accuracy problem?", market=f.marketplace, rate=tr.percent(v["rate"]),
                     before=tr.percent(v["before"]), reasons=reasons)
+    if "velocity" in v:  # the window the velocity used, as the restock card prints it
+        return tr._("{market} {sku}: {cover} days of cover at {velocity}/day over the last {days} days, below the "
+                    "{lead}-day lead time: order now.", market=f.marketplace, sku=f.sku or "",
+                    cover=tr.number(v["cover"], 0), velocity=tr.number(v["velocity"], 2), days=int(v["days"]),
+                    lead=tr.number(v["lead"]))
     return tr._("{market} {sku}: {cover} days of cover, below the {lead}-day lead time: order now.",
                 market=f.marketplace, sku=f.sku or "", cover=tr.number(v["cover"], 0), lead=tr.number(v["lead"]))
 

@@ -34,6 +34,29 @@ class SalesDay(Base):
     page_views: Mapped[int | None] = mapped_column(Integer)
 
 
+class SalesPeriod(Base):
+    """A report that covers a range (Business Report by child item): one fact for the whole range, never
+    spread over its days nor pinned to one. Keyed SKU first: it is read per SKU (`/kpi SKU`)."""
+
+    __tablename__ = "sales_periods"
+    __table_args__ = (
+        UniqueConstraint("team_id", "sku", "marketplace", "first_day", "last_day", name="uq_sales_periods"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    marketplace: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(String(64))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    units: Mapped[int] = mapped_column(Integer)
+    orders: Mapped[int | None] = mapped_column(Integer)
+    gmv: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    sessions: Mapped[int | None] = mapped_column(Integer)
+    page_views: Mapped[int | None] = mapped_column(Integer)
+
+
 class AdsDay(Base):
     __tablename__ = "ads_daily"
     __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_ads_daily"),)
@@ -87,6 +110,8 @@ class ReportSku(Base):
     team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     marketplace: Mapped[str] = mapped_column(String(8), primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The first day any report has of it: its velocity counts calendar days from here (or from the window's start).
+    first_day: Mapped[date | None] = mapped_column(Date)
 
 
 class KpiAlert(Base):

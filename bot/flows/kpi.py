@@ -16,6 +16,8 @@ from bot.db.audit import Audit
 from bot.db.kpi import KpiAlert, SalesDay
 from bot.flows.context import Context
 from bot.i18n import translator
+from bot.ops.restock_math import lead_for
+from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import Team
 from bot.recent import Recent
 from bot.reports.alerts import transitions
@@ -25,9 +27,11 @@ from bot.reports.facts import by_day, load_window
 from bot.reports.ingest import DEFAULT_CURRENCIES, IngestResult, ingest_files
 from bot.reports.kpi import KpiReport, compute
 from bot.reports.loaders import Period
+from bot.reports.period_facts import best_periods, with_period_traffic
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import find_sku, latest_ingest
 from bot.reports.skus import sku_figures
+from bot.reports.velocity import read_stock_facts, stock_table, with_stock
 from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
@@ -68,7 +72,13 @@ class KpiFlow:
         def computed() -> KpiReport:
             with self.ctx.db.transaction() as session:
                 window = load_window(session, team.id, start, end, sku=sku, marketplace=marketplace)
-            return compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
+                periods = best_periods(session, team.id, sku, start, end, marketplace) if sku else {}
+                stock = read_stock_facts(session, team.id, end, end, sku=sku, marketplace=marketplace) if sku else None
+            found = compute(by_day(window), team.base_currency, self.currencies(), self.playbook().rate)
+            # A SKU's traffic comes from the report covering the window best; its sales from daily sources.
+            found = with_period_traffic(found, periods, self.currencies())
+            # ... and its velocity, stock and cover from the one definition restock and the digest use.
+            return with_stock(found, stock_table(stock, end, end)) if stock is not None else found
 
         # Asked by several people at once, it is computed once: the others wait for that answer.
         return self._reports.get_or_compute((team.id, start, end, marketplace, sku, version), computed)
@@ -88,11 +98,22 @@ class KpiFlow:
             return DigestData(team.id, team.base_currency, None, extra=tuple(extra))
         with self.ctx.db.transaction() as session:
             window = load_window(session, team.id, window_start(through), through)
+            stock = stock_table(read_stock_facts(session, team.id, through, through), through, through)
+        stock["lead"] = stock["sku"].map({sku: self.lead_days(str(sku), today) for sku in stock["sku"].unique()})
         setting = playbook.digest.get(team.id)
         # Per-SKU figures once (movers, cover), then marketplace totals for everything else.
         return build_digest(team.id, by_day(window), through, team.base_currency, self.currencies(), playbook.rate,
                             playbook, top_movers=setting.top_movers if setting else 5, extra=extra,
-                            skus=sku_figures(window, through))
+                            skus=sku_figures(window, through, stock))
+
+    def lead_days(self, sku: str, today: date) -> int:
+        """A SKU's lead time as restock has it (its supplier's legs), kpi.yml's only for SKUs with no supplier."""
+        default = self.playbook().lead_time(sku)
+        try:
+            restock = self.ctx.playbook(RestockPlaybook)
+        except LookupError:
+            return default
+        return lead_for(restock, sku, "sea", today, default).days
 
     def fresh_alerts(self, team: Team, data: DigestData, *, save: bool) -> DigestData:
         """Only alerts newly crossed are shown; ones no longer found re-arm. ``save`` stores that."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from typing import Any
+
+import pandas as pd
 
 from bot.blocks import restock as blocks
 from bot.blocks.text import Mrkdwn, escape
@@ -18,7 +21,9 @@ from bot.ops import restock_math as math_
 from bot.ops.restock_forms import RequestForm, StepForm
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import Role, Team
-from bot.reports.queries import known_skus, sku_history
+from bot.reports.playbook import KpiPlaybook
+from bot.reports.queries import known_skus
+from bot.reports.velocity import on_hand, read_stock_facts, sales_through, stock_table, velocity_of
 
 log = logging.getLogger(__name__)
 # A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
@@ -50,37 +55,48 @@ class RestockRequests:
                 sku=wanted,
                 options=", ".join(close),
             )
-        raise OpsError(N_("I don't know the SKU {sku}. Add it under skus: in restock.yml."), field=field, sku=wanted)
+        raise OpsError(N_("I don't know the SKU {sku}: no report has it yet. Load a report that lists it, or add it "
+                          "under skus: in restock.yml."), field=field, sku=wanted)
 
     def suggestion(self, team: Team, sku: str, marketplace: str | None, mode: FreightMode,
                    today: date | None = None) -> math_.Suggestion:
-        """The suggestion as of ``today`` (the team's today by default; a digest's own morning when it has one)."""
-        playbook = self.playbook
-        settings = playbook.skus.get(sku)
-        if settings is None:
-            raise OpsError(
-                N_("{sku} has no settings yet: add it under skus: in restock.yml with its unit_cost, moq and carton."),
-                field="sku",
-                sku=sku,
-            )
-        if not settings.supplier:
-            raise OpsError(N_("{sku} has no supplier: set skus.{sku}.supplier in restock.yml."), field="sku", sku=sku)
+        """The suggestion as of ``today`` (the team's today by default; a digest's own morning when it has one).
+
+        Every SKU in a report has one: without a supplier the lead time is kpi.yml's default and the
+        suggestion says which setting would sharpen it."""
         today = today or self.ctx.today(team)
         with self.ctx.db.transaction() as session:
-            history = sku_history(session, team.id, sku, marketplace, today - timedelta(days=90), today)
-        latest = next((d for d in reversed(history) if d.available is not None), None)
-        return math_.suggest(
-            sku,
-            history,
-            latest.available or 0 if latest else 0,
-            (latest.inbound or 0) if latest else 0,
-            settings,
-            playbook.suppliers[settings.supplier],
-            mode,
-            playbook.service_level,
-            playbook.review_period_days,
-            today,
-        )
+            through = sales_through(session, team.id, today)
+            facts = read_stock_facts(session, team.id, through, today, sku=sku, marketplace=marketplace)
+        table = stock_table(facts, through, today, by_marketplace=False)
+        return self._suggest(sku, table.iloc[0] if len(table) else None, mode, today)
+
+    def suggestions(self, team: Team, today: date, mode: FreightMode = "sea") -> list[math_.Suggestion]:
+        """Every SKU of the catalogue (restock.yml and the reports) at once: the watchlist and the digest."""
+        with self.ctx.db.transaction() as session:
+            through = sales_through(session, team.id, today)
+            facts = read_stock_facts(session, team.id, through, today)
+        table = stock_table(facts, through, today, by_marketplace=False)
+        rows = {str(r["sku"]): r for _, r in table.iterrows()}
+        return [self._suggest(sku, rows.get(sku), mode, today) for sku in sorted({*self.playbook.skus, *rows})]
+
+    def _suggest(self, sku: str, row: pd.Series | None, mode: FreightMode, today: date) -> math_.Suggestion:
+        playbook = self.playbook
+        entry = playbook.catalogued(sku)
+        supplier = playbook.suppliers[entry.supplier] if entry.supplier else None
+        lead = math_.lead_for(playbook, sku, mode, today, self.default_lead_days(sku))
+        available, inbound = on_hand(row) if row is not None else (None, None)
+        found = math_.suggest(sku, velocity_of(row) if row is not None else None, available or 0, inbound or 0,
+                              entry.settings, lead, supplier.lead_time_sd_days if supplier else 0.0,
+                              playbook.service_level, playbook.review_period_days, today)
+        return replace(found, missing=entry.missing)
+
+    def default_lead_days(self, sku: str) -> int:
+        """kpi.yml's lead time: only for SKUs with no supplier."""
+        try:
+            return self.ctx.playbook(KpiPlaybook).lead_time(sku)
+        except LookupError:
+            return KpiPlaybook().lead_time(sku)
 
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
@@ -135,7 +151,7 @@ class RestockRequests:
                 )
             quantity = found.quantity
         ops.check_quantity(quantity, found.quantity, playbook, field("quantity"))
-        settings = playbook.skus[sku]
+        entry = playbook.catalogued(sku)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
             request = store.RestockRequest(
@@ -146,7 +162,7 @@ class RestockRequests:
                 destination=wanted.destination or "fba",
                 quantity=quantity,
                 suggested=found.quantity,
-                unit_cost=settings.unit_cost,
+                unit_cost=entry.unit_cost or 0.0,  # unknown: the card says to set it
                 currency=playbook.approval.currency,
                 needed_by=needed_by,
                 freight_mode=mode,

@@ -25,14 +25,11 @@ class RestockWatch:
         self.requests = requests  # for the suggestions
 
     def watchlist(self, team: Team, today: date | None = None) -> list[math_.Suggestion]:
-        """SKUs with a supplier whose cover is below lead time (+7 days), most urgent first."""
-        found = []
-        for sku, settings in self.playbook.skus.items():
-            if settings.supplier:
-                suggestion = self.requests.suggestion(team, sku, None, "sea", today)
-                if suggestion.status in (math_.ORDER_NOW, math_.REORDER_SOON):
-                    found.append(suggestion)
-        return sorted(found, key=lambda s: s.days_of_cover or 0.0)
+        """Every catalogued SKU (restock.yml and the reports) whose cover is below lead time (+7 days), most
+        urgent first; computed for the whole catalogue at once."""
+        found = [s for s in self.requests.suggestions(team, today or self.ctx.today(team))
+                 if s.status in (math_.ORDER_NOW, math_.REORDER_SOON)]
+        return sorted(found, key=lambda s: (s.days_of_cover or 0.0, s.sku))
 
     def jobs(self) -> list[ScheduledJob]:
         watch_at = time.fromisoformat(self.playbook.watch_time)

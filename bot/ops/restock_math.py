@@ -1,58 +1,35 @@
 """Restock suggestions as the planning tools compute them (see shared reference: restock-and-kpi-math).
 
-Velocity leaves out stock-out days and blends 30/60/90-day averages; lead time adds its legs (Q4
-receiving is slower); safety stock covers demand and lead-time variability at the service level;
-the order quantity covers review period + lead time, rounded up to MOQ and carton, never negative.
+Velocity is computed once for every feature (bot.reports.velocity: units per calendar day since listing,
+stock-out days left out); lead time adds its legs (Q4 receiving is slower); safety stock covers demand and
+lead-time variability at the service level; the order quantity covers review period + lead time, rounded
+up to MOQ and carton, never negative.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
 
-from bot.ops.restock_playbook import FreightMode, SkuSettings, Supplier
+from bot.ops.restock_playbook import FreightMode, RestockPlaybook, SkuSettings, Supplier
 
-WINDOWS = ((30, 0.5), (60, 0.3), (90, 0.2))
 ORDER_NOW, REORDER_SOON, OK, OVERSTOCK, NO_HISTORY = "order_now", "reorder_soon", "ok", "overstock", "no_history"
-
-
-class Day(Protocol):
-    @property
-    def day(self) -> date: ...
-    @property
-    def units(self) -> int: ...
-    @property
-    def available(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
 class Velocity:
+    """Units a day as bot.reports.velocity defines it for every feature: over the calendar days first..last
+    that the SKU was listed, less the days its stock was known to be zero."""
+
     per_day: float
-    windows: tuple[tuple[int, float], ...]  # (window days, average over its in-stock days)
-    stockout_days: int
-    sigma: float  # standard deviation of daily units over in-stock days
-
-
-def velocity(history: Sequence[Day], today: date) -> Velocity | None:
-    """Units a day; None when no in-stock day has data."""
-    in_stock = [d for d in history if d.available is None or d.available > 0]
-    stockouts = sum(1 for d in history if d.available == 0 and (today - d.day).days < 90)
-    found: list[tuple[int, float, float]] = []
-    for days, weight in WINDOWS:
-        window = [d.units for d in in_stock if 0 < (today - d.day).days <= days]
-        if window:
-            found.append((days, weight, sum(window) / len(window)))
-    if not found:
-        return None
-    total_weight = sum(weight for _, weight, _ in found)  # fall back to what exists for new SKUs
-    blended = sum(weight * average for _, weight, average in found) / total_weight
-    recent = [d.units for d in in_stock if 0 < (today - d.day).days <= 90]
-    sigma = statistics.pstdev(recent) if len(recent) > 1 else 0.0
-    return Velocity(blended, tuple((days, average) for days, _, average in found), stockouts, sigma)
+    first: date
+    last: date
+    days: int  # the days used
+    stockout_days: int  # left out
+    units: int
+    sigma: float  # standard deviation of daily units over the days used (days without sales are zeros)
 
 
 @dataclass(frozen=True)
@@ -68,12 +45,26 @@ class LeadTime:
         return self.production + self.freight + self.customs + self.receiving + self.q4_extra
 
 
+def default_lead_time(days: int) -> LeadTime:
+    """For a SKU without a supplier: kpi.yml's lead_time_days, all of it counted as freight."""
+    return LeadTime(0, days, 0, 0, 0)
+
+
 def lead_time(supplier: Supplier, mode: FreightMode, today: date) -> LeadTime:
     before_receiving = supplier.production_days + supplier.freight_days.get(mode, 0) + supplier.customs_days
     arrival = today + timedelta(days=before_receiving)
     q4 = supplier.q4_extra_receiving_days if arrival.month in (10, 11, 12) else 0
     return LeadTime(supplier.production_days, supplier.freight_days.get(mode, 0), supplier.customs_days,
                     supplier.receiving_days, q4)
+
+
+def lead_for(playbook: RestockPlaybook, sku: str, mode: FreightMode, today: date, default_days: int) -> LeadTime:
+    """The one lead time of a SKU: its supplier's legs (restock.yml, per SKU, pattern or default supplier),
+    else ``default_days`` (kpi.yml's lead_time_days)."""
+    supplier = playbook.catalogued(sku).supplier
+    if supplier is None:
+        return default_lead_time(default_days)
+    return lead_time(playbook.suppliers[supplier], mode, today)
 
 
 def z_score(service_level: float) -> float:
@@ -99,18 +90,18 @@ class Suggestion:
     days_of_cover: float | None
     reorder_by: date | None
     quantity: int
+    missing: tuple[str, ...] = ()  # settings that would sharpen it (restock_playbook.Catalogued.missing)
 
 
 def suggest(
-    sku: str, history: Sequence[Day], available: int, inbound: int, settings: SkuSettings, supplier: Supplier,
-    mode: FreightMode, service_level: float, review_days: int, today: date,
+    sku: str, speed: Velocity | None, available: int, inbound: int, settings: SkuSettings, lead: LeadTime,
+    lead_time_sd_days: float, service_level: float, review_days: int, today: date,
 ) -> Suggestion:
-    lead = lead_time(supplier, mode, today)
-    speed = velocity(history, today)
+    """``lead``: the supplier's legs (lead_time), or the default for a SKU without a supplier."""
     if speed is None or speed.per_day <= 0:
         return Suggestion(sku, NO_HISTORY, speed, lead, 0, 0, available, inbound, None, None, 0)
     d, length = speed.per_day, lead.days
-    safety = z_score(service_level) * math.sqrt(length * speed.sigma**2 + d**2 * supplier.lead_time_sd_days**2)
+    safety = z_score(service_level) * math.sqrt(length * speed.sigma**2 + d**2 * lead_time_sd_days**2)
     reorder_point = d * length + safety
     cover = (available + inbound) / d
     need = (review_days + length) * d + safety - (available + inbound)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +43,29 @@ class SkuSettings(BaseModel):
     carton: int = Field(default=1, ge=1)
 
 
+class Catalogued(BaseModel):
+    """What restock knows of one SKU, wherever it came from; ``missing`` names the settings that would
+    sharpen its suggestion (supplier: the lead time is the default; unit_cost: its value is not known)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    supplier: str | None
+    supplier_from: Literal["sku", "rule", "default", "none"]
+    unit_cost: float | None
+    moq: int = 1
+    carton: int = 1
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(name for name, absent in (("supplier", self.supplier is None),
+                                                ("unit_cost", self.unit_cost is None)) if absent)
+
+    @property
+    def settings(self) -> SkuSettings:
+        return SkuSettings(supplier=self.supplier, unit_cost=self.unit_cost or 1.0, moq=self.moq, carton=self.carton)
+
+
 class RestockPlaybook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,13 +79,36 @@ class RestockPlaybook(BaseModel):
     destinations: tuple[Destination, ...] = ("fba", "overseas_warehouse", "own_warehouse")
     suppliers: dict[str, Supplier] = Field(default_factory=dict)
     skus: dict[str, SkuSettings] = Field(default_factory=dict)
+    # Every SKU seen in a report is in the catalogue: these give the ones not under skus: a supplier.
+    default_supplier: str | None = None
+    supplier_rules: dict[str, str] = Field(default_factory=dict)  # SKU pattern (LED-*) -> supplier, first wins
 
     @model_validator(mode="after")
     def _suppliers_exist(self) -> RestockPlaybook:
-        unknown = {s.supplier for s in self.skus.values() if s.supplier and s.supplier not in self.suppliers}
+        named = {s.supplier for s in self.skus.values() if s.supplier}
+        named |= set(self.supplier_rules.values()) | ({self.default_supplier} if self.default_supplier else set())
+        unknown = {s for s in named if s not in self.suppliers}
         if unknown:
-            raise ValueError(f"skus name suppliers that are not under suppliers: {sorted(unknown)}")
+            raise ValueError(f"skus, supplier_rules or default_supplier name suppliers that are not under "
+                             f"suppliers: {sorted(unknown)}")
         return self
+
+    def catalogued(self, sku: str) -> Catalogued:
+        """The SKU's settings: its own under skus:, else the first matching supplier_rules pattern (case
+        insensitive), else default_supplier; unit cost, MOQ and carton only from skus:."""
+        own = self.skus.get(sku)
+        cost, moq, carton = (own.unit_cost, own.moq, own.carton) if own else (None, 1, 1)
+        if own and own.supplier:
+            return Catalogued(sku=sku, supplier=own.supplier, supplier_from="sku", unit_cost=cost, moq=moq,
+                              carton=carton)
+        rule = next((s for pattern, s in self.supplier_rules.items() if fnmatch.fnmatchcase(sku.upper(),
+                                                                                              pattern.upper())), None)
+        if rule:
+            return Catalogued(sku=sku, supplier=rule, supplier_from="rule", unit_cost=cost, moq=moq, carton=carton)
+        if self.default_supplier:
+            return Catalogued(sku=sku, supplier=self.default_supplier, supplier_from="default", unit_cost=cost,
+                              moq=moq, carton=carton)
+        return Catalogued(sku=sku, supplier=None, supplier_from="none", unit_cost=cost, moq=moq, carton=carton)
 
 
 def load_playbook(folder: Path) -> RestockPlaybook:

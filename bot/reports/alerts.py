@@ -88,6 +88,13 @@ def _returns(market: str, seven: Kpis | None, thirty: Kpis | None, maximum: floa
 
 
 def _cover(window: Window, skus: SkuFigures, playbook: KpiPlaybook) -> list[Finding]:
+    if skus.stock is not None:  # the one definition (bot.reports.velocity), with each SKU's own lead time
+        table = skus.stock
+        low = table[table["cover"].astype(float) < table["lead"].astype(float)].sort_values(["cover", "sku"])
+        return [Finding(f"low_cover:{m}:{s}", "low_cover", str(m), str(s),
+                        values={"cover": float(c), "lead": float(ld), "velocity": float(v), "days": float(d)})
+                for m, s, c, ld, v, d in zip(low["marketplace"], low["sku"], low["cover"], low["lead"],
+                                             low["per_day"], low["days"], strict=True)]
     stock = latest_stock(window.inventory)
     if stock.empty or skus.units.empty:
         return []

@@ -11,6 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ def ingest_files(
     for path, name in files:
         if not path.is_file():
             raise OpsError(N_("{file}: no such file."), file=name)
-    known: set[tuple[str, str]] = set()  # the team's known SKUs, read once for all the files
+    known: dict[tuple[str, str], Any] = {}  # the team's known SKUs and first days, read once for all the files
     writes = [_writes(path) for path, _ in files]
     sizes = [path.stat().st_size for path, _ in files]
     order = plan(writes, sizes)

@@ -16,7 +16,9 @@ from bot.reports import cells
 from bot.reports.formats import CHANNELS, COUNTRIES, MARKETPLACES
 from bot.reports.read import RawReport
 
-FACT_TABLES = ("sales", "ads", "inventory", "returns")
+FACT_TABLES = ("sales", "ads", "inventory", "returns", "periods")
+# The longest range a period report may cover: Seller Central offers two years at most.
+LONGEST_PERIOD_DAYS = 731
 
 
 @dataclass(frozen=True)
@@ -77,15 +79,25 @@ def _marketplace(raw: RawReport, ctx: LoadContext) -> str:
                       "or put the marketplace code in the file name."), file=raw.name)
 
 
-def _one_day(raw: RawReport, ctx: LoadContext) -> date:
-    period = ctx.period or file_period(raw.name)
+def _range(raw: RawReport, ctx: LoadContext) -> Period:
+    """The range a period report covers: --from/--to, else a first and a last day in the file name. One date
+    in the name is not enough: Seller Central names the file after the day it was downloaded
+    (BusinessReport-11-21-19.csv), whatever range was chosen."""
+    period = ctx.period or file_range(raw.name)
     if period is None:
-        raise OpsError(N_("{file} does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD, "
-                          "or put the date in the file name."), file=raw.name)
-    if period.start != period.end:
-        raise OpsError(N_("{file} covers {days} days; Opsbot keeps daily figures, so load one report per day "
-                          "(--from and --to the same date)."), file=raw.name, days=(period.end - period.start).days + 1)
-    return period.start
+        raise OpsError(N_("{file} covers a range of days that is not in the file, and its name gives at most the "
+                          "day it was downloaded. Give the range: opsbot ingest {file} --from YYYY-MM-DD --to "
+                          "YYYY-MM-DD, or, in Slack, put the first and last day in the file name (e.g. "
+                          "BusinessReport-2026-11-01_2026-11-20.csv; the same day twice for one day) and share "
+                          "it again."), file=raw.name)
+    if period.end < period.start:
+        raise OpsError(N_("{file}: the range {first}..{last} ends before it starts, so it covers less than a "
+                          "day."), file=raw.name, first=period.start.isoformat(), last=period.end.isoformat())
+    days = (period.end - period.start).days + 1
+    if days > LONGEST_PERIOD_DAYS:
+        raise OpsError(N_("{file}: {days} days is longer than two years, more than a Business Report can "
+                          "cover; check --from and --to."), file=raw.name, days=days)
+    return period
 
 
 def _snapshot_day(raw: RawReport, ctx: LoadContext) -> date:
@@ -94,15 +106,24 @@ def _snapshot_day(raw: RawReport, ctx: LoadContext) -> date:
 
 
 def _business_child(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
-    day, market = _one_day(raw, ctx), _marketplace(raw, ctx)
+    """One fact per SKU for the whole range the report covers (bot.db.kpi.SalesPeriod): never a day."""
+    period, market = _range(raw, ctx), _marketplace(raw, ctx)
+    parent = raw.frame["parent_asin"].str.strip() if "parent_asin" in raw.frame else ""
     frame = pd.DataFrame({"sku": raw.frame["sku"].str.strip(), "asin": raw.frame["child_asin"].str.strip(),
+                          "parent": parent,
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number),
                           "orders": col("orders", cells.integer, False), "sessions": col("sessions", cells.integer),
                           "page_views": col("page_views", cells.integer, False)})
-    # One child ASIN on several rows carries the same Sessions each time: count it once, on its first row.
-    repeated = frame["asin"].duplicated()
+    # A (parent, child) pair on several rows (one per SKU) carries the same Sessions each time: count it
+    # once, on its first row. A child under two parents has its own sessions under each.
+    repeated = frame[["parent", "asin"]].duplicated()
     frame.loc[repeated, ["sessions", "page_views"]] = None
-    facts.frames["sales"] = _daily(frame.drop(columns="asin"), market, day, ctx.currencies.get(market))
+    frame = frame.drop(columns=["asin", "parent"]).assign(
+        marketplace=market, first_day=period.start, last_day=period.end, currency=ctx.currencies.get(market))
+    keys = ["marketplace", "sku", "first_day", "last_day", "currency"]
+    values = ["units", "gmv", "orders", "sessions", "page_views"]
+    numbers = frame[keys].assign(**{v: pd.to_numeric(frame[v], errors="raise") for v in values})
+    facts.frames["periods"] = numbers.groupby(keys, as_index=False, dropna=False)[values].sum(min_count=1)
 
 
 def _business_date(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
@@ -149,7 +170,12 @@ def _inventory_health(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) 
 
 def _inventory(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     market = pd.Series(_marketplace(raw, ctx), index=raw.frame.index)
-    _inventory_frame(facts, raw, market, _snapshot_day(raw, ctx), col("available", cells.integer), None)
+    available = col("available", cells.integer)
+    if "condition" in raw.frame:
+        # UNSELLABLE units (damaged, customer-damaged, expired) cannot be sold: they are not available stock.
+        unsellable = raw.frame["condition"].str.strip().str.upper().eq("UNSELLABLE")
+        available = available.where(~unsellable, 0)
+    _inventory_frame(facts, raw, market, _snapshot_day(raw, ctx), available, None)
 
 
 def _inventory_frame(facts: Facts, raw: RawReport, market: pd.Series, day: date, available: pd.Series,
@@ -239,11 +265,6 @@ def _order_lines(lines: pd.DataFrame) -> pd.DataFrame:
         units=("units", "sum"), gmv=("gmv", "sum"), orders=("order", "nunique"))
 
 
-def _daily(frame: pd.DataFrame, market: str, day: date, currency: str | None) -> pd.DataFrame:
-    frame = frame.assign(marketplace=market, day=day, currency=currency)
-    return _sum(frame, ["units", "gmv", "orders", "sessions", "page_views"], extra=["currency"])
-
-
 def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None) -> pd.DataFrame:
     """Rows of one SKU and day (a SKU listed twice) become one fact; blanks stay blank, not zero."""
     keys = ["marketplace", "sku", "day", *(extra or [])]
@@ -253,7 +274,7 @@ def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None)
 
 # The fact tables each kind of report may write: files that share none can be written in any order.
 WRITES: dict[str, frozenset[str]] = {
-    "business_child": frozenset({"sales"}), "business_date": frozenset({"sales"}), "ads": frozenset({"ads"}),
+    "business_child": frozenset({"periods"}), "business_date": frozenset({"sales"}), "ads": frozenset({"ads"}),
     "restock": frozenset({"inventory"}), "inventory_health": frozenset({"inventory"}),
     "inventory": frozenset({"inventory"}), "returns": frozenset({"returns"}), "orders": frozenset({"sales"}),
     "transactions": frozenset({"sales"}), "shopify": frozenset({"sales"}), "generic": frozenset({"sales", "inventory"}),
@@ -276,6 +297,12 @@ def file_period(name: str) -> Period | None:
     if not found:
         return None
     return Period(min(found), max(found))
+
+
+def file_range(name: str) -> Period | None:
+    """A first and a last day in a file name (2026-11-01_2026-11-20); one date alone is no range."""
+    found = [date(int(y), int(m), int(d)) for y, m, d in re.findall(_DATE, name) if 1 <= int(m) <= 12]
+    return Period(min(found), max(found)) if len(found) >= 2 else None
 
 
 def file_marketplace(name: str) -> str | None:

@@ -49,7 +49,7 @@ class Alerts(BaseModel):
     acos_rise: float = Field(default=0.2, ge=0)  # ACoS up 20 % vs. its 7-day average
     sessions_drop: float = Field(default=0.25, ge=0)  # sessions 25 % below the 7-day average
     return_rate_rise: float = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
-    lead_time_days: int = Field(default=45, ge=0)  # days of cover below this alert
+    lead_time_days: int = Field(default=45, ge=0)  # only SKUs with no supplier in restock.yml
     lead_time_by_sku: dict[str, int] = Field(default_factory=dict)
 
 

@@ -1,6 +1,7 @@
 """What other features ask of the report data: known SKUs, a SKU's daily history, a SKU's KPI summary.
 
-These signatures are used by restock (known_skus, sku_history) and feedback/launch (sku_summary).
+These signatures are used by restock (known_skus) and feedback/launch (sku_summary); sku_history is a SKU's
+daily rows as stored (restock's velocity is bot.reports.velocity).
 """
 
 from __future__ import annotations
@@ -82,11 +83,15 @@ class KpiSummary:
     units_returned: int = 0
     days_with_data: int = 0
     data_through: date | None = None
+    # When the sessions come from a period report (a Business Report by child item): its own units, so
+    # conversion takes both sides from the same report.
+    session_units: int | None = None
 
     @property
     def cvr(self) -> float | None:
         """Units per session, Amazon's Unit Session Percentage; None (n/a) without sessions."""
-        return self.units / self.sessions if self.sessions else None
+        units = self.units if self.session_units is None else self.session_units
+        return units / self.sessions if self.sessions else None
 
     @property
     def return_rate(self) -> float | None:
@@ -101,18 +106,23 @@ class KpiSummary:
 def sku_summary(session: Session, team_id: str, sku: str, start: date, end: date) -> KpiSummary | None:
     """A SKU's totals over a window, or None when no day of it has data."""
     from bot.reports.facts import load_window
+    from bot.reports.period_facts import best_periods
 
     window = load_window(session, team_id, start, end, sku=sku)
     if window.sales.empty:
         return None
     sales = window.sales
+    daily_sessions = sales["sessions"].notna().any()
+    periods = {} if daily_sessions else best_periods(session, team_id, sku, start, end)
+    sessions = sum(p.sessions or 0 for p in periods.values()) if periods else int(sales["sessions"].fillna(0).sum())
     gmv = sales.dropna(subset=["gmv", "currency"]).groupby("currency")["gmv"].sum()
     ads = window.ads.groupby("currency")[["spend", "ad_sales"]].sum() if not window.ads.empty else None
     return KpiSummary(
         units=int(sales["units"].sum()), orders=int(sales["orders"].fillna(0).sum()),
-        gmv={str(c): float(v) for c, v in gmv.items()}, sessions=int(sales["sessions"].fillna(0).sum()),
+        gmv={str(c): float(v) for c, v in gmv.items()}, sessions=sessions,
         ad_spend={str(c): float(v) for c, v in ads["spend"].items()} if ads is not None else None,
         ad_sales={str(c): float(v) for c, v in ads["ad_sales"].items()} if ads is not None else None,
         units_returned=int(window.returns["units"].sum()) if not window.returns.empty else 0,
         days_with_data=int(sales["day"].nunique()), data_through=max(sales["day"]),
+        session_units=sum(p.units for p in periods.values()) if periods else None,
     )

@@ -8,16 +8,17 @@ set-based (bot/reports/staging.py); this module decides what is written and coun
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay
+from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay, SalesPeriod
 from bot.reports.loaders import Facts
 from bot.reports.staging import write_facts
 
@@ -29,6 +30,9 @@ TABLES: dict[str, tuple[type[Any], tuple[str, ...], tuple[str, ...]]] = {
     "inventory": (InventoryDay, ("marketplace", "sku", "day"), ("available", "inbound")),
     "returns": (ReturnDay, ("marketplace", "sku", "day", "reason"), ("units",)),
 }
+# A period report (bot.db.kpi.SalesPeriod) is keyed by its range instead of a day.
+PERIOD_KEYS = ("marketplace", "sku", "first_day", "last_day")
+PERIOD_VALUES = ("units", "orders", "gmv", "currency", "sessions", "page_views")
 # A report row is keyed by marketplace, SKU and day (returns add the reason to their facts' key).
 ROW_KEY = ["marketplace", "sku", "day"]
 NEW, UPDATED, UNCHANGED = 2, 1, 0
@@ -51,6 +55,7 @@ class Ready:
 
     frames: dict[str, tuple[pd.DataFrame, list[str]]]
     skus: list[tuple[str, str]]
+    first_days: dict[tuple[str, str], Any] = field(default_factory=dict)  # each pair's first day in the report
     first: str = ""  # the first and last day
     last: str = ""
     marketplaces: tuple[str, ...] = ()
@@ -58,15 +63,17 @@ class Ready:
 
 
 def ready(facts: Facts) -> Ready:
-    frames = {table: prepared(table, frame) for table, frame in facts.frames.items() if len(frame)}
+    frames = {table: _period_rows(frame) if table == "periods" else prepared(table, frame)
+              for table, frame in facts.frames.items() if len(frame)}
     if not frames:
         return Ready(frames, [])
     rows = [rows for rows, _ in frames.values()]
-    pairs, skus = _sku_pairs(rows)
-    # Each frame is in day order now: its first and last rows hold its first and last day.
-    days = [f["day"].iloc[i] for f in rows for i in (0, -1)]
+    pairs, skus, firsts = _sku_pairs(rows)
+    # Each daily frame is in day order now: its first and last rows hold its first and last day.
+    days = [f["day"].iloc[i] for f in rows if "day" in f for i in (0, -1)]
+    days += [d for f in rows if "first_day" in f for d in (f["first_day"].min(), f["last_day"].max())]
     markets = sorted({str(m) for f in rows for m in f["marketplace"].unique()})
-    return Ready(frames, pairs, str(min(days)), str(max(days)), tuple(markets), len(skus))
+    return Ready(frames, pairs, firsts, str(min(days)), str(max(days)), tuple(markets), len(skus))
 
 
 def upsert_facts(session: Session, team_id: str, facts: Facts, *,
@@ -76,15 +83,18 @@ def upsert_facts(session: Session, team_id: str, facts: Facts, *,
 
 
 def write_ready(session: Session, team_id: str, report: Ready, *,
-                progress: Callable[[int], None] | None = None, known: set[tuple[str, str]] | None = None) -> Counts:
+                progress: Callable[[int], None] | None = None,
+                known: dict[tuple[str, str], Any] | None = None) -> Counts:
     """``known``: the team's known (marketplace, SKU) pairs, when the caller keeps them across files (empty
     at first: they are read once, then kept up to date)."""
     connection = session.connection()
     frames = report.frames
-    _remember_skus(connection, team_id, report.skus, set() if known is None else known)
+    _remember_skus(connection, team_id, report.skus, report.first_days, {} if known is None else known)
     if len(frames) == 1:
         # One fact table: the database's own counts of rows inserted and written say it all.
         table, (rows, _) = next(iter(frames.items()))
+        if table == "periods":
+            return _write_periods(connection, team_id, rows)
         new, written = _write(connection, team_id, table, rows, progress)
         return Counts(new, written - new, len(rows) - written)
     # Several fact tables from one row (a generic CSV with stock columns): a row is new if any of its
@@ -98,43 +108,117 @@ def write_ready(session: Session, team_id: str, report: Ready, *,
     return Counts(int(found.get(NEW, 0)), int(found.get(UPDATED, 0)), int(found.get(UNCHANGED, 0)))
 
 
-def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[str]]:
-    """The (marketplace, SKU) pairs of the rows, sorted, and their distinct SKUs; marketplace-wide rows are
-    no SKU."""
-    pairs: set[tuple[str, str]] = set()
+def _period_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    rows = frame.drop_duplicates(list(PERIOD_KEYS), keep="last").reset_index(drop=True)
+    rows["units"] = pd.to_numeric(rows["units"]).fillna(0)
+    return rows, [v for v in PERIOD_VALUES if v in rows.columns]
+
+
+def _write_periods(connection: Connection, team_id: str, rows: pd.DataFrame) -> Counts:
+    """A period report has a row per SKU (thousands at most): compared with what is stored for the same
+    ranges, then the new ones inserted and the changed ones updated. Loading it again changes nothing."""
+    model: type[Any] = SalesPeriod
+    target: Table = model.__table__
+    key_columns = [target.c[k] for k in PERIOD_KEYS]
+    ranges = sorted({(f, la) for f, la in zip(rows["first_day"], rows["last_day"], strict=True)})
+    stored = {tuple(r[:4]): tuple(r[4:]) for r in connection.execute(
+        select(*key_columns, *(target.c[v] for v in PERIOD_VALUES)).where(
+            target.c.team_id == team_id, tuple_(target.c.first_day, target.c.last_day).in_(ranges)))}
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for record_ in rows.to_dict("records"):
+        values = {v: _plain(record_.get(v)) for v in PERIOD_VALUES}
+        key = tuple(record_[k] for k in PERIOD_KEYS)
+        if key not in stored:
+            new.append({"team_id": team_id, **dict(zip(PERIOD_KEYS, key, strict=True)), **values})
+        elif tuple(_same(values[v]) for v in PERIOD_VALUES) != tuple(_same(v) for v in stored[key]):
+            changed.append({"k_" + k: v for k, v in zip(PERIOD_KEYS, key, strict=True)} | values)
+    if new:
+        connection.execute(target.insert(), new)
+    if changed:
+        connection.execute(update(target).where(
+            target.c.team_id == team_id, *(target.c[k] == bindparam("k_" + k) for k in PERIOD_KEYS)), changed)
+    return Counts(len(new), len(changed), len(rows) - len(new) - len(changed))
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as the database takes it: no NaN, no numpy scalars."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return round(float(value), DECIMALS)
+    return value
+
+
+def _same(value: Any) -> Any:
+    return round(value, DECIMALS) if isinstance(value, float) else value
+
+
+def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[str], dict[tuple[str, str], Any]]:
+    """The (marketplace, SKU) pairs of the rows, sorted, their distinct SKUs and each pair's first day;
+    marketplace-wide rows are no SKU."""
+    firsts: dict[tuple[str, str], Any] = {}
     skus: set[str] = set()
     for frame in frames:
         # A million rows name a few thousand SKUs: find the distinct pairs by their codes, not row by row.
         markets, market_names = pd.factorize(frame["marketplace"])
         codes, sku_names = pd.factorize(frame["sku"])
+        days, day_names = pd.factorize(frame["day" if "day" in frame else "first_day"], sort=True)
         skus.update(str(s) for s in sku_names)
         known = (markets >= 0) & (codes >= 0)
-        distinct = pd.unique(markets[known].astype(np.int64) * len(sku_names) + codes[known])
+        pair = markets[known].astype(np.int64) * len(sku_names) + codes[known]
+        first = pd.Series(days[known]).groupby(pair).min()
         names_m, names_s = list(market_names), list(sku_names)
-        pairs.update((str(names_m[i]), str(names_s[j])) for i, j in zip(*np.divmod(distinct, len(sku_names)),
-                                                                         strict=True))
+        for code, day in zip(first.index.to_numpy(), first.to_numpy(), strict=True):
+            key = (str(names_m[code // len(sku_names)]), str(names_s[code % len(sku_names)]))
+            seen = day_names[day]
+            firsts[key] = min(seen, firsts[key]) if key in firsts else seen
     skus.discard(ALL_SKUS)
-    return sorted(pair for pair in pairs if pair[1] != ALL_SKUS), skus
+    firsts = {k: v for k, v in firsts.items() if k[1] != ALL_SKUS}
+    return sorted(firsts), skus, firsts
 
 
 def _remember_skus(connection: Connection, team_id: str, pairs: list[tuple[str, str]],
-                   known: set[tuple[str, str]]) -> None:
-    """The report's SKUs join the team's known SKUs (bot.db.kpi.ReportSku): only those not known yet are
-    written, so a year's second file over the same catalogue writes none."""
+                   firsts: dict[tuple[str, str], Any], known: dict[tuple[str, str], Any]) -> None:
+    """The report's SKUs join the team's known SKUs (bot.db.kpi.ReportSku) with the first day seen: only
+    those not known yet, or seen earlier than known, are written, so a year's second file over the same
+    catalogue writes none."""
     if not pairs:
         return
     # Straight to the driver both ways: SQLAlchemy's work per row cost more than the query for a large catalogue.
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     table = ReportSku.__tablename__
     if not known:
-        known.update(map(tuple, connection.exec_driver_sql(
-            f"SELECT marketplace, sku FROM {table} WHERE team_id = {mark}", (team_id,)).cursor.fetchall()))
-    unseen = [(team_id, m, s) for m, s in pairs if (m, s) not in known]
+        known.update({(m, s): _day(d) for m, s, d in connection.exec_driver_sql(
+            f"SELECT marketplace, sku, first_day FROM {table} WHERE team_id = {mark}", (team_id,)).cursor.fetchall()})
+    unseen = [(team_id, m, s, _day(firsts.get((m, s)))) for m, s in pairs if (m, s) not in known]
+    earlier = [(_day(firsts[p]), team_id, *p) for p in pairs if p in known and p in firsts
+               and (known[p] is None or _day(firsts[p]) < known[p])]
     if unseen:
         connection.exec_driver_sql(
-            f"INSERT INTO {table} (team_id, marketplace, sku) VALUES ({mark}, {mark}, {mark}) "
+            f"INSERT INTO {table} (team_id, marketplace, sku, first_day) VALUES ({mark}, {mark}, {mark}, {mark}) "
             "ON CONFLICT DO NOTHING", unseen)
-        known.update((m, s) for _, m, s in unseen)
+        known.update({(m, s): d for _, m, s, d in unseen})
+    if earlier:
+        connection.exec_driver_sql(
+            f"UPDATE {table} SET first_day = {mark} WHERE team_id = {mark} AND marketplace = {mark} AND sku = {mark}",
+            earlier)
+        known.update({(m, s): d for d, _, m, s in earlier})
+
+
+def _day(value: Any) -> date | None:
+    """A day as the driver gives it back (SQLite: ISO text) or pandas holds it."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
 
 
 def prepared(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

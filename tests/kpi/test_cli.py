@@ -25,10 +25,11 @@ def cli(playbooks_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
 
 def test_ingest_prints_type_period_marketplaces_skus_and_row_counts(cli: typer.Typer) -> None:
     runner = CliRunner()
-    first = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US"])
+    day = ["--from", "2026-11-20", "--to", "2026-11-20"]
+    first = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US", *day])
     assert first.exit_code == 0, first.output
     assert "business_child, 2026-11-20..2026-11-20, US, 3 SKUs — 3 new, 0 updated, 0 unchanged" in first.output
-    again = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US"])
+    again = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US", *day])
     assert "0 new, 0 updated, 3 unchanged" in again.output
 
 
@@ -37,7 +38,12 @@ def test_a_report_without_dates_names_the_flags(cli: typer.Typer, tmp_path: Path
     undated.write_bytes((FIXTURES / "BusinessReport-11-20-26.csv").read_bytes())
     refused = CliRunner().invoke(cli, ["ingest", str(undated)])
     assert refused.exit_code == 2
-    assert "does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD" in " ".join(refused.output.split())
+    assert "covers a range of days that is not in the file" in " ".join(refused.output.split())
+    # Seller Central's name is the download day, whatever range was chosen: not a range either.
+    downloaded = CliRunner().invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"),
+                                          "--marketplace", "US"])
+    assert downloaded.exit_code == 2
+    assert "--from YYYY-MM-DD --to YYYY-MM-DD" in " ".join(downloaded.output.split())
     loaded = CliRunner().invoke(cli, ["ingest", str(undated), "--from", "2026-11-19", "--to", "2026-11-19"])
     assert loaded.exit_code == 0 and "2026-11-19..2026-11-19" in loaded.output
 

@@ -14,6 +14,7 @@ from bot.db import Database
 from bot.reports.facts import load_window
 from bot.reports.ingest import DEFAULT_CURRENCIES, ingest_files
 from bot.reports.kpi import KpiReport, compute, ratio
+from bot.reports.loaders import Period
 from bot.reports.playbook import FxRate, KpiPlaybook
 from tests.kpi.conftest import FIXTURES, NOW
 
@@ -66,7 +67,8 @@ def test_zero_denominators_are_none_never_infinite() -> None:
 def test_the_business_report_by_date_is_the_marketplace_total_not_added_to_skus(database: Database) -> None:
     with database.transaction() as session:
         ingest_files(session, "t", [FIXTURES / "business-by-date-US.csv"], now=NOW)
-        ingest_files(session, "t", [FIXTURES / "BusinessReport-11-20-26.csv"], marketplace="US", now=NOW)
+        ingest_files(session, "t", [FIXTURES / "BusinessReport-11-20-26.csv"], marketplace="US",
+                     period=Period(date(2026, 11, 20), date(2026, 11, 20)), now=NOW)
     found = report(database, date(2026, 11, 19), date(2026, 11, 20))
     assert found.marketplaces["US"]["gmv"] == pytest.approx(1000 + 1500.50)
     assert found.marketplaces["US"]["sessions"] == 2200

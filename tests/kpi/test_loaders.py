@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +32,27 @@ def rows(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
     return [tuple(None if v is None or v != v else v for v in r) for r in picked.itertuples(index=False)]
 
 
+def period_rows(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
+    return rows(frame.assign(day=frame["first_day"]), *columns)
+
+
 def test_business_report_by_child_item_counts_a_duplicated_child_asin_once() -> None:
-    found = facts("BusinessReport-11-20-26.csv", "US")
-    assert found.kind == "business_child"
-    assert rows(found.frames["sales"], "sku", "day", "units", "gmv", "orders", "sessions", "page_views") == [
-        ("LAMP-200", NOV20, 20, 799.80, 19, 500, 610),
-        ("LED-100", NOV20, 153, 5216.29, 150, 3395, 4020),
-        ("LED-100-FBM", NOV20, 7, 209.93, 7, None, None),
+    found = facts("BusinessReport-11-20-26.csv", "US", Period(NOV20, NOV20))
+    assert found.kind == "business_child" and set(found.frames) == {"periods"}  # a period, never a daily fact
+    assert period_rows(found.frames["periods"], "sku", "first_day", "last_day", "units", "gmv", "orders",
+                       "sessions", "page_views") == [
+        ("LAMP-200", NOV20, NOV20, 20, 799.80, 19, 500, 610),
+        ("LED-100", NOV20, NOV20, 153, 5216.29, 150, 3395, 4020),
+        ("LED-100-FBM", NOV20, NOV20, 7, 209.93, 7, None, None),
     ]
-    assert found.frames["sales"]["sessions"].sum() == 3895  # not 7,290
+    assert found.frames["periods"]["sessions"].sum() == 3895  # not 7,290
 
 
-def test_old_child_item_export_with_euro_money_takes_its_day_from_the_flags() -> None:
-    found = facts("business-child-old-DE.csv", period=Period(NOV20, NOV20))
-    assert rows(found.frames["sales"], "marketplace", "sku", "units", "gmv", "sessions", "currency") == [
-        ("DE", "LAMP-200", 10, 1234.50, 1100, "EUR")]
+def test_old_child_item_export_with_euro_money_takes_its_range_from_the_flags() -> None:
+    found = facts("business-child-old-DE.csv", period=Period(NOV20 - timedelta(days=29), NOV20))
+    assert period_rows(found.frames["periods"], "marketplace", "sku", "first_day", "last_day", "units", "gmv",
+                       "sessions", "currency") == [
+        ("DE", "LAMP-200", NOV20 - timedelta(days=29), NOV20, 10, 1234.50, 1100, "EUR")]
 
 
 def test_business_report_by_date_is_the_marketplace_total() -> None:
@@ -114,7 +120,7 @@ def test_shopify_fills_order_fields_down_and_leaves_out_voided_orders() -> None:
     ("date,marketplace,sku,units\n2026-11-20,US,A,5\n2026-11-21,US,A,5 units\n", "g.csv",
      "g.csv: row 3, column “units”: “5 units” is not a valid value."),
     ('"(Child) ASIN","SKU","Sessions","Units Ordered","Ordered Product Sales"\n"B","A","1","1","$1"\n', "br.csv",
-     "br.csv does not contain its dates: give --from YYYY-MM-DD --to YYYY-MM-DD"),
+     "br.csv covers a range of days that is not in the file"),
     ("return-date,sku,quantity,reason,detailed-disposition\n2026-11-20,A,1,DEFECTIVE,X\n", "ret.csv",
      "give --marketplace"),
 ])
@@ -170,7 +176,7 @@ def test_a_report_saved_from_excel_as_unicode_text_reads_the_same(tmp_path: Path
         text = raw.decode("cp1252")  # the inventory health report comes that way
     resaved = tmp_path / name
     resaved.write_bytes(text.encode("utf-16"))
-    before, after = facts(original, "US"), facts(resaved, "US")
+    before, after = facts(original, "US", Period(NOV20, NOV20)), facts(resaved, "US", Period(NOV20, NOV20))
     assert after.kind == before.kind
     for table, frame in before.frames.items():
         pd.testing.assert_frame_equal(after.frames[table].reset_index(drop=True), frame.reset_index(drop=True))

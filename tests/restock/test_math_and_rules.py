@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bot.errors import OpsError
 from bot.ops import restock as ops
 from bot.ops import restock_math as m
-from bot.ops.restock_playbook import RestockPlaybook, SkuSettings, Supplier, load_playbook
+from bot.ops.restock_playbook import FreightMode, RestockPlaybook, SkuSettings, Supplier, load_playbook
 from bot.ops.team import Role
+from bot.reports.velocity import StockFacts, stock_table, velocity_of
 
 TODAY = date(2026, 11, 23)
 PLAYBOOK = load_playbook(Path(__file__).resolve().parents[2] / "playbooks")
@@ -35,24 +37,49 @@ def history(units: int = 20, stockout_ago: range = range(11, 16), days: int = 90
     ]
 
 
+def speed(days: list[Day], today: date = TODAY) -> m.Velocity | None:
+    """The one velocity (bot.reports.velocity) of a SKU with this history, listed on its first day."""
+    facts = StockFacts(
+        pd.DataFrame({"marketplace": "US", "sku": "X", "first_day": [d.day for d in days[:1]]}),
+        pd.DataFrame({"marketplace": "US", "sku": "X", "day": [d.day for d in days], "units": [d.units for d in days]}),
+        pd.DataFrame({"marketplace": "US", "sku": "X", "day": [d.day for d in days if d.available is not None],
+                      "available": [d.available for d in days if d.available is not None], "inbound": None}))
+    table = stock_table(facts, today - timedelta(days=1), today, by_marketplace=False)
+    return velocity_of(table.iloc[0]) if len(table) else None
+
+
+def by_hand(days: list[Day], today: date = TODAY) -> tuple[float, int]:
+    """Units per calendar day over the 30 days before today since the first day, known stock-outs left out."""
+    first = max(days[0].day, today - timedelta(days=30))
+    sold = {d.day: d.units for d in days}
+    out = {d.day for d in days if d.available == 0}
+    used = [first + timedelta(days=i) for i in range((today - first).days) if first + timedelta(days=i) not in out]
+    return sum(sold.get(d, 0) for d in used) / len(used), len(used)
+
+
 def test_stock_out_days_are_left_out_of_velocity() -> None:
-    speed = m.velocity(history(), TODAY)
-    assert speed is not None
+    found = speed(history())
+    assert found is not None
     # 30 days minus 5 stock-out days = 25 days of 20 units: 20/day, not 500/30 = 16.7.
-    assert speed.windows == ((30, 20.0), (60, 20.0), (90, 20.0))
-    assert speed.per_day == 20.0 and speed.stockout_days == 5 and speed.sigma == 0.0
+    assert (found.per_day, found.days) == by_hand(history()) == (20.0, 25)
+    assert found.stockout_days == 5 and found.sigma == 0.0 and found.units == 500
 
 
-def test_windows_blend_half_30_day_and_fall_back_for_new_skus() -> None:
-    # 30 days at 30/day, days 31-60 at 10/day, nothing older: the 30-day average is 30; the 60- and 90-day
-    # windows average the 60 days there are, 20. Blend 0.5 x 30 + 0.3 x 20 + 0.2 x 20 = 25.
-    days = [Day(TODAY - timedelta(days=ago), 30 if ago <= 30 else 10, 100) for ago in range(60, 0, -1)]
-    speed = m.velocity(days, TODAY)
-    assert speed is not None and speed.per_day == pytest.approx(25.0)
-    # A SKU launched 10 days ago: every window is those 10 days.
-    new = m.velocity([Day(TODAY - timedelta(days=ago), 7, 50) for ago in range(10, 0, -1)], TODAY)
-    assert new is not None and new.per_day == pytest.approx(7.0)
-    assert m.velocity([], TODAY) is None
+def test_days_without_sales_count_as_zero_and_a_new_sku_counts_from_its_first_day() -> None:
+    # Sold on every other day: the days between are zeros, not left out (the defect averaged selling days).
+    alternate = [Day(TODAY - timedelta(days=ago), 3 if ago % 2 else 0, None) for ago in range(60, 0, -1)]
+    alternate = [d for d in alternate if d.units]  # a day without a sale has no row at all in the reports
+    found = speed(alternate)
+    assert found is not None and found.per_day == pytest.approx(by_hand(alternate)[0]) == pytest.approx(1.5)
+    # A SKU listed 10 days ago: those 10 days, not 30.
+    new = [Day(TODAY - timedelta(days=ago), 7, 50) for ago in range(10, 0, -1)]
+    fresh = speed(new)
+    assert fresh is not None and (fresh.per_day, fresh.days) == by_hand(new) == (7.0, 10)
+    assert speed([]) is None
+
+
+def lead(mode: FreightMode = "sea") -> m.LeadTime:
+    return m.lead_time(SUPPLIER, mode, TODAY)
 
 
 def test_the_worked_example_by_sea() -> None:
@@ -60,7 +87,7 @@ def test_the_worked_example_by_sea() -> None:
     # Safety = 1.645 x sqrt(53 x 0^2 + 20^2 x 3^2) = 1.645 x 60 = 98.7 -> 99; reorder point 20 x 53 + 98.7 -> 1159.
     # Cover (800 + 400) / 20 = 60 days: not below 53 nor 53 + 7, not above 1.5 x (14 + 53) = 100.5 -> ok.
     # Quantity (14 + 53) x 20 + 98.7 - 1200 = 238.7 -> MOQ 500 -> cartons of 50 -> 500. Reorder by 23 Nov + 7.
-    s = m.suggest("LED-100", history(), 800, 400, LED, SUPPLIER, "sea", 0.95, 14, TODAY)
+    s = m.suggest("LED-100", speed(history()), 800, 400, LED, lead(), SUPPLIER.lead_time_sd_days, 0.95, 14, TODAY)
     assert s.lead.days == 53 and s.lead.q4_extra == 0
     assert (s.safety_stock, s.reorder_point, s.days_of_cover, s.status) == (99, 1159, 60.0, m.OK)
     assert s.quantity == 500 and s.reorder_by == date(2026, 11, 30)
@@ -68,7 +95,7 @@ def test_the_worked_example_by_sea() -> None:
 
 def test_air_freight_arriving_in_q4_adds_the_receiving_surcharge_and_can_mean_order_now() -> None:
     # 15 + 8 + 3 = 26 days: arrives 19 Dec (Q4) -> + 5 receiving + 8 extra = 39 days.
-    s = m.suggest("LED-100", history(), 300, 0, LED, SUPPLIER, "air", 0.95, 14, TODAY)
+    s = m.suggest("LED-100", speed(history()), 300, 0, LED, lead("air"), SUPPLIER.lead_time_sd_days, 0.95, 14, TODAY)
     assert s.lead.days == 39 and s.lead.q4_extra == 8
     # Cover 300 / 20 = 15 < 39: order now. Need (14 + 39) x 20 + 98.7 - 300 = 858.7 -> 900 (cartons of 50).
     assert s.status == m.ORDER_NOW and s.quantity == 900
@@ -77,8 +104,10 @@ def test_air_freight_arriving_in_q4_adds_the_receiving_surcharge_and_can_mean_or
 def test_variable_lead_time_and_demand_both_raise_safety_stock() -> None:
     supplier = Supplier(name="x", production_days=10, freight_days={"sea": 20}, lead_time_sd_days=5)
     days = [Day(TODAY - timedelta(days=ago), 10 if ago % 2 else 30, 500) for ago in range(30, 0, -1)]
-    s = m.suggest("X", days, 0, 0, SkuSettings(unit_cost=1, moq=1, carton=1), supplier, "sea", 0.95, 7, TODAY)
-    # d = 20, sigma_d = 10 (alternating 10/30), L = 30, sigma_L = 5:
+    settings = SkuSettings(unit_cost=1, moq=1, carton=1)
+    s = m.suggest("X", speed(days), 0, 0, settings, m.lead_time(supplier, "sea", TODAY), supplier.lead_time_sd_days,
+                  0.95, 7, TODAY)
+    # d = 20, sigma_d = 10 (alternating 10/30, population deviation over the 30 days), L = 30, sigma_L = 5:
     # 1.645 x sqrt(30 x 100 + 400 x 25) = 1.645 x sqrt(13000) = 187.6 -> 188
     assert s.safety_stock == 188
 
@@ -91,8 +120,8 @@ def test_rounding_to_moq_and_carton_and_never_negative() -> None:
 
 
 def test_overstock_and_no_history() -> None:
-    assert m.suggest("LED-100", history(), 5000, 0, LED, SUPPLIER, "sea", 0.95, 14, TODAY).status == m.OVERSTOCK
-    empty = m.suggest("LED-100", [], 0, 0, LED, SUPPLIER, "sea", 0.95, 14, TODAY)
+    assert m.suggest("LED-100", speed(history()), 5000, 0, LED, lead(), 3, 0.95, 14, TODAY).status == m.OVERSTOCK
+    empty = m.suggest("LED-100", speed([]), 0, 0, LED, lead(), 3, 0.95, 14, TODAY)
     assert empty.status == m.NO_HISTORY and empty.quantity == 0
 
 

@@ -7,12 +7,16 @@ above the 20,000 CNY threshold, so the manager decides.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.console.session import ConsoleSlack
+from bot.flows.restock_cards import RestockCards
+from bot.ops.restock_playbook import RestockPlaybook
 from bot.reports.ingest import ingest_generic
 from tests.conftest import converse
 
@@ -33,7 +37,8 @@ def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlac
             "── #purchasing · Opsbot", "📦 Restock R-1 · requested",
             "500 × LED-100 → US fba · CN¥21,250.00 · requested by @Amy Lin", "needs the manager's approval",
             "*Suggestion: 500 units* · 🟢 ok",
-            "Velocity 20.0/day (blend of 30d 20.0/day, 60d 20.0/day, 90d 20.0/day; 5 stock-out days left out)",
+            # 30 days before the data's last day (Nov 22), less the 5 known out of stock: 25 days of 20.
+            "Velocity 20.00/day: 500 units over 25 days (Oct 24, 2026 – Nov 22, 2026; 5 stock-out days left out)",
             "Lead time 53 days = production 15 + freight 30 + customs 3 + receiving 5 + Q4 0",
             "Safety stock 99 · reorder point 1,159 · on hand 800 + inbound 400",
             "Days of cover 60.0 · reorder by Nov 30, 2026",
@@ -154,7 +159,6 @@ def test_bad_input_is_refused_and_nothing_is_filed(console: ConsoleSlack) -> Non
     converse(console, [
         ("!as U0MARKET\n"
          "/restock LED100 300", ["I don't know the SKU LED100. Did you mean LED-100"]),
-        ("/restock DESK-FAN-01 200", ["DESK-FAN-01 has no supplier: set skus.DESK-FAN-01.supplier in restock.yml."]),
         ("/restock LED-100 0", ["The quantity must be a whole number above zero."]),
         ("/restock LED-100 -3", ["The quantity must be a whole number above zero."]),
         ("/restock LED-100 12.5", ["12.5 is not a quantity"]),
@@ -222,7 +226,7 @@ def test_the_manager_reads_it_in_chinese(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0MANAGER\n"
          "/restock LED-100 100", ["已提交 R-1：100 × LED-100，已发给采购。", "DM with Li Wei", "📦 补货 R-1 · 已申请"]),
-        ("/restock dance", ["only visible to Li Wei", "找不到 SKU dance。"]),
+        ("/restock dance", ["only visible to Li Wei", "我不认识 SKU dance"]),
     ])
 
 
@@ -247,3 +251,21 @@ def test_each_workday_morning_purchasing_sees_what_to_reorder(console: ConsoleSl
     console.send("!at 2026-11-30 08:00")  # on to Monday morning, across the weekend
     watches = [r for r in console.emulator.records if r.kind == "message" and r.text == "Restock watch"]
     assert len(watches) == 4  # Tuesday to Friday: once each workday, none on Saturday or Sunday
+
+
+def test_the_export_escapes_cells_a_spreadsheet_would_run_as_formulas(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET\n"
+         "/restock LED-100 100", ["Filed R-1"]),
+    ])
+    typed = {"po_number": '=HYPERLINK("http://evil.example","PO")', "reason": "+1 urgent"}
+    with console.services.db.engine.begin() as connection:
+        connection.exec_driver_sql("update restock_requests set po_number = ?, reason = ?",
+                                   (typed["po_number"], typed["reason"]))
+    text = RestockCards(console.services.context, console.services.context.playbook(RestockPlaybook)).export_csv(
+        console.team)
+    row = next(csv.DictReader(io.StringIO(text)))
+    # Independent check: every text cell starting with = + - @ is prefixed with a quote, numbers stay numbers.
+    assert row["po_number"] == "'" + typed["po_number"]
+    assert not any(str(v).startswith(("=", "+", "@")) for v in row.values())
+    assert row["quantity"] == "100"
