@@ -56,7 +56,8 @@ class KpiFlow:
                progress: Callable[[int], None] | None = None) -> IngestResult:
         with self.ctx.db.transaction() as session:
             return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
-                                currencies=self.currencies(), actor=actor, names=names, progress=progress)
+                                currencies=self.currencies(), zones=self.playbook().zones(), actor=actor, names=names,
+                                progress=progress)
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:
