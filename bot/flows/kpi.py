@@ -93,7 +93,7 @@ class KpiFlow:
         # Per-SKU figures once (movers, cover), then marketplace totals for everything else.
         return build_digest(team.id, by_day(window), through, team.base_currency, self.currencies(), playbook.rate,
                             playbook, top_movers=setting.top_movers if setting else 5, extra=extra,
-                            skus=sku_figures(window, through))
+                            skus=sku_figures(window, through), today=today)
 
     def fresh_alerts(self, team: Team, data: DigestData, *, save: bool) -> DigestData:
         """Only alerts newly crossed are shown; ones no longer found re-arm. ``save`` stores that."""
@@ -123,7 +123,8 @@ class KpiFlow:
             return
         tr = translator(team.locale)
         found = self.digest(team, today)
-        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
+        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS"),
+                                                      tr._("Ad spend")))
                if found.through is not None and found.chart else None)
         # The alerts it fires are recorded with the digest that shows them: both, or neither.
         with self.ctx.db.transaction():
@@ -132,7 +133,8 @@ class KpiFlow:
             posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
             if png is not None and data.through is not None:
                 self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
-                                              title=tr._("GMV vs. target pace and ACoS, 14 days"), thread_ts=posted)
+                                         title=tr._("GMV vs. target pace, ACoS and ad spend, 14 days"),
+                                         thread_ts=posted)
 
     def jobs(self) -> list[ScheduledJob]:
         out: list[ScheduledJob] = []

@@ -54,6 +54,9 @@ class Alerts(BaseModel):
     return_rate_rise: float = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
     lead_time_days: int = Field(default=45, ge=0)  # days of cover below this alert
     lead_time_by_sku: dict[str, int] = Field(default_factory=dict)
+    # Ad spend with no ad sales at all, in the team's base currency: over this on the day, or over the last 7 days.
+    spend_without_sales_day: float = Field(default=50.0, ge=0)
+    spend_without_sales_week: float = Field(default=200.0, ge=0)
 
 
 class KpiPlaybook(BaseModel):
