@@ -53,12 +53,13 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
     if len(frame) == 0:
         raise OpsError(N_("{file} has a header but no rows."), file=raw.name)
 
-    def col(name: str, parse: Callable[[str], Any], required: bool = True) -> pd.Series:
+    def col(name: str, parse: Callable[[str], Any], required: bool = True, texts: pd.Series | None = None) -> pd.Series:
+        """``texts``: the column's cells as they are to be parsed, when a loader has rewritten them."""
         if name not in frame.columns:
             return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        return cells.parse_column(frame[name], parse, file=raw.name, column=raw.format.needs.get(
-            name, raw.format.optional.get(name, (name,)))[0], first_row=raw.first_row, required=required,
-            quote=not raw.format.personal)
+        header = raw.format.needs.get(name, raw.format.optional.get(name, (name,)))[0]
+        return cells.parse_column(frame[name] if texts is None else texts, parse, file=raw.name, column=header,
+                                  first_row=raw.first_row, required=required, quote=not raw.format.personal)
 
     loader(raw, ctx, col, facts)
     if not set(facts.frames) <= WRITES[raw.format.kind]:  # ingest orders files by WRITES: it must be right
@@ -88,6 +89,11 @@ def _one_day(raw: RawReport, ctx: LoadContext) -> date:
         raise OpsError(N_("{file} covers {days} days; Opsbot keeps daily figures, so load one report per day "
                           "(--from and --to the same date)."), file=raw.name, days=(period.end - period.start).days + 1)
     return period.start
+
+
+def _days(texts: pd.Series, markets: pd.Series | str, ctx: LoadContext, col: Col) -> pd.Series:
+    """A timestamp column as its marketplaces' days (bot.reports.zones)."""
+    return marketplace_days(texts, markets, ctx.zones, lambda written: col("date", cells.day, texts=written))
 
 
 def _snapshot_day(raw: RawReport, ctx: LoadContext) -> date:
@@ -164,7 +170,7 @@ def _inventory_frame(facts: Facts, raw: RawReport, market: pd.Series, day: date,
 def _returns(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     market = _marketplace(raw, ctx)
     frame = pd.DataFrame({"marketplace": market, "sku": raw.frame["sku"].str.strip(),
-                          "day": marketplace_days(raw.frame["date"], col("date", cells.day), market, ctx.zones),
+                          "day": _days(raw.frame["date"], market, ctx, col),
                           "units": col("units", cells.integer),
                           "reason": raw.frame["reason"].str.strip().str.upper().replace("", "UNKNOWN")})
     facts.frames["returns"] = _sum(frame, ["units"], extra=["reason"])
@@ -182,7 +188,7 @@ def _orders(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     # sales, whatever --marketplace says.
     kept &= channels.notna() & ~channel.str.startswith("non-amazon")
     frame = pd.DataFrame({"order": raw.frame["order"],
-                          "day": marketplace_days(raw.frame["date"], col("date", cells.day), channels, ctx.zones),
+                          "day": _days(raw.frame["date"], channels, ctx, col),
                           "marketplace": channels, "sku": raw.frame["sku"].str.strip(),
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number, False).fillna(0.0),
                           "currency": raw.frame["currency"].str.strip().str.upper()})
@@ -195,7 +201,7 @@ def _transactions(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> N
     market = _marketplace(raw, ctx) if channels[kept].isna().any() else None
     markets = channels.fillna(market or "")
     frame = pd.DataFrame({"order": raw.frame["order"],
-                          "day": marketplace_days(raw.frame["date"], col("date", cells.day), markets, ctx.zones),
+                          "day": _days(raw.frame["date"], markets, ctx, col),
                           "marketplace": markets, "sku": raw.frame["sku"].str.strip(),
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number)})
     frame["currency"] = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m))
@@ -212,9 +218,10 @@ def _shopify(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     if "cancelled" in source:
         kept &= source["cancelled"].str.strip().eq("")
     market = ctx.marketplace or "SHOPIFY"
-    written = cells.parse_column(source["date"], cells.day, file=raw.name, column="Created at",
-                                 first_row=raw.first_row, required=True, quote=False)
-    frame = pd.DataFrame({"order": source["order"], "day": marketplace_days(source["date"], written, market, ctx.zones),
+    frame = pd.DataFrame({"order": source["order"], "day": marketplace_days(
+        source["date"], market, ctx.zones, lambda texts: cells.parse_column(
+            texts, cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True,
+            quote=False)),
         "sku": source["sku"].str.strip(), "units": col("units", cells.integer),
         "currency": source["currency"].str.strip().str.upper()})
     frame["gmv"] = col("price", cells.number) * frame["units"]

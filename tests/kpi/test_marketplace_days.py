@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from bot.errors import OpsError
 from bot.reports.ingest import DEFAULT_CURRENCIES
 from bot.reports.loaders import LoadContext, load
 from bot.reports.playbook import KpiPlaybook
@@ -89,3 +90,18 @@ def test_returns_count_on_the_marketplace_day(tmp_path: Any) -> None:
         day = pd.Timestamp(stamp).tz_convert("America/Los_Angeles").date()
         expected[day] = expected.get(day, 0) + int(quantity)
     assert found == expected
+
+
+def test_a_bad_timestamp_is_named_by_its_row_and_a_spaced_offset_still_converts(tmp_path: Any) -> None:
+    header, first, *rest = ORDERS.read_text(encoding="utf-8").splitlines()
+    spaced = tmp_path / "orders-spaced.txt"
+    spaced.write_text("\n".join([header, first.replace("2026-10-31T18:00:00+00:00", "2026-11-01 06:30:00 +0000")])
+                      + "\n", encoding="utf-8")
+    ctx = LoadContext(None, None, date(2026, 11, 21), DEFAULT_CURRENCIES, ZONES)
+    assert list(load(read_report(spaced), ctx).frames["sales"]["day"]) == [date(2026, 10, 31)]  # 23:30 PDT
+    broken = tmp_path / "orders-broken.txt"
+    broken.write_text("\n".join([header, first, rest[0].replace("2026-11-01T06:30", "2026-13-01T06:30", 1)]) + "\n",
+                      encoding="utf-8")
+    with pytest.raises(OpsError) as refused:
+        load(read_report(broken), ctx)
+    assert refused.value.params["row"] == 3 and refused.value.params["column"] == "purchase-date"
