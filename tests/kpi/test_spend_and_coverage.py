@@ -160,3 +160,15 @@ def test_roas_has_two_decimals_and_rate_changes_are_percentage_points() -> None:
     assert _change(tr, 0.08, 0.10, rate=True) == "▼ 2.0 pp"
     assert _change(tr, 120.0, 100.0) == "▲ 20%"
     assert "个百分点" in _change(translator("zh_CN"), 0.12, 0.10, rate=True)
+
+
+def test_the_digest_headlines_take_tacos_and_cvr_over_days_with_both_sides() -> None:
+    from bot.reports.daily import headline
+
+    days = pd.DataFrame({"gmv": [300.0, 200.0, 100.0], "orders": [3, 2, 1], "units": [3, 2, 1],
+                         "sessions": [30, None, 10], "ad_spend": [30.0, 40.0, None], "ad_sales": [60.0, 0.0, None],
+                         "impressions": [1000, 1000, None], "clicks": [10, 10, None], "units_returned": [None] * 3},
+                        index=[date(2026, 12, 10), date(2026, 12, 11), date(2026, 12, 12)])
+    found = headline(days)
+    assert found["tacos"] == pytest.approx((30 + 40) / (300 + 200))  # the 12th has no ads loaded
+    assert found["cvr"] == pytest.approx((3 + 1) / (30 + 10))  # the 11th has no sessions
