@@ -236,7 +236,7 @@ def coverage(window: Window) -> dict[str, date]:
     """How far each source's data goes: what a reader needs when one side of a ratio stops earlier."""
     sold = pd.concat([window.sales["day"], window.totals["day"]], ignore_index=True)
     sources = {"sales": sold, "ads": window.ads["day"], "returns": window.returns["day"]}
-    return {name: max(days) for name, days in sources.items() if len(days)}
+    return {name: days.max() for name, days in sources.items() if len(days)}
 
 
 def _in_local(window: Window, stock: pd.DataFrame, market: str, currency: str, base: str, rate: Rate) -> Kpis:
