@@ -54,7 +54,8 @@ PRIMITIVES = {
     "limits.clip", "limits.fit_blocks", "text.escape", "text.escape_clipped",
     # Words from playbooks and Opsbot's own catalogs only (no user text reaches them).
     "help.help_blocks", "help.team_blocks", "home.commands_section", "restock.buttons", "restock.state_label",
-    "restock.status_label", "feedback.state_label", "kpi.value", "standup.prompt_blocks", "standup.answered_blocks",
+    "restock.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
+    "standup.prompt_blocks", "standup.answered_blocks",
     "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from bot.blocks.common import actions, context, divider, fields, header, section
@@ -27,21 +28,43 @@ NAMES = {
 SHOWN = ("gmv", "orders", "units", "aov", "sessions", "cvr", "ad_spend", "acos", "tacos", "return_rate")
 
 
-def value(tr: Translator, name: str, number: float | None, currency: str) -> str:
+def value(tr: Translator, name: str, number: float | None, currency: str, *, spend: float | None = None) -> str:
+    """``spend``: the ad spend behind an ACoS or ROAS, so that spend with no ad sales reads as such."""
     if number is None:
+        if name in ("acos", "roas") and spend:
+            return tr._("spend, no sales")
         return tr._("n/a")
     if name in MONEY:
         return tr.money(number, currency)
     if name in RATES:
         return tr.percent(number)
-    return tr.number(number, 1 if name in ("velocity", "days_of_cover") else 0)
+    return tr.number(number, 2 if name == "roas" else 1 if name in ("velocity", "days_of_cover") else 0)
 
 
-def _change(tr: Translator, now: float | None, then: float | None) -> str:
+def shown(tr: Translator, name: str, kpis: Kpis) -> str:
+    return value(tr, name, kpis[name], kpis.currency, spend=kpis["ad_spend"])
+
+
+def _change(tr: Translator, now: float | None, then: float | None, *, rate: bool = False) -> str:
+    """A rate's change is in percentage points (2 % to 3 % is +1 pp, not +50 %); other figures' is relative."""
+    if rate:
+        if now is None or then is None:
+            return tr._("n/a")
+        points = (now - then) * 100
+        return ("▲ " if points >= 0 else "▼ ") + tr._("{points} pp", points=tr.number(abs(points), 1))
     change = (now - then) / then if now is not None and then else None
     if change is None:
         return tr._("n/a")
     return ("▲ " if change >= 0 else "▼ ") + tr.percent(abs(change), 0)
+
+
+def coverage_text(tr: Translator, coverage: dict[str, date]) -> str | None:
+    """How far each source goes, when they stop on different days: a ratio then covers only the common days."""
+    if len(set(coverage.values())) < 2:
+        return None
+    words = {"sales": N_("sales data through {day}"), "ads": N_("ads through {day}"),
+             "returns": N_("returns through {day}")}
+    return "; ".join(tr._(words[source], day=tr.date(day)) for source, day in coverage.items())
 
 
 def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
@@ -54,20 +77,24 @@ def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
         header(tr._("KPIs: {scope}", scope=scope)),
         context(tr._("{period} · data through {day}", period=period, day=tr.date(report.data_through))),
     ]
+    covered = coverage_text(tr, report.coverage)
+    if covered:
+        blocks.append(context(covered))
     parts: list[tuple[str, Kpis]] = [(tr._("Total ({currency})", currency=report.base), report.total)]
     parts += [(f"{escape(market)} ({k.currency})", k) for market, k in report.marketplaces.items()]
-    for title, kpis in parts[: (MESSAGE_BLOCKS - 2) // 2]:
+    for title, kpis in parts[: (MESSAGE_BLOCKS - 3) // 2]:
         blocks.append(section(f"*{title}*"))
-        blocks.append(fields([f"*{tr._(NAMES[n])}*\n{value(tr, n, kpis[n], kpis.currency)}"
+        blocks.append(fields([f"*{tr._(NAMES[n])}*\n{shown(tr, n, kpis)}"
                               for n in (*SHOWN[:8], "days_of_cover", "return_rate")][:10]))
     return blocks
 
 
 def _headline(tr: Translator, item: Headline, currency: str) -> str:
     return tr._("*{name}* {value}\n{prev} vs. the day before · {week} vs. a week ago · {avg} vs. the 7-day average",
-                name=tr._(NAMES[item.name]), value=value(tr, item.name, item.value, currency),
-                prev=_change(tr, item.value, item.previous_day), week=_change(tr, item.value, item.last_week),
-                avg=_change(tr, item.value, item.average_7d))
+                name=tr._(NAMES[item.name]), value=value(tr, item.name, item.value, currency, spend=item.ad_spend),
+                prev=_change(tr, item.value, item.previous_day, rate=item.name in RATES),
+                week=_change(tr, item.value, item.last_week, rate=item.name in RATES),
+                avg=_change(tr, item.value, item.average_7d, rate=item.name in RATES))
 
 
 def alert_text(tr: Translator, f: Finding) -> str:
@@ -101,6 +128,10 @@ def alert_text(tr: Translator, f: Finding) -> str:
                     "problem — check ranking, ad budget and suppressed listings.",
                     market=f.marketplace, sessions=tr.number(v["sessions"]), usual=tr.number(v["usual"]),
                     cvr=tr.percent(v["cvr"]))
+    if f.kind == "spend_no_sales":
+        return tr._("{market}: {day} of ad spend on the latest day and {week} over the last 7 days brought no ad "
+                    "sales: pause or re-target the campaigns that spend without selling.", market=f.marketplace,
+                    day=tr.money(v["day"], f.currency or "USD"), week=tr.money(v["week"], f.currency or "USD"))
     if f.kind == "returns_up":
         reasons = ", ".join(f"{r} ({n})" for r, n in f.reasons) or tr._("n/a")
         return tr._("{market}: return rate {rate} over the last 7 days (was {before}). Top reasons: {reasons} — "
@@ -136,8 +167,15 @@ def digest_blocks(tr: Translator, data: DigestData, team_name: str) -> list[Bloc
         blocks.append(section(tr._("No sales data has arrived yet, so there is nothing to compare. Load reports "
                                    "with opsbot ingest or share them in the data channel.")))
     else:
+        if data.today is not None and (data.today - data.through).days > 2:
+            blocks.append(section(tr._("⚠️ The newest data is from {day}, {days} days ago: these figures are old. "
+                                       "Load the latest reports.", day=tr.date(data.through),
+                                       days=(data.today - data.through).days)))
         blocks.append(context(tr._("Data through {day} · amounts in {currency}", day=tr.date(data.through),
                                    currency=data.base)))
+        covered = coverage_text(tr, data.coverage)
+        if covered:
+            blocks.append(context(covered))
         blocks.append(section(_lines(tr, [_headline(tr, h, data.base) for h in data.headlines], 12)))
     if data.month is not None and data.through is not None:
         m = data.month
@@ -149,6 +187,10 @@ def digest_blocks(tr: Translator, data: DigestData, team_name: str) -> list[Bloc
         else:
             text = tr._("*Month to date* {mtd}; forecast for the month: {forecast}. No target is set in kpi.yml.",
                         mtd=tr.money(m.mtd, data.base), forecast=tr.money(m.forecast, data.base))
+        if m.ad_spend:
+            text += "\n" + tr._("ACoS this month {acos} (ad spend {spend}, ad sales {sales})",
+                                 acos=value(tr, "acos", m.acos, data.base, spend=m.ad_spend),
+                                 spend=tr.money(m.ad_spend, data.base), sales=tr.money(m.ad_sales or 0, data.base))
         blocks.append(section(text))
     if data.movers:
         movers = [tr._("{sku}: {gmv} (usually {usual} a day)", sku=escape(m.sku), gmv=tr.money(m.gmv, data.base),

@@ -84,7 +84,7 @@ def kpi(
     team: TeamOption = None,
 ) -> None:
     """KPIs for a window, per marketplace and in total (the base currency)."""
-    from bot.blocks.kpi import NAMES, value
+    from bot.blocks.kpi import NAMES, shown
     from bot.flows.kpi import KpiFlow
 
     first, last = _day("--from", start), _day("--to", end)
@@ -105,7 +105,7 @@ def kpi(
                         *((f"{m} ({k.currency})", k) for m, k in report.marketplaces.items())]:
         out.print(f"[bold]{title}[/bold]")
         for name, label in NAMES.items():
-            out.print(f"  {label}: {value(tr, name, kpis[name], kpis.currency)}")
+            out.print(f"  {label}: {shown(tr, name, kpis)}")
 
 
 def digest(

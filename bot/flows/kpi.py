@@ -60,7 +60,8 @@ class KpiFlow:
                progress: Callable[[int], None] | None = None) -> IngestResult:
         with self.ctx.db.transaction() as session:
             return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
-                                currencies=self.currencies(), actor=actor, names=names, progress=progress)
+                                currencies=self.currencies(), zones=self.playbook().zones(), actor=actor, names=names,
+                                progress=progress)
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:
@@ -104,7 +105,7 @@ class KpiFlow:
         # Per-SKU figures once (movers, cover), then marketplace totals for everything else.
         return build_digest(team.id, by_day(window), through, team.base_currency, self.currencies(), playbook.rate,
                             playbook, top_movers=setting.top_movers if setting else 5, extra=extra,
-                            skus=sku_figures(window, through, stock))
+                            skus=sku_figures(window, through, stock), today=today)
 
     def lead_days(self, sku: str, today: date) -> int:
         """A SKU's lead time as restock has it (its supplier's legs), kpi.yml's only for SKUs with no supplier."""
@@ -142,7 +143,8 @@ class KpiFlow:
             return
         tr = translator(team.locale)
         found = self.digest(team, today)
-        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS")))
+        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS"),
+                                                      tr._("Ad spend")))
                if found.through is not None and found.chart else None)
         # The alerts it fires are recorded with the digest that shows them: both, or neither.
         with self.ctx.db.transaction():
@@ -151,7 +153,8 @@ class KpiFlow:
             posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
             if png is not None and data.through is not None:
                 self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
-                                              title=tr._("GMV vs. target pace and ACoS, 14 days"), thread_ts=posted)
+                                         title=tr._("GMV vs. target pace, ACoS and ad spend, 14 days"),
+                                         thread_ts=posted)
 
     def jobs(self) -> list[ScheduledJob]:
         out: list[ScheduledJob] = []

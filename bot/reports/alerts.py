@@ -17,12 +17,14 @@ from bot.reports.skus import SkuFigures, sku_figures
 @dataclass(frozen=True)
 class Finding:
     key: str  # stable: the alert state is stored by it
-    # ctr_cvr | acos_target | acos_rising | tacos_target | cvr_target | sessions_down | returns_up | low_cover
+    # ctr_cvr | acos_target | acos_rising | tacos_target | cvr_target | sessions_down | returns_up | low_cover |
+    # spend_no_sales
     kind: str
     marketplace: str
     sku: str | None = None
     values: dict[str, float] = field(default_factory=dict)
     reasons: tuple[tuple[str, int], ...] = ()
+    currency: str | None = None  # of money in ``values``: the team's base currency
 
 
 def findings(window: Window, through: date, base: str, currencies: Mapping[str, str], rate: Rate,
@@ -63,8 +65,22 @@ def findings(window: Window, through: date, base: str, currencies: Mapping[str, 
                                  values={"sessions": sessions, "usual": usual, "cvr": today["cvr"] or 0.0,
                                          "usual_cvr": (before["cvr"] if before else None) or 0.0}))
         found += _returns(market, seven, thirty, target.return_rate_max, rules.return_rate_rise, last7)
+        found += _spend_no_sales(market, today, seven, rules.spend_without_sales_day, rules.spend_without_sales_week,
+                                 base)
     found += _cover(window, skus if skus is not None else sku_figures(window, through), playbook)
     return found
+
+
+def _spend_no_sales(market: str, day: Kpis, week: Kpis | None, day_limit: float, week_limit: float,
+                    base: str) -> list[Finding]:
+    """Spend with no ad sales at all has no ACoS to cross a target: it is watched by the money instead."""
+    def unsold(k: Kpis | None, limit: float) -> bool:
+        return k is not None and (k["ad_spend"] or 0) > limit and not k["ad_sales"]
+
+    if not (unsold(day, day_limit) or unsold(week, week_limit)):
+        return []
+    return [Finding(f"spend_no_sales:{market}", "spend_no_sales", market, currency=base,
+                    values={"day": day["ad_spend"] or 0.0, "week": (week["ad_spend"] if week else None) or 0.0})]
 
 
 def _per_day(kpis: Kpis | None, name: str) -> float | None:

@@ -16,14 +16,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 from bot.reports.digest import ChartDay  # noqa: E402
 
 
-def digest_chart(days: tuple[ChartDay, ...], base: str, titles: tuple[str, str, str]) -> bytes:
-    """``titles``: (GMV axis label, target pace label, ACoS label), already translated."""
+def digest_chart(days: tuple[ChartDay, ...], base: str, titles: tuple[str, str, str, str]) -> bytes:
+    """``titles``: (GMV axis label, target pace label, ACoS label, ad spend label), already translated."""
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5), sharex=True, height_ratios=(2, 1))
     labels = [d.day.strftime("%m-%d") for d in days]
     top.bar(labels, [d.gmv or 0 for d in days], color="#2f6fb0", label=f"{titles[0]} ({base})")
     if any(d.pace is not None for d in days):
         top.plot(labels, [d.pace for d in days], color="#d9822b", linewidth=2, label=titles[1])
     top.legend(loc="upper left", fontsize=8)
+    # Spend shows even on a day without ad sales, when ACoS has no point to draw.
+    spend = bottom.twinx()
+    spend.bar(labels, [d.ad_spend or 0 for d in days], color="#bbb", alpha=0.6)
+    spend.set_ylabel(f"{titles[3]} ({base})", fontsize=8)
+    bottom.set_zorder(spend.get_zorder() + 1)
+    bottom.patch.set_visible(False)
     bottom.plot(labels, [d.acos * 100 if d.acos is not None else None for d in days], color="#a33", marker="o")
     bottom.set_ylabel(f"{titles[2]} %")
     bottom.tick_params(axis="x", labelrotation=45, labelsize=7)

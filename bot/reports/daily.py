@@ -46,12 +46,18 @@ def headline(frame: pd.DataFrame) -> dict[str, float | None]:
         return {}
     n = len(frame)
     sums = {c: (float(frame[c].sum()) if frame[c].notna().any() else None) for c in ADDITIVE}
+
+    def over(numerator: str, denominator: str) -> float | None:
+        """A ratio over the days where both sides have data: a day not loaded is not a zero."""
+        both = frame[frame[numerator].notna() & frame[denominator].notna()]
+        return ratio(float(both[numerator].sum()), float(both[denominator].sum())) if len(both) else None
+
     return {
         "gmv": ratio(sums["gmv"], n), "orders": ratio(sums["orders"], n), "units": ratio(sums["units"], n),
         "sessions": ratio(sums["sessions"], n), "ad_spend": ratio(sums["ad_spend"], n),
-        "aov": ratio(sums["gmv"], sums["orders"]), "cvr": ratio(sums["units"], sums["sessions"]),
+        "aov": ratio(sums["gmv"], sums["orders"]), "cvr": over("units", "sessions"),
         "ctr": ratio(sums["clicks"], sums["impressions"]), "acos": ratio(sums["ad_spend"], sums["ad_sales"]),
-        "tacos": ratio(sums["ad_spend"], sums["gmv"]), "return_rate": ratio(sums["units_returned"], sums["units"]),
+        "tacos": over("ad_spend", "gmv"), "return_rate": ratio(sums["units_returned"], sums["units"]),
     }
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from bot.reports.alerts import Finding, findings
 from bot.reports.daily import daily_totals, headline, sku_gmv
 from bot.reports.facts import Window
-from bot.reports.kpi import Rate, ratio
+from bot.reports.kpi import Rate, coverage, ratio
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.skus import SkuFigures, sku_figures
 
@@ -40,6 +40,7 @@ class Headline:
     previous_day: float | None
     last_week: float | None
     average_7d: float | None
+    ad_spend: float | None = None  # the day's spend: an ACoS of None with spend is "spend, no sales"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class MonthPace:
     target: float | None
     pace: float | None  # the target's share for the days gone
     forecast: float  # the month at today's pace
+    ad_spend: float | None = None  # month to date: its ACoS is shown every morning, whatever the day's
+    ad_sales: float | None = None
+    acos: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class ChartDay:
     gmv: float | None
     pace: float | None
     acos: float | None
+    ad_spend: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class DigestData:
     alerts: tuple[Finding, ...] = ()
     chart: tuple[ChartDay, ...] = ()
     extra: tuple[DigestSection, ...] = field(default_factory=tuple)
+    today: date | None = None  # the morning it is for: data older than two days is said to be old
+    coverage: dict[str, date] = field(default_factory=dict)  # source -> its newest day
 
 
 def window_start(through: date) -> date:
@@ -85,26 +92,29 @@ def window_start(through: date) -> date:
 
 def build_digest(team_id: str, window: Window, through: date | None, base: str, currencies: Mapping[str, str],
                  rate: Rate, playbook: KpiPlaybook, *, top_movers: int = 5,
-                 extra: Sequence[DigestSection] = (), skus: SkuFigures | None = None) -> DigestData:
+                 extra: Sequence[DigestSection] = (), skus: SkuFigures | None = None,
+                 today: date | None = None) -> DigestData:
     """``skus``: the per-SKU figures, needed when ``window`` holds marketplace totals only (facts.by_day);
     without them they are taken from the window's own per-SKU rows."""
     if through is None:
-        return DigestData(team_id, base, None, extra=tuple(extra))
+        return DigestData(team_id, base, None, extra=tuple(extra), today=today)
     skus = skus if skus is not None else sku_figures(window, through)
     days = daily_totals(window, base, rate)
 
     def part(start: date, end: date) -> dict[str, float | None]:
         return headline(days[(days.index >= start) & (days.index <= end)])
 
-    today, yesterday = part(through, through), part(through - timedelta(days=1), through - timedelta(days=1))
+    yesterday = part(through - timedelta(days=1), through - timedelta(days=1))
     week = part(through - timedelta(days=7), through - timedelta(days=7))
     average = part(through - timedelta(days=7), through - timedelta(days=1))
-    headlines = tuple(Headline(n, today.get(n), yesterday.get(n), week.get(n), average.get(n)) for n in HEADLINES)
+    on_day = part(through, through)
+    headlines = tuple(Headline(n, on_day.get(n), yesterday.get(n), week.get(n), average.get(n),
+                               on_day.get("ad_spend")) for n in HEADLINES)
     return DigestData(
         team_id, base, through, headlines, _month(days, through, base, currencies, rate, playbook),
         _movers(skus, through, base, rate, top_movers),
         tuple(findings(window, through, base, currencies, rate, playbook, skus)),
-        _chart(days, through, base, currencies, rate, playbook), tuple(extra))
+        _chart(days, through, base, currencies, rate, playbook), tuple(extra), today, coverage(window))
 
 
 def _monthly_target(through: date, base: str, currencies: Mapping[str, str], rate: Rate,
@@ -124,8 +134,11 @@ def _month(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str
     mtd = float(month["gmv"].sum())
     target = _monthly_target(through, base, currencies, rate, playbook)
     pace = target * through.day / length if target is not None else None
+    spend = float(month["ad_spend"].sum()) if month["ad_spend"].notna().any() else None
+    ad_sales = float(month["ad_sales"].sum()) if month["ad_sales"].notna().any() else None
     # The pace of the days with data: a day whose report is not loaded is not a day of zero sales.
-    return MonthPace(mtd, target, pace, mtd / len(month) * length if len(month) else 0.0)
+    return MonthPace(mtd, target, pace, mtd / len(month) * length if len(month) else 0.0, spend, ad_sales,
+                     ratio(spend, ad_sales))
 
 
 def _movers(skus: SkuFigures, through: date, base: str, rate: Rate, top: int) -> tuple[Mover, ...]:
@@ -148,7 +161,8 @@ def _chart(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str
         pace = target / calendar.monthrange(day.year, day.month)[1] if target is not None else None
         row: dict[str, float | None] = {str(k): _number(v) for k, v in days.loc[day].items()} \
             if day in days.index else {}
-        out.append(ChartDay(day, row.get("gmv"), pace, ratio(row.get("ad_spend"), row.get("ad_sales"))))
+        out.append(ChartDay(day, row.get("gmv"), pace, ratio(row.get("ad_spend"), row.get("ad_sales")),
+                            row.get("ad_spend")))
     return tuple(out)
 
 

@@ -22,6 +22,7 @@ from bot.errors import N_, OpsError
 from bot.reports.loaders import FACT_TABLES, WRITES, Facts, LoadContext, Period, load
 from bot.reports.read import read_report, sniff
 from bot.reports.upsert import Counts, Ready, ready, write_ready
+from bot.reports.zones import ZONES
 
 # Files read ahead of the one being written: the next one always, more while those waiting add up to this.
 AHEAD_BYTES = 48 * 2**20
@@ -73,7 +74,7 @@ class IngestResult:
 def ingest_files(
     session: Session, team_id: str, paths: Iterable[Path], marketplace: str | None = None,
     period: Period | None = None, *, now: datetime, currencies: Mapping[str, str] | None = None,
-    actor: str = "cli", names: Mapping[Path, str] | None = None,
+    zones: Mapping[str, str | None] | None = None, actor: str = "cli", names: Mapping[Path, str] | None = None,
     progress: Callable[[int], None] | None = None, dated_by_data: bool = False,
 ) -> IngestResult:
     """Load every file in the caller's transaction; a bad file anywhere stops it, and the caller's rollback
@@ -84,7 +85,7 @@ def ingest_files(
     loads a year of exports at once.
     """
     ctx = LoadContext(marketplace.upper() if marketplace else None, period, now.date(),
-                      {**DEFAULT_CURRENCIES, **(currencies or {})})
+                      {**DEFAULT_CURRENCIES, **(currencies or {})}, {**ZONES, **(zones or {})})
     files = [(path, (names or {}).get(path, path.name)) for path in paths]
     for path, name in files:
         if not path.is_file():

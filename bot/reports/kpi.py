@@ -8,7 +8,7 @@ missing, not zero (``data_through`` says how far the data goes); cancelled order
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,6 +52,7 @@ class KpiReport:
     marketplaces: dict[str, Kpis]  # in each marketplace's currency
     marketplaces_base: dict[str, Kpis]  # the same, money in the base currency
     total: Kpis  # base currency
+    coverage: dict[str, date] = field(default_factory=dict)  # source (sales, ads, returns) -> its newest day
 
     def as_json(self) -> dict[str, Any]:
         def one(k: Kpis) -> dict[str, Any]:
@@ -61,6 +62,7 @@ class KpiReport:
             "start": self.start.isoformat(), "end": self.end.isoformat(),
             "data_through": self.data_through.isoformat() if self.data_through else None,
             "base_currency": self.base,
+            "coverage": {source: day.isoformat() for source, day in self.coverage.items()},
             "marketplaces": {m: {"local": one(k), "base": one(self.marketplaces_base[m])}
                              for m, k in self.marketplaces.items()},
             "total": one(self.total),
@@ -111,7 +113,10 @@ def _measures(sales: pd.DataFrame, totals: pd.DataFrame, ads: pd.DataFrame, retu
     returned = returns.groupby("marketplace")[["units"]].sum(min_count=1) if not returns.empty else pd.DataFrame()
     stocked = stock.groupby("marketplace")[["available", "inbound"]].sum(min_count=1) \
         if not stock.empty else pd.DataFrame()
-    out: dict[str, dict[str, float | None]] = {}
+    covered = _covered(by_day, ads, returns)
+    # The team's total covers the days the team has both sides for, whichever marketplace they came from.
+    team = _covered(_as_team(by_day), _as_team(ads), _as_team(returns))
+    out: dict[str, dict[str, float | None]] = {TEAM: {c: _value(team, TEAM, c) for c in COVERED}}
     for market in markets:
         values = {f: _value(sold, market, f) for f in fields}
         values |= {"impressions": _value(advertised, market, "impressions"),
@@ -120,13 +125,52 @@ def _measures(sales: pd.DataFrame, totals: pd.DataFrame, ads: pd.DataFrame, retu
                    "units_returned": _value(returned, market, "units"),
                    "available": _value(stocked, market, "available"), "inbound": _value(stocked, market, "inbound"),
                    "_days": float(days.get(market, 0))}
-        out[market] = values
+        out[market] = values | {c: _value(covered, market, c) for c in COVERED}
     return out
+
+
+# Each ratio's two sides summed over the days where both have data (bot.reports.kpi._covered).
+COVERED = ("_tacos_spend", "_tacos_gmv", "_cvr_units", "_cvr_sessions", "_returned")
+TEAM = ""  # the key of the team-wide covered sums among _measures' marketplaces
+
+
+def _as_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Facts with every marketplace's rows taken as the team's, for the total's coverage."""
+    if frame is None or frame.empty:
+        return frame
+    if isinstance(frame.index, pd.MultiIndex):
+        return frame.groupby(level="day").sum(min_count=1).assign(marketplace=TEAM).set_index(
+            "marketplace", append=True).reorder_levels(["marketplace", "day"])
+    return frame.assign(marketplace=TEAM)
+
+
+def _covered(by_day: pd.DataFrame | None, ads: pd.DataFrame | None, returns: pd.DataFrame | None) -> pd.DataFrame:
+    """Per marketplace: TACoS's spend on days with sales and GMV on days with ads; CVR's units and sessions on
+    days with both; returns up to the newest day with sales (a later return waits for its day's sales). A day
+    whose report is not loaded is missing, so it must not count on one side of a ratio only."""
+    if by_day is None:
+        return pd.DataFrame(columns=list(COVERED))
+    sold = by_day[by_day["units"].notna() | by_day["gmv"].notna()]
+    spent = ads.groupby(["marketplace", "day"])["spend"].sum(min_count=1) if ads is not None and not ads.empty else \
+        pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=["marketplace", "day"]))
+    both = sold.join(spent.rename("_spend"), how="inner")
+    out = pd.DataFrame({"_tacos_spend": both.groupby(level="marketplace")["_spend"].sum(min_count=1),
+                        "_tacos_gmv": both.groupby(level="marketplace")["gmv"].sum(min_count=1)})
+    traffic = sold[sold["units"].notna() & sold["sessions"].notna()].groupby(level="marketplace")
+    out = out.join(pd.DataFrame({"_cvr_units": traffic["units"].sum(min_count=1),
+                                 "_cvr_sessions": traffic["sessions"].sum(min_count=1)}), how="outer")
+    if returns is not None and not returns.empty:
+        newest = sold.reset_index().groupby("marketplace")["day"].max()
+        limit = returns["marketplace"].map(newest)
+        kept = returns[limit.notna() & (returns["day"] <= limit)]
+        out = out.join(kept.groupby("marketplace")["units"].sum().rename("_returned"), how="outer")
+    return out.reindex(columns=list(COVERED))
 
 
 def _ratios(measures: dict[str, float | None]) -> dict[str, float | None]:
     v = dict(measures)
     days = v.pop("_days", None) or 0
+    pairs = {c: v.pop(c, None) for c in COVERED}
     velocity = ratio(v["units"], days)
     cover = None
     if velocity and (v["available"] is not None or v["inbound"] is not None):
@@ -134,9 +178,11 @@ def _ratios(measures: dict[str, float | None]) -> dict[str, float | None]:
     spend = v["ad_spend"]
     derived = {
         "aov": ratio(v["gmv"], v["orders"]), "asp": ratio(v["gmv"], v["units"]),
-        "cvr": ratio(v["units"], v["sessions"]), "ctr": ratio(v["clicks"], v["impressions"]),
+        "ctr": ratio(v["clicks"], v["impressions"]),
         "cpc": ratio(spend, v["clicks"]), "acos": ratio(spend, v["ad_sales"]), "roas": ratio(v["ad_sales"], spend),
-        "tacos": ratio(spend, v["gmv"]), "return_rate": ratio(v["units_returned"], v["units"]),
+        "tacos": ratio(pairs["_tacos_spend"], pairs["_tacos_gmv"]),
+        "cvr": ratio(pairs["_cvr_units"], pairs["_cvr_sessions"]),
+        "return_rate": ratio(pairs["_returned"], v["units"]) if v["units_returned"] is not None else None,
         "velocity": velocity, "days_of_cover": cover,
     }
     return {m: (v.get(m) if m in v else derived[m]) for m in METRICS}
@@ -169,7 +215,8 @@ def compute(window: Window, base: str, currencies: Mapping[str, str], rate: Rate
                          money(window.ads, ["spend", "ad_sales"], to), window.returns, stock, markets)
 
     in_base = converted(to_base)
-    totals: dict[str, float | None] = {}
+    team = in_base.pop(TEAM)
+    totals: dict[str, float | None] = {c: team[c] for c in COVERED}
     for values in in_base.values():
         for name in ADDITIVE:
             if values[name] is not None:
@@ -178,11 +225,18 @@ def compute(window: Window, base: str, currencies: Mapping[str, str], rate: Rate
     days = pd.concat([window.sales["day"], window.totals["day"]], ignore_index=True).unique()
     through = max(days, default=None)
     all_days = len(days)
-    total_values: dict[str, float | None] = {m: totals.get(m) for m in ADDITIVE}
+    total_values: dict[str, float | None] = {m: totals.get(m) for m in (*ADDITIVE, *COVERED)}
     total_values["_days"] = float(all_days)
     base_kpis = {m: Kpis(base, _ratios(v), int(v["_days"] or 0)) for m, v in in_base.items()}
     return KpiReport(window.start, window.end, through, base, in_local if local else base_kpis, base_kpis,
-                     Kpis(base, _ratios(total_values), all_days))
+                     Kpis(base, _ratios(total_values), all_days), coverage(window))
+
+
+def coverage(window: Window) -> dict[str, date]:
+    """How far each source's data goes: what a reader needs when one side of a ratio stops earlier."""
+    sold = pd.concat([window.sales["day"], window.totals["day"]], ignore_index=True)
+    sources = {"sales": sold, "ads": window.ads["day"], "returns": window.returns["day"]}
+    return {name: days.max() for name, days in sources.items() if len(days)}
 
 
 def _in_local(window: Window, stock: pd.DataFrame, market: str, currency: str, base: str, rate: Rate) -> Kpis:

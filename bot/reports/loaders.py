@@ -15,6 +15,7 @@ from bot.errors import N_, OpsError
 from bot.reports import cells
 from bot.reports.formats import CHANNELS, COUNTRIES, MARKETPLACES
 from bot.reports.read import RawReport
+from bot.reports.zones import ZONES, marketplace_days
 
 FACT_TABLES = ("sales", "ads", "inventory", "returns", "periods")
 # The longest range a period report may cover: Seller Central offers two years at most.
@@ -33,6 +34,7 @@ class LoadContext:
     period: Period | None  # --from/--to: for reports whose dates are not in the file
     today: date  # the day an inventory snapshot without a date stands for
     currencies: Mapping[str, str]  # marketplace -> its currency
+    zones: Mapping[str, str | None] = field(default_factory=lambda: ZONES)  # marketplace -> the zone of its days
 
 
 @dataclass
@@ -53,12 +55,13 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
     if len(frame) == 0:
         raise OpsError(N_("{file} has a header but no rows."), file=raw.name)
 
-    def col(name: str, parse: Callable[[str], Any], required: bool = True) -> pd.Series:
+    def col(name: str, parse: Callable[[str], Any], required: bool = True, texts: pd.Series | None = None) -> pd.Series:
+        """``texts``: the column's cells as they are to be parsed, when a loader has rewritten them."""
         if name not in frame.columns:
             return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        return cells.parse_column(frame[name], parse, file=raw.name, column=raw.format.needs.get(
-            name, raw.format.optional.get(name, (name,)))[0], first_row=raw.first_row, required=required,
-            quote=not raw.format.personal)
+        header = raw.format.needs.get(name, raw.format.optional.get(name, (name,)))[0]
+        return cells.parse_column(frame[name] if texts is None else texts, parse, file=raw.name, column=header,
+                                  first_row=raw.first_row, required=required, quote=not raw.format.personal)
 
     loader(raw, ctx, col, facts)
     if not set(facts.frames) <= WRITES[raw.format.kind]:  # ingest orders files by WRITES: it must be right
@@ -98,6 +101,11 @@ def _range(raw: RawReport, ctx: LoadContext) -> Period:
         raise OpsError(N_("{file}: {days} days is longer than two years, more than a Business Report can "
                           "cover; check --from and --to."), file=raw.name, days=days)
     return period
+
+
+def _days(texts: pd.Series, markets: pd.Series | str, ctx: LoadContext, col: Col) -> pd.Series:
+    """A timestamp column as its marketplaces' days (bot.reports.zones)."""
+    return marketplace_days(texts, markets, ctx.zones, lambda written: col("date", cells.day, texts=written))
 
 
 def _snapshot_day(raw: RawReport, ctx: LoadContext) -> date:
@@ -186,8 +194,10 @@ def _inventory_frame(facts: Facts, raw: RawReport, market: pd.Series, day: date,
 
 
 def _returns(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
-    frame = pd.DataFrame({"marketplace": _marketplace(raw, ctx), "sku": raw.frame["sku"].str.strip(),
-                          "day": col("date", cells.day), "units": col("units", cells.integer),
+    market = _marketplace(raw, ctx)
+    frame = pd.DataFrame({"marketplace": market, "sku": raw.frame["sku"].str.strip(),
+                          "day": _days(raw.frame["date"], market, ctx, col),
+                          "units": col("units", cells.integer),
                           "reason": raw.frame["reason"].str.strip().str.upper().replace("", "UNKNOWN")})
     facts.frames["returns"] = _sum(frame, ["units"], extra=["reason"])
 
@@ -196,11 +206,15 @@ def _orders(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     kept = ~raw.frame["status"].str.strip().str.lower().eq("cancelled")
     if "item_status" in raw.frame:
         kept &= ~raw.frame["item_status"].str.strip().str.lower().eq("cancelled")
-    channels = cells.map_distinct(raw.frame["channel"].str.strip().str.lower(), CHANNELS)
+    channel = raw.frame["channel"].str.strip().str.lower()
+    channels = cells.map_distinct(channel, CHANNELS)
     if ctx.marketplace:
         channels = channels.fillna(ctx.marketplace)
-    kept &= channels.notna()  # Non-Amazon (multi-channel fulfilment) orders are not marketplace sales
-    frame = pd.DataFrame({"order": raw.frame["order"], "day": col("date", cells.day),
+    # Non-Amazon (multi-channel fulfilment) orders ship from FBA stock but were sold elsewhere: not marketplace
+    # sales, whatever --marketplace says.
+    kept &= channels.notna() & ~channel.str.startswith("non-amazon")
+    frame = pd.DataFrame({"order": raw.frame["order"],
+                          "day": _days(raw.frame["date"], channels, ctx, col),
                           "marketplace": channels, "sku": raw.frame["sku"].str.strip(),
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number, False).fillna(0.0),
                           "currency": raw.frame["currency"].str.strip().str.upper()})
@@ -211,8 +225,10 @@ def _transactions(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> N
     kept = raw.frame["type"].str.strip().str.lower().eq("order")
     channels = cells.map_distinct(raw.frame["channel"].str.strip().str.lower(), CHANNELS)
     market = _marketplace(raw, ctx) if channels[kept].isna().any() else None
-    frame = pd.DataFrame({"order": raw.frame["order"], "day": col("date", cells.day),
-                          "marketplace": channels.fillna(market or ""), "sku": raw.frame["sku"].str.strip(),
+    markets = channels.fillna(market or "")
+    frame = pd.DataFrame({"order": raw.frame["order"],
+                          "day": _days(raw.frame["date"], markets, ctx, col),
+                          "marketplace": markets, "sku": raw.frame["sku"].str.strip(),
                           "units": col("units", cells.integer), "gmv": col("gmv", cells.number)})
     frame["currency"] = cells.map_distinct(frame["marketplace"], lambda m: ctx.currencies.get(m))
     facts.frames["sales"] = _order_lines(frame[kept])
@@ -227,13 +243,15 @@ def _shopify(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     kept = ~source["status"].str.strip().str.lower().isin(["voided", "refunded"])
     if "cancelled" in source:
         kept &= source["cancelled"].str.strip().eq("")
-    frame = pd.DataFrame({"order": source["order"], "day": cells.parse_column(
-        source["date"], cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True,
-        quote=False),
+    market = ctx.marketplace or "SHOPIFY"
+    frame = pd.DataFrame({"order": source["order"], "day": marketplace_days(
+        source["date"], market, ctx.zones, lambda texts: cells.parse_column(
+            texts, cells.day, file=raw.name, column="Created at", first_row=raw.first_row, required=True,
+            quote=False)),
         "sku": source["sku"].str.strip(), "units": col("units", cells.integer),
         "currency": source["currency"].str.strip().str.upper()})
     frame["gmv"] = col("price", cells.number) * frame["units"]
-    frame["marketplace"] = ctx.marketplace or "SHOPIFY"
+    frame["marketplace"] = market
     facts.frames["sales"] = _order_lines(frame[kept])
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.errors import N_, OpsError
 from bot.ops.team import ChannelKey
 from bot.playbooks import load_model
+from bot.reports.fx import covers, ecb_rate
+from bot.reports.zones import ZONES
 
 
 class Digest(BaseModel):
@@ -51,6 +54,9 @@ class Alerts(BaseModel):
     return_rate_rise: float = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
     lead_time_days: int = Field(default=45, ge=0)  # only SKUs with no supplier in restock.yml
     lead_time_by_sku: dict[str, int] = Field(default_factory=dict)
+    # Ad spend with no ad sales at all, in the team's base currency: over this on the day, or over the last 7 days.
+    spend_without_sales_day: float = Field(default=50.0, ge=0)
+    spend_without_sales_week: float = Field(default=200.0, ge=0)
 
 
 class KpiPlaybook(BaseModel):
@@ -61,6 +67,21 @@ class KpiPlaybook(BaseModel):
     targets: dict[str, dict[str, Target]] = Field(default_factory=dict)  # marketplace -> "YYYY-MM" -> target
     fx: tuple[FxRate, ...] = ()
     alerts: Alerts = Alerts()
+    marketplace_zones: dict[str, str] = Field(default_factory=dict)  # marketplace -> IANA zone of its days
+
+    @field_validator("marketplace_zones")
+    @classmethod
+    def _known_zones(cls, zones: dict[str, str]) -> dict[str, str]:
+        for market, zone in zones.items():
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"{market}: {zone} is not a time zone (e.g. America/Los_Angeles)") from exc
+        return zones
+
+    def zones(self) -> dict[str, str | None]:
+        """Each marketplace's day zone: Amazon's (bot.reports.zones), then kpi.yml's overrides."""
+        return {**ZONES, **{m.upper(): z for m, z in self.marketplace_zones.items()}}
 
     def target(self, marketplace: str, day: date) -> Target:
         return self.targets.get(marketplace, {}).get(f"{day:%Y-%m}", Target())
@@ -69,7 +90,8 @@ class KpiPlaybook(BaseModel):
         return self.alerts.lead_time_by_sku.get(sku, self.alerts.lead_time_days)
 
     def rate(self, currency: str, base: str, day: date) -> float:
-        """The rate in effect on ``day``: the latest one effective on or before it (either direction)."""
+        """The rate in effect on ``day``: kpi.yml's latest one effective on or before it (either direction),
+        else the European Central Bank's (bot.reports.fx)."""
         if currency == base:
             return 1.0
         found: tuple[date, float] | None = None
@@ -85,8 +107,13 @@ class KpiPlaybook(BaseModel):
             if found is None or fx.effective >= found[0]:
                 found = (fx.effective, value)
         if found is None:
-            raise OpsError(N_("No FX rate from {currency} to {base} on {day}: add one under fx: in kpi.yml."),
-                           currency=currency, base=base, day=day.isoformat())
+            ecb = ecb_rate(currency, base, day)
+            if ecb is not None:
+                return ecb
+            missing = currency if not covers(currency) else base if not covers(base) else currency
+            raise OpsError(N_("No FX rate for {currency} on {day}: the European Central Bank's reference rates do "
+                              "not cover it then; add a rate to {base} under fx: in kpi.yml."),
+                           currency=missing, base=base if missing == currency else currency, day=day.isoformat())
         return found[1]
 
 

@@ -51,4 +51,4 @@ def test_a_digest_for_5000_skus_stays_within_slack_limits() -> None:
                 assert len(block.get("fields", [])) <= SECTION_FIELDS
         text = "\n".join(b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")
         assert ("…and 4990 more" in text) or ("还有 4990 条" in text)
-    assert digest_chart(data.chart, "CNY", ("GMV", "Target pace", "ACoS")).startswith(b"\x89PNG")
+    assert digest_chart(data.chart, "CNY", ("GMV", "Target pace", "ACoS", "Ad spend")).startswith(b"\x89PNG")

@@ -94,7 +94,7 @@ def test_all_orders_leave_out_cancelled_orders_and_never_read_addresses() -> Non
     found = facts("all-orders.txt")
     assert rows(found.frames["sales"], "marketplace", "sku", "day", "units", "gmv", "orders", "currency") == [
         ("DE", "LED-100", NOV20, 1, 29.99, 1, "EUR"),
-        ("US", "LAMP-200", NOV21, 1, 39.99, 1, "USD"),
+        ("US", "LAMP-200", NOV20, 1, 39.99, 1, "USD"),  # 01:00 UTC on the 21st is 17:00 on the 20th in Pacific
         ("US", "LED-100", NOV20, 3, 104.97, 2, "USD"),
     ]
 
