@@ -109,7 +109,7 @@ def parse_command(text: str) -> RestockCommand:
         return RestockCommand("help")
     sku, rest = words[0], words[1:]
     quantity = None
-    if rest and re.fullmatch(r"-?[\d,]+", rest[0]):
+    if rest and re.fullmatch(r"-?\d[\d,]*", rest[0]):  # a digit first: "," alone is words
         quantity = int(rest.pop(0).replace(",", ""))
         if quantity <= 0:
             raise OpsError(N_("The quantity must be a whole number above zero."))

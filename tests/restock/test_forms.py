@@ -57,3 +57,13 @@ def test_step_forms_read_what_each_step_adds() -> None:
         carrier="COSCO", tracking="C1")
     assert step_form("receive", {"received": "0"}) == StepForm(received=0)
     assert step_form("approve", {}) == StepForm()
+
+
+def test_a_comma_or_a_lone_minus_after_the_sku_is_part_of_the_note_not_a_quantity() -> None:
+    """The fuzzer's `/restock 0\\r,`: a quantity has a digit; `,` alone once crashed with int("")."""
+    from bot.ops.restock import parse_command
+
+    for text, note in (("0\r,", ","), ("LED-100 , rush", ", rush"), ("LED-100 -, rush", "-, rush")):
+        wanted = parse_command(text)
+        assert (wanted.action, wanted.quantity, wanted.note) == ("file", None, note)
+    assert parse_command("LED-100 1,500 rush").quantity == 1500
