@@ -46,7 +46,7 @@ def signed(verifier: SignatureVerifier, body: bytes, headers: Headers) -> bool:
     not a number), with no parsing, no traceback and no 500."""
     try:
         return verifier.is_valid(body, headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature"))
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:  # a timestamp that is not a number; bytes that are not UTF-8 (a UnicodeDecodeError)
         return False
 
 

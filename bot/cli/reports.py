@@ -121,7 +121,7 @@ def digest(
     services = services_from_env()
     chosen = _team(services, team)
     flow = KpiFlow(services.context)
-    today = _day("--date", day) or flow.today(chosen)
+    today = _day("--date", day) or services.context.today(chosen)
     try:
         if post:
             flow.post_digest(chosen, today)

@@ -48,9 +48,6 @@ class KpiFlow:
     def currencies(self) -> dict[str, str]:
         return {**DEFAULT_CURRENCIES, **self.playbook().currencies}
 
-    def today(self, team: Team) -> date:
-        return self.ctx.clock.now().astimezone(team.zone).date()
-
     def find_sku(self, team: Team, word: str) -> str | None:
         with self.ctx.db.transaction() as session:
             return find_sku(session, team.id, word)

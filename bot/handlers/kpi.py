@@ -32,7 +32,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = command["user_id"]
         team = ctx.team_of(user, command.get("team_id"))
         tr = ctx.translator_for(user, team)
-        query = parse_kpi(command.get("text", ""), flow.today(team), lambda word: flow.find_sku(team, word))
+        query = parse_kpi(command.get("text", ""), ctx.today(team), lambda word: flow.find_sku(team, word))
         report = flow.report(team, query.start, query.end, query.marketplace, query.sku)
         scope = query.sku or query.marketplace or tr._("all marketplaces")
         ctx.delivery.respond(command["response_url"], kpi_text(tr, scope),
