@@ -17,15 +17,13 @@ from bot.db.base import Base, UTCDateTime
 ALL_SKUS = "*"
 
 
-class SalesDay(Base):
-    __tablename__ = "sales_daily"
-    __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_sales_daily"),)
+class SalesFigures:
+    """What a sales fact holds for a team's SKU in a marketplace, whether it covers a day or a range."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
     marketplace: Mapped[str] = mapped_column(String(8))
     sku: Mapped[str] = mapped_column(String(64))
-    day: Mapped[date] = mapped_column(Date)
     units: Mapped[int] = mapped_column(Integer)
     orders: Mapped[int | None] = mapped_column(Integer)
     gmv: Mapped[float | None] = mapped_column(Float)
@@ -34,7 +32,14 @@ class SalesDay(Base):
     page_views: Mapped[int | None] = mapped_column(Integer)
 
 
-class SalesPeriod(Base):
+class SalesDay(SalesFigures, Base):
+    __tablename__ = "sales_daily"
+    __table_args__ = (UniqueConstraint("team_id", "day", "marketplace", "sku", name="uq_sales_daily"),)
+
+    day: Mapped[date] = mapped_column(Date)
+
+
+class SalesPeriod(SalesFigures, Base):
     """A report that covers a range (Business Report by child item): one fact for the whole range, never
     spread over its days nor pinned to one. Keyed SKU first: it is read per SKU (`/kpi SKU`)."""
 
@@ -43,18 +48,8 @@ class SalesPeriod(Base):
         UniqueConstraint("team_id", "sku", "marketplace", "first_day", "last_day", name="uq_sales_periods"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(64))
-    marketplace: Mapped[str] = mapped_column(String(8))
-    sku: Mapped[str] = mapped_column(String(64))
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
-    units: Mapped[int] = mapped_column(Integer)
-    orders: Mapped[int | None] = mapped_column(Integer)
-    gmv: Mapped[float | None] = mapped_column(Float)
-    currency: Mapped[str | None] = mapped_column(String(3))
-    sessions: Mapped[int | None] = mapped_column(Integer)
-    page_views: Mapped[int | None] = mapped_column(Integer)
 
 
 class AdsDay(Base):
