@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from bot.config import Settings
 from bot.errors import N_, OpsError
@@ -75,7 +75,7 @@ class SlackFiles:
         size = shared.get("size")
         if isinstance(size, int | float) and size > self.max_bytes:
             raise OpsError(TOO_LARGE, file=name, limit=self.limit_mb)
-        url = str(shared.get("url_private_download") or shared.get("url_private") or "")
+        url = link(str(shared.get("url_private_download") or shared.get("url_private") or ""))
         if not self.on_slack(url):
             log.warning("refused to download shared file %s: its link is not on Slack's file host (%s)",
                         shared.get("id"), urlsplit(url).hostname)
@@ -152,6 +152,12 @@ def file_hosts(api_url: str) -> frozenset[Origin]:
     if scheme == "https" and host not in ("slack.com", ""):
         origins.add(Origin("https", f"files.{host}", 443))
     return frozenset(origins)
+
+
+def link(url: str) -> str:
+    """The link with what an HTTP request line cannot carry (a space, Chinese in the file's name) escaped as
+    %XX; escapes already there are kept, so a link Slack escaped itself is unchanged."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def display_name(raw: object) -> str:

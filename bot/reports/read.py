@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.reports.formats import ReportFormat, closest, detect, normalize
 _PREAMBLE_LINES = 12
 _HEAD_BYTES = 64 * 1024
 _BLOCK_BYTES = 8 * 1024 * 1024
+EMPTY = N_("{file} is empty; nothing was loaded.")
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,15 @@ class RawReport:
 
 def read_report(path: Path, display_name: str | None = None) -> RawReport:
     name = display_name or path.name
+    if path.stat().st_size == 0:
+        raise OpsError(EMPTY, file=name)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, name)
     data = _utf8(path.read_bytes())
     head = data[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
     lines = head.splitlines()[:_PREAMBLE_LINES]
     if not lines:
-        raise OpsError(N_("{file} is empty."), file=name)
+        raise OpsError(EMPTY, file=name)
     sep = "\t" if any("\t" in line for line in lines) else ","
     rows = [next(csv.reader([line], delimiter=sep), []) for line in lines]
     index, found = _header(name, [[normalize(c) for c in row] for row in rows])
@@ -142,8 +146,10 @@ def _ragged(name: str, data: bytes, sep: str, skip: int) -> OpsError:
 def _read_xlsx(path: Path, name: str) -> RawReport:
     try:
         sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
-    except (ValueError, OSError, KeyError) as exc:
-        raise OpsError(N_("{file} cannot be read as an Excel workbook."), file=name) from exc
+    except (ValueError, OSError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+        # Not a zip, a zip without a workbook in it, a workbook cut short: openpyxl's own words mean nothing here.
+        raise OpsError(N_("{file} cannot be read as an Excel workbook; nothing was loaded. Open it in Excel and "
+                          "save it again as .xlsx, or export the report as CSV."), file=name) from exc
     head = [[normalize(c) for c in row] for row in sheet.head(_PREAMBLE_LINES).fillna("").values.tolist()]
     index, found = _header(name, head)
     columns = _columns(name, found, head[index])
