@@ -82,10 +82,11 @@ def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
         blocks.append(context(covered))
     parts: list[tuple[str, Kpis]] = [(tr._("Total ({currency})", currency=report.base), report.total)]
     parts += [(f"{escape(market)} ({k.currency})", k) for market, k in report.marketplaces.items()]
-    for title, kpis in parts[: (MESSAGE_BLOCKS - 3) // 2]:
+    # Slack shows ten fields a section at most: sales and ads, then stock and returns.
+    for title, kpis in parts[: (MESSAGE_BLOCKS - 3) // 3]:
         blocks.append(section(f"*{title}*"))
-        blocks.append(fields([f"*{tr._(NAMES[n])}*\n{shown(tr, n, kpis)}"
-                              for n in (*SHOWN[:8], "days_of_cover", "return_rate")][:10]))
+        for names in (SHOWN[:8], ("velocity", "days_of_cover", "return_rate")):
+            blocks.append(fields([f"*{tr._(NAMES[n])}*\n{shown(tr, n, kpis)}" for n in names]))
     return blocks
 
 
