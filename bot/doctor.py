@@ -17,6 +17,7 @@ from bot.db.migrate import pending
 from bot.errors import ConfigError
 from bot.ops.team import TeamDirectory
 from bot.outbox import outbox_status
+from bot.reports.chart import font_check
 from bot.wiring import FEATURES, load_playbooks
 
 STUCK = timedelta(minutes=10)  # a message waiting longer than this: nobody is sending, or Slack is unreachable
@@ -63,6 +64,7 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
         checks.append(Check("playbooks", True, f"valid in {chosen.playbooks_dir} (teams: {names})"))
     except ConfigError as exc:
         checks.append(Check("playbooks", False, "; ".join(exc.problems)))
+    checks.append(Check("chart font", *font_check()))
 
     if chosen.several_workspaces:
         if teams is not None:

@@ -12,6 +12,7 @@ from bot.blocks.text import escape
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.reports.alerts import Finding
+from bot.reports.chart import ChartWords
 from bot.reports.digest import DigestData, Headline
 from bot.reports.ingest import FileIngest
 from bot.reports.kpi import MONEY, RATES, KpiReport, Kpis
@@ -217,3 +218,13 @@ def ingest_text(tr: Translator, result: FileIngest) -> str:
                 "{unchanged} unchanged.", file=escape(result.file), kind=tr._(result.label), first=result.first,
                 last=result.last, markets=escape(", ".join(result.marketplaces)) or "—", skus=result.skus,
                 new=result.new, updated=result.updated, unchanged=result.unchanged)
+
+
+def chart_words(tr: Translator, data: DigestData, scope: str | None = None) -> ChartWords:
+    """The digest chart's title (which marketplaces, which days) and its series' names, in the team's language."""
+    first, last = (data.chart[0].day, data.chart[-1].day) if data.chart else (data.through, data.through)
+    period = tr._("{start} to {end}", start=tr.date(first), end=tr.date(last)) if first and last else ""
+    return ChartWords(
+        title=tr._("{scope}: {period}", scope=scope or tr._("All marketplaces"), period=period),
+        gmv=tr._("GMV"), pace=tr._("Target pace"), acos=tr._("ACoS"), spend=tr._("Ad spend"),
+        acos_target=tr._("ACoS target"), no_data=tr._("no data"))

@@ -124,7 +124,13 @@ def digest(
     today = _day("--date", day) or services.context.today(chosen)
     try:
         if post:
-            flow.post_digest(chosen, today)
+            done = flow.post_digest(chosen, today)
+            if done.channel is None:
+                fail([f"{chosen.id} has no digest channel: set digest: {chosen.id}: channel: in kpi.yml"])
+            if done.already and done.at is not None:
+                out.print(f"the digest for {chosen.id} on {today} was already posted, to #{done.key} "
+                          f"({done.channel}) at {done.at.astimezone(chosen.zone):%Y-%m-%d %H:%M %Z}: not posted again")
+                return
             if not services.delivery.outbox.drain(timeout=120):
                 fail(["the digest is saved but Slack has not taken it yet: a running `opsbot serve` or "
                       "`opsbot run` sends it, or run this again later (it is not posted twice)"])

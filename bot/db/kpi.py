@@ -120,3 +120,14 @@ class KpiAlert(Base):
     key: Mapped[str] = mapped_column(String(200))
     firing: Mapped[bool] = mapped_column(Boolean)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KpiDigest(Base):
+    """A team's morning digest for one day, posted once: the unique key stops a second post from any process."""
+
+    __tablename__ = "kpi_digests"
+
+    team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())

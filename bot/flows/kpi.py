@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.blocks import kpi as blocks
 from bot.db.audit import Audit
-from bot.db.kpi import KpiAlert, SalesDay
+from bot.db.kpi import KpiAlert, KpiDigest, SalesDay
 from bot.flows.context import Context
 from bot.i18n import translator
 from bot.ops.restock_math import lead_for
@@ -35,6 +35,17 @@ from bot.reports.velocity import read_stock_facts, stock_table, with_stock
 from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DigestPosting:
+    """What ``post_digest`` did: posted now, or found this team's digest for the day already posted."""
+
+    day: date
+    channel: str | None  # the channel's id
+    at: datetime | None = None
+    already: bool = False
+    key: str | None = None  # the channel's key in team.yml (ops, data…), as kpi.yml names it
 
 
 class KpiFlow:
@@ -132,19 +143,27 @@ class KpiFlow:
                     audit(session, "kpi_alert", key, "fired", "armed")
         return replace(data, alerts=tuple(fire))
 
-    def post_digest(self, team: Team, today: date) -> None:
+    def post_digest(self, team: Team, today: date) -> DigestPosting:
+        """Once per team and day, whoever asks (the morning job, `opsbot digest --post` run twice): the day's
+        row is written with the post, so a second attempt finds it, or fails on its key and posts nothing."""
         setting = self.playbook().digest.get(team.id)
         channel = team.channel(setting.channel) if setting else None
-        if channel is None:
+        if setting is None or channel is None:
             log.warning("kpi digest for %s has no channel", team.id)
-            return
+            return DigestPosting(today, None)
+        with self.ctx.db.transaction() as session:
+            done = session.get(KpiDigest, (team.id, today))
+            if done is not None:
+                return DigestPosting(today, done.channel, done.posted_at, already=True, key=setting.channel)
         tr = translator(team.locale)
         found = self.digest(team, today)
-        png = (digest_chart(found.chart, found.base, (tr._("GMV"), tr._("Target pace"), tr._("ACoS"),
-                                                      tr._("Ad spend")))
+        png = (digest_chart(found.chart, found.base, blocks.chart_words(tr, found))
                if found.through is not None and found.chart else None)
+        now = self.ctx.clock.now()
         # The alerts it fires are recorded with the digest that shows them: both, or neither.
-        with self.ctx.db.transaction():
+        with self.ctx.db.transaction() as session:
+            session.add(KpiDigest(team_id=team.id, day=today, channel=channel, posted_at=now))
+            session.flush()  # a digest another process posted meanwhile stops this one here
             data = self.fresh_alerts(team, found, save=True)
             text = tr._("Morning KPIs: {team}", team=team.name)
             posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
@@ -152,6 +171,7 @@ class KpiFlow:
                 self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
                                          title=tr._("GMV vs. target pace, ACoS and ad spend, 14 days"),
                                          thread_ts=posted)
+        return DigestPosting(today, channel, now, key=setting.channel)
 
     def jobs(self) -> list[ScheduledJob]:
         out: list[ScheduledJob] = []

@@ -68,6 +68,7 @@ class ChartDay:
     pace: float | None
     acos: float | None
     ad_spend: float | None = None
+    acos_target: float | None = None  # the strictest acos_max of the month's targets, drawn as a line
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,9 @@ def _chart(days: pd.DataFrame, through: date, base: str, currencies: Mapping[str
         pace = target / calendar.monthrange(day.year, day.month)[1] if target is not None else None
         row: dict[str, float | None] = {str(k): _number(v) for k, v in days.loc[day].items()} \
             if day in days.index else {}
+        limits = [t for t in (playbook.target(m, day).acos_max for m in playbook.targets) if t is not None]
         out.append(ChartDay(day, row.get("gmv"), pace, ratio(row.get("ad_spend"), row.get("ad_sales")),
-                            row.get("ad_spend")))
+                            row.get("ad_spend"), min(limits) if limits else None))
     return tuple(out)
 
 

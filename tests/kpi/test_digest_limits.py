@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bot.blocks.kpi import digest_blocks
+from bot.blocks.kpi import chart_words, digest_blocks
 from bot.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, SECTION_FIELDS, SECTION_TEXT
 from bot.i18n import translator
 from bot.reports.chart import digest_chart
@@ -51,4 +51,4 @@ def test_a_digest_for_5000_skus_stays_within_slack_limits() -> None:
                 assert len(block.get("fields", [])) <= SECTION_FIELDS
         text = "\n".join(b.get("text", {}).get("text", "") for b in blocks if b["type"] == "section")
         assert ("…and 4990 more" in text) or ("还有 4990 条" in text)
-    assert digest_chart(data.chart, "CNY", ("GMV", "Target pace", "ACoS", "Ad spend")).startswith(b"\x89PNG")
+    assert digest_chart(data.chart, "CNY", chart_words(translator("en"), data)).startswith(b"\x89PNG")
