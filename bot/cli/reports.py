@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.support import fail, services_from_env
 from bot.errors import OpsError
@@ -49,8 +49,10 @@ def ingest(
     end: Annotated[str | None, typer.Option("--to", help="Last day, for reports without dates")] = None,
     team: TeamOption = None,
 ) -> None:
-    """Load report files into the daily facts; loading one again changes nothing."""
+    """Load report files into the facts; loading one again changes nothing. Each file is loaded whole or not at
+    all, the others whatever happens to it; each one's fate is listed (exit 2 when any was skipped, as for bad flags)."""
     from bot.flows.kpi import KpiFlow
+    from bot.reports.ingest import FileRefused
     from bot.reports.loaders import Period
 
     first, last = _day("--from", start), _day("--to", end)
@@ -59,20 +61,32 @@ def ingest(
     period = Period(first, last) if first and last else None
     services = services_from_env()
     chosen = _team(services, team)
-    for path in files:
-        if not path.is_file():
-            fail([f"{path}: no such file"])
+    en = translator("en")
     try:
-        with Progress(console=out, transient=True) as progress:
-            task = progress.add_task("loading", total=None)
-            result = KpiFlow(services.context).ingest(chosen, files, marketplace, period,
-                                              progress=lambda n: progress.advance(task, n))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rows]:,} rows"), console=out, transient=True) as progress:
+            task = progress.add_task(files[0].name if files else "", total=len(files), rows=0)
+
+            def finished(name: str) -> None:
+                progress.update(task, advance=1, description=name)
+
+            result = KpiFlow(services.context).ingest(
+                chosen, files, marketplace, period, keep_going=True, done=finished,
+                progress=lambda n: progress.update(task, rows=progress.tasks[0].fields["rows"] + n))
     except OpsError as exc:
         fail(_explain(exc))
-    for loaded in result.files:
-        out.print(f"{loaded.file}: {loaded.kind}, {loaded.first}..{loaded.last}, "
-                  f"{', '.join(loaded.marketplaces)}, {loaded.skus} SKUs — "
-                  f"{loaded.new} new, {loaded.updated} updated, {loaded.unchanged} unchanged")
+    for fate in result.fates:
+        if isinstance(fate, FileRefused):
+            out.print(f"✗ {fate.file}: skipped because {_explain(fate.reason)[0]}", markup=False)
+            continue
+        rows = fate.new + fate.updated + fate.unchanged
+        out.print(f"✓ {fate.file}: loaded {rows:,} rows as {en._(fate.label)} for {fate.first}..{fate.last} "
+                  f"({', '.join(fate.marketplaces) or '—'}, {fate.skus} SKUs): {fate.new} new, {fate.updated} "
+                  f"updated, {fate.unchanged} unchanged", markup=False)
+    skipped = len(result.refused)
+    out.print(f"{len(result.files)} of {len(result.fates)} files loaded" + (f", {skipped} skipped" if skipped else ""))
+    if skipped:
+        raise typer.Exit(2)
 
 
 def kpi(

@@ -65,11 +65,13 @@ class KpiFlow:
 
     def ingest(self, team: Team, paths: Sequence[Path], marketplace: str | None = None,
                period: Period | None = None, *, actor: str = "cli", names: dict[Path, str] | None = None,
-               progress: Callable[[int], None] | None = None) -> IngestResult:
+               progress: Callable[[int], None] | None = None, keep_going: bool = False,
+               done: Callable[[str], None] | None = None) -> IngestResult:
+        """``keep_going``: a file that cannot be read is refused on its own and the others load."""
         with self.ctx.db.transaction() as session:
             return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
                                 currencies=self.currencies(), zones=self.playbook().zones(), actor=actor, names=names,
-                                progress=progress)
+                                progress=progress, keep_going=keep_going, done=done)
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:

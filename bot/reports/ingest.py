@@ -55,8 +55,22 @@ class FileIngest:
 
 
 @dataclass(frozen=True)
+class FileRefused:
+    """A file not loaded, and why: the others given with it still load (``keep_going``)."""
+
+    file: str
+    reason: OpsError
+
+
+@dataclass(frozen=True)
 class IngestResult:
     files: tuple[FileIngest, ...]
+    # Each file's fate in the order given, loaded or refused.
+    fates: tuple[FileIngest | FileRefused, ...] = ()
+
+    @property
+    def refused(self) -> tuple[FileRefused, ...]:
+        return tuple(f for f in self.fates if isinstance(f, FileRefused))
 
     @property
     def new(self) -> int:
@@ -75,10 +89,13 @@ def ingest_files(
     session: Session, team_id: str, paths: Iterable[Path], marketplace: str | None = None,
     period: Period | None = None, *, now: datetime, currencies: Mapping[str, str] | None = None,
     zones: Mapping[str, str | None] | None = None, actor: str = "cli", names: Mapping[Path, str] | None = None,
-    progress: Callable[[int], None] | None = None, dated_by_data: bool = False,
+    progress: Callable[[int], None] | None = None, dated_by_data: bool = False, keep_going: bool = False,
+    done: Callable[[str], None] | None = None,
 ) -> IngestResult:
     """Load every file in the caller's transaction; a bad file anywhere stops it, and the caller's rollback
-    leaves nothing of any file behind.
+    leaves nothing of any file behind. With ``keep_going`` a file that cannot be read is refused on its own
+    (it is read whole before anything of it is written, so nothing of it is kept) and the others load.
+    ``done`` hears each file's name once it is loaded or refused.
 
     The next file is read while this one is written (and the ones after it while they are small, see
     AHEAD_BYTES): reading (Arrow, pandas) and writing (the database) then keep both cores busy when a team
@@ -86,10 +103,13 @@ def ingest_files(
     """
     ctx = LoadContext(marketplace.upper() if marketplace else None, period, now.date(),
                       {**DEFAULT_CURRENCIES, **(currencies or {})}, {**ZONES, **(zones or {})})
-    files = [(path, (names or {}).get(path, path.name)) for path in paths]
-    for path, name in files:
-        if not path.is_file():
-            raise OpsError(N_("{file}: no such file."), file=name)
+    given = [(path, (names or {}).get(path, path.name)) for path in paths]
+    missing = {i: OpsError(N_("{file}: no such file."), file=name) for i, (path, name) in enumerate(given)
+               if not path.is_file()}
+    if missing and not keep_going:
+        raise next(iter(missing.values()))
+    files = [file for i, file in enumerate(given) if i not in missing]
+    refused: dict[int, OpsError] = {}
     known: dict[tuple[str, str], Any] = {}  # the team's known SKUs and first days, read once for all the files
     writes = [_writes(path) for path, _ in files]
     sizes = [path.stat().st_size for path, _ in files]
@@ -119,6 +139,16 @@ def ingest_files(
             index, future = ahead.popleft()
             try:
                 kind, label, report = future.result()
+            except OpsError as exc:
+                if not keep_going:
+                    first = _first_failure(files, ctx, [i for i in range(index) if results[i] is None])
+                    raise (first or exc) from None
+                refused[index] = exc
+                queued -= sizes[index]
+                read_ahead()
+                if done:
+                    done(files[index][1])
+                continue
             except Exception:
                 first = _first_failure(files, ctx, [i for i in range(index) if results[i] is None])
                 if first is None:
@@ -138,12 +168,22 @@ def ingest_files(
                    from_state=None, to_state=kind,
                    note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
             results[index] = result
+            if done:
+                done(name)
     finally:
         reader.shutdown(wait=True, cancel_futures=True)
         if raw is not None:
             with suppress(sqlite3.Error):  # never in place of the error that is on its way out
                 raw.execute(f"PRAGMA cache_size={cache}")
-    return IngestResult(tuple(r for r in results if r is not None))
+    each = iter(zip(files, results, range(len(files)), strict=True))
+    fates: list[FileIngest | FileRefused] = []
+    for i, (_, name) in enumerate(given):
+        if i in missing:
+            fates.append(FileRefused(name, missing[i]))
+            continue
+        _, loaded, index = next(each)
+        fates.append(loaded if loaded is not None else FileRefused(name, refused[index]))
+    return IngestResult(tuple(r for r in results if r is not None), tuple(fates))
 
 
 _EVERY_TABLE = frozenset(FACT_TABLES)

@@ -28,7 +28,8 @@ def test_ingest_prints_type_period_marketplaces_skus_and_row_counts(cli: typer.T
     day = ["--from", "2026-11-20", "--to", "2026-11-20"]
     first = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US", *day])
     assert first.exit_code == 0, first.output
-    assert "business_child, 2026-11-20..2026-11-20, US, 3 SKUs — 3 new, 0 updated, 0 unchanged" in first.output
+    assert ("loaded 3 rows as Amazon Business Report by child item for 2026-11-20..2026-11-20 (US, 3 SKUs): "
+            "3 new, 0 updated, 0 unchanged") in " ".join(first.output.split())
     again = runner.invoke(cli, ["ingest", str(FIXTURES / "BusinessReport-11-20-26.csv"), "--marketplace", "US", *day])
     assert "0 new, 0 updated, 3 unchanged" in again.output
 
@@ -74,3 +75,40 @@ def test_digest_prints_and_bad_flags_fail_politely(cli: typer.Typer) -> None:
     assert "Morning KPIs: Shenzhen Ops" in printed.output and "Data through Nov 22, 2026" in printed.output
     assert runner.invoke(cli, ["digest", "--team", "nobody"]).exit_code == 2
     assert runner.invoke(cli, ["kpi", "--from", "soon", "--to", "2026-11-21"]).exit_code == 2
+
+
+def test_ingest_of_several_files_says_each_ones_fate_and_loads_the_good_ones(cli: typer.Typer, tmp_path: Path) -> None:
+    unknown = tmp_path / "notes.csv"
+    unknown.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    rows = len(RESTOCK_FIXTURE.read_text(encoding="utf-8").splitlines()) - 1
+    result = CliRunner().invoke(cli, ["ingest", str(unknown), str(RESTOCK_FIXTURE), str(broken),
+                                      str(tmp_path / "gone.csv")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output  # some were skipped: a script can tell
+    assert "Traceback" not in result.output
+    assert "notes.csv: skipped because notes.csv is not a report I know. The closest is the" in said
+    assert (f"led-100-us.csv: loaded {rows} rows as generic daily CSV for 2026-08-25..2026-11-22 (US, 1 SKUs): "
+            f"{rows} new, 0 updated, 0 unchanged") in said
+    assert "broken.xlsx: skipped because broken.xlsx cannot be read as an Excel workbook" in said
+    assert "gone.csv: skipped because gone.csv: no such file." in said
+    assert said.index("notes.csv:") < said.index("led-100-us.csv:") < said.index("broken.xlsx:")
+    assert "1 of 4 files loaded, 3 skipped" in said
+    shown = CliRunner().invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21", "--json"])
+    assert json.loads(shown.output)["marketplaces"]["US"]["local"]["units"] == 40
+
+
+def test_ingest_shows_a_progress_bar_on_a_terminal(cli: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from bot.cli import reports
+
+    screen = io.StringIO()
+    monkeypatch.setattr(reports, "out", Console(file=screen, force_terminal=True, width=100))
+    result = CliRunner().invoke(cli, ["ingest", str(RESTOCK_FIXTURE)])
+    assert result.exit_code == 0, result.output
+    drawn = screen.getvalue()
+    assert "━" in drawn and "led-100-us.csv" in drawn
