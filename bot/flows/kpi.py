@@ -71,7 +71,8 @@ class KpiFlow:
         with self.ctx.db.transaction() as session:
             return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
                                 currencies=self.currencies(), zones=self.playbook().zones(), actor=actor, names=names,
-                                progress=progress, keep_going=keep_going, done=done)
+                                progress=progress, keep_going=keep_going, done=done,
+                                default_marketplace=self.playbook().default_marketplace.get(team.id))
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:

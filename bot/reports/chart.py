@@ -85,7 +85,8 @@ def digest_chart(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> by
 
 
 def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5.4), sharex=True, height_ratios=(2, 1))
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5.4), sharex=True, height_ratios=(2, 1),
+                                         layout="constrained")
     figure.suptitle(words.title, fontsize=11)
     labels = [d.day.strftime("%m-%d") for d in days]
     known = [i for i, d in enumerate(days) if d.gmv is not None]
@@ -115,7 +116,6 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
     bottom.set_ylabel(f"{words.acos} %")
     bottom.tick_params(axis="x", labelrotation=45, labelsize=7)
     buffer = io.BytesIO()
-    figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()

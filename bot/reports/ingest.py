@@ -90,7 +90,7 @@ def ingest_files(
     period: Period | None = None, *, now: datetime, currencies: Mapping[str, str] | None = None,
     zones: Mapping[str, str | None] | None = None, actor: str = "cli", names: Mapping[Path, str] | None = None,
     progress: Callable[[int], None] | None = None, dated_by_data: bool = False, keep_going: bool = False,
-    done: Callable[[str], None] | None = None,
+    done: Callable[[str], None] | None = None, default_marketplace: str | None = None,
 ) -> IngestResult:
     """Load every file in the caller's transaction; a bad file anywhere stops it, and the caller's rollback
     leaves nothing of any file behind. With ``keep_going`` a file that cannot be read is refused on its own
@@ -102,7 +102,8 @@ def ingest_files(
     loads a year of exports at once.
     """
     ctx = LoadContext(marketplace.upper() if marketplace else None, period, now.date(),
-                      {**DEFAULT_CURRENCIES, **(currencies or {})}, {**ZONES, **(zones or {})})
+                      {**DEFAULT_CURRENCIES, **(currencies or {})}, {**ZONES, **(zones or {})},
+                      default_marketplace.upper() if default_marketplace else None)
     given = [(path, (names or {}).get(path, path.name)) for path in paths]
     missing = {i: OpsError(N_("{file}: no such file."), file=name) for i, (path, name) in enumerate(given)
                if not path.is_file()}

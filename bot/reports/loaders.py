@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -35,6 +35,7 @@ class LoadContext:
     today: date  # the day an inventory snapshot without a date stands for
     currencies: Mapping[str, str]  # marketplace -> its currency
     zones: Mapping[str, str | None] = field(default_factory=lambda: ZONES)  # marketplace -> the zone of its days
+    default_marketplace: str | None = None  # the team's, for reports whose name has no marketplace code either
 
 
 @dataclass
@@ -72,14 +73,20 @@ def load(raw: RawReport, ctx: LoadContext) -> Facts:
 Col = Callable[..., pd.Series]
 
 
+NO_MARKETPLACE = N_("{file} does not say which marketplace it is for: give --marketplace (e.g. US), put the "
+                    "marketplace code in the file name, or set the team's default_marketplace in kpi.yml.")
+NO_RANGE = N_("{file} covers a range of days that is not in the file, and its name gives at most the day it was "
+              "downloaded. Give the range: opsbot ingest {file} --from YYYY-MM-DD --to YYYY-MM-DD, or, in Slack, put "
+              "the first and last day in the file name (e.g. BusinessReport-2026-11-01_2026-11-20.csv; the same day "
+              "twice for one day) and share it again.")
+
+
 def _marketplace(raw: RawReport, ctx: LoadContext) -> str:
-    if ctx.marketplace:
-        return ctx.marketplace
-    found = file_marketplace(raw.name)
+    """--marketplace (or the one chosen in Slack), else the code in the file name, else the team's default."""
+    found = ctx.marketplace or file_marketplace(raw.name) or ctx.default_marketplace
     if found:
         return found
-    raise OpsError(N_("{file} does not say which marketplace it is for: give --marketplace (e.g. US), "
-                      "or put the marketplace code in the file name."), file=raw.name)
+    raise OpsError(NO_MARKETPLACE, file=raw.name)
 
 
 def _range(raw: RawReport, ctx: LoadContext) -> Period:
@@ -88,11 +95,7 @@ def _range(raw: RawReport, ctx: LoadContext) -> Period:
     (BusinessReport-11-21-19.csv), whatever range was chosen."""
     period = ctx.period or file_range(raw.name)
     if period is None:
-        raise OpsError(N_("{file} covers a range of days that is not in the file, and its name gives at most the "
-                          "day it was downloaded. Give the range: opsbot ingest {file} --from YYYY-MM-DD --to "
-                          "YYYY-MM-DD, or, in Slack, put the first and last day in the file name (e.g. "
-                          "BusinessReport-2026-11-01_2026-11-20.csv; the same day twice for one day) and share "
-                          "it again."), file=raw.name)
+        raise OpsError(NO_RANGE, file=raw.name)
     if period.end < period.start:
         raise OpsError(N_("{file}: the range {first}..{last} ends before it starts, so it covers less than a "
                           "day."), file=raw.name, first=period.start.isoformat(), last=period.end.isoformat())
@@ -101,6 +104,13 @@ def _range(raw: RawReport, ctx: LoadContext) -> Period:
         raise OpsError(N_("{file}: {days} days is longer than two years, more than a Business Report can "
                           "cover; check --from and --to."), file=raw.name, days=days)
     return period
+
+
+def range_presets(downloaded: date) -> dict[str, Period]:
+    """The ranges Seller Central offers most, ending the day before the report was downloaded."""
+    end = downloaded - timedelta(days=1)
+    return {"yesterday": Period(end, end), "7d": Period(end - timedelta(days=6), end),
+            "30d": Period(end - timedelta(days=29), end)}
 
 
 def _days(texts: pd.Series, markets: pd.Series | str, ctx: LoadContext, col: Col) -> pd.Series:

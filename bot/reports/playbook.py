@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.errors import N_, OpsError
 from bot.ops.team import ChannelKey
 from bot.playbooks import load_model
+from bot.reports.formats import MARKETPLACES
 from bot.reports.fx import covers, ecb_rate
 from bot.reports.zones import ZONES
 
@@ -68,6 +69,16 @@ class KpiPlaybook(BaseModel):
     fx: tuple[FxRate, ...] = ()
     alerts: Alerts = Alerts()
     marketplace_zones: dict[str, str] = Field(default_factory=dict)  # marketplace -> IANA zone of its days
+    # team id -> the marketplace of its reports that say none (neither --marketplace nor the file name)
+    default_marketplace: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("default_marketplace")
+    @classmethod
+    def _known_marketplaces(cls, chosen: dict[str, str]) -> dict[str, str]:
+        unknown = {team: m for team, m in chosen.items() if m.upper() not in MARKETPLACES}
+        if unknown:
+            raise ValueError(f"{unknown}: not marketplace codes; use one of {', '.join(sorted(MARKETPLACES))}")
+        return {team: m.upper() for team, m in chosen.items()}
 
     @field_validator("marketplace_zones")
     @classmethod

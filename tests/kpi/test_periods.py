@@ -83,7 +83,7 @@ def test_a_two_year_child_report_is_one_period_fact_not_a_day(cli: typer.Typer, 
     loaded = runner.invoke(cli, ["ingest", str(child_report(tmp_path)), "--marketplace", "US",
                                  "--from", "2017-11-22", "--to", "2019-11-21"])
     assert loaded.exit_code == 0, loaded.output
-    assert "business_child, 2017-11-22..2019-11-21, US, 4 SKUs — 4 new" in loaded.output
+    assert "child item for 2017-11-22..2019-11-21 (US, 4 SKUs): 4 new" in " ".join(loaded.output.split())
     assert runner.invoke(cli, ["ingest", str(daily_csv(tmp_path))]).exit_code == 0
 
     # "Yesterday" (the download day) is the daily sales of that day, not two years of them.
