@@ -97,7 +97,9 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
     for n, i in enumerate(missing):
         top.axvspan(i - 0.4, i + 0.4, facecolor="none", edgecolor="#999", hatch="///", linewidth=0,
                     label=words.no_data if n == 0 else None)
-        top.text(i, 0, words.no_data, rotation=90, ha="center", va="bottom", fontsize=7, color="#666")
+        # In axes height, not data: a week without any data has no y scale to place words by.
+        top.text(i, 0.02, words.no_data, rotation=90, ha="center", va="bottom", fontsize=7, color="#666",
+                 transform=top.get_xaxis_transform(), clip_on=True).set_in_layout(False)
     if any(d.pace is not None for d in days):
         top.plot(labels, [d.pace for d in days], color="#d9822b", linewidth=2, label=words.pace)
     top.legend(loc="upper left", fontsize=8)
