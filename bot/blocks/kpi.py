@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import actions, context, divider, fields, header, section
+import json
+
+from bot.blocks.common import actions, button, context, divider, fields, header, input_block, modal, option, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT
 from bot.blocks.text import escape
 from bot.errors import N_
@@ -14,10 +16,17 @@ from bot.i18n import Translator
 from bot.reports.alerts import Finding
 from bot.reports.chart import ChartWords
 from bot.reports.digest import DigestData, Headline
+from bot.reports.formats import MARKETPLACES
 from bot.reports.ingest import FileIngest
+from bot.reports.loaders import Period
 from bot.reports.kpi import MONEY, RATES, KpiReport, Kpis
 
 Block = dict[str, Any]
+# A shared report whose range or marketplace nothing said: a preset range, or the form with from, to and marketplace.
+RANGE_PRESET = "kpi.range_preset"
+RANGE_FORM = "kpi.range_form"
+RANGE_VIEW = "kpi.range_view"
+PRESETS = {"yesterday": N_("Yesterday"), "7d": N_("Last 7 days"), "30d": N_("Last 30 days")}
 NAMES = {
     "gmv": N_("GMV"), "orders": N_("Orders"), "units": N_("Units"), "aov": N_("AOV"), "asp": N_("ASP"),
     "sessions": N_("Sessions"), "page_views": N_("Page views"), "cvr": N_("CVR"), "impressions": N_("Impressions"),
@@ -228,3 +237,50 @@ def chart_words(tr: Translator, data: DigestData, scope: str | None = None) -> C
         title=tr._("{scope}: {period}", scope=scope or tr._("All marketplaces"), period=period),
         gmv=tr._("GMV"), pace=tr._("Target pace"), acos=tr._("ACoS"), spend=tr._("Ad spend"),
         acos_target=tr._("ACoS target"), no_data=tr._("no data"))
+
+
+def _period_words(tr: Translator, period: Period) -> str:
+    if period.start == period.end:
+        return tr.date(period.start)
+    return tr._("{start} to {end}", start=tr.date(period.start), end=tr.date(period.end))
+
+
+def range_prompt(tr: Translator, name: str, shared: dict[str, Any], presets: dict[str, Period], chosen: Period,
+                 marketplace: str | None, problem: str | None = None) -> list[Block]:
+    """Asks which days (and, when nothing says it, which marketplace) a shared period report covers.
+
+    ``shared`` is what is needed to fetch the file from Slack again (checked again then); ``presets`` are
+    empty once the range is known and only the marketplace is missing; ``problem`` is that refusal, as text.
+    """
+
+    def value(period: Period) -> str:
+        return json.dumps({"f": shared, "s": period.start.isoformat(), "e": period.end.isoformat(),
+                           "m": marketplace}, ensure_ascii=False)
+
+    if presets:
+        text = tr._("{file} covers a range of days, and Seller Central names the file after the day it was "
+                    "downloaded. Which range did you choose in Seller Central?", file=escape(name))
+    else:
+        text = (problem or "") + "\n" + tr._("Choose the marketplace and the days it covers:")
+    buttons = [button(tr._(PRESETS[key]), RANGE_PRESET, value(period)) for key, period in presets.items()]
+    buttons.append(button(tr._("Other dates…"), RANGE_FORM, value(chosen)))
+    blocks = [section(text)]
+    if presets:
+        blocks.append(context(" · ".join(f"{tr._(PRESETS[key])}: {_period_words(tr, period)}"
+                                         for key, period in presets.items())))
+    return [*blocks, actions(buttons)]
+
+
+def range_form(tr: Translator, name: str, metadata: str, chosen: Period, marketplace: str | None) -> dict[str, Any]:
+    """The days a shared report covers and its marketplace; ``metadata`` carries the file and the thread."""
+    markets = [option(m, m) for m in sorted(MARKETPLACES)]
+    select: dict[str, Any] = {"type": "static_select", "action_id": "marketplace", "options": markets}
+    if marketplace in MARKETPLACES:
+        select["initial_option"] = option(str(marketplace), str(marketplace))
+    return modal(tr._("Report range"), [
+        section(tr._("Which days does {file} cover, and which marketplace is it for?", file=escape(name))),
+        input_block("marketplace", tr._("Marketplace"), select),
+        input_block("from", tr._("From"), {"type": "datepicker", "action_id": "from",
+                                           "initial_date": chosen.start.isoformat()}),
+        input_block("to", tr._("To"), {"type": "datepicker", "action_id": "to", "initial_date": chosen.end.isoformat()}),
+    ], callback_id=RANGE_VIEW, submit=tr._("Load"), close=tr._("Cancel"), private_metadata=metadata)

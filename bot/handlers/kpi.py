@@ -1,29 +1,72 @@
-"""/kpi, report files shared in the data channel or a DM, and the morning digest job."""
+"""/kpi, report files shared in the data channel or a DM, the range form for a shared period report, and the
+morning digest job."""
 
 from __future__ import annotations
 
+import json
 import tempfile
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack
 
+from bot.blocks import kpi as blocks
 from bot.blocks.common import error_text
 from bot.blocks.kpi import ingest_text, kpi_blocks, kpi_text
-from bot.errors import OpsError
+from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
-from bot.ops.team import ChannelKey
+from bot.handlers.common import submit_or_field_errors, view_values
+from bot.i18n import Translator
+from bot.ops.team import ChannelKey, Team
+from bot.reports.ingest import FileRefused
+from bot.reports.loaders import NO_MARKETPLACE, NO_RANGE, Period, file_period, range_presets
 from bot.reports.periods import parse_kpi
 from bot.reports.playbook import load_playbook
 from bot.scheduler import ScheduledJob
 from bot.uploads import SlackFiles
 
+# What fetching a shared file again needs (it is checked again then): kept in the range buttons and form.
+_KEPT = ("id", "name", "filetype", "size", "url_private_download")
+
 
 def register(reg: Registrar, ctx: Context) -> None:
     flow = KpiFlow(ctx)
     files = SlackFiles(reg.settings, token=lambda: ctx.delivery.client.token)
+
+    def load(team: Team, user: str, tr: Translator, shared: Mapping[str, Any], marketplace: str | None,
+             period: Period | None) -> tuple[str, list[dict[str, Any]]]:
+        """One shared file loaded: its line, and the range prompt's blocks when its range or marketplace is
+        needed (none otherwise)."""
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                report = files.check(shared)
+                path = files.download(report, Path(folder) / f"shared.{report.extension}")
+            except OpsError as exc:
+                return error_text(tr, exc), []
+            result = flow.ingest(team, [path], marketplace, period, actor=user, names={path: report.name},
+                                 keep_going=True)
+        fate = result.fates[0]
+        if not isinstance(fate, FileRefused):
+            return ingest_text(tr, fate), []
+        problem = error_text(tr, fate.reason)
+        if fate.reason.message not in (NO_RANGE, NO_MARKETPLACE):
+            return problem, []
+        kept = {k: shared[k] for k in _KEPT if k in shared}
+        kept["url_private_download"] = report.url
+        named = file_period(report.name)
+        presets = range_presets(named.end if named and named.start == named.end else ctx.today(team)) \
+            if fate.reason.message == NO_RANGE else {}
+        chosen = period or presets["7d"]
+        prompt = blocks.range_prompt(tr, report.name, kept, presets, chosen, marketplace,
+                                     None if presets else problem)
+        return problem, prompt
+
+    def answer(channel: str, thread: str | None, line: str, prompt: list[dict[str, Any]]) -> None:
+        ctx.delivery.post(channel, line, prompt or None, thread_ts=thread)
 
     @reg.command("/kpi")
     def kpi(ack: Ack, command: dict[str, Any]) -> None:
@@ -51,16 +94,63 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, team) if event.get("channel_type") == "im" else \
             ctx.translator_for(None, team)
         lines: list[str] = []
-        with tempfile.TemporaryDirectory() as folder:
-            for number, shared_file in enumerate(event["files"]):
-                try:
-                    report = files.check(shared_file)
-                    path = files.download(report, Path(folder) / f"shared-{number}.{report.extension}")
-                    result = flow.ingest(team, [path], actor=user, names={path: report.name})
-                    lines += [ingest_text(tr, loaded) for loaded in result.files]
-                except OpsError as exc:
-                    lines.append(error_text(tr, exc))
-        ctx.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
+        for shared_file in event["files"]:
+            line, prompt = load(team, user, tr, shared_file, None, None)
+            if prompt:
+                answer(channel, event.get("ts"), line, prompt)
+            else:
+                lines.append(line)
+        if lines:
+            ctx.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
+
+    @reg.action(blocks.RANGE_PRESET)
+    def preset(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user, value = body["user"]["id"], json.loads(body["actions"][0]["value"])
+        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        tr = ctx.translator_for(user, team)
+        period = Period(date.fromisoformat(value["s"]), date.fromisoformat(value["e"]))
+        line, prompt = load(team, user, tr, value["f"], value.get("m"), period)
+        message = body.get("message") or {}
+        answer(body["container"]["channel_id"], message.get("thread_ts") or message.get("ts"), line, prompt)
+
+    @reg.action(blocks.RANGE_FORM)
+    def form(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user, value = body["user"]["id"], json.loads(body["actions"][0]["value"])
+        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        message = body.get("message") or {}
+        where = {"f": value["f"], "c": body["container"]["channel_id"],
+                 "t": message.get("thread_ts") or message.get("ts")}
+        chosen = Period(date.fromisoformat(value["s"]), date.fromisoformat(value["e"]))
+        ctx.delivery.open_view(body["trigger_id"], blocks.range_form(
+            ctx.translator_for(user, team), str(value["f"].get("name", "")), json.dumps(where, ensure_ascii=False),
+            chosen, value.get("m")))
+
+    @reg.view(blocks.RANGE_VIEW)
+    def ranged(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        tr = ctx.translator_for(user, team)
+        where, raw = json.loads(view["private_metadata"]), view_values(view)
+        chosen = submit_or_field_errors(ack, tr, view, lambda: _chosen(raw))
+        if chosen is not None:
+            line, prompt = load(team, user, tr, where["f"], chosen[0], chosen[1])
+            answer(where["c"], where.get("t"), line, prompt)
+
+
+def _chosen(raw: dict[str, Any]) -> tuple[str, Period]:
+    """The form's marketplace and days; a range that ends before it starts stays in the form to be fixed."""
+    if not raw.get("from"):
+        raise OpsError(N_("Choose the first day the report covers."), field="from")
+    if not raw.get("to"):
+        raise OpsError(N_("Choose the last day the report covers."), field="to")
+    if not raw.get("marketplace"):
+        raise OpsError(N_("Choose the marketplace the report is for."), field="marketplace")
+    start, end = date.fromisoformat(raw["from"]), date.fromisoformat(raw["to"])
+    if end < start:
+        raise OpsError(N_("The range must not end before it starts: the last day is before the first."), field="to")
+    return str(raw["marketplace"]), Period(start, end)
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:

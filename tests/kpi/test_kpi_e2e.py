@@ -102,7 +102,7 @@ def test_a_shared_child_report_asks_for_its_range_and_loads_once_the_name_gives_
     converse(console, [
         ("!as U0ANALYST\n"
          "!in C0DATA\n"
-         f"!upload {downloaded}", ["covers a range of days that is not in the file",
-                                   "put the first and last day in the file name"]),
+         f"!upload {downloaded}", ["covers a range of days, and Seller Central names the file after the day it "
+                                   "was downloaded", "Which range did you choose in Seller Central?"]),
         (f"!upload {ranged}", ["2026-10-22 to 2026-11-20, US, 3 SKUs — 3 new"]),
     ])
