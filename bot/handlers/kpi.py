@@ -24,7 +24,7 @@ from bot.i18n import Translator
 from bot.ops.team import ChannelKey, Team
 from bot.reports.ingest import FileRefused
 from bot.reports.loaders import NO_MARKETPLACE, NO_RANGE, Period, file_period, range_presets
-from bot.reports.periods import parse_kpi
+from bot.reports.periods import parse_kpi, said_with_file
 from bot.reports.playbook import load_playbook
 from bot.scheduler import ScheduledJob
 from bot.uploads import SlackFiles
@@ -93,9 +93,11 @@ def register(reg: Registrar, ctx: Context) -> None:
             return
         tr = ctx.translator_for(user, team) if event.get("channel_type") == "im" else \
             ctx.translator_for(None, team)
+        said = said_with_file(event.get("text"))  # "--marketplace DE 2026-10-01..2026-10-31" beside the file
+        period = Period(said.start, said.end) if said.start and said.end else None
         lines: list[str] = []
         for shared_file in event["files"]:
-            line, prompt = load(team, user, tr, shared_file, None, None)
+            line, prompt = load(team, user, tr, shared_file, said.marketplace, period)
             if prompt:
                 answer(channel, event.get("ts"), line, prompt)
             else:

@@ -59,3 +59,31 @@ def parse_kpi(text: str, today: date, find_sku: Callable[[str], str | None]) -> 
             sku = match
     start, end = window(label, today)
     return KpiQuery(start, end, market, sku, label)
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    """What the words typed beside a shared file say of it: its marketplace and the days it covers."""
+
+    marketplace: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def said_with_file(text: str | None) -> SharedWith:
+    """`--marketplace DE` (or `marketplace: de`, or a code written in capitals, "UK"), and a range written as
+    2026-10-01..2026-10-31 or `--from 2026-10-01 --to 2026-10-31`; anything else is just words."""
+    words = text or ""
+    flagged = re.search(r"(?:--)?marketplace[:=]?\s+([A-Za-z]{2,7})\b", words, re.IGNORECASE)
+    market = flagged.group(1).upper() if flagged and flagged.group(1).upper() in MARKETPLACES else None
+    if market is None:
+        capitals = [t for t in re.findall(r"\b[A-Z]{2,7}\b", words) if t in MARKETPLACES]
+        market = capitals[0] if len(set(capitals)) == 1 else None
+    found = re.search(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", words) or \
+        re.search(r"--from\s+(\d{4}-\d{2}-\d{2})\s+--to\s+(\d{4}-\d{2}-\d{2})", words)
+    if found is None:
+        return SharedWith(market)
+    try:
+        return SharedWith(market, date.fromisoformat(found.group(1)), date.fromisoformat(found.group(2)))
+    except ValueError:
+        return SharedWith(market)

@@ -112,3 +112,21 @@ def test_ingest_shows_a_progress_bar_on_a_terminal(cli: typer.Typer, monkeypatch
     assert result.exit_code == 0, result.output
     drawn = screen.getvalue()
     assert "━" in drawn and "led-100-us.csv" in drawn
+
+
+def test_the_teams_default_marketplace_is_used_when_neither_flag_nor_name_says(
+        cli: typer.Typer, playbooks_dir: Path, tmp_path: Path) -> None:
+    nameless = tmp_path / "returns.csv"  # no marketplace code in the name
+    nameless.write_bytes((FIXTURES / "returns-US.csv").read_bytes())
+    refused = CliRunner().invoke(cli, ["ingest", str(nameless)])
+    assert refused.exit_code == 2 and "set the team's default_marketplace in kpi.yml" in " ".join(refused.output.split())
+    kpi = playbooks_dir / "kpi.yml"
+    kpi.write_text(kpi.read_text(encoding="utf-8") + "default_marketplace: {shenzhen-ops: de}\n", encoding="utf-8")
+    loaded = CliRunner().invoke(cli, ["ingest", str(nameless)])
+    assert loaded.exit_code == 0 and "(DE, " in loaded.output, loaded.output
+    flagged = CliRunner().invoke(cli, ["ingest", str(nameless), "--marketplace", "UK"])
+    assert "(UK, " in flagged.output  # --marketplace wins over the default
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("{shenzhen-ops: de}", "{shenzhen-ops: XX}"),
+                   encoding="utf-8")
+    broken = CliRunner().invoke(cli, ["ingest", str(nameless)])
+    assert broken.exit_code == 2 and "not marketplace codes" in " ".join(broken.output.split())

@@ -86,3 +86,28 @@ def test_someone_outside_the_team_cannot_load_through_the_buttons(console: Conso
     console.emulator.add_user(User("U0GUEST", "Guest", "UTC", "en-US"))  # in the workspace, in no team
     converse(console, [("!as U0GUEST\n!click Last 7 days", ["You are not in any Opsbot team yet"])])
     assert not any("Loaded" in str(r.text) for r in console.emulator.records)
+
+
+def _share_with_words(console: ConsoleSlack, path: Path, words: str) -> str:
+    """Share a file with a comment typed beside it, as Slack's file_share message carries it."""
+    from bot.console import payloads
+    from bot.console.slack_state import BOT_USER_ID
+
+    shared = console.emulator.share_file(path.name, path.read_bytes())
+    event = {"type": "message", "subtype": "file_share", "user": "U0ANALYST", "text": words, "ts": "1600000999.000100",
+             "channel": "C0DATA", "channel_type": "channel", "files": [shared]}
+    console.seat.app.dispatch(payloads.event(team=console.team.slack_team_id, event_body=event,
+                                             bot_user=BOT_USER_ID), "application/json")
+    return console.seat.new_output()
+
+
+def test_the_words_shared_with_a_file_give_its_marketplace_and_range(console: ConsoleSlack, tmp_path: Path) -> None:
+    shared = tmp_path / "BusinessReport-11-21-26.csv"
+    shared.write_bytes(CHILD.read_bytes())
+    shown = _share_with_words(console, shared, "child report --marketplace de 2026-10-22..2026-11-20")
+    assert f"2026-10-22 to 2026-11-20, DE, {_skus()} SKUs — {_skus()} new" in shown, shown
+    again = tmp_path / "BusinessReport-11-22-26.csv"
+    again.write_bytes(CHILD.read_bytes())
+    shown = _share_with_words(console, again, "UK, last week's numbers")
+    assert "Which range did you choose in Seller Central?" in shown, shown
+    converse(console, [("!as U0ANALYST\n!in C0DATA\n!click Last 7 days", ["2026-11-15 to 2026-11-21, UK"])])
