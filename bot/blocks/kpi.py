@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any
-
-import json
 
 from bot.blocks.common import actions, button, context, divider, fields, header, input_block, modal, option, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT
@@ -18,8 +17,8 @@ from bot.reports.chart import ChartWords
 from bot.reports.digest import DigestData, Headline
 from bot.reports.formats import MARKETPLACES
 from bot.reports.ingest import FileIngest
-from bot.reports.loaders import Period
 from bot.reports.kpi import MONEY, RATES, KpiReport, Kpis
+from bot.reports.loaders import Period
 
 Block = dict[str, Any]
 # A shared report whose range or marketplace nothing said: a preset range, or the form with from, to and marketplace.
@@ -282,5 +281,6 @@ def range_form(tr: Translator, name: str, metadata: str, chosen: Period, marketp
         input_block("marketplace", tr._("Marketplace"), select),
         input_block("from", tr._("From"), {"type": "datepicker", "action_id": "from",
                                            "initial_date": chosen.start.isoformat()}),
-        input_block("to", tr._("To"), {"type": "datepicker", "action_id": "to", "initial_date": chosen.end.isoformat()}),
+        input_block("to", tr._("To"), {"type": "datepicker", "action_id": "to",
+                                       "initial_date": chosen.end.isoformat()}),
     ], callback_id=RANGE_VIEW, submit=tr._("Load"), close=tr._("Cancel"), private_metadata=metadata)

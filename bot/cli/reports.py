@@ -50,7 +50,8 @@ def ingest(
     team: TeamOption = None,
 ) -> None:
     """Load report files into the facts; loading one again changes nothing. Each file is loaded whole or not at
-    all, the others whatever happens to it; each one's fate is listed (exit 2 when any was skipped, as for bad flags)."""
+    all, the others whatever happens to it; each one's fate is listed (exit 2 when any was skipped, as for bad
+    flags)."""
     from bot.flows.kpi import KpiFlow
     from bot.reports.ingest import FileRefused
     from bot.reports.loaders import Period

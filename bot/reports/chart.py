@@ -17,14 +17,22 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server; must precede pyplot
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-from bot.reports.digest import ChartDay  # noqa: E402
+from bot.reports.digest import ChartDay
 
 # The first of these that matplotlib knows is drawn with; all carry Simplified Chinese.
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-                "SimHei", "Microsoft YaHei", "PingFang SC")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
 _PROBE = "毛利广告花费目标无数据"  # characters every Chinese chart label uses
 
 
@@ -71,35 +79,57 @@ def font_check() -> tuple[bool, str]:
     """`opsbot doctor`'s line: whether Chinese legends will be drawn, and how to fix it when not."""
     family = cjk_font()
     if family is None:
-        return False, ("no CJK font: Chinese legends would be drawn as boxes; reinstall Opsbot "
-                       "(pip install -e .) to get noto-cjk-sans-otc, or install fonts-noto-cjk")
+        return False, (
+            "no CJK font: Chinese legends would be drawn as boxes; reinstall Opsbot "
+            "(pip install -e .) to get noto-cjk-sans-otc, or install fonts-noto-cjk"
+        )
     path = Path(next(f.fname for f in font_manager.fontManager.ttflist if f.name == family))
     return True, f"{family} ({path.name})"
 
 
 def digest_chart(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
     family = cjk_font()
-    style = {"font.sans-serif": [*([family] if family else []), "DejaVu Sans"], "font.family": "sans-serif"}
-    with plt.rc_context(style):
+    with plt.rc_context(
+        {"font.sans-serif": [*([family] if family else []), "DejaVu Sans"], "font.family": "sans-serif"}
+    ):
         return _draw(days, base, words)
 
 
 def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5.4), sharex=True, height_ratios=(2, 1),
-                                         layout="constrained")
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(8, 5.4), sharex=True, height_ratios=(2, 1), layout="constrained"
+    )
     figure.suptitle(words.title, fontsize=11)
     labels = [d.day.strftime("%m-%d") for d in days]
     known = [i for i, d in enumerate(days) if d.gmv is not None]
-    top.bar([labels[i] for i in known], [days[i].gmv or 0.0 for i in known], color="#2f6fb0",
-            label=f"{words.gmv} ({base})")
+    top.bar(
+        [labels[i] for i in known], [days[i].gmv or 0.0 for i in known], color="#2f6fb0", label=f"{words.gmv} ({base})"
+    )
     # No data is not zero: a hatched band, and the words, where a zero would be a flat bar.
     missing = [i for i, d in enumerate(days) if d.gmv is None]
     for n, i in enumerate(missing):
-        top.axvspan(i - 0.4, i + 0.4, facecolor="none", edgecolor="#999", hatch="///", linewidth=0,
-                    label=words.no_data if n == 0 else None)
+        top.axvspan(
+            i - 0.4,
+            i + 0.4,
+            facecolor="none",
+            edgecolor="#999",
+            hatch="///",
+            linewidth=0,
+            label=words.no_data if n == 0 else None,
+        )
         # In axes height, not data: a week without any data has no y scale to place words by.
-        top.text(i, 0.02, words.no_data, rotation=90, ha="center", va="bottom", fontsize=7, color="#666",
-                 transform=top.get_xaxis_transform(), clip_on=True).set_in_layout(False)
+        top.text(
+            i,
+            0.02,
+            words.no_data,
+            rotation=90,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#666",
+            transform=top.get_xaxis_transform(),
+            clip_on=True,
+        ).set_in_layout(False)
     if any(d.pace is not None for d in days):
         top.plot(labels, [d.pace for d in days], color="#d9822b", linewidth=2, label=words.pace)
     top.legend(loc="upper left", fontsize=8)
@@ -109,11 +139,19 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
     spend.set_ylabel(f"{words.spend} ({base})", fontsize=8)
     bottom.set_zorder(spend.get_zorder() + 1)
     bottom.patch.set_visible(False)
-    bottom.plot(labels, [d.acos * 100 if d.acos is not None else None for d in days], color="#a33", marker="o",
-                label=words.acos)
+    bottom.plot(
+        labels, [d.acos * 100 if d.acos is not None else None for d in days], color="#a33", marker="o", label=words.acos
+    )
     if any(d.acos_target is not None for d in days):
-        bottom.step(labels, [d.acos_target * 100 if d.acos_target is not None else None for d in days],
-                    where="mid", color="#a33", linestyle="--", linewidth=1, label=words.acos_target)
+        bottom.step(
+            labels,
+            [d.acos_target * 100 if d.acos_target is not None else None for d in days],
+            where="mid",
+            color="#a33",
+            linestyle="--",
+            linewidth=1,
+            label=words.acos_target,
+        )
     bottom.legend(loc="upper left", fontsize=7)
     bottom.set_ylabel(f"{words.acos} %")
     bottom.tick_params(axis="x", labelrotation=45, labelsize=7)

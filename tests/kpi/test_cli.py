@@ -119,7 +119,8 @@ def test_the_teams_default_marketplace_is_used_when_neither_flag_nor_name_says(
     nameless = tmp_path / "returns.csv"  # no marketplace code in the name
     nameless.write_bytes((FIXTURES / "returns-US.csv").read_bytes())
     refused = CliRunner().invoke(cli, ["ingest", str(nameless)])
-    assert refused.exit_code == 2 and "set the team's default_marketplace in kpi.yml" in " ".join(refused.output.split())
+    assert refused.exit_code == 2
+    assert "set the team's default_marketplace in kpi.yml" in " ".join(refused.output.split())
     kpi = playbooks_dir / "kpi.yml"
     kpi.write_text(kpi.read_text(encoding="utf-8") + "default_marketplace: {shenzhen-ops: de}\n", encoding="utf-8")
     loaded = CliRunner().invoke(cli, ["ingest", str(nameless)])

@@ -15,8 +15,9 @@ SALES = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv"
 
 
 def _digests(console: ConsoleSlack) -> list[str]:
-    return [str(r.text) for r in console.emulator.records
-            if r.kind == "message" and "Morning KPIs" in str(r.text or "")]
+    return [
+        str(r.text) for r in console.emulator.records if r.kind == "message" and "Morning KPIs" in str(r.text or "")
+    ]
 
 
 def test_digest_post_twice_posts_once(console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,21 +25,25 @@ def test_kpi_for_a_sku_shows_its_velocity_and_cover(console: ConsoleSlack) -> No
     end = date(2026, 11, 20)
     per_day = _per_day_excluding_stockouts(end)
     on_hand = int(pd.read_csv(SALES).set_index("date").loc[end.isoformat(), "available"])
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {SALES}", ["90 new"]),
-        ("/kpi LED-100 2026-11-01..2026-11-20", [f"*Units a day* · {per_day:.1f}",
-                                                 f"*Days of cover* · {on_hand / per_day:.1f}"]),
-    ])
+    converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {SALES}", ["90 new"]),
+            (
+                "/kpi LED-100 2026-11-01..2026-11-20",
+                [f"*Units a day* · {per_day:.1f}", f"*Days of cover* · {on_hand / per_day:.1f}"],
+            ),
+        ],
+    )
 
 
 def test_kpi_for_a_marketplace_shows_units_a_day_over_the_window(console: ConsoleSlack) -> None:
     rows = pd.read_csv(SALES, parse_dates=["date"])
     window = rows[(rows["date"] >= "2026-11-01") & (rows["date"] <= "2026-11-20")]
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {SALES}", ["90 new"]),
-        ("/kpi US 2026-11-01..2026-11-20", [f"*Units a day* · {window['units'].sum() / 20:.1f}"]),
-    ])
+    converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {SALES}", ["90 new"]),
+            ("/kpi US 2026-11-01..2026-11-20", [f"*Units a day* · {window['units'].sum() / 20:.1f}"]),
+        ],
+    )

@@ -16,12 +16,18 @@ SALES = FIXTURES.parents[1] / "restock" / "fixtures" / "led-100-us.csv"
 def test_a_file_whose_name_has_spaces_and_chinese_loads(console: ConsoleSlack, tmp_path: Path) -> None:
     spaced = tmp_path / "LED sales 十一月 (copy).csv"
     spaced.write_bytes(SALES.read_bytes())
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {spaced}", ["Loaded LED sales 十一月 (copy).csv (generic daily CSV): 2026-08-25 to 2026-11-22, "
-                               "US, 1 SKUs — 90 new"]),
-    ])
+    converse(
+        console,
+        [
+            (
+                f"!as U0ANALYST\n!in C0DATA\n!upload {spaced}",
+                [
+                    "Loaded LED sales 十一月 (copy).csv (generic daily CSV): 2026-08-25 to 2026-11-22, "
+                    "US, 1 SKUs — 90 new"
+                ],
+            ),
+        ],
+    )
 
 
 def test_junk_files_get_one_clear_line_each_and_nothing_is_half_loaded(console: ConsoleSlack, tmp_path: Path) -> None:
@@ -37,24 +43,28 @@ def test_junk_files_get_one_clear_line_each_and_nothing_is_half_loaded(console: 
     blank = tmp_path / "blank.csv"
     blank.write_bytes(b"")
     bad_date = tmp_path / "bad-date.csv"
-    bad_date.write_text("date,marketplace,sku,units\n2026-11-20,US,LED-1,3\n2026-13-45,US,LED-1,4\n",
-                        encoding="utf-8")
+    bad_date.write_text("date,marketplace,sku,units\n2026-11-20,US,LED-1,3\n2026-13-45,US,LED-1,4\n", encoding="utf-8")
     bad_number = tmp_path / "bad-number.csv"
-    bad_number.write_text("date,marketplace,sku,units\n2026-11-20,US,LED-1,3\n2026-11-21,US,LED-1,lots\n",
-                          encoding="utf-8")
+    bad_number.write_text(
+        "date,marketplace,sku,units\n2026-11-20,US,LED-1,3\n2026-11-21,US,LED-1,lots\n", encoding="utf-8"
+    )
     latin = tmp_path / "latin.csv"
     latin.write_bytes("date,marketplace,sku,units\n2026-11-20,US,LÉD-1,3\n".encode("latin-1"))
-    transcript = converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {empty}", ["empty.xlsx is empty; nothing was loaded."]),
-        (f"!upload {not_a_zip}", ["orders.xlsx cannot be read as an Excel workbook"]),
-        (f"!upload {broken_zip}", ["broken.xlsx cannot be read as an Excel workbook"]),
-        (f"!upload {binary}", ["photo.csv is not a report I know"]),
-        (f"!upload {blank}", ["blank.csv is empty; nothing was loaded."]),
-        (f"!upload {bad_date}", ["bad-date.csv: row 3, column “date”: “2026-13-45” is not a valid value."]),
-        (f"!upload {bad_number}", ["bad-number.csv: row 3, column “units”: “lots” is not a valid value."]),
-        (f"!upload {latin}", ["Loaded latin.csv (generic daily CSV): 2026-11-20 to 2026-11-20, US, 1 SKUs — 1 new"]),
-        ("/kpi US 2026-11-20..2026-11-21", ["*Units* · 3"]),  # neither bad file left a row behind
-    ])
+    transcript = converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {empty}", ["empty.xlsx is empty; nothing was loaded."]),
+            (f"!upload {not_a_zip}", ["orders.xlsx cannot be read as an Excel workbook"]),
+            (f"!upload {broken_zip}", ["broken.xlsx cannot be read as an Excel workbook"]),
+            (f"!upload {binary}", ["photo.csv is not a report I know"]),
+            (f"!upload {blank}", ["blank.csv is empty; nothing was loaded."]),
+            (f"!upload {bad_date}", ["bad-date.csv: row 3, column “date”: “2026-13-45” is not a valid value."]),
+            (f"!upload {bad_number}", ["bad-number.csv: row 3, column “units”: “lots” is not a valid value."]),
+            (
+                f"!upload {latin}",
+                ["Loaded latin.csv (generic daily CSV): 2026-11-20 to 2026-11-20, US, 1 SKUs — 1 new"],
+            ),
+            ("/kpi US 2026-11-20..2026-11-21", ["*Units* · 3"]),  # neither bad file left a row behind
+        ],
+    )
     assert "Traceback" not in transcript

@@ -29,60 +29,79 @@ def us_by_default(playbooks_dir: Path) -> None:
 
 
 def test_a_preset_range_loads_the_shared_report_with_the_teams_marketplace(
-        us_by_default: None, console: ConsoleSlack, tmp_path: Path) -> None:
+    us_by_default: None, console: ConsoleSlack, tmp_path: Path
+) -> None:
     shared = tmp_path / "BusinessReport-11-21-26.csv"  # downloaded Nov 21: the name says nothing of the range
     shared.write_bytes(CHILD.read_bytes())
     downloaded = date(2026, 11, 21)
     first, last = downloaded - timedelta(days=7), downloaded - timedelta(days=1)
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {shared}", ["BusinessReport-11-21-26.csv covers a range of days",
-                               "Which range did you choose in Seller Central?", ": Yesterday]",
-                               ": Last 7 days]", ": Last 30 days]", ": Other dates…]"]),
-        ("!click Last 7 days", [f"Loaded BusinessReport-11-21-26.csv (Amazon Business Report by child item): "
-                                f"{first.isoformat()} to {last.isoformat()}, US, {_skus()} SKUs — {_skus()} new"]),
-    ])
+    converse(
+        console,
+        [
+            (
+                f"!as U0ANALYST\n!in C0DATA\n!upload {shared}",
+                [
+                    "BusinessReport-11-21-26.csv covers a range of days",
+                    "Which range did you choose in Seller Central?",
+                    ": Yesterday]",
+                    ": Last 7 days]",
+                    ": Last 30 days]",
+                    ": Other dates…]",
+                ],
+            ),
+            (
+                "!click Last 7 days",
+                [
+                    f"Loaded BusinessReport-11-21-26.csv (Amazon Business Report by child item): "
+                    f"{first.isoformat()} to {last.isoformat()}, US, {_skus()} SKUs — {_skus()} new"
+                ],
+            ),
+        ],
+    )
 
 
-def test_the_form_takes_from_to_and_the_marketplace_when_nothing_says_it(console: ConsoleSlack,
-                                                                         tmp_path: Path) -> None:
+def test_the_form_takes_from_to_and_the_marketplace_when_nothing_says_it(console: ConsoleSlack, tmp_path: Path) -> None:
     shared = tmp_path / "BusinessReport-11-21-26.csv"
     shared.write_bytes(CHILD.read_bytes())
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {shared}", ["Which range did you choose in Seller Central?"]),
-        ("!click Other dates…", ["modal opened for Sara Kim", "Marketplace", "From", "To"]),
-        ("!fill marketplace=DE from=2026-11-20 to=2026-10-22\n"
-         "!submit", ["must not end before it starts"]),
-        ("!fill marketplace=DE from=2026-10-22 to=2026-11-20\n"
-         "!submit", [f"2026-10-22 to 2026-11-20, DE, {_skus()} SKUs — {_skus()} new"]),
-    ])
+    converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {shared}", ["Which range did you choose in Seller Central?"]),
+            ("!click Other dates…", ["modal opened for Sara Kim", "Marketplace", "From", "To"]),
+            ("!fill marketplace=DE from=2026-11-20 to=2026-10-22\n!submit", ["must not end before it starts"]),
+            (
+                "!fill marketplace=DE from=2026-10-22 to=2026-11-20\n!submit",
+                [f"2026-10-22 to 2026-11-20, DE, {_skus()} SKUs — {_skus()} new"],
+            ),
+        ],
+    )
 
 
 def test_a_preset_without_a_marketplace_asks_for_it(console: ConsoleSlack, tmp_path: Path) -> None:
     shared = tmp_path / "BusinessReport-11-21-26.csv"
     shared.write_bytes(CHILD.read_bytes())
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {shared}", ["Which range did you choose in Seller Central?"]),
-        ("!click Yesterday", ["does not say which marketplace it is for", ": Other dates…]"]),
-        ("!click Other dates…\n"
-         "!fill marketplace=US\n"
-         "!submit", ["2026-11-20 to 2026-11-20, US"]),  # the form starts at the range chosen
-    ])
+    converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {shared}", ["Which range did you choose in Seller Central?"]),
+            ("!click Yesterday", ["does not say which marketplace it is for", ": Other dates…]"]),
+            (
+                "!click Other dates…\n!fill marketplace=US\n!submit",
+                ["2026-11-20 to 2026-11-20, US"],
+            ),  # the form starts at the range chosen
+        ],
+    )
 
 
 def test_someone_outside_the_team_cannot_load_through_the_buttons(console: ConsoleSlack, tmp_path: Path) -> None:
     shared = tmp_path / "BusinessReport-11-21-26.csv"
     shared.write_bytes(CHILD.read_bytes())
-    converse(console, [
-        ("!as U0ANALYST\n"
-         "!in C0DATA\n"
-         f"!upload {shared}", ["Which range did you choose in Seller Central?"]),
-    ])
+    converse(
+        console,
+        [
+            (f"!as U0ANALYST\n!in C0DATA\n!upload {shared}", ["Which range did you choose in Seller Central?"]),
+        ],
+    )
     console.emulator.add_user(User("U0GUEST", "Guest", "UTC", "en-US"))  # in the workspace, in no team
     converse(console, [("!as U0GUEST\n!click Last 7 days", ["You are not in any Opsbot team yet"])])
     assert not any("Loaded" in str(r.text) for r in console.emulator.records)
@@ -94,10 +113,19 @@ def _share_with_words(console: ConsoleSlack, path: Path, words: str) -> str:
     from bot.console.slack_state import BOT_USER_ID
 
     shared = console.emulator.share_file(path.name, path.read_bytes())
-    event = {"type": "message", "subtype": "file_share", "user": "U0ANALYST", "text": words, "ts": "1600000999.000100",
-             "channel": "C0DATA", "channel_type": "channel", "files": [shared]}
-    console.seat.app.dispatch(payloads.event(team=console.team.slack_team_id, event_body=event,
-                                             bot_user=BOT_USER_ID), "application/json")
+    event = {
+        "type": "message",
+        "subtype": "file_share",
+        "user": "U0ANALYST",
+        "text": words,
+        "ts": "1600000999.000100",
+        "channel": "C0DATA",
+        "channel_type": "channel",
+        "files": [shared],
+    }
+    console.seat.app.dispatch(
+        payloads.event(team=console.team.slack_team_id, event_body=event, bot_user=BOT_USER_ID), "application/json"
+    )
     return console.seat.new_output()
 
 
