@@ -34,6 +34,7 @@ from bot.reports.alerts import Finding
 from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
 from bot.reports.kpi import KpiReport, Kpis
+from bot.reports.loaders import Period
 from bot.reports.queries import KpiSummary
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
@@ -116,6 +117,10 @@ CASES: dict[str, Callable[[str], Any]] = {
     "kpi.digest_blocks": lambda t: kpi.digest_blocks(
         TR, DigestData("sz", "USD", DAY, movers=(Mover(t, 1.0, 2.0),),
                        alerts=(Finding("k", "low_cover", t, t, {"cover": 1, "lead": 2}),)), t),
+    "kpi.chart_words": lambda t: kpi.chart_words(TR, DigestData("sz", "USD", DAY), t),
+    "kpi.range_form": lambda t: kpi.range_form(TR, t, "{}", Period(DAY, DAY), t),
+    "kpi.range_prompt": lambda t: [kpi.range_prompt(TR, t, {"name": t}, presets, Period(DAY, DAY), t, escape(t))
+                                   for presets in ({}, {"7d": Period(DAY, DAY)})],
     "kpi.ingest_text": lambda t: kpi.ingest_text(TR, FileIngest(t, "orders", "orders", "a", "b", (t,), 1, 1, 0, 0)),
     "kpi.kpi_blocks": lambda t: [kpi.kpi_blocks(TR, KpiReport(DAY, DAY, through, "USD", {t: k}, {t: k}, k), t)
                                  for through in (None, DAY) for k in [Kpis("USD", {}, 1)]],

@@ -177,6 +177,9 @@ TARGETS = [
     Target("launch add task", "launch.add_task",
            [*NEW_LAUNCH, "!as U0MARKET", "!in C0MARKETING", "!click Add launch task"],
            'launch="LED Desk Lamp" role=marketing due=2026-12-01', _add_task_button),
+    Target("kpi report range", "kpi.range_view",  # a Business Report shared under its download-day name
+           ["!as U0ANALYST", "!in C0DATA", f"!upload {REPO / 'tests/kpi/fixtures/BusinessReport-11-20-26.csv'}",
+            "!click Other dates…"], "marketplace=US from=2026-11-13 to=2026-11-19"),
     Target("feedback form", "feedback.file", ["!as U0CS", "/feedback"],
            'what="LED-100 arrived cracked" marketplace=US sku=LED-100 urgent=yes'),
     Target("feedback on it", "feedback.note", ["!as U0BUYER", "!in C0PURCHASING", "!click I'm on it"],
