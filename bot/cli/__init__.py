@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from bot.cli import console, db, i18n, reports, slack
+from bot.cli import catalog, console, db, i18n, reports, slack
 from bot.cli.support import fail
 from bot.errors import ConfigError
 
@@ -23,6 +23,7 @@ cli = typer.Typer(
 db.register(cli)
 i18n.register(cli)
 reports.register(cli)
+catalog.register(cli)
 console.register(cli)
 slack.register(cli)
 

@@ -40,7 +40,7 @@ def read_report(path: Path, display_name: str | None = None) -> RawReport:
         raise OpsError(EMPTY, file=name)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, name)
-    data = _utf8(path.read_bytes())
+    data = utf8(path.read_bytes())
     head = data[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore")
     lines = head.splitlines()[:_PREAMBLE_LINES]
     if not lines:
@@ -79,7 +79,7 @@ def sniff(path: Path) -> str | None:
     return None
 
 
-def _utf8(data: bytes) -> bytes:
+def utf8(data: bytes) -> bytes:
     """UTF-8 as it is; UTF-16 with its byte-order mark (what Excel's "Unicode Text" saves a report as, tabs
     and all) and anything else, cp1252 (Amazon's inventory health report), re-encoded as UTF-8.
 
