@@ -122,7 +122,9 @@ def test_the_teams_default_marketplace_is_used_when_neither_flag_nor_name_says(
     assert refused.exit_code == 2
     assert "set the team's default_marketplace in kpi.yml" in " ".join(refused.output.split())
     kpi = playbooks_dir / "kpi.yml"
-    kpi.write_text(kpi.read_text(encoding="utf-8") + "default_marketplace: {shenzhen-ops: de}\n", encoding="utf-8")
+    text = kpi.read_text(encoding="utf-8")
+    assert "default_marketplace: {}" in text
+    kpi.write_text(text.replace("default_marketplace: {}", "default_marketplace: {shenzhen-ops: de}"), encoding="utf-8")
     loaded = CliRunner().invoke(cli, ["ingest", str(nameless)])
     assert loaded.exit_code == 0 and "(DE, " in loaded.output, loaded.output
     flagged = CliRunner().invoke(cli, ["ingest", str(nameless), "--marketplace", "UK"])

@@ -25,7 +25,9 @@ def _skus() -> int:
 @pytest.fixture
 def us_by_default(playbooks_dir: Path) -> None:
     kpi = playbooks_dir / "kpi.yml"
-    kpi.write_text(kpi.read_text(encoding="utf-8") + "default_marketplace: {shenzhen-ops: US}\n", encoding="utf-8")
+    text = kpi.read_text(encoding="utf-8")
+    assert "default_marketplace: {}" in text
+    kpi.write_text(text.replace("default_marketplace: {}", "default_marketplace: {shenzhen-ops: US}"), encoding="utf-8")
 
 
 def test_a_preset_range_loads_the_shared_report_with_the_teams_marketplace(
