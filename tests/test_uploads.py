@@ -177,3 +177,13 @@ def test_a_refused_download_says_why(servers: list[Server], tmp_path: Path) -> N
     with pytest.raises(OpsError) as refused:
         files.download(files.check(_shared(f"{slack.url}/files/F1/sales.csv")), tmp_path / "f.csv")
     assert refused.value.params == {"file": "sales.csv", "reason": "HTTP 403"}
+
+
+@pytest.mark.parametrize(("given", "sent"), [
+    ("https://files.slack.com/files-pri/T1-F1/LED sales 十一月.csv",
+     "https://files.slack.com/files-pri/T1-F1/LED%20sales%20%E5%8D%81%E4%B8%80%E6%9C%88.csv"),
+    ("https://files.slack.com/files-pri/T1-F1/already%20escaped.csv",
+     "https://files.slack.com/files-pri/T1-F1/already%20escaped.csv"),
+])
+def test_a_link_with_spaces_or_chinese_is_escaped_once(given: str, sent: str) -> None:
+    assert _files("https://slack.com").check(_shared(given, name="x.csv")).url == sent
