@@ -16,8 +16,13 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 def import_catalog(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX: SKU, Supplier, Unit cost, MOQ, Carton "
-                                              "(English or Chinese headers; blank cells keep restock.yml's value)")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV, TSV or XLSX: SKU, Supplier, Unit cost, MOQ, Carton "
+            "(English or Chinese headers; blank cells keep restock.yml's value)"
+        ),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing")] = False,
 ) -> None:
     """Add or update SKUs under skus: in restock.yml from the seller's own list; the rest of the file is kept.
@@ -43,12 +48,18 @@ def import_catalog(
         partial.write_text(text, encoding="utf-8")
         partial.replace(target)  # whole or not at all, even if the disk fills up halfway
     added, updated = len(found.added), len(found.updated)
-    out.print(f"{file.name}: {added} SKU{'' if added == 1 else 's'} added, {updated} updated in {target}"
-              + (" (dry run: nothing written)" if dry_run else ""), markup=False)
+    out.print(
+        f"{file.name}: {added} SKU{'' if added == 1 else 's'} added, {updated} updated in {target}"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        markup=False,
+    )
     for sku in found.skus:
         settings_of = found.skus[sku]
-        out.print(f"  {sku}: supplier {settings_of.supplier or '—'}, unit cost {settings_of.unit_cost:g}, "
-                  f"MOQ {settings_of.moq}, carton {settings_of.carton}", markup=False)
+        out.print(
+            f"  {sku}: supplier {settings_of.supplier or '—'}, unit cost {settings_of.unit_cost:g}, "
+            f"MOQ {settings_of.moq}, carton {settings_of.carton}",
+            markup=False,
+        )
     if found.ignored:
         out.print(f"ignored columns: {', '.join(found.ignored)}", markup=False)
 

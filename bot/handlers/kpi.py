@@ -56,7 +56,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         if fate.reason.message not in (NO_RANGE, NO_MARKETPLACE):
             return problem, []
         kept = {k: shared[k] for k in _KEPT if k in shared}
-        kept["url_private_download"] = report.url
+        kept["url_private_download"], kept["team"] = report.url, team.id
         named = file_period(report.name)
         presets = range_presets(named.end if named and named.start == named.end else ctx.today(team)) \
             if fate.reason.message == NO_RANGE else {}
@@ -105,11 +105,18 @@ def register(reg: Registrar, ctx: Context) -> None:
         if lines:
             ctx.delivery.post(channel, "\n".join(lines), thread_ts=event.get("ts"))
 
+    def member(user: str, body: dict[str, Any], shared: Mapping[str, Any]) -> Team:
+        """Only a member of the team the file was shared with loads it, into that team's facts."""
+        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        if shared.get("team") != team.id:
+            raise OpsError(N_("That report was shared with another team: only its members can load it."))
+        return team
+
     @reg.action(blocks.RANGE_PRESET)
     def preset(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user, value = body["user"]["id"], json.loads(body["actions"][0]["value"])
-        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        team = member(user, body, value["f"])
         tr = ctx.translator_for(user, team)
         period = Period(date.fromisoformat(value["s"]), date.fromisoformat(value["e"]))
         line, prompt = load(team, user, tr, value["f"], value.get("m"), period)
@@ -120,7 +127,7 @@ def register(reg: Registrar, ctx: Context) -> None:
     def form(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user, value = body["user"]["id"], json.loads(body["actions"][0]["value"])
-        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        team = member(user, body, value["f"])
         message = body.get("message") or {}
         where = {"f": value["f"], "c": body["container"]["channel_id"],
                  "t": message.get("thread_ts") or message.get("ts")}
@@ -131,10 +138,9 @@ def register(reg: Registrar, ctx: Context) -> None:
 
     @reg.view(blocks.RANGE_VIEW)
     def ranged(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = body["user"]["id"]
-        team = ctx.team_of(user, (body.get("team") or {}).get("id"))
+        user, where, raw = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
+        team = member(user, body, where["f"])
         tr = ctx.translator_for(user, team)
-        where, raw = json.loads(view["private_metadata"]), view_values(view)
         chosen = submit_or_field_errors(ack, tr, view, lambda: _chosen(raw))
         if chosen is not None:
             line, prompt = load(team, user, tr, where["f"], chosen[0], chosen[1])

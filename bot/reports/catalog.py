@@ -48,11 +48,17 @@ class CatalogImport:
 def read_catalog(path: Path, name: str, playbook: RestockPlaybook) -> CatalogImport:
     frame = _table(path, name)
     headers = {normalize(c): str(c) for c in frame.columns}
-    found = {logical: next((headers[h] for h in spellings if h in headers), None)
-             for logical, spellings in COLUMNS.items()}
+    found = {
+        logical: next((headers[h] for h in spellings if h in headers), None) for logical, spellings in COLUMNS.items()
+    }
     if found["sku"] is None:
-        raise OpsError(N_("{file} has no SKU column: name one SKU (or Seller SKU), with Supplier, Unit cost, MOQ "
-                          "and Carton beside it."), file=name)
+        raise OpsError(
+            N_(
+                "{file} has no SKU column: name one SKU (or Seller SKU), with Supplier, Unit cost, MOQ "
+                "and Carton beside it."
+            ),
+            file=name,
+        )
     used = {h for h in found.values() if h}
     ignored = tuple(str(c) for c in frame.columns if str(c) not in used)
 
@@ -62,10 +68,16 @@ def read_catalog(path: Path, name: str, playbook: RestockPlaybook) -> CatalogImp
             return pd.Series([None] * len(frame), index=frame.index, dtype=object)
         return cells.parse_column(frame[header], parse, file=name, column=header, first_row=2, required=False)
 
-    costs, moqs, cartons = column("unit_cost", cells.number), column("moq", cells.integer), \
-        column("carton", cells.integer)
-    suppliers = frame[found["supplier"]].fillna("").astype(str).str.strip() if found["supplier"] else \
-        pd.Series([""] * len(frame), index=frame.index)
+    costs, moqs, cartons = (
+        column("unit_cost", cells.number),
+        column("moq", cells.integer),
+        column("carton", cells.integer),
+    )
+    suppliers = (
+        frame[found["supplier"]].fillna("").astype(str).str.strip()
+        if found["supplier"]
+        else pd.Series([""] * len(frame), index=frame.index)
+    )
     out: dict[str, SkuSettings] = {}
     for position, raw_sku in enumerate(frame[found["sku"]].fillna("").astype(str).str.strip()):
         row = position + 2
@@ -74,26 +86,50 @@ def read_catalog(path: Path, name: str, playbook: RestockPlaybook) -> CatalogImp
         known = playbook.skus.get(raw_sku)
         supplier = suppliers.iloc[position] or (known.supplier if known else None)
         if supplier and supplier not in playbook.suppliers:
-            raise OpsError(N_("{file}: row {row}, column “{column}”: {supplier} is not a supplier under suppliers: "
-                              "in restock.yml ({known}). Add it there first, or leave the cell blank."),
-                           file=name, row=row, column=found["supplier"], supplier=supplier,
-                           known=", ".join(sorted(playbook.suppliers)))
+            raise OpsError(
+                N_(
+                    "{file}: row {row}, column “{column}”: {supplier} is not a supplier under suppliers: "
+                    "in restock.yml ({known}). Add it there first, or leave the cell blank."
+                ),
+                file=name,
+                row=row,
+                column=found["supplier"],
+                supplier=supplier,
+                known=", ".join(sorted(playbook.suppliers)),
+            )
         cost = _value(costs.iloc[position], known.unit_cost if known else None)
         if cost is None:
-            raise OpsError(N_("{file}: row {row}: {sku} has no unit cost in the file or in restock.yml."),
-                           file=name, row=row, sku=raw_sku)
-        values = {"supplier": supplier or None, "unit_cost": cost,
-                  "moq": _value(moqs.iloc[position], known.moq if known else 1),
-                  "carton": _value(cartons.iloc[position], known.carton if known else 1)}
+            raise OpsError(
+                N_("{file}: row {row}: {sku} has no unit cost in the file or in restock.yml."),
+                file=name,
+                row=row,
+                sku=raw_sku,
+            )
+        values = {
+            "supplier": supplier or None,
+            "unit_cost": cost,
+            "moq": _value(moqs.iloc[position], known.moq if known else 1),
+            "carton": _value(cartons.iloc[position], known.carton if known else 1),
+        }
         for logical, least in (("unit_cost", 0.01), ("moq", 1), ("carton", 1)):
             given = values[logical]
             if isinstance(given, int | float) and given < least:
-                raise OpsError(N_("{file}: row {row}, column “{column}”: {value} is below {least}."), file=name,
-                               row=row, column=found[logical] or logical, value=given, least=least)
+                raise OpsError(
+                    N_("{file}: row {row}, column “{column}”: {value} is below {least}."),
+                    file=name,
+                    row=row,
+                    column=found[logical] or logical,
+                    value=given,
+                    least=least,
+                )
         out[raw_sku] = SkuSettings.model_validate(values)
     changed = {sku: s for sku, s in out.items() if playbook.skus.get(sku) != s}
-    return CatalogImport(changed, tuple(s for s in changed if s not in playbook.skus),
-                         tuple(s for s in changed if s in playbook.skus), ignored)
+    return CatalogImport(
+        changed,
+        tuple(s for s in changed if s not in playbook.skus),
+        tuple(s for s in changed if s in playbook.skus),
+        ignored,
+    )
 
 
 def _value(parsed: object, kept: object) -> object:
@@ -133,7 +169,7 @@ def merged_yaml(text: str, skus: dict[str, SkuSettings]) -> str:
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
-    block = lines[start + 1:end]
+    block = lines[start + 1 : end]
     keys = [_key(line) for line in block]
     for sku, settings in skus.items():
         entry = f"  {_yaml_key(sku)}: {_flow(settings)}"
@@ -142,7 +178,7 @@ def merged_yaml(text: str, skus: dict[str, SkuSettings]) -> str:
         else:
             block.append(entry)
             keys.append(sku)
-    merged = [*lines[:start + 1], *block, *lines[end:]]
+    merged = [*lines[: start + 1], *block, *lines[end:]]
     return "\n".join(merged) + "\n"
 
 
@@ -170,5 +206,8 @@ def checked(text: str, name: str) -> RestockPlaybook:
     try:
         return RestockPlaybook.model_validate(yaml.safe_load(text) or {})
     except (yaml.YAMLError, ValidationError) as exc:
-        raise OpsError(N_("{file} would make restock.yml invalid ({problem}); nothing was imported."), file=name,
-                       problem=str(exc).splitlines()[0]) from exc
+        raise OpsError(
+            N_("{file} would make restock.yml invalid ({problem}); nothing was imported."),
+            file=name,
+            problem=str(exc).splitlines()[0],
+        ) from exc

@@ -141,3 +141,17 @@ def test_the_words_shared_with_a_file_give_its_marketplace_and_range(console: Co
     shown = _share_with_words(console, again, "UK, last week's numbers")
     assert "Which range did you choose in Seller Central?" in shown, shown
     converse(console, [("!as U0ANALYST\n!in C0DATA\n!click Last 7 days", ["2026-11-15 to 2026-11-21, UK"])])
+
+
+def test_a_button_for_another_teams_file_loads_nothing(console: ConsoleSlack) -> None:
+    from bot.blocks.kpi import range_prompt
+    from bot.i18n import translator
+    from bot.reports.loaders import Period
+
+    shared = console.emulator.share_file(CHILD.name, CHILD.read_bytes())
+    theirs = {**shared, "team": "another-team"}  # a prompt posted for another team's data channel
+    day = date(2026, 11, 20)
+    blocks = range_prompt(translator("en"), CHILD.name, theirs, {"7d": Period(day, day)}, Period(day, day), "US")
+    console.emulator._api_chat_postMessage({"channel": "C0DATA", "text": "range?", "blocks": blocks})
+    converse(console, [("!as U0ANALYST\n!in C0DATA\n!click Last 7 days", ["shared with another team"])])
+    assert not any("Loaded" in str(r.text) for r in console.emulator.records)

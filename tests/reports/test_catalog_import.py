@@ -29,25 +29,37 @@ def _run(*args: str) -> tuple[int, str]:
 def test_a_csv_adds_and_updates_skus_and_keeps_the_rest_of_restock_yml(playbooks: Path, tmp_path: Path) -> None:
     before = (playbooks / "restock.yml").read_text(encoding="utf-8")
     listed = tmp_path / "skus.csv"
-    listed.write_text("Seller SKU,Supplier,Unit cost,MOQ,Carton qty,Colour\n"
-                      "LED-300,shenzhen-lighting,¥12.50,100,20,white\n"
-                      "LED-100,dongguan-power,40,600,60,red\n"
-                      "DESK-FAN-01,,70,,,blue\n", encoding="utf-8")
+    listed.write_text(
+        "Seller SKU,Supplier,Unit cost,MOQ,Carton qty,Colour\n"
+        "LED-300,shenzhen-lighting,¥12.50,100,20,white\n"
+        "LED-100,dongguan-power,40,600,60,red\n"
+        "DESK-FAN-01,,70,,,blue\n",
+        encoding="utf-8",
+    )
     code, said = _run(str(listed))
     assert code == 0, said
     assert "skus.csv: 1 SKU added, 2 updated in" in said and "restock.yml" in said
     assert "ignored columns: Colour" in said
     after = (playbooks / "restock.yml").read_text(encoding="utf-8")
     loaded = load_playbook(playbooks)
-    assert loaded.skus["LED-300"].model_dump() == {"supplier": "shenzhen-lighting", "unit_cost": 12.5, "moq": 100,
-                                                    "carton": 20}
-    assert loaded.skus["LED-100"].model_dump() == {"supplier": "dongguan-power", "unit_cost": 40.0, "moq": 600,
-                                                    "carton": 60}
+    assert loaded.skus["LED-300"].model_dump() == {
+        "supplier": "shenzhen-lighting",
+        "unit_cost": 12.5,
+        "moq": 100,
+        "carton": 20,
+    }
+    assert loaded.skus["LED-100"].model_dump() == {
+        "supplier": "dongguan-power",
+        "unit_cost": 40.0,
+        "moq": 600,
+        "carton": 60,
+    }
     # A blank cell keeps what restock.yml had: DESK-FAN-01 still has no supplier, its MOQ and carton stay.
     assert loaded.skus["DESK-FAN-01"].model_dump() == {"supplier": None, "unit_cost": 70.0, "moq": 200, "carton": 20}
     original = yaml.safe_load(before)
-    assert {k: v for k, v in yaml.safe_load(after).items() if k != "skus"} == \
-        {k: v for k, v in original.items() if k != "skus"}
+    assert {k: v for k, v in yaml.safe_load(after).items() if k != "skus"} == {
+        k: v for k, v in original.items() if k != "skus"
+    }
     untouched = [line for line in before.splitlines() if not line.startswith("  ") or "LED-200" in line]
     assert all(line in after.splitlines() for line in untouched)  # comments and other SKUs' lines as they were
     assert _run(str(listed))[1].startswith("skus.csv: 0 SKUs added, 0 updated")  # again: nothing changes
@@ -66,19 +78,30 @@ def test_a_workbook_with_chinese_headers_imports(playbooks: Path, tmp_path: Path
     assert load_playbook(playbooks).skus["USB-C-100W"].moq == 500
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ("SKU,Supplier,Unit cost\nLED-9,acme,3\n", "skus.csv: row 2, column “Supplier”: acme is not a supplier under "
-                                               "suppliers: in restock.yml (dongguan-power, shenzhen-lighting)"),
-    ("SKU,Supplier,Unit cost\nLED-9,shenzhen-lighting,cheap\n", "skus.csv: row 2, column “Unit cost”: “cheap” is "
-                                                                 "not a valid value."),
-    ("SKU,Supplier,Unit cost,MOQ\nLED-9,,3,0\n", "skus.csv: row 2, column “MOQ”: 0 is below 1"),
-    ("SKU,Supplier\nLED-9,shenzhen-lighting\n", "skus.csv: row 2: LED-9 has no unit cost in the file or in "
-                                                "restock.yml"),
-    ("Supplier,Unit cost\nacme,3\n", "skus.csv has no SKU column"),
-    ("", "skus.csv is empty"),
-])
-def test_a_bad_row_names_file_row_and_column_and_nothing_is_written(playbooks: Path, tmp_path: Path, rows: str,
-                                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "SKU,Supplier,Unit cost\nLED-9,acme,3\n",
+            "skus.csv: row 2, column “Supplier”: acme is not a supplier under "
+            "suppliers: in restock.yml (dongguan-power, shenzhen-lighting)",
+        ),
+        (
+            "SKU,Supplier,Unit cost\nLED-9,shenzhen-lighting,cheap\n",
+            "skus.csv: row 2, column “Unit cost”: “cheap” is not a valid value.",
+        ),
+        ("SKU,Supplier,Unit cost,MOQ\nLED-9,,3,0\n", "skus.csv: row 2, column “MOQ”: 0 is below 1"),
+        (
+            "SKU,Supplier\nLED-9,shenzhen-lighting\n",
+            "skus.csv: row 2: LED-9 has no unit cost in the file or in restock.yml",
+        ),
+        ("Supplier,Unit cost\nacme,3\n", "skus.csv has no SKU column"),
+        ("", "skus.csv is empty"),
+    ],
+)
+def test_a_bad_row_names_file_row_and_column_and_nothing_is_written(
+    playbooks: Path, tmp_path: Path, rows: str, message: str
+) -> None:
     before = (playbooks / "restock.yml").read_bytes()
     listed = tmp_path / "skus.csv"
     listed.write_text(rows, encoding="utf-8")
