@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.blocks import kpi as blocks
 from bot.db.audit import Audit
@@ -163,17 +164,24 @@ class KpiFlow:
         png = (digest_chart(found.chart, found.base, blocks.chart_words(tr, found))
                if found.through is not None and found.chart else None)
         now = self.ctx.clock.now()
-        # The alerts it fires are recorded with the digest that shows them: both, or neither.
-        with self.ctx.db.transaction() as session:
-            session.add(KpiDigest(team_id=team.id, day=today, channel=channel, posted_at=now))
-            session.flush()  # a digest another process posted meanwhile stops this one here
-            data = self.fresh_alerts(team, found, save=True)
-            text = tr._("Morning KPIs: {team}", team=team.name)
-            posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
-            if png is not None and data.through is not None:
-                self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
-                                         title=tr._("GMV vs. target pace, ACoS and ad spend, 14 days"),
-                                         thread_ts=posted)
+        try:
+            # The alerts it fires are recorded with the digest that shows them: both, or neither.
+            with self.ctx.db.transaction() as session:
+                session.add(KpiDigest(team_id=team.id, day=today, channel=channel, posted_at=now))
+                session.flush()  # a digest another process posted meanwhile stops this one here (its key)
+                data = self.fresh_alerts(team, found, save=True)
+                text = tr._("Morning KPIs: {team}", team=team.name)
+                posted = self.ctx.delivery.post(channel, text, blocks.digest_blocks(tr, data, team.name))
+                if png is not None and data.through is not None:
+                    self.ctx.delivery.upload(channel, f"kpi-{data.through.isoformat()}.png", png,
+                                             title=tr._("GMV vs. target pace, ACoS and ad spend, 14 days"),
+                                             thread_ts=posted)
+        except IntegrityError:  # another process posted it meanwhile: its row stands, this one posts nothing
+            with self.ctx.db.transaction() as session:
+                done = session.get(KpiDigest, (team.id, today))
+            if done is None:
+                raise
+            return DigestPosting(today, done.channel, done.posted_at, already=True, key=setting.channel)
         return DigestPosting(today, channel, now, key=setting.channel)
 
     def jobs(self) -> list[ScheduledJob]:

@@ -45,3 +45,30 @@ def test_the_scheduled_digest_after_a_manual_post_is_not_repeated(console: Conso
     assert len(_digests(console)) == 1
     outcome = flow.post_digest(console.team, console.clock.now().date())
     assert outcome.already and len(_digests(console)) == 1
+
+
+def test_a_digest_posted_by_another_process_meanwhile_is_not_posted_again(
+    console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.db.kpi import KpiDigest
+
+    flow = KpiFlow(console.services.context)
+    flow.ingest(console.team, [SALES])
+    day = date(2026, 11, 23)
+    computing = flow.digest
+
+    def slow_digest(team, today):  # type: ignore[no-untyped-def]
+        found = computing(team, today)
+        with console.services.db.transaction() as session:  # the other replica's post lands while this computes
+            session.add(
+                KpiDigest(team_id=team.id, day=today, channel="C0OPS", posted_at=datetime(2026, 11, 23, 1, tzinfo=UTC))
+            )
+        return found
+
+    monkeypatch.setattr(flow, "digest", slow_digest)
+    outcome = flow.post_digest(console.team, day)
+    assert outcome.already and outcome.channel == "C0OPS"
+    console.services.delivery.outbox.drain(timeout=10)
+    assert _digests(console) == []
