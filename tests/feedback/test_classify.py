@@ -57,7 +57,7 @@ def test_the_routing_table_of_the_shipped_playbook() -> None:
     assert table == {
         "price": ["marketing", "manager"], "quality": ["purchasing", "manager"], "listing": ["marketing"],
         "logistics": ["warehouse"], "stock": ["purchasing"], "reviews": ["marketing", "cs"],
-        "compliance": ["manager", "purchasing"], "other": ["manager"],
+        "compliance": ["manager", "purchasing"], "other": ["manager"], "supplier": ["purchasing", "manager"],
     }
     assert where([Role.purchasing, Role.manager]) == ["#C0PURCHASING", "#C0MANAGER"]
     assert where([Role.warehouse]) == ["#C0OPS"]  # warehouse has no channel of its own: role_channels sends it to ops
