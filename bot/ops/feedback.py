@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +13,8 @@ from bot.ops.feedback_words import Words, words_for
 from bot.ops.team import Role, Team
 
 NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED = "new", "acknowledged", "in_progress", "closed"
+# The author's answer about words from a private conversation; no consent is needed otherwise (None).
+CONSENT_ASKED, CONSENT_GIVEN, CONSENT_DECLINED = "asked", "given", "declined"
 TEXT_LIMIT = 3000
 _EXPLICIT = re.compile(r"(?:^|\s)#(\S+)")
 
@@ -121,23 +122,19 @@ class Target:
 
 
 def targets(
-    team: Team,
-    playbook: FeedbackPlaybook,
-    roles: list[Role],
-    *,
-    urgent: bool,
-    public_ok: bool,
-    is_private: Callable[[str], bool],
+    team: Team, playbook: FeedbackPlaybook, roles: list[Role], *, urgent: bool, public_ok: bool
 ) -> list[Target]:
     """Each role's channel (team.yml via role_channels); urgent adds the urgent_dm people by DM.
 
-    Feedback not cleared for public reposting reaches a public channel's role by DM to its people instead,
-    so nothing from a private conversation is posted where everyone can read it.
+    Words from a private conversation that its author has not cleared go to the manager alone, by DM: no
+    channel, not even a private one, whose members the author did not choose.
     """
+    if not public_ok:
+        return list(dict.fromkeys(Target(dm=m.user) for m in team.people_with(Role.manager)))
     found: list[Target] = []
     for role in roles:
         channel = team.channel(playbook.channel_key(role))
-        if channel and (public_ok or is_private(channel)):
+        if channel:
             found.append(Target(channel=channel))
         else:
             found += [Target(dm=m.user) for m in team.people_with(role)]
