@@ -36,7 +36,7 @@ STATE_LABELS = {"new": N_("new"), "acknowledged": N_("acknowledged"), "in_progre
                 "closed": N_("closed")}
 # Feedback that may call for stock or a launch change offers those flows right on the card.
 ACTIONABLE = ("quality", "stock")
-LIST_SCOPES = ("open", "mine", "all")
+LIST_SCOPES = {"open": N_("open"), "mine": N_("mine"), "all": N_("all")}  # /feedback list SCOPE, as typed
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,9 @@ def reminder_text(tr: Translator, people: list[str]) -> str:
                 people=listed(tr, [f"<@{u}>" for u in people]))
 
 
-def category_question(tr: Translator, item_id: int, text: str, categories: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def category_question(
+    tr: Translator, item_id: int, text: str, categories: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     """Asks the reporter what their feedback is about when no rule knew: a button per category."""
     question = tr._("Opsbot was not sure what your feedback #{id} is about, so for now it went to the manager. "
                     "What is it about?", id=item_id)
@@ -356,9 +358,15 @@ def list_title(tr: Translator, scope: str, category: str) -> str:
     return titles.get(scope) or tr._("Market feedback: {category}", category=category)
 
 
+def list_scope_words(tr: Translator) -> dict[str, str]:
+    """The words /feedback list accepts for its scopes in the reader's language (the English ones always work)."""
+    return {tr._(word).lower(): scope for scope, word in LIST_SCOPES.items()}
+
+
 def unknown_list_blocks(tr: Translator, categories: list[str]) -> list[dict[str, Any]]:
-    names = listed(tr, [*LIST_SCOPES, *categories])
-    return list_blocks(tr, tr._("Use /feedback list with one of: {names}", names=names), [])
+    """``categories``: the categories' names in the reader's language."""
+    names = listed(tr, [*(tr._(word) for word in LIST_SCOPES.values()), *categories])
+    return [section(clip(tr._("Use /feedback list with one of: {names}", names=names), SECTION_TEXT))]
 
 
 def list_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:

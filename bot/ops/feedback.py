@@ -195,6 +195,6 @@ def parse_command(text: str) -> FeedbackCommand:
     if not stripped:
         return FeedbackCommand("open")
     words = stripped.split()
-    if words[0].lower() == "list" and len(words) <= 2:
-        return FeedbackCommand("list", scope=(words[1].lower().lstrip("#") if len(words) == 2 else "open"))
+    if words[0].lower() == "list":  # the scope may be a category's name of several words (质量 / 缺陷)
+        return FeedbackCommand("list", scope=(" ".join(words[1:]).lower().lstrip("#") or "open"))
     return FeedbackCommand("file", text=stripped)

@@ -128,7 +128,7 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
         ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
         ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
         ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
-        ("/feedback list nonsense", ["Use /feedback list with one of: open, mine, all, price, quality"]),
+        ("/feedback list nonsense", ["Use /feedback list with one of: open, mine, all, Price / competitor, Quality"]),
         ("!at 2026-11-30 09:00", ["── #manager · Opsbot", "Market feedback this week",
                                   "Price / competitor: 1 (+1 vs last week)", "Quality / defect: 1 (+1 vs last week)",
                                   "SKUs: LED-100 1 (+1)", "#1 Quality / defect · open 7 days · new",

@@ -79,7 +79,8 @@ def test_re_route_to_chosen_people_and_urgent_one_liners(console: ConsoleSlack) 
         ("!fill category=listing roles=marketing,warehouse\n"
          "!submit", ["── #marketing · Opsbot", "── #ops · Opsbot", "Feedback #1 · Listing / content",
                      "#purchasing · message updated", "Routed to #marketing, #ops, and @Li Wei",
-                     "Your feedback #1 was re-routed as Listing / content to #marketing, #ops, and @Li Wei (@Chen Jie)."]),
+                     "Your feedback #1 was re-routed as Listing / content to #marketing, #ops, and @Li Wei "
+                     "(@Chen Jie)."]),
         # Purchasing handed it over: it is no longer theirs to change.
         ("!click Acknowledge", ["Only the people this feedback was sent to"]),
         ("!as U0WAREHOUSE\n"

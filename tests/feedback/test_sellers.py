@@ -58,14 +58,18 @@ def test_the_set_is_large_covers_three_languages_every_category_and_urgent_lines
 
 def test_held_out_lines_score_at_least_95_percent_and_every_urgent_line_is_right() -> None:
     results = [(line, ops.classify(line["text"], PLAYBOOK, SKUS)) for line in HELD_OUT]
-    wrong = [(line["text"], line["category"], found.category) for line, found in results
-             if found.category != line["category"]]
+    wrong = [
+        (line["text"], line["category"], found.category)
+        for line, found in results
+        if found.category != line["category"]
+    ]
     accuracy = 1 - len(wrong) / len(results)
     assert len(results) >= 60
     assert accuracy >= 0.95, f"held-out accuracy {accuracy:.1%}, wrong: {wrong}"
     urgent = [(line, found) for line, found in results if line.get("urgent")]
     assert len(urgent) >= 10
-    assert [(ln["text"], f.category, f.urgent) for ln, f in urgent if f.category != ln["category"] or not f.urgent] == []
+    missed = [(ln["text"], f.category, f.urgent) for ln, f in urgent if f.category != ln["category"] or not f.urgent]
+    assert missed == []
     # Nothing calm is raised as urgent either: a false alarm wakes the manager.
     assert [ln["text"] for ln, f in results if f.urgent and not ln.get("urgent")] == []
 
@@ -74,7 +78,9 @@ def test_every_line_gets_its_sku_marketplace_and_asins() -> None:
     for line in LINES:
         found = ops.classify(line["text"], PLAYBOOK, SKUS)
         assert (found.sku, found.marketplace, found.asins) == (
-            line.get("sku"), line.get("marketplace"), tuple([line["asin"]] if "asin" in line else [])
+            line.get("sku"),
+            line.get("marketplace"),
+            tuple([line["asin"]] if "asin" in line else []),
         ), line["text"]
 
 
