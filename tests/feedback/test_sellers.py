@@ -97,6 +97,12 @@ def test_a_supplier_raising_its_price_is_a_supplier_price_matter() -> None:
     assert ops.destinations(PLAYBOOK, "supplier", None, False) == [Role.purchasing, Role.manager]
 
 
+def test_a_signed_rise_counts_as_a_price_move() -> None:
+    assert ops.classify("Carton costs +12% from March", PLAYBOOK, SKUS).category == "supplier"
+    assert ops.classify("Their lamp price is +15% since Monday", PLAYBOOK, SKUS).category == "price"
+    assert ops.classify("Sessions +15% since Monday", PLAYBOOK, SKUS).unsure  # a rise of what? not a price
+
+
 def test_english_rules_match_word_forms_gaps_and_percentages() -> None:
     words = Words(["flicker", "raise … price", "price increase", "+N%"])
     assert words.matches("flicker", "the light flickers")
