@@ -59,6 +59,8 @@ PRIMITIVES = {
     "standup.prompt_blocks", "standup.answered_blocks",
     "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
+    "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
+    "feedback.consent_question_text", "feedback.consent_answer_text",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
 PLAIN_RESULTS = {"feedback.list_title", "launch.status_title"}
@@ -75,7 +77,7 @@ def suggestion(t: str) -> Suggestion:
 
 def card(t: str) -> feedback.Card:
     return feedback.Card(1, OWN_USER, t, t, "Quality", t, t, True, "in_progress", "in progress", OWN_USER, t, t, 2,
-                         Mrkdwn(f"<#{OWN_CHANNEL}>"))
+                         Mrkdwn(f"<#{OWN_CHANNEL}>"), asins=(t,), unsure=True, waiting_for=OWN_USER)
 
 
 def restock_progress(t: str) -> restock.Progress:
@@ -91,6 +93,14 @@ CASES: dict[str, Callable[[str], Any]] = {
     "feedback.card_blocks": lambda t: feedback.card_blocks(TR, card(t), [], feedback.sku_context(TR, t, FOUND)),
     "feedback.card_buttons": lambda t: feedback.card_buttons(TR, "quality", t, t, t),
     "feedback.card_text": lambda t: feedback.card_text(TR, 1, "Quality"),
+    "feedback.category_question": lambda t: feedback.category_question(TR, 1, t, [("quality", "Quality")]),
+    "feedback.consent_question": lambda t: feedback.consent_question(TR, 1, OWN_USER, "U0OTHER", t,
+                                                                     [f"<#{OWN_CHANNEL}>"]),
+    "feedback.consent_reporter_text": lambda t: feedback.consent_reporter_text(TR, 1, OWN_USER, True,
+                                                                               [f"<#{OWN_CHANNEL}>"]),
+    "feedback.held_text": lambda t: feedback.held_text(TR, 1, OWN_USER, "U0OTHER"),
+    "feedback.picked_text": lambda t: feedback.picked_text(TR, 1, "Quality"),
+    "feedback.private_join_text": lambda t: feedback.private_join_text(TR, 1, OWN_USER, t),
     "feedback.file_modal": lambda t: feedback.file_modal(TR, [("quality", "Quality")], text=t, link=t,
                                                          private_source=True, metadata={"t": t}),
     "feedback.joined_text": lambda t: feedback.joined_text(TR, 1, t, 2),

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.figures import summary_line
 from bot.blocks.launch import add_launch_task_button
@@ -25,13 +27,16 @@ CLOSE = "feedback.close"
 NOTE_VIEW = "feedback.note"
 REROUTE_VIEW = "feedback.reroute_view"
 SHORTCUT = "feedback.from_message"
+PICK = "feedback.pick"  # + ":<category>": the reporter's answer when Opsbot was unsure (one action id per button)
+SHARE = "feedback.share"
+KEEP_PRIVATE = "feedback.keep_private"
 MARKETPLACES = ("US", "CA", "MX", "UK", "DE", "FR", "IT", "ES", "NL", "JP", "AU")
 STATE_ICON = {"new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "closed": "✅"}
 STATE_LABELS = {"new": N_("new"), "acknowledged": N_("acknowledged"), "in_progress": N_("in progress"),
                 "closed": N_("closed")}
 # Feedback that may call for stock or a launch change offers those flows right on the card.
 ACTIONABLE = ("quality", "stock")
-LIST_SCOPES = ("open", "mine", "all")
+LIST_SCOPES = {"open": N_("open"), "mine": N_("mine"), "all": N_("all")}  # /feedback list SCOPE, as typed
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,14 @@ class Card:
     outcome: str | None
     count: int
     destinations: Mrkdwn  # Opsbot's channel references, e.g. "<#C0PURCHASING>, <#C0MANAGER>"
+    asins: tuple[str, ...] = ()
+    unsure: bool = False  # no rule chose the category: the reporter was asked
+    waiting_for: str | None = None  # the author whose consent it waits for before going to team channels
+
+
+def listed(tr: Translator, items: list[str]) -> str:
+    """Items joined the way the reader's language joins a list ("A, B and C"; "A、B和C")."""
+    return str(format_list(items, locale=tr.locale)) if items else ""
 
 
 def file_modal(
@@ -61,7 +74,10 @@ def file_modal(
     link: str = "",
     private_source: bool,
     metadata: dict[str, Any],
+    asks_author: bool = False,
 ) -> dict[str, Any]:
+    """The feedback form. ``private_source``: the sender's own words from a private place, a box clears them for
+    team channels; ``asks_author``: someone's message from a private place, whose author is asked afterwards."""
     category_options = [option(tr._("Let Opsbot decide"), "auto")] + [option(n, k) for k, n in categories]
     what: dict[str, Any] = {"type": "plain_text_input", "action_id": "what", "multiline": True, "max_length": 3000}
     if text:
@@ -114,6 +130,9 @@ def file_modal(
                 optional=True,
             )
         )
+    if asks_author:
+        blocks.append(context(tr._("🔒 This came from a private conversation: only the manager will see it until "
+                                   "the person who wrote it agrees to share it. Opsbot will ask them.")))
     return modal(
         tr._("Market feedback"),
         blocks,
@@ -161,7 +180,75 @@ def outcome_text(tr: Translator, outcome: str) -> str:
 
 def reminder_text(tr: Translator, people: list[str]) -> str:
     return tr._("⏰ Nobody has acknowledged this yet: {people}, please take a look.",
-                people=", ".join(f"<@{u}>" for u in people))
+                people=listed(tr, [f"<@{u}>" for u in people]))
+
+
+def category_question(
+    tr: Translator, item_id: int, text: str, categories: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Asks the reporter what their feedback is about when no rule knew: a button per category."""
+    question = tr._("Opsbot was not sure what your feedback #{id} is about, so for now it went to the manager. "
+                    "What is it about?", id=item_id)
+    buttons = [button(name, f"{PICK}:{key}", str(item_id)) for key, name in categories]
+    return [section(question), context(escape_clipped(text, 300)), actions(buttons)]
+
+
+def category_question_text(tr: Translator, item_id: int) -> str:
+    return tr._("What is your feedback #{id} about?", id=item_id)
+
+
+def picked_text(tr: Translator, item_id: int, category: str) -> str:
+    return tr._("Thanks: feedback #{id} is now filed as {category}.", id=item_id, category=category)
+
+
+def consent_question(
+    tr: Translator, item_id: int, reporter: str, author: str, text: str, destinations: list[str]
+) -> list[dict[str, Any]]:
+    """Asks the author of a message from a private conversation whether it may go to the team's channels."""
+    if reporter == author:
+        asked = tr._("You sent a message from a private conversation as market feedback #{id}. Only the manager "
+                     "has seen it so far. May it also go to {where}?", id=item_id, where=listed(tr, destinations))
+    else:
+        asked = tr._("{who} sent your message from a private conversation as market feedback #{id}. Only the "
+                     "manager has seen it so far. May it also go to {where}?", who=f"<@{reporter}>", id=item_id,
+                     where=listed(tr, destinations))
+    buttons = [button(tr._("Yes, share it"), SHARE, str(item_id), style="primary"),
+               button(tr._("No, keep it private"), KEEP_PRIVATE, str(item_id))]
+    return [section(asked), context(escape_clipped(text, 300)), actions(buttons)]
+
+
+def consent_question_text(tr: Translator, item_id: int) -> str:
+    return tr._("May feedback #{id} go to the team's channels?", id=item_id)
+
+
+def consent_answer_text(tr: Translator, item_id: int, shared: bool) -> str:
+    if shared:
+        return tr._("Feedback #{id} was shared with the team. Thank you.", id=item_id)
+    return tr._("Feedback #{id} stays private: only the manager sees it.", id=item_id)
+
+
+def consent_reporter_text(tr: Translator, item_id: int, author: str, shared: bool, where: list[str]) -> str:
+    """What the reporter is told once the author has answered."""
+    if shared:
+        return tr._("{who} agreed: feedback #{id} went to {where}.", who=f"<@{author}>", id=item_id,
+                    where=listed(tr, where))
+    return tr._("{who} asked to keep feedback #{id} private: only the manager sees it.", who=f"<@{author}>",
+                id=item_id)
+
+
+def held_text(tr: Translator, item_id: int, author: str, reporter: str) -> str:
+    """The reporter's answer when what they sent waits for its author's consent."""
+    if author == reporter:
+        return tr._("Thanks! Feedback #{id} went to the manager only, by DM. Opsbot sent you a question: say "
+                    "whether it may go to the team's channels too.", id=item_id)
+    return tr._("Thanks! Feedback #{id} went to the manager only, by DM, until {who} agrees to share it "
+                "(Opsbot asked them).", id=item_id, who=f"<@{author}>")
+
+
+def private_join_text(tr: Translator, item_id: int, reporter: str, text: str) -> str:
+    """A report from a private conversation joining an open item: the manager alone hears its words, by DM."""
+    return tr._("Another report on feedback #{id} from {who}, from a private conversation: {text}", id=item_id,
+                who=f"<@{reporter}>", text=escape(text))
 
 
 def card_blocks(
@@ -174,6 +261,8 @@ def card_blocks(
         facts.append(tr._("SKU {sku}", sku=escape(card.sku)))
     if card.marketplace:
         facts.append(escape(card.marketplace))
+    if card.asins:
+        facts.append(tr._("ASIN {asins}", asins=listed(tr, [escape(a) for a in card.asins])))
     if card.count > 1:
         facts.append(tr.ngettext("{n} report", "{n} reports", card.count))
     blocks = [header(title), section(escape_clipped(card.text, SECTION_TEXT)), context(" · ".join(facts))]
@@ -189,6 +278,12 @@ def card_blocks(
     if card.outcome:
         status += "\n" + outcome_text(tr, card.outcome)
     blocks.append(section(clip(status, SECTION_TEXT)))
+    if card.unsure:
+        blocks.append(context(tr._("❓ Opsbot was not sure what this is about and asked {who} to pick the category.",
+                                   who=f"<@{card.reporter}>")))
+    if card.waiting_for:
+        blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
+                                   "share it.", who=f"<@{card.waiting_for}>")))
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if card.state != "closed":
         value = str(card.id)
@@ -263,9 +358,15 @@ def list_title(tr: Translator, scope: str, category: str) -> str:
     return titles.get(scope) or tr._("Market feedback: {category}", category=category)
 
 
+def list_scope_words(tr: Translator) -> dict[str, str]:
+    """The words /feedback list accepts for its scopes in the reader's language (the English ones always work)."""
+    return {tr._(word).lower(): scope for scope, word in LIST_SCOPES.items()}
+
+
 def unknown_list_blocks(tr: Translator, categories: list[str]) -> list[dict[str, Any]]:
-    names = ", ".join([*LIST_SCOPES, *categories])
-    return list_blocks(tr, tr._("Use /feedback list with one of: {names}", names=names), [])
+    """``categories``: the categories' names in the reader's language."""
+    names = listed(tr, [*(tr._(word) for word in LIST_SCOPES.values()), *categories])
+    return [section(clip(tr._("Use /feedback list with one of: {names}", names=names), SECTION_TEXT))]
 
 
 def list_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:
@@ -283,14 +384,14 @@ def weekly_counts(
     lines = [Mrkdwn(tr._("{category}: {n} ({change:+d} vs last week)", category=name, n=c.now, change=c.change))
              for name, c in categories]
     if skus:
-        lines.append(Mrkdwn(tr._("SKUs: {skus}", skus=_counts(skus[:8]))))
+        lines.append(Mrkdwn(tr._("SKUs: {skus}", skus=_counts(tr, skus[:8]))))
     if markets:
-        lines.append(Mrkdwn(tr._("Marketplaces: {markets}", markets=_counts(markets))))
+        lines.append(Mrkdwn(tr._("Marketplaces: {markets}", markets=_counts(tr, markets))))
     return lines
 
 
-def _counts(counts: list[WeekCount]) -> str:
-    return ", ".join(f"{escape(c.key)} {c.now} ({c.change:+d})" for c in counts)
+def _counts(tr: Translator, counts: list[WeekCount]) -> str:
+    return listed(tr, [f"{escape(c.key)} {c.now} ({c.change:+d})" for c in counts])
 
 
 def weekly_open_line(tr: Translator, item_id: int, category: str, days: int, state: str) -> Mrkdwn:

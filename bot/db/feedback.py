@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
@@ -37,10 +37,19 @@ class FeedbackItem(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     reminded_at: Mapped[datetime | None]
+    # Whose words these are when they came from a private place, and whether they said they may go public.
+    author: Mapped[str | None] = mapped_column(String(32))
+    consent: Mapped[str | None] = mapped_column(String(16))  # None (not needed) | asked | given | declined
+    unsure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    asins_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     @property
     def roles(self) -> list[str]:
         return list(json.loads(self.roles_json))
+
+    @property
+    def asins(self) -> list[str]:
+        return list(json.loads(self.asins_json))
 
 
 class FeedbackCard(Base):

@@ -71,36 +71,79 @@ class FeedbackActions:
     def reroute(self, user: str, item_id: int, rerouting: Rerouting) -> None:
         """Another category (its route decides where) or, when chosen, other destination roles."""
         team, item = self._open_item(user, item_id)
+        where = self._route(team, user, item, rerouting)
+        tr = self.ctx.translator_for(item.reporter, team)
+        self.ctx.delivery.dm(item.reporter, tr._(
+            "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
+            id=item.id, category=self.playbook.category_name(rerouting.category, tr.locale),
+            where=blocks.listed(tr, where), who=f"<@{user}>",
+        ))
+
+    def pick(self, user: str, item_id: int, category: str) -> str:
+        """The reporter's answer when Opsbot was unsure: the item is re-routed as that category."""
+        team = self.ctx.team_of(user)
+        item = self._item(team, item_id)
+        if item.reporter != user:
+            raise OpsError(N_("Only the person who sent feedback #{id} can answer this."), id=item_id)
+        if not item.unsure or item.state == ops.CLOSED:
+            raise OpsError(N_("Feedback #{id} already has its category."), id=item_id)
+        self._route(team, user, item, Rerouting(category))
+        tr = self.ctx.translator_for(user, team)
+        return blocks.picked_text(tr, item_id, self.playbook.category_name(category, tr.locale))
+
+    def consent(self, user: str, item_id: int, shared: bool) -> str:
+        """The author's answer: shared, the item goes where its route says; kept private, the manager alone has it."""
+        team = self.ctx.team_of(user)
+        item = self._item(team, item_id)
+        if item.author != user:
+            raise OpsError(N_("Only the person who wrote that message can say whether it is shared."))
+        if item.consent != ops.CONSENT_ASKED:
+            raise OpsError(N_("You already answered about feedback #{id}."), id=item_id)
+        audit = Audit(team.id, user, self.ctx.clock.now())
+        with self.ctx.db.transaction() as session:
+            current = session.get(store.FeedbackItem, item_id)
+            assert current is not None
+            current.consent = ops.CONSENT_GIVEN if shared else ops.CONSENT_DECLINED
+            current.share_publicly, current.updated_at = shared, audit.at
+            audit(session, "feedback", str(item_id), current.state, current.state,
+                  "shared by its author" if shared else "kept private by its author")
+            # Answered and announced together.
+            item = self.cards.item(item_id)
+            where = self.cards.deliver(team, item, [Role(r) for r in item.roles])
+            if item.reporter != user:
+                tr = self.ctx.translator_for(item.reporter, team)
+                self.ctx.delivery.dm(item.reporter, blocks.consent_reporter_text(tr, item_id, user, shared, where))
+        return blocks.consent_answer_text(self.ctx.translator_for(user, team), item_id, shared)
+
+    def _route(self, team: Team, user: str, item: store.FeedbackItem, rerouting: Rerouting) -> list[str]:
+        """Files the item as another category and sends its cards where that goes; the new destinations."""
         category = rerouting.category
         if category not in self.playbook.categories:
             raise OpsError(N_("Choose one of the categories."), field="category")
         to = list(rerouting.roles) or ops.destinations(self.playbook, category, item.marketplace, item.urgent)
         audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
-            current = session.get(store.FeedbackItem, item_id)
+            current = session.get(store.FeedbackItem, item.id)
             assert current is not None
             before = current.category
-            current.category, current.updated_at = category, audit.at
+            current.category, current.updated_at, current.unsure = category, audit.at, False
             current.roles_json = json.dumps([r.value for r in to])
-            audit(session, "feedback", str(item_id), before, category,
+            audit(session, "feedback", str(item.id), before, category,
                   "re-routed to " + ", ".join(r.value for r in to))
             # Changed and announced together.
-            item = self.cards.item(item_id)
-            where = self.cards.deliver(team, item, to)
-            tr = self.ctx.translator_for(item.reporter, team)
-            self.ctx.delivery.dm(item.reporter, tr._(
-                "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
-                id=item.id, category=self.playbook.category_name(category, tr.locale), where=", ".join(where),
-                who=f"<@{user}>",
-            ))
+            return self.cards.deliver(team, self.cards.item(item.id), to)
 
-    def _open_item(self, user: str, item_id: int) -> tuple[Team, store.FeedbackItem]:
-        """The user's team and the item, once the server has checked this user may change it."""
-        team = self.ctx.team_of(user)
+    def _item(self, team: Team, item_id: int) -> store.FeedbackItem:
         with self.ctx.db.transaction() as session:
             item = session.get(store.FeedbackItem, item_id)
         if item is None or item.team_id != team.id:
             raise OpsError(N_("That feedback no longer exists."))
+        return item
+
+    def _open_item(self, user: str, item_id: int) -> tuple[Team, store.FeedbackItem]:
+        """The user's team and the item, once the server has checked this user may change it."""
+        team = self.ctx.team_of(user)
+        item = self._item(team, item_id)
         self._authorized(team, user, item)
         if item.state == ops.CLOSED:
             raise OpsError(N_("Feedback #{id} is already closed."), id=item_id)

@@ -39,15 +39,15 @@ class FeedbackCards:
         with self.ctx.db.transaction() as session:
             existing = store.cards_of(session, item.id)
             have = {c.destination for c in existing}
-            text, card = self._text(team, item), self._blocks(team, item)
             for target in wanted:
                 if target.key in have:
                     continue
                 row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
                 session.add(row)
                 session.flush()
-                self.ctx.delivery.post(target.channel or str(target.dm), text, card,
-                                       receipt=Receipt("feedback.card", str(row.id)))
+                tr = self._reader(team, target.key)
+                self.ctx.delivery.post(target.channel or str(target.dm), self._text(tr, item),
+                                       self._blocks(team, item, tr), receipt=Receipt("feedback.card", str(row.id)))
             self._update(team, item, existing)
         return [f"<{t.key}>" for t in wanted]
 
@@ -56,26 +56,31 @@ class FeedbackCards:
             cards = store.cards_of(session, item.id)
         self._update(team, item, cards)
 
+    def where(self, team: Team, item: store.FeedbackItem) -> list[str]:
+        """Where the item goes by its route once nothing holds it back: what an author is asked to allow."""
+        roles = [Role(r) for r in item.roles]
+        found = ops.targets(team, self.playbook, roles, urgent=item.urgent, public_ok=True)
+        return [f"<{t.key}>" for t in found]
+
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
-        if not cards:
-            return
-        text, blocks_now = self._text(team, item), self._blocks(team, item)
         for card in cards:
             if card.channel and card.ts:  # a card still on its way is sent as the item is now
-                self.ctx.delivery.update(card.channel, card.ts, text, blocks_now)
+                tr = self._reader(team, card.destination)
+                self.ctx.delivery.update(card.channel, card.ts, self._text(tr, item), self._blocks(team, item, tr))
+
+    def _reader(self, team: Team, destination: str) -> Translator:
+        """A DM reads in its person's own language; a channel in the team's."""
+        if destination.startswith("@"):
+            return self.ctx.translator_for(destination[1:], team)
+        return translator(team.locale)
 
     def _targets(self, team: Team, item: store.FeedbackItem, roles: list[Role]) -> list[ops.Target]:
-        return ops.targets(
-            team, self.playbook, roles, urgent=item.urgent, public_ok=item.share_publicly,
-            is_private=self.ctx.people.channel_is_private,
-        )
+        return ops.targets(team, self.playbook, roles, urgent=item.urgent, public_ok=item.share_publicly)
 
-    def _text(self, team: Team, item: store.FeedbackItem) -> str:
-        tr = translator(team.locale)
+    def _text(self, tr: Translator, item: store.FeedbackItem) -> str:
         return blocks.card_text(tr, item.id, self.playbook.category_name(item.category, tr.locale))
 
-    def _blocks(self, team: Team, item: store.FeedbackItem) -> list[dict[str, Any]]:
-        tr = translator(team.locale)
+    def _blocks(self, team: Team, item: store.FeedbackItem, tr: Translator) -> list[dict[str, Any]]:
         where = self._targets(team, item, [Role(r) for r in item.roles])
         view = blocks.Card(
             id=item.id,
@@ -92,7 +97,10 @@ class FeedbackCards:
             note=item.note,
             outcome=item.outcome,
             count=item.count,
-            destinations=Mrkdwn(", ".join(f"<{t.key}>" for t in where)),
+            destinations=Mrkdwn(blocks.listed(tr, [f"<{t.key}>" for t in where])),
+            asins=tuple(item.asins),
+            unsure=item.unsure,
+            waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
         )
         extra = blocks.card_buttons(tr, item.category, item.sku, item.marketplace, item.text)
         return blocks.card_blocks(tr, view, extra, self._sku_context(team, item, tr))

@@ -17,7 +17,7 @@ from bot.flows.feedback_cards import FeedbackCards
 from bot.i18n import translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
-from bot.ops.team import Team
+from bot.ops.team import Role, Team
 from bot.reports.queries import known_skus as skus_with_data
 
 
@@ -33,7 +33,8 @@ class Report:
     sku: str | None = None
     category: str | None = None  # chosen explicitly; None lets the rules decide
     urgent: bool = False
-    share_publicly: bool = False
+    share_publicly: bool = False  # the reporter's own words, cleared by them in the form
+    author: str | None = None  # who wrote the message it was taken from (the message shortcut)
 
 
 class FeedbackIntake:
@@ -53,13 +54,17 @@ class FeedbackIntake:
             with_data = skus_with_data(session, team.id)
         return sorted({*self.playbook.known_skus, *launched, *with_data})
 
-    def modal(self, user: str, *, text: str = "", link: str = "", source: str | None = None) -> dict[str, Any]:
+    def modal(
+        self, user: str, *, text: str = "", link: str = "", source: str | None = None, author: str | None = None
+    ) -> dict[str, Any]:
+        """The form; for a message taken from a private place, its author is asked afterwards, not the sender."""
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         private = source is not None and self.ctx.people.channel_is_private(source)
         return blocks.file_modal(
-            tr, self.playbook.category_choices(tr.locale), text=text, link=link, private_source=private,
-            metadata={"source": source, "link": link},
+            tr, self.playbook.category_choices(tr.locale), text=text, link=link,
+            private_source=private and author is None, asks_author=private and author is not None,
+            metadata={"source": source, "link": link, "author": author},
         )
 
     def file(self, report: Report) -> str:
@@ -68,11 +73,15 @@ class FeedbackIntake:
         playbook, tr = self.playbook, self.ctx.translator_for(report.reporter, team)
         known = self.known_skus(team)
         found = ops.classify(report.text, playbook, known, urgent=report.urgent)
-        category = report.category if report.category in playbook.categories else found.category
+        chosen = report.category in playbook.categories
+        category = report.category if chosen and report.category else found.category
         sku = self._sku(report.sku, known) or found.sku
+        marketplace = report.marketplace or found.marketplace
         private = report.source_channel is not None and self.ctx.people.channel_is_private(report.source_channel)
-        public_ok = not private or report.share_publicly
-        roles = ops.destinations(playbook, category, report.marketplace, found.urgent)
+        # Someone's message from a private place: its author, not whoever sent it on, says whether it goes public.
+        author = report.author if private and report.author else None
+        public_ok = not private or (report.share_publicly and author is None)
+        roles = ops.destinations(playbook, category, marketplace, found.urgent)
         now = self.ctx.clock.now()
         audit = Audit(team.id, report.reporter, now)
         with self.ctx.db.transaction() as session:
@@ -88,9 +97,11 @@ class FeedbackIntake:
                 item = store.FeedbackItem(
                     team_id=team.id, reporter=report.reporter, text=found.text, link=report.link,
                     source_channel=report.source_channel, source_private=private, share_publicly=public_ok,
-                    marketplace=report.marketplace, sku=sku, category=category, urgent=found.urgent,
+                    marketplace=marketplace, sku=sku, category=category, urgent=found.urgent,
                     roles_json=json.dumps([r.value for r in roles]), state=ops.NEW, count=1,
-                    created_at=now, updated_at=now,
+                    created_at=now, updated_at=now, author=author,
+                    consent=ops.CONSENT_ASKED if author else None, unsure=found.unsure and not chosen,
+                    asins_json=json.dumps(list(found.asins)),
                 )
                 session.add(item)
                 session.flush()
@@ -101,12 +112,29 @@ class FeedbackIntake:
                 self._joined(team, item_id, report, found.text, public_ok)
             else:
                 where = self.cards.deliver(team, item, roles)
+                if author:
+                    self._ask_consent(team, item)
+                if item.unsure:
+                    self._ask_category(team, item)
         if joined:
             return blocks.joined_text(tr, item_id, sku, count)
+        if author:
+            return blocks.held_text(tr, item_id, author, report.reporter)
         return tr._(
             "Thanks! Feedback #{id} ({category}) went to {where}.",
-            id=item_id, category=playbook.category_name(category, tr.locale), where=", ".join(where),
+            id=item_id, category=playbook.category_name(category, tr.locale), where=blocks.listed(tr, where),
         )
+
+    def _ask_consent(self, team: Team, item: store.FeedbackItem) -> None:
+        author = str(item.author)
+        tr = self.ctx.translator_for(author, team)
+        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
+            tr, item.id, item.reporter, author, item.text, self.cards.where(team, item)))
+
+    def _ask_category(self, team: Team, item: store.FeedbackItem) -> None:
+        tr = self.ctx.translator_for(item.reporter, team)
+        self.ctx.delivery.dm(item.reporter, blocks.category_question_text(tr, item.id), blocks.category_question(
+            tr, item.id, item.text, self.playbook.category_choices(tr.locale)))
 
     @staticmethod
     def _sku(given: str | None, known: list[str]) -> str | None:
@@ -116,12 +144,15 @@ class FeedbackIntake:
         return next((s for s in known if s.lower() == wanted.lower()), wanted.upper())
 
     def _joined(self, team: Team, item_id: int, report: Report, text: str, public_ok: bool) -> None:
-        """A reply in every card's thread; a private report's words only where that thread is private too."""
+        """A reply in every card's thread; a private report's words reach the manager alone, by DM."""
         tr = translator(team.locale)
         with self.ctx.db.transaction() as session:
             cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
             for card in cards:
-                shown = public_ok or self.ctx.people.channel_is_private(str(card.channel))
-                reply = blocks.another_report_text(tr, report.reporter, text if shown else None)
+                reply = blocks.another_report_text(tr, report.reporter, text if public_ok else None)
                 self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
+            if not public_ok:
+                for manager in team.people_with(Role.manager):
+                    mine = self.ctx.translator_for(manager.user, team)
+                    self.ctx.delivery.dm(manager.user, blocks.private_join_text(mine, item_id, report.reporter, text))
             self.cards.refresh(team, self.cards.item(item_id))

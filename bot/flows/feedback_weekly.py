@@ -26,6 +26,7 @@ class FeedbackWeekly:
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             items = store.items_since(session, team.id, datetime.min.replace(tzinfo=self.ctx.clock.now().tzinfo))
+        scope = self._scope(scope, tr.locale, blocks.list_scope_words(tr))
         if scope == "mine":
             chosen = [i for i in items if i.reporter == user or i.owner == user]
         elif scope in self.playbook.categories:
@@ -33,10 +34,21 @@ class FeedbackWeekly:
         elif scope in ("open", "all"):
             chosen = [i for i in items if scope == "all" or i.state != ops.CLOSED]
         else:
-            return blocks.unknown_list_blocks(tr, list(self.playbook.categories))
+            return blocks.unknown_list_blocks(tr, [name for _, name in self.playbook.category_choices(tr.locale)])
         name = partial(self.playbook.category_name, locale=tr.locale)
         lines = [blocks.list_line(tr, i.id, name(i.category), i.state, i.sku, i.text) for i in reversed(chosen)]
         return blocks.list_blocks(tr, blocks.list_title(tr, scope, name(scope)), lines)
+
+    def _scope(self, typed: str, locale: str, scope_words: dict[str, str]) -> str:
+        """A scope or category key from what was typed: a key, or a word or name in the reader's language."""
+        word = typed.lower()
+        if word in blocks.LIST_SCOPES or word in scope_words:
+            return scope_words.get(word, word)
+        for key, category in self.playbook.categories.items():
+            names = {key, self.playbook.category_name(key, locale).lower(), *(a.lower() for a in category.aliases)}
+            if word in names:
+                return key
+        return word
 
     def jobs(self) -> list[ScheduledJob]:
         weekly = self.playbook.weekly_summary

@@ -48,10 +48,11 @@ def register(reg: Registrar, ctx: Context) -> None:
     def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:
         ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
-        text = shortcut["message"].get("text", "")
+        text, author = shortcut["message"].get("text", ""), shortcut["message"].get("user")
         link = ctx.delivery.permalink(channel, shortcut["message"]["ts"])
-        if ctx.people.channel_is_private(channel):  # ask before anything private is reposted
-            ctx.delivery.open_view(shortcut["trigger_id"], intake.modal(user, text=text, link=link, source=channel))
+        if ctx.people.channel_is_private(channel):  # its author is asked before anything private is reposted
+            ctx.delivery.open_view(shortcut["trigger_id"],
+                                   intake.modal(user, text=text, link=link, source=channel, author=author))
         else:
             answer = intake.file(Report(reporter=user, text=text, source_channel=channel, link=link))
             ctx.delivery.respond(shortcut["response_url"], answer)
@@ -64,7 +65,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             reporter=user, text=values.get("what") or "", source_channel=meta.get("source"),
             link=values.get("link") or meta.get("link") or None, marketplace=values.get("marketplace"),
             sku=values.get("sku"), category=None if values.get("category") == "auto" else values.get("category"),
-            urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")),
+            urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")), author=meta.get("author"),
         )
         answer = submit_or_field_errors(ack, tr, view, lambda: intake.file(report))
         if answer:
@@ -99,6 +100,28 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         note = view_values(view).get("note") or ""
         submit_or_field_errors(ack, tr, view, lambda: actions.act(user, meta["item"], meta["kind"], note))
+
+    def pick(category: str) -> None:
+        @reg.action(f"{ids.PICK}:{category}")
+        def picked(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            answer = actions.pick(body["user"]["id"], int(body["actions"][0]["value"]), category)
+            ctx.delivery.respond(body["response_url"], answer, replace_original=True)
+
+    for category in playbook.categories:
+        pick(category)
+
+    @reg.action(ids.SHARE)
+    def share(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        answer = actions.consent(body["user"]["id"], int(body["actions"][0]["value"]), shared=True)
+        ctx.delivery.respond(body["response_url"], answer, replace_original=True)
+
+    @reg.action(ids.KEEP_PRIVATE)
+    def keep_private(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        answer = actions.consent(body["user"]["id"], int(body["actions"][0]["value"]), shared=False)
+        ctx.delivery.respond(body["response_url"], answer, replace_original=True)
 
     @reg.action(ids.REROUTE)
     def reroute(ack: Ack, body: dict[str, Any]) -> None:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import N_, OpsError
 from bot.ops.feedback_playbook import FeedbackPlaybook
+from bot.ops.feedback_words import Words, words_for
 from bot.ops.team import Role, Team
 
 NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED = "new", "acknowledged", "in_progress", "closed"
+# The author's answer about words from a private conversation; no consent is needed otherwise (None).
+CONSENT_ASKED, CONSENT_GIVEN, CONSENT_DECLINED = "asked", "given", "declined"
 TEXT_LIMIT = 3000
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _EXPLICIT = re.compile(r"(?:^|\s)#(\S+)")
+
+
+# Amazon's standard identification number: B0 and eight capitals or digits (books use their ISBN instead).
+_ASIN = re.compile(r"(?<![A-Za-z0-9])B0[A-Z0-9]{8}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -24,12 +29,9 @@ class Classified:
     urgent: bool
     sku: str | None
     text: str  # the text without the #category tag
-
-
-def _matches(keyword: str, text: str) -> bool:
-    if _CJK.search(keyword):
-        return keyword in text
-    return re.search(rf"(?<![\w-]){re.escape(keyword.lower())}(?![\w-])", text.lower()) is not None
+    unsure: bool = False  # no rule matched: "other" is a guess to be confirmed by the reporter
+    marketplace: str | None = None
+    asins: tuple[str, ...] = ()
 
 
 def explicit_category(text: str, playbook: FeedbackPlaybook) -> tuple[str | None, str]:
@@ -58,13 +60,39 @@ def classify(text: str, playbook: FeedbackPlaybook, known_skus: list[str], *, ur
         raise OpsError(N_("Please keep feedback under {limit} characters (it has {length})."), field="what",
                        limit=TEXT_LIMIT, length=len(text))
     category, rest = explicit_category(text, playbook)
+    words = words_for(playbook.rules())
+    tokens = words.tokens(rest)
+    unsure = False
     if category is None:
-        category = next(
-            (key for key in playbook.order if any(_matches(k, rest) for k in playbook.categories[key].keywords)),
-            "other",
-        )
-    urgent = urgent or any(_matches(k, rest) for k in playbook.urgent_keywords)
-    return Classified(category, urgent, detect_sku(rest, known_skus), rest)
+        category = next((key for key in playbook.order if words.any(playbook.categories[key].keywords, tokens)), None)
+        if category is None:
+            category, unsure = "other", True
+    return Classified(
+        category,
+        urgent or words.any(playbook.urgent_keywords, tokens),
+        detect_sku(rest, known_skus),
+        rest,
+        unsure=unsure,
+        marketplace=detect_marketplace(rest, playbook, words),
+        asins=tuple(dict.fromkeys(_ASIN.findall(rest))),
+    )
+
+
+def detect_marketplace(text: str, playbook: FeedbackPlaybook, words: Words) -> str | None:
+    """The marketplace named first in the text ("Amazon DE", "amazon.co.uk", "德国站", "in JP"); the longest
+    name wins where two start together (amazon.com.mx over amazon.com)."""
+    tokens = words.tokens(text)
+    named: list[tuple[int, int, str]] = []
+    for code, names in playbook.marketplaces.items():
+        for name in names:
+            at = words.find(name, tokens)
+            if at is not None:
+                named.append((at, -len(words.tokens(name)), code))
+    if named:
+        return min(named)[2]
+    codes = "|".join(re.escape(code) for code in playbook.marketplaces)
+    bare = re.search(rf"(?<![A-Za-z0-9-])({codes})(?![A-Za-z0-9-])", text) if codes else None
+    return bare.group(1) if bare else None
 
 
 def destinations(playbook: FeedbackPlaybook, category: str, marketplace: str | None, urgent: bool) -> list[Role]:
@@ -94,23 +122,19 @@ class Target:
 
 
 def targets(
-    team: Team,
-    playbook: FeedbackPlaybook,
-    roles: list[Role],
-    *,
-    urgent: bool,
-    public_ok: bool,
-    is_private: Callable[[str], bool],
+    team: Team, playbook: FeedbackPlaybook, roles: list[Role], *, urgent: bool, public_ok: bool
 ) -> list[Target]:
     """Each role's channel (team.yml via role_channels); urgent adds the urgent_dm people by DM.
 
-    Feedback not cleared for public reposting reaches a public channel's role by DM to its people instead,
-    so nothing from a private conversation is posted where everyone can read it.
+    Words from a private conversation that its author has not cleared go to the manager alone, by DM: no
+    channel, not even a private one, whose members the author did not choose.
     """
+    if not public_ok:
+        return list(dict.fromkeys(Target(dm=m.user) for m in team.people_with(Role.manager)))
     found: list[Target] = []
     for role in roles:
         channel = team.channel(playbook.channel_key(role))
-        if channel and (public_ok or is_private(channel)):
+        if channel:
             found.append(Target(channel=channel))
         else:
             found += [Target(dm=m.user) for m in team.people_with(role)]
@@ -171,6 +195,6 @@ def parse_command(text: str) -> FeedbackCommand:
     if not stripped:
         return FeedbackCommand("open")
     words = stripped.split()
-    if words[0].lower() == "list" and len(words) <= 2:
-        return FeedbackCommand("list", scope=(words[1].lower().lstrip("#") if len(words) == 2 else "open"))
+    if words[0].lower() == "list":  # the scope may be a category's name of several words (质量 / 缺陷)
+        return FeedbackCommand("list", scope=(" ".join(words[1:]).lower().lstrip("#") or "open"))
     return FeedbackCommand("file", text=stripped)

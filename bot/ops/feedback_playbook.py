@@ -51,6 +51,9 @@ class FeedbackPlaybook(BaseModel):
     dedupe_hours: int = Field(default=24, ge=0, le=24 * 14)
     weekly_summary: WeeklySummary = WeeklySummary()
     known_skus: tuple[str, ...] = ()
+    # Marketplace code -> how people name it in text ("Amazon DE", "amazon.de", "德国站"); the bare code
+    # in capitals ("in DE") is recognised too.
+    marketplaces: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackPlaybook:
@@ -64,6 +67,12 @@ class FeedbackPlaybook(BaseModel):
         if unrouted:
             raise ValueError(f"no route for categories {unrouted}")
         return self
+
+    def rules(self) -> tuple[str, ...]:
+        """Every keyword, urgency word and marketplace name: the words the text is cut into words for."""
+        found = [k for c in self.categories.values() for k in c.keywords]
+        found += [*self.urgent_keywords, *(name for names in self.marketplaces.values() for name in names)]
+        return tuple(dict.fromkeys(found))
 
     def channel_key(self, role: Role) -> ChannelKey:
         return self.role_channels.get(role, ChannelKey.ops)

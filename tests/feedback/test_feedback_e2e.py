@@ -15,8 +15,8 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
         ("!as U0CS\n"
          "/feedback Customer says LED-100 arrived with a cracked base", [
             "── #purchasing · Opsbot", "Feedback #1 · Quality / defect", "From @Wang Fang · SKU LED-100",
-            "── #manager · Opsbot", "Routed to #purchasing, #manager", "Add launch task",
-            "only visible to Wang Fang", "Thanks! Feedback #1 (Quality / defect) went to #purchasing, #manager."]),
+            "── #manager · Opsbot", "Routed to #purchasing and #manager", "Add launch task",
+            "only visible to Wang Fang", "Thanks! Feedback #1 (Quality / defect) went to #purchasing and #manager."]),
         # Amy (marketing) was not sent this one: she cannot act on it, and nothing changes.
         ("!as U0MARKET\n"
          "!in C0PURCHASING\n"
@@ -55,7 +55,7 @@ def test_the_same_sku_and_category_within_24_hours_joins_the_open_item(console: 
             "Another report from @Klaus Becker: another LED-100 came in damaged at the warehouse", "· 2 reports"]),
         # A day later #1 is still open, but unacknowledged past its SLA: reminded in its thread ...
         ("!at 2026-11-24 10:00", ["#purchasing · in thread · Opsbot",
-                                  "⏰ Nobody has acknowledged this yet: @Chen Jie, @Li Wei, please take a look."]),
+                                  "⏰ Nobody has acknowledged this yet: @Chen Jie and @Li Wei, please take a look."]),
         # ... and more than 24 hours after it, the same SKU and category is a new item.
         ("/feedback LED-100 damaged again", ["Thanks! Feedback #2"]),
     ])
@@ -72,8 +72,8 @@ def test_re_route_sends_it_to_the_new_destination_and_updates_the_old_cards(cons
          "!click Re-route", ["modal opened for Li Wei: “转交反馈”"]),
         ("!fill category=quality\n"
          "!submit", ["#marketing · message updated", "Feedback #1 · Quality / defect", "── #purchasing · Opsbot",
-                     "Routed to #purchasing, #manager",
-                     "Your feedback #1 was re-routed as Quality / defect to #purchasing, #manager (@Li Wei)."]),
+                     "Routed to #purchasing and #manager",
+                     "Your feedback #1 was re-routed as Quality / defect to #purchasing and #manager (@Li Wei)."]),
     ])
     converse(console, [
         ("!as U0MARKET\n"
@@ -89,11 +89,11 @@ def test_urgent_feedback_from_the_form_also_goes_to_the_manager_by_dm(console: C
         ('!fill what="We will be out of stock in the US on Friday" marketplace=US sku=led-100 urgency=yes\n'
          "!submit", ["── #purchasing · Opsbot", "🚨 Feedback #1 · Stock / demand", "SKU LED-100 · US",
                      "── DM with Li Wei · Opsbot", "DM with Amy Lin",
-                     "Thanks! Feedback #1 (Stock / demand) went to #purchasing, @Li Wei."]),
+                     "Thanks! Feedback #1 (Stock / demand) went to #purchasing and @Li Wei."]),
     ])
 
 
-def test_a_message_shortcut_files_public_messages_and_asks_before_reposting_private_ones(console: ConsoleSlack) -> None:
+def test_a_message_shortcut_files_a_public_message_with_its_link(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0CS\n"
          "!in C0RANDOM\n"
@@ -101,22 +101,8 @@ def test_a_message_shortcut_files_public_messages_and_asks_before_reposting_priv
          "!shortcut feedback.from_message", ["Feedback #1 · Price / competitor", "── #marketing · Opsbot",
                                              "Source: https://opsbot-demo.slack.com/archives/C0RANDOM/p",
                                              "only visible to Wang Fang"]),
-        ("!in G0PRIVATE\n"
-         "!say Supplier raises the price of LED-200 by 8% next month\n"
-         "!shortcut feedback.from_message", ["“Market feedback”", "This came from a private conversation",
-                                             "Supplier raises the price of LED-200"]),
-        ("!submit", ["── DM with Amy Lin · Opsbot", "── #manager · Opsbot", "went to @Amy Lin, #manager."]),
     ])
-    # Not confirmed for reposting: nothing of it reached the public #marketing channel.
-    assert not any("LED-200" in c for c in cards(console, "C0MARKETING"))
-    converse(console, [
-        ("!say The competitor of LED-100 is cheaper on Amazon.de now\n"
-         "!shortcut feedback.from_message", ["“Market feedback”",
-                                             "✎ What happened?: The competitor of LED-100 is cheaper on Amazon.de now",
-                                             "This came from a private conversation"]),
-        ("!fill share=yes\n"
-         "!submit", ["── #marketing · Opsbot", "went to #marketing, #manager."]),
-    ])
+    # Messages from private places wait for their author's consent: tests/feedback/test_feedback_private.py.
 
 
 def test_unacknowledged_feedback_gets_one_reminder_after_the_sla(console: ConsoleSlack) -> None:
@@ -136,13 +122,13 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0CS\n"
          "/feedback LED-100 arrived cracked", [
-            "Thanks! Feedback #1 (Quality / defect) went to #purchasing, #manager."]),
+            "Thanks! Feedback #1 (Quality / defect) went to #purchasing and #manager."]),
         ("/feedback Competitor cut the price of the lamp", [
-            "Thanks! Feedback #2 (Price / competitor) went to #marketing, #manager."]),
+            "Thanks! Feedback #2 (Price / competitor) went to #marketing and #manager."]),
         ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
         ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
         ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
-        ("/feedback list nonsense", ["Use /feedback list with one of: open, mine, all, price, quality"]),
+        ("/feedback list nonsense", ["Use /feedback list with one of: open, mine, all, Price / competitor, Quality"]),
         ("!at 2026-11-30 09:00", ["── #manager · Opsbot", "Market feedback this week",
                                   "Price / competitor: 1 (+1 vs last week)", "Quality / defect: 1 (+1 vs last week)",
                                   "SKUs: LED-100 1 (+1)", "#1 Quality / defect · open 7 days · new",
@@ -159,7 +145,7 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
                      "Your feedback #4 is now closed (@Chen Jie)."]),
         ("!at 2026-12-07 09:00", ["Stock / demand: 2 (+2 vs last week)", "Price / competitor: 0 (-1 vs last week)",
                                   "Quality / defect: 0 (-1 vs last week)",
-                                  "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), LED-100 0 (-1)",
+                                  "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), and LED-100 0 (-1)",
                                   "#2 Price / competitor · open 14 days · new",
                                   "#3 Stock / demand · open 7 days · new"]),
     ])
@@ -171,8 +157,8 @@ def test_chinese_feedback_in_a_chinese_team(chinese_team: ConsoleSlack) -> None:
     converse(chinese_team, [
         ("!as U0FINANCE\n"
          "/feedback 收到专利侵权投诉，LED-100 被下架了", [
-            "反馈 #1 · 合规 / 政策", "来自 @Liu Yang · SKU LED-100", "已发送到 #manager, #purchasing",
-            "谢谢！反馈 #1（合规 / 政策）已发送给 #manager, #purchasing。"]),
+            "反馈 #1 · 合规 / 政策", "来自 @Liu Yang · SKU LED-100", "已发送到 #manager和#purchasing",
+            "谢谢！反馈 #1（合规 / 政策）已发送给 #manager和#purchasing。"]),
         ("/feedback", ["“市场反馈”", "✎ 类别: 让 Opsbot 判断"]),
         ("!close\n"
          "/feedback 紧急！LED-100-EU 在德国站断货了", ["🚨 反馈 #2 · 库存 / 需求", "DM with Li Wei"]),
