@@ -16,12 +16,12 @@ from bot.blocks.standup import (
     RESOLVE_VIEW,
     SHOW_BLOCKERS,
     STILL_BLOCKED,
+    away_list_blocks,
 )
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.standup_answers import StandupAnswers
 from bot.flows.standup_rounds import RECEIPTS, StandupRounds
-from bot.blocks.standup import away_list_blocks
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.standup import parse_command, validate_answers
 from bot.ops.standup_playbook import StandupPlaybook, load_playbook

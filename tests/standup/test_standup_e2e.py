@@ -185,7 +185,7 @@ def test_status_history_and_export(console: ConsoleSlack) -> None:
         ("/standup export 30d", ["standup-U0BUYER-2026-10-25-2026-11-23.csv (your own stand-ups",
                                  "DM with Chen Jie", "📎 standup-U0BUYER-2026-10-25-2026-11-23.csv"]),
         ("!as U0MANAGER\n"
-         "/standup export 30d", ["standup-shenzhen-ops-2026-10-25-2026-11-23.csv is in your DM with Opsbot.",
+         "/standup export 30d", ["standup-shenzhen-ops-2026-10-25-2026-11-23.csv 已发到你和 Opsbot 的私信里。",
                                  "DM with Li Wei", "📎 standup-shenzhen-ops-2026-10-25-2026-11-23.csv"]),
     ])
     _name, content = next(v for v in console.emulator.files.values() if v[0].startswith("standup-U0BUYER"))
