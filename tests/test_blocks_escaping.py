@@ -183,7 +183,14 @@ CASES: dict[str, Callable[[str], Any]] = {
     "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
     "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, 3, late=True,
                                                              edited=True),
-    "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3),
+    "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3,
+                                                           still_open=(standup.OpenBlocker(1, t, DAY),)),
+    "standup.blocker_section": lambda t: standup.blocker_section(TR, standup.BlockerLine(1, t, OWN_USER, 3, ())),
+    "standup.all_blockers_messages": lambda t: standup.all_blockers_messages(
+        TR, [standup.BlockerLine(n, t, OWN_USER, 3, (OWN_USER,), escalated=True) for n in range(50)]),
+    "standup.resolve_modal": lambda t: standup.resolve_modal(TR, 1, t, t),
+    "standup.resolved_for_owner": lambda t: standup.resolved_for_owner(TR, OWN_USER, t, t),
+    "standup.away_list_blocks": lambda t: standup.away_list_blocks(TR, [(DAY, DAY, t)]),
     "standup.answer_text": lambda t: standup.answer_text(TR, t),
     "standup.history_blocks": lambda t: standup.history_blocks(
         TR, t, [standup.history_row(TR, DAY, "answered", QUESTIONS, {"today": t}, t),
@@ -191,7 +198,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "standup.history_row": lambda t: standup.history_row(TR, DAY, "skipped", QUESTIONS, {}, t),
     "standup.status_blocks": lambda t: standup.status_blocks(TR, Roster(answered=[OWN_USER]), {OWN_USER: t}),
     "standup.summary_blocks": lambda t: standup.summary_blocks(
-        TR, DAY, Roster(missing=[OWN_USER]), [standup.BlockerLine(1, t, OWN_USER, 3, (OWN_USER,))], {OWN_USER: DAY}),
+        TR, DAY, Roster(missing=[OWN_USER, "U0OTHER"]), [standup.BlockerLine(1, t, OWN_USER, 3, (OWN_USER,))],
+        {OWN_USER: DAY, "U0OTHER": date(2026, 11, 22)}, mention={OWN_USER}, names={"U0OTHER": t}),
     "common.error_text": lambda t: error_text(TR, OpsError("I don't know /ops {text}. Try /ops help or /ops team.",
                                                            text=t)),
 }

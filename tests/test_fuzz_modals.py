@@ -154,6 +154,9 @@ class Target:
 TARGETS = [
     Target("stand-up answers", "standup.answer", ["!as U0BUYER", "/standup"],
            'yesterday="Packed orders" today="Supplier call" blockers="Waiting for QC" mood=4'),
+    Target("stand-up blocker resolved by the manager", "standup.resolve",
+           ["!as U0BUYER", "/standup", '!fill yesterday=x today=y blockers="QC report late"', "!submit",
+            "!at 2026-11-23 11:00", "!as U0MANAGER", "!click Resolved"], 'reason="The factory sent it"'),
     Target("restock request form", "restock.request", ["!as U0MARKET", "/restock"],
            'sku=LED-100 quantity=300 needed_by=2026-12-31 reason="Q1 promotion"', _sales),
     Target("restock reject", "restock.step", [*REQUEST, "!click Reject"], 'reason="Too early"', _sales),

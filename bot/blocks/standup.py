@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.blocks.common import actions, button, context, divider, header, modal, plain, section
@@ -16,8 +16,14 @@ from bot.ops.standup_playbook import Question
 
 FILL_IN = "standup.fill_in"
 RESOLVE_BLOCKER = "standup.resolve_blocker"
+SHOW_BLOCKERS = "standup.show_blockers"
 ANSWER_VIEW = "standup.answer"
+RESOLVE_VIEW = "standup.resolve"
+REASON_BLOCK = "reason"
+STILL_BLOCKED = "still_blocked_"  # + blocker id: the block of a "still blocked?" choice in the form
 BLOCKERS_SHOWN = 15
+STILL_BLOCKED_SHOWN = 10  # open blockers offered in the form; questions are at most 20, a modal holds 100 blocks
+BLOCKERS_PER_MESSAGE = 45
 
 
 def prompt_blocks(tr: Translator, day: date, *, reminder: bool = False) -> list[dict[str, Any]]:
@@ -36,11 +42,26 @@ def answered_blocks(tr: Translator, day: date) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class OpenBlocker:
+    """One of the person's blockers still open from an earlier day, offered as "still blocked?" in the form."""
+
+    id: int
+    text: str
+    raised_on: date
+
+
 def answer_modal(
     tr: Translator, questions: tuple[Question, ...], day: date, team_id: str, values: dict[str, str],
-    mood: int | None,
+    mood: int | None, *, still_open: tuple[OpenBlocker, ...] = (), not_today: bool = False,
 ) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [context(tr._("Stand-up for {day}", day=tr.date(day, "full")))]
+    """The stand-up form; ``not_today`` says the person's today is no stand-up day, so this is their next one."""
+    heading = (
+        tr._("Today is not a stand-up day for you: this is your stand-up for {day}.", day=tr.date(day, "full"))
+        if not_today
+        else tr._("Stand-up for {day}", day=tr.date(day, "full"))
+    )
+    blocks: list[dict[str, Any]] = [context(heading)]
     for question in questions:
         label = plain(clip(pick(question.text, tr.locale), 2000))
         if question.kind == "mood":
@@ -55,9 +76,26 @@ def answer_modal(
                 element["initial_value"] = values[question.id][:ANSWER_LIMIT]
         blocks.append({"type": "input", "block_id": question.id, "label": label, "element": element,
                        "optional": not question.required})
+        if question.kind == "blockers":
+            blocks += _still_blocked(tr, still_open)
     metadata = json.dumps({"day": day.isoformat(), "team": team_id})
     return modal(tr._("Daily stand-up"), blocks, callback_id=ANSWER_VIEW, submit=tr._("Submit"),
                  close=tr._("Cancel"), private_metadata=metadata)
+
+
+def _still_blocked(tr: Translator, still_open: tuple[OpenBlocker, ...]) -> list[dict[str, Any]]:
+    """Each open blocker as a keep / resolved choice, so nobody restates one to keep it alive."""
+    keep, resolved = tr._("Still blocked"), tr._("Resolved")
+    found = []
+    for blocker in still_open[:STILL_BLOCKED_SHOWN]:
+        options = [{"text": plain(keep), "value": "keep"}, {"text": plain(resolved), "value": "resolved"}]
+        label = tr._("Still blocked? {text} (since {day})", text=blocker.text, day=tr.date(blocker.raised_on))
+        found.append({
+            "type": "input", "block_id": f"{STILL_BLOCKED}{blocker.id}", "label": plain(clip(label, 2000)),
+            "element": {"type": "radio_buttons", "action_id": "choice", "options": options,
+                        "initial_option": options[0]},
+        })
+    return found
 
 
 @dataclass(frozen=True)
@@ -66,47 +104,67 @@ class BlockerLine:
     text: str
     owner: str
     age: int
-    escalate_to: tuple[str, ...]  # managers to mention, when the blocker is old enough
+    escalate_to: tuple[str, ...]  # managers (or the stand-in) to mention, when the blocker is old enough
+    escalated: bool = False  # old enough, even when nobody is there to mention (all away, no stand-in)
 
 
 def _names(users: list[str]) -> str:
     return ", ".join(f"<@{u}>" for u in users)
 
 
-def _with_day(tr: Translator, user: str, own_day: date | None, day: date) -> str:
-    """A colleague in another time zone may be a day behind: say which of their days is meant."""
+def _with_day(tr: Translator, user: str, own_day: date | None, day: date, name: str | None = None) -> str:
+    """A colleague in another time zone may be a day behind: say which of their days is meant. With ``name``
+    the person is named plainly, without a mention that notifies them."""
+    who = escape(name) if name is not None else f"<@{user}>"
     if own_day is None or own_day == day:
-        return f"<@{user}>"
-    return tr._("<@{user}> ({day})", user=user, day=tr.date(own_day, "medium"))
+        return who
+    return tr._("{who} ({day})", who=who, day=tr.date(own_day, "medium"))
+
+
+def blocker_section(tr: Translator, blocker: BlockerLine) -> dict[str, Any]:
+    """One open blocker with its age, escalation and Resolved button."""
+    age = tr.ngettext("{n} workday", "{n} workdays", blocker.age)
+    line = tr._("{text} — <@{owner}> · open {age}", text=escape_clipped(blocker.text, 2500), owner=blocker.owner,
+                age=age)
+    if blocker.escalate_to:
+        line += "\n" + tr._("⚠️ Open too long: {managers}, please help.", managers=_names(list(blocker.escalate_to)))
+    elif blocker.escalated:
+        line += "\n" + tr._("⚠️ Open too long; the manager is away and no stand-in is set.")
+    return section(line, accessory=button(tr._("Resolved"), RESOLVE_BLOCKER, str(blocker.id)),
+                   block_id=f"blocker-{blocker.id}")
 
 
 def summary_blocks(
-    tr: Translator, day: date, roster: Roster, blockers: list[BlockerLine], rounds: dict[str, date | None]
+    tr: Translator, day: date, roster: Roster, blockers: list[BlockerLine], rounds: dict[str, date | None],
+    *, mention: set[str] | None = None, names: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """``rounds`` says which of their own days each person's stand-up is; shown when it is not ``day``."""
+    """``rounds`` says which of their own days each person's stand-up is; shown when it is not ``day``.
+
+    Missing people in ``mention`` are @-mentioned; the others (already reminded this week) are named plainly
+    from ``names``. Without ``mention`` everyone missing is mentioned."""
     counts = tr._(
         "✅ {answered} answered · ⏭ {skipped} skipped · 🌴 {away} away · ❔ {missing} missing · 💤 {off} day off",
         answered=len(roster.answered), skipped=len(roster.skipped), away=len(roster.away),
         missing=len(roster.missing), off=len(roster.off),
     )
     blocks = [header(tr._("Stand-up · {day}", day=tr.date(day, "full"))), section(counts)]
-    for label, users in ((tr._("Missing: {people}"), roster.missing), (tr._("Away: {people}"), roster.away),
-                         (tr._("Skipped: {people}"), roster.skipped)):
+
+    def named(user: str) -> str | None:
+        if mention is None or user in mention:
+            return None
+        return (names or {}).get(user, user)
+
+    for label, users, plainly in ((tr._("Missing: {people}"), roster.missing, True),
+                                  (tr._("Away: {people}"), roster.away, False),
+                                  (tr._("Skipped: {people}"), roster.skipped, False)):
         if users:
-            people = ", ".join(_with_day(tr, u, rounds.get(u), day) for u in users)
+            people = ", ".join(_with_day(tr, u, rounds.get(u), day, named(u) if plainly else None) for u in users)
             blocks.append(context(clip(label.format(people=people), SECTION_TEXT)))
     blocks += [divider(), section(tr.ngettext("*{n} open blocker*", "*{n} open blockers*", len(blockers)))]
-    for blocker in blockers[:BLOCKERS_SHOWN]:
-        age = tr.ngettext("{n} workday", "{n} workdays", blocker.age)
-        line = tr._("{text} — <@{owner}> · open {age}", text=escape_clipped(blocker.text, 2500), owner=blocker.owner,
-                     age=age)
-        if blocker.escalate_to:
-            line += "\n" + tr._("⚠️ Open too long: {managers}, please help.", managers=_names(list(blocker.escalate_to)))
-        blocks.append(section(line, accessory=button(tr._("Resolved"), RESOLVE_BLOCKER, str(blocker.id)),
-                              block_id=f"blocker-{blocker.id}"))
+    blocks += [blocker_section(tr, blocker) for blocker in blockers[:BLOCKERS_SHOWN]]
     if len(blockers) > BLOCKERS_SHOWN:
-        blocks.append(context(tr._("…and {n} more open blockers: /standup status lists them all.",
-                                   n=len(blockers) - BLOCKERS_SHOWN)))
+        more = tr._("…and {n} more open blockers: /standup status lists them all.", n=len(blockers) - BLOCKERS_SHOWN)
+        blocks.append(section(more, accessory=button(tr._("Show all"), SHOW_BLOCKERS, "all")))
     blocks.append(context(tr._("Each person's answers are in the thread.")))
     return blocks[:MESSAGE_BLOCKS]
 
@@ -152,13 +210,49 @@ def status_blocks(tr: Translator, roster: Roster, names: dict[str, str]) -> list
     return [header(tr._("Today's stand-up so far")), section(clip("\n".join(lines), SECTION_TEXT))]
 
 
+def all_blockers_messages(tr: Translator, blockers: list[BlockerLine]) -> list[list[dict[str, Any]]]:
+    """Every open blocker with its Resolved button, in as many messages as Slack's block limit needs."""
+    title = section(tr.ngettext("*{n} open blocker*", "*{n} open blockers*", len(blockers)))
+    if not blockers:
+        return [[title]]
+    chunks = [blockers[i:i + BLOCKERS_PER_MESSAGE] for i in range(0, len(blockers), BLOCKERS_PER_MESSAGE)]
+    return [([title] if n == 0 else []) + [blocker_section(tr, b) for b in chunk] for n, chunk in enumerate(chunks)]
+
+
+def resolve_modal(tr: Translator, blocker_id: int, owner_name: str, text: str) -> dict[str, Any]:
+    """A manager resolving someone else's blocker says why; the owner is told."""
+    blocks = [
+        section(tr._("Resolve {owner}'s blocker: {text}", owner=escape(owner_name), text=escape_clipped(text, 2500))),
+        {"type": "input", "block_id": REASON_BLOCK, "label": plain(tr._("Why is it resolved?")),
+         "element": {"type": "plain_text_input", "action_id": REASON_BLOCK, "max_length": 500}},
+    ]
+    return modal(tr._("Resolve blocker"), blocks, callback_id=RESOLVE_VIEW, submit=tr._("Resolve"),
+                 close=tr._("Cancel"), private_metadata=json.dumps({"blocker": blocker_id}))
+
+
+def resolved_for_owner(tr: Translator, by: str, text: str, reason: str) -> str:
+    """The DM telling a blocker's owner someone else resolved it, and why."""
+    return tr._("<@{by}> marked your blocker resolved: {text}\nReason: {reason}", by=by,
+                text=escape_clipped(text, 2500), reason=escape_clipped(reason, 500))
+
+
+def away_list_blocks(tr: Translator, leaves: list[tuple[date, date, str]]) -> list[dict[str, Any]]:
+    """A person's leave in progress and to come, numbered for ``/standup ooo cancel N``."""
+    if not leaves:
+        return [section(tr._("You have no time away planned."))]
+    lines = [tr._("{n}. {start} to {end}", n=n, start=tr.date(start), end=tr.date(end))
+             + (f" · {escape(note)}" if note else "") for n, (start, end, note) in enumerate(leaves, 1)]
+    lines.append(tr._("/standup ooo cancel N cancels one."))
+    return [section(clip("\n".join(lines), SECTION_TEXT))]
+
+
 def history_blocks(tr: Translator, name: str, rows: list[tuple[date, str, Mrkdwn]]) -> list[dict[str, Any]]:
     """``rows`` are :func:`history_row`'s (round date, status word, answers as mrkdwn) — newest first."""
     blocks = [header(tr._("Stand-ups of {name}", name=name))]
     if not rows:
         blocks.append(section(tr._("No stand-ups in that period.")))
     for day, status, text in rows[: MESSAGE_BLOCKS - 2]:
-        blocks.append(section(clip(f"*{tr.date(day, 'full')}* · {status}\n{text}", SECTION_TEXT)))
+        blocks.append(section(clip(f"*{tr.date(day, 'full')}* · {status}\n{text}".rstrip(), SECTION_TEXT)))
     if len(rows) > MESSAGE_BLOCKS - 2:
         blocks.append(context(tr._("Older ones are in /standup export.")))
     return blocks
@@ -177,13 +271,27 @@ def answer_text(tr: Translator, name: str) -> str:
     return tr._("Stand-up of {name}", name=escape(name))
 
 
+def _when(tr: Translator, moment: datetime) -> str:
+    """A moment in the zone it is given in, with the zone's abbreviation (CEST, CET, PDT…)."""
+    return f"{tr.datetime(moment, 'short')} {moment.tzname() or ''}".rstrip()
+
+
 def history_row(
     tr: Translator, day: date, status: str, questions: tuple[Question, ...], answers: dict[str, str], note: str,
+    submitted_at: datetime | None = None, edited_at: datetime | None = None,
 ) -> tuple[date, str, Mrkdwn]:
-    """One stand-up as a row of :func:`history_blocks`: each answer under its question, else the note."""
-    words = {"answered": tr._("answered"), "skipped": tr._("skipped")}
+    """One stand-up as a row of :func:`history_blocks`: each answer under its question, else the note.
+
+    ``submitted_at`` and ``edited_at`` are shown as given: the caller puts them in the reader's time zone."""
+    words = {"answered": tr._("answered"), "skipped": tr._("skipped"), "missed": tr._("missed"),
+             "away": tr._("away")}
+    word = words.get(status, status)
+    if submitted_at is not None:
+        word += " · " + tr._("at {time}", time=_when(tr, submitted_at))
+    if edited_at is not None:
+        word += " · " + tr._("edited {time}", time=_when(tr, edited_at))
     text = "\n".join(f"_{pick(q.text, tr.locale)}_ {escape(answers[q.id])}" for q in questions if q.id in answers)
-    return day, words.get(status, status), Mrkdwn(text or escape(note))
+    return day, word, Mrkdwn(text or escape(note))
 
 
 def export_comment(tr: Translator, count: int, start: date, end: date) -> str:

@@ -56,6 +56,9 @@ class StandupBlocker(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(32))
     escalated_at: Mapped[datetime | None]
+    # First shown in a posted summary: a blocker is escalated only after the team has seen it un-escalated.
+    shown_at: Mapped[datetime | None]
+    resolution_note: Mapped[str | None] = mapped_column(Text)  # why someone other than the owner resolved it
 
 
 class StandupMessage(Base):
@@ -71,7 +74,9 @@ class StandupMessage(Base):
     day: Mapped[date] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
-    rounds_json: Mapped[str] = mapped_column(Text, default="{}")  # summary: user -> round date it shows
+    # summary: user -> the round dates it covers, oldest first (a plain date string in older rows)
+    rounds_json: Mapped[str] = mapped_column(Text, default="{}")
+    mentioned_json: Mapped[str] = mapped_column(Text, default="[]")  # summary: missing people it @-mentioned
     sent_at: Mapped[datetime]
 
 
@@ -131,6 +136,46 @@ def open_blockers(session: Session, team_id: str) -> list[StandupBlocker]:
             select(StandupBlocker)
             .where(StandupBlocker.team_id == team_id, StandupBlocker.resolved_at.is_(None))
             .order_by(StandupBlocker.raised_on, StandupBlocker.id)
+        )
+    )
+
+
+def open_blockers_of(session: Session, team_id: str, user: str) -> list[StandupBlocker]:
+    return [b for b in open_blockers(session, team_id) if b.user_id == user]
+
+
+def away_rows(session: Session, team_id: str, user: str, today: date) -> list[StandupAway]:
+    """A person's leave in progress or still to come, in date order: what ``ooo list`` numbers."""
+    return list(
+        session.scalars(
+            select(StandupAway)
+            .where(StandupAway.team_id == team_id, StandupAway.user_id == user, StandupAway.end >= today)
+            .order_by(StandupAway.start, StandupAway.id)
+        )
+    )
+
+
+def prompted_days(session: Session, team_id: str, user: str, start: date, end: date) -> set[date]:
+    """The days a person's prompt went out: a day never prompted is never "missing"."""
+    return set(
+        session.scalars(
+            select(StandupMessage.day).where(
+                StandupMessage.team_id == team_id,
+                StandupMessage.kind == "prompt",
+                StandupMessage.user_id == user,
+                StandupMessage.day >= start,
+                StandupMessage.day <= end,
+            )
+        )
+    )
+
+
+def summaries_since(session: Session, team_id: str, since: date) -> list[StandupMessage]:
+    return list(
+        session.scalars(
+            select(StandupMessage)
+            .where(StandupMessage.team_id == team_id, StandupMessage.kind == "summary", StandupMessage.day >= since)
+            .order_by(StandupMessage.day)
         )
     )
 

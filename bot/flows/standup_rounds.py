@@ -100,43 +100,62 @@ class StandupRounds:
 
     @staticmethod
     def _sent(session: Session, team: Team, kind: str, user: str, day: date, fire: datetime,
-              rounds: dict[str, date | None] | None = None) -> Receipt:
+              rounds: dict[str, list[date]] | None = None, mentioned: set[str] | None = None) -> Receipt:
         """The row that says this message went out (its channel and ts come when Slack has it)."""
         message = store.StandupMessage(
             team_id=team.id, kind=kind, user_id=user, day=day, channel=None, ts=None, sent_at=fire,
-            rounds_json=json.dumps({u: d.isoformat() if d else None for u, d in (rounds or {}).items()}),
+            rounds_json=json.dumps({u: [d.isoformat() for d in days] for u, days in (rounds or {}).items()}),
+            mentioned_json=json.dumps(sorted(mentioned or ())),
         )
         session.add(message)
         session.flush()
         return Receipt("standup.message", str(message.id))
 
     # -- the summary -----------------------------------------------------------------------------
-    def _rounds(self, team: Team, cfg: TeamStandup, since: datetime, until: datetime) -> dict[str, date | None]:
-        return {
-            m.user: ops.latest_round(self.person(team, m), cfg.prompt_time, since, until)
-            for m in team.members
-            if m.active
-        }
+    def people(self, team: Team) -> list[ops.Person]:
+        return [self.person(team, m) for m in team.members if m.active]
 
-    def _roster(
-        self, team: Team, cfg: TeamStandup, since: datetime, until: datetime
-    ) -> tuple[ops.Roster, dict[str, date | None]]:
-        rounds = self._rounds(team, cfg, since, until)
-        return self.classify(team, rounds), rounds
+    def _rounds(self, team: Team, cfg: TeamStandup, since: datetime, until: datetime) -> dict[str, list[date]]:
+        """Every round of each person's in the window: on a holiday on one side, the other side's days pile up."""
+        return {p.user: ops.rounds_between(p, cfg.prompt_time, since, until) for p in self.people(team)}
 
-    def classify(self, team: Team, rounds: dict[str, date | None]) -> ops.Roster:
+    @staticmethod
+    def _latest(rounds: dict[str, list[date]]) -> dict[str, date | None]:
+        return {user: days[-1] if days else None for user, days in rounds.items()}
+
+    def classify(self, team: Team, rounds: dict[str, date | None], *, prompted_only: bool = True) -> ops.Roster:
+        """Each person's group for their round; a round never prompted is not "missing" (``prompted_only``)."""
         people = [self.person(team, m) for m in team.members if m.active and m.user in rounds]
         with self.ctx.db.transaction() as session:
             entries = {}
+            prompted: set[tuple[str, date]] = set()
             for user, day in rounds.items():
                 found = store.entry(session, team.id, user, day) if day else None
                 if found is not None:
                     entries[(user, found.round_date)] = found.as_entry()
+                if day and store.message(session, team.id, "prompt", user, day) is not None:
+                    prompted.add((user, day))
             away = store.away_of(session, team.id)
-        return ops.classify(people, rounds, entries, away)
+        return ops.classify(people, rounds, entries, away, prompted if prompted_only else None)
 
-    def _blocker_lines(self, team: Team, cfg: TeamStandup, at: datetime, *, escalate: bool) -> list[blocks.BlockerLine]:
-        managers = tuple(m.user for m in team.people_with(Role.manager))
+    def escalation_targets(self, team: Team, at: datetime) -> tuple[str, ...]:
+        """The managers who are not away today (their own today); when all are away, the team's stand-in."""
+        with self.ctx.db.transaction() as session:
+            away = store.away_of(session, team.id)
+        present = []
+        for manager in team.people_with(Role.manager):
+            today = ops.local_today(self.person(team, manager), at)
+            if not any(a.covers(today) for a in away.get(manager.user, [])):
+                present.append(manager.user)
+        if present:
+            return tuple(present)
+        return (team.stand_in,) if team.stand_in else ()
+
+    def blocker_lines(self, team: Team, at: datetime, *, escalate: bool = False) -> list[blocks.BlockerLine]:
+        """Every open blocker with its age; with ``escalate`` (a summary being posted), old ones are escalated —
+        but never one the team has not yet seen un-escalated in an earlier summary."""
+        cfg = self.config(team)
+        targets = self.escalation_targets(team, at)
         audit = Audit(team.id, "opsbot", at)
         lines: list[blocks.BlockerLine] = []
         with self.ctx.db.transaction() as session:
@@ -146,45 +165,77 @@ class StandupRounds:
                 calendar = person.calendar if person else ops.team_calendar(team)
                 today = ops.local_today(person, at) if person else at.astimezone(team.zone).date()
                 age = ops.blocker_age(calendar, blocker.raised_on, today)
-                if escalate and age >= cfg.escalate_after_workdays and blocker.escalated_at is None:
-                    blocker.escalated_at = at
-                    audit(session, "standup-blocker", str(blocker.id), "open", "escalated", f"{age} workdays")
-                mention = managers if blocker.escalated_at is not None else ()
-                lines.append(blocks.BlockerLine(blocker.id, blocker.text, blocker.user_id, age, mention))
+                if escalate:
+                    if (blocker.shown_at is not None and age >= cfg.escalate_after_workdays
+                            and blocker.escalated_at is None):
+                        blocker.escalated_at = at
+                        audit(session, "standup-blocker", str(blocker.id), "open", "escalated", f"{age} workdays")
+                    if blocker.shown_at is None:
+                        blocker.shown_at = at
+                escalated = blocker.escalated_at is not None
+                lines.append(blocks.BlockerLine(blocker.id, blocker.text, blocker.user_id, age,
+                                                targets if escalated else (), escalated=escalated))
         return lines
+
+    def _last_summary_at(self, team: Team, day: date) -> datetime | None:
+        """When the last summary before ``day`` was due: a summary lost to downtime leaves its rounds to the
+        next one, so no answer is left out of a thread. Looks back a month at most."""
+        with self.ctx.db.transaction() as session:
+            earlier = [m for m in store.summaries_since(session, team.id, day - timedelta(days=31)) if m.day < day]
+        if not earlier:
+            return None
+        return ops.at_local(earlier[-1].day, self.config(team).cutoff_time, team.zone)
+
+    def _mentioned_this_week(self, team: Team, day: date) -> set[str]:
+        """Missing people an earlier summary of the past week @-mentioned: this one names them plainly."""
+        with self.ctx.db.transaction() as session:
+            earlier = [m for m in store.summaries_since(session, team.id, day - timedelta(days=6)) if m.day < day]
+            return {user for m in earlier for user in json.loads(m.mentioned_json or "[]")}
 
     def post_summary(self, team: Team, fire: datetime) -> None:
         day = fire.astimezone(team.zone).date()
-        if not ops.team_calendar(team).is_workday(day):
+        people = self.people(team)
+        if not ops.is_summary_day(team, people, day):
             return
         cfg = self.config(team)
         channel = team.channel(cfg.channel)
         if channel is None:
             log.warning("standup: team %s has no %s channel in team.yml", team.id, cfg.channel.value)
             return
-        since, until = ops.summary_window(team, cfg, day)
-        roster, rounds = self._roster(team, cfg, since, until)
+        since, until = ops.summary_window(team, cfg, day, people)
+        since = min(since, self._last_summary_at(team, day) or since)
+        rounds = self._rounds(team, cfg, since, until)
+        latest = self._latest(rounds)
+        roster = self.classify(team, latest)
+        mention = ops.mention_missing(roster.missing, self._mentioned_this_week(team, day))
         tr = translator(team.locale)
+        names = {m.user: m.name for m in team.members}
         # Escalations, the summary and its replies: recorded and sent together.
         with self.ctx.db.transaction() as session:
-            lines = self._blocker_lines(team, cfg, fire, escalate=True)
+            lines = self.blocker_lines(team, fire, escalate=True)
             parent = self.ctx.delivery.post(
-                channel, blocks.summary_text(tr, day, roster), blocks.summary_blocks(tr, day, roster, lines, rounds),
-                receipt=self._sent(session, team, "summary", "", day, fire, rounds),
+                channel, blocks.summary_text(tr, day, roster),
+                blocks.summary_blocks(tr, day, roster, lines, latest, mention=mention, names=names),
+                receipt=self._sent(session, team, "summary", "", day, fire, rounds, mention),
             )
-            for user in roster.answered:
+            # Every answered round in the window gets its reply: none is left out for being older than the latest.
+            for user, days in rounds.items():
                 member = team.member(user)
-                answered = rounds[user]
-                if member is not None and answered is not None:
-                    self._post_answer(team, member, answered, channel, parent, late=False)
+                for answered in days:
+                    if member is not None:
+                        self._post_answer(team, member, answered, channel, parent, summary_at=None)
 
-    def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent: Target, *, late: bool) -> None:
+    def _post_answer(self, team: Team, member: Member, day: date, channel: str, parent: Target, *,
+                     summary_at: datetime | None) -> None:
+        """The person's answers in the summary's thread; late when first submitted once the summary was out
+        (``summary_at``; None while the summary itself is being posted)."""
         cfg, tr = self.config(team), translator(team.locale)
         with self.ctx.db.transaction() as session:
             entry = store.entry(session, team.id, member.user, day)
             if entry is None or entry.status != "answered":
                 return
             answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
+            late = summary_at is not None and entry.submitted_at >= summary_at
             content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
             text = blocks.answer_text(tr, member.name)
             if entry.thread_ts:
@@ -193,11 +244,19 @@ class StandupRounds:
                 self.ctx.delivery.post(channel, text, content, thread_ts=parent,
                                             receipt=Receipt("standup.reply", str(entry.id)))
 
+    @staticmethod
+    def _summary_rounds(summary: store.StandupMessage) -> dict[str, list[date]]:
+        found: dict[str, list[date]] = {}
+        for user, days in json.loads(summary.rounds_json).items():
+            listed = days if isinstance(days, list) else [days] if days else []
+            found[user] = [date.fromisoformat(d) for d in listed]
+        return found
+
     def _summary_showing(self, team: Team, user: str, day: date) -> store.StandupMessage | None:
         with self.ctx.db.transaction() as session:
             summaries = session.query(store.StandupMessage).filter_by(team_id=team.id, kind="summary", user_id="")
-            for summary in summaries.order_by(store.StandupMessage.day.desc()).limit(7):
-                if json.loads(summary.rounds_json).get(user) == day.isoformat():
+            for summary in summaries.order_by(store.StandupMessage.day.desc()).limit(14):
+                if day in self._summary_rounds(summary).get(user, []):
                     return summary
         return None
 
@@ -206,7 +265,7 @@ class StandupRounds:
         summary = self._summary_showing(team, member.user, day)
         if summary is None or summary.channel is None or summary.ts is None:
             return
-        self._post_answer(team, member, day, summary.channel, summary.ts, late=True)
+        self._post_answer(team, member, day, summary.channel, summary.ts, summary_at=summary.sent_at)
         self._rerender(team, summary)
 
     def refresh_latest_summary(self, team: Team) -> None:
@@ -221,15 +280,17 @@ class StandupRounds:
             self._rerender(team, summary)
 
     def _rerender(self, team: Team, summary: store.StandupMessage) -> None:
-        rounds = {u: date.fromisoformat(d) if d else None for u, d in json.loads(summary.rounds_json).items()}
-        roster = self.classify(team, rounds)
+        latest = self._latest(self._summary_rounds(summary))
+        roster = self.classify(team, latest)
         tr = translator(team.locale)
-        lines = self._blocker_lines(team, self.config(team), self.ctx.clock.now(), escalate=False)
+        lines = self.blocker_lines(team, self.ctx.clock.now())
+        mention = set(json.loads(summary.mentioned_json or "[]"))
+        names = {m.user: m.name for m in team.members}
         self.ctx.delivery.update(
             str(summary.channel),
             str(summary.ts),
             blocks.summary_text(tr, summary.day, roster),
-            blocks.summary_blocks(tr, summary.day, roster, lines, rounds),
+            blocks.summary_blocks(tr, summary.day, roster, lines, latest, mention=mention, names=names),
         )
 
 

@@ -2,12 +2,16 @@
 
 A person's *round* is a workday in their own calendar (their time zone, their country's holidays);
 they are prompted at the team's prompt time on their own clock. The team's summary, posted at the
-team's cutoff, shows each person's latest round prompted since the previous summary — so Los Angeles
+team's cutoff, shows each person's rounds prompted since the previous summary — so Los Angeles
 shows yesterday-evening-in-Shenzhen's round and Berlin its afternoon one, without anyone waiting.
+
+A summary is posted on every day that is a workday for anyone on the team: China's National Day week
+is a holiday in Shenzhen but not in Berlin or Los Angeles, and their answers must still reach the channel.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +22,10 @@ from bot.ops.team import Member, Team, WorkCalendar
 
 ANSWER_LIMIT = 3000  # Slack's plain_text_input maximum
 MAX_RANGE_DAYS = 366
+MAX_AWAY_WORKDAYS = 260
+# How alike a restated blocker must be to an open one of the same person to be that blocker (0..1):
+# "Waiting on the QC report from the factory" restated as "waiting for QC report from factory".
+SAME_BLOCKER_RATIO = 0.8
 
 
 @dataclass(frozen=True)
@@ -61,22 +69,59 @@ def due_round(person: Person, moment: datetime, away: list[Away]) -> date | None
     return day
 
 
-def latest_round(person: Person, prompt_time: time, since: datetime, until: datetime) -> date | None:
-    """The person's latest workday whose prompt fell in (since, until], or None (a day off for them)."""
-    day = until.astimezone(person.zone).date()
-    oldest = since.astimezone(person.zone).date() - timedelta(days=1)
-    while day >= oldest:
+def next_round(person: Person, today: date) -> date:
+    """The person's stand-up day from ``today`` on: today when it is a workday for them, else the next one."""
+    day = today
+    while not person.calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def next_workdays(person: Person, today: date, count: int) -> tuple[date, date]:
+    """The first and last of the person's next ``count`` workdays, today included when it is one."""
+    first = next_round(person, today)
+    return first, person.calendar.add_workdays(first, count - 1) if count > 1 else first
+
+
+def rounds_between(person: Person, prompt_time: time, since: datetime, until: datetime) -> list[date]:
+    """Every workday of the person's whose prompt fell in (since, until], oldest first."""
+    day = since.astimezone(person.zone).date() - timedelta(days=1)
+    last = until.astimezone(person.zone).date()
+    found: list[date] = []
+    while day <= last:
         prompt = at_local(day, prompt_time, person.zone)
         if since < prompt <= until and person.calendar.is_workday(day):
-            return day
-        day -= timedelta(days=1)
-    return None
+            found.append(day)
+        day += timedelta(days=1)
+    return found
 
 
-def summary_window(team: Team, cfg: TeamStandup, summary_date: date) -> tuple[datetime, datetime]:
-    """From the previous team workday's cutoff to this one's."""
+def latest_round(person: Person, prompt_time: time, since: datetime, until: datetime) -> date | None:
+    """The person's latest workday whose prompt fell in (since, until], or None (a day off for them)."""
+    found = rounds_between(person, prompt_time, since, until)
+    return found[-1] if found else None
+
+
+def is_summary_day(team: Team, people: list[Person], day: date) -> bool:
+    """A day the team's summary is posted: a workday for the team or for anyone on it."""
+    return team_calendar(team).is_workday(day) or any(p.calendar.is_workday(day) for p in people)
+
+
+def previous_summary_day(team: Team, people: list[Person], day: date) -> date:
+    previous = day - timedelta(days=1)
+    for _ in range(MAX_RANGE_DAYS):
+        if is_summary_day(team, people, previous):
+            return previous
+        previous -= timedelta(days=1)
+    return previous
+
+
+def summary_window(
+    team: Team, cfg: TeamStandup, summary_date: date, people: list[Person] | None = None
+) -> tuple[datetime, datetime]:
+    """From the previous summary day's cutoff to this one's (summary days: anyone's workday)."""
     until = at_local(summary_date, cfg.cutoff_time, team.zone)
-    previous = team_calendar(team).add_workdays(summary_date, -1)
+    previous = previous_summary_day(team, people or [], summary_date)
     return at_local(previous, cfg.cutoff_time, team.zone), until
 
 
@@ -116,6 +161,8 @@ class Roster:
     away: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     off: list[str] = field(default_factory=list)  # no round since the last summary: weekend or holiday for them
+    # A round they were never prompted for (before Opsbot was installed, or before they joined): not "missing".
+    unprompted: list[str] = field(default_factory=list)
 
 
 def classify(
@@ -123,7 +170,9 @@ def classify(
     rounds: dict[str, date | None],
     entries: dict[tuple[str, date], Entry],
     away: dict[str, list[Away]],
+    prompted: set[tuple[str, date]] | None = None,
 ) -> Roster:
+    """Each person's group for their round; with ``prompted``, no answer to a round never prompted is missing."""
     roster = Roster()
     for person in people:
         day = rounds.get(person.user)
@@ -137,9 +186,60 @@ def classify(
             roster.away.append(person.user)
         elif entry is not None:
             roster.skipped.append(person.user)
+        elif prompted is not None and (person.user, day) not in prompted:
+            roster.unprompted.append(person.user)
         else:
             roster.missing.append(person.user)
     return roster
+
+
+def day_statuses(
+    calendar: WorkCalendar,
+    start: date,
+    end: date,
+    entries: dict[date, Entry],
+    away: list[Away],
+    prompted: set[date],
+) -> list[tuple[date, str]]:
+    """A person's record over a period, oldest first: answered, skipped, away, or missed (prompted, no answer).
+
+    A workday they were never prompted for and did not answer is left out: it is not theirs to have missed.
+    """
+    record: list[tuple[date, str]] = []
+    day = start
+    while day <= end:
+        entry = entries.get(day)
+        if entry is not None:
+            record.append((day, entry.status))
+        elif calendar.is_workday(day) and any(a.covers(day) for a in away):
+            record.append((day, "away"))
+        elif day in prompted:
+            record.append((day, "missed"))
+        day += timedelta(days=1)
+    return record
+
+
+def _blocker_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _codes(text: str) -> set[str]:
+    """Words with a digit (SKU-101, PO 4711, pallet 7): two blockers naming different ones are different."""
+    return {word.strip(".,;:!?()") for word in text.split() if any(ch.isdigit() for ch in word)}
+
+
+def same_blocker(new: str, existing: str) -> bool:
+    """A restated blocker: the same words give or take case, spacing and a few small changes — but never
+    one naming another SKU, order or number."""
+    a, b = _blocker_key(new), _blocker_key(existing)
+    if a == b:
+        return True
+    return _codes(a) == _codes(b) and difflib.SequenceMatcher(None, a, b).ratio() >= SAME_BLOCKER_RATIO
+
+
+def mention_missing(missing: list[str], mentioned_this_week: set[str]) -> set[str]:
+    """Whom a summary @-mentions as missing: only those not already mentioned for it in the past week."""
+    return {user for user in missing if user not in mentioned_this_week}
 
 
 def blocker_age(calendar: WorkCalendar, raised_on: date, today: date) -> int:
@@ -219,6 +319,7 @@ class StandupCommand:
     end: date | None = None
     user: str | None = None
     switch: bool | None = None
+    count: int | None = None  # ooo Nd: the next N workdays; ooo cancel N: the Nth leave of ooo list
 
 
 _MENTION_PREFIXES = ("<@",)
@@ -233,7 +334,21 @@ def parse_command(text: str, today: date) -> StandupCommand:
         return StandupCommand("skip", reason=" ".join(rest))
     if verb == "ooo":
         if not rest:
-            raise OpsError(N_("Usage: /standup ooo YYYY-MM-DD..YYYY-MM-DD [note]"))
+            raise OpsError(N_("Usage: /standup ooo YYYY-MM-DD..YYYY-MM-DD [note] · /standup ooo 3d [note] · "
+                              "/standup ooo list · /standup ooo cancel N"))
+        first = rest[0].lower()
+        if first == "list" and len(rest) == 1:
+            return StandupCommand("ooo-list")
+        if first == "cancel":
+            if len(rest) != 2 or not rest[1].isdigit() or int(rest[1]) < 1:
+                raise OpsError(N_("Usage: /standup ooo cancel N, with N a number from /standup ooo list."))
+            return StandupCommand("ooo-cancel", count=int(rest[1]))
+        if first.endswith("d") and first[:-1].isdigit():
+            count = int(first[:-1])
+            if not 1 <= count <= MAX_AWAY_WORKDAYS:
+                raise OpsError(N_("Time away is 1d to {most}d (workdays), or YYYY-MM-DD..YYYY-MM-DD."),
+                               most=MAX_AWAY_WORKDAYS)
+            return StandupCommand("ooo", count=count, reason=" ".join(rest[1:]))
         start, end = parse_range(rest[0], today)
         if end < today:
             raise OpsError(N_("That time away is already over; give dates from today on."))

@@ -1,4 +1,5 @@
-"""The stand-up CSV export, pure: one row per person and day, safe to open in a spreadsheet."""
+"""The stand-up CSV export, pure: one row per person and day (answered, skipped, away or missed), safe to open
+in a spreadsheet. Times are written as given, with their offset: the caller puts them in the reader's zone."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class ExportRow:
     answers: dict[str, str]
     mood: int | None
     note: str
-    submitted_at: datetime
+    submitted_at: datetime | None  # None on a day missed or away
     edited_at: datetime | None
 
 
@@ -33,7 +34,7 @@ def standup_csv(question_ids: list[str], rows: Iterable[ExportRow]) -> bytes:
         writer.writerow([
             row.day.isoformat(), row.user, safe_cell(row.name), row.status,
             *[safe_cell(row.answers.get(q, "")) for q in question_ids],
-            row.mood or "", safe_cell(row.note), row.submitted_at.isoformat(),
+            row.mood or "", safe_cell(row.note), row.submitted_at.isoformat() if row.submitted_at else "",
             row.edited_at.isoformat() if row.edited_at else "",
         ])
     return buffer.getvalue().encode("utf-8-sig")

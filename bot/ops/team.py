@@ -86,6 +86,7 @@ class Team(BaseModel):
     extra_holidays: tuple[date, ...] = ()
     members: tuple[Member, ...] = ()
     usergroups: dict[Role, SlackGroupId] = Field(default_factory=dict)
+    stand_in: SlackUserId | None = None  # acts for the managers while they are all away (stand-up escalations)
     channels: dict[ChannelKey, SlackChannelId] = Field(default_factory=dict)
 
     _tz = field_validator("timezone")(lambda v: _check_timezone(v))

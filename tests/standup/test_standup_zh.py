@@ -36,7 +36,7 @@ def test_late_answer_edit_away_skip_and_blockers_in_chinese(chinese_team: Consol
         # Two workdays later the blocker mentions the manager; only its owner may resolve it.
         ("!at 2026-11-25 11:00", ["已持续 2 个工作日", "⚠️ 拖得太久了：请 @Li Wei 协助处理。"]),
         ("!as U0FINANCE\n"
-         "!click 已解决", ["只有 @Li Wei 可以把这个阻碍标记为已解决。"]),
+         "!click 已解决", ["只有 @Li Wei 或经理可以把这个阻碍标记为已解决。"]),
         ("!as U0MANAGER\n"
          "!click 已解决", ["#ops · message updated", "*0 个未解决的阻碍*"]),
         ("/standup history 2026-13-01", ["7d、30d"]),

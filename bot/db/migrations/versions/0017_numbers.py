@@ -2,7 +2,7 @@
 one, says where it went instead of posting it twice.
 
 Revision ID: 0017_numbers
-Revises: 0014_sku_first_day
+Revises: 0015_standup_record
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from bot.db.base import UTCDateTime
 
 revision = "0017_numbers"
-down_revision = "0014_sku_first_day"
+down_revision = "0015_standup_record"
 branch_labels = None
 depends_on = None
 
