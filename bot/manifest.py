@@ -94,3 +94,61 @@ def manifest_yaml(
 ) -> str:
     manifest = build_manifest(features, http_base_url=http_base_url, redirect_url=redirect_url)
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)
+
+
+def manifest_differences(edited: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """What an app's manifest (e.g. one a user edited in Slack) lacks of what Opsbot needs, one line each.
+
+    Extra scopes and events are harmless and not listed; a slash command Opsbot does not answer is, because the
+    person typing it would get Slack's "dispatch_failed".
+    """
+    differences: list[str] = []
+    have_scopes = set(_get(edited, "oauth_config", "scopes", "bot") or ())
+    differences += [f"missing bot scope {s}" for s in _get(wanted, "oauth_config", "scopes", "bot") if
+                    s not in have_scopes]
+    have_commands = {c.get("command"): c for c in _get(edited, "features", "slash_commands") or () if
+                     isinstance(c, dict)}
+    wanted_commands = {c["command"]: c for c in _get(wanted, "features", "slash_commands")}
+    for name, command in wanted_commands.items():
+        if name not in have_commands:
+            differences.append(f"missing slash command {name} ({command['description']})")
+        elif command.get("url") and have_commands[name].get("url") != command["url"]:
+            differences.append(f"slash command {name} points at {have_commands[name].get('url') or 'no URL'}, "
+                               f"Opsbot listens at {command['url']}")
+    differences += [f"slash command {name} is not Opsbot's: Opsbot does not answer it (remove it)"
+                    for name in have_commands if name not in wanted_commands]
+    have_events = set(_get(edited, "settings", "event_subscriptions", "bot_events") or ())
+    differences += [f"missing bot event {e}" for e in _get(wanted, "settings", "event_subscriptions", "bot_events")
+                    if e not in have_events]
+    have_shortcuts = {s.get("callback_id") for s in _get(edited, "features", "shortcuts") or () if
+                      isinstance(s, dict)}
+    differences += [f"missing shortcut {s['callback_id']} ({s['name']})"
+                    for s in _get(wanted, "features", "shortcuts") or () if s["callback_id"] not in have_shortcuts]
+    interactivity = _get(edited, "settings", "interactivity") or {}
+    wanted_url = _get(wanted, "settings", "interactivity", "request_url")
+    if not interactivity.get("is_enabled"):
+        differences.append("interactivity is off: buttons and forms would do nothing (turn it on)")
+    elif wanted_url and interactivity.get("request_url") != wanted_url:
+        differences.append(f"interactivity request URL is {interactivity.get('request_url') or 'not set'}, "
+                           f"Opsbot listens at {wanted_url}")
+    socket = bool(_get(edited, "settings", "socket_mode_enabled"))
+    if socket != bool(_get(wanted, "settings", "socket_mode_enabled")):
+        differences.append("Socket Mode is on: for HTTP, turn it off" if socket else
+                           "Socket Mode is off: `opsbot run` needs it on (or check with --http BASE_URL)")
+    return differences
+
+
+def http_base_url_of(edited: dict[str, Any]) -> str | None:
+    """The public base URL an HTTP-mode manifest points at (from its events URL), None in Socket Mode."""
+    if _get(edited, "settings", "socket_mode_enabled"):
+        return None
+    url = _get(edited, "settings", "event_subscriptions", "request_url") or ""
+    return url.removesuffix("/slack/events") if isinstance(url, str) and url.endswith("/slack/events") else None
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data

@@ -162,3 +162,11 @@ def test_doctor_says_when_the_outbox_is_stuck_or_slack_refused_a_message(playboo
     finally:
         database.dispose()
         emulator.stop()
+
+
+def test_a_long_problem_is_one_line_when_not_on_a_terminal(tmp_path: Path) -> None:
+    """Piped into a log or another program, a message is never broken mid-sentence at 80 columns."""
+    far = tmp_path / ("a-folder-with-a-rather-long-name-" * 3) / "manifest.yml"
+    result = runner.invoke(cli, ["manifest", "--check", str(far)])
+    assert result.exit_code == 2
+    assert f"  • {far}: file not found\n" in result.output

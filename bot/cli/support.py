@@ -16,10 +16,13 @@ err_console = Console(stderr=True)
 
 
 def fail(problems: list[str], code: int = 2) -> NoReturn:
-    """Print each problem on its own line (no traceback) and exit with ``code``."""
+    """Print each problem on its own line (no traceback) and exit with ``code``.
+
+    Wrapped to the width of a terminal; into a pipe or a log each problem stays one line, so it can be grepped."""
+    wrap = err_console.is_terminal
     err_console.print("[bold red]Opsbot cannot continue:[/bold red]")
     for problem in problems:
-        err_console.print(f"  • {problem}", markup=False, highlight=False)
+        err_console.print(f"  • {problem}", markup=False, highlight=False, soft_wrap=not wrap)
     raise SystemExit(code)
 
 
