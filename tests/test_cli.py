@@ -170,3 +170,11 @@ def test_a_long_problem_is_one_line_when_not_on_a_terminal(tmp_path: Path) -> No
     result = runner.invoke(cli, ["manifest", "--check", str(far)])
     assert result.exit_code == 2
     assert f"  • {far}: file not found\n" in result.output
+
+
+@pytest.mark.parametrize("command", [["kpi"], ["manifest"], ["demo"], ["db", "upgrade"], ["doctor"], ["restock", "export"]])
+def test_help_shows_flags_as_flags(command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.output
+    assert "<bool>" not in result.output

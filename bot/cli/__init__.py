@@ -19,6 +19,7 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # typer's rich help shows a flag as `--json <bool>`; the plain one as `--json`
 )
 db.register(cli)
 i18n.register(cli)
