@@ -56,7 +56,7 @@ def test_db_upgrade_then_doctor_passes_without_a_token(playbooks_dir: Path, monk
     monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
     before = runner.invoke(cli, ["doctor"])
     assert before.exit_code == 1
-    assert "✗ migrations" in before.output and "opsbot db upgrade" in before.output
+    assert "✗ database: no database at" in before.output and "`opsbot db upgrade` creates it" in before.output
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     after = runner.invoke(cli, ["doctor"])
     assert after.exit_code == 0, after.output
@@ -178,3 +178,96 @@ def test_help_shows_flags_as_flags(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert "--help" in result.output
     assert "<bool>" not in result.output
+
+
+# Each way a database cannot be used, the URL that shows it, and what the one line must say.
+UNREACHABLE = "postgresql+psycopg://opsbot@127.0.0.1:1/opsbot"  # nothing listens on port 1
+DATA_COMMANDS = [
+    ["db", "upgrade"],
+    ["kpi", "--from", "2026-11-20", "--to", "2026-11-21"],
+    ["digest", "--team", "shenzhen-ops", "--date", "2026-11-23"],
+    ["serve"],
+    ["run"],
+]
+
+
+def _first_problem(output: str) -> str:
+    lines = output.splitlines()
+    assert lines[0] == "Opsbot cannot continue:", output
+    assert len(lines) == 2, f"one problem, one line:\n{output}"
+    return lines[1]
+
+
+@pytest.fixture
+def slack_settings(monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("served without a database"))
+
+
+@pytest.mark.usefixtures("root_logger_kept", "slack_settings")
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
+def test_a_database_server_that_is_down_is_one_line_naming_it_and_what_to_do(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2, result.output
+    line = _first_problem(result.output)
+    assert "cannot reach the database server at 127.0.0.1:1" in line
+    assert "start it, or fix the host and port in DATABASE_URL" in line
+
+
+@pytest.mark.usefixtures("root_logger_kept", "slack_settings")
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
+def test_a_sqlite_folder_that_does_not_exist_is_one_line_and_no_file_is_made(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "no-such-folder"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder}/opsbot.sqlite3")
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2, result.output
+    assert _first_problem(result.output) == (
+        f"  • the folder {folder} of the SQLite database does not exist: create it, or point DATABASE_URL "
+        "at a file in a folder that does"
+    )
+    assert not folder.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("root_logger_kept", "slack_settings")
+@pytest.mark.parametrize("command", DATA_COMMANDS, ids=lambda c: c[0])
+def test_a_database_that_does_not_exist_on_the_server_is_one_line_saying_to_create_it(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    missing = postgres_url.rsplit("/", 1)[0] + "/opsbot_never_created"
+    monkeypatch.setenv("DATABASE_URL", missing)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2, result.output
+    line = _first_problem(result.output)
+    assert "the database opsbot_never_created does not exist on 127.0.0.1:5432" in line
+    assert "createdb opsbot_never_created" in line
+
+
+def test_doctor_names_the_database_failure_the_same_way(monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 1
+    assert "✗ database: cannot reach the database server at 127.0.0.1:1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_doctor_on_a_fresh_clone_creates_no_file_and_says_how_the_database_is_made(
+    monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    before = sorted(tmp_path.rglob("*"))
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 1
+    assert f"✗ database: no database at sqlite:///{tmp_path}/cli.sqlite3 yet: `opsbot db upgrade` creates it" in (
+        result.output
+    )
+    assert sorted(tmp_path.rglob("*")) == before

@@ -123,14 +123,16 @@ def _report_differences(path: Path, edited: dict[str, Any], http: str | None, re
 
 def doctor() -> None:
     """Check settings, database and migrations, playbooks and (with a token) Slack; exit 1 on a failure."""
-    from rich import print as rich_print
+    from rich.console import Console
 
     from bot.doctor import run_checks
 
+    out = Console()
     ok = True
     for check in run_checks():
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        rich_print(f"{mark} {check.name}: {check.detail}")
+        out.print(f"{mark} {check.name}: ", end="")
+        out.print(check.detail, markup=False, highlight=False, soft_wrap=not out.is_terminal)
         ok = ok and check.ok
     raise typer.Exit(0 if ok else 1)
 
