@@ -10,16 +10,34 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from bot.errors import ConfigError
 from bot.ops.team import Team, TeamDirectory
 
 M = TypeVar("M", bound=BaseModel)
 _ENV_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def _fraction(value: Any) -> Any:
+    """``25%`` (as people write it) or ``0.25`` (as the math uses it): both are the fraction 0.25."""
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match:
+            return float(match.group(1)) / 100
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage: write it as 25% or 0.25") from None
+    return value
+
+
+# A share or a rate in a playbook: written 25% or 0.25, held as the fraction 0.25.
+Percent = Annotated[float, BeforeValidator(_fraction)]
 
 
 def _expand(value: Any, env: Mapping[str, str], where: str, problems: list[str]) -> Any:
