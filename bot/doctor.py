@@ -59,11 +59,23 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
             identity = web.auth_test()
             checks.append(Check("slack", True, f"auth.test ok: bot {identity.get('user')} in {identity.get('team')}"))
         except SlackApiError as exc:
-            checks.append(Check("slack", False, f"auth.test failed ({exc.response.get('error')}): reinstall the app "
-                                                "and copy its Bot User OAuth Token into SLACK_BOT_TOKEN"))
+            checks.append(
+                Check(
+                    "slack",
+                    False,
+                    f"auth.test failed ({exc.response.get('error')}): reinstall the app "
+                    "and copy its Bot User OAuth Token into SLACK_BOT_TOKEN",
+                )
+            )
         except OSError as exc:
-            checks.append(Check("slack", False, f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
-                                                "check SLACK_API_URL and the network"))
+            checks.append(
+                Check(
+                    "slack",
+                    False,
+                    f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
+                    "check SLACK_API_URL and the network",
+                )
+            )
     return checks
 
 
@@ -75,9 +87,11 @@ def _database(settings: Settings) -> list[Check]:
     shown_url = url.render_as_string(hide_password=True)
     if sqlite_folder_missing(url) is not None:
         return [Check("database", False, database_problem(url))]
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not Path(
-        str(url.database)
-    ).exists():
+    if (
+        url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
+        and not Path(str(url.database)).exists()
+    ):
         return [Check("database", False, f"no database at {shown_url} yet: `opsbot db upgrade` creates it")]
     checks: list[Check] = []
     try:
@@ -86,8 +100,11 @@ def _database(settings: Settings) -> list[Check]:
         checks.append(Check("database", True, f"reachable at {shown_url}"))
         missing = pending(database.engine)
         checks.append(
-            Check("migrations", not missing,
-                  "current" if not missing else f"{len(missing)} pending: run `opsbot db upgrade`")
+            Check(
+                "migrations",
+                not missing,
+                "current" if not missing else f"{len(missing)} pending: run `opsbot db upgrade`",
+            )
         )
         if not missing:
             checks.append(_outbox(database))
@@ -111,22 +128,30 @@ def database_problem(url: URL, error: Exception | None = None) -> str:
     """Why a database cannot be used, in one line that says which and what to do."""
     folder = sqlite_folder_missing(url)
     if folder is not None:
-        return (f"the folder {folder} of the SQLite database does not exist: create it, or point DATABASE_URL at a "
-                "file in a folder that does")
+        return (
+            f"the folder {folder} of the SQLite database does not exist: create it, or point DATABASE_URL at a "
+            "file in a folder that does"
+        )
     reason = str(getattr(error, "orig", None) or error or "")
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     name = url.database or ""
     if f'database "{name}" does not exist' in reason:
-        return (f"the database {name} does not exist on {where}: create it (`createdb {name}` there), then run "
-                "`opsbot db upgrade`; or fix the database name in DATABASE_URL")
-    if "authentication failed" in reason or "role " in reason and "does not exist" in reason:
-        return (f"the database server at {where} refused user {url.username or '(none)'}: fix the user and "
-                "password in DATABASE_URL")
+        return (
+            f"the database {name} does not exist on {where}: create it (`createdb {name}` there), then run "
+            "`opsbot db upgrade`; or fix the database name in DATABASE_URL"
+        )
+    if "authentication failed" in reason or ("role " in reason and "does not exist" in reason):
+        return (
+            f"the database server at {where} refused user {url.username or '(none)'}: fix the user and "
+            "password in DATABASE_URL"
+        )
     if "failed to resolve host" in reason:
         return f"the database host {url.host} is unknown: fix the host in DATABASE_URL"
     if url.get_backend_name() == "postgresql":
-        return (f"cannot reach the database server at {where} ({_first_line(reason)}): start it, or fix the "
-                "host and port in DATABASE_URL")
+        return (
+            f"cannot reach the database server at {where} ({_first_line(reason)}): start it, or fix the "
+            "host and port in DATABASE_URL"
+        )
     shown = url.render_as_string(hide_password=True)
     return f"cannot open the database {shown} ({_first_line(reason)}): check the file's permissions and DATABASE_URL"
 
@@ -147,8 +172,10 @@ def _outbox(database: Database) -> Check:
     if stuck:
         detail += " — is `opsbot serve` (or `run`) running, and can it reach Slack?"
     if status.given_up:
-        detail += f"; {len(status.given_up)} given up in the last day ({refused}): invite the bot to those " \
-                  "channels, or fix what Slack names"
+        detail += (
+            f"; {len(status.given_up)} given up in the last day ({refused}): invite the bot to those "
+            "channels, or fix what Slack names"
+        )
     return Check("outbox", not stuck and not status.given_up, detail)
 
 
@@ -161,11 +188,16 @@ def _installations(settings: Settings, teams: TeamDirectory) -> Check:
     try:
         missing = [w for w in wanted if store.find_bot(enterprise_id=None, team_id=w) is None]
     except SQLAlchemyError as exc:
-        return Check("slack", False, f"cannot read the installations ({exc.__class__.__name__}): "
-                                     "run `opsbot db upgrade`")
+        return Check(
+            "slack", False, f"cannot read the installations ({exc.__class__.__name__}): run `opsbot db upgrade`"
+        )
     finally:
         database.dispose()
     if missing:
-        return Check("slack", False, f"not installed in workspace {', '.join(missing)}: open "
-                                     f"{settings.slack_install_path} on your server and add the app there")
+        return Check(
+            "slack",
+            False,
+            f"not installed in workspace {', '.join(missing)}: open "
+            f"{settings.slack_install_path} on your server and add the app there",
+        )
     return Check("slack", True, f"installed in every team's workspace ({', '.join(wanted)})")

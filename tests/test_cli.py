@@ -34,7 +34,7 @@ def no_slack_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 
 def test_demo_plays_every_scene_without_a_token(tmp_path: Path, playbooks_dir: Path) -> None:
     result = runner.invoke(
-        cli, ["demo", "--database", str(tmp_path / "demo.sqlite3"), "--playbooks", str(playbooks_dir)]
+        cli, ["demo", "--database", f"sqlite:///{tmp_path / 'demo.sqlite3'}", "--playbooks", str(playbooks_dir)]
     )
     assert result.exit_code == 0, result.output
     assert "» /ops help" in result.output
@@ -81,7 +81,9 @@ def test_on_a_fresh_database_the_data_commands_and_serve_stop_and_say_to_run_db_
     refused = runner.invoke(cli, ["kpi", "--from", "2026-11-20", "--to", "2026-11-21"])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
     # One line, which rich wraps at the runner's 80 columns: compared without the spaces and breaks.
-    behind = rf"thedatabasesqlite:///{re.escape(str(tmp_path))}/cli\.sqlite3has\d+migrationspending:run`opsbotdbupgrade`"
+    behind = (
+        rf"thedatabasesqlite:///{re.escape(str(tmp_path))}/cli\.sqlite3has\d+migrationspending:run`opsbotdbupgrade`"
+    )
     assert re.search(behind, "".join(refused.output.split())), refused.output
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
@@ -147,8 +149,12 @@ def test_doctor_says_when_the_outbox_is_stuck_or_slack_refused_a_message(playboo
         assert {c.name: c for c in run_checks(settings)}["outbox"].ok
 
         twenty_minutes_ago = datetime.now(UTC) - timedelta(minutes=20)
-        delivery = Delivery(WebClient(token="xoxb-good", base_url=emulator.api_url), database, pace_seconds=0,
-                            now=lambda: twenty_minutes_ago)
+        delivery = Delivery(
+            WebClient(token="xoxb-good", base_url=emulator.api_url),
+            database,
+            pace_seconds=0,
+            now=lambda: twenty_minutes_ago,
+        )
         too_many = [{"type": "divider"}] * 51
         delivery.post("C0OPS", "a digest Slack refuses", too_many)
         emulator.faults = Faults(rate_limited=1.0, retry_after_seconds=3600)  # and Slack says: come back in an hour
@@ -172,7 +178,9 @@ def test_a_long_problem_is_one_line_when_not_on_a_terminal(tmp_path: Path) -> No
     assert f"  • {far}: file not found\n" in result.output
 
 
-@pytest.mark.parametrize("command", [["kpi"], ["manifest"], ["demo"], ["db", "upgrade"], ["doctor"], ["restock", "export"]])
+@pytest.mark.parametrize(
+    "command", [["kpi"], ["manifest"], ["demo"], ["db", "upgrade"], ["doctor"], ["restock", "export"]]
+)
 def test_help_shows_flags_as_flags(command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, result.output
@@ -271,3 +279,80 @@ def test_doctor_on_a_fresh_clone_creates_no_file_and_says_how_the_database_is_ma
         result.output
     )
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_demo_plays_from_an_empty_folder_with_the_packaged_playbooks_and_a_temporary_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "somewhere-else"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    monkeypatch.delenv("OPSBOT_PLAYBOOKS", raising=False)
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Opsbot commands" in result.output and " ! " not in result.output
+    assert list(empty.iterdir()) == []  # nothing left behind in the folder it ran from
+
+
+def test_packaged_playbooks_are_the_repository_playbooks() -> None:
+    from bot.config import packaged_playbooks
+    from tests.conftest import PLAYBOOKS
+
+    shipped = packaged_playbooks()
+    names = sorted(p.relative_to(PLAYBOOKS).as_posix() for p in PLAYBOOKS.rglob("*.yml"))
+    assert names and sorted(p.relative_to(shipped).as_posix() for p in shipped.rglob("*.yml")) == names
+    for name in names:
+        assert (shipped / name).read_bytes() == (PLAYBOOKS / name).read_bytes()
+
+
+def test_the_console_and_the_demo_take_the_same_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "morning.txt"
+    script.write_text("/ops team\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'mine.sqlite3'}"
+    console = runner.invoke(cli, ["console", "--script", str(script), "--database", url])
+    assert console.exit_code == 0, console.output
+    assert "Shenzhen Ops" in console.output and (tmp_path / "mine.sqlite3").exists()
+    demo = runner.invoke(cli, ["demo", "--database", url])
+    assert demo.exit_code == 2
+    assert f"{url} already holds data: the demo plays on an empty database" in " ".join(demo.output.split())
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert runner.invoke(cli, ["demo", "--database", fresh]).exit_code == 0
+
+
+def test_the_demo_and_console_read_opsbot_playbooks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path
+) -> None:
+    team = playbooks_dir / "team.yml"
+    team.write_text(
+        team.read_text(encoding="utf-8").replace("name: Shenzhen Ops", "name: Taipei Ops"), encoding="utf-8"
+    )
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "morning.txt"
+    script.write_text("/ops team\n", encoding="utf-8")
+    result = runner.invoke(cli, ["console", "--script", str(script)])
+    assert result.exit_code == 0, result.output
+    assert "Taipei Ops" in result.output
+
+
+def test_init_writes_editable_playbooks_and_refuses_to_overwrite(tmp_path: Path, playbooks_dir: Path) -> None:
+    target = tmp_path / "our-team"
+    made = runner.invoke(cli, ["init", str(target)])
+    assert made.exit_code == 0, made.output
+    assert (target / "team.yml").is_file() and (target / "launch").is_dir()
+    assert "OPSBOT_PLAYBOOKS" in made.output and "opsbot doctor" in made.output
+    team = (target / "team.yml").read_text(encoding="utf-8")
+    assert "# " in team and re.search(r"#.*[\u4e00-\u9fff]", team), "comments in English and Chinese"
+    # What init wrote is a valid set of playbooks.
+    settings = load_settings(OPSBOT_PLAYBOOKS=target, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3")
+    from bot.wiring import FEATURES, load_playbooks
+
+    teams, _ = load_playbooks(settings, FEATURES)
+    assert [t.id for t in teams.teams] == ["shenzhen-ops"]
+
+    (target / "team.yml").write_text("id: ours\n", encoding="utf-8")
+    again = runner.invoke(cli, ["init", str(target)])
+    assert again.exit_code == 2
+    assert f"{target / 'team.yml'} already exists" in " ".join(again.output.split())
+    assert (target / "team.yml").read_text(encoding="utf-8") == "id: ours\n"

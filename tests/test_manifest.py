@@ -49,10 +49,19 @@ def test_scopes_cover_what_the_bot_calls() -> None:
 # Slack's bot events this app may need, as its Events API reference lists them, with the scope each needs
 # (None: no scope). Written out here, independently of bot/manifest.py, so a name Slack would refuse fails.
 SLACK_BOT_EVENTS = {
-    "app_home_opened": None, "app_mention": "app_mentions:read", "app_uninstalled": None, "tokens_revoked": None,
-    "message.channels": "channels:history", "message.groups": "groups:history", "message.im": "im:history",
-    "message.mpim": "mpim:history", "member_joined_channel": "channels:read", "file_shared": "files:read",
-    "reaction_added": "reactions:read", "team_join": "users:read", "user_change": "users:read",
+    "app_home_opened": None,
+    "app_mention": "app_mentions:read",
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "member_joined_channel": "channels:read",
+    "file_shared": "files:read",
+    "reaction_added": "reactions:read",
+    "team_join": "users:read",
+    "user_change": "users:read",
 }
 
 
@@ -119,8 +128,10 @@ def test_manifest_check_in_http_mode_names_a_url_pointing_elsewhere(tmp_path: Pa
     path = _edited(tmp_path, edit, http_base_url="https://ops.example.com")
     result = runner.invoke(cli, ["manifest", "--check", str(path)])
     assert result.exit_code == 1
-    assert ("interactivity request URL is https://old.example.com/slack/events, "
-            "Opsbot listens at https://ops.example.com/slack/events") in " ".join(result.output.split())
+    assert (
+        "interactivity request URL is https://old.example.com/slack/events, "
+        "Opsbot listens at https://ops.example.com/slack/events"
+    ) in " ".join(result.output.split())
 
 
 def test_manifest_check_on_a_file_that_is_not_a_manifest_says_so(tmp_path: Path) -> None:

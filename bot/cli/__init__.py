@@ -1,6 +1,7 @@
 """The ``opsbot`` command, one module per concern.
 
-console: demo, console · slack: run, serve, manifest, doctor · reports: ingest, kpi, digest, restock export ·
+console: demo, console · start: init · slack: run, serve, manifest, doctor ·
+reports: ingest, kpi, digest, restock export ·
 db: db upgrade · i18n: i18n missing. The order they register in is the order ``opsbot --help`` lists them in.
 """
 
@@ -10,7 +11,7 @@ import sys
 
 import typer
 
-from bot.cli import console, db, i18n, reports, slack
+from bot.cli import console, db, i18n, reports, slack, start
 from bot.cli.support import fail
 from bot.errors import ConfigError
 
@@ -25,6 +26,7 @@ db.register(cli)
 i18n.register(cli)
 reports.register(cli)
 console.register(cli)
+start.register(cli)
 slack.register(cli)
 
 

@@ -21,8 +21,12 @@ def run() -> None:
     settings = settings_from_env()
     configure_logging(settings)
     if settings.several_workspaces:
-        fail(["SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
-              "`opsbot serve` (or unset them for one workspace in Socket Mode)"])
+        fail(
+            [
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
+                "`opsbot serve` (or unset them for one workspace in Socket Mode)"
+            ]
+        )
     try:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
     except ConfigError as exc:
@@ -61,13 +65,21 @@ def serve(
 
 def manifest(
     socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (the default)")] = False,
-    http: Annotated[str | None, typer.Option("--http", metavar="BASE_URL",
-                                             help="HTTP mode with this public base URL")] = None,
-    oauth: Annotated[bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: "
-                                                        "add the OAuth redirect URL")] = False,
-    check: Annotated[Path | None, typer.Option("--check", metavar="FILE",
-                                               help="Compare this app's manifest (YAML or JSON, e.g. copied from "
-                                                    "the app's settings) with what Opsbot needs")] = None,
+    http: Annotated[
+        str | None, typer.Option("--http", metavar="BASE_URL", help="HTTP mode with this public base URL")
+    ] = None,
+    oauth: Annotated[
+        bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: add the OAuth redirect URL")
+    ] = False,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            metavar="FILE",
+            help="Compare this app's manifest (YAML or JSON, e.g. copied from "
+            "the app's settings) with what Opsbot needs",
+        ),
+    ] = None,
 ) -> None:
     """Print the Slack app manifest (YAML) to paste into 'Create an app from a manifest'."""
     from bot.manifest import http_base_url_of, manifest_yaml
@@ -98,19 +110,24 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         fail([f"{path}: file not found"])
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         fail([f"{path}: cannot be read as YAML or JSON ({exc.__class__.__name__})"])
-    if not isinstance(data, dict) or not isinstance(data.get("settings", {}), dict) or not (
-        "oauth_config" in data or "features" in data
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("settings", {}), dict)
+        or not ("oauth_config" in data or "features" in data)
     ):
-        fail([f"{path}: not a Slack app manifest (expected the keys display_information, features, oauth_config, "
-              "settings, as in the app's App Manifest page)"])
+        fail(
+            [
+                f"{path}: not a Slack app manifest (expected the keys display_information, features, oauth_config, "
+                "settings, as in the app's App Manifest page)"
+            ]
+        )
     return data
 
 
 def _report_differences(path: Path, edited: dict[str, Any], http: str | None, redirect_url: str | None) -> None:
     from bot.manifest import build_manifest, manifest_differences
 
-    differences = manifest_differences(edited, build_manifest(FEATURES, http_base_url=http,
-                                                              redirect_url=redirect_url))
+    differences = manifest_differences(edited, build_manifest(FEATURES, http_base_url=http, redirect_url=redirect_url))
     if not differences:
         typer.echo(f"{path} has everything Opsbot needs ({'HTTP at ' + http if http else 'Socket Mode'}).")
         return
