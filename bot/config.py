@@ -139,6 +139,24 @@ def packaged_playbooks() -> Path:
     return shipped if (shipped / "team.yml").is_file() else Path(__file__).resolve().parents[1] / "playbooks"
 
 
+# The values .env.example ships with: left in place, Opsbot cannot talk to a real Slack.
+EXAMPLE_ENV = {
+    "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+    "SLACK_APP_TOKEN": "xapp-your-app-level-token",
+    "SLACK_SIGNING_SECRET": "your-signing-secret",
+}
+
+
+def example_values_left(settings: Settings) -> list[str]:
+    """The settings still holding .env.example's placeholder."""
+    left = []
+    for env_name, placeholder in EXAMPLE_ENV.items():
+        value = getattr(settings, _FIELD_BY_ENV[env_name])
+        if value is not None and value.get_secret_value() == placeholder:
+            left.append(env_name)
+    return left
+
+
 _FIELD_BY_ENV = {f.alias: name for name, f in Settings.model_fields.items() if f.alias}
 
 

@@ -12,12 +12,14 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import URL, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings, load_settings
+from bot.config import Settings, example_values_left, load_settings, packaged_playbooks
 from bot.db import Database
 from bot.db.migrate import pending
 from bot.errors import ConfigError
+from bot.manifest import bot_scopes
 from bot.ops.team import TeamDirectory
 from bot.outbox import outbox_status
+from bot.playbooks import load_teams
 from bot.wiring import FEATURES, load_playbooks
 
 STUCK = timedelta(minutes=10)  # a message waiting longer than this: nobody is sending, or Slack is unreachable
@@ -30,7 +32,11 @@ class Check:
     detail: str
 
 
-def run_checks(settings: Settings | None = None, client: WebClient | None = None) -> list[Check]:
+def run_checks(
+    settings: Settings | None = None, client: WebClient | None = None, *, real_workspace: bool = False
+) -> list[Check]:
+    """Every check, in order. ``real_workspace`` (``doctor --slack``): the settings must be for a real Slack, with
+    no example value left, and the token's scopes and the bot's channels are checked there too."""
     checks: list[Check] = []
     try:
         chosen = settings or load_settings()
@@ -48,35 +54,135 @@ def run_checks(settings: Settings | None = None, client: WebClient | None = None
     except ConfigError as exc:
         checks.append(Check("playbooks", False, "; ".join(exc.problems)))
 
+    if real_workspace:
+        checks += _real_workspace_settings(chosen, teams)
     if chosen.several_workspaces:
         if teams is not None:
             checks.append(_installations(chosen, teams))
     elif chosen.slack_bot_token is None:
-        checks.append(Check("slack", True, "skipped: SLACK_BOT_TOKEN is not set (the console and demo need none)"))
+        if not real_workspace:
+            checks.append(Check("slack", True, "skipped: SLACK_BOT_TOKEN is not set (the console and demo need none)"))
     else:
         web = client or WebClient(token=chosen.slack_bot_token.get_secret_value(), base_url=chosen.slack_api_url)
-        try:
-            identity = web.auth_test()
-            checks.append(Check("slack", True, f"auth.test ok: bot {identity.get('user')} in {identity.get('team')}"))
-        except SlackApiError as exc:
-            checks.append(
-                Check(
-                    "slack",
-                    False,
-                    f"auth.test failed ({exc.response.get('error')}): reinstall the app "
-                    "and copy its Bot User OAuth Token into SLACK_BOT_TOKEN",
-                )
-            )
-        except OSError as exc:
-            checks.append(
-                Check(
-                    "slack",
-                    False,
-                    f"cannot reach {chosen.slack_api_url} ({exc.__class__.__name__}): "
-                    "check SLACK_API_URL and the network",
-                )
-            )
+        checks += _slack(chosen, web, teams if real_workspace else None)
     return checks
+
+
+def _slack(settings: Settings, web: WebClient, teams: TeamDirectory | None) -> list[Check]:
+    """auth.test with the bot token; for a real workspace (``teams``) also its scopes and its channels."""
+    try:
+        identity = web.auth_test()
+    except SlackApiError as exc:
+        return [
+            Check(
+                "slack",
+                False,
+                f"auth.test failed ({exc.response.get('error')}): reinstall the app and copy "
+                "its Bot User OAuth Token into SLACK_BOT_TOKEN",
+            )
+        ]
+    except OSError as exc:
+        return [
+            Check(
+                "slack",
+                False,
+                f"cannot reach {settings.slack_api_url} ({exc.__class__.__name__}): check "
+                "SLACK_API_URL and the network",
+            )
+        ]
+    checks = [Check("slack", True, f"auth.test ok: bot {identity.get('user')} in {identity.get('team')}")]
+    if teams is None:
+        return checks
+    granted = identity.headers.get("x-oauth-scopes") if identity.headers else None
+    if granted is None:
+        checks.append(Check("scopes", False, "Slack did not say which scopes the token has (no x-oauth-scopes)"))
+    else:
+        have = {s.strip() for s in str(granted).split(",")}
+        missing = [s for s in bot_scopes(FEATURES) if s not in have]
+        checks.append(
+            Check(
+                "scopes",
+                not missing,
+                "every scope the features need"
+                if not missing
+                else f"the app was not granted {', '.join(missing)}: reinstall it from the output of "
+                "`opsbot manifest` (or add them under OAuth & Permissions and reinstall)",
+            )
+        )
+    checks.append(_channels(web, teams))
+    return checks
+
+
+def _channels(web: WebClient, teams: TeamDirectory) -> Check:
+    """Is the bot in every channel team.yml names? A public one it joins itself; a private one needs an invite."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for team in teams.teams:
+        for key, channel_id in team.channels.items():
+            if channel_id in seen:
+                continue
+            seen.add(channel_id)
+            try:
+                channel = web.conversations_info(channel=channel_id)["channel"]
+            except SlackApiError as exc:
+                problems.append(f"{key.value}: {channel_id} ({exc.response.get('error')}): check the id in team.yml")
+                continue
+            if channel.get("is_member"):
+                continue
+            name = channel.get("name") or key.value
+            if channel.get("is_private"):
+                problems.append(f"not in the private #{name}: type /invite @Opsbot in #{name}")
+            else:
+                problems.append(f"not in #{name} (it joins public channels itself when it starts)")
+    if problems:
+        return Check("channels", False, "; ".join(problems))
+    return Check("channels", True, f"the bot is in all {len(seen)} channels")
+
+
+def _real_workspace_settings(settings: Settings, teams: TeamDirectory | None) -> list[Check]:
+    """What a real workspace needs that the console does not: credentials, and no example values left."""
+    try:
+        if settings.several_workspaces:
+            settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
+        else:
+            settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+        left = example_values_left(settings)
+        credentials = Check(
+            "credentials",
+            not left,
+            "set"
+            if not left
+            else f"{', '.join(left)} still hold the example's placeholder (.env.example): put in the "
+            "values from your Slack app's pages",
+        )
+    except ConfigError as exc:
+        credentials = Check("credentials", False, "; ".join(exc.problems))
+    checks = [credentials]
+    if teams is not None:
+        placeholders = example_ids_left(teams)
+        checks.append(
+            Check(
+                "team ids",
+                not placeholders,
+                "your workspace's own"
+                if not placeholders
+                else f"team.yml still holds the example's ids ({', '.join(placeholders)}): put in your "
+                "people and channels (as @name, an email or #channel-name)",
+            )
+        )
+    return checks
+
+
+def example_ids_left(teams: TeamDirectory) -> list[str]:
+    """Slack ids in the teams that are the example team.yml's placeholders (U0MANAGER, C0OPS, T0DEMO…)."""
+    example = load_teams(packaged_playbooks(), env={}).teams[0]
+    placeholders = {example.slack_team_id, *(m.user for m in example.members), *example.channels.values()}
+    found: list[str] = []
+    for team in teams.teams:
+        for value in (team.slack_team_id, *(m.user for m in team.members), *team.channels.values()):
+            if value in placeholders and value not in found:
+                found.append(value)
+    return found
 
 
 def _database(settings: Settings) -> list[Check]:

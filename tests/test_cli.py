@@ -356,3 +356,117 @@ def test_init_writes_editable_playbooks_and_refuses_to_overwrite(tmp_path: Path,
     assert again.exit_code == 2
     assert f"{target / 'team.yml'} already exists" in " ".join(again.output.split())
     assert (target / "team.yml").read_text(encoding="utf-8") == "id: ours\n"
+
+
+# Ids as a real workspace has them, for the example team.yml's placeholders.
+REAL_IDS = {
+    "T0DEMO": "T07QCRPA4",
+    "U0MANAGER": "U07MGR0001",
+    "U0SELECT": "U07SEL0002",
+    "U0BUYER": "U07BUY0003",
+    "U0MARKET": "U07MKT0004",
+    "U0CS": "U07CS00005",
+    "U0WAREHOUSE": "U07WH00006",
+    "U0FINANCE": "U07FIN0007",
+    "U0ANALYST": "U07ANA0008",
+    "C0OPS": "C07OPS0001",
+    "C0PURCHASING": "C07PUR0002",
+    "C0MARKETING": "C07MKT0003",
+    "C0MANAGER": "G07MGR0004",
+    "C0DATA": "C07DAT0005",
+    "C0LAUNCHES": "C07LAU0006",
+}
+
+
+def _real_team(playbooks_dir: Path) -> None:
+    team = playbooks_dir / "team.yml"
+    text = team.read_text(encoding="utf-8")
+    for placeholder, real in sorted(REAL_IDS.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"\b{placeholder}\b", real, text)
+    team.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def emulator() -> Iterator[SlackEmulator]:
+    slack = SlackEmulator("xoxb-real", team_id="T07QCRPA4").start()
+    try:
+        yield slack
+    finally:
+        slack.stop()
+
+
+def _doctor_slack(monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path, emulator: SlackEmulator) -> str:
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    monkeypatch.setenv("SLACK_API_URL", emulator.api_url)
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(cli, ["doctor", "--slack"])
+    assert "Traceback" not in result.output
+    return f"{result.exit_code}\n{result.output}"
+
+
+def test_doctor_slack_fails_on_missing_credentials_and_the_examples_placeholder_ids(
+    monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path, emulator: SlackEmulator
+) -> None:
+    output = _doctor_slack(monkeypatch, playbooks_dir, emulator)
+    assert output.startswith("1\n")
+    assert "✗ credentials: SLACK_BOT_TOKEN is not set" in output and "SLACK_SIGNING_SECRET is not set" in output
+    assert "✗ team ids: team.yml still holds the example's ids" in output
+    for placeholder in ("T0DEMO", "U0MANAGER", "C0OPS"):
+        assert placeholder in output
+    # Without --slack the same ids are fine: the console and the demo run on them.
+    assert runner.invoke(cli, ["doctor"]).exit_code == 0
+
+
+def test_doctor_slack_fails_on_the_example_envs_placeholder_token(
+    monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path, emulator: SlackEmulator
+) -> None:
+    from tests.conftest import REPO
+
+    example = dict(
+        line.split("=", 1)
+        for line in (REPO / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    _real_team(playbooks_dir)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", example["SLACK_BOT_TOKEN"])
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", example["SLACK_SIGNING_SECRET"])
+    output = _doctor_slack(monkeypatch, playbooks_dir, emulator)
+    assert output.startswith("1\n")
+    assert "✗ credentials: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET still hold the example's placeholder" in output
+
+
+def test_doctor_slack_checks_the_token_its_scopes_and_the_channels_the_bot_is_in(
+    monkeypatch: pytest.MonkeyPatch, playbooks_dir: Path, emulator: SlackEmulator
+) -> None:
+    from bot.console.slack_state import Channel
+    from bot.manifest import bot_scopes
+    from bot.wiring import FEATURES
+
+    _real_team(playbooks_dir)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-real")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "a-real-secret")
+    needed = bot_scopes(FEATURES)
+    emulator.granted_scopes = tuple(s for s in needed if s != "usergroups:read")
+    for placeholder, real in REAL_IDS.items():
+        if placeholder.startswith("C0"):
+            emulator.add_channel(Channel(real, placeholder[2:].lower(), is_private=real.startswith("G")))
+    emulator.channel(REAL_IDS["C0DATA"]).bot_in = False  # public: the bot can join it itself
+    emulator.channel(REAL_IDS["C0MANAGER"]).bot_in = False  # private: someone must invite it
+    output = _doctor_slack(monkeypatch, playbooks_dir, emulator)
+    assert output.startswith("1\n"), output
+    assert "✓ credentials" in output and "✓ team ids" in output
+    assert "✓ slack: auth.test ok: bot opsbot in Opsbot Demo" in output
+    assert "✗ scopes: the app was not granted usergroups:read" in output
+    assert "reinstall it from the output of `opsbot manifest`" in output
+    channels = next(line for line in output.splitlines() if "channels" in line)
+    assert channels.startswith("✗ channels:")
+    assert "not in #data (it joins public channels itself when it starts)" in channels
+    assert "not in the private #manager: type /invite @Opsbot in #manager" in channels
+    assert "#ops" not in channels
+
+    emulator.granted_scopes = tuple(needed)
+    emulator.channel(REAL_IDS["C0DATA"]).bot_in = True
+    emulator.channel(REAL_IDS["C0MANAGER"]).bot_in = True
+    fixed = _doctor_slack(monkeypatch, playbooks_dir, emulator)
+    assert fixed.startswith("0\n"), fixed
+    assert "✓ channels: the bot is in all 6 channels" in fixed

@@ -138,7 +138,17 @@ def _report_differences(path: Path, edited: dict[str, Any], http: str | None, re
     raise typer.Exit(1)
 
 
-def doctor() -> None:
+def doctor(
+    slack: Annotated[
+        bool,
+        typer.Option(
+            "--slack",
+            help="Check a real workspace: credentials and ids set (no "
+            "example value left), the token's scopes, the bot's "
+            "channels",
+        ),
+    ] = False,
+) -> None:
     """Check settings, database and migrations, playbooks and (with a token) Slack; exit 1 on a failure."""
     from rich.console import Console
 
@@ -146,7 +156,7 @@ def doctor() -> None:
 
     out = Console()
     ok = True
-    for check in run_checks():
+    for check in run_checks(real_workspace=slack):
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
         out.print(f"{mark} {check.name}: ", end="")
         out.print(check.detail, markup=False, highlight=False, soft_wrap=not out.is_terminal)
