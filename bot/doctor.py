@@ -48,7 +48,7 @@ def run_checks(
 
     teams: TeamDirectory | None = None
     try:
-        teams, _ = load_playbooks(chosen, FEATURES)
+        teams, _ = load_playbooks(chosen, FEATURES, client)
         names = ", ".join(t.id for t in teams.teams)
         checks.append(Check("playbooks", True, f"valid in {chosen.playbooks_dir} (teams: {names})"))
     except ConfigError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -101,7 +101,14 @@ def load_model(path: Path, model: type[M], env: Mapping[str, str] | None = None)
     return parse_model(path, model, read_yaml(path, env))
 
 
-def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirectory:
+# Turns the people and channels a team file names (``@name``, an email, ``#channel``) into Slack ids: the entry
+# resolved, and a problem per name that did not resolve (``bot/ops/team_names.py``).
+NameResolver = Callable[[Path, Any], tuple[Any, list[str]]]
+
+
+def load_teams(
+    folder: Path, env: Mapping[str, str] | None = None, resolve: NameResolver | None = None
+) -> TeamDirectory:
     """``team.yml`` (one team, or ``teams:`` a list) plus any ``teams/*.yml``; ids must be unique."""
     files = [folder / "team.yml", *sorted((folder / "teams").glob("*.yml"))]
     files = [f for f in files if f.exists()]
@@ -116,6 +123,11 @@ def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirect
             problems.append(f"{path}: teams: must be a list of teams")
             continue
         for index, entry in enumerate(entries):
+            if resolve is not None:
+                entry, unresolved = resolve(path, entry)
+                if unresolved:
+                    problems += unresolved
+                    continue
             try:
                 teams.append(Team.model_validate(entry))
             except ValidationError as exc:
