@@ -43,8 +43,8 @@ from bot.scheduler import ScheduledJob, Scheduler
 from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
 FEATURES: tuple[Feature, ...] = (
-    help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
-    feedback.FEATURE, workspaces.FEATURE, setup.FEATURE,
+    setup.FEATURE, help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
+    feedback.FEATURE, workspaces.FEATURE,
 )
 
 
