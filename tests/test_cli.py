@@ -470,3 +470,27 @@ def test_doctor_slack_checks_the_token_its_scopes_and_the_channels_the_bot_is_in
     fixed = _doctor_slack(monkeypatch, playbooks_dir, emulator)
     assert fixed.startswith("0\n"), fixed
     assert "✓ channels: the bot is in all 6 channels" in fixed
+
+
+def test_the_demos_digest_moves_and_alerts_as_its_data_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's Sunday against its Saturday, computed here from the demo's own sales file."""
+    import csv
+
+    from bot.console.repl import DEMO_DATA
+
+    monkeypatch.chdir(tmp_path)
+    with (DEMO_DATA / "sales-us.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    units = {day: sum(int(r["units"]) for r in rows if r["date"] == day) for day in ("2026-11-21", "2026-11-22")}
+    change = (units["2026-11-22"] - units["2026-11-21"]) / units["2026-11-21"]
+    assert round(abs(change) * 100) != 0, "the demo's last two days differ"
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    digest = result.output[result.output.index("Morning KPIs") :]
+    lines = digest.splitlines()
+    at = lines.index(f"  *Units* {units['2026-11-22']}")
+    arrow = "▲" if change > 0 else "▼"
+    assert lines[at + 1].startswith(f"  {arrow} {round(abs(change) * 100)}% vs. the day before"), lines[at + 1]
+    alerts = lines[lines.index("  *Alerts*") + 1 :]
+    assert alerts[0].startswith("  US"), "at least one alert"
+    assert any("ACoS" in line for line in alerts[:6]), "the loss-making campaign shows"
