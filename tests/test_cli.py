@@ -479,8 +479,10 @@ def test_the_demos_digest_moves_and_alerts_as_its_data_says(tmp_path: Path, monk
     from bot.console.repl import DEMO_DATA
 
     monkeypatch.chdir(tmp_path)
-    with (DEMO_DATA / "sales-us.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = []
+    for path in DEMO_DATA.glob("sales-*-us.csv"):
+        with path.open(encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
     units = {day: sum(int(r["units"]) for r in rows if r["date"] == day) for day in ("2026-11-21", "2026-11-22")}
     change = (units["2026-11-22"] - units["2026-11-21"]) / units["2026-11-21"]
     assert round(abs(change) * 100) != 0, "the demo's last two days differ"

@@ -145,11 +145,10 @@ def write(name: str, header: list[str], rows: list[list[str]]) -> None:
 
 def main() -> None:
     rng = random.Random(20261123)
-    write(
-        "sales-us.csv",
-        ["date", "marketplace", "sku", "units", "orders", "gmv", "currency", "sessions", "available", "inbound"],
-        sales(rng),
-    )
+    header = ["date", "marketplace", "sku", "units", "orders", "gmv", "currency", "sessions", "available", "inbound"]
+    rows = sales(rng)
+    for sku in PRICES:  # one file per SKU, as a team would export them
+        write(f"sales-{sku.lower()}-us.csv", header, [r for r in rows if r[2] == sku])
     write(
         "sp-advertised-product-US.csv",
         [
