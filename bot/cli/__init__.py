@@ -1,6 +1,6 @@
 """The ``opsbot`` command, one module per concern.
 
-console: demo, console · start: init · slack: run, serve, manifest, doctor ·
+console: demo, console · start: init, playbooks export · slack: run, serve, manifest, doctor ·
 reports: ingest, kpi, digest, restock export ·
 db: db upgrade · i18n: i18n missing. The order they register in is the order ``opsbot --help`` lists them in.
 """

@@ -1,4 +1,5 @@
-"""`opsbot init [DIR]`: a team's own playbooks to start from, copied from the examples shipped with Opsbot."""
+"""`opsbot init [DIR]`: a team's own playbooks to start from, copied from the examples shipped with Opsbot;
+`opsbot playbooks export`: team.yml as the teams run now, with what was set up in Slack."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
 from bot.cli.support import fail
 from bot.config import packaged_playbooks
@@ -60,5 +62,39 @@ def init(
     typer.echo("  3. Run `opsbot doctor` (and `opsbot doctor --slack` once the Slack settings are in).")
 
 
+def export(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="FILE", help="Write here instead of standard output (never over an existing file)"
+        ),
+    ] = None,
+) -> None:
+    """team.yml as the teams run now: the file with what managers set up in Slack (/ops setup) filled in."""
+    from bot.cli.support import services_from_env
+    from bot.flows.setup import TeamSetup
+
+    if output is not None and output.exists():
+        fail([f"{output} already exists: export writes only a new file (move it away, or choose another name)"])
+    services = services_from_env()
+    try:
+        TeamSetup(services.context).apply_saved()
+        teams = [t.model_dump(mode="json", exclude_defaults=True) for t in services.teams.teams]
+    finally:
+        services.db.dispose()
+    text = yaml.safe_dump(teams[0] if len(teams) == 1 else {"teams": teams}, sort_keys=False, allow_unicode=True)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail([f"cannot write {output} ({exc.strerror or exc.__class__.__name__}): choose a folder you can write to"])
+    typer.echo(f"Wrote {output}.")
+
+
 def register(cli: typer.Typer) -> None:
     cli.command()(init)
+    playbooks_cli = typer.Typer(help="The team's playbooks.", no_args_is_help=True)
+    playbooks_cli.command("export")(export)
+    cli.add_typer(playbooks_cli, name="playbooks")

@@ -138,3 +138,53 @@ def test_what_team_yml_gives_is_not_offered_and_wins(console: ConsoleSlack) -> N
     """The example team.yml gives everything: the form says so and offers nothing to change."""
     console.emulator.users["U0MANAGER"].locale = "en-US"
     converse(console, [("/ops setup", ["Set in team.yml, where you change them: Time zone, Language"])])
+
+
+def test_playbooks_export_writes_the_team_as_it_runs_and_the_file_loads_back(
+    playbooks_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A setup made in Slack, exported as team.yml: a team that keeps its settings in git takes it from there."""
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.db import Database
+    from bot.db import setup as store
+    from bot.db.migrate import upgrade
+    from bot.playbooks import load_teams
+
+    (playbooks_dir / "team.yml").write_text(NEW_TEAM, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'export.sqlite3'}"
+    database = Database(url)
+    upgrade(database.engine)
+    members = [
+        {"user": "U0MANAGER", "name": "Li Wei", "roles": ["manager"]},
+        {"user": "U0BUYER", "name": "Chen Jie", "roles": ["purchasing"]},
+    ]
+    with database.transaction() as session:
+        store.save(
+            session,
+            "shenzhen-ops",
+            {"timezone": "Asia/Shanghai", "channels": {"ops": "C0OPS"}, "members": members},
+            by="U0MANAGER",
+            at=datetime.now(UTC),
+        )
+    database.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "exported" / "team.yml"
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["playbooks", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    team = load_teams(out.parent, env={}).teams[0]
+    assert team.id == "shenzhen-ops" and team.timezone == "Asia/Shanghai"
+    assert team.channels == {ChannelKey.ops: "C0OPS"}
+    assert [(m.user, m.name, m.roles) for m in team.members] == [
+        ("U0MANAGER", "Li Wei", (Role.manager,)),
+        ("U0BUYER", "Chen Jie", (Role.purchasing,)),
+    ]
+    again = CliRunner().invoke(cli, ["playbooks", "export", "--out", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.output
