@@ -223,7 +223,7 @@ class TeamSetup:
         data = team.model_dump(exclude_unset=True)
         data.update({k: v for k, v in values.items() if k in SETUP_FIELDS and k not in given})
         try:
-            return Team.model_validate(data)
+            merged = Team.model_validate(data)
         except ValidationError as exc:
             field = str(exc.errors()[0]["loc"][0]) if exc.errors() and exc.errors()[0]["loc"] else None
             raise OpsError(
@@ -231,6 +231,8 @@ class TeamSetup:
                 field=field if field in SETUP_FIELDS else None,
                 reason=exc.errors()[0]["msg"].removeprefix("Value error, "),
             ) from None
+        # Still marked as given only where the file gave it, so the form keeps offering what Slack set.
+        return Team.model_construct(_fields_set=set(team.model_fields_set), **dict(merged))
 
     def _apply(self, team_id: str, values: dict[str, Any]) -> None:
         team = self.ctx.teams.by_id(team_id)
