@@ -496,3 +496,14 @@ def test_the_demos_digest_moves_and_alerts_as_its_data_says(tmp_path: Path, monk
     alerts = lines[lines.index("  *Alerts*") + 1 :]
     assert alerts[0].startswith("  US"), "at least one alert"
     assert any("ACoS" in line for line in alerts[:6]), "the loss-making campaign shows"
+
+
+def test_the_shipped_demo_data_is_what_its_seeded_generator_writes(tmp_path: Path) -> None:
+    from bot.console.repl import DEMO_DATA
+    from tests.support.demo_data import main
+
+    main(tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in DEMO_DATA.glob("*.csv"))
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEMO_DATA / name).read_bytes(), name

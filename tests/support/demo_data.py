@@ -4,7 +4,8 @@ Two lamps: LED-100 sells a little more each week (weekends best, a noisy day her
 low, with its last shipment long sold through, so a restock is genuinely needed; LED-200 ran out of stock for
 five days in mid-November. Two ad campaigns: "Auto LED" pays for itself, "Broad lamp" loses money and got
 worse over the weekend. Returns come with their reasons, and Sunday's batch of defective LED-100s is a jump.
-Seeded, so the files are the same on every run: ``python -m bot.console.demo_data.build``.
+Seeded, so the files are the same on every run: ``python -m tests.support.demo_data`` writes them into
+bot/console/demo_data/, and a test checks the shipped files are what it writes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data"
 FIRST, LAST = date(2026, 8, 25), date(2026, 11, 22)  # the demo's Monday morning reads through Sunday
 PRICES = {"LED-100": 29.99, "LED-200": 39.99}
 WEEKDAY = (0.95, 0.95, 1.0, 1.0, 1.05, 1.25, 1.3)  # Monday .. Sunday
@@ -136,19 +137,19 @@ def returns(rng: random.Random) -> list[list[str]]:
     return rows
 
 
-def write(name: str, header: list[str], rows: list[list[str]]) -> None:
-    with (HERE / name).open("w", encoding="utf-8", newline="") as handle:
+def write(name: str, header: list[str], rows: list[list[str]], folder: Path = HERE) -> None:
+    with (folder / name).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def main() -> None:
+def main(folder: Path = HERE) -> None:
     rng = random.Random(20261123)
     header = ["date", "marketplace", "sku", "units", "orders", "gmv", "currency", "sessions", "available", "inbound"]
     rows = sales(rng)
     for sku in PRICES:  # one file per SKU, as a team would export them
-        write(f"sales-{sku.lower()}-us.csv", header, [r for r in rows if r[2] == sku])
+        write(f"sales-{sku.lower()}-us.csv", header, [r for r in rows if r[2] == sku], folder)
     write(
         "sp-advertised-product-US.csv",
         [
@@ -176,6 +177,7 @@ def main() -> None:
             "7 Day Other SKU Sales ",
         ],
         ads(rng),
+        folder,
     )
     write(
         "returns-US.csv",
@@ -195,6 +197,7 @@ def main() -> None:
             "customer-comments",
         ],
         returns(rng),
+        folder,
     )
 
 
