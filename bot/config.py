@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,6 +108,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def playbooks_given(self) -> bool:
+        """True when OPSBOT_PLAYBOOKS (or an override) named the folder, rather than the ./playbooks default."""
+        return "playbooks_dir" in self.model_fields_set
+
+    @property
     def several_workspaces(self) -> bool:
         """True when the app is installed through Slack's OAuth flow into any number of workspaces."""
         return self.slack_client_id is not None and self.slack_client_secret is not None
@@ -123,6 +129,32 @@ class Settings(BaseSettings):
         missing = [n for n in names if getattr(self, _FIELD_BY_ENV[n]) is None]
         if missing:
             raise ConfigError([f"{n} is not set: set it to {FIXES[n]}" for n in missing])
+
+
+def packaged_playbooks() -> Path:
+    """The example playbooks shipped with the package: what the demo and the console run on, and what
+    ``opsbot init`` copies. A wheel carries them as ``bot/default_playbooks`` (setup.py copies the repository's
+    ``playbooks/`` there); a source checkout or an editable install reads ``playbooks/`` itself."""
+    shipped = Path(str(files("bot") / "default_playbooks"))
+    return shipped if (shipped / "team.yml").is_file() else Path(__file__).resolve().parents[1] / "playbooks"
+
+
+# The values .env.example ships with: left in place, Opsbot cannot talk to a real Slack.
+EXAMPLE_ENV = {
+    "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+    "SLACK_APP_TOKEN": "xapp-your-app-level-token",
+    "SLACK_SIGNING_SECRET": "your-signing-secret",
+}
+
+
+def example_values_left(settings: Settings) -> list[str]:
+    """The settings still holding .env.example's placeholder."""
+    left = []
+    for env_name, placeholder in EXAMPLE_ENV.items():
+        value = getattr(settings, _FIELD_BY_ENV[env_name])
+        if value is not None and value.get_secret_value() == placeholder:
+            left.append(env_name)
+    return left
 
 
 _FIELD_BY_ENV = {f.alias: name for name, f in Settings.model_fields.items() if f.alias}

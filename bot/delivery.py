@@ -124,6 +124,19 @@ class Delivery:
         if users:
             self._to(channel).conversations_invite(channel=channel, users=",".join(users))
 
+    def join(self, channel: str) -> tuple[str, str]:
+        """Put the bot in a channel it needs, when it can: ("in" | "joined" | "private", the channel's name).
+        A public channel it joins itself (channels:join); into a private one only a member can invite it."""
+        client = self._to(channel)
+        info = client.conversations_info(channel=channel)["channel"]
+        name = str(info.get("name") or channel)
+        if info.get("is_member"):
+            return "in", name
+        if info.get("is_private"):
+            return "private", name
+        client.conversations_join(channel=channel)
+        return "joined", name
+
     def permalink(self, channel: str, ts: str) -> str:
         return str(self._to(channel).chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
 

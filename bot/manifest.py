@@ -10,8 +10,17 @@ from bot.features import Feature
 
 # The *:history scopes let the outbox look in a conversation for a message whose send it could not confirm
 # (the answer was lost, or the sender died), so it is never posted twice.
-BASE_SCOPES = ("commands", "chat:write", "im:write", "users:read", "usergroups:read",
-               "channels:history", "groups:history", "im:history", "mpim:history")
+BASE_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "users:read",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
+)
 
 
 # Bolt listens to "message"; Slack subscribes an app to messages per kind of conversation. Report files are
@@ -41,8 +50,11 @@ def build_manifest(
     commands = []
     for feature in features:
         for command in feature.commands:
-            entry: dict[str, Any] = {"command": command.name, "description": command.description,
-                                     "should_escape": False}
+            entry: dict[str, Any] = {
+                "command": command.name,
+                "description": command.description,
+                "should_escape": False,
+            }
             if command.usage_hint:
                 entry["usage_hint"] = command.usage_hint
             if events_url:
@@ -50,7 +62,8 @@ def build_manifest(
             commands.append(entry)
     shortcuts = [
         {"name": s.name, "type": s.type, "callback_id": s.callback_id, "description": s.description}
-        for f in features for s in f.shortcuts
+        for f in features
+        for s in f.shortcuts
     ]
     events = bot_events(features)
     settings: dict[str, Any] = {
@@ -66,8 +79,11 @@ def build_manifest(
         if events_url:
             settings["event_subscriptions"]["request_url"] = events_url
     features_block: dict[str, Any] = {
-        "app_home": {"home_tab_enabled": "app_home_opened" in events, "messages_tab_enabled": True,
-                     "messages_tab_read_only_enabled": False},
+        "app_home": {
+            "home_tab_enabled": "app_home_opened" in events,
+            "messages_tab_enabled": True,
+            "messages_tab_read_only_enabled": False,
+        },
         "bot_user": {"display_name": "Opsbot", "always_online": True},
         "slash_commands": commands,
     }
@@ -94,3 +110,78 @@ def manifest_yaml(
 ) -> str:
     manifest = build_manifest(features, http_base_url=http_base_url, redirect_url=redirect_url)
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)
+
+
+def manifest_differences(edited: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """What an app's manifest (e.g. one a user edited in Slack) lacks of what Opsbot needs, one line each.
+
+    Extra scopes and events are harmless and not listed; a slash command Opsbot does not answer is, because the
+    person typing it would get Slack's "dispatch_failed".
+    """
+    differences: list[str] = []
+    have_scopes = set(_get(edited, "oauth_config", "scopes", "bot") or ())
+    differences += [
+        f"missing bot scope {s}" for s in _get(wanted, "oauth_config", "scopes", "bot") if s not in have_scopes
+    ]
+    have_commands = {
+        c.get("command"): c for c in _get(edited, "features", "slash_commands") or () if isinstance(c, dict)
+    }
+    wanted_commands = {c["command"]: c for c in _get(wanted, "features", "slash_commands")}
+    for name, command in wanted_commands.items():
+        if name not in have_commands:
+            differences.append(f"missing slash command {name} ({command['description']})")
+        elif command.get("url") and have_commands[name].get("url") != command["url"]:
+            differences.append(
+                f"slash command {name} points at {have_commands[name].get('url') or 'no URL'}, "
+                f"Opsbot listens at {command['url']}"
+            )
+    differences += [
+        f"slash command {name} is not Opsbot's: Opsbot does not answer it (remove it)"
+        for name in have_commands
+        if name not in wanted_commands
+    ]
+    have_events = set(_get(edited, "settings", "event_subscriptions", "bot_events") or ())
+    differences += [
+        f"missing bot event {e}"
+        for e in _get(wanted, "settings", "event_subscriptions", "bot_events")
+        if e not in have_events
+    ]
+    have_shortcuts = {s.get("callback_id") for s in _get(edited, "features", "shortcuts") or () if isinstance(s, dict)}
+    differences += [
+        f"missing shortcut {s['callback_id']} ({s['name']})"
+        for s in _get(wanted, "features", "shortcuts") or ()
+        if s["callback_id"] not in have_shortcuts
+    ]
+    interactivity = _get(edited, "settings", "interactivity") or {}
+    wanted_url = _get(wanted, "settings", "interactivity", "request_url")
+    if not interactivity.get("is_enabled"):
+        differences.append("interactivity is off: buttons and forms would do nothing (turn it on)")
+    elif wanted_url and interactivity.get("request_url") != wanted_url:
+        differences.append(
+            f"interactivity request URL is {interactivity.get('request_url') or 'not set'}, "
+            f"Opsbot listens at {wanted_url}"
+        )
+    socket = bool(_get(edited, "settings", "socket_mode_enabled"))
+    if socket != bool(_get(wanted, "settings", "socket_mode_enabled")):
+        differences.append(
+            "Socket Mode is on: for HTTP, turn it off"
+            if socket
+            else "Socket Mode is off: `opsbot run` needs it on (or check with --http BASE_URL)"
+        )
+    return differences
+
+
+def http_base_url_of(edited: dict[str, Any]) -> str | None:
+    """The public base URL an HTTP-mode manifest points at (from its events URL), None in Socket Mode."""
+    if _get(edited, "settings", "socket_mode_enabled"):
+        return None
+    url = _get(edited, "settings", "event_subscriptions", "request_url") or ""
+    return url.removesuffix("/slack/events") if isinstance(url, str) and url.endswith("/slack/events") else None
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data

@@ -13,11 +13,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config import Settings
+from bot.ops.team_names import SlackDirectory, names_in, resolve_names, unresolvable
 from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
@@ -112,3 +115,63 @@ class People:
 def _profile(user_id: str, user: dict[str, Any]) -> Profile:
     return Profile(user_id=user_id, name=str(user.get("real_name") or user.get("name") or user_id),
                    tz=user.get("tz"), locale=user.get("locale"))
+
+
+class TeamNames:
+    """Resolves the names in a team file (``@name``, email, ``#channel``) through Slack, read once and only when a
+    file holds a name: users.list and conversations.list, users.lookupByEmail per email."""
+
+    def __init__(self, client: WebClient | None, *, unavailable: str = "") -> None:
+        self._client = client
+        self._unavailable = unavailable  # why names cannot be looked up (no token…), when there is no client
+        self._directory: SlackDirectory | None = None
+
+    @classmethod
+    def for_settings(cls, settings: Settings, client: WebClient | None = None) -> TeamNames:
+        if settings.several_workspaces:
+            return cls(None, unavailable="is a name, and with several workspaces team.yml needs ids: write the id")
+        if client is None and settings.slack_bot_token is None:
+            return cls(None, unavailable="is looked up in Slack, which needs SLACK_BOT_TOKEN: set it, or write the id")
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        return cls(client or WebClient(token=token, base_url=settings.slack_api_url))
+
+    def __call__(self, path: Path, entry: Any) -> tuple[Any, list[str]]:
+        if not names_in(entry):
+            return entry, []
+        text = path.read_text(encoding="utf-8")
+        if self._client is None:
+            return entry, unresolvable(entry, path, text, self._unavailable)
+        try:
+            directory = self._read(self._client)
+        except (SlackApiError, OSError) as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc.__class__.__name__
+            return entry, unresolvable(entry, path, text, f"could not be looked up in Slack ({reason}): check "
+                                                          "SLACK_BOT_TOKEN (`opsbot doctor --slack`), or write the id")
+        return resolve_names(entry, directory, path, text)
+
+    def _read(self, client: WebClient) -> SlackDirectory:
+        if self._directory is not None:
+            return self._directory
+        people: dict[str, list[str]] = {}
+        for page in client.users_list(limit=200):
+            for user in page.get("members", []):
+                if user.get("deleted") or user.get("is_bot"):
+                    continue
+                profile = user.get("profile") or {}
+                names = {user.get("name"), user.get("real_name"), profile.get("display_name"), profile.get("real_name")}
+                for name in {str(n).strip().lower() for n in names if n}:
+                    people.setdefault(name, []).append(str(user["id"]))
+        channels: dict[str, str] = {}
+        for page in client.conversations_list(types="public_channel,private_channel", exclude_archived=True,
+                                              limit=200):
+            for channel in page.get("channels", []):
+                channels[str(channel["name"]).lower()] = str(channel["id"])
+
+        def by_email(email: str) -> str | None:
+            try:
+                return str(client.users_lookupByEmail(email=email)["user"]["id"])
+            except SlackApiError:
+                return None
+
+        self._directory = SlackDirectory({k: tuple(sorted(set(v))) for k, v in people.items()}, channels, by_email)
+        return self._directory

@@ -8,18 +8,36 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from bot.errors import ConfigError
 from bot.ops.team import Team, TeamDirectory
 
 M = TypeVar("M", bound=BaseModel)
 _ENV_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def _fraction(value: Any) -> Any:
+    """``25%`` (as people write it) or ``0.25`` (as the math uses it): both are the fraction 0.25."""
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match:
+            return float(match.group(1)) / 100
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage: write it as 25% or 0.25") from None
+    return value
+
+
+# A share or a rate in a playbook: written 25% or 0.25, held as the fraction 0.25.
+Percent = Annotated[float, BeforeValidator(_fraction)]
 
 
 def _expand(value: Any, env: Mapping[str, str], where: str, problems: list[str]) -> Any:
@@ -83,7 +101,14 @@ def load_model(path: Path, model: type[M], env: Mapping[str, str] | None = None)
     return parse_model(path, model, read_yaml(path, env))
 
 
-def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirectory:
+# Turns the people and channels a team file names (``@name``, an email, ``#channel``) into Slack ids: the entry
+# resolved, and a problem per name that did not resolve (``bot/ops/team_names.py``).
+NameResolver = Callable[[Path, Any], tuple[Any, list[str]]]
+
+
+def load_teams(
+    folder: Path, env: Mapping[str, str] | None = None, resolve: NameResolver | None = None
+) -> TeamDirectory:
     """``team.yml`` (one team, or ``teams:`` a list) plus any ``teams/*.yml``; ids must be unique."""
     files = [folder / "team.yml", *sorted((folder / "teams").glob("*.yml"))]
     files = [f for f in files if f.exists()]
@@ -98,6 +123,11 @@ def load_teams(folder: Path, env: Mapping[str, str] | None = None) -> TeamDirect
             problems.append(f"{path}: teams: must be a list of teams")
             continue
         for index, entry in enumerate(entries):
+            if resolve is not None:
+                entry, unresolved = resolve(path, entry)
+                if unresolved:
+                    problems += unresolved
+                    continue
             try:
                 teams.append(Team.model_validate(entry))
             except ValidationError as exc:

@@ -31,19 +31,19 @@ from bot.errors import ConfigError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.flows.workspaces import WorkspaceLifecycle
-from bot.handlers import feedback, home, kpi, launch, restock, standup, workspaces
+from bot.handlers import feedback, home, kpi, launch, restock, setup, standup, workspaces
 from bot.handlers import help as help_feature
 from bot.manifest import bot_scopes
 from bot.oauth import oauth_settings
 from bot.ops.team import TeamDirectory
 from bot.outbox import OutboxWorker
-from bot.people import People
+from bot.people import People, TeamNames
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
 from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
 FEATURES: tuple[Feature, ...] = (
-    help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
+    setup.FEATURE, help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
     feedback.FEATURE, workspaces.FEATURE,
 )
 
@@ -154,12 +154,15 @@ class Opsbot:
         return jobs
 
 
-def load_playbooks(settings: Settings, features: tuple[Feature, ...]) -> tuple[TeamDirectory, dict[str, Any]]:
-    """Validate every playbook at start; all problems are reported together."""
+def load_playbooks(
+    settings: Settings, features: tuple[Feature, ...], client: WebClient | None = None
+) -> tuple[TeamDirectory, dict[str, Any]]:
+    """Validate every playbook at start; all problems are reported together. People and channels that team.yml
+    names rather than gives ids for are looked up in Slack (with ``client``, else the bot token's)."""
     problems: list[str] = []
     teams = TeamDirectory([])
     try:
-        teams = load_teams(settings.playbooks_dir)
+        teams = load_teams(settings.playbooks_dir, resolve=TeamNames.for_settings(settings, client))
     except ConfigError as exc:
         problems += exc.problems
     loaded: dict[str, Any] = {}
@@ -184,7 +187,7 @@ def wire(
     migrate: bool = True,
 ) -> Opsbot:
     chosen = features if features is not None else FEATURES
-    teams, playbooks = load_playbooks(settings, chosen)
+    teams, playbooks = load_playbooks(settings, chosen, client)
     db = Database(settings.database_url)
     if migrate:
         upgrade(db.engine)

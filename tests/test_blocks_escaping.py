@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.blocks
-from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, restock, standup
+from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, restock, setup, standup
 from bot.blocks.common import error_text
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
@@ -30,6 +30,7 @@ from bot.ops.launch import Progress
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
+from bot.ops.team import ChannelKey, Role, Team
 from bot.reports.alerts import Finding
 from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
@@ -38,6 +39,7 @@ from bot.reports.loaders import Period
 from bot.reports.queries import KpiSummary
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
+setup_fields = ("timezone", "base_currency", "members")
 HOSTILE = ["<!channel>", "<!here>", "<!everyone>", "<!subteam^S123>", "<@U0BUYER>", "<#C0OPS>",
            "<https://evil.example|Amazon login>", "<http://x.example>", "&", "<", ">", "🚀", "灯不亮了", "x" * 3000]
 # Anything but '&' in free text, so an "&amp;lt;" in the output can only be a second escape.
@@ -89,6 +91,15 @@ FOUND = KpiSummary(units=3, orders=2, gmv={"USD": 10.0}, sessions=5)
 DONE = Progress(1, 2, 0, 1)
 
 CASES: dict[str, Callable[[str], Any]] = {
+    "setup.invite_me_text": lambda t: [setup.invite_me_text(TR, key, t) for key in ChannelKey],
+    "setup.welcome_text": lambda t: [setup.welcome_text(TR, key) for key in ChannelKey],
+    "setup.setup_modal": lambda t: setup.setup_modal(
+        TR, Team(id="t", name=t or "x", holiday_countries=("CN",)), setup_fields[:3], {r: t for r in Role}),
+    "setup.preview_modal": lambda t: setup.preview_modal(
+        TR, Team(id="t", name=t or "x"), {"timezone": t, "language": t, "base_currency": t, "workdays": ["mon"],
+                                   "holiday_countries": [t], "channels": {"ops": OWN_CHANNEL},
+                                   "members": [{"user": OWN_USER, "roles": ["purchasing"]}]},
+        {r: t for r in Role}, t),
     "feedback.another_report_text": lambda t: feedback.another_report_text(TR, OWN_USER, t),
     "feedback.card_blocks": lambda t: feedback.card_blocks(TR, card(t), [], feedback.sku_context(TR, t, FOUND)),
     "feedback.card_buttons": lambda t: feedback.card_buttons(TR, "quality", t, t, t),

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import load_settings
 from bot.errors import ConfigError
+from bot.reports.playbook import load_playbook as load_kpi
 
-ENV = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DATABASE_URL",
-       "OPSBOT_PLAYBOOKS", "OPSBOT_TIMEZONE")
+ENV = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "OPSBOT_PLAYBOOKS",
+    "OPSBOT_TIMEZONE",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +78,50 @@ def test_an_invalid_environment_stops_every_command_the_same_way(monkeypatch: py
     assert result.exit_code == 2
     assert "SLACK_API_URL: must be an http(s) URL" in result.output
     assert "Traceback" not in result.output
+
+
+def _kpi_with_target(playbooks_dir: Path, target: str) -> Path:
+    kpi = playbooks_dir / "kpi.yml"
+    text = kpi.read_text(encoding="utf-8")
+    edited = text.replace("acos_max: 0.25, tacos_max: 0.10", target, 1)
+    assert edited != text, "the example kpi.yml has the November US target this test edits"
+    kpi.write_text(edited, encoding="utf-8")
+    return kpi
+
+
+@pytest.mark.parametrize(
+    ("written", "acos", "tacos"),
+    [
+        ("acos_max: 25%, tacos_max: 10 %", 0.25, 0.10),
+        ("acos_max: '12.5%', tacos_max: 0.1", 0.125, 0.10),
+        ("acos_max: 0.3, tacos_max: 7%", 0.3, 0.07),
+    ],
+)
+def test_a_percentage_in_a_playbook_may_be_written_with_a_percent_sign(
+    playbooks_dir: Path, written: str, acos: float, tacos: float
+) -> None:
+    _kpi_with_target(playbooks_dir, written)
+    target = load_kpi(playbooks_dir).targets["US"]["2026-11"]
+    assert target.acos_max == pytest.approx(acos)
+    assert target.tacos_max == pytest.approx(tacos)
+
+
+def test_a_percentage_that_is_not_one_names_the_file_the_key_and_what_is_accepted(playbooks_dir: Path) -> None:
+    kpi = _kpi_with_target(playbooks_dir, "acos_max: a quarter, tacos_max: -5%")
+    with pytest.raises(ConfigError) as raised:
+        load_kpi(playbooks_dir)
+    problems = raised.value.problems
+    assert f"{kpi}: targets.US.2026-11.acos_max: 'a quarter' is not a percentage: write it as 25% or 0.25" in problems
+    assert any(
+        p.startswith(f"{kpi}: targets.US.2026-11.tacos_max:") and "greater than or equal to 0" in p for p in problems
+    ), problems
+
+
+def test_the_restock_service_level_may_be_written_in_percent(playbooks_dir: Path) -> None:
+    from bot.ops.restock_playbook import load_playbook as load_restock
+
+    restock = playbooks_dir / "restock.yml"
+    restock.write_text(
+        restock.read_text(encoding="utf-8").replace("service_level: 0.95", "service_level: 97.5%"), encoding="utf-8"
+    )
+    assert load_restock(playbooks_dir).service_level == pytest.approx(0.975)

@@ -191,6 +191,9 @@ TARGETS = [
            'note="Corner protectors from the next batch"', _feedback_card),
     Target("feedback re-route", "feedback.reroute_view", ["!as U0BUYER", "!in C0PURCHASING", "!click Re-route"],
            "category=price", _feedback_card),
+    # The example team.yml gives everything /ops setup could set: its form and preview have no inputs there.
+    Target("team setup", "setup.form", ["/ops setup"], has_inputs=False),
+    Target("team setup preview", "setup.preview", ["/ops setup", "!submit"], has_inputs=False),
 ]
 FUZZED = [t for t in TARGETS if t.has_inputs]
 PER_TARGET = -(-EXAMPLES_IN_ALL // len(FUZZED))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.testing import CliRunner
+
+from bot.cli import cli
 from bot.console.session import ConsoleSlack
 from bot.manifest import build_manifest
 from bot.wiring import FEATURES
+
+runner = CliRunner()
 
 
 def test_every_registered_listener_is_declared_and_vice_versa(console: ConsoleSlack) -> None:
@@ -39,10 +49,19 @@ def test_scopes_cover_what_the_bot_calls() -> None:
 # Slack's bot events this app may need, as its Events API reference lists them, with the scope each needs
 # (None: no scope). Written out here, independently of bot/manifest.py, so a name Slack would refuse fails.
 SLACK_BOT_EVENTS = {
-    "app_home_opened": None, "app_mention": "app_mentions:read", "app_uninstalled": None, "tokens_revoked": None,
-    "message.channels": "channels:history", "message.groups": "groups:history", "message.im": "im:history",
-    "message.mpim": "mpim:history", "member_joined_channel": "channels:read", "file_shared": "files:read",
-    "reaction_added": "reactions:read", "team_join": "users:read", "user_change": "users:read",
+    "app_home_opened": None,
+    "app_mention": "app_mentions:read",
+    "app_uninstalled": None,
+    "tokens_revoked": None,
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "member_joined_channel": "channels:read",
+    "file_shared": "files:read",
+    "reaction_added": "reactions:read",
+    "team_join": "users:read",
+    "user_change": "users:read",
 }
 
 
@@ -58,3 +77,68 @@ def test_the_manifest_subscribes_to_events_by_slacks_own_names_with_their_scopes
         assert event in SLACK_BOT_EVENTS, f"{event} is not one of Slack's bot events"
         needed = SLACK_BOT_EVENTS[event]
         assert needed is None or needed in scopes, f"{event} needs the {needed} scope"
+
+
+def _edited(tmp_path: Path, change: Callable[[dict[str, Any]], None], **kwargs: Any) -> Path:
+    manifest = build_manifest(FEATURES, **kwargs)
+    change(manifest)
+    path = tmp_path / "manifest.yml"
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_manifest_check_passes_on_the_manifest_opsbot_prints(tmp_path: Path) -> None:
+    printed = runner.invoke(cli, ["manifest", "--socket"]).output
+    path = tmp_path / "manifest.yml"
+    path.write_text(printed, encoding="utf-8")
+    result = runner.invoke(cli, ["manifest", "--check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "has everything Opsbot needs" in result.output
+
+
+def test_manifest_check_lists_every_difference_from_what_opsbot_needs(tmp_path: Path) -> None:
+    def edit(manifest: dict[str, Any]) -> None:
+        manifest["oauth_config"]["scopes"]["bot"].remove("im:write")
+        manifest["features"]["slash_commands"] = [
+            c for c in manifest["features"]["slash_commands"] if c["command"] != "/restock"
+        ] + [{"command": "/weather", "description": "not ours"}]
+        manifest["settings"]["event_subscriptions"]["bot_events"].remove("message.im")
+        manifest["features"]["shortcuts"] = []
+        manifest["settings"]["interactivity"] = {"is_enabled": False}
+
+    result = runner.invoke(cli, ["manifest", "--check", str(_edited(tmp_path, edit))])
+    assert result.exit_code == 1
+    shortcuts = sorted(s.callback_id for f in FEATURES for s in f.shortcuts)
+    assert shortcuts, "Opsbot declares at least one shortcut"
+    lines = result.output.splitlines()
+    assert "missing bot scope im:write" in "\n".join(lines)
+    assert any("missing slash command /restock" in line for line in lines)
+    assert any("/weather" in line and "Opsbot does not answer it" in line for line in lines)
+    assert any("missing bot event message.im" in line for line in lines)
+    for callback_id in shortcuts:
+        assert any(f"missing shortcut {callback_id}" in line for line in lines)
+    assert any("interactivity is off" in line for line in lines)
+    assert result.output.count("•") == 5 + len(shortcuts)  # one line per difference, nothing else
+
+
+def test_manifest_check_in_http_mode_names_a_url_pointing_elsewhere(tmp_path: Path) -> None:
+    def edit(manifest: dict[str, Any]) -> None:
+        manifest["settings"]["interactivity"]["request_url"] = "https://old.example.com/slack/events"
+
+    path = _edited(tmp_path, edit, http_base_url="https://ops.example.com")
+    result = runner.invoke(cli, ["manifest", "--check", str(path)])
+    assert result.exit_code == 1
+    assert (
+        "interactivity request URL is https://old.example.com/slack/events, "
+        "Opsbot listens at https://ops.example.com/slack/events"
+    ) in " ".join(result.output.split())
+
+
+def test_manifest_check_on_a_file_that_is_not_a_manifest_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.yml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    result = runner.invoke(cli, ["manifest", "--check", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "not a Slack app manifest" in result.output
+    missing = runner.invoke(cli, ["manifest", "--check", str(tmp_path / "nope.yml")])
+    assert missing.exit_code == 2 and "file not found" in missing.output

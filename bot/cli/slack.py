@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+import yaml
 
 from bot.cli.support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
 from bot.observability import configure_logging
+from bot.wiring import FEATURES
 
 
 def run() -> None:
@@ -18,8 +21,12 @@ def run() -> None:
     settings = settings_from_env()
     configure_logging(settings)
     if settings.several_workspaces:
-        fail(["SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
-              "`opsbot serve` (or unset them for one workspace in Socket Mode)"])
+        fail(
+            [
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: several workspaces are installed over HTTP, so run "
+                "`opsbot serve` (or unset them for one workspace in Socket Mode)"
+            ]
+        )
     try:
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
     except ConfigError as exc:
@@ -58,13 +65,24 @@ def serve(
 
 def manifest(
     socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (the default)")] = False,
-    http: Annotated[str | None, typer.Option("--http", help="HTTP mode with this public base URL")] = None,
-    oauth: Annotated[bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: "
-                                                        "add the OAuth redirect URL")] = False,
+    http: Annotated[
+        str | None, typer.Option("--http", metavar="BASE_URL", help="HTTP mode with this public base URL")
+    ] = None,
+    oauth: Annotated[
+        bool, typer.Option("--oauth", help="HTTP mode, installed into several workspaces: add the OAuth redirect URL")
+    ] = False,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            metavar="FILE",
+            help="Compare this app's manifest (YAML or JSON, e.g. copied from "
+            "the app's settings) with what Opsbot needs",
+        ),
+    ] = None,
 ) -> None:
     """Print the Slack app manifest (YAML) to paste into 'Create an app from a manifest'."""
-    from bot.manifest import manifest_yaml
-    from bot.wiring import FEATURES
+    from bot.manifest import http_base_url_of, manifest_yaml
 
     if socket and http:
         fail(["choose one of --socket and --http BASE_URL"])
@@ -72,23 +90,76 @@ def manifest(
         fail([f"--http {http!r}: Slack only calls https:// URLs, e.g. --http https://opsbot.example.com"])
     if oauth and not http:
         fail(["--oauth needs --http BASE_URL: the install flow is served over HTTP"])
+    edited = _read_manifest(check) if check else None
+    if edited is not None and not socket and not http:
+        http = http_base_url_of(edited)  # checked in the mode the app is in, unless told otherwise
     redirect_url = None
     if oauth and http:
         settings = settings_from_env()
         redirect_url = settings.slack_redirect_uri or f"{http.rstrip('/')}{settings.slack_redirect_uri_path}"
-    typer.echo(manifest_yaml(FEATURES, http_base_url=http, redirect_url=redirect_url))
+    if check is None or edited is None:
+        typer.echo(manifest_yaml(FEATURES, http_base_url=http, redirect_url=redirect_url))
+        return
+    _report_differences(check, edited, http, redirect_url)
 
 
-def doctor() -> None:
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail([f"{path}: file not found"])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        fail([f"{path}: cannot be read as YAML or JSON ({exc.__class__.__name__})"])
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("settings", {}), dict)
+        or not ("oauth_config" in data or "features" in data)
+    ):
+        fail(
+            [
+                f"{path}: not a Slack app manifest (expected the keys display_information, features, oauth_config, "
+                "settings, as in the app's App Manifest page)"
+            ]
+        )
+    return data
+
+
+def _report_differences(path: Path, edited: dict[str, Any], http: str | None, redirect_url: str | None) -> None:
+    from bot.manifest import build_manifest, manifest_differences
+
+    differences = manifest_differences(edited, build_manifest(FEATURES, http_base_url=http, redirect_url=redirect_url))
+    if not differences:
+        typer.echo(f"{path} has everything Opsbot needs ({'HTTP at ' + http if http else 'Socket Mode'}).")
+        return
+    typer.echo(f"{path} differs from what Opsbot needs ({len(differences)}):")
+    for line in differences:
+        typer.echo(f"  • {line}")
+    typer.echo("Change the app on its App Manifest page, or paste the output of `opsbot manifest` there.")
+    raise typer.Exit(1)
+
+
+def doctor(
+    slack: Annotated[
+        bool,
+        typer.Option(
+            "--slack",
+            help="Check a real workspace: credentials and ids set (no "
+            "example value left), the token's scopes, the bot's "
+            "channels",
+        ),
+    ] = False,
+) -> None:
     """Check settings, database and migrations, playbooks and (with a token) Slack; exit 1 on a failure."""
-    from rich import print as rich_print
+    from rich.console import Console
 
     from bot.doctor import run_checks
 
+    out = Console()
     ok = True
-    for check in run_checks():
+    for check in run_checks(real_workspace=slack):
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        rich_print(f"{mark} {check.name}: {check.detail}")
+        out.print(f"{mark} {check.name}: ", end="")
+        out.print(check.detail, markup=False, highlight=False, soft_wrap=not out.is_terminal)
         ok = ok and check.ok
     raise typer.Exit(0 if ok else 1)
 

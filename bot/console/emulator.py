@@ -48,6 +48,8 @@ class SlackEmulator:
         self.records, self.messages, self.views, self.files = state.records, state.messages, state.views, state.files
         self.calls, self.workspace_calls, self.attempts = state.calls, state.workspace_calls, state.attempts
         self.tokens, self.revoked = self.bot_tokens.workspaces, self.bot_tokens.revoked
+        # The bot scopes Slack says the token was granted (the x-oauth-scopes header); None: not said.
+        self.granted_scopes: tuple[str, ...] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -188,7 +190,8 @@ class SlackEmulator:
         if workspace is None:
             error = "token_revoked" if token in self.revoked else "invalid_auth"
             return 200, {"ok": False, "error": error}, {}
-        return 200, self.call(method, args, workspace), {}
+        headers = {"x-oauth-scopes": ",".join(self.granted_scopes)} if self.granted_scopes is not None else {}
+        return 200, self.call(method, args, workspace), headers
 
     def download(self, file_id: str, authorization: str) -> Answer:
         """A file's bytes, only for a valid bot token (as Slack's file host)."""

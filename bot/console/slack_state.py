@@ -25,6 +25,7 @@ class User:
     tz: str = "UTC"
     locale: str = "en-US"
     is_bot: bool = False
+    email: str | None = None  # users.lookupByEmail finds a person by it
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Channel:
     is_im: bool = False
     user: str | None = None  # the person in a DM
     members: set[str] = field(default_factory=set)
+    bot_in: bool = True  # is the bot a member? Not: chat.postMessage there is refused with not_in_channel
 
 
 @dataclass

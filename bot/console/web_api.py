@@ -71,7 +71,8 @@ class WebApi:
             return {"ok": False, "error": "no_text"}
         if len(blocks) > 50:
             return {"ok": False, "error": "invalid_blocks"}
-        self.state.channel(channel_id)
+        if not self.state.channel(channel_id).bot_in:
+            return {"ok": False, "error": "not_in_channel"}
         ts = self.state.new_ts()
         thread_ts = args.get("thread_ts") or None
         metadata = args.get("metadata")
@@ -203,8 +204,28 @@ class WebApi:
                 "name": channel.name,
                 "is_private": channel.is_private,
                 "is_im": channel.is_im,
+                "is_member": channel.bot_in,
             },
         }
+
+    def api_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The bot joins a public channel itself (channels:join); a private one only by an invitation."""
+        channel = self.state.channel(str(args.get("channel")))
+        if channel.is_private or channel.is_im:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        channel.bot_in = True
+        return {"ok": True, "channel": {"id": channel.id, "name": channel.name, "is_member": True}}
+
+    def api_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Public (and with ``types=private_channel``, private) channels, ``limit`` a page, with a cursor."""
+        types = str(args.get("types") or "public_channel").split(",")
+        found = sorted((c for c in self.state.channels.values() if not c.is_im and (
+            ("private_channel" in types) if c.is_private else ("public_channel" in types))), key=lambda c: c.id)
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        page = [{"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.bot_in}
+                for c in found[start:start + limit]]
+        following = str(start + limit) if start + limit < len(found) else ""
+        return {"ok": True, "channels": page, "response_metadata": {"next_cursor": following}}
 
     # -- people ----------------------------------------------------------------------------------
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -215,12 +236,20 @@ class WebApi:
             "id": user.id,
             "name": user.name.lower().replace(" ", "."),
             "real_name": user.name,
+            "profile": {"display_name": user.name, "real_name": user.name, "email": user.email},
             "tz": user.tz,
             "is_bot": user.is_bot,
         }
         if str(args.get("include_locale", "")).lower() in ("1", "true"):
             data["locale"] = user.locale
         return {"ok": True, "user": data}
+
+    def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted = str(args.get("email", "")).strip().lower()
+        user = next((u for u in self.state.users.values() if u.email and u.email.lower() == wanted), None)
+        if user is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": self.api_users_info({"user": user.id})["user"]}
 
     def api_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         """Everyone, ``limit`` a page, with a cursor to the next page (as Slack paginates)."""

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.playbooks import load_model
+from bot.playbooks import Percent, load_model
 
 FreightMode = Literal["sea", "air", "express"]
 Destination = Literal["fba", "overseas_warehouse", "own_warehouse"]
@@ -69,7 +69,7 @@ class Catalogued(BaseModel):
 class RestockPlaybook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    service_level: float = Field(default=0.95, gt=0.5, lt=1)
+    service_level: Percent = Field(default=0.95, gt=0.5, lt=1)
     review_period_days: int = Field(default=14, ge=1, le=120)
     approval: Approval = Approval()
     approval_sla_hours: int = Field(default=24, ge=1)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.errors import N_, OpsError
 from bot.ops.team import ChannelKey
-from bot.playbooks import load_model
+from bot.playbooks import Percent, load_model
 from bot.reports.formats import MARKETPLACES
 from bot.reports.fx import covers, ecb_rate
 from bot.reports.zones import ZONES
@@ -30,10 +30,10 @@ class Target(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     gmv: float | None = Field(default=None, ge=0)  # in the marketplace's currency
-    acos_max: float | None = Field(default=None, ge=0)
-    tacos_max: float | None = Field(default=None, ge=0)
-    cvr_min: float | None = Field(default=None, ge=0)
-    return_rate_max: float | None = Field(default=None, ge=0)
+    acos_max: Percent | None = Field(default=None, ge=0)
+    tacos_max: Percent | None = Field(default=None, ge=0)
+    cvr_min: Percent | None = Field(default=None, ge=0)
+    return_rate_max: Percent | None = Field(default=None, ge=0)
 
 
 class FxRate(BaseModel):
@@ -48,11 +48,11 @@ class FxRate(BaseModel):
 class Alerts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    ctr_high: float = Field(default=0.005, ge=0)  # CTR at or above this counts as "high"
-    cvr_low: float = Field(default=0.08, ge=0)
-    acos_rise: float = Field(default=0.2, ge=0)  # ACoS up 20 % vs. its 7-day average
-    sessions_drop: float = Field(default=0.25, ge=0)  # sessions 25 % below the 7-day average
-    return_rate_rise: float = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
+    ctr_high: Percent = Field(default=0.005, ge=0)  # CTR at or above this counts as "high"
+    cvr_low: Percent = Field(default=0.08, ge=0)
+    acos_rise: Percent = Field(default=0.2, ge=0)  # ACoS up 20 % vs. its 7-day average
+    sessions_drop: Percent = Field(default=0.25, ge=0)  # sessions 25 % below the 7-day average
+    return_rate_rise: Percent = Field(default=0.5, ge=0)  # return rate 50 % above its 30-day rate
     lead_time_days: int = Field(default=45, ge=0)  # only SKUs with no supplier in restock.yml
     lead_time_by_sku: dict[str, int] = Field(default_factory=dict)
     # Ad spend with no ad sales at all, in the team's base currency: over this on the day, or over the last 7 days.

@@ -14,7 +14,7 @@ from bot.flows.feedback_cards import FeedbackCards
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
 
-SALES = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data" / "sales-led-100-us.csv"
+SALES = Path(__file__).resolve().parent / "fixtures" / "sales-led-100-us.csv"  # 20 units a day for 90 days
 
 
 def audit_rows(console: ConsoleSlack) -> list[tuple[str, str | None, str | None]]:
