@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 # Bolt refuses timestamps older than 5 minutes, so a signature older than that can never verify again.
 KEEP = timedelta(minutes=10)
 PRUNE_EVERY = timedelta(minutes=1)
+# Set in a request's context by `opsbot serve`'s ack path (bot/http.py), which checked signature and replay
+# before answering Slack; the request reaches the listeners later, from the work queue, unsigned.
+CHECKED_AT_THE_FRONT = "opsbot_checked_at_the_front"
 
 
 class ReplayGuard(Middleware):
@@ -46,10 +49,16 @@ class ReplayGuard(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         signature = _header(req, "x-slack-signature")
-        if req.mode == "socket_mode" or not signature:
+        if req.mode == "socket_mode" or not signature or req.context.get(CHECKED_AT_THE_FRONT):
             return next()
+        if not self.accept(signature, _header(req, "x-slack-request-timestamp")):
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        return next()
+
+    def accept(self, signature: str, timestamp: str | None) -> bool:
+        """Remember a verified signature; False when it was accepted before (a replay)."""
         # Bolt has verified this timestamp is within 5 minutes of now: it is the clock pruning goes by.
-        signed_at = datetime.fromtimestamp(int(_header(req, "x-slack-request-timestamp") or 0), UTC)
+        signed_at = datetime.fromtimestamp(int(timestamp or 0), UTC)
         try:
             with self.db.engine.begin() as connection:  # a bare connection: no ORM session on the ack path
                 connection.execute(insert(AcceptedSignature).values(
@@ -59,8 +68,8 @@ class ReplayGuard(Middleware):
                     connection.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < signed_at - KEEP))
         except IntegrityError:
             log.warning("refused a replayed request (its signature was already accepted)")
-            return BoltResponse(status=401, body={"error": "invalid request"})
-        return next()
+            return False
+        return True
 
 
 def _header(req: BoltRequest, name: str) -> str:
