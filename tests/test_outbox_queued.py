@@ -99,8 +99,11 @@ def test_an_edit_of_a_card_a_sender_is_posting_right_now_is_applied_after_it(
     delivery = delivery_for(emulator, database, clock=clock)
     with database.transaction() as session:  # another replica's sender holds the lane: it may be mid-send
         insert_ignore(session, OutboxLane, lane="C0RESTOCK")
-        session.execute(update(OutboxLane).where(OutboxLane.lane == "C0RESTOCK")
-                        .values(owner="another-replica", lease_until=clock() + timedelta(seconds=90)))
+        session.execute(
+            update(OutboxLane)
+            .where(OutboxLane.lane == "C0RESTOCK")
+            .values(owner="another-replica", lease_until=clock() + timedelta(seconds=90))
+        )
     card = delivery.post("C0RESTOCK", "Restock LED-100: requested", receipt=Receipt("restock", "4"))
     delivery.update("C0RESTOCK", card, "Restock LED-100: approved")
     with database.transaction() as session:  # that sender lets the lane go

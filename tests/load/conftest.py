@@ -30,11 +30,26 @@ SECRET = "load-test-signing-secret"
 class Served:
     """One replica: the wired bot, its HTTP app under uvicorn, and its base URL."""
 
-    def __init__(self, emulator: SlackEmulator, playbooks_dir: Path, database_url: str, *, work_threads: int) -> None:
-        settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=emulator.api_url,
-                                 DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-        self.services: Opsbot = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN),
-                                     client=WebClient(token=TOKEN, base_url=emulator.api_url))
+    def __init__(
+        self,
+        emulator: SlackEmulator,
+        playbooks_dir: Path,
+        database_url: str,
+        *,
+        work_threads: int,
+        api_url: str | None = None,
+    ) -> None:
+        api_url = api_url or emulator.api_url
+        settings = load_settings(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=api_url,
+            DATABASE_URL=database_url,
+            OPSBOT_PLAYBOOKS=playbooks_dir,
+        )
+        self.services: Opsbot = wire(
+            settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=WebClient(token=TOKEN, base_url=api_url)
+        )
         app, _ = self.services.bolt_app()  # production: Slack is answered first, the work is queued
         self.http_app = build_http_app(app, self.services, signing_secret=SECRET, work_threads=work_threads)
         self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
@@ -45,8 +60,9 @@ class Served:
             time.sleep(0.01)  # waiting for the server socket to open, not for timing
         self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
 
-    def post(self, body: str, content_type: str = "application/x-www-form-urlencoded", *,
-             timestamp: int | None = None) -> httpx.Response:
+    def post(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded", *, timestamp: int | None = None
+    ) -> httpx.Response:
         headers = {**payloads.sign(SECRET, body, timestamp=timestamp), "content-type": content_type}
         return httpx.post(f"{self.base}/slack/events", content=body, headers=headers, timeout=10)
 
@@ -74,13 +90,22 @@ class HangingResponseUrl:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if self.path.endswith("/auth.test"):  # who the bot is, asked once (Bolt's authorization)
+                    self._answer(b'{"ok": true, "user_id": "U0OPSBOT", "bot_id": "B0OPSBOT", "team_id": "T0DEMO"}')
+                    return
                 hanging.arrived.release()
                 hanging.release.wait(60)
                 hanging.answered.append(body)
-                self.send_response(200)
-                self.send_header("content-length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                self._answer(b"ok")
+
+            def _answer(self, content: bytes) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("content-length", str(len(content)))
+                    self.end_headers()
+                    self.wfile.write(content)
+                except OSError:
+                    pass  # the caller gave up waiting (a timeout): that is the point
 
             def log_message(self, *_: object) -> None:
                 pass
@@ -89,6 +114,7 @@ class HangingResponseUrl:
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.api_url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"  # a Web API that hangs
 
     def wait_arrivals(self, count: int, timeout: float = 30.0) -> bool:
         return all(self.arrived.acquire(timeout=timeout) for _ in range(count))

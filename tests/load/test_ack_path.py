@@ -24,16 +24,20 @@ def test_with_every_work_thread_held_by_a_hanging_slack_new_commands_and_presses
         # More at once than Bolt's own listener pool held (each ack used to wait for a free listener thread).
         burst = LISTENER_THREADS + 6
         with ThreadPoolExecutor(max_workers=16) as senders:
-            statuses = list(senders.map(lambda _: served.post(command("help", hanging.url)).status_code,
-                                        range(burst)))
+            statuses = list(senders.map(lambda _: served.post(command("help", hanging.url)).status_code, range(burst)))
         assert statuses == [200] * burst
         # Both work threads are now inside a response_url call that will not answer until released.
         assert hanging.wait_arrivals(WORK_THREADS)
 
         assert served.post(command("help", hanging.url)).status_code == 200
-        press = payloads.block_action(user="U0BUYER", team="T0DEMO", action={"action_id": "opsbot_noop",
-                                      "value": "x", "type": "button"}, container={"type": "message"},
-                                      response_url=hanging.url, channel="C0OPS")
+        press = payloads.block_action(
+            user="U0BUYER",
+            team="T0DEMO",
+            action={"action_id": "opsbot_noop", "value": "x", "type": "button"},
+            container={"type": "message"},
+            response_url=hanging.url,
+            channel="C0OPS",
+        )
         assert served.post(press).status_code == 200
         # Acknowledged, and waiting durably: the queue holds every request not yet done.
         assert served.metric("opsbot_work_depth") == burst + 2
