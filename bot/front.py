@@ -91,7 +91,9 @@ class Front:
         self._db: Database | None = None
         self._guard: ReplayGuard | None = None
         self._queue: WorkQueue | None = None
+        self._work_queue: WorkQueue | None = None
         self._outage_answers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opsbot-outage")
+        self._learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-profiles")
 
     # -- what the ack threads do -----------------------------------------------------------------------
     def check(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
@@ -115,11 +117,25 @@ class Front:
                 return None
             if self.queue.add(_team(data), delivery_key(data), text, content_type) and kind == "command":
                 COMMANDS.labels(command=str(data["command"])).inc()
+            self._learn(data)
         except Exception as error:
             if not is_database_down(error):
                 raise
             return self._database_down(kind, data)
         return BoltResponse(status=200, body="")
+
+    def _learn(self, data: dict[str, Any]) -> None:
+        """Read the person's profile after the ack, on a thread of its own, if this process does not know it:
+        should the database go away, their answer is in their language without asking Slack then."""
+        user = data.get("user_id") or (data.get("user") or {}).get("id")
+        if user and self.ctx.people.known(str(user)) is None:
+            self._learning.submit(self._read_profile, str(user))
+
+    def _read_profile(self, user: str) -> None:
+        try:
+            self.ctx.people.profile(user)
+        except Exception as error:  # only a language for a rainy day: never a traceback
+            log.info("could not read %s's profile ahead (%s)", user, type(error).__name__)
 
     def _database_down(self, kind: str, data: dict[str, Any]) -> BoltResponse:
         user = data.get("user_id") or (data.get("user") or {}).get("id")
@@ -186,8 +202,20 @@ class Front:
 
     def worker(self, *, threads: int, idle_seconds: float = 1.0) -> WorkWorker:
         """The work threads, on the bot's own connection pool (the ack path keeps its own)."""
-        queue = WorkQueue(self.ctx.db, wake=self.queue.wake)
-        return WorkWorker(queue, self.work, threads=threads, idle_seconds=idle_seconds)
+        self._work_queue = WorkQueue(self.ctx.db, wake=self.queue.wake)
+        return WorkWorker(self._work_queue, self.work, threads=threads, idle_seconds=idle_seconds)
+
+    def share_wake(self, wake: Any) -> None:
+        """Wake the work threads with ``wake`` (an event another process waits on)."""
+        self.queue.wake = wake
+        if self._work_queue is not None:
+            self._work_queue.wake = wake
+
+    def after_fork(self) -> None:
+        """In the work process: the parent's connections are the parent's; this process opens its own."""
+        self.ctx.db.engine.dispose(close=False)
+        if self._db is not None:
+            self._db.engine.dispose(close=False)
 
     # -- parts made when first needed: the console and Socket Mode never need them ----------------------
     @property
@@ -219,6 +247,7 @@ class Front:
 
     def close(self) -> None:
         self._outage_answers.shutdown(wait=False)
+        self._learning.shutdown(wait=False)
         if self._db is not None:
             self._db.dispose()
 

@@ -7,7 +7,8 @@ kinds of threads, each its own capacity, so none waits on another's backlog:
   de-duplication and queuing a command, button, shortcut or event in the database — never a listener;
 - **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission,
   whose answer carries the field errors;
-- **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners.
+- **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
+  child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs.
 
 An app without a front (a plain Bolt ``App``) is dispatched as Bolt does it, in a thread.
 
@@ -38,6 +39,7 @@ from starlette.routing import Route
 
 from bot.front import Front
 from bot.observability import ACK_SECONDS, REGISTRY, watch_work
+from bot.outbox.work import WorkProcess
 
 ACK_THREADS = 8  # each ack is a few small inserts; the ack path's own connection pool holds 15
 INLINE_THREADS = 16
@@ -66,16 +68,18 @@ def signed(verifier: SignatureVerifier, body: bytes, headers: Headers) -> bool:
 
 def build_http_app(
     app: App, services: Background | None = None, *, signing_secret: str | None = None,
-    work_threads: int = WORK_THREADS, idle_seconds: float = 1.0,
+    work_threads: int = WORK_THREADS, idle_seconds: float = 1.0, work_process: bool = True,
 ) -> Starlette:
     """``signing_secret``: refuse unsigned requests before Bolt parses them (always given by ``opsbot serve``).
     ``work_threads``, ``idle_seconds``: how many requests' work runs at once, and how often idle work threads
-    look for requests another replica queued."""
+    look for requests another replica queued. ``work_process``: the work threads run in a child process of
+    their own (``opsbot serve``); otherwise in this one."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     front: Front | None = getattr(app, "front", None) if verifier is not None else None
     acks = ThreadPoolExecutor(max_workers=ACK_THREADS, thread_name_prefix="opsbot-ack")
     inline = ThreadPoolExecutor(max_workers=INLINE_THREADS, thread_name_prefix="opsbot-inline")
     worker = front.worker(threads=work_threads, idle_seconds=idle_seconds) if front and front.queued else None
+    process = WorkProcess(worker, after_fork=front.after_fork) if worker and front and work_process else None
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -117,15 +121,23 @@ def build_http_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if process is not None:
+            # Forked first, before this process starts threads of its own (the scheduler, the outbox's senders)
+            # that could hold a lock the child would inherit held.
+            front.share_wake(process.wake)  # type: ignore[union-attr]
+            process.start()
         if services is not None:
             services.start_background()
         if worker is not None:
             watch_work(worker.queue.depth)
-            worker.start()
+            if process is None:
+                worker.start()
         try:
             yield
         finally:
-            if worker is not None:
+            if process is not None:
+                process.stop()
+            elif worker is not None:
                 worker.stop()
             if services is not None:
                 services.stop_background()

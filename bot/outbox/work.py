@@ -13,8 +13,11 @@ is given up and logged, so one poisonous request cannot take a replica down for 
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import multiprocessing
 import os
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -236,3 +240,52 @@ class WorkWorker:
                 "work: the database is unreachable (%s); requests wait until it is back",
                 type(error.orig if hasattr(error, "orig") else error).__name__,
             )
+
+
+class WorkProcess:
+    """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
+    report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
+    short of CPU the operating system serves the acks first. Forked once the app is built, so the child has
+    the parent's app and features as they are; it drops the parent's database connections and opens its own.
+    It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
+    """
+
+    def __init__(self, worker: WorkWorker, *, after_fork: Callable[[], None], nice: int = 10) -> None:
+        self.worker = worker
+        self.after_fork = after_fork
+        self.nice = nice
+        self._context = multiprocessing.get_context("fork")
+        # Woken across the fork: the ack path sets it when it queues a request.
+        self.wake = self._context.Event()
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
+        configure_mappers()  # under a lock: done here, not in a thread of the parent's while it forks
+        self._process = self._context.Process(target=self._run, name="opsbot-work", daemon=True)
+        self._process.start()
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)
+        self._process = None
+
+    def _run(self) -> None:  # in the child
+        signal.signal(signal.SIGTERM, lambda *_: self.worker._stop.set())
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the child
+        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every work thread's stack, for an operator
+        os.nice(self.nice)
+        self.after_fork()
+        parent = os.getppid()
+        self.worker.start()
+        while not self.worker._stop.wait(1.0) and os.getppid() == parent:
+            pass
+        self.worker.stop()

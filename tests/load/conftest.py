@@ -38,6 +38,7 @@ class Served:
         *,
         work_threads: int,
         api_url: str | None = None,
+        work_process: bool = True,
     ) -> None:
         api_url = api_url or emulator.api_url
         settings = load_settings(
@@ -51,7 +52,9 @@ class Served:
             settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=WebClient(token=TOKEN, base_url=api_url)
         )
         app, _ = self.services.bolt_app()  # production: Slack is answered first, the work is queued
-        self.http_app = build_http_app(app, self.services, signing_secret=SECRET, work_threads=work_threads)
+        self.http_app = build_http_app(
+            app, self.services, signing_secret=SECRET, work_threads=work_threads, work_process=work_process
+        )
         self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
