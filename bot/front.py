@@ -110,13 +110,19 @@ class Front:
         if data.get("ssl_check"):
             return BoltResponse(status=200, body="")
         kind = str(data.get("type") or ("command" if data.get("command") else ""))
+        signature, timestamp = headers.get("x-slack-signature", ""), headers.get("x-slack-request-timestamp")
         try:
-            if not self.guard.accept(headers.get("x-slack-signature", ""), headers.get("x-slack-request-timestamp")):
-                return BoltResponse(status=401, body={"error": "invalid request"})
-            if not self.queued or kind not in QUEUED | {"command"}:
-                return None
-            if self.queue.add(_team(data), delivery_key(data), text, content_type) and kind == "command":
-                COMMANDS.labels(command=str(data["command"])).inc()
+            # One transaction, one commit: the signature remembered and the request queued together.
+            with self.db.engine.begin() as connection:
+                if not self.guard.remember(connection, signature, timestamp):
+                    return BoltResponse(status=401, body={"error": "invalid request"})
+                if not self.queued or kind not in QUEUED | {"command"}:
+                    return None
+                added = self.queue.add_within(connection, _team(data), delivery_key(data), text, content_type)
+            if added:
+                self.queue.wake.set()
+                if kind == "command":
+                    COMMANDS.labels(command=str(data["command"])).inc()
             self._learn(data)
         except Exception as error:
             if not is_database_down(error):

@@ -111,3 +111,23 @@ def test_an_edit_of_a_card_a_sender_is_posting_right_now_is_applied_after_it(
     assert send_all(delivery, clock)
     kinds = [(r.kind, r.text) for r in emulator.records if r.kind in ("message", "update")]
     assert kinds == [("message", "Restock LED-100: requested"), ("update", "Restock LED-100: approved")]
+
+
+def test_a_conversation_held_by_a_replica_that_died_is_taken_over_once_its_lease_runs_out(
+    emulator: SlackEmulator, database: Database
+) -> None:
+    clock = Clock()
+    delivery = delivery_for(emulator, database, clock=clock)
+    with database.transaction() as session:  # a replica took the lane, then was killed with kill -9
+        insert_ignore(session, OutboxLane, lane="C0OPS")
+        session.execute(
+            update(OutboxLane)
+            .where(OutboxLane.lane == "C0OPS")
+            .values(owner="dead-replica", lease_until=clock() + timedelta(seconds=90))
+        )
+    delivery.post("C0OPS", "Daily digest")
+    clock.tick(89)
+    assert delivery.outbox.send_due() == 0  # it may still be alive and sending
+    clock.tick(2)
+    assert delivery.outbox.send_due() == 1
+    assert [r.text for r in emulator.records if r.kind == "message"] == ["Daily digest"]

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import configure_mappers
@@ -85,22 +86,31 @@ class WorkQueue:
 
     def add(self, team_id: str, delivery_key: str | None, body: str, content_type: str) -> bool:
         """Queue a request; False when this delivery was queued before (Slack retrying it): nothing is added."""
+        with self.db.engine.begin() as connection:  # a bare connection: the ack path stays small
+            added = self.add_within(connection, team_id, delivery_key, body, content_type)
+        if added:
+            self.wake.set()
+        return added
+
+    def add_within(
+        self, connection: Connection, team_id: str, delivery_key: str | None, body: str, content_type: str
+    ) -> bool:
+        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits)."""
         now = self.now()
-        try:
-            with self.db.engine.begin() as connection:  # a bare connection: the ack path stays small
-                if delivery_key is not None:
-                    connection.execute(
-                        insert(ProcessedDelivery).values(team_id=team_id, key=delivery_key, received_at=now)
-                    )
-                connection.execute(
-                    insert(WorkItem).values(
-                        team_id=team_id, body=body, content_type=content_type, received_at=now, attempts=0
-                    )
-                )
-        except IntegrityError:
-            log.info("ignoring a repeated delivery %s", delivery_key)
-            return False
-        self.wake.set()
+        if delivery_key is not None:
+            upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+            seen = connection.execute(
+                upsert(ProcessedDelivery)
+                .values(team_id=team_id, key=delivery_key, received_at=now)
+                .on_conflict_do_nothing()
+                .returning(ProcessedDelivery.id)  # a row back when it was new (rowcount is not portable)
+            ).first()
+            if seen is None:
+                log.info("ignoring a repeated delivery %s", delivery_key)
+                return False
+        connection.execute(
+            insert(WorkItem).values(team_id=team_id, body=body, content_type=content_type, received_at=now, attempts=0)
+        )
         return True
 
     def claim(self) -> Request | None:

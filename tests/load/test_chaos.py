@@ -103,6 +103,8 @@ def test_with_the_database_down_a_command_gets_one_clean_line_in_its_language_an
         for user in ("U0BUYER", "U0MARKET"):
             assert served.post(command("help", emulator.new_response_url("C0OPS", user), user=user)).status_code == 200
         assert eventually(lambda: len(ephemerals(emulator)) == 2)
+        # The ack path reads a person's profile after acknowledging, on a thread of its own.
+        assert eventually(lambda: served.services.context.people.known("U0MARKET") is not None)
 
         with admin.connect() as connection:  # the database goes away: no new connections, the open ones cut
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
