@@ -18,6 +18,7 @@ Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every ro
     python benchmarks/ack_latency.py                    # 50, 200, 400 requests/s, 10 s each, three Slacks
     python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
     python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack
+    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
@@ -222,7 +223,47 @@ def percentile(values: list[float], pct: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1] if len(values) > 1 else values[0]
 
 
-def load_kpi_data(workdir: Path, scale: float) -> int:
+class Databases:
+    """Where each Opsbot's data lives: a SQLite file copied from the loaded one, or (``--postgres SERVER_URL``)
+    a PostgreSQL database created from the loaded one as its template, dropped at the end."""
+
+    def __init__(self, workdir: Path, postgres: str | None) -> None:
+        self.workdir, self.postgres = workdir, postgres
+
+    def url(self, name: str) -> str:
+        if self.postgres is None:
+            return f"sqlite:///{self.workdir / f'{name}.sqlite3'}"
+        return f"{self.postgres.rsplit('/', 1)[0]}/opsbot_bench_{name}"
+
+    def copy(self, source: str, name: str) -> str:
+        if self.postgres is None:
+            shutil.copy(self.workdir / f"{source}.sqlite3", self.workdir / f"{name}.sqlite3")
+        else:
+            self._admin(f'CREATE DATABASE "opsbot_bench_{name}" TEMPLATE "opsbot_bench_{source}"')
+        return self.url(name)
+
+    def create(self, name: str) -> str:
+        if self.postgres is not None:
+            self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "opsbot_bench_{name}"')
+        return self.url(name)
+
+    def drop_all(self, names: list[str]) -> None:
+        if self.postgres is not None:
+            for name in names:
+                self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
+
+    def _admin(self, statement: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        assert self.postgres is not None
+        admin = create_engine(self.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+        admin.dispose()
+
+
+def load_kpi_data(workdir: Path, scale: float, url: str) -> int:
     """The KPI benchmark's year of exports (benchmarks/kpi.py), loaded the way `opsbot ingest` loads them,
     so `/kpi 30d` in the mix answers from a realistic database."""
     from datetime import UTC, datetime
@@ -235,7 +276,7 @@ def load_kpi_data(workdir: Path, scale: float) -> int:
     from kpi import TEAM, generate
 
     files = generate(workdir, scale)
-    database = Database(f"sqlite:///{workdir / 'bench.sqlite3'}")
+    database = Database(url)
     upgrade(database.engine)
     with database.transaction() as session:
         loaded = ingest_files(session, TEAM, list(files.values()), now=datetime(2026, 11, 23, 1, tzinfo=UTC))
@@ -243,13 +284,13 @@ def load_kpi_data(workdir: Path, scale: float) -> int:
     return loaded.new + loaded.updated
 
 
-def start_opsbot(port: int, emulator: SlackEmulator, workdir: Path, database: Path) -> subprocess.Popen[bytes]:
+def start_opsbot(port: int, emulator: SlackEmulator, workdir: Path, database: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": emulator.api_url,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database,
         "OPSBOT_PLAYBOOKS": str(REPO / "playbooks"),
     }
     return subprocess.Popen(
@@ -277,6 +318,12 @@ def main() -> None:
     parser.add_argument("--slacks", default=",".join(SLACKS), help=f"which of {', '.join(SLACKS)} to run")
     parser.add_argument("--smoke", action="store_true", help="a quick run: 50 requests/s for 1 s, normal Slack")
     parser.add_argument(
+        "--postgres",
+        metavar="SERVER_URL",
+        help="Opsbot's databases on this PostgreSQL server (e.g. "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres) instead of SQLite files",
+    )
+    parser.add_argument(
         "--kpi-scale",
         type=float,
         default=1.0,
@@ -290,11 +337,13 @@ def main() -> None:
 
     emulator = BenchSlack(TOKEN).start()
     workdir = Path(tempfile.mkdtemp(prefix="opsbot-bench-"))
+    databases = Databases(workdir, args.postgres)
+    made = ["base"]
     commands = registered_commands()
     processes: list[subprocess.Popen[bytes]] = []
     try:
         started = time.perf_counter()
-        facts = load_kpi_data(workdir, kpi_scale)
+        facts = load_kpi_data(workdir, kpi_scale, databases.create("base"))
         print(
             f"KPI data behind /kpi 30d: {facts:,} daily facts (scale {kpi_scale}), loaded in "
             f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs, load average "
@@ -313,8 +362,8 @@ def main() -> None:
         ok = True
         for slack in slacks:
             # A fresh Opsbot on a fresh copy of the data: the queue one Slack leaves is not the next one's.
-            database = workdir / f"bench-{slack}.sqlite3"
-            shutil.copy(workdir / "bench.sqlite3", database)
+            database = databases.copy("base", slack)
+            made.append(slack)
             port = free_port()
             opsbot_process = start_opsbot(port, emulator, workdir, database)
             processes.append(opsbot_process)
@@ -348,6 +397,7 @@ def main() -> None:
                 process.terminate()
                 process.wait(10)
         emulator.stop()
+        databases.drop_all(made)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
