@@ -8,10 +8,13 @@ schedule, not waiting for answers) at 50, 200 and 400 requests/s, in three Slack
 - ``slow``: every Web API call and every response_url post is answered after 2 s;
 - ``refused``: the response_urls refuse connections (nothing listens there).
 
-Each row prints p50/p99 ack latency and errors for both servers, and Opsbot's p99 as a ratio of bare
-AsyncApp's. Each Slack starts a fresh Opsbot on a fresh copy of the database (the work queue a slow Slack
-leaves behind would otherwise drain into the next rows). The mix includes `/kpi 30d`, answered from the KPI
-benchmark's year of exports (benchmarks/kpi.py) loaded into Opsbot's database first.
+Each row prints p50/p99 ack latency and errors for both servers, Opsbot's p99 as a ratio of bare
+AsyncApp's, and how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
+what the work threads can do, requests are acknowledged and queued, not dropped). Each Slack starts a
+fresh Opsbot on a fresh copy of the database (the work queue a slow Slack leaves behind would otherwise
+drain into the next rows), warmed up and with its queue drained before each row where Slack allows. The
+mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports (benchmarks/kpi.py) loaded into
+Opsbot's database first.
 
 Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every row, zero errors.
 
@@ -135,6 +138,27 @@ def warm_up(base: str, emulator: SlackEmulator, commands: list[tuple[str, str]],
         lambda records: sum(1 for r in records if r.kind == "ephemeral") - before >= len(commands), timeout=120
     ):
         raise SystemExit(f"the server at {base} did not answer its warm-up commands")
+    if answers:
+        run_rate(base, emulator, 20, 2.0, commands)  # steady state: the work process's first minutes are past
+        queued(base, drain_for=60.0)
+
+
+def queued(base: str, drain_for: float = 0.0) -> int:
+    """Requests acknowledged and still waiting in Opsbot's work queue (after waiting up to ``drain_for`` s
+    for it to empty)."""
+    deadline = time.monotonic() + drain_for
+    while True:
+        depth = next(
+            (
+                int(float(line.split()[1]))
+                for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines()
+                if line.startswith("opsbot_work_depth ")
+            ),
+            -1,
+        )
+        if depth <= 0 or time.monotonic() >= deadline:
+            return depth
+        time.sleep(0.5)  # polling the queue, not measuring
 
 
 def registered_commands() -> list[tuple[str, str]]:
@@ -345,6 +369,7 @@ def main() -> None:
         started = time.perf_counter()
         facts = load_kpi_data(workdir, kpi_scale, databases.create("base"))
         print(
+            f"database: {'PostgreSQL' if args.postgres else 'SQLite'}; "
             f"KPI data behind /kpi 30d: {facts:,} daily facts (scale {kpi_scale}), loaded in "
             f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs, load average "
             f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}"
@@ -357,7 +382,7 @@ def main() -> None:
         warm_up(bare, emulator, commands, answers=False)
         print(
             f"{'slack':>8} {'rate/s':>7} {'bare p50':>9} {'bare p99':>9} {'err':>4} "
-            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10}"
+            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13}"
         )
         ok = True
         for slack in slacks:
@@ -373,6 +398,7 @@ def main() -> None:
             warm_up(opsbot, emulator, commands, answers=True)
             emulator.set_slack(slack)
             for rate in rates:
+                queued(opsbot, drain_for=30.0)  # each row starts from a drained queue where Slack allows it
                 row = {}
                 for name, base in (("bare", bare), ("opsbot", opsbot)):
                     latencies, errors = run_rate(base, emulator, rate, seconds, commands, refused=slack == "refused")
@@ -381,7 +407,8 @@ def main() -> None:
                 ok = ok and row["opsbot"][2] == 0 and ratio <= 1.5
                 print(
                     f"{slack:>8} {rate:>7} {row['bare'][0]:>9.1f} {row['bare'][1]:>9.1f} {row['bare'][2]:>4} "
-                    f"{row['opsbot'][0]:>11.1f} {row['opsbot'][1]:>11.1f} {row['opsbot'][2]:>4} {ratio:>9.2f}x",
+                    f"{row['opsbot'][0]:>11.1f} {row['opsbot'][1]:>11.1f} {row['opsbot'][2]:>4} {ratio:>9.2f}x"
+                    f" {queued(opsbot):>13}",
                     flush=True,
                 )
             emulator.set_slack("normal")

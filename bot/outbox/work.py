@@ -113,11 +113,15 @@ class WorkQueue:
         )
         return True
 
-    def claim(self) -> Request | None:
-        """The oldest request nobody holds (or whose holder's lease ran out), now held by this replica."""
+    def claim(self, finished: Request | None = None) -> Request | None:
+        """The oldest request nobody holds (or whose holder's lease ran out), now held by this replica.
+        ``finished``: the request this thread has just done, deleted in the same transaction (one commit a
+        request, not two: on SQLite every commit is a turn at the one write lock the ack path needs too)."""
         now = self.now()
         free = or_(WorkItem.owner.is_(None), WorkItem.lease_until < now)
         with self.db.engine.begin() as connection:
+            if finished is not None:
+                connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
             for row in connection.execute(select(WorkItem.id).where(free).order_by(WorkItem.id).limit(5)).all():
                 taken = connection.execute(
                     update(WorkItem)
@@ -205,12 +209,13 @@ class WorkWorker:
         self._threads = []
 
     def _loop(self) -> None:
+        finished: Request | None = None
         while not self._stop.is_set():
             try:
-                request = self.queue.claim()
+                request, finished = self.queue.claim(finished), None
                 self._db_down_logged = False
             except SQLAlchemyError as error:
-                self._database_down(error)
+                self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
                 request = None
             if request is None:
                 self.queue.wake.wait(self.idle_seconds)
@@ -225,12 +230,14 @@ class WorkWorker:
                 # The listener's own errors were answered by the app's error handler; this is the queue's.
                 log.exception("work: request %s failed outside its listener", request.id)
             finally:
-                with self._lock:
-                    self._working.pop(threading.get_ident(), None)
+                finished = request  # deleted by the next claim, in the same transaction
+        if finished is not None:
             try:
-                self.queue.done(request)
+                self.queue.done(finished)
             except SQLAlchemyError as error:
                 self._database_down(error)  # its lease runs out and it is done again: the outbox keys hold
+        with self._lock:
+            self._working.pop(threading.get_ident(), None)
 
     def _keep_leases(self) -> None:
         every = max(self.queue.lease.total_seconds() / 3, 0.05)
