@@ -251,8 +251,9 @@ class WorkWorker:
 
     def _database_down(self, error: SQLAlchemyError) -> None:
         # One line per outage, not a traceback a second per thread.
-        if not self._db_down_logged:
-            self._db_down_logged = True
+        with self._lock:
+            told, self._db_down_logged = self._db_down_logged, True
+        if not told:
             log.warning(
                 "work: the database is unreachable (%s); requests wait until it is back",
                 type(error.orig if hasattr(error, "orig") else error).__name__,
