@@ -413,7 +413,11 @@ def main() -> None:
                 )
             emulator.set_slack("normal")
             opsbot_process.terminate()
-            opsbot_process.wait(10)
+            try:
+                opsbot_process.wait(30)
+            except subprocess.TimeoutExpired:
+                opsbot_process.kill()
+                opsbot_process.wait(10)
         print(
             "latencies in ms; target: opsbot p99 <= 1.5x bare AsyncApp p99 in every row, 0 errors:",
             "met" if ok else "NOT met",
@@ -421,7 +425,7 @@ def main() -> None:
     finally:
         for process in processes:
             if process.poll() is None:
-                process.terminate()
+                process.kill()
                 process.wait(10)
         emulator.stop()
         databases.drop_all(made)

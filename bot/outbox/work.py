@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -201,11 +202,14 @@ class WorkWorker:
     def running(self) -> bool:
         return bool(self._threads) and all(t.is_alive() for t in self._threads) and not self._stop.is_set()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop taking requests; wait up to ``timeout`` in all for those running (a thread still inside a
+        Slack call is left: its request's lease runs out and it is done again by whoever takes it)."""
         self._stop.set()
         self.queue.wake.set()
+        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._threads = []
 
     def _loop(self) -> None:
