@@ -69,9 +69,7 @@ class SignedOnce(Middleware):
         self.verification = RequestVerification(signing_secret)
         self.guard = guard
 
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         if req.context.get(CHECKED_AT_THE_FRONT):
             return next()
 
@@ -97,13 +95,19 @@ def build_app(
     durable work queue, run by a second copy of the app that finishes each request in the work thread
     (:class:`bot.front.Front`), and in Socket Mode in Bolt's listener pool.
     """
-    app, registrar = _bolt_app(settings, ctx, features, oauth=oauth, client=client,
-                               process_before_response=process_before_response)
+    app, registrar = _bolt_app(
+        settings, ctx, features, oauth=oauth, client=client, process_before_response=process_before_response
+    )
     if process_before_response:
         app.front = Front(ctx, lambda: app, queued=False)
     else:
-        app.front = Front(ctx, lambda: _bolt_app(settings, ctx, features, oauth=oauth, client=client,
-                                                 process_before_response=True, from_queue=True)[0], queued=True)
+        app.front = Front(
+            ctx,
+            lambda: _bolt_app(
+                settings, ctx, features, oauth=oauth, client=client, process_before_response=True, from_queue=True
+            )[0],
+            queued=True,
+        )
     return app, registrar
 
 
@@ -183,8 +187,9 @@ def _bolt_app(
         team = ctx.teams.for_user(user, context.team_id) if user else None
         database_down = is_database_down(error)
         tr = known_translator(ctx, user, team) if database_down else ctx.translator_for(user, team)
-        ERRORS.labels(kind="user" if isinstance(error, OpsError) else
-                      "database" if database_down else "unexpected").inc()
+        ERRORS.labels(
+            kind="user" if isinstance(error, OpsError) else "database" if database_down else "unexpected"
+        ).inc()
         if isinstance(error, OpsError):
             text = error_text(tr, error)
         elif database_down:

@@ -67,8 +67,13 @@ def signed(verifier: SignatureVerifier, body: bytes, headers: Headers) -> bool:
 
 
 def build_http_app(
-    app: App, services: Background | None = None, *, signing_secret: str | None = None,
-    work_threads: int = WORK_THREADS, idle_seconds: float = 1.0, work_process: bool = True,
+    app: App,
+    services: Background | None = None,
+    *,
+    signing_secret: str | None = None,
+    work_threads: int = WORK_THREADS,
+    idle_seconds: float = 1.0,
+    work_process: bool = True,
 ) -> Starlette:
     """``signing_secret``: refuse unsigned requests before Bolt parses them (always given by ``opsbot serve``).
     ``work_threads``, ``idle_seconds``: how many requests' work runs at once, and how often idle work threads
