@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy import delete
@@ -20,9 +22,10 @@ from bot.db.core import ProcessedDelivery
 from bot.errors import OpsError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
+from bot.front import Front, database_down_text, delivery_key, is_database_down, known_translator
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
-from bot.replays import ReplayGuard
+from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
 from bot.workspaces import ContextExecutor, set_current_workspace
 
 log = logging.getLogger(__name__)
@@ -34,20 +37,15 @@ LISTENER_THREADS = 64
 
 class OpsbotApp(App):
     """Bolt's App, each dispatch in its own copy of the context: the workspace a request is served for never
-    leaks into the caller's thread (the console, a Socket Mode worker) or into the next request."""
+    leaks into the caller's thread (the console, a Socket Mode worker) or into the next request.
+
+    ``front`` is its ack path under ``opsbot serve`` (``bot/front.py``)."""
+
+    front: Front
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         response: BoltResponse = contextvars.copy_context().run(super().dispatch, req)
         return response
-
-
-def delivery_key(body: dict[str, Any]) -> str | None:
-    """What identifies one delivery from Slack, so a retry or a double delivery is recognised."""
-    if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return None
 
 
 def _reply_privately(ctx: Context, body: dict[str, Any], user: str | None, text: str) -> None:
@@ -63,6 +61,24 @@ def _reply_privately(ctx: Context, body: dict[str, Any], user: str | None, text:
         ctx.delivery.dm(user, text)
 
 
+class SignedOnce(Middleware):
+    """Bolt's signature check, then the replay guard — or neither for a request that ``opsbot serve``'s ack
+    path checked already (``bot/http.py``), which reaches the listeners later, unsigned, from the work queue."""
+
+    def __init__(self, signing_secret: str, guard: ReplayGuard) -> None:
+        self.verification = RequestVerification(signing_secret)
+        self.guard = guard
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        if req.context.get(CHECKED_AT_THE_FRONT):
+            return next()
+
+        def guarded() -> BoltResponse:
+            return self.guard.process(req=req, resp=resp, next=next) or resp
+
+        return self.verification.process(req=req, resp=resp, next=guarded)
+
+
 def build_app(
     settings: Settings,
     ctx: Context,
@@ -72,7 +88,39 @@ def build_app(
     client: WebClient | None = None,
     process_before_response: bool = False,
 ) -> tuple[App, Registrar]:
-    """``oauth`` is the install flow when the app serves several workspaces (``bot/oauth.py``)."""
+    """``oauth`` is the install flow when the app serves several workspaces (``bot/oauth.py``).
+
+    ``process_before_response``: a request's work is done before Slack gets its answer (the console, tests).
+    Otherwise (production) Slack is answered first; under ``opsbot serve`` the work then goes through the
+    durable work queue, run by a second copy of the app that finishes each request in the work thread
+    (:class:`bot.front.Front`), and in Socket Mode in Bolt's listener pool.
+    """
+    app, registrar = _bolt_app(
+        settings, ctx, features, oauth=oauth, client=client, process_before_response=process_before_response
+    )
+    if process_before_response:
+        app.front = Front(ctx, lambda: app, queued=False)
+    else:
+        app.front = Front(
+            ctx,
+            lambda: _bolt_app(
+                settings, ctx, features, oauth=oauth, client=client, process_before_response=True, from_queue=True
+            )[0],
+            queued=True,
+        )
+    return app, registrar
+
+
+def _bolt_app(
+    settings: Settings,
+    ctx: Context,
+    features: tuple[Feature, ...],
+    *,
+    oauth: OAuthSettings | None,
+    client: WebClient | None,
+    process_before_response: bool,
+    from_queue: bool = False,
+) -> tuple[OpsbotApp, Registrar]:
     settings.require_for_http()
     assert settings.slack_signing_secret is not None
     web = client or ctx.delivery.workspaces.base
@@ -82,9 +130,12 @@ def build_app(
         "client": web,
         "process_before_response": process_before_response,
         "listener_executor": ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="opsbot-listener"),
-        # Right after Bolt's signature check, before any listener: a replayed request is refused.
-        "before_authorize": ReplayGuard(ctx.db),
+        # Bolt's own signature check is done here with the replay guard right after it, before any listener
+        # (a replayed request is refused), and skipped for what the ack path checked already.
+        "request_verification_enabled": False,
+        "before_authorize": SignedOnce(settings.slack_signing_secret.get_secret_value(), ReplayGuard(ctx.db)),
     }
+    app: OpsbotApp
     if oauth is not None:
         # Each request is authorized with its workspace's installation; no token of the app's own.
         app = OpsbotApp(oauth_settings=oauth, installation_store_bot_only=True, **common)
@@ -107,10 +158,15 @@ def build_app(
     def once_per_delivery(
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        if body.get("command"):
+        if body.get("command") and not from_queue:  # a queued command was counted when it was acknowledged
             COMMANDS.labels(command=str(body["command"])).inc()
         key = delivery_key(body)
         if key is None:
+            return next()
+        if from_queue:
+            # De-duplicated when it was queued; done again only when a replica died working on it.
+            context["delivery_key"] = key
+            set_key_scope(f"slack:{context.team_id or ''}:{key}")
             return next()
         try:
             with ctx.db.transaction() as session:
@@ -124,13 +180,21 @@ def build_app(
         return next()
 
     @app.error
-    def one_error_path(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+    def one_error_path(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
+        """Tell the person privately; Slack gets what was acknowledged (or a plain 200), never a 500: an
+        explanation on top of "this action failed" is a refusal answered twice."""
         user = context.user_id
         team = ctx.teams.for_user(user, context.team_id) if user else None
-        tr = ctx.translator_for(user, team)
-        ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
+        database_down = is_database_down(error)
+        tr = known_translator(ctx, user, team) if database_down else ctx.translator_for(user, team)
+        ERRORS.labels(
+            kind="user" if isinstance(error, OpsError) else "database" if database_down else "unexpected"
+        ).inc()
         if isinstance(error, OpsError):
             text = error_text(tr, error)
+        elif database_down:
+            log.warning("the database is unreachable (%s); told %s", type(error).__name__, user)
+            text = database_down_text(tr)
         else:
             ref = secrets.token_hex(3).upper()
             log.error("unhandled error in a listener (ref %s)", ref, exc_info=error)
@@ -140,13 +204,15 @@ def build_app(
             )
             # Let a retry of this delivery do the work that failed.
             key = context.get("delivery_key")
-            if key:
+            if key and not from_queue:
                 with ctx.db.transaction() as session:
                     session.execute(delete(ProcessedDelivery).where(ProcessedDelivery.key == key))
         try:
             _reply_privately(ctx, body, user, text)
         except Exception:
             log.exception("could not tell %s about an error", user)
+        acked = context.ack.response if context.ack is not None else None
+        return acked if acked is not None else BoltResponse(status=200, body="")
 
     registrar = Registrar(app, settings, features)
     for feature in features:

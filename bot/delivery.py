@@ -76,6 +76,11 @@ class Delivery:
         payload = {"filename": filename, "title": title or filename, "comment": comment, **_ts("thread_ts", thread_ts)}
         return self.outbox.add(channel, "upload", payload, content=content, after=_after(thread_ts))
 
+    def waiting(self, receipt: Receipt) -> Outgoing | None:
+        """A card posted with ``receipt`` that is still waiting in the outbox (its ts not known yet): a reply
+        in its thread or its edit names this, and follows it; an edit replaces what will be sent."""
+        return self.outbox.waiting(receipt)
+
     def pin(self, channel: str, ts: Target) -> Outgoing:
         return self.outbox.add(channel, "pin", _ts("ts", ts), after=_after(ts))
 

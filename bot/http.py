@@ -1,8 +1,16 @@
 """``opsbot serve``: Slack's HTTP endpoint under uvicorn, for running several replicas behind a load balancer.
 
-Bolt's sync app does blocking I/O, so each request is dispatched in a worker thread: the event loop
-keeps accepting requests while listeners run (running it on the loop itself is what makes the sync
-app collapse under load). Signature and timestamp checks are Bolt's own: anything else gets 401.
+The signature is checked on the raw body before anything parses it: anything unsigned gets 401. Then three
+kinds of threads, each its own capacity, so none waits on another's backlog:
+
+- **ack threads** (:data:`ACK_THREADS`) run the app's :class:`~bot.front.Front`: replay guard, retry
+  de-duplication and queuing a command, button, shortcut or event in the database — never a listener;
+- **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission,
+  whose answer carries the field errors;
+- **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
+  child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs.
+
+An app without a front (a plain Bolt ``App``) is dispatched as Bolt does it, in a thread.
 
 With several workspaces (``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``), Bolt's OAuth flow also answers
 ``GET /slack/install`` (the "Add to Slack" page, with a fresh state) and ``GET /slack/oauth_redirect``
@@ -11,8 +19,10 @@ With several workspaces (``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``), Bolt's OA
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Protocol
 
@@ -27,7 +37,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.observability import ACK_SECONDS, REGISTRY
+from bot.front import Front
+from bot.observability import ACK_SECONDS, REGISTRY, watch_work
+from bot.outbox.work import WorkProcess
+
+ACK_THREADS = 8  # each ack is a few small inserts; the ack path's own connection pool holds 15
+INLINE_THREADS = 16
+WORK_THREADS = 12  # within the bot's connection pool (15) with the outbox's senders alongside
 
 
 class Background(Protocol):
@@ -50,16 +66,39 @@ def signed(verifier: SignatureVerifier, body: bytes, headers: Headers) -> bool:
         return False
 
 
-def build_http_app(app: App, services: Background | None = None, *, signing_secret: str | None = None) -> Starlette:
-    """``signing_secret``: refuse unsigned requests before Bolt parses them (always given by ``opsbot serve``)."""
+def build_http_app(
+    app: App,
+    services: Background | None = None,
+    *,
+    signing_secret: str | None = None,
+    work_threads: int = WORK_THREADS,
+    idle_seconds: float = 1.0,
+    work_process: bool = True,
+) -> Starlette:
+    """``signing_secret``: refuse unsigned requests before Bolt parses them (always given by ``opsbot serve``).
+    ``work_threads``, ``idle_seconds``: how many requests' work runs at once, and how often idle work threads
+    look for requests another replica queued. ``work_process``: the work threads run in a child process of
+    their own (``opsbot serve``); otherwise in this one."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    front: Front | None = getattr(app, "front", None) if verifier is not None else None
+    acks = ThreadPoolExecutor(max_workers=ACK_THREADS, thread_name_prefix="opsbot-ack")
+    inline = ThreadPoolExecutor(max_workers=INLINE_THREADS, thread_name_prefix="opsbot-inline")
+    worker = front.worker(threads=work_threads, idle_seconds=idle_seconds) if front and front.queued else None
+    process = WorkProcess(worker, after_fork=front.after_fork) if worker and front and work_process else None
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         body = await request.body()
         if verifier is not None and not signed(verifier, body, request.headers):
             return Response(status_code=401)
-        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        if front is None:
+            bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+        else:
+            loop, headers = asyncio.get_running_loop(), dict(request.headers)
+            answer = await loop.run_in_executor(acks, front.check, body, headers)
+            if answer is None:
+                answer = await loop.run_in_executor(inline, front.inline, body, headers)
+            bolt_response = answer
         ACK_SECONDS.observe(time.perf_counter() - started)
         return to_starlette_response(bolt_response)
 
@@ -87,13 +126,28 @@ def build_http_app(app: App, services: Background | None = None, *, signing_secr
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if process is not None:
+            # Forked first, before this process starts threads of its own (the scheduler, the outbox's senders)
+            # that could hold a lock the child would inherit held.
+            front.share_wake(process.wake)  # type: ignore[union-attr]
+            process.start()
         if services is not None:
             services.start_background()
+        if worker is not None:
+            watch_work(worker.queue.depth)
+            if process is None:
+                worker.start()
         try:
             yield
         finally:
+            if process is not None:
+                process.stop()
+            elif worker is not None:
+                worker.stop()
             if services is not None:
                 services.stop_background()
+            acks.shutdown(wait=False)
+            inline.shutdown(wait=False)
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),

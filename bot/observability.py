@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 
@@ -23,7 +25,27 @@ DELIVERIES_RETRIED = Counter("opsbot_deliveries_retried", "Slack calls of the ou
 OUTBOX_SENT = Counter("opsbot_outbox_sent", "Outbox messages sent to Slack by this process", registry=REGISTRY)
 OUTBOX_FAILED = Counter("opsbot_outbox_failed", "Outbox messages Slack refused for good", registry=REGISTRY)
 OUTBOX_DEPTH = Gauge("opsbot_outbox_depth", "Outbox messages waiting to be sent (all replicas)", registry=REGISTRY)
+OUTBOX_OLDEST_SECONDS = Gauge("opsbot_outbox_oldest_seconds", "How long the oldest unsent outbox message has waited",
+                              registry=REGISTRY)
+WORK_DEPTH = Gauge("opsbot_work_depth", "Acknowledged Slack requests waiting for (or in) their work, all replicas",
+                   registry=REGISTRY)
+WORK_OLDEST_SECONDS = Gauge("opsbot_work_oldest_seconds", "How long the oldest acknowledged request has waited",
+                            registry=REGISTRY)
 SCHEDULED_FIRES = Counter("opsbot_scheduled_fires", "Scheduled fires acted on by this process", registry=REGISTRY)
+
+
+
+def watch_work(depth: Callable[[], tuple[int, float]]) -> None:
+    """/metrics asks the work queue for its depth and age when scraped (NaN while the database is away)."""
+
+    def read(index: int) -> float:
+        try:
+            return float(depth()[index])
+        except SQLAlchemyError:
+            return float("nan")
+
+    WORK_DEPTH.set_function(lambda: read(0))
+    WORK_OLDEST_SECONDS.set_function(lambda: read(1))
 
 
 # slack_sdk's DEBUG lines carry every Web API request and response body (message text, modal values,

@@ -9,6 +9,7 @@ everything is cached per workspace and asked of that workspace with its own toke
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
 import time
@@ -25,6 +26,10 @@ from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
 _TTL_SECONDS = 3600.0
+_RETRY_HUNG_SECONDS = 60.0  # a users.info that timed out is asked again after this
+# users.info / users.list are asked with this timeout, not the client's 30 s: a Slack that hangs makes a
+# reply late by seconds, not half a minute (and the person's language falls back to the team's).
+LOOKUP_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class People:
         self._private: dict[tuple[str, str], bool] = {}
         self._listed: dict[str, float] = {}  # workspace -> when users.list last filled the cache
         self._listing = threading.Lock()
+        self._quick_clients: dict[tuple[str | None, str], WebClient] = {}
+        self._quick_lock = threading.Lock()
 
     def profile(self, user_id: str) -> Profile:
         try:
@@ -57,13 +64,42 @@ class People:
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
         try:
-            profile = _profile(user_id, client.users_info(user=user_id, include_locale=True)["user"])
+            profile = _profile(user_id, self._quick(client).users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as exc:
             # An unknown profile is not fatal: the team's time zone and language stand in.
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             profile = Profile(user_id=user_id, name=user_id, tz=None, locale=None)
+        except (OSError, http.client.HTTPException) as exc:
+            # Slack hung or dropped the call (a timeout is an OSError): what is known stands in — the profile
+            # read before, however old, else the team's time zone and language — and it is asked again in a
+            # minute rather than on every request meanwhile.
+            log.warning("users.info for %s did not answer (%s); using what is known", user_id, type(exc).__name__)
+            stale = self._profiles.get(key)
+            profile = stale[1] if stale else Profile(user_id=user_id, name=user_id, tz=None, locale=None)
+            self._profiles[key] = (time.monotonic() - _TTL_SECONDS + _RETRY_HUNG_SECONDS, profile)
+            return profile
         self._profiles[key] = (time.monotonic(), profile)
         return profile
+
+    def known(self, user_id: str) -> Profile | None:
+        """The profile already read, if any, without asking Slack (the ack path must never wait on Slack)."""
+        try:
+            cached = self._profiles.get((self._workspaces.resolve(user=user_id), user_id))
+        except NotInstalled:
+            return None
+        return cached[1] if cached else None
+
+    def _quick(self, client: WebClient) -> WebClient:
+        """The same token and Slack, with :data:`LOOKUP_TIMEOUT_SECONDS` instead of the client's own timeout."""
+        key = (client.token, client.base_url)
+        with self._quick_lock:
+            quick = self._quick_clients.get(key)
+            if quick is None:
+                quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT_SECONDS,
+                                  ssl=client.ssl, proxy=client.proxy, headers=client.headers,
+                                  retry_handlers=client.retry_handlers)
+                self._quick_clients[key] = quick
+            return quick
 
     def _list(self, workspace: str, client: WebClient) -> dict[tuple[str, str], tuple[float, Profile]]:
         """Everyone in the workspace, once an hour (other threads asking meanwhile wait for it)."""
@@ -74,11 +110,13 @@ class People:
             now = time.monotonic()
             self._listed[workspace] = now  # tried, even if it fails: users.info stands in until the next hour
             try:
-                for page in client.users_list(limit=200, include_locale=True):
+                for page in self._quick(client).users_list(limit=200, include_locale=True):
                     for user in page.get("members", []):
                         self._profiles[(workspace, str(user["id"]))] = (now, _profile(str(user["id"]), user))
             except SlackApiError as exc:
                 log.warning("users.list failed: %s; asking users.info person by person", exc.response.get("error"))
+            except (OSError, http.client.HTTPException) as exc:
+                log.warning("users.list did not answer (%s); asking users.info person by person", type(exc).__name__)
         return self._profiles
 
     def group_members(self, group_id: str) -> frozenset[str]:

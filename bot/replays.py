@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
-from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db import Database
 from bot.db.core import AcceptedSignature
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 # Bolt refuses timestamps older than 5 minutes, so a signature older than that can never verify again.
 KEEP = timedelta(minutes=10)
 PRUNE_EVERY = timedelta(minutes=1)
+# Set in a request's context by `opsbot serve`'s ack path (bot/http.py), which checked signature and replay
+# before answering Slack; the request reaches the listeners later, from the work queue, unsigned.
+CHECKED_AT_THE_FRONT = "opsbot_checked_at_the_front"
 
 
 class ReplayGuard(Middleware):
@@ -46,21 +49,35 @@ class ReplayGuard(Middleware):
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         signature = _header(req, "x-slack-signature")
-        if req.mode == "socket_mode" or not signature:
+        if req.mode == "socket_mode" or not signature or req.context.get(CHECKED_AT_THE_FRONT):
             return next()
-        # Bolt has verified this timestamp is within 5 minutes of now: it is the clock pruning goes by.
-        signed_at = datetime.fromtimestamp(int(_header(req, "x-slack-request-timestamp") or 0), UTC)
-        try:
-            with self.db.engine.begin() as connection:  # a bare connection: no ORM session on the ack path
-                connection.execute(insert(AcceptedSignature).values(
-                    signature_hash=hashlib.sha256(signature.encode()).hexdigest(), signed_at=signed_at))
-                if self._next_prune is None or signed_at >= self._next_prune:
-                    self._next_prune = signed_at + PRUNE_EVERY
-                    connection.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < signed_at - KEEP))
-        except IntegrityError:
-            log.warning("refused a replayed request (its signature was already accepted)")
+        if not self.accept(signature, _header(req, "x-slack-request-timestamp")):
             return BoltResponse(status=401, body={"error": "invalid request"})
         return next()
+
+    def accept(self, signature: str, timestamp: str | None) -> bool:
+        """Remember a verified signature; False when it was accepted before (a replay)."""
+        with self.db.engine.begin() as connection:  # a bare connection: no ORM session on the ack path
+            return self.remember(connection, signature, timestamp)
+
+    def remember(self, connection: Connection, signature: str, timestamp: str | None) -> bool:
+        """:meth:`accept` within a transaction of the caller's (the ack path writes its queue row in it too)."""
+        # Bolt has verified this timestamp is within 5 minutes of now: it is the clock pruning goes by.
+        signed_at = datetime.fromtimestamp(int(timestamp or 0), UTC)
+        upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        added = connection.execute(
+            upsert(AcceptedSignature)
+            .values(signature_hash=hashlib.sha256(signature.encode()).hexdigest(), signed_at=signed_at)
+            .on_conflict_do_nothing()
+            .returning(AcceptedSignature.signature_hash)  # a row back when it was new (rowcount is not portable)
+        ).first()
+        if added is None:
+            log.warning("refused a replayed request (its signature was already accepted)")
+            return False
+        if self._next_prune is None or signed_at >= self._next_prune:
+            self._next_prune = signed_at + PRUNE_EVERY
+            connection.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < signed_at - KEEP))
+        return True
 
 
 def _header(req: BoltRequest, name: str) -> str:

@@ -58,3 +58,26 @@ class OutboxLane(Base):
     owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None]
     next_send_at: Mapped[datetime | None]  # Slack's pace: one message a second per conversation
+
+
+class WorkItem(Base):
+    """A Slack request acknowledged and waiting for its work: a slash command, a button, a shortcut, an event.
+
+    The ack path writes it (with the delivery's de-duplication row, in one transaction) and answers Slack; any
+    replica's work threads take it under a lease, run the feature's listener on it and delete it. A replica
+    killed mid-work leaves its lease to run out, and a live one takes the request over: the work done again
+    writes the same outbox keys (``set_key_scope``), so what reached Slack is not sent twice. Created by
+    migration 0019_work_queue.
+    """
+
+    __tablename__ = "work"
+    __table_args__ = (Index("ix_work_lease", "lease_until", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)  # the request body as Slack signed it (a form or JSON)
+    content_type: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime]
+    owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)

@@ -81,6 +81,9 @@ class Outbox:
                     if parent is None:
                         raise LookupError(f"outbox: no message {after.key} to follow")
                     lane = parent.lane  # the same conversation, so it is sent after its parent
+                    if kind == "update" and self._edit_waiting(session, parent, payload):
+                        self.db.after_commit(lambda: self.flush(lane), once=("outbox", lane))
+                        return Outgoing(parent.key)
                 now = self.now()
                 session.add(OutboxMessage(
                     key=key, workspace=self.workspaces.resolve(channel=lane) or None, lane=lane, kind=kind,
@@ -92,6 +95,34 @@ class Outbox:
                 ))
             self.db.after_commit(lambda: self.flush(lane), once=("outbox", lane))
         return Outgoing(key)
+
+    def _edit_waiting(self, session: Session, parent: OutboxMessage, edit: dict[str, Any]) -> bool:
+        """An edit of a post still waiting to be sent becomes what will be sent: Slack sees the card once, as
+        it is now. Not when the post may already be on its way (its lane held by a sender, or an earlier
+        attempt's outcome unknown): then the edit is queued after it and applied once it is posted."""
+        if parent.kind != "post" or parent.state != PENDING or parent.uncertain:
+            return False
+        insert_ignore(session, OutboxLane, lane=parent.lane)
+        # Locked, so a sender cannot take the lane (and read the old payload) until this commits.
+        held = session.scalar(select(OutboxLane).where(OutboxLane.lane == parent.lane).with_for_update())
+        if held is not None and held.owner is not None and held.lease_until is not None and \
+                held.lease_until >= self.now():
+            return False
+        waiting = json.loads(parent.payload)
+        waiting["text"], waiting["blocks"] = edit.get("text"), edit.get("blocks") or None
+        parent.payload = _serialised(waiting)
+        return True
+
+    def waiting(self, receipt: Receipt) -> Outgoing | None:
+        """The post with this receipt still waiting to be sent, if any: a reply or an edit follows it."""
+        with self.db.transaction() as session:
+            key = session.scalar(
+                select(OutboxMessage.key)
+                .where(OutboxMessage.receipt == receipt.name, OutboxMessage.receipt_ref == receipt.ref,
+                       OutboxMessage.kind == "post", OutboxMessage.state == PENDING)
+                .order_by(OutboxMessage.id.desc()).limit(1)
+            )
+        return Outgoing(key) if key is not None else None
 
     # -- sending -----------------------------------------------------------------------------------
     def flush(self, lane: str) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import Database
 from bot.db.outbox import FAILED, PENDING, OutboxMessage
-from bot.observability import OUTBOX_DEPTH
+from bot.observability import OUTBOX_DEPTH, OUTBOX_OLDEST_SECONDS
 from bot.outbox.core import Outbox
+from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ class OutboxWorker:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.last_pass: datetime | None = None
+        self._told_database_down = False
 
     def start(self) -> None:
         OUTBOX_DEPTH.set_function(self._depth)
+        OUTBOX_OLDEST_SECONDS.set_function(self._oldest)
         self._stop.clear()
         self._threads = [threading.Thread(target=self._run, name=f"opsbot-outbox-{n}", daemon=True)
                          for n in range(self.senders)]
@@ -77,6 +80,13 @@ class OutboxWorker:
         except SQLAlchemyError:
             return float("nan")  # /metrics still answers; /readyz says the database is down
 
+    def _oldest(self) -> float:
+        try:
+            oldest = outbox_status(self.outbox.db, self.outbox.now()).oldest_waiting
+        except SQLAlchemyError:
+            return float("nan")
+        return (self.outbox.now() - oldest).total_seconds() if oldest is not None else 0.0
+
     def _run(self) -> None:
         passes = 0
         while not self._stop.is_set():
@@ -85,9 +95,19 @@ class OutboxWorker:
                 passes += 1
                 if passes % 3600 == 0:
                     self.outbox.prune()
+            except SQLAlchemyError as error:
+                if not is_database_down(error):
+                    log.exception("outbox: a sender pass failed; trying again shortly")
+                elif not self._told_database_down:  # one line per outage, not a traceback a second per thread
+                    self._told_database_down = True
+                    log.warning("outbox: the database is unreachable (%s); messages wait until it is back",
+                                type(error).__name__)
+                settled = 0
             except Exception:
                 log.exception("outbox: a sender pass failed; trying again shortly")
                 settled = 0
+            else:
+                self._told_database_down = False
             self.last_pass = self.outbox.now()
             if not settled:
                 self.outbox.wake.wait(self.idle_seconds)

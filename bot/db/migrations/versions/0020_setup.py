@@ -1,7 +1,7 @@
 """A team's setup made in Slack with /ops setup: what team.yml leaves out, kept per team.
 
 Revision ID: 0020_setup
-Revises: 0018_feedback_consent
+Revises: 0019_work_queue
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from bot.db.base import UTCDateTime
 
 revision = "0020_setup"
-down_revision = "0018_feedback_consent"
+down_revision = "0019_work_queue"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,262 @@
+"""The ack path of ``opsbot serve``: what Slack waits for, and nothing else.
+
+Slack gives a request 3 seconds. Acknowledging a slash command, a button, a shortcut or an event touches only
+what it must — the signature (``bot/http.py``, on the raw body), the replay guard, the retry de-duplication —
+and queues the request in the database (``bot/outbox/work.py``); the work threads then run the feature's
+listener on it, on their own capacity. So a Slack that hangs, a response_url that refuses, a users.info that
+never answers or a heavy ``/kpi`` can fill the work threads without making a single ack wait: the ack
+threads never run a listener, and they use a connection pool of their own.
+
+A view submission is the exception Slack makes: its answer carries the field errors, so it runs in full
+before answering — on a third set of threads, so a slow one never holds a command's ack either. So does
+anything rare Bolt answers itself (the URL check when the app is set up).
+
+With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is
+answered "Opsbot can't reach its database" in the person's language (as far as it is known without asking
+Slack), a button's response_url gets the same line, a form keeps its values with the line under its first
+field, and an event gets 503 so that Slack delivers it again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.request.internals import parse_body
+from slack_sdk.webhook import WebhookClient
+
+from bot.db import Database
+from bot.flows.context import Context
+from bot.i18n import Translator, translator
+from bot.observability import COMMANDS
+from bot.ops.team import Team
+from bot.outbox.work import Request, WorkQueue, WorkWorker, is_database_down
+from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+log = logging.getLogger(__name__)
+__all__ = ["Front", "database_down_text", "delivery_key", "is_database_down", "known_translator"]
+
+QUEUED = frozenset(
+    {"block_actions", "shortcut", "message_action", "view_closed", "event_callback", "interactive_message"}
+)
+OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
+
+
+def delivery_key(body: Mapping[str, Any]) -> str | None:
+    """What identifies one delivery from Slack, so a retry or a double delivery is recognised."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return None
+
+
+def database_down_text(tr: Translator) -> str:
+    ref = secrets.token_hex(3).upper()
+    log.warning("answered a request with 'database unreachable' (ref %s)", ref)
+    return tr._("Opsbot can't reach its database right now; try again in a minute (ref {ref}).", ref=ref)
+
+
+def known_translator(ctx: Context, user: str | None, team: Team | None) -> Translator:
+    """The person's language as far as it is known without asking Slack or the database."""
+    profile = ctx.people.known(user) if user else None
+    if profile is not None and profile.locale:
+        return translator(profile.locale)
+    return translator(team.locale if team else None)
+
+
+class Front:
+    """Checks, de-duplicates and queues Slack's requests, and runs the queued ones in the work threads.
+
+    ``make_app`` builds the Bolt app that does the work, the first time it is needed: a copy that finishes
+    each request before returning (``process_before_response``). ``queued``:
+    commands, buttons, shortcuts and events go through the work queue; otherwise (the tests that want a
+    request's work done when its answer comes) everything runs before the answer, as a view submission does.
+    """
+
+    def __init__(self, ctx: Context, make_app: Callable[[], App], *, queued: bool) -> None:
+        self.ctx = ctx
+        self.queued = queued
+        self._make_app = make_app
+        self._app: App | None = None
+        self._lock = threading.Lock()
+        self._db: Database | None = None
+        self._guard: ReplayGuard | None = None
+        self._queue: WorkQueue | None = None
+        self._work_queue: WorkQueue | None = None
+        self._outage_answers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opsbot-outage")
+        self._learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-profiles")
+
+    # -- what the ack threads do -----------------------------------------------------------------------
+    def check(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
+        """Slack's answer for a request whose signature ``bot/http.py`` verified; None when it has to run
+        in full before answering (:meth:`inline`)."""
+        content_type = headers.get("content-type", "")
+        try:
+            text = body.decode("utf-8")
+            data: Any = parse_body(text, content_type)  # JSON may be a list: signed, yet not Slack's shape
+        except ValueError:  # signed, so Slack's, yet not a form or JSON: nothing to act on
+            return BoltResponse(status=400, body="")
+        if not isinstance(data, dict):
+            return BoltResponse(status=400, body="")
+        if data.get("ssl_check"):
+            return BoltResponse(status=200, body="")
+        kind = str(data.get("type") or ("command" if data.get("command") else ""))
+        signature, timestamp = headers.get("x-slack-signature", ""), headers.get("x-slack-request-timestamp")
+        try:
+            # One transaction, one commit: the signature remembered and the request queued together.
+            with self.db.engine.begin() as connection:
+                if not self.guard.remember(connection, signature, timestamp):
+                    return BoltResponse(status=401, body={"error": "invalid request"})
+                if not self.queued or kind not in QUEUED | {"command"}:
+                    return None
+                added = self.queue.add_within(connection, _team(data), delivery_key(data), text, content_type)
+            if added:
+                self.queue.wake.set()
+                if kind == "command":
+                    COMMANDS.labels(command=str(data["command"])).inc()
+            self._learn(data)
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            return self._database_down(kind, data)
+        return BoltResponse(status=200, body="")
+
+    def _learn(self, data: dict[str, Any]) -> None:
+        """Read the person's profile after the ack, on a thread of its own, if this process does not know it:
+        should the database go away, their answer is in their language without asking Slack then."""
+        user = data.get("user_id") or (data.get("user") or {}).get("id")
+        if user and self.ctx.people.known(str(user)) is None:
+            self._learning.submit(self._read_profile, str(user))
+
+    def _read_profile(self, user: str) -> None:
+        try:
+            self.ctx.people.profile(user)
+        except Exception as error:  # only a language for a rainy day: never a traceback
+            log.info("could not read %s's profile ahead (%s)", user, type(error).__name__)
+
+    def _database_down(self, kind: str, data: dict[str, Any]) -> BoltResponse:
+        user = data.get("user_id") or (data.get("user") or {}).get("id")
+        try:
+            team = self.ctx.teams.for_user(user, _team(data) or None) if user else None
+        except Exception:  # several workspaces: which team is which may itself be in the database
+            team = None
+        text = database_down_text(known_translator(self.ctx, user, team))
+        if kind == "command":
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+        if kind == "view_submission":
+            field = next(
+                (b.get("block_id") for b in (data.get("view") or {}).get("blocks", []) if b.get("type") == "input"),
+                None,
+            )
+            return BoltResponse(
+                status=200, body={"response_action": "errors", "errors": {field: text}} if field else ""
+            )
+        if kind == "event_callback":
+            return BoltResponse(status=503, body="")  # Slack delivers an event again later
+        response_url = data.get("response_url") or next(
+            (r.get("response_url") for r in data.get("response_urls", []) if r.get("response_url")), None
+        )
+        if response_url:
+            self._outage_answers.submit(self._tell, response_url, text)
+        return BoltResponse(status=200, body="")
+
+    @staticmethod
+    def _tell(response_url: str, text: str) -> None:
+        try:
+            WebhookClient(response_url, timeout=OUTAGE_ANSWER_TIMEOUT).send(text=text, response_type="ephemeral")
+        except Exception as error:  # the person sees nothing new; the log says why, in one line
+            log.warning("could not tell a response_url that the database is away (%s)", type(error).__name__)
+
+    # -- what runs before the answer, on its own threads ------------------------------------------------
+    def inline(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse:
+        """A view submission (its answer carries the field errors) or anything else Bolt answers itself."""
+        text = body.decode("utf-8")
+        data = parse_body(text, headers.get("content-type", ""))
+        key = delivery_key(data)
+        try:
+            if self.queued and key is not None and not self.queue.first_time(_team(data), key):
+                return BoltResponse(status=200, body="")
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            return self._database_down(str(data.get("type") or ""), data)
+        return self.app.dispatch(
+            BoltRequest(body=text, headers={k: [v] for k, v in headers.items()}, context={CHECKED_AT_THE_FRONT: True})
+        )
+
+    # -- what the work threads do -----------------------------------------------------------------------
+    def work(self, request: Request) -> None:
+        """Run a queued request's listener to its end (its errors are answered by the app's error handler)."""
+        response = self.app.dispatch(
+            BoltRequest(
+                body=request.body,
+                headers={"content-type": [request.content_type]},
+                context={CHECKED_AT_THE_FRONT: True},
+            )
+        )
+        if response.status >= 400:
+            log.warning("work: request %s was answered %s by the app", request.id, response.status)
+
+    def worker(self, *, threads: int, idle_seconds: float = 1.0) -> WorkWorker:
+        """The work threads, on the bot's own connection pool (the ack path keeps its own)."""
+        self._work_queue = WorkQueue(self.ctx.db, wake=self.queue.wake)
+        return WorkWorker(self._work_queue, self.work, threads=threads, idle_seconds=idle_seconds)
+
+    def share_wake(self, wake: Any) -> None:
+        """Wake the work threads with ``wake`` (an event another process waits on)."""
+        self.queue.wake = wake
+        if self._work_queue is not None:
+            self._work_queue.wake = wake
+
+    def after_fork(self) -> None:
+        """In the work process: the parent's connections are the parent's; this process opens its own."""
+        self.ctx.db.engine.dispose(close=False)
+        if self._db is not None:
+            self._db.engine.dispose(close=False)
+
+    # -- parts made when first needed: the console and Socket Mode never need them ----------------------
+    @property
+    def app(self) -> App:
+        with self._lock:
+            if self._app is None:
+                self._app = self._make_app()
+            return self._app
+
+    @property
+    def db(self) -> Database:
+        """A connection pool of the ack path's own: a listener holding connections cannot starve an ack."""
+        with self._lock:
+            if self._db is None:
+                self._db = Database(self.ctx.db.url)
+            return self._db
+
+    @property
+    def guard(self) -> ReplayGuard:
+        if self._guard is None:
+            self._guard = ReplayGuard(self.db)
+        return self._guard
+
+    @property
+    def queue(self) -> WorkQueue:
+        if self._queue is None:
+            self._queue = WorkQueue(self.db)
+        return self._queue
+
+    def close(self) -> None:
+        self._outage_answers.shutdown(wait=False)
+        self._learning.shutdown(wait=False)
+        if self._db is not None:
+            self._db.dispose()
+
+
+def _team(data: Mapping[str, Any]) -> str:
+    return str(data.get("team_id") or (data.get("team") or {}).get("id") or "")

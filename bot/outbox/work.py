@@ -1,0 +1,313 @@
+"""The work queue: a Slack request is acknowledged at once, and its work is done afterwards, by any replica.
+
+Acknowledging writes one ``work`` row (with the delivery's de-duplication row, in one transaction) and
+answers Slack; nothing on that path waits on Slack or on a feature's work. The work threads of every replica
+take rows oldest first under a lease, run the feature's listener on the request and delete the row. So
+beyond what the threads can do at once, requests are still acknowledged in time and wait here, durably:
+a restart finds them, and a replica killed mid-work leaves its lease to run out, after which a live one
+takes the request over. Work done again writes the same outbox keys, so nothing reaches Slack twice.
+
+A row taken :data:`GIVE_UP_AFTER_ATTEMPTS` times without finishing (its work killed the process each time)
+is given up and logged, so one poisonous request cannot take a replica down for ever.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import configure_mappers
+
+from bot.db import Database
+from bot.db.core import ProcessedDelivery
+from bot.db.outbox import WorkItem
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)  # renewed while the work runs: only a dead replica's lease runs out
+GIVE_UP_AFTER_ATTEMPTS = 3
+
+
+def is_database_down(error: BaseException) -> bool:
+    """The database cannot be reached (refused, gone, pool exhausted), as opposed to a bug in a query."""
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request taken from the queue: its body as Slack sent it."""
+
+    id: int
+    body: str
+    content_type: str
+    attempts: int
+
+
+class WorkQueue:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        lease: timedelta = LEASE,
+        now: Callable[[], datetime] | None = None,
+        wake: threading.Event | None = None,
+    ) -> None:
+        self.db = db
+        self.lease = lease
+        self.now = now or (lambda: datetime.now(UTC))  # leases are real seconds, whatever the business clock
+        self.node = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.wake = wake or threading.Event()  # set when a request is queued: an idle work thread takes it
+
+    def first_time(self, team_id: str, delivery_key: str) -> bool:
+        """Record a delivery that is run before answering; False when it was seen before (Slack retrying)."""
+        try:
+            with self.db.engine.begin() as connection:
+                connection.execute(
+                    insert(ProcessedDelivery).values(team_id=team_id, key=delivery_key, received_at=self.now())
+                )
+        except IntegrityError:
+            log.info("ignoring a repeated delivery %s", delivery_key)
+            return False
+        return True
+
+    def add(self, team_id: str, delivery_key: str | None, body: str, content_type: str) -> bool:
+        """Queue a request; False when this delivery was queued before (Slack retrying it): nothing is added."""
+        with self.db.engine.begin() as connection:  # a bare connection: the ack path stays small
+            added = self.add_within(connection, team_id, delivery_key, body, content_type)
+        if added:
+            self.wake.set()
+        return added
+
+    def add_within(
+        self, connection: Connection, team_id: str, delivery_key: str | None, body: str, content_type: str
+    ) -> bool:
+        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits)."""
+        now = self.now()
+        if delivery_key is not None:
+            upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+            seen = connection.execute(
+                upsert(ProcessedDelivery)
+                .values(team_id=team_id, key=delivery_key, received_at=now)
+                .on_conflict_do_nothing()
+                .returning(ProcessedDelivery.id)  # a row back when it was new (rowcount is not portable)
+            ).first()
+            if seen is None:
+                log.info("ignoring a repeated delivery %s", delivery_key)
+                return False
+        connection.execute(
+            insert(WorkItem).values(team_id=team_id, body=body, content_type=content_type, received_at=now, attempts=0)
+        )
+        return True
+
+    def claim(self, finished: Request | None = None) -> Request | None:
+        """The oldest request nobody holds (or whose holder's lease ran out), now held by this replica.
+        ``finished``: the request this thread has just done, deleted in the same transaction (one commit a
+        request, not two: on SQLite every commit is a turn at the one write lock the ack path needs too)."""
+        now = self.now()
+        free = or_(WorkItem.owner.is_(None), WorkItem.lease_until < now)
+        with self.db.engine.begin() as connection:
+            if finished is not None:
+                connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
+            for row in connection.execute(select(WorkItem.id).where(free).order_by(WorkItem.id).limit(5)).all():
+                taken = connection.execute(
+                    update(WorkItem)
+                    .where(WorkItem.id == row.id, free)
+                    .values(owner=self.node, lease_until=now + self.lease, attempts=WorkItem.attempts + 1)
+                )
+                if getattr(taken, "rowcount", 0) != 1:
+                    continue  # another replica took it between the two statements
+                held = connection.execute(
+                    select(WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at).where(
+                        WorkItem.id == row.id
+                    )
+                ).one()
+                if held.attempts > GIVE_UP_AFTER_ATTEMPTS:
+                    log.error(
+                        "work: giving up request %s, taken %s times without finishing (received %s)",
+                        row.id,
+                        held.attempts - 1,
+                        held.received_at,
+                    )
+                    connection.execute(delete(WorkItem).where(WorkItem.id == row.id))
+                    continue
+                return Request(row.id, held.body, held.content_type, held.attempts)
+        return None
+
+    def done(self, request: Request) -> None:
+        with self.db.engine.begin() as connection:
+            connection.execute(delete(WorkItem).where(WorkItem.id == request.id, WorkItem.owner == self.node))
+
+    def renew(self, ids: list[int]) -> None:
+        """Keep holding what this replica is working on."""
+        if not ids:
+            return
+        with self.db.engine.begin() as connection:
+            connection.execute(
+                update(WorkItem)
+                .where(WorkItem.id.in_(ids), WorkItem.owner == self.node)
+                .values(lease_until=self.now() + self.lease)
+            )
+
+    def depth(self) -> tuple[int, float]:
+        """How many requests wait (or are being worked on), and how many seconds the oldest has waited."""
+        with self.db.engine.connect() as connection:
+            count, oldest = connection.execute(select(func.count(), func.min(WorkItem.received_at))).one()
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return int(count or 0), (self.now() - oldest).total_seconds() if oldest is not None else 0.0
+
+
+class WorkWorker:
+    """The work threads: their own capacity, apart from the threads that acknowledge. Each takes a request,
+    runs it to the end and takes the next; idle, they wait to be woken by a new request, or a second."""
+
+    def __init__(
+        self, queue: WorkQueue, run: Callable[[Request], None], *, threads: int = 16, idle_seconds: float = 1.0
+    ) -> None:
+        self.queue = queue
+        self.run = run
+        self.threads = threads
+        self.idle_seconds = idle_seconds
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._working: dict[int, int] = {}  # thread ident -> request id, for the lease keeper
+        self._lock = threading.Lock()
+        self._db_down_logged = False
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"opsbot-work-{n}", daemon=True) for n in range(self.threads)
+        ]
+        self._threads.append(threading.Thread(target=self._keep_leases, name="opsbot-work-leases", daemon=True))
+        for thread in self._threads:
+            thread.start()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._threads) and all(t.is_alive() for t in self._threads) and not self._stop.is_set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop taking requests; wait up to ``timeout`` in all for those running (a thread still inside a
+        Slack call is left: its request's lease runs out and it is done again by whoever takes it)."""
+        self._stop.set()
+        self.queue.wake.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._threads = []
+
+    def _loop(self) -> None:
+        finished: Request | None = None
+        while not self._stop.is_set():
+            try:
+                request, finished = self.queue.claim(finished), None
+                self._db_down_logged = False
+            except SQLAlchemyError as error:
+                self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
+                request = None
+            if request is None:
+                self.queue.wake.wait(self.idle_seconds)
+                self.queue.wake.clear()
+                continue
+            self.queue.wake.set()  # there may be more: the next idle thread takes it
+            with self._lock:
+                self._working[threading.get_ident()] = request.id
+            try:
+                self.run(request)
+            except Exception:
+                # The listener's own errors were answered by the app's error handler; this is the queue's.
+                log.exception("work: request %s failed outside its listener", request.id)
+            finally:
+                finished = request  # deleted by the next claim, in the same transaction
+        if finished is not None:
+            try:
+                self.queue.done(finished)
+            except SQLAlchemyError as error:
+                self._database_down(error)  # its lease runs out and it is done again: the outbox keys hold
+        with self._lock:
+            self._working.pop(threading.get_ident(), None)
+
+    def _keep_leases(self) -> None:
+        every = max(self.queue.lease.total_seconds() / 3, 0.05)
+        while not self._stop.wait(every):
+            with self._lock:
+                ids = list(self._working.values())
+            try:
+                self.queue.renew(ids)
+            except SQLAlchemyError as error:
+                self._database_down(error)
+
+    def _database_down(self, error: SQLAlchemyError) -> None:
+        # One line per outage, not a traceback a second per thread.
+        with self._lock:
+            told, self._db_down_logged = self._db_down_logged, True
+        if not told:
+            log.warning(
+                "work: the database is unreachable (%s); requests wait until it is back",
+                type(error.orig if hasattr(error, "orig") else error).__name__,
+            )
+
+
+class WorkProcess:
+    """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
+    report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
+    short of CPU the operating system serves the acks first. Forked once the app is built, so the child has
+    the parent's app and features as they are; it drops the parent's database connections and opens its own.
+    It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
+    """
+
+    def __init__(self, worker: WorkWorker, *, after_fork: Callable[[], None], nice: int = 10) -> None:
+        self.worker = worker
+        self.after_fork = after_fork
+        self.nice = nice
+        self._context = multiprocessing.get_context("fork")
+        # Woken across the fork: the ack path sets it when it queues a request.
+        self.wake = self._context.Event()
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
+        configure_mappers()  # under a lock: done here, not in a thread of the parent's while it forks
+        self._process = self._context.Process(target=self._run, name="opsbot-work", daemon=True)
+        self._process.start()
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(5)
+        self._process = None
+
+    def _run(self) -> None:  # in the child
+        signal.signal(signal.SIGTERM, lambda *_: self.worker._stop.set())
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the child
+        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every work thread's stack, for an operator
+        os.nice(self.nice)
+        self.after_fork()
+        parent = os.getppid()
+        self.worker.start()
+        while not self.worker._stop.wait(1.0) and os.getppid() == parent:
+            pass
+        self.worker.stop()

@@ -1,0 +1,157 @@
+"""`opsbot serve` under uvicorn in this process, on a real database and the Slack emulator, and a response_url
+that holds every call until the test lets it go (a Slack that hangs, with no clock involved)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from slack_sdk import WebClient
+
+from bot.clock import FrozenClock
+from bot.config import load_settings
+from bot.console import payloads
+from bot.console.emulator import SlackEmulator
+from bot.console.slack_state import User
+from bot.http import build_http_app
+from bot.wiring import Opsbot, wire
+from tests.conftest import MONDAY_9AM_SHENZHEN
+
+TOKEN = "xoxb-load-test"
+SECRET = "load-test-signing-secret"
+
+
+class Served:
+    """One replica: the wired bot, its HTTP app under uvicorn, and its base URL."""
+
+    def __init__(
+        self,
+        emulator: SlackEmulator,
+        playbooks_dir: Path,
+        database_url: str,
+        *,
+        work_threads: int,
+        api_url: str | None = None,
+        work_process: bool = True,
+    ) -> None:
+        api_url = api_url or emulator.api_url
+        settings = load_settings(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=api_url,
+            DATABASE_URL=database_url,
+            OPSBOT_PLAYBOOKS=playbooks_dir,
+        )
+        self.services: Opsbot = wire(
+            settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=WebClient(token=TOKEN, base_url=api_url)
+        )
+        app, _ = self.services.bolt_app()  # production: Slack is answered first, the work is queued
+        self.http_app = build_http_app(
+            app, self.services, signing_secret=SECRET, work_threads=work_threads, work_process=work_process
+        )
+        self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)  # waiting for the server socket to open, not for timing
+        self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+
+    def post(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded", *, timestamp: int | None = None
+    ) -> httpx.Response:
+        headers = {**payloads.sign(SECRET, body, timestamp=timestamp), "content-type": content_type}
+        return httpx.post(f"{self.base}/slack/events", content=body, headers=headers, timeout=10)
+
+    def metric(self, name: str) -> float:
+        for line in httpx.get(f"{self.base}/metrics").text.splitlines():
+            if line.startswith(f"{name} "):
+                return float(line.split()[1])
+        raise AssertionError(f"no {name} in /metrics")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.services.db.dispose()
+
+
+class HangingResponseUrl:
+    """A response_url endpoint whose calls wait until ``release`` is set; ``arrived`` counts the callers."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.arrived = threading.Semaphore(0)
+        self.answered: list[bytes] = []
+        hanging = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if self.path.endswith("/auth.test"):  # who the bot is, asked once (Bolt's authorization)
+                    self._answer(b'{"ok": true, "user_id": "U0OPSBOT", "bot_id": "B0OPSBOT", "team_id": "T0DEMO"}')
+                    return
+                hanging.arrived.release()
+                hanging.release.wait(60)
+                hanging.answered.append(body)
+                self._answer(b"ok")
+
+            def _answer(self, content: bytes) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("content-length", str(len(content)))
+                    self.end_headers()
+                    self.wfile.write(content)
+                except OSError:
+                    pass  # the caller gave up waiting (a timeout): that is the point
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.api_url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"  # a Web API that hangs
+
+    def wait_arrivals(self, count: int, timeout: float = 30.0) -> bool:
+        return all(self.arrived.acquire(timeout=timeout) for _ in range(count))
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+
+
+def eventually(condition: object, timeout: float = 30.0) -> bool:
+    """Wait for a condition to hold (polling a state, not measuring time)."""
+    assert callable(condition)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())
+
+
+@pytest.fixture
+def emulator() -> Iterator[SlackEmulator]:
+    slack = SlackEmulator(TOKEN).start()
+    slack.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture
+def hanging() -> Iterator[HangingResponseUrl]:
+    hook = HangingResponseUrl()
+    yield hook
+    hook.stop()
+
+
+def command(text: str, response_url: str, *, name: str = "/ops", user: str = "U0BUYER") -> str:
+    return payloads.slash_command(name, text, user=user, channel="C0OPS", team="T0DEMO", response_url=response_url)

@@ -1,0 +1,101 @@
+"""Graceful overload: acknowledged work waits durably in the database — through a restart, and past a replica
+that dies holding it, whose claim a live replica takes over once its lease runs out (issue 17, chaos 2)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.console.emulator import SlackEmulator
+from bot.db import Database
+from bot.db.migrate import upgrade
+from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, LEASE, WorkQueue
+from tests.load.conftest import Served, command, eventually
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, database_url: str) -> Iterator[Database]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else database_url
+    db = Database(url)
+    upgrade(db.engine)
+    yield db
+    db.dispose()
+
+
+def test_a_dead_replicas_claim_is_taken_over_by_a_live_one_once_its_lease_runs_out(database: Database) -> None:
+    clock = Clock()
+    dead, live = WorkQueue(database, now=clock), WorkQueue(database, now=clock)
+    assert dead.add("T0DEMO", "trigger:1.U0BUYER", "command=/ops&text=help", "application/x-www-form-urlencoded")
+    taken = dead.claim()
+    assert taken is not None  # ...and then its replica is killed with kill -9: never done, never renewed
+
+    clock.at += LEASE - timedelta(seconds=1)
+    assert live.claim() is None  # still held: the holder may be working on it
+    clock.at += timedelta(seconds=2)
+    again = live.claim()
+    assert again is not None and (again.id, again.body, again.attempts) == (taken.id, taken.body, 2)
+    dead.done(taken)  # a replica that was only slow finishing late does not drop the other's claim
+    assert live.depth()[0] == 1
+    live.done(again)
+    assert live.depth() == (0, 0.0)
+
+
+def test_a_lease_kept_while_the_work_runs_is_never_taken_over(database: Database) -> None:
+    clock = Clock()
+    working, other = WorkQueue(database, now=clock), WorkQueue(database, now=clock)
+    working.add("T0DEMO", None, "command=/kpi", "application/x-www-form-urlencoded")
+    taken = working.claim()
+    assert taken is not None
+    for _ in range(5):  # a long /kpi: its lease is renewed as it runs
+        clock.at += LEASE / 2
+        working.renew([taken.id])
+        assert other.claim() is None
+
+
+def test_a_request_that_kills_every_replica_taking_it_is_given_up_and_logged(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock()
+    queue = WorkQueue(database, now=clock)
+    queue.add("T0DEMO", None, "command=/poison", "application/x-www-form-urlencoded")
+    for _ in range(GIVE_UP_AFTER_ATTEMPTS):
+        assert queue.claim() is not None
+        clock.at += LEASE + timedelta(seconds=1)
+    with caplog.at_level(logging.ERROR):
+        assert queue.claim() is None
+    assert "giving up request" in caplog.text
+    assert queue.depth()[0] == 0
+
+
+def test_acknowledged_commands_wait_through_a_restart_and_are_answered_once_after(
+    emulator: SlackEmulator, playbooks_dir: Path, database_url: str
+) -> None:
+    # A replica with no work threads to spare: everything it acknowledges waits in the queue.
+    first = Served(emulator, playbooks_dir, database_url, work_threads=0)
+    urls = [emulator.new_response_url("C0OPS", "U0BUYER") for _ in range(3)]
+    try:
+        assert [first.post(command("help", url)).status_code for url in urls] == [200, 200, 200]
+        assert first.metric("opsbot_work_depth") == 3
+    finally:
+        first.stop()
+    assert not [r for r in emulator.records if r.kind == "ephemeral"]
+
+    second = Served(emulator, playbooks_dir, database_url, work_threads=2)
+    try:
+        assert eventually(lambda: second.metric("opsbot_work_depth") == 0)
+        answers = [r for r in emulator.records if r.kind == "ephemeral"]
+        assert len(answers) == 3
+    finally:
+        second.stop()
