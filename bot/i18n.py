@@ -18,15 +18,23 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_day_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_time,
+    format_timedelta,
+    get_day_names,
+    get_timezone_location,
+)
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -49,7 +57,12 @@ KEYWORDS: dict[str, Any] = {
 _TRADITIONAL = ("zh_tw", "zh_hk", "zh_mo", "zh_hant")
 # What each catalog is called in its own language (Babel's names for the script, not the country).
 _ENDONYM_LOCALE = {"en": "en", "zh_CN": "zh_Hans", "zh_TW": "zh_Hant"}
-_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+_UNITS: tuple[tuple[Literal["day", "hour", "minute", "second"], int], ...] = (
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+    ("second", 1),
+)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -61,6 +74,10 @@ def normalize_locale(value: str | None) -> str:
     if lowered == "zh" or lowered.startswith("zh_"):
         return "zh_TW" if lowered.startswith(_TRADITIONAL) else "zh_CN"
     return DEFAULT_LOCALE
+
+
+class AnyOf(list[str]):
+    """Alternatives, joined with "or" when given to a translation: ``Did you mean {options}?``."""
 
 
 def NP_(context: str, message: str) -> str:
@@ -78,18 +95,27 @@ class Translator:
 
     def _(self, message: str, /, **params: Any) -> str:
         text = self._catalog.gettext(message)
-        return text.format(**params) if params else text
+        return text.format(**self._values(params)) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
         text = self._catalog.ngettext(singular, plural, n)
-        return text.format(n=n, **params)
+        return text.format(n=n, **self._values(params))
 
     def pgettext(self, context: str, message: str, /, **params: Any) -> str:
         """A short label whose meaning depends on where it stands: a button "Close" vs a state "closed"."""
         text = self._catalog.pgettext(context, message)
-        return text.format(**params) if params else text
+        return text.format(**self._values(params)) if params else text
 
-    def join(self, items: Iterable[str], style: str = "standard") -> str:
+    def _values(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A list given as a value is joined the reader's way (``a, b, and c`` / ``a、b和c``); ``AnyOf`` with "or"."""
+        return {
+            key: self.join(value, "or" if isinstance(value, AnyOf) else "standard")
+            if isinstance(value, list)
+            else value
+            for key, value in params.items()
+        }
+
+    def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """``a, b, and c`` / ``a、b和c``: never join a list by hand."""
         values = [str(item) for item in items]
         return str(format_list(values, style=style, locale=self._babel_locale)) if values else ""
@@ -116,6 +142,13 @@ class Translator:
         """A language as its own speakers name it (English, 中文 (简体)), the way language pickers show it."""
         return str(Locale.parse(_ENDONYM_LOCALE[normalize_locale(code)]).display_name)
 
+    def timezone_name(self, zone: str) -> str:
+        """``Asia/Shanghai`` as 中国（上海）时间 / China (Shanghai) Time."""
+        try:
+            return str(get_timezone_location(zone, locale=self._babel_locale))
+        except LookupError:
+            return zone
+
     def country_name(self, code: str) -> str:
         return str(self._babel_locale.territories.get(code.upper(), code))
 
@@ -123,7 +156,7 @@ class Translator:
         """``53 days`` / ``53天`` / ``3 小時``: a span in the largest unit it is a whole number of (weeks and months
         are left out: a lead time of 53 days is not "2 months")."""
         seconds = int(value.total_seconds())
-        unit = next((u for u, size in _UNITS if seconds and seconds % size == 0), "second")
+        unit = next((u for u, size in _UNITS if seconds and seconds % size == 0), _UNITS[-1][0])
         # A huge threshold keeps Babel from rounding up into a larger unit: the granularity is the unit shown.
         return str(format_timedelta(value, threshold=1e12, granularity=unit, locale=self._babel_locale))
 
@@ -179,13 +212,14 @@ def template(source_dir: Path | None = None) -> Catalog:
     """Every marked string in the package, as Babel extracts it: the ``.pot`` (source references, msgctxt)."""
     root = source_dir or Path(__file__).parent
     pot = Catalog(project="opsbot", charset="utf-8", fuzzy=False)
-    found = extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
-    )
     # Babel warns about f-strings given as *arguments* of a marked call (who=f"<@{user}>"): those are values,
     # not messages, so the warning is noise here.
     with contextlib.redirect_stderr(io.StringIO()):
-        found = list(found)
+        found = list(
+            extract_from_dir(
+                str(root), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+            )
+        )
     for filename, lineno, message, comments, context in found:
         where = (f"{root.name}/{filename}", lineno)
         existing = pot.get(message if isinstance(message, str) else message[0], context)
@@ -253,17 +287,14 @@ def catalog_problems(locale: str, pot: Catalog | None = None) -> list[tuple[str,
         if not message.id:
             continue
         where = message.locations[0] if message.locations else ("?", 0)
-        entry = translated.get(_key(message))
-        strings = (
-            entry.string
-            if entry is not None and isinstance(entry.string, tuple | list)
-            else ([entry.string] if entry is not None else [])
-        )
-        if entry is None:
+        found = translated.get(_key(message))
+        raw = found.string if found is not None else None
+        strings = list(raw) if isinstance(raw, tuple | list) else [raw]
+        if found is None:
             problem = "missing"
         elif not all(strings):
             problem = "untranslated"
-        elif entry.fuzzy:
+        elif found.fuzzy:
             problem = "fuzzy"
         else:
             continue
@@ -273,8 +304,11 @@ def catalog_problems(locale: str, pot: Catalog | None = None) -> list[tuple[str,
 
 
 def refresh_references(pot: Catalog | None = None, *, write: bool = True) -> list[Path]:
-    """Point every catalog entry's ``#:`` source references at where the string is now; the files that changed
-    (with ``write=False``: the files whose references are stale). The header is kept as written."""
+    """Point every catalog entry's ``#:`` source references at where the string is now; the files that changed.
+
+    With ``write=False`` nothing is written and the files whose references name the wrong *source files* are
+    returned: line numbers move with every edit, so only a string that moved to another file (or left) counts
+    as stale. The header is kept as written."""
     pot = pot if pot is not None else template()
     changed = []
     for locale in SUPPORTED_LOCALES[1:]:
@@ -288,11 +322,15 @@ def refresh_references(pot: Catalog | None = None, *, write: bool = True) -> lis
             old = po_path.read_text(encoding="utf-8")
             header = old.split("\n\n", 1)[0]  # the header comment and the msgid "" entry
             new = header + "\n\n" + buffer.getvalue().decode("utf-8").lstrip("\n")
-            if new != old:
+            if new != old if write else _without_lines(new) != _without_lines(old):
                 changed.append(po_path)
                 if write:
                     po_path.write_text(new, encoding="utf-8")
     return changed
+
+
+def _without_lines(po_text: str) -> str:
+    return re.sub(r"(?m)^(#: .*)$", lambda m: re.sub(r":\d+", "", m.group(1)), po_text)
 
 
 def pick(text: str | dict[str, str], locale: str) -> str:

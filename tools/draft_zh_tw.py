@@ -63,7 +63,9 @@ def main(redraft_all: bool) -> None:
             with target.open("rb") as fh:
                 existing = read_po(fh, locale="zh_TW")
         simplified.locale = "zh_TW"  # type: ignore[assignment]
-        simplified.header_comment = simplified.header_comment.replace("Simplified Chinese", "Traditional Chinese (Taiwan)")
+        simplified.header_comment = simplified.header_comment.replace(
+            "Simplified Chinese", "Traditional Chinese (Taiwan)"
+        )
         for message in simplified:
             if not message.id:
                 continue

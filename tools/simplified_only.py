@@ -1,4 +1,6 @@
-"""Regenerate tests/i18n/simplified_only.txt from OpenCC's character tables (``pip install opencc-python-reimplemented``).
+"""Regenerate tests/i18n/simplified_only.txt from OpenCC's character tables.
+
+A development tool: ``pip install opencc-python-reimplemented`` first.
 
 A character is Simplified-only when OpenCC maps it to Traditional forms that do not include itself, and it is not
 itself a Traditional character (后, 面 and 里 are both, so they stay allowed).

@@ -10,6 +10,7 @@ from typing import Any
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape
+from bot.errors import N_
 from bot.i18n import NP_, Translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
@@ -52,6 +53,31 @@ BUTTONS = {
 }
 
 
+# /restock list's scopes, as the list's title names them (any other scope is a SKU, shown as typed).
+SCOPE_LABELS = {
+    "open": NP_("restock list", "open"),
+    "mine": NP_("restock list", "mine"),
+    "all": NP_("restock list", "all"),
+}
+
+
+def scope_label(tr: Translator, scope: str) -> str:
+    label = SCOPE_LABELS.get(scope.lower())
+    return tr.pgettext("restock list", label) if label else escape(scope)
+
+
+DESTINATIONS = {"fba": N_("FBA"), "overseas_warehouse": N_("Overseas warehouse"), "own_warehouse": N_("Own warehouse")}
+FREIGHT_MODES = {"sea": NP_("freight", "sea"), "air": NP_("freight", "air"), "express": NP_("freight", "express")}
+
+
+def destination_label(tr: Translator, destination: str) -> str:
+    return tr._(DESTINATIONS[destination]) if destination in DESTINATIONS else escape(destination)
+
+
+def freight_label(tr: Translator, mode: str) -> str:
+    return tr.pgettext("freight", FREIGHT_MODES[mode]) if mode in FREIGHT_MODES else escape(mode)
+
+
 def state_label(tr: Translator, state: str) -> str:
     return tr.pgettext("restock state", STATE_LABELS[state]) if state in STATE_LABELS else state
 
@@ -66,7 +92,7 @@ def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> 
     return tr._(
         "Restock {ref}: {quantity} × {sku} ({state})",
         ref=ref,
-        quantity=quantity,
+        quantity=tr.number(quantity),
         sku=escape(sku),
         state=state_label(tr, state),
     )
@@ -74,14 +100,17 @@ def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> 
 
 def filed_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
     """The requester's answer to a one-line /restock."""
-    return tr._("Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=quantity, sku=escape(sku))
+    return tr._(
+        "Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=tr.number(quantity), sku=escape(sku)
+    )
 
 
 def list_line(
     tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str
 ) -> Mrkdwn:
     return Mrkdwn(
-        f"*{ref}* · {quantity} × {escape(sku)} · {escape(marketplace)} · {state_label(tr, state)} · <@{requester}>"
+        f"*{ref}* · {tr.number(quantity)} × {escape(sku)} · {escape(marketplace)} · {state_label(tr, state)} · "
+        f"<@{requester}>"
     )
 
 
@@ -121,12 +150,18 @@ def history_lines(tr: Translator, p: Progress) -> list[Mrkdwn]:
             tr._(
                 "Shipped by {carrier} ({mode}), tracking {tracking}",
                 carrier=escape(p.carrier or "—"),
-                mode=escape(p.freight_mode),
+                mode=freight_label(tr, p.freight_mode),
                 tracking=escape(p.tracking),
             )
         )
     if p.received_quantity is not None:
-        lines.append(tr._("Received {received} of {quantity}", received=p.received_quantity, quantity=p.quantity))
+        lines.append(
+            tr._(
+                "Received {received} of {quantity}",
+                received=tr.number(p.received_quantity),
+                quantity=tr.number(p.quantity),
+            )
+        )
         if p.received_quantity != p.quantity:
             lines.append(
                 tr._("⚠️ Discrepancy: {diff:+d} units against the order", diff=p.received_quantity - p.quantity)
@@ -328,10 +363,10 @@ class CardView:
 def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     facts = tr._(
         "{quantity} × {sku} → {marketplace} {destination} · {value} · requested by <@{who}>",
-        quantity=card.quantity,
+        quantity=tr.number(card.quantity),
         sku=escape(card.sku),
         marketplace=escape(card.marketplace),
-        destination=escape(card.destination),
+        destination=destination_label(tr, card.destination),
         value=card.value,
         who=card.requester,
     )
