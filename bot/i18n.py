@@ -334,8 +334,16 @@ def _without_lines(po_text: str) -> str:
 
 
 def pick(text: str | dict[str, str], locale: str) -> str:
-    """Playbook prose a team wrote itself: a plain string, or {en: ..., zh-CN: ...} by language."""
+    """Playbook prose a team wrote itself: a plain string, or {en: ..., zh-CN: ..., zh-TW: ...} by language.
+
+    A missing language falls back to the other Chinese for a Chinese reader (closer than English), then English,
+    then whatever is there."""
     if isinstance(text, str):
         return text
     by_locale = {normalize_locale(key): value for key, value in text.items()}
-    return by_locale.get(normalize_locale(locale)) or by_locale.get(DEFAULT_LOCALE) or next(iter(text.values()), "")
+    wanted = normalize_locale(locale)
+    order = {"zh_TW": ("zh_TW", "zh_CN"), "zh_CN": ("zh_CN", "zh_TW")}.get(wanted, (wanted,))
+    for code in (*order, DEFAULT_LOCALE):
+        if by_locale.get(code):
+            return by_locale[code]
+    return next(iter(text.values()), "")
