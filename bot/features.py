@@ -33,6 +33,7 @@ class Alias:
     canonical: str
     zh_CN: str
     zh_TW: str
+    anywhere: bool = False  # a word of its own wherever it stands (/kpi US 昨天), not only as the subcommand
 
     def word(self, locale: str) -> str:
         return self.zh_TW if locale == "zh_TW" else self.zh_CN
@@ -47,6 +48,9 @@ class SlashCommand:
 
     def canonical_text(self, text: str) -> str:
         """The typed text with a leading alias replaced by its subcommand; everything after it is kept as typed."""
+        words = {w.lower(): a.canonical for a in self.aliases if a.anywhere for w in (a.zh_CN, a.zh_TW)}
+        if words:
+            text = " ".join(words.get(token.lower(), token) for token in text.split(" "))
         table = {w.lower(): a.canonical for a in self.aliases for w in (a.zh_CN, a.zh_TW)}
         for count in (2, 1):  # the longer alias first: 列表 全部 before 列表
             parts = text.strip().split(None, count)

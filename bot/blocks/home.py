@@ -19,7 +19,7 @@ def home_view(
     else:
         held = ", ".join(roles) or tr._("no role yet")
         blocks.append(section(tr._("*{team}* · your roles: {roles}", team=escape(team_name), roles=held)))
-        blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=timezone)))
+        blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=tr.timezone_name(timezone))))
     return {"type": "home", "blocks": [*blocks, *sections]}
 
 

@@ -36,6 +36,6 @@ FEEDBACK_WORDS = (
     Alias("list mine", "列表 我的", "列表 我的"),
 )
 KPI_WORDS = (
-    Alias("yesterday", "昨天", "昨天"),
-    Alias("mtd", "本月", "本月"),
+    Alias("yesterday", "昨天", "昨天", anywhere=True),
+    Alias("mtd", "本月", "本月", anywhere=True),
 )

@@ -38,7 +38,7 @@ def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, s
             if command.aliases and tr.locale != "en":  # the words a Chinese reader may type instead
                 words = [alias.word(tr.locale) for alias in command.aliases]
                 text += "\n" + tr._("In Chinese: {words}", words=list(dict.fromkeys(words)))
-            entries.append((command.name, command.usage_hint, text))
+            entries.append((command.name, tr._(command.usage_hint) if command.usage_hint else "", text))
     return entries
 
 

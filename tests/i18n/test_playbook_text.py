@@ -34,8 +34,12 @@ def test_each_language_gets_its_own_and_a_missing_one_falls_back() -> None:
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [({}, "give the text"), ({"en": "x", "fr": "y"}, "unknown language 'fr'"), ({"en": ""}, "empty"),
-     ({"en": 3}, "string")],
+    [
+        ({}, "give the text"),
+        ({"en": "x", "fr": "y"}, "unknown language 'fr'"),
+        ({"en": ""}, "empty"),
+        ({"en": 3}, "string"),
+    ],
 )
 def test_a_bad_text_says_what_is_accepted(value: Any, reason: str) -> None:
     with pytest.raises(ValidationError) as raised:
@@ -70,8 +74,11 @@ def test_the_shipped_playbooks_carry_english_simplified_and_traditional() -> Non
     loaded = {"feedback": feedback(PLAYBOOKS), "standup": standup(PLAYBOOKS), "launch": launch(PLAYBOOKS)}
     texts = [t for name, playbook in loaded.items() for t in _texts(playbook, name)]
     assert len(texts) > 60  # every category, question, phase, task and playbook name
-    incomplete = [where for where, value in texts  # an empty optional text (a task with no description) is absent
-                  if value != "" and (not isinstance(value, dict) or {"en", "zh-CN", "zh-TW"} - set(value))]
+    incomplete = [
+        where
+        for where, value in texts  # an empty optional text (a task with no description) is absent
+        if value != "" and (not isinstance(value, dict) or {"en", "zh-CN", "zh-TW"} - set(value))
+    ]
     assert incomplete == []
 
 
