@@ -34,10 +34,8 @@ def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, s
         for command in feature.commands:
             handler = registrar.command_handlers.get(command.name)
             doc = inspect.getdoc(handler) if handler else None
+            # A Chinese reader's usage hint and help name the subcommands in Chinese words (the command's aliases).
             text = tr._(doc) if doc else tr._(command.description)
-            if command.aliases and tr.locale != "en":  # the words a Chinese reader may type instead
-                words = [alias.word(tr.locale) for alias in command.aliases]
-                text += "\n" + tr._("In Chinese: {words}", words=list(dict.fromkeys(words)))
             entries.append((command.name, tr._(command.usage_hint) if command.usage_hint else "", text))
     return entries
 
