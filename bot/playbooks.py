@@ -52,6 +52,8 @@ LocalText = Annotated[str | dict[str, str], BeforeValidator(_strings_only), Afte
 def local_text(text: str | dict[str, str], locale: str | None) -> str:
     """The text for a reader: their language, else the other Chinese for a Chinese reader, else English."""
     return pick(text, locale or DEFAULT_LOCALE)
+
+
 _ENV_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 

@@ -120,7 +120,9 @@ FEATURE = Feature(
     register=register,
     commands=(
         SlashCommand(
-            "/restock", "Request restock with a computed suggestion", "[SKU QTY by DATE note | list | status R-1]",
+            "/restock",
+            "Request restock with a computed suggestion",
+            "[SKU QTY by DATE note | list | status R-1]",
             aliases=RESTOCK_WORDS,
         ),
     ),

@@ -112,9 +112,7 @@ ALLOWED = {
     "JPY",
     "PO",
 }
-CHROME = re.compile(
-    r"^\s*(⏰ \w{3} \d{4}-.*|── .*|\(you are now .*\)|\(you are now in .*\)|».*)$"
-)
+CHROME = re.compile(r"^\s*(⏰ \w{3} \d{4}-.*|── .*|\(you are now .*\)|\(you are now in .*\)|».*)$")
 # URLs, mentions, channels, slash commands, file names, SKU/PO-style codes and date patterns are not words.
 NOT_WORDS = re.compile(
     r"https?://\S+|<[^>]*>|@[\w .]+|#[\w-]+|(?<![\w])/[a-z]+|\S+\.(csv|png|txt|xlsx|tsv|yml)\b|"
