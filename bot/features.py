@@ -9,6 +9,7 @@ registered by importing a module.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +27,37 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A subcommand as a Chinese reader types it: ``/restock 列表`` is ``/restock list``. One or two words each."""
+
+    canonical: str
+    zh_CN: str
+    zh_TW: str
+    anywhere: bool = False  # a word of its own wherever it stands (/kpi US 昨天), not only as the subcommand
+
+    def word(self, locale: str) -> str:
+        return self.zh_TW if locale == "zh_TW" else self.zh_CN
+
+
+@dataclass(frozen=True)
 class SlashCommand:
     name: str
     description: str
     usage_hint: str = ""
+    aliases: tuple[Alias, ...] = ()  # applied once, where the command's text arrives (Registrar.command)
+
+    def canonical_text(self, text: str) -> str:
+        """The typed text with a leading alias replaced by its subcommand; everything after it is kept as typed."""
+        words = {w.lower(): a.canonical for a in self.aliases if a.anywhere for w in (a.zh_CN, a.zh_TW)}
+        if words:
+            text = " ".join(words.get(token.lower(), token) for token in text.split(" "))
+        table = {w.lower(): a.canonical for a in self.aliases for w in (a.zh_CN, a.zh_TW)}
+        for count in (2, 1):  # the longer alias first: 列表 全部 before 列表
+            parts = text.strip().split(None, count)
+            if len(parts) >= count and " ".join(parts[:count]).lower() in table:
+                rest = parts[count:]
+                return " ".join([table[" ".join(parts[:count]).lower()], *rest])
+        return text
 
 
 @dataclass(frozen=True)
@@ -89,10 +117,22 @@ class Registrar:
         """Register a slash command; the handler's docstring is its help text in ``/ops help``."""
         self.commands.add(name)
         bolt_decorator = self.app.command(name)
+        declared = next((c for f in self.features for c in f.commands if c.name == name), None)
 
         def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
             self.command_handlers[name] = handler
-            bolt_decorator(handler)
+            if declared is None or not declared.aliases:
+                bolt_decorator(handler)
+                return handler
+
+            @functools.wraps(handler)  # Bolt reads the handler's own arguments through the wrapper
+            def with_aliases(**kwargs: Any) -> Any:
+                if isinstance(kwargs.get("command"), dict):
+                    command = kwargs["command"]
+                    kwargs["command"] = {**command, "text": declared.canonical_text(command.get("text") or "")}
+                return handler(**kwargs)
+
+            bolt_decorator(with_aliases)
             return handler
 
         return decorate

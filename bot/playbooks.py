@@ -13,12 +13,47 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 
 from bot.errors import ConfigError
+from bot.i18n import DEFAULT_LOCALE, normalize_locale, pick
 from bot.ops.team import Team, TeamDirectory
 
 M = TypeVar("M", bound=BaseModel)
+LANGUAGES = ("en", "zh-CN", "zh-TW")
+
+
+def check_local_text(value: str | dict[str, str]) -> str | dict[str, str]:
+    """Text people read, as a team writes it in a playbook: one string for everyone, or one per language."""
+    if isinstance(value, str):
+        return value
+    accepted = ", ".join(LANGUAGES)
+    if not value:
+        raise ValueError(f"give the text, or one per language: {{{accepted}}}")
+    for key, text in value.items():
+        if normalize_locale(key) == DEFAULT_LOCALE and not key.lower().startswith("en"):
+            raise ValueError(f"unknown language {key!r}; use {accepted}")
+        if not text.strip():
+            raise ValueError(f"the {key} text is empty; write it, or leave {key} out ({accepted})")
+    return value
+
+
+def _strings_only(value: Any) -> Any:
+    if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"each language's text must be a string: {{{', '.join(LANGUAGES)}}}")
+    return value
+
+
+# ``title: Pricing check`` or ``title: {en: Pricing check, zh-CN: 定价与毛利核对, zh-TW: 定價與毛利核對}``. It stays a
+# plain str or dict (launch tasks keep it as JSON in the database); local_text reads it for a reader.
+LocalText = Annotated[str | dict[str, str], BeforeValidator(_strings_only), AfterValidator(check_local_text)]
+
+
+def local_text(text: str | dict[str, str], locale: str | None) -> str:
+    """The text for a reader: their language, else the other Chinese for a Chinese reader, else English."""
+    return pick(text, locale or DEFAULT_LOCALE)
+
+
 _ENV_REF = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 _PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*%\s*$")
 

@@ -189,6 +189,10 @@ CASES: dict[str, Callable[[str], Any]] = {
                                                                                    LeadTime(1, 1, 1, 1, 0), 0, 0, 0,
                                                                                    0, None, None, 0))],
     "restock.watch_line": lambda t: restock.watch_line(TR, suggestion(t)),
+    # A destination, freight mode or list scope outside the known words is shown as typed, escaped.
+    "restock.destination_label": lambda t: restock.destination_label(TR, t),
+    "restock.freight_label": lambda t: restock.freight_label(TR, t),
+    "restock.scope_label": lambda t: restock.scope_label(TR, t),
     "restock.missing_lines": lambda t: restock.missing_lines(TR, suggestion(t)),
     "restock.velocity_line": lambda t: restock.velocity_line(TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)),
     "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),

@@ -8,7 +8,7 @@ from bot.reports.queries import KpiSummary
 
 
 def summary_line(tr: Translator, sku: str, found: KpiSummary) -> Mrkdwn:
-    gmv = ", ".join(tr.money(value, currency) for currency, value in sorted(found.gmv.items())) or "—"
+    gmv = tr.join(tr.money(value, currency) for currency, value in sorted(found.gmv.items())) or "—"
     cvr = tr.percent(found.cvr) if found.cvr is not None else tr._("n/a")
     return Mrkdwn(tr._("*{sku}*: {units} units · {orders} orders · GMV {gmv} · {sessions} sessions · CVR {cvr}",
                 sku=escape(sku), units=tr.number(found.units), orders=tr.number(found.orders), gmv=gmv,

@@ -6,8 +6,9 @@ from typing import Any
 
 from bot.blocks.common import context, divider, fields, header, section
 from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
+from bot.errors import N_
 from bot.i18n import Translator
-from bot.ops.team import Team
+from bot.ops.team import ChannelKey, Team
 
 
 def help_blocks(tr: Translator, commands: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
@@ -19,18 +20,34 @@ def help_blocks(tr: Translator, commands: list[tuple[str, str, str]]) -> list[di
     return fit_blocks(blocks, context(tr._("More commands exist than fit here.")), MESSAGE_BLOCKS)
 
 
+# What each channel of team.yml is for, as its heading in /ops team.
+CHANNEL_NAMES = {
+    ChannelKey.ops: N_("Operations channel"),
+    ChannelKey.purchasing: N_("Purchasing channel"),
+    ChannelKey.marketing: N_("Marketing channel"),
+    ChannelKey.manager: N_("Manager's channel"),
+    ChannelKey.data: N_("Data channel"),
+    ChannelKey.launches: N_("Launches channel"),
+}
+
+
 def team_blocks(tr: Translator, team: Team, roles: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """``roles`` maps each role's translated name to the people holding it (already formatted)."""
+    """``roles`` maps each role's translated name to the people holding it (already formatted).
+
+    The codes team.yml holds are shown as words in the reader's language: 中文 (简体), 周一至周五, 中国."""
     nobody = tr._("nobody yet")
-    people = [f"*{role}*\n{', '.join(names) or nobody}" for role, names in roles.items()]
-    channels = [f"*{key.value}*: <#{channel}>" for key, channel in team.channels.items()]
-    holidays = ", ".join(team.holiday_countries) or tr._("none")
+    people = [f"*{role}*\n{tr.join(names) or nobody}" for role, names in roles.items()]
+    channels = [f"*{tr._(CHANNEL_NAMES[key])}*: <#{team.channels[key]}>" for key in ChannelKey if key in team.channels]
+    holidays = tr.join(tr.country_name(code) for code in team.holiday_countries) or tr._("none")
     blocks = [
         header(tr._("Team {name}", name=team.name)),
         context(
             tr._(
                 "Time zone {tz} · language {language} · workdays {days} · holidays {countries}",
-                tz=team.timezone, language=team.language, days=", ".join(team.workdays), countries=holidays,
+                tz=tr.timezone_name(team.timezone),
+                language=tr.language_name(team.language),
+                days=tr.weekdays(team.workdays),
+                countries=holidays,
             )
         ),
     ]

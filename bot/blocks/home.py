@@ -17,9 +17,9 @@ def home_view(
     if team_name is None:
         blocks.append(section(tr._("You are not in an Opsbot team yet. Ask your manager to add you to team.yml.")))
     else:
-        held = ", ".join(roles) or tr._("no role yet")
+        held = tr.join(roles) or tr._("no role yet")
         blocks.append(section(tr._("*{team}* · your roles: {roles}", team=escape(team_name), roles=held)))
-        blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=timezone)))
+        blocks.append(context(tr._("Times are shown in your time zone, {tz}.", tz=tr.timezone_name(timezone))))
     return {"type": "home", "blocks": [*blocks, *sections]}
 
 

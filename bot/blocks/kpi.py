@@ -143,7 +143,7 @@ def alert_text(tr: Translator, f: Finding) -> str:
                     "sales: pause or re-target the campaigns that spend without selling.", market=f.marketplace,
                     day=tr.money(v["day"], f.currency or "USD"), week=tr.money(v["week"], f.currency or "USD"))
     if f.kind == "returns_up":
-        reasons = ", ".join(f"{r} ({n})" for r, n in f.reasons) or tr._("n/a")
+        reasons = tr.join(f"{r} ({n})" for r, n in f.reasons) or tr._("n/a")
         return tr._("{market}: return rate {rate} over the last 7 days (was {before}). Top reasons: {reasons} — "
                     "a quality or listing accuracy problem?", market=f.marketplace, rate=tr.percent(v["rate"]),
                     before=tr.percent(v["before"]), reasons=reasons)
@@ -224,7 +224,7 @@ def kpi_text(tr: Translator, scope: str) -> str:
 def ingest_text(tr: Translator, result: FileIngest) -> str:
     return tr._("Loaded {file} ({kind}): {first} to {last}, {markets}, {skus} SKUs — {new} new, {updated} updated, "
                 "{unchanged} unchanged.", file=escape(result.file), kind=tr._(result.label), first=result.first,
-                last=result.last, markets=escape(", ".join(result.marketplaces)) or "—", skus=result.skus,
+                last=result.last, markets=escape(tr.join(result.marketplaces)) or "—", skus=result.skus,
                 new=result.new, updated=result.updated, unchanged=result.unchanged)
 
 

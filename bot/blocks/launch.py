@@ -68,8 +68,8 @@ def checklist_blocks(
             tr._(
                 "{playbook} · SKUs {skus} · {marketplaces} · {done}/{total} done · {overdue} overdue",
                 playbook=playbook_name,
-                skus=escape(", ".join(skus)),
-                marketplaces=escape(", ".join(marketplaces)),
+                skus=escape(tr.join(skus)),
+                marketplaces=escape(tr.join(marketplaces)),
                 done=done.done,
                 total=done.total,
                 overdue=done.overdue,
@@ -144,7 +144,7 @@ def progress_blocks(
     )
     if escalate and late:
         text += "\n" + tr._(
-            "⚠️ {managers}: tasks overdue for days need you.", managers=", ".join(f"<@{u}>" for u in escalate)
+            "⚠️ {managers}: tasks overdue for days need you.", managers=[f"<@{u}>" for u in escalate]
         )
         text += "\n" + "\n".join(_task_line(tr, row, today) for row in late[:10])
         if len(late) > 10:

@@ -11,7 +11,7 @@ from bot.blocks.common import actions, button, context, header, input_block, mod
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import N_
-from bot.i18n import Translator
+from bot.i18n import NP_, Translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 
@@ -29,55 +29,89 @@ STATUS_WORDS = {
 }
 
 STATE_LABELS = {
-    ops.REQUESTED: N_("requested"),
-    ops.APPROVED: N_("approved"),
-    ops.REJECTED: N_("rejected"),
-    ops.ORDERED: N_("ordered"),
-    ops.SHIPPED: N_("shipped"),
-    ops.RECEIVED: N_("received"),
-    ops.CLOSED: N_("closed"),
-    ops.CANCELLED: N_("cancelled"),
+    ops.REQUESTED: NP_("restock state", "requested"),
+    ops.APPROVED: NP_("restock state", "approved"),
+    ops.REJECTED: NP_("restock state", "rejected"),
+    ops.ORDERED: NP_("restock state", "ordered"),
+    ops.SHIPPED: NP_("restock state", "shipped"),
+    ops.RECEIVED: NP_("restock state", "received"),
+    ops.CLOSED: NP_("restock state", "closed"),
+    ops.CANCELLED: NP_("restock state", "cancelled"),
 }
 # A card's lifecycle buttons in each state: (action, label).
 BUTTONS = {
     ops.REQUESTED: (
-        ("approve", N_("Approve")),
-        ("reject", N_("Reject")),
-        ("change_quantity", N_("Change quantity")),
-        ("cancel", N_("Cancel request")),
+        ("approve", NP_("button", "Approve")),
+        ("reject", NP_("button", "Reject")),
+        ("change_quantity", NP_("button", "Change quantity")),
+        ("cancel", NP_("button", "Cancel request")),
     ),
-    ops.APPROVED: (("order", N_("Mark ordered")), ("cancel", N_("Cancel request"))),
-    ops.ORDERED: (("ship", N_("Mark shipped")), ("cancel", N_("Cancel request"))),
-    ops.SHIPPED: (("receive", N_("Mark received")), ("cancel", N_("Cancel request"))),
-    ops.RECEIVED: (("close", N_("Close")),),
+    ops.APPROVED: (("order", NP_("button", "Mark ordered")), ("cancel", NP_("button", "Cancel request"))),
+    ops.ORDERED: (("ship", NP_("button", "Mark shipped")), ("cancel", NP_("button", "Cancel request"))),
+    ops.SHIPPED: (("receive", NP_("button", "Mark received")), ("cancel", NP_("button", "Cancel request"))),
+    ops.RECEIVED: (("close", NP_("button", "Close")),),
 }
 
 
+# /restock list's scopes, as the list's title names them (any other scope is a SKU, shown as typed).
+SCOPE_LABELS = {
+    "open": NP_("restock list", "open"),
+    "mine": NP_("restock list", "mine"),
+    "all": NP_("restock list", "all"),
+}
+
+
+def scope_label(tr: Translator, scope: str) -> str:
+    label = SCOPE_LABELS.get(scope.lower())
+    return tr.pgettext("restock list", label) if label else escape(scope)
+
+
+DESTINATIONS = {"fba": N_("FBA"), "overseas_warehouse": N_("Overseas warehouse"), "own_warehouse": N_("Own warehouse")}
+FREIGHT_MODES = {"sea": NP_("freight", "sea"), "air": NP_("freight", "air"), "express": NP_("freight", "express")}
+
+
+def destination_label(tr: Translator, destination: str) -> str:
+    return tr._(DESTINATIONS[destination]) if destination in DESTINATIONS else escape(destination)
+
+
+def freight_label(tr: Translator, mode: str) -> str:
+    return tr.pgettext("freight", FREIGHT_MODES[mode]) if mode in FREIGHT_MODES else escape(mode)
+
+
 def state_label(tr: Translator, state: str) -> str:
-    return tr._(STATE_LABELS.get(state, state))
+    return tr.pgettext("restock state", STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
 def buttons(tr: Translator, state: str) -> list[tuple[str, str]]:
     """The card's buttons in ``state`` as (label, action)."""
-    return [(tr._(label), action) for action, label in BUTTONS.get(state, ())]
+    return [(tr.pgettext("button", label), action) for action, label in BUTTONS.get(state, ())]
 
 
 def card_text(tr: Translator, ref: str, quantity: int, sku: str, state: str) -> str:
     """A card's notification text (what a phone shows)."""
-    return tr._("Restock {ref}: {quantity} × {sku} ({state})", ref=ref, quantity=quantity, sku=escape(sku),
-                state=state_label(tr, state))
+    return tr._(
+        "Restock {ref}: {quantity} × {sku} ({state})",
+        ref=ref,
+        quantity=tr.number(quantity),
+        sku=escape(sku),
+        state=state_label(tr, state),
+    )
 
 
 def filed_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
     """The requester's answer to a one-line /restock."""
-    return tr._("Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=quantity, sku=escape(sku))
+    return tr._(
+        "Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=tr.number(quantity), sku=escape(sku)
+    )
 
 
 def list_line(
     tr: Translator, ref: str, quantity: int, sku: str, marketplace: str, state: str, requester: str
 ) -> Mrkdwn:
-    return Mrkdwn(f"*{ref}* · {quantity} × {escape(sku)} · {escape(marketplace)} · {state_label(tr, state)} · "
-                  f"<@{requester}>")
+    return Mrkdwn(
+        f"*{ref}* · {tr.number(quantity)} × {escape(sku)} · {escape(marketplace)} · {state_label(tr, state)} · "
+        f"<@{requester}>"
+    )
 
 
 @dataclass(frozen=True)
@@ -106,16 +140,32 @@ def history_lines(tr: Translator, p: Progress) -> list[Mrkdwn]:
         lines.append(tr._("Reason: {reason}", reason=escape(p.note)))
     if p.po_number:
         eta = tr.date(p.eta) if p.eta else "—"
-        lines.append(tr._("PO {po} · {supplier} · ETA {eta}", po=escape(p.po_number),
-                          supplier=escape(p.supplier or "—"), eta=eta))
+        lines.append(
+            tr._(
+                "PO {po} · {supplier} · ETA {eta}", po=escape(p.po_number), supplier=escape(p.supplier or "—"), eta=eta
+            )
+        )
     if p.tracking:
-        lines.append(tr._("Shipped by {carrier} ({mode}), tracking {tracking}", carrier=escape(p.carrier or "—"),
-                          mode=escape(p.freight_mode), tracking=escape(p.tracking)))
+        lines.append(
+            tr._(
+                "Shipped by {carrier} ({mode}), tracking {tracking}",
+                carrier=escape(p.carrier or "—"),
+                mode=freight_label(tr, p.freight_mode),
+                tracking=escape(p.tracking),
+            )
+        )
     if p.received_quantity is not None:
-        lines.append(tr._("Received {received} of {quantity}", received=p.received_quantity, quantity=p.quantity))
+        lines.append(
+            tr._(
+                "Received {received} of {quantity}",
+                received=tr.number(p.received_quantity),
+                quantity=tr.number(p.quantity),
+            )
+        )
         if p.received_quantity != p.quantity:
-            lines.append(tr._("⚠️ Discrepancy: {diff:+d} units against the order",
-                              diff=p.received_quantity - p.quantity))
+            lines.append(
+                tr._("⚠️ Discrepancy: {diff:+d} units against the order", diff=p.received_quantity - p.quantity)
+            )
     return [Mrkdwn(line) for line in lines]
 
 
@@ -132,24 +182,54 @@ def status_label(tr: Translator, status: str) -> str:
 
 def suggestion_lines(tr: Translator, s: math_.Suggestion) -> Mrkdwn:
     if s.velocity is None or s.status == math_.NO_HISTORY:
-        return Mrkdwn("\n".join([tr._("No sales history for {sku} yet, so there is no suggestion: please give a "
-                                      "quantity.", sku=escape(s.sku)), *missing_lines(tr, s)]))
+        return Mrkdwn(
+            "\n".join(
+                [
+                    tr._(
+                        "No sales history for {sku} yet, so there is no suggestion: please give a quantity.",
+                        sku=escape(s.sku),
+                    ),
+                    *missing_lines(tr, s),
+                ]
+            )
+        )
     lead = s.lead
-    return Mrkdwn("\n".join([
-        tr._("*Suggestion: {quantity} units* · {status}", quantity=tr.number(s.quantity),
-             status=status_label(tr, s.status)),
-        velocity_line(tr, s.velocity),
-        tr._("Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
-             days=lead.days, p=lead.production, f=lead.freight, c=lead.customs, r=lead.receiving, q=lead.q4_extra)
-        if "supplier" not in s.missing else
-        tr._("Lead time {days} days (the default: lead_time_days in kpi.yml)", days=lead.days),
-        tr._("Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
-             ss=tr.number(s.safety_stock), rop=tr.number(s.reorder_point), available=tr.number(s.available),
-             inbound=tr.number(s.inbound)),
-        tr._("Days of cover {cover} · reorder by {by}", cover=tr.number(s.days_of_cover or 0, 1),
-             by=tr.date(s.reorder_by) if s.reorder_by else "—"),
-        *missing_lines(tr, s),
-    ]))
+    return Mrkdwn(
+        "\n".join(
+            [
+                tr._(
+                    "*Suggestion: {quantity} units* · {status}",
+                    quantity=tr.number(s.quantity),
+                    status=status_label(tr, s.status),
+                ),
+                velocity_line(tr, s.velocity),
+                tr._(
+                    "Lead time {days} days = production {p} + freight {f} + customs {c} + receiving {r} + Q4 {q}",
+                    days=lead.days,
+                    p=lead.production,
+                    f=lead.freight,
+                    c=lead.customs,
+                    r=lead.receiving,
+                    q=lead.q4_extra,
+                )
+                if "supplier" not in s.missing
+                else tr._("Lead time {days} days (the default: lead_time_days in kpi.yml)", days=lead.days),
+                tr._(
+                    "Safety stock {ss} · reorder point {rop} · on hand {available} + inbound {inbound}",
+                    ss=tr.number(s.safety_stock),
+                    rop=tr.number(s.reorder_point),
+                    available=tr.number(s.available),
+                    inbound=tr.number(s.inbound),
+                ),
+                tr._(
+                    "Days of cover {cover} · reorder by {by}",
+                    cover=tr.number(s.days_of_cover or 0, 1),
+                    by=tr.date(s.reorder_by) if s.reorder_by else "—",
+                ),
+                *missing_lines(tr, s),
+            ]
+        )
+    )
 
 
 def velocity_line(tr: Translator, v: math_.Velocity) -> str:
@@ -157,20 +237,39 @@ def velocity_line(tr: Translator, v: math_.Velocity) -> str:
     return tr.ngettext(
         "Velocity {v}/day: {units} units over {days} days ({first} – {last}; {out} stock-out day left out)",
         "Velocity {v}/day: {units} units over {days} days ({first} – {last}; {out} stock-out days left out)",
-        v.stockout_days, v=tr.number(v.per_day, 2), units=tr.number(v.units), days=v.days, first=tr.date(v.first),
-        last=tr.date(v.last), out=v.stockout_days)
+        v.stockout_days,
+        v=tr.number(v.per_day, 2),
+        units=tr.number(v.units),
+        days=v.days,
+        first=tr.date(v.first),
+        last=tr.date(v.last),
+        out=v.stockout_days,
+    )
 
 
 def missing_lines(tr: Translator, s: math_.Suggestion) -> list[Mrkdwn]:
     """Which setting in restock.yml would sharpen a suggestion made from the reports alone."""
     lines: list[Mrkdwn] = []
     if "supplier" in s.missing:
-        lines.append(Mrkdwn(tr._("ℹ️ {sku} has no supplier: set skus.{sku}.supplier, a supplier_rules pattern (e.g. "
-                          "\"LED-*\": shenzhen-lighting) or default_supplier in restock.yml for its real lead time.",
-                                 sku=escape(s.sku))))
+        lines.append(
+            Mrkdwn(
+                tr._(
+                    "ℹ️ {sku} has no supplier: set skus.{sku}.supplier, a supplier_rules pattern (e.g. "
+                    '"LED-*": shenzhen-lighting) or default_supplier in restock.yml for its real lead time.',
+                    sku=escape(s.sku),
+                )
+            )
+        )
     if "unit_cost" in s.missing:
-        lines.append(Mrkdwn(tr._("ℹ️ {sku} has no unit cost: set skus.{sku}.unit_cost (and moq, carton) in "
-                                 "restock.yml so the order is rounded and valued.", sku=escape(s.sku))))
+        lines.append(
+            Mrkdwn(
+                tr._(
+                    "ℹ️ {sku} has no unit cost: set skus.{sku}.unit_cost (and moq, carton) in "
+                    "restock.yml so the order is rounded and valued.",
+                    sku=escape(s.sku),
+                )
+            )
+        )
     return lines
 
 
@@ -196,8 +295,11 @@ def request_modal(
         "options": market_options,
         "initial_option": next((o for o in market_options if o["value"] == marketplace), market_options[0]),
     }
-    dest_names = {"fba": tr._("FBA"), "overseas_warehouse": tr._("Overseas warehouse"),
-                  "own_warehouse": tr._("Own warehouse")}
+    dest_names = {
+        "fba": tr._("FBA"),
+        "overseas_warehouse": tr._("Overseas warehouse"),
+        "own_warehouse": tr._("Own warehouse"),
+    }
     dest_options = [option(dest_names.get(d, d), d) for d in destinations]
     freight = [option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]
     qty: dict[str, Any] = {"type": "plain_text_input", "action_id": "quantity"}
@@ -209,14 +311,29 @@ def request_modal(
     blocks += [
         input_block("sku", tr._("SKU"), sku_element),
         input_block("marketplace", tr._("Marketplace"), market),
-        input_block("destination", tr._("Destination"), {"type": "static_select", "action_id": "destination",
-                                                          "options": dest_options, "initial_option": dest_options[0]}),
+        input_block(
+            "destination",
+            tr._("Destination"),
+            {
+                "type": "static_select",
+                "action_id": "destination",
+                "options": dest_options,
+                "initial_option": dest_options[0],
+            },
+        ),
         input_block("quantity", tr._("Quantity (empty: the suggestion)"), qty, optional=True),
         input_block("needed_by", tr._("Needed by"), {"type": "datepicker", "action_id": "needed_by"}, optional=True),
-        input_block("freight", tr._("Freight"), {"type": "static_select", "action_id": "freight",
-                                                  "options": freight, "initial_option": freight[0]}),
-        input_block("reason", tr._("Reason"), {"type": "plain_text_input", "action_id": "reason", "multiline": True},
-                    optional=True),
+        input_block(
+            "freight",
+            tr._("Freight"),
+            {"type": "static_select", "action_id": "freight", "options": freight, "initial_option": freight[0]},
+        ),
+        input_block(
+            "reason",
+            tr._("Reason"),
+            {"type": "plain_text_input", "action_id": "reason", "multiline": True},
+            optional=True,
+        ),
     ]
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel")
@@ -246,10 +363,10 @@ class CardView:
 def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     facts = tr._(
         "{quantity} × {sku} → {marketplace} {destination} · {value} · requested by <@{who}>",
-        quantity=card.quantity,
+        quantity=tr.number(card.quantity),
         sku=escape(card.sku),
         marketplace=escape(card.marketplace),
-        destination=escape(card.destination),
+        destination=destination_label(tr, card.destination),
         value=card.value,
         who=card.requester,
     )
@@ -300,17 +417,30 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
         # max_length is the database column's width: Slack stops longer text, and the server checks it too.
         "order": [
             input_block("po", tr._("PO number"), {**text, "action_id": "po", "max_length": 64}),
-            input_block("supplier", tr._("Supplier"), {**text, "action_id": "supplier", "max_length": 120},
-                        optional=True),
+            input_block(
+                "supplier", tr._("Supplier"), {**text, "action_id": "supplier", "max_length": 120}, optional=True
+            ),
             input_block("eta", tr._("ETA"), {"type": "datepicker", "action_id": "eta"}),
         ],
         "ship": [
             input_block("carrier", tr._("Carrier"), {**text, "action_id": "carrier", "max_length": 64}, optional=True),
-            input_block("tracking", tr._("Tracking number"), {**text, "action_id": "tracking", "max_length": 120},
-                        optional=True),
-            input_block("mode", tr._("Mode"), {"type": "static_select", "action_id": "mode", "options": [
-                option(tr._("Sea"), "sea"), option(tr._("Air"), "air"), option(tr._("Express"), "express")]},
-                        optional=True),  # empty keeps the request's freight mode
+            input_block(
+                "tracking", tr._("Tracking number"), {**text, "action_id": "tracking", "max_length": 120}, optional=True
+            ),
+            input_block(
+                "mode",
+                tr._("Mode"),
+                {
+                    "type": "static_select",
+                    "action_id": "mode",
+                    "options": [
+                        option(tr._("Sea"), "sea"),
+                        option(tr._("Air"), "air"),
+                        option(tr._("Express"), "express"),
+                    ],
+                },
+                optional=True,
+            ),  # empty keeps the request's freight mode
         ],
         "receive": [
             input_block(
@@ -338,13 +468,20 @@ def list_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[st
 
 
 def watch_line(tr: Translator, s: math_.Suggestion) -> Mrkdwn:
-    return Mrkdwn(tr._(
-        "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}"
-        " · {v}/day over {days} days",
-        status=status_label(tr, s.status), sku=escape(s.sku), cover=tr.number(s.days_of_cover or 0, 1),
-        lead=s.lead.days, quantity=tr.number(s.quantity), by=tr.date(s.reorder_by) if s.reorder_by else "—",
-        v=tr.number(s.velocity.per_day if s.velocity else 0, 2), days=s.velocity.days if s.velocity else 0,
-    ))
+    return Mrkdwn(
+        tr._(
+            "{status} *{sku}* · {cover} days of cover, lead time {lead} days · suggest {quantity} · reorder by {by}"
+            " · {v}/day over {days} days",
+            status=status_label(tr, s.status),
+            sku=escape(s.sku),
+            cover=tr.number(s.days_of_cover or 0, 1),
+            lead=s.lead.days,
+            quantity=tr.number(s.quantity),
+            by=tr.date(s.reorder_by) if s.reorder_by else "—",
+            v=tr.number(s.velocity.per_day if s.velocity else 0, 2),
+            days=s.velocity.days if s.velocity else 0,
+        )
+    )
 
 
 def watchlist_blocks(tr: Translator, items: list[math_.Suggestion]) -> list[dict[str, Any]]:

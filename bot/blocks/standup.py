@@ -158,7 +158,7 @@ def summary_blocks(
                                   (tr._("Away: {people}"), roster.away, False),
                                   (tr._("Skipped: {people}"), roster.skipped, False)):
         if users:
-            people = ", ".join(_with_day(tr, u, rounds.get(u), day, named(u) if plainly else None) for u in users)
+            people = tr.join(_with_day(tr, u, rounds.get(u), day, named(u) if plainly else None) for u in users)
             blocks.append(context(clip(label.format(people=people), SECTION_TEXT)))
     blocks += [divider(), section(tr.ngettext("*{n} open blocker*", "*{n} open blockers*", len(blockers)))]
     blocks += [blocker_section(tr, blocker) for blocker in blockers[:BLOCKERS_SHOWN]]
@@ -198,7 +198,7 @@ def answer_blocks(
 
 def status_blocks(tr: Translator, roster: Roster, names: dict[str, str]) -> list[dict[str, Any]]:
     def listed(users: list[str]) -> str:
-        return ", ".join(escape(names.get(u, u)) for u in users) or "—"
+        return tr.join(escape(names.get(u, u)) for u in users) or "—"
 
     lines = [
         tr._("✅ Answered: {people}", people=listed(roster.answered)),

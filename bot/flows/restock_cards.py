@@ -87,9 +87,10 @@ class RestockCards:
             str(channel), self.card_text(team, request), self.card(team, request, suggestion),
             receipt=Receipt("restock.card", str(request.id)),
         )
-        tr = self.ctx.translator_for(request.requester, team)
+        tr = self.ctx.translator_for(request.requester, team)  # the copy, math included, in the requester's words
         self.ctx.delivery.dm(
-            request.requester, self.card_text(team, request, tr), self.card(team, request, suggestion, tr),
+            request.requester, self.card_text(team, request, tr),
+            self.card(team, request, blocks.suggestion_lines(tr, found), tr),
             receipt=Receipt("restock.copy", str(request.id)),
         )
 
@@ -119,7 +120,7 @@ class RestockCards:
         elif scope.lower() != "all":
             found = [r for r in found if r.sku.lower() == scope.lower()]
         lines = [blocks.list_line(tr, r.ref, r.quantity, r.sku, r.marketplace, r.state, r.requester) for r in found]
-        return blocks.list_blocks(tr, tr._("Restock requests: {scope}", scope=scope), lines)
+        return blocks.list_blocks(tr, tr._("Restock requests: {scope}", scope=blocks.scope_label(tr, scope)), lines)
 
     def status_blocks(self, user: str, request_id: int) -> list[dict[str, Any]]:
         team = self.ctx.team_of(user)

@@ -16,6 +16,7 @@ from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.restock_cards import RestockCards
+from bot.i18n import AnyOf
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_forms import RequestForm, StepForm
@@ -53,7 +54,7 @@ class RestockRequests:
                 N_("I don't know the SKU {sku}. Did you mean {options}?"),
                 field=field,
                 sku=wanted,
-                options=", ".join(close),
+                options=AnyOf(close),
             )
         raise OpsError(N_("I don't know the SKU {sku}: no report has it yet. Load a report that lists it, or add it "
                           "under skus: in restock.yml."), field=field, sku=wanted)
@@ -132,13 +133,13 @@ class RestockRequests:
                 N_("{marketplace} is not one of the marketplaces in restock.yml: {known}."),
                 field=field("marketplace"),
                 marketplace=marketplace,
-                known=", ".join(playbook.marketplaces),
+                known=list(playbook.marketplaces),
             )
         mode: FreightMode = wanted.freight or "sea"
         needed_by = wanted.needed_by
         if needed_by and needed_by < self.ctx.today(team):
             raise OpsError(
-                N_("The needed-by date {day} is in the past."), field=field("needed_by"), day=needed_by.isoformat()
+                N_("The needed-by date {day} is in the past."), field=field("needed_by"), day=needed_by
             )
         found = self.suggestion(team, sku, marketplace, mode)
         quantity = wanted.quantity

@@ -82,7 +82,7 @@ class RestockWatch:
             for request in waiting:
                 facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
                 role = Role.manager if ops.needs_manager(facts, self.playbook) else Role.purchasing
-                people = ", ".join(f"<@{m.user}>" for m in team.people_with(role))
+                people = [f"<@{m.user}>" for m in team.people_with(role)]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
                     str(request.card_channel or team.channel(ChannelKey.purchasing)),

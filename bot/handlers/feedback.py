@@ -15,6 +15,7 @@ from bot.flows.feedback_actions import FeedbackActions, Rerouting
 from bot.flows.feedback_cards import RECEIPTS, FeedbackCards
 from bot.flows.feedback_intake import FeedbackIntake, Report
 from bot.flows.feedback_weekly import FeedbackWeekly
+from bot.handlers.command_words import FEEDBACK_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.handlers.help import ROLE_NAMES
 from bot.ops.feedback import parse_command
@@ -151,7 +152,8 @@ def jobs(ctx: Context) -> list[ScheduledJob]:
 FEATURE = Feature(
     name="feedback",
     register=register,
-    commands=(SlashCommand("/feedback", "Route market feedback to the right people", "[#category] text | list"),),
+    commands=(SlashCommand("/feedback", "Route market feedback to the right people", "[#category] text | list",
+                           aliases=FEEDBACK_WORDS),),
     shortcuts=(Shortcut(ids.SHORTCUT, "Send as market feedback", "Route this message as market feedback"),),
     scopes=("channels:read", "groups:read", "im:read", "mpim:read"),
     load_playbook=load_playbook,

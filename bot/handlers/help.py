@@ -12,6 +12,7 @@ from bot.blocks.home import commands_section
 from bot.errors import N_, OpsError
 from bot.features import Feature, HomeReader, Registrar, SlashCommand
 from bot.flows.context import Context
+from bot.handlers.command_words import OPS_WORDS
 from bot.i18n import Translator
 from bot.ops.team import Role
 
@@ -33,7 +34,9 @@ def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, s
         for command in feature.commands:
             handler = registrar.command_handlers.get(command.name)
             doc = inspect.getdoc(handler) if handler else None
-            entries.append((command.name, command.usage_hint, tr._(doc) if doc else tr._(command.description)))
+            # A Chinese reader's usage hint and help name the subcommands in Chinese words (the command's aliases).
+            text = tr._(doc) if doc else tr._(command.description)
+            entries.append((command.name, tr._(command.usage_hint) if command.usage_hint else "", text))
     return entries
 
 
@@ -65,7 +68,7 @@ def commands_home(_ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
 FEATURE = Feature(
     name="help",
     register=register,
-    commands=(SlashCommand("/ops", "Opsbot help and your team", "[help | team]"),),
+    commands=(SlashCommand("/ops", "Opsbot help and your team", "[help | team]", aliases=OPS_WORDS),),
     home_sections=(commands_home,),
     scopes=("commands", "chat:write", "im:write", "users:read", "usergroups:read"),
 )

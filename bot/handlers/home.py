@@ -11,7 +11,6 @@ from bot.handlers.help import ROLE_NAMES
 
 
 def register(reg: Registrar, ctx: Context) -> None:
-    commands = tuple(f"{c.name} {c.usage_hint}".strip() for f in reg.features for c in f.commands)
 
     @reg.event("app_home_opened")
     def home_opened(event: dict[str, Any], context: Any) -> None:
@@ -22,6 +21,8 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, team)
         member = team.member(user) if team else None
         roles = [tr._(ROLE_NAMES[r]) for r in member.roles] if member else []
+        commands = tuple(f"{c.name} {tr._(c.usage_hint) if c.usage_hint else ''}".strip()
+                         for f in reg.features for c in f.commands)
         reader = HomeReader(user=user, team=team, tr=tr, commands=commands,
                             timezone=ctx.people.profile(user).tz or (team.timezone if team else "UTC"))
         sections = [block for f in reg.features for section in f.home_sections for block in section(ctx, reader)]

@@ -19,6 +19,7 @@ from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
+from bot.handlers.command_words import KPI_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.i18n import Translator
 from bot.ops.team import ChannelKey, Team
@@ -169,7 +170,7 @@ FEATURE = Feature(
     name="kpi",
     register=register,
     commands=(SlashCommand("/kpi", "KPIs for a marketplace or SKU, privately",
-                           "[US|SKU] [yesterday|7d|30d|mtd|2026-11-01..2026-11-20]"),),
+                           "[US|SKU] [yesterday|7d|30d|mtd|2026-11-01..2026-11-20]", aliases=KPI_WORDS),),
     events=("message",),
     scopes=("files:read", "files:write", "channels:history", "im:history"),
     load_playbook=load_playbook,

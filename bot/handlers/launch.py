@@ -18,6 +18,7 @@ from bot.flows.launch_decisions import LaunchDecisions
 from bot.flows.launch_mornings import LaunchMornings
 from bot.flows.launch_setup import LaunchSetup, NewLaunch
 from bot.flows.launch_tasks import LaunchTasks, NewTask, TaskUpdate
+from bot.handlers.command_words import LAUNCH_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import parse_command
 from bot.ops.launch_playbook import LaunchPlaybooks, load_playbook
@@ -160,7 +161,8 @@ def jobs(ctx: Context) -> list[ScheduledJob]:
 FEATURE = Feature(
     name="launch",
     register=register,
-    commands=(SlashCommand("/launch", "New-product launch checklists", "[new | list | status NAME | move NAME DATE]"),),
+    commands=(SlashCommand("/launch", "New-product launch checklists", "[new | list | status NAME | move NAME DATE]",
+                           aliases=LAUNCH_WORDS),),
     scopes=("channels:manage", "pins:write"),
     load_playbook=load_playbook,
     jobs=jobs,

@@ -15,6 +15,7 @@ from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
 from bot.flows.restock_requests import RestockRequests
 from bot.flows.restock_watch import RestockWatch
+from bot.handlers.command_words import RESTOCK_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.restock import parse_command
 from bot.ops.restock_forms import RequestForm, request_form, step_form
@@ -119,7 +120,10 @@ FEATURE = Feature(
     register=register,
     commands=(
         SlashCommand(
-            "/restock", "Request restock with a computed suggestion", "[SKU QTY by DATE note | list | status R-1]"
+            "/restock",
+            "Request restock with a computed suggestion",
+            "[SKU QTY by DATE note | list | status R-1]",
+            aliases=RESTOCK_WORDS,
         ),
     ),
     load_playbook=load_playbook,

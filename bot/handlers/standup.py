@@ -22,6 +22,7 @@ from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.standup_answers import StandupAnswers
 from bot.flows.standup_rounds import RECEIPTS, StandupRounds
+from bot.handlers.command_words import STANDUP_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.standup import parse_command, validate_answers
 from bot.ops.standup_playbook import StandupPlaybook, load_playbook
@@ -144,7 +145,7 @@ FEATURE = Feature(
     name="standup",
     register=register,
     commands=(SlashCommand("/standup", "Daily stand-up: answer, skip, away, status, history, export",
-                           "[skip|ooo|back|status|history|export|reminders]"),),
+                           "[skip|ooo|back|status|history|export|reminders]", aliases=STANDUP_WORDS),),
     scopes=("files:write",),
     load_playbook=load_playbook,
     jobs=jobs,

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.i18n import pick
 from bot.ops.team import ChannelKey, Role
-from bot.playbooks import load_model
+from bot.playbooks import LocalText, load_model
 
-Text = str | dict[str, str]
+Text = LocalText  # a string, or {en, zh-CN, zh-TW}: what people read
 
 
 class Category(BaseModel):

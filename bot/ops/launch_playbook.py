@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.errors import ConfigError
 from bot.ops.team import Role, WorkCalendar
-from bot.playbooks import parse_model, read_yaml
+from bot.playbooks import LocalText, parse_model, read_yaml
 
-Text = str | dict[str, str]
+Text = LocalText  # a string, or {en, zh-CN, zh-TW}: what people read
 Unit = Literal["workdays", "days"]
 _OFFSET = re.compile(r"^T([+-]\d+)?$")
 

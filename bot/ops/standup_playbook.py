@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.ops.team import ChannelKey
-from bot.playbooks import load_model
+from bot.playbooks import LocalText, load_model
 
-Text = str | dict[str, str]
+Text = LocalText  # a string, or {en, zh-CN, zh-TW}: what people read
 
 
 class Question(BaseModel):
@@ -38,11 +38,13 @@ class QuietHours(BaseModel):
 
 
 DEFAULT_QUESTIONS = (
-    Question(id="yesterday", text={"en": "What did you get done yesterday?", "zh-CN": "昨天完成了什么？"},
+    Question(id="yesterday", text={"en": "What did you get done yesterday?", "zh-CN": "昨天完成了什么？",
+                                        "zh-TW": "昨天完成了什麼？"},
              prefill_from="today"),
-    Question(id="today", text={"en": "What will you do today?", "zh-CN": "今天计划做什么？"}),
+    Question(id="today", text={"en": "What will you do today?", "zh-CN": "今天计划做什么？",
+                               "zh-TW": "今天計劃做什麼？"}),
     Question(id="blockers", kind="blockers", required=False,
-             text={"en": "Anything blocking you?", "zh-CN": "有什么阻碍吗？"}),
+             text={"en": "Anything blocking you?", "zh-CN": "有什么阻碍吗？", "zh-TW": "有什麼阻礙嗎？"}),
 )
 
 

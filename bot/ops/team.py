@@ -98,7 +98,7 @@ class Team(BaseModel):
         if normalize_locale(value) not in SUPPORTED_LOCALES or (
             normalize_locale(value) == "en" and not value.lower().startswith("en")
         ):
-            raise ValueError(f"unsupported language {value!r}; use en or zh-CN")
+            raise ValueError(f"unsupported language {value!r}; use en, zh-CN or zh-TW")
         return value
 
     @field_validator("workdays")

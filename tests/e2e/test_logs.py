@@ -124,7 +124,7 @@ def _morning(console: ConsoleSlack, folder: Path, monkeypatch: pytest.MonkeyPatc
          "!in C0OPS\n"
          "/restock", ["Restock request"]),
         ("!fill sku=LED-100 quantity=120\n"
-         "!submit", ["📦 Restock R-1 · requested", "120 × LED-100 → US fba"]),
+         "!submit", ["📦 Restock R-1 · requested", "120 × LED-100 → US FBA"]),
         ("/feedback Buyer says LED-100 arrived with a cracked base", ["Thanks!"]),
         ("/launch new", ["New launch"]),
         ("!fill name=x skus=LED-100\n"

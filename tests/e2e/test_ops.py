@@ -34,7 +34,7 @@ def test_ops_help_and_team_in_english(console: ConsoleSlack) -> None:
 def test_a_person_whose_slack_is_in_chinese_is_answered_in_chinese(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0MANAGER", ["Li Wei"]),
-        ("/ops help", ["Opsbot 命令", "/ops help 列出所有命令及用法"]),
+        ("/ops help", ["Opsbot 命令", "/ops 帮助 列出所有命令及用法"]),
         ("/ops team", ["团队 Shenzhen Ops", "运营主管", "@Li Wei", "采购", "*频道*"]),
         ("/ops dance", ["我不认识 /ops dance"]),
     ])
@@ -135,9 +135,9 @@ def test_the_app_home_shows_each_person_their_team_roles_and_time_zone(console: 
     converse(console, [
         ("!as U0WAREHOUSE\n"
          "!home", ["App Home of Klaus Becker", "Good to see you, Klaus Becker", "your roles: Warehouse",
-                   "Europe/Berlin", "/ops [help | team]"]),
+                   "Germany (Berlin) Time", "/ops [help | team]"]),
         ("!as U0MANAGER\n"
-         "!home", ["Li Wei，你好", "你的角色：运营主管", "Asia/Shanghai"]),
+         "!home", ["Li Wei，你好", "你的角色：运营主管", "中国（上海）时间"]),
         ("!as U0GUEST\n"
          "!home", ["You are not in an Opsbot team yet"]),
     ])

@@ -35,7 +35,7 @@ def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlac
         ("!as U0MARKET\n"
          "/restock LED-100 by 2026-12-31 Q1 promotion", [
             "── #purchasing · Opsbot", "📦 Restock R-1 · requested",
-            "500 × LED-100 → US fba · CN¥21,250.00 · requested by @Amy Lin", "needs the manager's approval",
+            "500 × LED-100 → US FBA · CN¥21,250.00 · requested by @Amy Lin", "needs the manager's approval",
             "*Suggestion: 500 units* · 🟢 ok",
             # 30 days before the data's last day (Nov 22), less the 5 known out of stock: 25 days of 20.
             "Velocity 20.00/day: 500 units over 25 days (Oct 24, 2026 – Nov 22, 2026; 5 stock-out days left out)",

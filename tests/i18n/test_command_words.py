@@ -1,0 +1,58 @@
+"""Commands understand their subcommands in Chinese words, Simplified and Traditional, and the help lists them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.features import Alias, SlashCommand
+from tests.conftest import converse
+from tests.i18n.conftest import Speakers
+
+
+def test_an_alias_replaces_only_the_subcommand_words() -> None:
+    restock = SlashCommand(
+        "/restock", "", "", aliases=(Alias("list", "列表", "列表"), Alias("list all", "列表 全部", "列表 全部"))
+    )
+    assert restock.canonical_text("列表") == "list"
+    assert restock.canonical_text("  列表   全部 ") == "list all"
+    assert restock.canonical_text("列表 mine") == "list mine"
+    # A note that happens to hold the word is a note: only the first words are a subcommand.
+    assert restock.canonical_text("LED-100 500 列表 Q1 promotion") == "LED-100 500 列表 Q1 promotion"
+    assert restock.canonical_text("") == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "steps"),
+    [
+        (
+            "zh-CN",
+            [
+                ("/ops 帮助", ["Opsbot 命令"]),
+                ("/ops 团队", ["团队 Shenzhen Ops"]),
+                ("/restock 列表", ["补货申请：未完成"]),
+                ("/restock 列表 全部", ["补货申请：全部"]),
+                ("/standup 跳过", ["已跳过你"]),
+                ("/launch 列表", ["目前没有进行中的上市项目"]),
+            ],
+        ),
+        (
+            "zh-TW",
+            [
+                ("/ops 幫助", ["Opsbot 指令"]),
+                ("/ops 團隊", ["團隊 Shenzhen Ops"]),
+                ("/restock 列表", ["補貨申請：未完成"]),
+                ("/standup 跳過", ["已跳過你"]),
+            ],
+        ),
+    ],
+)
+def test_chinese_subcommands_work(speakers: Speakers, language: str, steps: list[tuple[str, list[str]]]) -> None:
+    console = speakers(language)
+    converse(console, [("!as U0BUYER", ["Chen Jie"]), *steps])
+
+
+def test_the_help_lists_the_chinese_words_in_the_readers_script(speakers: Speakers) -> None:
+    simplified = converse(speakers("zh-CN"), [("!as U0MANAGER\n/ops 帮助", ["/ops", "帮助", "团队", "跳过", "列表"])])
+    assert "跳過" not in simplified
+    traditional = converse(speakers("zh-TW"), [("!as U0MANAGER\n/ops 幫助", ["幫助", "團隊", "跳過", "列表"])])
+    assert "跳过" not in traditional
