@@ -63,6 +63,7 @@ class LaunchMornings:
         today = fire.astimezone(person.zone).date()
         if not person.calendar.is_workday(today):
             return
+        tr = self.ctx.translator_for(member.user, team)
         owed: list[tuple[str, blocks.TaskRow]] = []
         with self.ctx.db.transaction() as session:
             launches = [
@@ -73,12 +74,11 @@ class LaunchMornings:
             settings = playbook.reminders if playbook else Reminders()
             by_key = {t.key: t for t in tasks}
             owed += [
-                (launch.name, task_row(by_key[state.key], team.locale))
+                (launch.name, task_row(by_key[state.key], tr.locale))
                 for state in ops.due_soon([t.as_state() for t in tasks], today, settings.horizon_days)
                 if state.owner == member.user
             ]
         if owed:
-            tr = self.ctx.translator_for(member.user, team)
             self.ctx.delivery.dm(
                 member.user, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, owed, today)
             )
