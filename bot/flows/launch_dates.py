@@ -4,6 +4,7 @@ whether to compress the plan or keep the date, and the same date changes nothing
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -23,11 +24,23 @@ log = logging.getLogger(__name__)
 Plan = Literal["ask", "compress", "keep"]
 
 
+@dataclass(frozen=True)
 class Unchanged:
     """A move to the date the launch already has."""
 
-    def __init__(self, launch: store.Launch) -> None:
-        self.launch = launch
+    launch: store.Launch
+
+
+@dataclass(frozen=True)
+class TooSoon:
+    """A move to a date that leaves too little time, asked about before anything changes."""
+
+    launch: store.Launch
+    plan: TightPlan
+
+
+# What a move comes to: the launch moved, a question first, or nothing to do.
+Moved = store.Launch | TooSoon | Unchanged
 
 
 class LaunchDates:
@@ -40,10 +53,8 @@ class LaunchDates:
             log.warning("launch: %s is not a manager", user)
             raise OpsError(N_("Only the manager can decide go / no-go or move a launch."))
 
-    def move(
-        self, user: str, name: str, new_date: date, field: str | None = None, plan: Plan = "ask"
-    ) -> store.Launch | TightPlan | Unchanged:
-        """Move the launch; a TightPlan (nothing changed) when the date leaves too little time and ``plan`` asks."""
+    def move(self, user: str, name: str, new_date: date, field: str | None = None, plan: Plan = "ask") -> Moved:
+        """Move the launch; TooSoon (nothing changed) when the date leaves too little time and ``plan`` asks."""
         with self.ctx.db.transaction() as session:
             team = self.ctx.team_of(user)
             self._manager(team, user)
@@ -71,7 +82,7 @@ class LaunchDates:
                 team.calendar,
             )
             if tight is not None and plan == "ask":
-                return tight
+                return TooSoon(launch, tight)
             now = self.ctx.clock.now()
             before = launch.launch_date
             for task in open_tasks:

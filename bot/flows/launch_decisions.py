@@ -20,10 +20,9 @@ from bot.db.base import insert_ignore
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.launch_checklist import LaunchChecklist, task_row
-from bot.flows.launch_dates import LaunchDates, Unchanged
+from bot.flows.launch_dates import LaunchDates, Moved
 from bot.i18n import Translator, pick, translator
 from bot.ops import launch as ops
-from bot.ops.launch import TightPlan
 from bot.ops.standup import person_for
 from bot.ops.team import Role, Team
 from bot.outbox import Receipt, ReceiptHook
@@ -151,10 +150,8 @@ class LaunchDecisions:
         launch = self.checklist.launch(ask.launch_id)
         return modals.no_go_modal(self.ctx.translator_for(user, team), ask_value(ask.id), launch.launch_date)
 
-    def no_go(
-        self, user: str, value: str, reason: str, new_date: date | None
-    ) -> store.Launch | TightPlan | Unchanged | None:
-        """Record a no-go; with a new date, move the launch (a date too soon comes back as a TightPlan)."""
+    def no_go(self, user: str, value: str, reason: str, new_date: date | None) -> Moved | None:
+        """Record a no-go; with a new date, move the launch (a date too soon comes back as TooSoon, to ask)."""
         team, ask = self._open_ask(user, value)
         if not reason.strip():
             raise OpsError(N_("Say why it is a no-go."), field="reason")
@@ -174,13 +171,6 @@ class LaunchDecisions:
             if new_date is not None and moving:
                 return self.dates.move(user, launch.slug, new_date, field="new_date")
         return None
-
-    def launch_slug(self, value: str) -> str:
-        """The launch a gate's ask belongs to (the caller had it decided a moment ago)."""
-        with self.ctx.db.transaction() as session:
-            ask = session.get(store.GateAsk, int(json.loads(value)["ask"]))
-            assert ask is not None
-            return self.checklist.launch(ask.launch_id).slug
 
     def reopen(self, user: str, value: str) -> None:
         """A manager takes a decision back: the gate is open again and every copy shows the buttons again."""

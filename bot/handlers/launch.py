@@ -17,7 +17,7 @@ from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.launch_checklist import RECEIPTS as CHECKLIST_RECEIPTS
 from bot.flows.launch_checklist import LaunchChecklist
-from bot.flows.launch_dates import LaunchDates, Plan, Unchanged
+from bot.flows.launch_dates import LaunchDates, Moved, Plan, TooSoon, Unchanged
 from bot.flows.launch_decisions import RECEIPTS as GATE_RECEIPTS
 from bot.flows.launch_decisions import LaunchDecisions
 from bot.flows.launch_mornings import LaunchMornings
@@ -92,18 +92,18 @@ def register(reg: Registrar, ctx: Context) -> None:
     dates = LaunchDates(ctx, checklist)
     decisions = LaunchDecisions(ctx, checklist, dates)
 
-    def tell_moved(user: str, name: str, new_date: date, result: object, say: Callable[..., Any]) -> None:
+    def tell_moved(user: str, new_date: date, result: Moved | None, say: Callable[..., Any]) -> None:
         """What a move answers: the new date, nothing changed, or the choice a date too soon needs."""
         tr = ctx.translator_for(user, ctx.team_of(user))
-        if isinstance(result, TightPlan):
-            value = {"launch": name, "date": new_date.isoformat()}
+        if isinstance(result, TooSoon):
+            value = {"launch": result.launch.slug, "date": new_date.isoformat()}
             say(
                 tr._("Too little time"),
                 tight_move_blocks(
                     tr,
-                    name,
+                    result.launch.name,
                     new_date,
-                    result,
+                    result.plan,
                     json.dumps({**value, "plan": COMPRESS}),
                     json.dumps({**value, "plan": KEEP}),
                 ),
@@ -111,7 +111,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         elif isinstance(result, Unchanged):
             say(same_date_text(tr, result.launch.name, result.launch.launch_date))
         elif result is not None:
-            say(now_launches_text(tr, getattr(result, "name", name), new_date))
+            say(now_launches_text(tr, result.name, result.launch_date))
 
     @reg.command("/launch")
     def launch(ack: Ack, command: dict[str, Any]) -> None:
@@ -129,7 +129,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             ctx.delivery.respond(reply, tr._("Launch status"), checklist.status_blocks(user, wanted.name, channel))
         elif wanted.action == "move" and wanted.new_date:
             result = dates.move(user, wanted.name, wanted.new_date)
-            tell_moved(user, wanted.name, wanted.new_date, result, partial(ctx.delivery.respond, reply))
+            tell_moved(user, wanted.new_date, result, partial(ctx.delivery.respond, reply))
         else:
             ctx.delivery.respond(
                 reply,
@@ -144,7 +144,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         name, new_date, plan = move_plan(body["actions"][0]["value"])
         result = dates.move(user, name, new_date, plan=plan)
-        tell_moved(user, name, new_date, result, partial(ctx.delivery.respond, body["response_url"]))
+        tell_moved(user, new_date, result, partial(ctx.delivery.respond, body["response_url"]))
 
     @reg.view(ids.NEW_VIEW)
     def created(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -232,9 +232,8 @@ def register(reg: Registrar, ctx: Context) -> None:
         result = submit_or_field_errors(
             ack, tr, view, lambda: decisions.no_go(user, view["private_metadata"], values.get("reason") or "", new_date)
         )
-        if isinstance(result, TightPlan) and new_date is not None:
-            launch_name = decisions.launch_slug(view["private_metadata"])
-            tell_moved(user, launch_name, new_date, result, partial(ctx.delivery.dm, user))
+        if isinstance(result, TooSoon) and new_date is not None:
+            tell_moved(user, new_date, result, partial(ctx.delivery.dm, user))
 
     @reg.action(ids.REOPEN)
     def reopen(ack: Ack, body: dict[str, Any]) -> None:

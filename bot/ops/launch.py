@@ -217,11 +217,11 @@ def moved_due(task: TaskState, offset: int, unit: str, new_launch_day: date, tea
 
 
 def close_names(wanted: str, names: list[str]) -> list[str]:
-    """Launch names or slugs that look like what someone typed, best first (at most three)."""
-    lowered = {name.lower(): name for name in names}
-    found = difflib.get_close_matches(wanted.strip().lower(), list(lowered), n=3, cutoff=0.5)
-    found += [n for low, n in lowered.items() if wanted.strip().lower() in low and n not in found]
-    return list(dict.fromkeys(lowered.get(f, f) for f in found))[:3]
+    """Launch slugs that look like what someone typed, best first (at most three): a typo, or part of the name."""
+    typed = re.sub(r"[\s_]+", "-", wanted.strip().lower()).removeprefix("#").removeprefix("launch-")
+    found = difflib.get_close_matches(typed, names, n=3, cutoff=0.75)
+    found += [name for name in names if typed and typed in name and name not in found]
+    return found[:3]
 
 
 @dataclass(frozen=True)
