@@ -115,6 +115,11 @@ class LaunchTasks:
                 audit(session, "launch-task", str(task_id), current.state, state, reason or None)
                 current.state, current.blocked_reason = state, reason.strip() if state == ops.BLOCKED else None
                 current.done_by, current.done_at = (user, now) if state == ops.DONE else (None, None)
+            if due != current.due:
+                launch = self.checklist.launch(current.launch_id)
+                audit(session, "launch-task", str(task_id), current.due.isoformat(), due.isoformat(), "re-dated")
+                # A date a person chose is kept in calendar days from launch day: a move keeps its distance.
+                current.due, current.offset, current.unit = due, (due - launch.launch_date).days, "days"
             if owner != current.owner:
                 audit(session, "launch-task", str(task_id), current.owner, owner, "reassigned")
                 current.owner, current.stand_in = owner, False
@@ -123,11 +128,6 @@ class LaunchTasks:
                 self.ctx.delivery.dm(
                     owner, blocks.assigned_text(told, launch.name, pick(current.title, told.locale), current.due, user)
                 )
-            if due != current.due:
-                launch = self.checklist.launch(current.launch_id)
-                audit(session, "launch-task", str(task_id), current.due.isoformat(), due.isoformat(), "re-dated")
-                # A date a person chose is kept in calendar days from launch day: a move keeps its distance.
-                current.due, current.offset, current.unit = due, (due - launch.launch_date).days, "days"
             self.checklist.refresh(team, task.launch_id)
         return []
 
