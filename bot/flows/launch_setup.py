@@ -48,6 +48,10 @@ class NewLaunch:
         )
 
 
+# A new launch, or how many of its tasks would start overdue (nothing created; the form asks what to do).
+Created = store.Launch | TightPlan
+
+
 class LaunchSetup:
     def __init__(self, ctx: Context, playbooks: LaunchPlaybooks, checklist: LaunchChecklist) -> None:
         self.ctx = ctx
@@ -62,7 +66,7 @@ class LaunchSetup:
         names = {key: pick(p.name, tr.locale) for key, p in ordered}
         return modals.new_launch_modal(tr, names, channel, self.ctx.today(team))
 
-    def create(self, user: str, channel: str, form: NewLaunch) -> store.Launch | TightPlan:
+    def create(self, user: str, channel: str, form: NewLaunch) -> Created:
         """The launch, created; or, when its date would start tasks overdue and the form has not said what to do,
         how many (nothing is created)."""
         team = self.ctx.team_of(user)

@@ -21,7 +21,7 @@ from bot.flows.launch_dates import LaunchDates, Moved, Plan, TooSoon, Unchanged
 from bot.flows.launch_decisions import RECEIPTS as GATE_RECEIPTS
 from bot.flows.launch_decisions import LaunchDecisions
 from bot.flows.launch_mornings import LaunchMornings
-from bot.flows.launch_setup import LaunchSetup, NewLaunch
+from bot.flows.launch_setup import Created, LaunchSetup, NewLaunch
 from bot.flows.launch_tasks import LaunchTasks, NewTask, TaskUpdate
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import TightPlan, parse_command
@@ -42,6 +42,14 @@ def new_launch(values: dict[str, Any]) -> NewLaunch:
         playbook=values.get("playbook") or "",
         new_channel=values.get("channel") == "create",
     )
+
+
+def _carried_date(value: object) -> date | None:
+    """The date the first step checked, as carried; anything else is no date (the form then asks for one)."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def carried_launch(form: dict[str, Any], plan: str) -> NewLaunch:
@@ -151,20 +159,24 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         channel = json.loads(view["private_metadata"])["channel"]
-        form = new_launch(view_values(view))
-        made = submit_or_field_errors(
+
+        def create() -> tuple[NewLaunch, Created]:
+            form = new_launch(view_values(view))  # after the inputs are checked: the date is a real one
+            return form, setup.create(user, channel, form)
+
+        done = submit_or_field_errors(
             ack,
             tr,
             view,
-            lambda: setup.create(user, channel, form),
-            answer=lambda made: (
-                {"response_action": "update", "view": short_time_modal(tr, made, form.as_json(channel))}
-                if isinstance(made, TightPlan)
+            create,
+            answer=lambda done: (
+                {"response_action": "update", "view": short_time_modal(tr, done[1], done[0].as_json(channel))}
+                if isinstance(done[1], TightPlan)
                 else {}
             ),
         )
-        if made is not None and not isinstance(made, TightPlan):
-            ctx.delivery.dm(user, set_up_text(tr, made.name, made.channel))
+        if done is not None and not isinstance(done[1], TightPlan):
+            ctx.delivery.dm(user, set_up_text(tr, done[1].name, done[1].channel))
 
     @reg.view(ids.SHORT_TIME_VIEW)
     def created_after_all(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
