@@ -37,6 +37,7 @@ class TooSoon:
 
     launch: store.Launch
     plan: TightPlan
+    day: date  # the date asked for
 
 
 # What a move comes to: the launch moved, a question first, or nothing to do.
@@ -82,7 +83,7 @@ class LaunchDates:
                 team.calendar,
             )
             if tight is not None and plan == "ask":
-                return TooSoon(launch, tight)
+                return TooSoon(launch, tight, new_date)
             now = self.ctx.clock.now()
             before = launch.launch_date
             for task in open_tasks:

@@ -13,6 +13,7 @@ from slack_bolt import Ack
 from bot.blocks import launch as ids
 from bot.blocks.launch import now_launches_text, same_date_text, set_up_text, tight_move_blocks
 from bot.blocks.launch_modals import COMPRESS, KEEP, REMOVE, confirm_view, go_confirm_view, short_time_modal
+from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.launch_checklist import RECEIPTS as CHECKLIST_RECEIPTS
@@ -87,9 +88,12 @@ def new_task(values: dict[str, Any]) -> NewTask:
 
 def move_plan(value: str) -> tuple[str, date, Plan]:
     """A move's choice button: the launch, the date, and compress or keep."""
-    wanted = json.loads(value)
-    plan: Plan = "compress" if wanted["plan"] == COMPRESS else "keep"
-    return str(wanted["launch"]), date.fromisoformat(wanted["date"]), plan
+    try:
+        wanted = json.loads(value)
+        plan: Plan = "compress" if wanted["plan"] == COMPRESS else "keep"
+        return str(wanted["launch"]), date.fromisoformat(wanted["date"]), plan
+    except (ValueError, TypeError, KeyError):
+        raise OpsError(N_("That choice is out of date: run /launch move again.")) from None
 
 
 def register(reg: Registrar, ctx: Context) -> None:
@@ -100,17 +104,17 @@ def register(reg: Registrar, ctx: Context) -> None:
     dates = LaunchDates(ctx, checklist)
     decisions = LaunchDecisions(ctx, checklist, dates)
 
-    def tell_moved(user: str, new_date: date, result: Moved | None, say: Callable[..., Any]) -> None:
+    def tell_moved(user: str, result: Moved | None, say: Callable[..., Any]) -> None:
         """What a move answers: the new date, nothing changed, or the choice a date too soon needs."""
         tr = ctx.translator_for(user, ctx.team_of(user))
         if isinstance(result, TooSoon):
-            value = {"launch": result.launch.slug, "date": new_date.isoformat()}
+            value = {"launch": result.launch.slug, "date": result.day.isoformat()}
             say(
                 tr._("Too little time"),
                 tight_move_blocks(
                     tr,
                     result.launch.name,
-                    new_date,
+                    result.day,
                     result.plan,
                     json.dumps({**value, "plan": COMPRESS}),
                     json.dumps({**value, "plan": KEEP}),
@@ -137,7 +141,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             ctx.delivery.respond(reply, tr._("Launch status"), checklist.status_blocks(user, wanted.name, channel))
         elif wanted.action == "move" and wanted.new_date:
             result = dates.move(user, wanted.name, wanted.new_date)
-            tell_moved(user, wanted.new_date, result, partial(ctx.delivery.respond, reply))
+            tell_moved(user, result, partial(ctx.delivery.respond, reply))
         else:
             ctx.delivery.respond(
                 reply,
@@ -152,7 +156,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         user = body["user"]["id"]
         name, new_date, plan = move_plan(body["actions"][0]["value"])
         result = dates.move(user, name, new_date, plan=plan)
-        tell_moved(user, new_date, result, partial(ctx.delivery.respond, body["response_url"]))
+        tell_moved(user, result, partial(ctx.delivery.respond, body["response_url"]))
 
     @reg.view(ids.NEW_VIEW)
     def created(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -184,7 +188,14 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         form = json.loads(view["private_metadata"])
         chosen = carried_launch(form, view_values(view).get("plan") or "")
-        made = submit_or_field_errors(ack, tr, view, lambda: setup.create(user, str(form.get("channel")), chosen))
+
+        def create() -> Created:
+            try:
+                return setup.create(user, str(form.get("channel")), chosen)
+            except OpsError as error:  # a field of the first step is not on this one: said under its only input
+                raise OpsError(error.message, field="plan", **error.params) from None
+
+        made = submit_or_field_errors(ack, tr, view, create)
         if made is not None and not isinstance(made, TightPlan):
             ctx.delivery.dm(user, set_up_text(tr, made.name, made.channel))
 
@@ -239,13 +250,16 @@ def register(reg: Registrar, ctx: Context) -> None:
     def no_go_decided(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        values = view_values(view)
-        new_date = _date(values.get("new_date"))
-        result = submit_or_field_errors(
-            ack, tr, view, lambda: decisions.no_go(user, view["private_metadata"], values.get("reason") or "", new_date)
-        )
-        if isinstance(result, TooSoon) and new_date is not None:
-            tell_moved(user, new_date, result, partial(ctx.delivery.dm, user))
+
+        def decide() -> Moved | None:
+            values = view_values(view)  # after the inputs are checked: the date is a real one
+            return decisions.no_go(
+                user, view["private_metadata"], values.get("reason") or "", _date(values["new_date"])
+            )
+
+        result = submit_or_field_errors(ack, tr, view, decide)
+        if isinstance(result, TooSoon):
+            tell_moved(user, result, partial(ctx.delivery.dm, user))
 
     @reg.action(ids.REOPEN)
     def reopen(ack: Ack, body: dict[str, Any]) -> None:

@@ -145,3 +145,34 @@ def test_a_forged_move_choice_from_someone_else_moves_nothing(console: ConsoleSl
         ],
     )
     assert launch_tasks(console, "led-desk-lamp")["market-research"][0] == date(2026, 11, 27)
+
+
+def test_a_no_go_that_moves_too_close_asks_the_manager_and_keeping_keeps_the_plan(launches_only: ConsoleSlack) -> None:
+    console = launches_only
+    start_launch(console)
+    console.send("!at 2026-12-04 09:00")  # the selection sign-off gate asks Li Wei
+    today = date(2026, 12, 4)
+    late = sum(
+        workdays_back(SOON, -k) < today and key not in ("selection-signoff",)
+        for key, k in standard_offsets().items()
+        if k < 0
+    )
+    converse(
+        console,
+        [
+            ("!as U0MANAGER\n!in U0MANAGER\n!click 暂缓，先不推进", ["“暂缓”"]),
+            (
+                '!fill reason="Sample late" new_date=2027-01-04\n!submit',
+                [
+                    "🔴 No-go for LED Desk Lamp, decided by @Li Wei: Sample late",
+                    "── DM with Li Wei · Opsbot",
+                    "把 LED Desk Lamp 改到 2027年1月4日：",
+                    ": 保留日期，任务直接逾期]",
+                ],
+            ),
+            ("!click 保留日期，任务直接逾期", ["📅 LED Desk Lamp moved from Feb 1, 2027 to Jan 4, 2027 by @Li Wei"]),
+        ],
+    )
+    tasks = launch_tasks(console, "led-desk-lamp")
+    assert tasks["market-research"][0] == workdays_back(SOON, 45)  # the plan kept, its early tasks overdue
+    assert sum(due < today for key, (due, _) in tasks.items() if key != "selection-signoff") == late
