@@ -134,9 +134,13 @@ def ask_for(session: Session, task_id: int, due: date) -> GateAsk:
     return found
 
 
+def asks_of(session: Session, task_id: int) -> list[GateAsk]:
+    return list(session.scalars(select(GateAsk).where(GateAsk.task_id == task_id)))
+
+
 def remove_task(session: Session, task: LaunchTask) -> None:
     """A task taken off the checklist, with any go/no-go asks it had."""
-    for ask in session.scalars(select(GateAsk).where(GateAsk.task_id == task.id)):
+    for ask in asks_of(session, task.id):
         for copy in copies_of(session, ask.id):
             session.delete(copy)
         session.flush()

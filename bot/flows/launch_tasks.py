@@ -103,6 +103,9 @@ class LaunchTasks:
             raise OpsError(N_("Pick today or a later date."), field="due")
         with self.ctx.db.transaction() as session:
             siblings = {t.key: t for t in store.tasks_of(session, task.launch_id)}
+            asked = task.gate and state != task.state and store.asks_of(session, task.id)
+        if asked:  # its go / no-go is the decision, final until a manager reopens it there
+            raise OpsError(N_("This gate is decided with Go / No-go in its question, not here."), field="state")
         waiting = ops.open_dependencies(task.as_state(), {k: t.as_state() for k, t in siblings.items()})
         if state == ops.DONE and task.state != ops.DONE and waiting and not confirmed:
             return [pick(siblings[k].title, tr.locale) for k in waiting]

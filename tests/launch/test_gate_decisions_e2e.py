@@ -204,3 +204,22 @@ def test_no_go_is_final_until_a_manager_reopens_it(two_managers: ConsoleSlack) -
         ("U0MANAGER", "no-go", "reopened"),
         ("U0MANAGER", "active", "go"),
     ]
+
+
+def test_a_decided_gate_is_not_undone_from_the_checklist_menu(two_managers: ConsoleSlack) -> None:
+    console = two_managers
+    start_launch(console)
+    console.send(GATE_DAY)
+    converse(
+        console,
+        [
+            ("!as U0ANALYST\n!in U0ANALYST\n!click Go: carry on with the launch", ["“Open dependencies”"]),
+            ("!submit", ["🟢 Go for LED Desk Lamp, decided by @Sara Kim."]),
+            # Reopening is explicit: the checklist's menu does not quietly take the decision back.
+            (f"!in {launch_channel(console)}\n!click Selection sign-off", ["“Launch task”", "✎ State: Done"]),
+            (
+                '!fill state="Not done yet"\n!submit',
+                ["✗ state: This gate is decided with Go / No-go in its question, not here."],
+            ),
+        ],
+    )
