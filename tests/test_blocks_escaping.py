@@ -26,7 +26,7 @@ from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
 from bot.i18n import translator
 from bot.ops.feedback import WeekCount
-from bot.ops.launch import Progress
+from bot.ops.launch import Progress, TightPlan
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
@@ -63,9 +63,13 @@ PRIMITIVES = {
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
     "feedback.consent_question_text", "feedback.consent_answer_text",
+    "launch.tight_plan_text",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
 PLAIN_RESULTS = {"feedback.list_title", "launch.status_title"}
+
+
+TIGHT = TightPlan(late=3, total=20, needed=45, available=29, unit="workdays")
 
 
 def task(t: str) -> launch.TaskRow:
@@ -164,7 +168,17 @@ CASES: dict[str, Callable[[str], Any]] = {
     "launch.status_line": lambda t: launch.status_line(TR, t, OWN_USER, DAY, DAY),
     "launch.status_title": lambda t: launch.status_title(TR, t, DONE),
     "launch.summary_blocks": lambda t: launch.summary_blocks(TR, t, [launch.status_line(TR, t, OWN_USER, DAY, DAY)]),
-    "launch_modals.add_task_modal": lambda t: launch_modals.add_task_modal(TR, [(1, t)], t, [("buyer", "Buyer")], DAY),
+    "launch_modals.add_task_modal": lambda t: launch_modals.add_task_modal(TR, [(1, t)], t, [(OWN_USER, t)],
+                                                                           [(t, [("1:p", t)])], DAY),
+    "launch.decided_blocks": lambda t: launch.decided_blocks(TR, t, t, "no-go", OWN_USER, "now", t, "v"),
+    "launch.closed_line": lambda t: launch.closed_line(TR, t, t, DAY, OWN_CHANNEL),
+    "launch.unknown_launch_text": lambda t: launch.unknown_launch_text(TR, t, [t]),
+    "launch.tight_move_blocks": lambda t: launch.tight_move_blocks(TR, t, DAY, TIGHT, "c", "k"),
+    "launch.assigned_text": lambda t: launch.assigned_text(TR, t, t, DAY, OWN_USER),
+    "launch.same_date_text": lambda t: launch.same_date_text(TR, t, DAY),
+    "launch.reopened_text": lambda t: launch.reopened_text(TR, t, t, OWN_USER),
+    "launch_modals.go_confirm_view": lambda t: launch_modals.go_confirm_view(TR, "v", [t]),
+    "launch_modals.short_time_modal": lambda t: launch_modals.short_time_modal(TR, TIGHT, t),
     "launch_modals.confirm_view": lambda t: launch_modals.confirm_view(TR, 1, [t]),
     "launch_modals.no_go_modal": lambda t: launch_modals.no_go_modal(TR, "v", DAY),
     "launch_modals.task_modal": lambda t: launch_modals.task_modal(TR, task(t), "From the playbook"),

@@ -127,7 +127,11 @@ def _gate_decision(console: ConsoleSlack) -> None:
     with console.services.db.transaction() as session:
         launch = store.active_launches(session, "shenzhen-ops")[0]
         gate = next(t for t in store.tasks_of(session, launch.id) if t.gate)
-        value = json.dumps({"launch": launch.id, "task": gate.id})
+        ask = store.GateAsk(team_id="shenzhen-ops", launch_id=launch.id, task_id=gate.id, due=gate.due,
+                            asked_at=console.clock.now())
+        session.add(ask)
+        session.flush()
+        value = json.dumps({"ask": ask.id})
     blocks = gate_blocks(translator("en"), launch.name, "Selection sign-off", [], value, launch.launch_date)
     console.emulator._api_chat_postMessage({"channel": "C0MANAGER", "text": "Go / no-go", "blocks": blocks})
 
@@ -175,11 +179,18 @@ TARGETS = [
     Target("launch task confirm", "launch.task_confirm",
            [*NEW_LAUNCH, "!as U0BUYER", "!click Supplier sampling", "!fill state=Done", "!submit"], has_inputs=False),
     Target("launch no-go", "launch.no_go_view",
-           [*NEW_LAUNCH, _gate_decision, "!as U0MANAGER", "!in C0MANAGER", "!click No-go"],
+           [*NEW_LAUNCH, _gate_decision, "!as U0MANAGER", "!in C0MANAGER", "!click No-go: hold the launch"],
            'reason="Second sample first" new_date=2027-03-01'),
+    Target("launch go confirm", "launch.go_confirm",
+           [*NEW_LAUNCH, _gate_decision, "!as U0MANAGER", "!in C0MANAGER", "!click Go: carry on with the launch"],
+           has_inputs=False),
+    Target("launch too soon", "launch.short_time",
+           ["!as U0SELECT", "/launch new",
+            '!fill name="Desk Fan" skus=DESK-FAN-01 marketplaces=US launch_date=2027-01-04 playbook=standard',
+            "!submit"], 'plan="Keep the plan: those tasks start overdue"'),
     Target("launch add task", "launch.add_task",
            [*NEW_LAUNCH, "!as U0MARKET", "!in C0MARKETING", "!click Add launch task"],
-           'launch="LED Desk Lamp" role=marketing due=2026-12-01', _add_task_button),
+           'launch="LED Desk Lamp" phase=Listing owner="Amy Lin" due=2026-12-01', _add_task_button),
     Target("kpi report range", "kpi.range_view",  # a Business Report shared under its download-day name
            ["!as U0ANALYST", "!in C0DATA", f"!upload {REPO / 'tests/kpi/fixtures/BusinessReport-11-20-26.csv'}",
             "!click Other dates…"], "marketplace=US from=2026-11-13 to=2026-11-19"),

@@ -7,18 +7,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.blocks.common import actions, button, context, header, option, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip, fit_blocks
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.i18n import Translator
-from bot.ops.launch import BLOCKED, DONE, Progress
+from bot.ops.launch import BLOCKED, DONE, GO, Progress, TightPlan
 
 NEW_VIEW = "launch.new"
 TASK_PICKED = "launch.task_picked"
 TASK_VIEW = "launch.task"
 CONFIRM_VIEW = "launch.task_confirm"
-GO = "launch.go"
+GO_BUTTON = "launch.go"
+GO_CONFIRM_VIEW = "launch.go_confirm"
 NO_GO = "launch.no_go"
+REOPEN = "launch.reopen"
+ADD_TASK = "launch.add_task_button"
+MOVE_PLAN = "launch.move_plan"
+SHORT_TIME_VIEW = "launch.short_time"
 NO_GO_VIEW = "launch.no_go_view"
 LAUNCH_ADD_TASK_PREFILLED = "launch.add_task_prefilled"
 ADD_TASK_VIEW = "launch.add_task"
@@ -61,6 +68,7 @@ def checklist_blocks(
     phases: list[tuple[str, list[TaskRow]]],
     done: Progress,
     today: date,
+    launch_id: int = 0,
 ) -> list[dict[str, Any]]:
     blocks = [
         header(tr._("🚀 Launch: {name} · {day}", name=name, day=tr.date(launch_day, "medium"))),
@@ -86,9 +94,12 @@ def checklist_blocks(
                 "options": [option(row.title, str(row.id)) for row, _ in chunk][:100],
             }
             blocks.append(section(heading + "\n" + "\n".join(line for _, line in chunk), accessory=menu))
-    footer = context(tr._("Owners and the manager can tick, reopen or block their tasks from the menus."))
+    footer = context(
+        tr._("Owners and the manager can tick, reopen, block, reassign, re-date or remove their tasks from the menus.")
+    )
     more = context(tr._("The checklist is too long to show whole here: /launch status shows every open task."))
-    return fit_blocks([*blocks, footer], more, MESSAGE_BLOCKS)
+    add = actions([button(tr._("Add a task"), ADD_TASK, str(launch_id))])
+    return fit_blocks([*blocks, footer, add], more, MESSAGE_BLOCKS)
 
 
 def _fitting_chunks(tr: Translator, rows: list[TaskRow], today: date) -> list[list[tuple[TaskRow, str]]]:
@@ -107,20 +118,45 @@ def _fitting_chunks(tr: Translator, rows: list[TaskRow], today: date) -> list[li
 
 
 def gate_blocks(
-    tr: Translator, name: str, gate_title: str, open_rows: list[TaskRow], value: str, today: date
+    tr: Translator, name: str, gate_title: str, waiting: list[TaskRow], value: str, today: date
 ) -> list[dict[str, Any]]:
-    lines = "\n".join(_task_line(tr, row, today) for row in open_rows[:30]) or tr._("Every other task is done.")
-    blocks = [
+    """A gate's ask: what it waits on that is still open (not the whole launch), and the two buttons."""
+    if waiting:
+        text = tr.ngettext("This gate waits on {n} open task:", "This gate waits on {n} open tasks:", len(waiting))
+        text += "\n" + "\n".join(_task_line(tr, row, today) for row in waiting[:30])
+    else:
+        text = tr._("Everything this gate depends on is done.")
+    return [
         header(tr._("🚦 {gate}: {name}", gate=gate_title, name=name)),
-        section(
-            clip(
-                tr.ngettext("{n} task is still open:", "{n} tasks are still open:", len(open_rows)) + "\n" + lines,
-                SECTION_TEXT,
-            )
+        section(clip(text, SECTION_TEXT)),
+        actions(
+            [
+                button(tr._("Go: carry on with the launch"), GO_BUTTON, value, style="primary"),
+                button(tr._("No-go: hold the launch"), NO_GO, value, style="danger"),
+            ]
         ),
-        actions([button(tr._("Go"), GO, value, style="primary"), button(tr._("No-go"), NO_GO, value, style="danger")]),
     ]
-    return blocks
+
+
+def decided_blocks(
+    tr: Translator, name: str, gate_title: str, decision: str, manager: str, when: str, reason: str, value: str
+) -> list[dict[str, Any]]:
+    """A gate's ask once decided: the decision, who made it and when, in place of the buttons; a manager can
+    reopen it."""
+    if decision == GO:
+        text = tr._("🟢 Go, decided by {who} on {when}.", who=f"<@{manager}>", when=when)
+    else:
+        text = tr._(
+            "🔴 No-go, decided by {who} on {when}: {reason}",
+            who=f"<@{manager}>",
+            when=when,
+            reason=escape_clipped(reason, 1000),
+        )
+    return [
+        header(tr._("🚦 {gate}: {name}", gate=gate_title, name=name)),
+        section(text),
+        actions([button(tr._("Reopen the decision"), REOPEN, value)]),
+    ]
 
 
 def reminder_blocks(tr: Translator, items: list[tuple[str, TaskRow]], today: date) -> list[dict[str, Any]]:
@@ -152,8 +188,8 @@ def progress_blocks(
     return [section(text)]
 
 
-def summary_blocks(tr: Translator, title: str, lines: list[Mrkdwn]) -> list[dict[str, Any]]:
-    body = "\n".join(lines) or tr._("No active launches. Start one with /launch new.")
+def summary_blocks(tr: Translator, title: str, lines: list[Mrkdwn], empty: str = "") -> list[dict[str, Any]]:
+    body = "\n".join(lines) or empty or tr._("No active launches. Start one with /launch new.")
     return [header(title), section(clip(body, SECTION_TEXT))]
 
 
@@ -181,14 +217,43 @@ def add_launch_task_button(tr: Translator, sku: str, title: str) -> dict[str, An
 # -- what the flows post and reply, in words ---------------------------------------------------------------
 def launch_line(tr: Translator, name: str, slug: str, day: date, channel: str, done: Progress) -> Mrkdwn:
     """One active launch in /launch list."""
-    return Mrkdwn(tr._("*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
-                name=escape(name), slug=escape(slug), day=tr.date(day), channel=channel, done=done.done,
-                total=done.total, overdue=done.overdue))
+    return Mrkdwn(
+        tr._(
+            "*{name}* (`{slug}`) · {day} · <#{channel}> · {done}/{total} done · {overdue} overdue",
+            name=escape(name),
+            slug=escape(slug),
+            day=tr.date(day),
+            channel=channel,
+            done=done.done,
+            total=done.total,
+            overdue=done.overdue,
+        )
+    )
 
 
-def status_title(tr: Translator, name: str, done: Progress) -> str:
-    return tr._("{name}: {done}/{total} done, {open} open", name=name, done=done.done, total=done.total,
-                open=done.total - done.done)
+def closed_line(tr: Translator, name: str, slug: str, day: date, channel: str) -> Mrkdwn:
+    """One closed launch in /launch list closed."""
+    return Mrkdwn(
+        tr._(
+            "🏁 *{name}* (`{slug}`) · launched {day} · <#{channel}>",
+            name=escape(name),
+            slug=escape(slug),
+            day=tr.date(day),
+            channel=channel,
+        )
+    )
+
+
+def status_title(tr: Translator, name: str, done: Progress, closed: bool = False) -> str:
+    if closed:
+        return tr._("{name}: closed, {done}/{total} done", name=name, done=done.done, total=done.total)
+    return tr._(
+        "{name}: {done}/{total} done, {open} open",
+        name=name,
+        done=done.done,
+        total=done.total,
+        open=done.total - done.done,
+    )
 
 
 def status_line(tr: Translator, title: str, owner: str, due: date, today: date) -> Mrkdwn:
@@ -196,18 +261,108 @@ def status_line(tr: Translator, title: str, owner: str, due: date, today: date) 
     return Mrkdwn(f"• {escape(title)} · <@{owner}> · {tr.date(due)}" + (" ⚠️" if due < today else ""))
 
 
+def unknown_launch_text(tr: Translator, name: str, close: list[str]) -> str:
+    """/launch status NAME for a name no launch has: say so, with names that look like it."""
+    if close:
+        return tr._(
+            "I don't know a launch called {name}. Did you mean {names}? /launch list shows them all.",
+            name=escape(name),
+            names=format_list([escape(n) for n in close], style="or", locale=tr.locale),
+        )
+    return tr._(
+        "I don't know a launch called {name}. /launch list shows the active ones, /launch list closed the closed ones.",
+        name=escape(name),
+    )
+
+
+def tight_plan_text(tr: Translator, plan: TightPlan) -> str:
+    """How many tasks a launch date would start overdue, and why."""
+    late = tr.ngettext(
+        "{late} of {total} tasks would start overdue",
+        "{late} of {total} tasks would start overdue",
+        plan.late,
+        late=plan.late,
+        total=plan.total,
+    )
+    if plan.unit == "days":
+        why = tr._(
+            "the plan needs {needed} days before launch day and {available} are left.",
+            needed=plan.needed,
+            available=plan.available,
+        )
+    else:
+        why = tr._(
+            "the plan needs {needed} workdays before launch day and {available} are left.",
+            needed=plan.needed,
+            available=plan.available,
+        )
+    return tr._("{late}: {why}", late=late, why=why)
+
+
+def tight_move_blocks(
+    tr: Translator, name: str, day: date, plan: TightPlan, compress: str, keep: str
+) -> list[dict[str, Any]]:
+    """A move to a date that leaves too little time: compress the plan, or keep the date as it is."""
+    return [
+        section(
+            tr._(
+                "Moving {name} to {day}: {problem}",
+                name=escape(name),
+                day=tr.date(day),
+                problem=tight_plan_text(tr, plan),
+            )
+        ),
+        actions(
+            [
+                button(tr._("Compress the plan"), MOVE_PLAN, compress, style="primary"),
+                button(tr._("Keep the date, tasks start overdue"), MOVE_PLAN, keep),
+            ]
+        ),
+    ]
+
+
+def assigned_text(tr: Translator, name: str, title: str, due: date, by: str) -> str:
+    """The DM to a task's new owner."""
+    return tr._(
+        "{who} gave you a launch task for {name}: {title}, due {due}.",
+        who=f"<@{by}>",
+        name=escape(name),
+        title=escape(title),
+        due=tr.date(due),
+    )
+
+
+def same_date_text(tr: Translator, name: str, day: date) -> str:
+    return tr._("{name} already launches on {day}: nothing changed.", name=escape(name), day=tr.date(day))
+
+
+def reopened_text(tr: Translator, name: str, gate: str, manager: str) -> str:
+    return tr._(
+        "🚦 {who} reopened the decision on {gate} for {name}.",
+        who=f"<@{manager}>",
+        gate=escape(gate),
+        name=escape(name),
+    )
+
+
 def go_text(tr: Translator, name: str, manager: str) -> str:
     return tr._("🟢 Go for {name}, decided by {who}.", name=escape(name), who=f"<@{manager}>")
 
 
 def no_go_text(tr: Translator, name: str, manager: str, reason: str) -> str:
-    return tr._("🔴 No-go for {name}, decided by {who}: {reason}", name=escape(name), who=f"<@{manager}>",
-                reason=escape(reason))
+    return tr._(
+        "🔴 No-go for {name}, decided by {who}: {reason}", name=escape(name), who=f"<@{manager}>", reason=escape(reason)
+    )
 
 
 def moved_text(tr: Translator, name: str, before: date, after: date, manager: str) -> str:
-    return tr._("📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
-                name=escape(name), before=tr.date(before), after=tr.date(after), who=f"<@{manager}>")
+    return tr._(
+        "📅 {name} moved from {before} to {after} by {who}; open tasks moved with it.",
+        name=escape(name),
+        before=tr.date(before),
+        after=tr.date(after),
+        who=f"<@{manager}>",
+    )
 
 
 def checklist_text(name: str) -> str:

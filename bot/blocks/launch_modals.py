@@ -6,12 +6,41 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import context, input_block, modal, option, section
-from bot.blocks.launch import ADD_TASK_VIEW, CONFIRM_VIEW, NEW_VIEW, NO_GO_VIEW, TASK_VIEW, TaskRow
+from bot.blocks.common import context, input_block, modal, option, plain, section
+from bot.blocks.launch import (
+    ADD_TASK_VIEW,
+    CONFIRM_VIEW,
+    GO_CONFIRM_VIEW,
+    NEW_VIEW,
+    NO_GO_VIEW,
+    SHORT_TIME_VIEW,
+    TASK_VIEW,
+    TaskRow,
+    tight_plan_text,
+)
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import escape
 from bot.i18n import Translator
-from bot.ops.launch import BLOCKED, DONE, MARKETPLACES
+from bot.ops.launch import BLOCKED, DONE, MARKETPLACES, TightPlan
+
+REMOVE = "remove"
+COMPRESS, KEEP = "compress", "keep"
+# People to pick from: (Slack user id, name as team.yml spells it).
+People = list[tuple[str, str]]
+# A launch's phases to pick from: (launch name, [(value, phase title)]).
+PhaseGroups = list[tuple[str, list[tuple[str, str]]]]
+
+
+def _people_select(action_id: str, people: People, current: str | None = None) -> dict[str, Any]:
+    """Team members by name (never role keys); the value is the Slack id, checked against this list on submit."""
+    options = [option(name, user) for user, name in people][:100]
+    chosen = next((o for o in options if o["value"] == current), None)
+    return {
+        "type": "static_select",
+        "action_id": action_id,
+        "options": options,
+        **({"initial_option": chosen} if chosen else {}),
+    }
 
 
 def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, today: date) -> dict[str, Any]:
@@ -64,7 +93,7 @@ def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, to
     )
 
 
-def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]:
+def task_modal(tr: Translator, row: TaskRow, description: str, people: People | None = None) -> dict[str, Any]:
     choices = [option(tr._("Done"), DONE), option(tr._("Not done yet"), "open"), option(tr._("Blocked"), BLOCKED)]
     current = next((c for c in choices if c["value"] == row.state), choices[1])
     blocks: list[dict[str, Any]] = [section(f"*{escape(row.title)}*\n<@{row.owner}> · {tr.date(row.due, 'full')}")]
@@ -80,6 +109,20 @@ def task_modal(tr: Translator, row: TaskRow, description: str) -> dict[str, Any]
             "reason",
             tr._("Why is it blocked?"),
             {"type": "plain_text_input", "action_id": "reason", "max_length": 500},
+            optional=True,
+        ),
+        input_block("owner", tr._("Owner"), _people_select("owner", people or [], row.owner)),
+        input_block(
+            "due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": row.due.isoformat()}
+        ),
+        input_block(
+            "remove",
+            tr._("Remove"),
+            {
+                "type": "checkboxes",
+                "action_id": "remove",
+                "options": [option(tr._("Remove this task from the checklist"), REMOVE)],
+            },
             optional=True,
         ),
     ]
@@ -103,6 +146,48 @@ def confirm_view(tr: Translator, task_id: int, open_titles: list[str]) -> dict[s
         submit=tr._("Tick anyway"),
         close=tr._("Back"),
         private_metadata=json.dumps({"task": task_id}),
+    )
+
+
+def go_confirm_view(tr: Translator, value: str, open_titles: list[str]) -> dict[str, Any]:
+    """Go on a gate whose dependencies are open asks first, as a tick does."""
+    text = (
+        tr._("This gate depends on tasks that are still open:")
+        + "\n"
+        + "\n".join(f"• {escape(t)}" for t in open_titles)
+    )
+    blocks = [section(clip(text, SECTION_TEXT)), context(tr._("Decide go anyway?"))]
+    return modal(
+        tr._("Open dependencies"),
+        blocks,
+        callback_id=GO_CONFIRM_VIEW,
+        submit=tr._("Go anyway"),
+        close=tr._("Back"),
+        private_metadata=value,
+    )
+
+
+def short_time_modal(tr: Translator, plan: TightPlan, form: str) -> dict[str, Any]:
+    """The new-launch form's second step when its date leaves too little time: compress the plan or keep it."""
+    choices = [
+        option(tr._("Compress the plan into the time left (order and dependencies kept)"), COMPRESS),
+        option(tr._("Keep the plan: those tasks start overdue"), KEEP),
+    ]
+    blocks = [
+        section(tight_plan_text(tr, plan)),
+        input_block(
+            "plan",
+            tr._("Plan"),
+            {"type": "radio_buttons", "action_id": "plan", "options": choices, "initial_option": choices[0]},
+        ),
+    ]
+    return modal(
+        tr._("Too little time"),
+        blocks,
+        callback_id=SHORT_TIME_VIEW,
+        submit=tr._("Create"),
+        close=tr._("Cancel"),
+        private_metadata=form,
     )
 
 
@@ -134,14 +219,20 @@ def add_task_modal(
     tr: Translator,
     launches: list[tuple[int, str]],
     title: str,
-    roles: list[tuple[str, str]],
+    people: People,
+    phases: PhaseGroups,
     today: date,
     preselected: int | None = None,
 ) -> dict[str, Any]:
-    """Add a task to a launch; ``preselected`` is the launch selling the SKU the button came with."""
+    """Add a task to a launch, in a phase of it, owned by a person; ``preselected`` is the launch selling the SKU
+    the button came with (or the checklist's own)."""
     launch_options = [option(name, str(lid)) for lid, name in launches]
-    role_options = [option(label, value) for value, label in roles]
     chosen = next((o for o in launch_options if o["value"] == str(preselected)), None)
+    groups = [
+        {"label": plain(clip(name, 75)), "options": [option(t, v) for v, t in rows][:100]}
+        for name, rows in phases
+        if rows
+    ][:100]
     blocks = [
         input_block(
             "launch",
@@ -158,9 +249,8 @@ def add_task_modal(
             tr._("Task"),
             {"type": "plain_text_input", "action_id": "title", "initial_value": title, "max_length": 150},
         ),
-        input_block(
-            "role", tr._("Owner's role"), {"type": "static_select", "action_id": "role", "options": role_options}
-        ),
+        input_block("phase", tr._("Phase"), {"type": "static_select", "action_id": "phase", "option_groups": groups}),
+        input_block("owner", tr._("Owner"), _people_select("owner", people)),
         input_block("due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": today.isoformat()}),
     ]
     return modal(tr._("Add launch task"), blocks, callback_id=ADD_TASK_VIEW, submit=tr._("Add"), close=tr._("Cancel"))

@@ -1,11 +1,12 @@
-"""Launch storage: launches, their tasks, and the posts made once (go/no-go asks, T+7/T+14 reviews)."""
+"""Launch storage: launches, their tasks, the posts made once (T+7/T+14 reviews), and go/no-go asks with
+their decisions and every copy of them (a DM per manager, the launch channel)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
@@ -84,9 +85,92 @@ class LaunchPost(Base):
     posted_at: Mapped[datetime]
 
 
+class GateAsk(Base):
+    """A gate's go/no-go asked on one due date, and its decision: final until a manager reopens it."""
+
+    __tablename__ = "launch_gate_asks"
+    __table_args__ = (UniqueConstraint("task_id", "due", name="uq_launch_gate_ask"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    launch_id: Mapped[int] = mapped_column(ForeignKey("launches.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("launch_tasks.id"))
+    due: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str | None] = mapped_column(String(16))  # go | no-go | None while open
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime]
+
+
+class GateCopy(Base):
+    """One copy of a gate's ask: a manager's DM (``reader`` is that manager) or the launch channel's (reader
+    empty); its channel and ts arrive once Slack has them, so every copy can show the decision."""
+
+    __tablename__ = "launch_gate_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    ask_id: Mapped[int] = mapped_column(ForeignKey("launch_gate_asks.id"))
+    reader: Mapped[str] = mapped_column(String(32), default="")
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+
+
+def claim_decision(session: Session, ask_id: int, decision: str, user: str, at: datetime, reason: str | None) -> bool:
+    """Record the decision unless one is recorded: a single conditional UPDATE, so of two managers clicking at
+    the same moment exactly one wins, on SQLite and PostgreSQL alike."""
+    result = session.execute(
+        update(GateAsk)
+        .where(GateAsk.id == ask_id, GateAsk.decision.is_(None))
+        .values(decision=decision, decided_by=user, decided_at=at, reason=reason)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def ask_for(session: Session, task_id: int, due: date) -> GateAsk:
+    found = session.scalar(select(GateAsk).where(GateAsk.task_id == task_id, GateAsk.due == due))
+    assert found is not None
+    return found
+
+
+def asks_of(session: Session, task_id: int) -> list[GateAsk]:
+    return list(session.scalars(select(GateAsk).where(GateAsk.task_id == task_id)))
+
+
+def remove_task(session: Session, task: LaunchTask) -> None:
+    """A task taken off the checklist, with any go/no-go asks it had."""
+    for ask in asks_of(session, task.id):
+        for copy in copies_of(session, ask.id):
+            session.delete(copy)
+        session.flush()
+        session.delete(ask)
+    session.flush()
+    session.delete(task)
+
+
+def copies_of(session: Session, ask_id: int) -> list[GateCopy]:
+    return list(session.scalars(select(GateCopy).where(GateCopy.ask_id == ask_id).order_by(GateCopy.id)))
+
+
+def closed_launches(session: Session, team_id: str) -> list[Launch]:
+    return list(
+        session.scalars(
+            select(Launch).where(Launch.team_id == team_id, Launch.state != "active").order_by(Launch.launch_date)
+        )
+    )
+
+
+def all_launches(session: Session, team_id: str) -> list[Launch]:
+    return list(session.scalars(select(Launch).where(Launch.team_id == team_id).order_by(Launch.launch_date)))
+
+
 def active_launches(session: Session, team_id: str) -> list[Launch]:
-    return list(session.scalars(
-        select(Launch).where(Launch.team_id == team_id, Launch.state == "active").order_by(Launch.launch_date)))
+    return list(
+        session.scalars(
+            select(Launch).where(Launch.team_id == team_id, Launch.state == "active").order_by(Launch.launch_date)
+        )
+    )
 
 
 def tasks_of(session: Session, launch_id: int) -> list[LaunchTask]:
@@ -102,5 +186,6 @@ def find_launch(session: Session, team_id: str, name: str) -> Launch | None:
 
 
 def launch_in_channel(session: Session, team_id: str, channel: str) -> Launch | None:
-    return session.scalar(select(Launch).where(Launch.team_id == team_id, Launch.channel == channel,
-                                               Launch.state == "active"))
+    return session.scalar(
+        select(Launch).where(Launch.team_id == team_id, Launch.channel == channel, Launch.state == "active")
+    )

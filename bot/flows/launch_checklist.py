@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from bot.blocks import launch as blocks
+from bot.blocks.common import section
 from bot.db import launch as store
 from bot.flows.context import Context
 from bot.i18n import pick, translator
@@ -19,8 +20,16 @@ RECEIPTS = (ReceiptHook("launch.checklist", store.Launch, ts="checklist_ts"),)
 
 
 def task_row(task: store.LaunchTask, locale: str) -> blocks.TaskRow:
-    return blocks.TaskRow(task.id, pick(task.title, locale), task.owner, task.due, task.state, task.blocked_reason,
-                          task.stand_in, task.gate)
+    return blocks.TaskRow(
+        task.id,
+        pick(task.title, locale),
+        task.owner,
+        task.due,
+        task.state,
+        task.blocked_reason,
+        task.stand_in,
+        task.gate,
+    )
 
 
 class LaunchChecklist:
@@ -52,22 +61,37 @@ class LaunchChecklist:
         done = ops.progress([t.as_state() for t in tasks], today)
         name = pick(playbook.name, tr.locale) if playbook else launch.playbook
         return blocks.checklist_blocks(
-            tr, launch.name, launch.launch_date, name, launch.skus, launch.marketplaces,
-            [(titles.get(k, k), rows) for k, rows in phases.items()], done, today,
+            tr,
+            launch.name,
+            launch.launch_date,
+            name,
+            launch.skus,
+            launch.marketplaces,
+            [(titles.get(k, k), rows) for k, rows in phases.items()],
+            done,
+            today,
+            launch_id,
         )
 
     def refresh(self, team: Team, launch_id: int) -> None:
         launch = self.launch(launch_id)
         if launch.checklist_ts:
-            self.ctx.delivery.update(launch.channel, launch.checklist_ts, blocks.checklist_text(launch.name),
-                                     self.blocks(team, launch_id))
+            self.ctx.delivery.update(
+                launch.channel, launch.checklist_ts, blocks.checklist_text(launch.name), self.blocks(team, launch_id)
+            )
 
     # -- reading ---------------------------------------------------------------------------------
-    def list_blocks(self, user: str) -> list[dict[str, Any]]:
+    def list_blocks(self, user: str, closed: bool = False) -> list[dict[str, Any]]:
         team = self.ctx.team_of(user)
         tr, today = self.ctx.translator_for(user, team), self.ctx.today(team)
         lines = []
         with self.ctx.db.transaction() as session:
+            if closed:
+                lines = [
+                    blocks.closed_line(tr, launch.name, launch.slug, launch.launch_date, launch.channel)
+                    for launch in store.closed_launches(session, team.id)
+                ]
+                return blocks.summary_blocks(tr, tr._("Closed launches"), lines, tr._("No closed launches yet."))
             for launch in store.active_launches(session, team.id):
                 done = ops.progress([t.as_state() for t in store.tasks_of(session, launch.id)], today)
                 lines.append(blocks.launch_line(tr, launch.name, launch.slug, launch.launch_date, launch.channel, done))
@@ -82,11 +106,17 @@ class LaunchChecklist:
                 if name
                 else store.launch_in_channel(session, team.id, channel)
             )
+            if launch is None and name:
+                known = [found.slug for found in store.all_launches(session, team.id)]
+                return [section(blocks.unknown_launch_text(tr, name, ops.close_names(name, known)))]
             if launch is None:
                 return self.list_blocks(user)
             tasks = store.tasks_of(session, launch.id)
         by_key = {t.key: t for t in tasks}
-        lines = [blocks.status_line(tr, pick(by_key[t.key].title, tr.locale), t.owner, t.due, today)
-                 for t in ops.due_soon([t.as_state() for t in tasks], today, 10_000)]
+        lines = [
+            blocks.status_line(tr, pick(by_key[t.key].title, tr.locale), t.owner, t.due, today)
+            for t in ops.due_soon([t.as_state() for t in tasks], today, 10_000)
+        ]
         done = ops.progress([t.as_state() for t in tasks], today)
-        return blocks.summary_blocks(tr, blocks.status_title(tr, launch.name, done), lines)
+        title = blocks.status_title(tr, launch.name, done, closed=launch.state != "active")
+        return blocks.summary_blocks(tr, title, lines, tr._("Every task is done."))

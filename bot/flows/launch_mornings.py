@@ -1,10 +1,9 @@
-"""Every launch morning: progress in the launch channel, each owner's DM of tasks due soon, the manager's gate
-questions, the T+7 / T+14 reviews, and closing a launch whose last task and review are done."""
+"""Every launch morning: progress in the launch channel, the manager's gate questions, the T+7 / T+14 reviews,
+closing a launch whose last task and review are done; and each owner's DM of tasks due soon, at their own
+morning in their own time zone."""
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -16,10 +15,12 @@ from bot.db.audit import Audit
 from bot.db.base import insert_ignore
 from bot.flows.context import Context
 from bot.flows.launch_checklist import LaunchChecklist, task_row
-from bot.i18n import Translator, pick, translator
+from bot.flows.launch_decisions import LaunchDecisions
+from bot.i18n import Translator, translator
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybooks, Reminders, reminder_time
-from bot.ops.team import Role, Team
+from bot.ops.standup import person_for
+from bot.ops.team import Member, Role, Team
 from bot.reports.queries import sku_summary
 from bot.scheduler import ScheduledJob, daily
 
@@ -27,21 +28,64 @@ REVIEWS = ((7, "T+7"), (14, "T+14"))
 
 
 class LaunchMornings:
-    def __init__(self, ctx: Context, playbooks: LaunchPlaybooks, checklist: LaunchChecklist) -> None:
+    def __init__(
+        self, ctx: Context, playbooks: LaunchPlaybooks, checklist: LaunchChecklist, decisions: LaunchDecisions
+    ) -> None:
         self.ctx = ctx
         self.playbooks = playbooks
         self.checklist = checklist
+        self.decisions = decisions
 
     def jobs(self) -> list[ScheduledJob]:
         # The loader makes every playbook agree on the time, so each owner gets one DM a morning.
-        at = time.fromisoformat(reminder_time(self.playbooks))
-        return [daily("launch.morning", team.id, team.zone, at, partial(self.morning, team), grace=timedelta(hours=3))
-                for team in self.ctx.teams.teams]
+        at, grace = time.fromisoformat(reminder_time(self.playbooks)), timedelta(hours=3)
+        jobs = []
+        for team in self.ctx.teams.teams:
+            jobs.append(daily("launch.morning", team.id, team.zone, at, partial(self.morning, team), grace=grace))
+            for member in (m for m in team.members if m.active):
+                zone = person_for(team, member, self.ctx.people.profile(member.user).tz).zone
+                jobs.append(
+                    daily(
+                        "launch.owner",
+                        team.id,
+                        zone,
+                        at,
+                        partial(self.owner_morning, team, member),
+                        grace=grace,
+                        key=member.user,
+                    )
+                )
+        return jobs
+
+    def owner_morning(self, team: Team, member: Member, fire: datetime) -> None:
+        """One DM at the owner's own morning: their tasks due soon or overdue, across launches."""
+        person = person_for(team, member, self.ctx.people.profile(member.user).tz)
+        today = fire.astimezone(person.zone).date()
+        if not person.calendar.is_workday(today):
+            return
+        tr = self.ctx.translator_for(member.user, team)
+        owed: list[tuple[str, blocks.TaskRow]] = []
+        with self.ctx.db.transaction() as session:
+            launches = [
+                (launch, store.tasks_of(session, launch.id)) for launch in store.active_launches(session, team.id)
+            ]
+        for launch, tasks in launches:
+            playbook = self.checklist.playbook_of(launch)
+            settings = playbook.reminders if playbook else Reminders()
+            by_key = {t.key: t for t in tasks}
+            owed += [
+                (launch.name, task_row(by_key[state.key], tr.locale))
+                for state in ops.due_soon([t.as_state() for t in tasks], today, settings.horizon_days)
+                if state.owner == member.user
+            ]
+        if owed:
+            self.ctx.delivery.dm(
+                member.user, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, owed, today)
+            )
 
     def morning(self, team: Team, fire: datetime) -> None:
         today = fire.astimezone(team.zone).date()
         managers = [m.user for m in team.people_with(Role.manager)]
-        owed: dict[str, list[tuple[str, blocks.TaskRow]]] = defaultdict(list)
         with self.ctx.db.transaction() as session:
             launches = [
                 (launch, store.tasks_of(session, launch.id)) for launch in store.active_launches(session, team.id)
@@ -53,10 +97,10 @@ class LaunchMornings:
             done = ops.progress(states, today)
             if team.calendar.is_workday(today) and done.done < done.total:
                 by_key = {t.key: t for t in tasks}
-                for state in ops.due_soon(states, today, settings.horizon_days):
-                    owed[state.owner].append((launch.name, task_row(by_key[state.key], team.locale)))
-                late = [task_row(by_key[t.key], team.locale)
-                        for t in ops.overdue_by(states, today, settings.escalate_overdue_days)]
+                late = [
+                    task_row(by_key[t.key], team.locale)
+                    for t in ops.overdue_by(states, today, settings.escalate_overdue_days)
+                ]
                 tr = translator(team.locale)
                 days_to_go = (launch.launch_date - today).days
                 self.ctx.delivery.post(
@@ -64,13 +108,10 @@ class LaunchMornings:
                     tr._("Launch progress"),
                     blocks.progress_blocks(tr, launch.name, done, days_to_go, managers, late, today),
                 )
-            self._ask_gates(team, launch, tasks, today)
+            self.decisions.ask(team, launch, tasks, today)
             self._reviews(team, launch, today)
             if done.done == done.total and today >= launch.launch_date + timedelta(days=REVIEWS[-1][0]):
                 self._close(team, launch, fire)
-        for owner, items in owed.items():
-            tr = self.ctx.translator_for(owner, team)
-            self.ctx.delivery.dm(owner, tr._("Your launch tasks due soon"), blocks.reminder_blocks(tr, items, today))
 
     def _close(self, team: Team, launch: store.Launch, fire: datetime) -> None:
         """Every task done and the last review posted: the launch leaves the morning round and /launch list."""
@@ -84,23 +125,14 @@ class LaunchMornings:
     def _once(self, team: Team, launch: store.Launch, kind: str) -> bool:
         """True the first time: called in the transaction that posts it, so it is marked and posted together."""
         with self.ctx.db.transaction() as session:
-            return insert_ignore(session, store.LaunchPost, team_id=team.id, launch_id=launch.id, kind=kind,
-                                 posted_at=self.ctx.clock.now())
-
-    def _ask_gates(self, team: Team, launch: store.Launch, tasks: list[store.LaunchTask], today: date) -> None:
-        for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
-            with self.ctx.db.transaction():
-                if not self._once(team, launch, f"gate:{gate.key}:{gate.due.isoformat()}"):
-                    continue
-                for manager in team.people_with(Role.manager):
-                    tr = self.ctx.translator_for(manager.user, team)
-                    others = [task_row(t, tr.locale) for t in tasks if t.state != ops.DONE and t.id != gate.id]
-                    value = json.dumps({"launch": launch.id, "task": gate.id})
-                    self.ctx.delivery.dm(
-                        manager.user,
-                        tr._("Go / no-go"),
-                        blocks.gate_blocks(tr, launch.name, pick(gate.title, tr.locale), others, value, today),
-                    )
+            return insert_ignore(
+                session,
+                store.LaunchPost,
+                team_id=team.id,
+                launch_id=launch.id,
+                kind=kind,
+                posted_at=self.ctx.clock.now(),
+            )
 
     def _reviews(self, team: Team, launch: store.Launch, today: date) -> None:
         for days, label in REVIEWS:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import N_, OpsError
-from bot.ops.launch_playbook import LaunchPlaybook, due_date
-from bot.ops.team import Role, Team
+from bot.ops.launch_playbook import LaunchPlaybook, Unit, due_date
+from bot.ops.team import Role, Team, WorkCalendar
 
 OPEN, DONE, BLOCKED = "open", "done", "blocked"
+GO, NO_GO = "go", "no-go"
 LATEST_LAUNCH_YEARS = 3
 MARKETPLACES = ("US", "CA", "MX", "BR", "UK", "DE", "FR", "IT", "ES", "NL", "SE", "PL", "JP", "AU", "SG", "AE")
 
@@ -60,17 +62,96 @@ def owner_for(team: Team, role: Role) -> tuple[str, bool]:
     return managers[0].user, True
 
 
-def plan(playbook: LaunchPlaybook, team: Team, launch_day: date) -> list[PlannedTask]:
+def plan(
+    playbook: LaunchPlaybook, team: Team, launch_day: date, *, compress_from: date | None = None
+) -> list[PlannedTask]:
+    """The playbook's tasks dated from launch day; with ``compress_from`` (today) squeezed into the time left."""
+    offsets = {task.id: task.offset for _, task in playbook.tasks()}
+    if compress_from is not None:
+        offsets = compressed(
+            [(t.id, t.offset, playbook.unit_of(t)) for _, t in playbook.tasks()],
+            launch_day,
+            compress_from,
+            team.calendar,
+        )
     planned = []
     for phase, task in playbook.tasks():
         owner, stand_in = owner_for(team, task.role)
-        unit = playbook.unit_of(task)
-        planned.append(PlannedTask(
-            key=task.id, phase=phase.id, role=task.role, owner=owner, owner_is_stand_in=stand_in,
-            offset=task.offset, unit=unit, due=due_date(launch_day, task.offset, unit, team.calendar),
-            depends_on=task.depends_on, gate=task.gate,
-        ))
+        unit, offset = playbook.unit_of(task), offsets[task.id]
+        planned.append(
+            PlannedTask(
+                key=task.id,
+                phase=phase.id,
+                role=task.role,
+                owner=owner,
+                owner_is_stand_in=stand_in,
+                offset=offset,
+                unit=unit,
+                due=due_date(launch_day, offset, unit, team.calendar, gate=task.gate),
+                depends_on=task.depends_on,
+                gate=task.gate,
+            )
+        )
     return planned
+
+
+# -- a launch date that leaves too little time ---------------------------------------------------------
+@dataclass(frozen=True)
+class TightPlan:
+    """How far a launch date falls short: ``late`` of ``total`` tasks would be due before today, because the plan
+    needs ``needed`` days (``unit``) before launch day and only ``available`` are left."""
+
+    late: int
+    total: int
+    needed: int
+    available: int
+    unit: Unit
+
+
+def available_before(launch_day: date, today: date, unit: Unit, calendar: WorkCalendar) -> int:
+    """The largest k such that T-k (in ``unit``) is today or later: workdays in [today, launch day), or days."""
+    if unit == "days":
+        return max((launch_day - today).days, 0)
+    count, day = 0, today
+    while day < launch_day:
+        count += calendar.is_workday(day)
+        day += timedelta(days=1)
+    return count
+
+
+def compressed(
+    tasks: list[tuple[str, int, Unit]], launch_day: date, today: date, calendar: WorkCalendar
+) -> dict[str, int]:
+    """Offsets before launch day scaled into the time left, per unit: T-k becomes T-floor(k * left / needed).
+
+    The scale is the same for every task of a unit and rounds down, so a task never moves ahead of one that
+    was due before it (dependencies and order hold), and the earliest lands on today, never before.
+    """
+    result = {key: offset for key, offset, _ in tasks}
+    for unit in {unit for _, _, unit in tasks}:
+        needed = max((-offset for _, offset, u in tasks if u == unit and offset < 0), default=0)
+        left = available_before(launch_day, today, unit, calendar)
+        if needed <= left:
+            continue
+        for key, offset, u in tasks:
+            if u == unit and offset < 0:
+                result[key] = -((-offset * left) // needed)
+    return result
+
+
+def tight_plan(
+    tasks: list[tuple[str, int, Unit, date]], launch_day: date, today: date, calendar: WorkCalendar
+) -> TightPlan | None:
+    """None when every task (key, offset, unit, due) is due today or later; else how much time is missing."""
+    late = [t for t in tasks if t[3] < today]
+    if not late:
+        return None
+    shortfalls = []
+    for unit in {t[2] for t in late}:
+        needed = max(-t[1] for t in tasks if t[2] == unit)
+        shortfalls.append((needed - available_before(launch_day, today, unit, calendar), needed, unit))
+    _, needed, unit = max(shortfalls)
+    return TightPlan(len(late), len(tasks), needed, available_before(launch_day, today, unit, calendar), unit)
 
 
 def validate_new(name: str, skus: str, marketplaces: list[str], launch_day: date | None, today: date) -> list[str]:
@@ -94,11 +175,12 @@ def validate_new(name: str, skus: str, marketplaces: list[str], launch_day: date
 def check_launch_date(day: date, today: date, field: str | None, *, moving: bool = False) -> None:
     """After today, and near enough that every task's date (up to T+14 and beyond) is a real calendar day."""
     if day <= today:
-        raise OpsError(N_("The new launch date must be after today.") if moving
-                       else N_("The launch date must be after today."), field=field)
+        raise OpsError(
+            N_("The new launch date must be after today.") if moving else N_("The launch date must be after today."),
+            field=field,
+        )
     if day > today + timedelta(days=365 * LATEST_LAUNCH_YEARS):
-        raise OpsError(N_("Pick a launch date within the next {years} years."), field=field,
-                       years=LATEST_LAUNCH_YEARS)
+        raise OpsError(N_("Pick a launch date within the next {years} years."), field=field, years=LATEST_LAUNCH_YEARS)
 
 
 def may_change(task: TaskState, actor: str, actor_is_manager: bool) -> bool:
@@ -110,11 +192,36 @@ def open_dependencies(task: TaskState, tasks: dict[str, TaskState]) -> list[str]
     return [d for d in task.depends_on if d in tasks and tasks[d].state != DONE]
 
 
+def upstream_open(gate: TaskState, tasks: dict[str, TaskState]) -> list[str]:
+    """What a gate waits on, directly or through the tasks it depends on, and is not done: earliest due first."""
+    seen: set[str] = set()
+    waiting = list(gate.depends_on)
+    while waiting:
+        key = waiting.pop()
+        if key in seen or key not in tasks:
+            continue
+        seen.add(key)
+        waiting.extend(tasks[key].depends_on)
+    return sorted((k for k in seen if tasks[k].state != DONE), key=lambda k: (tasks[k].due, k))
+
+
+def unit_of(value: str) -> Unit:
+    return "days" if value == "days" else "workdays"
+
+
 def moved_due(task: TaskState, offset: int, unit: str, new_launch_day: date, team: Team) -> date:
     """Open and blocked tasks follow the launch date; done ones keep the date they had."""
     if task.state == DONE:
         return task.due
-    return due_date(new_launch_day, offset, "days" if unit == "days" else "workdays", team.calendar)
+    return due_date(new_launch_day, offset, unit_of(unit), team.calendar, gate=task.gate)
+
+
+def close_names(wanted: str, names: list[str]) -> list[str]:
+    """Launch slugs that look like what someone typed, best first (at most three): a typo, or part of the name."""
+    typed = re.sub(r"[\s_]+", "-", wanted.strip().lower()).removeprefix("#").removeprefix("launch-")
+    found = difflib.get_close_matches(typed, names, n=3, cutoff=0.75)
+    found += [name for name in names if typed and typed in name and name not in found]
+    return found[:3]
 
 
 @dataclass(frozen=True)
@@ -151,6 +258,7 @@ class LaunchCommand:
     action: str  # new | list | status | move | help
     name: str = ""
     new_date: date | None = None
+    closed: bool = False  # /launch list closed
 
 
 def parse_command(text: str) -> LaunchCommand:
@@ -160,6 +268,8 @@ def parse_command(text: str) -> LaunchCommand:
     verb, rest = words[0].lower(), words[1:]
     if verb == "list" and not rest:
         return LaunchCommand("list")
+    if verb == "list" and [w.lower() for w in rest] == ["closed"]:
+        return LaunchCommand("list", closed=True)
     if verb == "status":
         return LaunchCommand("status", name=" ".join(rest))
     if verb == "move":
@@ -168,7 +278,8 @@ def parse_command(text: str) -> LaunchCommand:
         try:
             new_date = date.fromisoformat(rest[-1])
         except ValueError as exc:
-            raise OpsError(N_("{text} is not a date: use YYYY-MM-DD, e.g. /launch move led-100 2027-01-15."),
-                           text=rest[-1]) from exc
+            raise OpsError(
+                N_("{text} is not a date: use YYYY-MM-DD, e.g. /launch move led-100 2027-01-15."), text=rest[-1]
+            ) from exc
         return LaunchCommand("move", name=" ".join(rest[:-1]), new_date=new_date)
     return LaunchCommand("help")

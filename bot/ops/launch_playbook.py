@@ -91,10 +91,14 @@ class LaunchPlaybook(BaseModel):
         return task.unit or self.unit
 
 
-def due_date(launch_day: date, offset: int, unit: Unit, calendar: WorkCalendar) -> date:
-    """Workdays skip weekends and the team's holidays; calendar days do not."""
+def due_date(launch_day: date, offset: int, unit: Unit, calendar: WorkCalendar, *, gate: bool = False) -> date:
+    """Workdays skip weekends and the team's holidays; calendar days do not, except that a go/no-go gate is
+    never due on a day off: it comes to the workday before, so the manager decides at work and in time."""
     if unit == "days":
-        return launch_day + timedelta(days=offset)
+        day = launch_day + timedelta(days=offset)
+        while gate and not calendar.is_workday(day):
+            day -= timedelta(days=1)
+        return day
     return calendar.add_workdays(launch_day, offset)
 
 

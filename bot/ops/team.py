@@ -146,7 +146,9 @@ class Team(BaseModel):
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        return WorkCalendar(self.workdays, self.holiday_countries, self.extra_holidays)
+        """The team's one work calendar, the same for stand-ups and launches: its weekdays, its holidays, and
+        China's make-up weekend workdays (调休) when it observes China's holidays."""
+        return WorkCalendar(self.workdays, self.holiday_countries, self.extra_holidays, make_up_workdays=True)
 
 
 @cache

@@ -7,16 +7,15 @@ wrote its audit row before refusing the new date.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.blocks.launch import add_launch_task_button, gate_blocks
+from bot.blocks.launch import add_launch_task_button
 from bot.console.session import ConsoleSlack
 from bot.db.core import AuditEntry
-from bot.db.launch import Launch, LaunchTask
+from bot.db.launch import LaunchTask
 from bot.errors import OpsError
 from bot.handlers.common import check_inputs
 from bot.i18n import translator
@@ -193,18 +192,12 @@ def test_the_flow_itself_refuses_an_unknown_task_state(console: ConsoleSlack) ->
 
 def test_a_no_go_with_a_new_date_in_the_past_posts_and_records_nothing(console: ConsoleSlack) -> None:
     start_launch(console)
-    # The gate's buttons carry the launch's and the gate task's ids: only the store knows them before the gate's day.
-    with console.services.db.transaction() as session:
-        launch = session.scalars(select(Launch)).one()
-        gate = next(t for t in session.scalars(select(LaunchTask)) if t.gate)
-        value = json.dumps({"launch": launch.id, "task": gate.id})
-    blocks = gate_blocks(translator("zh-CN"), launch.name, "Selection sign-off", [], value, launch.launch_date)
-    console.emulator._api_chat_postMessage({"channel": "C0MANAGER", "text": "Go / no-go", "blocks": blocks})
+    console.send("!at 2026-12-04 09:00")  # the selection sign-off gate asks Li Wei
     audit_before = _audit_rows(console)
     shown = converse(console, [
         ("!as U0MANAGER\n"
-         "!in C0MANAGER\n"
-         "!click 暂缓", ["“暂缓”"]),
+         "!in U0MANAGER\n"
+         "!click 暂缓，先不推进", ["“暂缓”"]),
         ('!fill reason="Second sample first" new_date=2026-01-01\n'
          "!submit", ["✗ new_date: 新的上市日期必须晚于今天。"]),
     ])
@@ -213,7 +206,7 @@ def test_a_no_go_with_a_new_date_in_the_past_posts_and_records_nothing(console: 
     converse(console, [("!fill new_date=2027-03-01\n!submit", ["🔴 No-go for LED Desk Lamp"])])
 
 
-def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(console: ConsoleSlack) -> None:
+def test_adding_a_task_to_a_launch_or_owner_that_does_not_exist_is_a_field_error(console: ConsoleSlack) -> None:
     start_launch(console)
     button = add_launch_task_button(translator("en"), "LED-100", "Fix the cable length in the listing")
     console.emulator._api_chat_postMessage({"channel": "C0MARKETING", "text": "feedback",
@@ -226,13 +219,13 @@ def test_adding_a_task_to_a_launch_or_role_that_does_not_exist_is_a_field_error(
     _forge(console, "launch", {"type": "static_select", "selected_option": {
         "text": {"type": "plain_text", "text": "x"}, "value": "not-a-launch-id"}})
     converse(console, [
-        ("!fill role=marketing due=2026-12-01\n"
+        ('!fill phase=Listing owner="Amy Lin" due=2026-12-01\n'
          "!submit", ["✗ launch: Choose one of the options offered."]),
     ])
-    _forge(console, "role", {"type": "static_select", "selected_option": None})
+    _forge(console, "owner", {"type": "static_select", "selected_option": None})
     converse(console, [
         ('!fill launch="LED Desk Lamp"\n'
-         "!submit", ["✗ role: Choose one of the options offered."]),
+         "!submit", ["✗ owner: Choose one of the options offered."]),
         ("/launch status led-desk-lamp", ["LED Desk Lamp: 0/20 done, 20 open"]),  # the playbook's, nothing added
     ])
 

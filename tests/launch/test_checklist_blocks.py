@@ -16,8 +16,16 @@ LONG_REASON = "The factory has not sent the QC report and the second sample is s
 
 def rows(count: int, start: int = 0) -> list[TaskRow]:
     return [
-        TaskRow(n, f"Task number {n} with a reasonably long title for the listing", "U0MARKET",
-                date(2026, 12, 1), BLOCKED if n % 2 else OPEN, LONG_REASON if n % 2 else None, False, n == 0)
+        TaskRow(
+            n,
+            f"Task number {n} with a reasonably long title for the listing",
+            "U0MARKET",
+            date(2026, 12, 1),
+            BLOCKED if n % 2 else OPEN,
+            LONG_REASON if n % 2 else None,
+            False,
+            n == 0,
+        )
         for n in range(start, start + count)
     ]
 
@@ -34,8 +42,17 @@ def menu_values(blocks: list[dict[str, object]]) -> list[str]:
 @pytest.mark.parametrize("locale", ["en", "zh-CN"])
 def test_sixty_tasks_in_one_phase_are_split_into_sections_and_none_is_hidden(locale: str) -> None:
     tr = translator(locale)
-    blocks = checklist_blocks(tr, "Big one", date(2027, 6, 1), "Big", ["BIG-1"], ["US"],
-                              [("Everything", rows(60))], Progress(0, 60, 0, 30), TODAY)
+    blocks = checklist_blocks(
+        tr,
+        "Big one",
+        date(2027, 6, 1),
+        "Big",
+        ["BIG-1"],
+        ["US"],
+        [("Everything", rows(60))],
+        Progress(0, 60, 0, 30),
+        TODAY,
+    )
     assert len(blocks) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     assert sorted(menu_values(blocks), key=int) == [str(n) for n in range(60)]  # every task has its menu entry
@@ -47,8 +64,9 @@ def test_sixty_tasks_in_one_phase_are_split_into_sections_and_none_is_hidden(loc
 def test_sixty_one_task_phases_end_with_a_more_note_instead_of_failing() -> None:
     tr = translator("en")
     phases = [(f"Phase {n}", rows(1, n)) for n in range(60)]
-    blocks = checklist_blocks(tr, "Big one", date(2027, 6, 1), "Big", ["BIG-1"], ["US"], phases,
-                              Progress(0, 60, 0, 30), TODAY)
+    blocks = checklist_blocks(
+        tr, "Big one", date(2027, 6, 1), "Big", ["BIG-1"], ["US"], phases, Progress(0, 60, 0, 30), TODAY
+    )
     assert len(blocks) == 50
     assert "/launch status shows every open task" in blocks[-1]["elements"][0]["text"]
 

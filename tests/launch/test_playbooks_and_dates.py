@@ -13,9 +13,16 @@ from bot.ops.launch_playbook import due_date, load_playbooks
 from bot.ops.team import Member, Role, Team, WorkCalendar
 
 REPO_PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
-TEAM = Team(id="sz", name="SZ", timezone="Asia/Shanghai", holiday_countries=("CN",), members=(
-    Member(user="U1", name="Li", roles=(Role.manager,)), Member(user="U2", name="Chen", roles=(Role.purchasing,)),
-))
+TEAM = Team(
+    id="sz",
+    name="SZ",
+    timezone="Asia/Shanghai",
+    holiday_countries=("CN",),
+    members=(
+        Member(user="U1", name="Li", roles=(Role.manager,)),
+        Member(user="U2", name="Chen", roles=(Role.purchasing,)),
+    ),
+)
 
 
 def write(folder: Path, text: str, name: str = "broken.yml") -> Path:
@@ -37,10 +44,26 @@ def test_the_shipped_playbooks_are_valid_and_cover_the_standard_launch() -> None
     books = load_playbooks(REPO_PLAYBOOKS)
     assert set(books) == {"standard", "new-marketplace", "q4-peak"}
     keys = {t.id for _, t in books["standard"].tasks()}
-    for wanted in ("market-research", "selection-signoff", "supplier-sampling", "sample-qc", "certification",
-                   "packaging", "listing-copy", "listing-images", "keywords", "pricing", "fba-shipment",
-                   "ads-campaigns", "influencer-outreach", "launch-coupon", "cs-faq", "launch-day",
-                   "first-week-review", "kpi-review"):
+    for wanted in (
+        "market-research",
+        "selection-signoff",
+        "supplier-sampling",
+        "sample-qc",
+        "certification",
+        "packaging",
+        "listing-copy",
+        "listing-images",
+        "keywords",
+        "pricing",
+        "fba-shipment",
+        "ads-campaigns",
+        "influencer-outreach",
+        "launch-coupon",
+        "cs-faq",
+        "launch-day",
+        "first-week-review",
+        "kpi-review",
+    ):
         assert wanted in keys
     assert [t.id for _, t in books["standard"].tasks() if t.gate] == ["selection-signoff", "go-no-go"]
 

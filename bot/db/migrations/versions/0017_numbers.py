@@ -2,7 +2,7 @@
 one, says where it went instead of posting it twice.
 
 Revision ID: 0017_numbers
-Revises: 0015_standup_record
+Revises: 0016_launch_decisions
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from bot.db.base import UTCDateTime
 
 revision = "0017_numbers"
-down_revision = "0015_standup_record"
+down_revision = "0016_launch_decisions"
 branch_labels = None
 depends_on = None
 
