@@ -13,7 +13,7 @@ from bot.i18n import Translator, translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
-from bot.outbox import Receipt, ReceiptHook
+from bot.outbox import Receipt, ReceiptHook, Target
 from bot.reports.queries import sku_summary
 
 # Each card, kept current in place.
@@ -64,9 +64,13 @@ class FeedbackCards:
 
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:
-            if card.channel and card.ts:  # a card still on its way is sent as the item is now
-                tr = self._reader(team, card.destination)
-                self.ctx.delivery.update(card.channel, card.ts, self._text(tr, item), self._blocks(team, item, tr))
+            # A card still in the outbox (Slack slow or away) is edited there, so it is posted as the item is now.
+            target: Target | None = card.ts or self.ctx.delivery.waiting(Receipt("feedback.card", str(card.id)))
+            if target is None:
+                continue
+            tr = self._reader(team, card.destination)
+            channel = card.channel or card.destination[1:]  # "#C…" or "@U…": whom the waiting post is addressed to
+            self.ctx.delivery.update(channel, target, self._text(tr, item), self._blocks(team, item, tr))
 
     def _reader(self, team: Team, destination: str) -> Translator:
         """A DM reads in its person's own language; a channel in the team's."""

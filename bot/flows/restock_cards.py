@@ -95,16 +95,16 @@ class RestockCards:
         )
 
     def refresh(self, team: Team, request: store.RestockRequest) -> None:
-        if request.card_channel and request.card_ts:
-            self.ctx.delivery.update(
-                request.card_channel, request.card_ts, self.card_text(team, request), self.card(team, request)
-            )
-        if request.copy_channel and request.copy_ts:
+        # A card or copy still in the outbox (Slack slow or away) is edited there: it is posted as the request is now.
+        card = request.card_ts or self.ctx.delivery.waiting(Receipt("restock.card", str(request.id)))
+        if card is not None:
+            channel = request.card_channel or str(team.channel(ChannelKey.purchasing))
+            self.ctx.delivery.update(channel, card, self.card_text(team, request), self.card(team, request))
+        copy = request.copy_ts or self.ctx.delivery.waiting(Receipt("restock.copy", str(request.id)))
+        if copy is not None:
             tr = self.ctx.translator_for(request.requester, team)
             self.ctx.delivery.update(
-                request.copy_channel,
-                request.copy_ts,
-                self.card_text(team, request, tr),
+                request.copy_channel or request.requester, copy, self.card_text(team, request, tr),
                 self.card(team, request, tr=tr),
             )
 
