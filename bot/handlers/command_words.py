@@ -8,6 +8,8 @@ from bot.features import Alias
 OPS_WORDS = (Alias("help", "帮助", "幫助"), Alias("team", "团队", "團隊"))
 STANDUP_WORDS = (
     Alias("skip", "跳过", "跳過"),
+    Alias("ooo list", "请假 列表", "請假 列表"),
+    Alias("ooo cancel", "请假 取消", "請假 取消"),
     Alias("ooo", "请假", "請假"),
     Alias("back", "回来", "回來"),
     Alias("status", "进度", "進度"),
@@ -26,6 +28,7 @@ RESTOCK_WORDS = (
 )
 LAUNCH_WORDS = (
     Alias("new", "新建", "新增"),
+    Alias("list closed", "列表 已结束", "列表 已結案"),
     Alias("list", "列表", "列表"),
     Alias("status", "状态", "狀態"),
     Alias("move", "改期", "改期"),

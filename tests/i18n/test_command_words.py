@@ -33,6 +33,7 @@ def test_an_alias_replaces_only_the_subcommand_words() -> None:
                 ("/restock 列表 全部", ["补货申请：全部"]),
                 ("/standup 跳过", ["已跳过你"]),
                 ("/launch 列表", ["目前没有进行中的上市项目"]),
+                ("/launch 列表 已结束", ["还没有已结束的上市项目。"]),
             ],
         ),
         (
@@ -42,6 +43,7 @@ def test_an_alias_replaces_only_the_subcommand_words() -> None:
                 ("/ops 團隊", ["團隊 Shenzhen Ops"]),
                 ("/restock 列表", ["補貨申請：未完成"]),
                 ("/standup 跳過", ["已跳過你"]),
+                ("/launch 列表 已結案", ["已結案"]),
             ],
         ),
     ],

@@ -132,6 +132,12 @@ def _catalog_labels(locale: str) -> dict[str, str]:
             for message in read_po(fh):
                 if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string:
                     labels.setdefault(message.id.lower(), message.string)
+    # A scene may click a label as its Chinese-speaking manager sees it (Simplified): the same msgid's string.
+    for po in sorted((LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+                    labels.setdefault(message.string.lower(), labels.get(message.id.lower(), message.string))
     key = locale.replace("_", "-")
 
     def walk(node: Any) -> None:
