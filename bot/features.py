@@ -3,7 +3,8 @@
 A feature is one handler module (its ``FEATURE``), its flows, one ops module, one blocks module and one
 playbook. Everything it contributes is declared here as data: its slash commands, shortcuts, events and
 scopes (what the manifest prints; a test checks they match what ``register`` registers), its scheduled jobs,
-the receipts that keep its messages' ts, its sections of the morning digest and of the App Home. Nothing is
+the receipts that keep its messages' ts, its sections of the morning digest and of the App Home, and how its
+objects read when another feature's card links to them. Nothing is
 registered by importing a module.
 """
 
@@ -16,9 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.flows.context import Context, DigestSectionProvider
-from bot.i18n import Translator
-from bot.ops.team import Team
+from bot.flows.context import Context, DigestSectionProvider, HomeReader, HomeSection, LinkKind
 from bot.outbox import ReceiptHook
 from bot.scheduler import ScheduledJob
 
@@ -69,20 +68,6 @@ class Shortcut:
 
 
 @dataclass(frozen=True)
-class HomeReader:
-    """Who is looking at the App Home, as each feature's section needs it."""
-
-    user: str
-    team: Team | None
-    tr: Translator
-    timezone: str
-    commands: tuple[str, ...]  # every feature's slash command with its usage hint
-
-
-HomeSection = Callable[[Context, HomeReader], list[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
 class Feature:
     name: str
     register: Callable[[Registrar, Context], None]
@@ -95,6 +80,7 @@ class Feature:
     receipts: tuple[ReceiptHook, ...] = ()  # where its messages' ts are kept once Slack has them
     digest_sections: tuple[DigestSectionProvider, ...] = ()  # its part of the morning KPI digest
     home_sections: tuple[HomeSection, ...] = ()  # its part of each person's App Home, in feature order
+    link_kinds: tuple[LinkKind, ...] = ()  # its objects as other features' cards show them (bot/flows/links.py)
     demo_scene: str | None = None  # a console script in bot/console/scenes/
 
 
@@ -157,3 +143,6 @@ class Registrar:
         self.events.add("message")
         return self.app.message(**kwargs)
 
+
+
+__all__ = ["Alias", "Feature", "HomeReader", "HomeSection", "LinkKind", "Registrar", "Shortcut", "SlashCommand"]

@@ -209,5 +209,8 @@ def wire(
                           receipts=[hook for f in chosen for hook in f.receipts]),
         playbooks=playbooks, playbooks_dir=settings.playbooks_dir,
         digest_sections=tuple(section for f in chosen for section in f.digest_sections),
+        home_sections=tuple(section for f in chosen for section in f.home_sections),
+        commands=tuple((c.name, c.usage_hint) for f in chosen for c in f.commands),
+        link_kinds={kind.kind: kind for f in chosen for kind in f.link_kinds},
     )
     return Opsbot(settings=settings, context=context, features=chosen)

@@ -19,6 +19,7 @@ from bot.db import Database
 from bot.delivery import Delivery
 from bot.errors import N_, OpsError
 from bot.i18n import Translator, translator
+from bot.ops.links import Kind, LinkState, Ref
 from bot.ops.team import Role, Team, TeamDirectory
 from bot.people import People
 from bot.reports.digest import DigestSection
@@ -37,6 +38,11 @@ class Context:
     playbooks_dir: Path = Path("playbooks")
     # Other features' parts of the morning KPI digest (restock: "order now / reorder soon"), in feature order.
     digest_sections: tuple[DigestSectionProvider, ...] = ()
+    # Every feature's part of each person's App Home, in feature order, and every command with its usage hint.
+    home_sections: tuple[HomeSection, ...] = ()
+    commands: tuple[tuple[str, str], ...] = ()
+    # How each kind of linked object reads on another's card and what to redo when something it started moved.
+    link_kinds: Mapping[str, LinkKind] = field(default_factory=dict)
 
     def playbook(self, kind: type[P]) -> P:
         """A feature's validated playbook, by its model type."""
@@ -74,3 +80,29 @@ class Context:
 
 # A feature's part of the morning digest for a team on a day, or None to stay out of it.
 DigestSectionProvider = Callable[[Context, Team, date], DigestSection | None]
+
+
+@dataclass(frozen=True)
+class HomeReader:
+    """Who is looking at the App Home, as each feature's section needs it."""
+
+    user: str
+    team: Team | None
+    tr: Translator
+    timezone: str
+    commands: tuple[str, ...]  # every feature's slash command with its usage hint
+
+
+# A feature's part of a person's App Home: Block Kit blocks, or none to stay out of it.
+HomeSection = Callable[[Context, HomeReader], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """A feature's objects as others link to them (declared by the feature that owns the kind)."""
+
+    kind: Kind
+    # How one of its objects reads on another card, in the reader's words; None when it is gone.
+    describe: Callable[[Context, Ref, Translator], LinkState | None]
+    # Something this object started has moved: redraw its cards (and close it if that finished it).
+    changed: Callable[[Context, Ref], None] | None = None

@@ -17,10 +17,9 @@ from bot.flows.feedback_intake import FeedbackIntake, Report
 from bot.flows.feedback_weekly import FeedbackWeekly
 from bot.handlers.command_words import FEEDBACK_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
-from bot.handlers.help import ROLE_NAMES
 from bot.ops.feedback import parse_command
 from bot.ops.feedback_playbook import FeedbackPlaybook, load_playbook
-from bot.ops.team import Role
+from bot.ops.team import ROLE_NAMES, Role
 from bot.scheduler import ScheduledJob
 
 

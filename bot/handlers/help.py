@@ -14,18 +14,7 @@ from bot.features import Feature, HomeReader, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.handlers.command_words import OPS_WORDS
 from bot.i18n import Translator
-from bot.ops.team import Role
-
-ROLE_NAMES = {
-    Role.manager: N_("Operations manager"),
-    Role.selection: N_("Product selection"),
-    Role.purchasing: N_("Purchasing"),
-    Role.marketing: N_("Marketing & ads"),
-    Role.cs: N_("Customer service"),
-    Role.warehouse: N_("Warehouse"),
-    Role.finance: N_("Finance"),
-    Role.analyst: N_("Analyst"),
-}
+from bot.ops.team import ROLE_NAMES, Role
 
 
 def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, str]]:

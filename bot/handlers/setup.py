@@ -14,9 +14,8 @@ from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.flows.setup import ChannelMembership, TeamSetup
 from bot.handlers.common import submit_or_field_errors
-from bot.handlers.help import ROLE_NAMES
 from bot.i18n import Translator
-from bot.ops.team import Role, Team
+from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.scheduler import ScheduledJob
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.errors import N_
 from bot.i18n import SUPPORTED_LOCALES, normalize_locale
 
 
@@ -26,6 +27,19 @@ class Role(StrEnum):
     warehouse = "warehouse"
     finance = "finance"
     analyst = "analyst"
+
+
+# How each role reads to a person (translated where shown).
+ROLE_NAMES = {
+    Role.manager: N_("Operations manager"),
+    Role.selection: N_("Product selection"),
+    Role.purchasing: N_("Purchasing"),
+    Role.marketing: N_("Marketing & ads"),
+    Role.cs: N_("Customer service"),
+    Role.warehouse: N_("Warehouse"),
+    Role.finance: N_("Finance"),
+    Role.analyst: N_("Analyst"),
+}
 
 
 class ChannelKey(StrEnum):

@@ -1,0 +1,44 @@
+"""Each person's App Home: built from every feature's declared section, published when they open it and again
+whenever something in it changes (a stand-up answered, an approval waiting, a task moved), so it is never stale."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.home import home_view
+from bot.flows.context import Context, HomeReader
+from bot.ops.team import ROLE_NAMES, Team
+
+log = logging.getLogger(__name__)
+
+
+def home_view_for(ctx: Context, user: str, slack_team_id: str | None = None) -> dict[str, Any]:
+    """The App Home ``user`` sees now, in their language and time zone."""
+    team = ctx.teams.for_user(user, slack_team_id)
+    tr = ctx.translator_for(user, team)
+    member = team.member(user) if team else None
+    roles = [tr._(ROLE_NAMES[r]) for r in member.roles] if member else []
+    commands = tuple(f"{name} {tr._(hint) if hint else ''}".strip() for name, hint in ctx.commands)
+    reader = HomeReader(user=user, team=team, tr=tr, commands=commands,
+                        timezone=ctx.people.profile(user).tz or (team.timezone if team else "UTC"))
+    sections = [block for section in ctx.home_sections for block in section(ctx, reader)]
+    return home_view(tr, name=member.name if member else user, team_name=team.name if team else None,
+                     roles=roles, timezone=reader.timezone, sections=sections)
+
+
+def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> None:
+    ctx.delivery.publish_home(user, home_view_for(ctx, user, slack_team_id))
+
+
+def homes_changed(ctx: Context, team: Team | None, users: Iterable[str]) -> None:
+    """Something in these people's App Homes changed: publish theirs again. A Slack that refuses now costs only
+    freshness (the next open rebuilds it), so it is logged, never raised into the change that caused it."""
+    for user in dict.fromkeys(u for u in users if u):
+        try:
+            publish_home(ctx, user, team.slack_team_id if team else None)
+        except SlackApiError as exc:
+            log.warning("home not refreshed for %s: %s", user, exc.response.get("error"))
