@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.flows.context import Context, DigestSectionProvider, HomeReader, HomeSection, LinkKind
+from bot.flows.context import AgendaSection, Context, DigestSectionProvider, HomeReader, HomeSection, LinkKind
 from bot.outbox import ReceiptHook
 from bot.scheduler import ScheduledJob
 
@@ -81,6 +81,7 @@ class Feature:
     digest_sections: tuple[DigestSectionProvider, ...] = ()  # its part of the morning KPI digest
     home_sections: tuple[HomeSection, ...] = ()  # its part of each person's App Home, in feature order
     link_kinds: tuple[LinkKind, ...] = ()  # its objects as other features' cards show them (bot/flows/links.py)
+    agenda_sections: tuple[AgendaSection, ...] = ()  # its parts of meeting agendas, by key (meetings.yml)
     demo_scene: str | None = None  # a console script in bot/console/scenes/
 
 
@@ -145,4 +146,5 @@ class Registrar:
 
 
 
-__all__ = ["Alias", "Feature", "HomeReader", "HomeSection", "LinkKind", "Registrar", "Shortcut", "SlashCommand"]
+__all__ = ["AgendaSection", "Alias", "Feature", "HomeReader", "HomeSection", "LinkKind", "Registrar", "Shortcut",
+           "SlashCommand"]

@@ -212,5 +212,6 @@ def wire(
         home_sections=tuple(section for f in chosen for section in f.home_sections),
         commands=tuple((c.name, c.usage_hint) for f in chosen for c in f.commands),
         link_kinds={kind.kind: kind for f in chosen for kind in f.link_kinds},
+        agenda_sections={part.key: part for f in chosen for part in f.agenda_sections},
     )
     return Opsbot(settings=settings, context=context, features=chosen)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from bot.clock import Clock
 from bot.db import Database
@@ -43,6 +43,8 @@ class Context:
     commands: tuple[tuple[str, str], ...] = ()
     # How each kind of linked object reads on another's card and what to redo when something it started moved.
     link_kinds: Mapping[str, LinkKind] = field(default_factory=dict)
+    # Every feature's parts of a weekly meeting's or monthly review's agenda, by the key meetings.yml lists.
+    agenda_sections: Mapping[str, AgendaSection] = field(default_factory=dict)
 
     def playbook(self, kind: type[P]) -> P:
         """A feature's validated playbook, by its model type."""
@@ -106,3 +108,33 @@ class LinkKind:
     describe: Callable[[Context, Ref, Translator], LinkState | None]
     # Something this object started has moved: redraw its cards (and close it if that finished it).
     changed: Callable[[Context, Ref], None] | None = None
+
+
+@dataclass(frozen=True)
+class AgendaPeriod:
+    """What an agenda covers: the weekly meeting's past week (``start``..``end`` inclusive, the team's days) or the
+    monthly review's month, and the day the meeting is held."""
+
+    rhythm: Literal["weekly", "monthly"]
+    start: date
+    end: date
+    held_on: date
+
+
+@dataclass(frozen=True)
+class AgendaPart:
+    """One section of an agenda as its feature reads it for the team, in the team's language: a title and lines
+    (Slack mrkdwn, user text already escaped) that the meeting's message, App Home and Markdown export all show."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgendaSection:
+    """A feature's agenda section: ``key`` is what meetings.yml lists under ``sections:``; ``build`` returns None to
+    stay out of an agenda (nothing to say, or not its rhythm)."""
+
+    key: str
+    build: Callable[[Context, Team, AgendaPeriod, Translator], AgendaPart | None]
