@@ -65,7 +65,8 @@ class PromoCards:
                          if state else Mrkdwn(tr._("From {ref}", ref=ref.label)))
         return lines
 
-    def card(self, team: Team, promo: store.Promotion, tr: Translator | None = None) -> tuple[str, list[dict[str, Any]]]:
+    def card(self, team: Team, promo: store.Promotion, tr: Translator | None = None
+             ) -> tuple[str, list[dict[str, Any]]]:
         tr = tr or translator(team.locale)
         shown = self.view(team, promo, tr)
         return blocks.card_text(tr, shown), blocks.card_blocks(tr, shown)
