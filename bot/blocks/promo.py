@@ -11,7 +11,7 @@ from bot.blocks.common import actions, button, context, header, input_block, mod
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
-from bot.i18n import Translator
+from bot.i18n import NP_, Translator
 from bot.ops import promo as ops
 from bot.reports.promo_review import Figures, SkuReview
 
@@ -21,10 +21,12 @@ PLAN_FROM_FEEDBACK = "feedback_plan_promo"  # the feedback card's "Plan promotio
 
 KIND_LABELS = {"coupon": N_("Coupon"), "lightning_deal": N_("Lightning deal"), "price_change": N_("Price change"),
                "sponsored_budget": N_("Sponsored budget change")}
-STATE_LABELS = {ops.PLANNED: N_("planned"), ops.APPROVED: N_("approved"), ops.LIVE: N_("live"),
-                ops.ENDED: N_("ended"), ops.REVIEWED: N_("reviewed"), ops.REJECTED: N_("rejected"),
-                ops.CANCELLED: N_("cancelled")}
-BUTTONS = {"approve": N_("Approve"), "reject": N_("Reject"), "cancel": N_("Cancel promotion")}
+STATE_LABELS = {ops.PLANNED: NP_("promo state", "planned"), ops.APPROVED: NP_("promo state", "approved"),
+                ops.LIVE: NP_("promo state", "live"), ops.ENDED: NP_("promo state", "ended"),
+                ops.REVIEWED: NP_("promo state", "reviewed"), ops.REJECTED: NP_("promo state", "rejected"),
+                ops.CANCELLED: NP_("promo state", "cancelled")}
+BUTTONS = {"approve": NP_("promo button", "Approve"), "reject": NP_("promo button", "Reject"),
+           "cancel": NP_("promo button", "Cancel promotion")}
 
 
 def kind_label(tr: Translator, kind: str) -> str:
@@ -96,7 +98,7 @@ def card_blocks(tr: Translator, p: PromoView) -> list[dict[str, Any]]:
     if p.budget is not None:
         lines.append(tr._("Budget {budget}", budget=tr.money(p.budget, p.currency)))
     if p.reason:
-        lines.append(tr._("Reason: {reason}", reason=escape_clipped(p.reason, 1000)))
+        lines.append(tr._("Why: {reason}", reason=escape_clipped(p.reason, 1000)))
     lines += list(p.origins)
     blocks = [header(tr._("🏷️ Promotion {ref} · {state}", ref=p.ref, state=state_label(tr, p.state))),
               section(clip("\n".join(lines), SECTION_TEXT))]
@@ -112,7 +114,7 @@ def card_blocks(tr: Translator, p: PromoView) -> list[dict[str, Any]]:
 
 def step_buttons(tr: Translator, promo_id: int, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
     styles = {"approve": "primary", "reject": "danger"}
-    return [button(tr.pgettext("button", BUTTONS[a]), f"{STEP}:{a}", json.dumps({"id": promo_id, "action": a}),
+    return [button(tr.pgettext("promo button", BUTTONS[a]), f"{STEP}:{a}", json.dumps({"id": promo_id, "action": a}),
                    style=styles.get(a)) for a in wanted]
 
 
@@ -146,7 +148,7 @@ def form_modal(tr: Translator, skus: list[str], marketplaces: tuple[str, ...], *
         blocks.append(context(tr._("Known SKUs: {skus}", skus=escape(tr.join(skus[:30])))))
     blocks += [
         input_block("skus", tr._("SKU(s), separated by commas"), sku_element),
-        input_block("marketplace", tr._("Marketplace"), market),
+        input_block("marketplace", tr.pgettext("promo form", "Marketplace"), market),
         input_block("kind", tr._("Kind"), {"type": "static_select", "action_id": "kind", "options": kinds}),
         input_block("start", tr._("First day"), {"type": "datepicker", "action_id": "start"}),
         input_block("end", tr._("Last day"), {"type": "datepicker", "action_id": "end"}),
@@ -156,11 +158,12 @@ def form_modal(tr: Translator, skus: list[str], marketplaces: tuple[str, ...], *
                     {"type": "plain_text_input", "action_id": "amount", "max_length": 15}, optional=True),
         input_block("budget", tr._("Budget"),
                     {"type": "plain_text_input", "action_id": "budget", "max_length": 15}, optional=True),
-        input_block("reason", tr._("Reason"),
+        input_block("reason", tr.pgettext("promo form", "Reason"),
                     {"type": "plain_text_input", "action_id": "reason", "multiline": True, "max_length": 1000},
                     optional=True),
     ]
-    return modal(tr._("Plan a promotion"), blocks, callback_id=FORM_VIEW, submit=tr._("Plan"), close=tr._("Cancel"),
+    return modal(tr._("Plan a promotion"), blocks, callback_id=FORM_VIEW, submit=tr.pgettext("promo form", "Plan"),
+                 close=tr.pgettext("promo form", "Cancel"),
                  private_metadata=json.dumps({"feedback": feedback}))
 
 
@@ -192,7 +195,7 @@ def digest_line(tr: Translator, sku: str, p: PromoView) -> Mrkdwn:
 def _figure(tr: Translator, name: str, figures: Figures) -> str:
     value = getattr(figures, name)
     if value is None:
-        return tr._("n/a")
+        return tr.pgettext("promo review", "n/a")
     if name == "units":
         return tr.number(value)
     if name == "gmv":
@@ -200,7 +203,8 @@ def _figure(tr: Translator, name: str, figures: Figures) -> str:
     return tr.percent(value, 1)
 
 
-FIGURE_NAMES = {"units": N_("Units"), "gmv": N_("GMV"), "acos": N_("ACoS"), "cvr": N_("CVR")}
+FIGURE_NAMES = {"units": NP_("promo review", "Units"), "gmv": NP_("promo review", "GMV"),
+                "acos": NP_("promo review", "ACoS"), "cvr": NP_("promo review", "CVR")}
 
 
 def review_blocks(tr: Translator, p: PromoView, reviews: list[SkuReview]) -> list[dict[str, Any]]:
@@ -216,8 +220,9 @@ def review_blocks(tr: Translator, p: PromoView, reviews: list[SkuReview]) -> lis
         else:
             for name, label in FIGURE_NAMES.items():
                 change = found.change(name)
-                lines.append(tr._("{figure}: {during} against {before} ({change})", figure=tr._(label),
-                                  during=_figure(tr, name, during), before=_figure(tr, name, before),
+                lines.append(tr._("{figure}: {during} against {before} ({change})",
+                                  figure=tr.pgettext("promo review", label), during=_figure(tr, name, during),
+                                  before=_figure(tr, name, before),
                                   change=tr.percent(change, 0) if change is not None else tr._("no comparison")))
             for window, name in ((during, N_("during the promotion")), (before, N_("before it"))):
                 if 0 < window.days < window.length or window.days == 0:

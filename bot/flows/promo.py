@@ -51,7 +51,7 @@ class Promotions:
             if exact is None:
                 close = difflib.get_close_matches(sku.upper(), [k.upper() for k in known], n=3, cutoff=0.6)
                 if close:
-                    raise OpsError(N_("I don't know the SKU {sku}. Did you mean {options}?"), field=field, sku=sku,
+                    raise OpsError(N_("{sku} is not a SKU I know. Did you mean {options}?"), field=field, sku=sku,
                                    options=AnyOf([k for k in known if k.upper() in close]))
                 raise OpsError(N_("I don't know the SKU {sku}: no report has it yet. Load a report that lists it."),
                                field=field, sku=sku)
@@ -146,7 +146,7 @@ class Promotions:
             values["decided_by"] = actor
         with self.ctx.db.transaction() as session:
             if not store.move(session, promo.id, promo.version, values):
-                raise OpsError(N_("Someone else changed {ref} a moment ago; have a look at the card."), ref=promo.ref)
+                raise OpsError(N_("Someone else moved {ref} a moment ago; have a look at its card."), ref=promo.ref)
             Audit(team.id, actor, now)(session, "promo", promo.ref, promo.state, target, None)
             session.expire_all()
             moved = session.get(store.Promotion, promo.id)

@@ -33,7 +33,7 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("coupon", "coupon"), ("deal", "lightning_deal"), ("sponsored", "sponsored_budget"),
     ("广告预算", "sponsored_budget"), ("廣告預算", "sponsored_budget"), ("优惠券", "coupon"), ("優惠券", "coupon"),
     ("秒杀", "lightning_deal"), ("秒殺", "lightning_deal"), ("限时秒杀", "lightning_deal"),
-    ("改价", "price_change"), ("改價", "price_change"),
+    ("改价", "price_change"), ("改價", "price_change"), ("调价", "price_change"), ("調價", "price_change"),
 )
 USAGE = N_("Usage: /promo · /promo new SKU[,SKU] MARKETPLACE coupon|lightning deal|price change|sponsored budget "
            "START..END [15%] [amount 5] [budget 500] [F-12] [reason …] · /promo list [mine|all] · /promo status P-2. "

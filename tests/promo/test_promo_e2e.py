@@ -52,7 +52,7 @@ def test_planned_approved_from_app_home_live_in_the_digest_ended_and_reviewed(co
         ("!as U0MARKET\n" + ONE_LINER, [
             "── #marketing · Opsbot", "🏷️ Promotion P-1 · planned",
             "Coupon · LED-100 → US · Nov 25, 2026 – Nov 27, 2026 · planned by @Amy Lin", "25% off", "Budget $500.00",
-            "Reason: price <complaint>", "it needs an approver", "[1: Approve] [2: Reject] [3: Cancel promotion]",
+            "Why: price <complaint>", "it needs an approver", "[1: Approve] [2: Reject] [3: Cancel promotion]",
             "Planned P-1: Coupon 25% off · LED-100. It waits for an approver.",
             "── App Home of Li Wei", "Promotions waiting for my approval"]),
         # The owner cannot approve her own; purchasing is no approver.
@@ -104,7 +104,7 @@ def test_bad_input_says_what_is_accepted(console: ConsoleSlack, load_reports) ->
         ("/promo new LED-100 US coupon 15% 2026-11-20..2026-11-27", ["The first day 2026-11-20 is in the past."]),
         ("/promo new LED-100 US coupon 15% 2026-11-27..2026-11-25", ["The last day 2026-11-25 is before the first "
                                                                      "day 2026-11-27."]),
-        ("/promo new LED-10 US coupon 15% 2026-11-25..2026-11-27", ["I don't know the SKU LED-10. Did you mean "
+        ("/promo new LED-10 US coupon 15% 2026-11-25..2026-11-27", ["LED-10 is not a SKU I know. Did you mean "
                                                                     "LED-100?"]),
         ("/promo new LED-100 US coupon 15% 2026-11-25..2026-11-27 F-99", ["There is no feedback F-99 in your team."]),
         ("/promo new LED-100 US coupon 15% 2026-11-25..2026-13-40", ["is not a date range"]),
