@@ -54,7 +54,7 @@ def test_planned_approved_from_app_home_live_in_the_digest_ended_and_reviewed(co
             "Coupon · LED-100 → US · Nov 25, 2026 – Nov 27, 2026 · planned by @Amy Lin", "25% off", "Budget $500.00",
             "Why: price <complaint>", "it needs an approver", "[1: Approve] [2: Reject] [3: Cancel promotion]",
             "Planned P-1: Coupon 25% off · LED-100. It waits for an approver.",
-            "── App Home of Li Wei", "Promotions waiting for my approval"]),
+            "── App Home of Li Wei", "等我审批的促销"]),
         # The owner cannot approve her own; purchasing is no approver.
         ("!in C0MARKETING\n!click Approve", ["Nobody approves their own promotion: @Li Wei decides."]),
         ("!as U0BUYER\n!click Approve", ["You can't decide on P-1: @Li Wei decides."]),
@@ -122,7 +122,7 @@ def test_the_form_names_the_field_that_is_wrong(console: ConsoleSlack, load_repo
             "not submitted", "✗ discount: A discount is between 0% and 100%, e.g. 15%."]),
         ("!fill discount=15% budget=lots\n!submit", ["✗ budget: lots is not an amount"]),
         ("!fill budget=100 start=2026-11-01\n!submit", ["✗ start: The first day 2026-11-01 is in the past."]),
-        ("!fill start=2026-11-25 skus=LED-1000\n!submit", ["✗ skus: I don't know the SKU LED-1000"]),
+        ("!fill start=2026-11-25 skus=LED-1000\n!submit", ["✗ skus: LED-1000 is not a SKU I know"]),
         ("!fill skus=LED-100\n!submit", ["Promotion P-1 · approved", "Coupon · LED-100 → US"]),
     ])
 
