@@ -19,7 +19,7 @@ from bot.i18n import AnyOf
 from bot.ops import promo as ops
 from bot.ops.links import Ref
 from bot.ops.promo_playbook import PromoPlaybook
-from bot.ops.team import ROLE_NAMES, Team
+from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.reports.promo_review import review
 from bot.reports.queries import known_skus
 
@@ -64,7 +64,7 @@ class Promotions:
         roles = self.cards.roles(team, user)
         if not roles & set(self.playbook.planners):
             raise OpsError(N_("Promotions are planned by {roles} (promo.yml planners)."),
-                           roles=[ROLE_NAMES[r] for r in self.playbook.planners])
+                           roles=self._role_names(user, team, self.playbook.planners))
         ops.check(wanted, self.playbook, self.ctx.today(team), fields=fields)
         skus = self._resolve(team, wanted.skus, "skus" if fields else None)
         marketplace = (wanted.marketplace or self.playbook.marketplaces[0]).upper()
@@ -89,7 +89,7 @@ class Promotions:
                 roles_needed = ops.approver_roles(roles, self.playbook)
                 raise OpsError(N_("Nobody in team.yml but you can approve this promotion: it needs one of {roles}. "
                                   "Lower the budget or discount, or add an approver to promo.yml."),
-                               roles=[ROLE_NAMES[r] for r in roles_needed])
+                               roles=self._role_names(user, team, roles_needed))
             audit = Audit(team.id, user, now)
             audit(session, "promo", promo.ref, None, ops.PLANNED, ",".join(skus))
             if not needs:
@@ -102,6 +102,11 @@ class Promotions:
         self.cards.homes(team, filed)
         links.moved(self.ctx, Ref("promo", filed.id))
         return filed
+
+    def _role_names(self, user: str, team: Team, roles: tuple[Role, ...]) -> list[str]:
+        """Roles in the words of whoever reads the refusal (an error's values are shown as given)."""
+        tr = self.ctx.translator_for(user, team)
+        return [tr._(ROLE_NAMES[r]) for r in roles]
 
     def _feedback_exists(self, team: Team, feedback: int) -> bool:
         with self.ctx.db.transaction() as session:

@@ -9,8 +9,10 @@ compares the three days with the three before them, figures computed here from t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from bot.console import payloads
 from bot.console.session import ConsoleSlack
@@ -167,3 +169,25 @@ def test_a_forged_or_replayed_button_changes_nothing(console: ConsoleSlack, load
     decided = console.services.db.engine.connect().exec_driver_sql(
         "select count(*) from audit_log where entity = 'promo' and to_state = 'approved'").scalar()
     assert decided == 1
+
+
+
+@pytest.fixture
+def finance_only(playbooks_dir: Path) -> None:
+    """Finance plans and approves, and the team has one finance person."""
+    (playbooks_dir / "promo.yml").write_text(
+        "planners: [finance, marketing]\napproval: {approvers: [finance], own_approvers: [finance]}\n",
+        encoding="utf-8")
+
+
+def test_a_promotion_nobody_could_approve_is_refused_when_planned(finance_only: None, console: ConsoleSlack,
+                                                                  load_reports) -> None:
+    """Liu Yang's own promotion would wait forever for another finance person: it is refused, saying why."""
+    load_reports(console)
+    converse(console, [
+        ("!as U0FINANCE\n/promo new LED-100 US coupon 30% 2026-11-25..2026-11-26", [
+            "only visible to Liu Yang", "team.yml 中除了你没有人能审批这个促销：需要财务之一。"]),
+        ("!as U0MARKET\n/promo new LED-100 US coupon 30% 2026-11-25..2026-11-26", ["Promotion P-1 · planned"]),
+        ("!as U0FINANCE\n!in C0MARKETING\n!click Approve", ["Promotion P-1 · approved", "Decided by @Liu Yang"]),
+    ])
+    assert console.services.db.engine.connect().exec_driver_sql("select count(*) from promotions").scalar() == 1
