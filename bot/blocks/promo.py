@@ -178,7 +178,7 @@ def home_blocks(tr: Translator, heading: str, lines: list[tuple[Mrkdwn, list[dic
                 empty: str) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [header(heading)]
     if not lines:
-        return [*blocks, context(empty)]
+        return [*blocks, context(empty)] if empty else []
     for line, buttons in lines[:12]:
         blocks.append(section(line))
         if buttons:
