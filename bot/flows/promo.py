@@ -24,6 +24,7 @@ from bot.reports.promo_review import review
 from bot.reports.queries import known_skus
 
 log = logging.getLogger(__name__)
+SCHEDULER = "opsbot"  # the actor of the steps the team's scheduled jobs take
 
 
 class Promotions:
@@ -119,7 +120,10 @@ class Promotions:
         promo = self.cards.get(promo_id)
         if promo is None or promo.team_id != team.id or action not in ("approve", "reject", "cancel"):
             raise OpsError(N_("That promotion no longer exists."))
-        ops.next_state(action, promo.state)
+        if promo.state not in ops.MOVES[action][0]:  # a stale card or App Home: say what it is now
+            tr = self.ctx.translator_for(user, team)
+            raise OpsError(N_("{ref} is {state} now: that button is out of date."), ref=promo.ref,
+                           state=blocks.state_label(tr, promo.state))
         roles = self.cards.roles(team, user)
         if action == "cancel":
             if not ops.may_cancel(user, roles, promo.owner):
@@ -140,7 +144,7 @@ class Promotions:
         team, promo = self.check(user, promo_id, action)
         moved = self.move(team, promo, action, user)
         if moved.state == ops.APPROVED and moved.start_day <= self.ctx.today(team):
-            self.move(team, moved, "start", "opsbot")  # approved on or after its first day: live at once
+            self.move(team, moved, "start", SCHEDULER)  # approved on or after its first day: live at once
 
     def move(self, team: Team, promo: store.Promotion, action: str, actor: str) -> store.Promotion:
         """One step, audited; the card redrawn, the owner told, App Homes and the linked feedback refreshed."""
@@ -157,7 +161,7 @@ class Promotions:
             moved = session.get(store.Promotion, promo.id)
             assert moved is not None
             self.cards.refresh(team, moved)
-            if action in ("approve", "reject", "cancel") and actor != moved.owner:
+            if action in ("approve", "reject", "cancel") and actor not in (moved.owner, SCHEDULER):
                 tr = self.ctx.translator_for(moved.owner, team)
                 self.ctx.delivery.dm(moved.owner, tr._("{ref} is now {state} by <@{who}>.", ref=moved.ref,
                                                        state=blocks.state_label(tr, moved.state), who=actor))

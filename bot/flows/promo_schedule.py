@@ -12,7 +12,7 @@ from bot.blocks import promo as blocks
 from bot.blocks.text import Mrkdwn, escape
 from bot.db import promo as store
 from bot.flows.context import AgendaPart, AgendaPeriod, Context, HomeReader
-from bot.flows.promo import Promotions
+from bot.flows.promo import SCHEDULER, Promotions
 from bot.i18n import Translator, translator
 from bot.ops import promo as ops
 from bot.ops.team import ChannelKey, Team
@@ -43,11 +43,22 @@ class PromoSchedule:
     def lifecycle(self, team: Team, fire: datetime) -> None:
         """Approved promotions whose first day has come go live; live ones past their last day end."""
         today = fire.astimezone(team.zone).date()
-        for promo in self._of(team, (ops.APPROVED, ops.LIVE)):
+        for promo in self._of(team, (ops.PLANNED, ops.APPROVED, ops.LIVE)):
+            if promo.state == ops.PLANNED and promo.end_day < today:
+                self._expire(team, promo)
+                continue
             if promo.state == ops.APPROVED and promo.start_day <= today:
-                promo = self.promotions.move(team, promo, "start", "opsbot")
+                promo = self.promotions.move(team, promo, "start", SCHEDULER)
             if promo.state == ops.LIVE and promo.end_day < today:
-                self.promotions.move(team, promo, "end", "opsbot")
+                self.promotions.move(team, promo, "end", SCHEDULER)
+
+    def _expire(self, team: Team, promo: store.Promotion) -> None:
+        """Never approved and its last day has passed: cancelled, and its owner told why."""
+        moved = self.promotions.move(team, promo, "cancel", SCHEDULER)
+        tr = self.ctx.translator_for(moved.owner, team)
+        title = escape(blocks.title(tr, self.cards.view(team, moved, tr, with_actions=False)))
+        self.ctx.delivery.dm(moved.owner, tr._("⌛ {ref} ({title}) was never approved and its last day has passed: it "
+                                               "is cancelled.", ref=moved.ref, title=title))
 
     def remind(self, team: Team, fire: datetime) -> None:
         """The owner's reminders on the first and the last day; a review once the reports of the last day are in."""
@@ -81,7 +92,7 @@ class PromoSchedule:
             self.ctx.delivery.post(channel, text, shown, thread_ts=promo.card_ts)
             self.ctx.delivery.dm(promo.owner, text, self.promotions.review_blocks(
                 team, promo, self.ctx.translator_for(promo.owner, team)))
-        self.promotions.move(team, promo, "review", "opsbot")
+        self.promotions.move(team, promo, "review", SCHEDULER)
 
     def status_blocks(self, user: str, promo_id: int) -> list[dict[str, Any]]:
         """``/promo status P-2``: its card, and its review once it has ended."""

@@ -191,3 +191,21 @@ def test_a_promotion_nobody_could_approve_is_refused_when_planned(finance_only: 
         ("!as U0FINANCE\n!in C0MARKETING\n!click Approve", ["Promotion P-1 · approved", "Decided by @Liu Yang"]),
     ])
     assert console.services.db.engine.connect().exec_driver_sql("select count(*) from promotions").scalar() == 1
+
+
+def test_a_stale_button_says_what_the_promotion_is_now_and_an_unapproved_one_expires(console: ConsoleSlack,
+                                                                                     load_reports) -> None:
+    load_reports(console)
+    converse(console, [
+        ("!as U0MARKET\n" + ONE_LINER, ["Promotion P-1 · planned"]),
+        ("!in C0MARKETING\n!click Cancel promotion", ["Promotion P-1 · cancelled"]),
+    ])
+    press(console, "U0BUYER", "approve", {"id": 1, "action": "approve"})  # an approval clicked on an old copy
+    assert "P-1 is cancelled now: that button is out of date." in console.seat.new_output()
+    converse(console, [
+        ("!as U0MARKET\n/promo new LED-100 US coupon 30% 2026-11-24..2026-11-25", ["Promotion P-2 · planned"]),
+        ("!at 2026-11-24 09:00", ["⏳ P-2 (Coupon 30% off · LED-100) should start today but still waits for an "
+                                  "approver."]),
+        ("!at 2026-11-26 09:00", ["Promotion P-2 · cancelled", "⌛ P-2 (Coupon 30% off · LED-100) was never approved "
+                                                                "and its last day has passed: it is cancelled."]),
+    ])
