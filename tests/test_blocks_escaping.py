@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.blocks
-from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, restock, setup, standup
+from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, promo, restock, setup, standup
 from bot.blocks.common import error_text
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
@@ -36,6 +36,7 @@ from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
 from bot.reports.kpi import KpiReport, Kpis
 from bot.reports.loaders import Period
+from bot.reports.promo_review import Figures, SkuReview
 from bot.reports.queries import KpiSummary
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
@@ -64,9 +65,10 @@ PRIMITIVES = {
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
     "feedback.consent_question_text", "feedback.consent_answer_text",
     "launch.tight_plan_text",
+    "promo.kind_label", "promo.state_label", "promo.terms", "promo.span", "promo.step_buttons",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
-PLAIN_RESULTS = {"feedback.list_title", "launch.status_title"}
+PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title"}
 
 
 TIGHT = TightPlan(late=3, total=20, needed=45, available=29, unit="workdays")
@@ -93,6 +95,11 @@ def restock_progress(t: str) -> restock.Progress:
 QUESTIONS = (Question(id="today", text="Today?"), Question(id="mood", text="Mood?", kind="mood"))
 FOUND = KpiSummary(units=3, orders=2, gmv={"USD": 10.0}, sessions=5)
 DONE = Progress(1, 2, 0, 1)
+
+def promo_view(t: str, state: str = "planned") -> promo.PromoView:
+    return promo.PromoView(1, "P-1", OWN_USER, (t, "LED-100"), t, "coupon", 0.15, 2.0, 300.0, "USD", DAY, DAY, t,
+                           state, True, OWN_USER, (promo.origin_line(TR, "F-1", t, t),), ("approve", "cancel"))
+
 
 CASES: dict[str, Callable[[str], Any]] = {
     "setup.invite_me_text": lambda t: [setup.invite_me_text(TR, key, t) for key in ChannelKey],
@@ -231,6 +238,20 @@ CASES: dict[str, Callable[[str], Any]] = {
         {OWN_USER: DAY, "U0OTHER": date(2026, 11, 22)}, mention={OWN_USER}, names={"U0OTHER": t}),
     "common.error_text": lambda t: error_text(TR, OpsError("I don't know /ops {text}. Try /ops help or /ops team.",
                                                            text=t)),
+    "promo.title": lambda t: promo.title(TR, promo_view(t)),
+    "promo.card_text": lambda t: promo.card_text(TR, promo_view(t)),
+    "promo.card_blocks": lambda t: promo.card_blocks(TR, promo_view(t)),
+    "promo.origin_line": lambda t: promo.origin_line(TR, "F-1", t, t),
+    "promo.list_line": lambda t: promo.list_line(TR, promo_view(t)),
+    "promo.list_blocks": lambda t: promo.list_blocks(TR, t, [promo.list_line(TR, promo_view(t))]),
+    "promo.form_modal": lambda t: promo.form_modal(TR, [t, "LED-100"], ("US",), sku=t, marketplace=t, feedback=3),
+    "promo.filed_text": lambda t: [promo.filed_text(TR, promo_view(t)),
+                                   promo.filed_text(TR, promo_view(t, "approved"))],
+    "promo.home_blocks": lambda t: promo.home_blocks(TR, t, [(promo.list_line(TR, promo_view(t)), [])], ""),
+    "promo.digest_line": lambda t: promo.digest_line(TR, t, promo_view(t)),
+    "promo.review_blocks": lambda t: promo.review_blocks(TR, promo_view(t), [
+        SkuReview(t, Figures(DAY, DAY, 1, 5, 10.0, "USD", 0.3, 0.1), Figures(DAY, DAY, 0)),
+        SkuReview(t, Figures(DAY, DAY, 0), Figures(DAY, DAY, 0))]),
 }
 
 

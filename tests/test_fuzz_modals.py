@@ -194,6 +194,8 @@ TARGETS = [
     Target("kpi report range", "kpi.range_view",  # a Business Report shared under its download-day name
            ["!as U0ANALYST", "!in C0DATA", f"!upload {REPO / 'tests/kpi/fixtures/BusinessReport-11-20-26.csv'}",
             "!click Other dates…"], "marketplace=US from=2026-11-13 to=2026-11-19"),
+    Target("promo form", "promo_form", ["!as U0MARKET", "/promo"],
+           'skus=LED-100 kind=Coupon start=2026-11-25 end=2026-11-27 discount=15% budget=200', _sales),
     Target("feedback form", "feedback.file", ["!as U0CS", "/feedback"],
            'what="LED-100 arrived cracked" marketplace=US sku=LED-100 urgent=yes'),
     Target("feedback on it", "feedback.note", ["!as U0BUYER", "!in C0PURCHASING", "!click I'm on it"],

@@ -42,3 +42,10 @@ KPI_WORDS = (
     Alias("yesterday", "昨天", "昨天", anywhere=True),
     Alias("mtd", "本月", "本月", anywhere=True),
 )
+PROMO_WORDS = (
+    Alias("new", "新建", "新增"),
+    Alias("list mine", "列表 我的", "列表 我的"),
+    Alias("list all", "列表 全部", "列表 全部"),
+    Alias("list", "列表", "列表"),
+    Alias("status", "状态", "狀態"),
+)
