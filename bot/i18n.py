@@ -107,13 +107,17 @@ class Translator:
         return text.format(**self._values(params)) if params else text
 
     def _values(self, params: dict[str, Any]) -> dict[str, Any]:
-        """A list given as a value is joined the reader's way (``a, b, and c`` / ``a、b和c``); ``AnyOf`` with "or"."""
-        return {
-            key: self.join(value, "or" if isinstance(value, AnyOf) else "standard")
-            if isinstance(value, list)
-            else value
-            for key, value in params.items()
-        }
+        """A list given as a value is joined the reader's way (``a, b, and c`` / ``a、b和c``); ``AnyOf`` with "or".
+        A day (a ``date``, e.g. in an ``OpsError``, built before anyone knows the reader) is written the reader's
+        way, as ``tr.date`` would; a ``datetime`` is a moment that needs the reader's zone and is left alone."""
+        return {key: self._value(value) for key, value in params.items()}
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return self.join(value, "or" if isinstance(value, AnyOf) else "standard")
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return self.date(value)
+        return value
 
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """``a, b, and c`` / ``a、b和c``: never join a list by hand."""

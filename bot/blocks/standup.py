@@ -170,7 +170,7 @@ def summary_blocks(
 
 
 def summary_text(tr: Translator, day: date, roster: Roster) -> str:
-    return tr._("Stand-up {day}: {answered} answered, {missing} missing", day=day.isoformat(),
+    return tr._("Stand-up {day}: {answered} answered, {missing} missing", day=tr.date(day),
                 answered=len(roster.answered), missing=len(roster.missing))
 
 
@@ -296,4 +296,4 @@ def history_row(
 
 def export_comment(tr: Translator, count: int, start: date, end: date) -> str:
     return tr.ngettext("{n} stand-up from {start} to {end}", "{n} stand-ups from {start} to {end}", count,
-                       start=start.isoformat(), end=end.isoformat())
+                       start=tr.date(start), end=tr.date(end))

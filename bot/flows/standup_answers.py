@@ -150,7 +150,7 @@ class StandupAnswers:
             entry = store.entry(session, team.id, user, day)
             if entry is not None and entry.status == "answered":
                 raise OpsError(N_("You already answered your stand-up for {day}. Type /standup to edit it."),
-                               day=day.isoformat())
+                               day=day)  # a date: the reader's error reply writes it their way
             if entry is None:
                 session.add(
                     store.StandupEntry(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.features import Alias, SlashCommand
@@ -58,3 +60,26 @@ def test_the_help_lists_the_chinese_words_in_the_readers_script(speakers: Speake
     assert "跳過" not in simplified
     traditional = converse(speakers("zh-TW"), [("!as U0MANAGER\n/ops 幫助", ["幫助", "團隊", "跳過", "列表"])])
     assert "跳过" not in traditional
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh_CN"), ("zh-TW", "zh_TW")])
+def test_standup_usage_names_the_chinese_words_to_a_chinese_reader(
+    speakers: Speakers, language: str, locale: str
+) -> None:
+    """What /standup answers to a word it does not know names its subcommands as the reader types them."""
+    from bot.handlers.command_words import STANDUP_WORDS
+
+    ooo, cancel = STANDUP_WORDS[3].word(locale), STANDUP_WORDS[2].word(locale)
+    shown = converse(speakers(language), [
+        ("!as U0BUYER\n/standup dance", ["/standup"]),
+        (f"/standup {ooo}", ["/standup"]),
+        (f"/standup {cancel} x", ["/standup"]),
+    ])
+    said = shown.split("/standup dance", 1)[1]
+    for alias in STANDUP_WORDS:
+        for word in alias.word(locale).split():
+            assert word in said, f"{word} ({alias.canonical}) not in the usage:\n{said}"
+    english = {word for alias in STANDUP_WORDS for word in alias.canonical.split()}
+    typed = {"dance", "x"}
+    shown_words = set(re.findall(r"[A-Za-z]+", said)) - typed
+    assert shown_words & english == set(), said
