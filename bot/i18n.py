@@ -34,6 +34,7 @@ from babel.dates import (
     format_timedelta,
     get_day_names,
     get_timezone_location,
+    get_timezone_name,
 )
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
@@ -152,6 +153,13 @@ class Translator:
             return str(get_timezone_location(zone, locale=self._babel_locale))
         except LookupError:
             return zone
+
+    def zone(self, moment: datetime) -> str:
+        """The zone a moment is shown in: its abbreviation for an English reader (CST, CEST, PDT), its name in the
+        reader's words for a Chinese one (中国标准时间), who does not read English abbreviations."""
+        if self.locale == DEFAULT_LOCALE or moment.tzinfo is None:
+            return moment.tzname() or ""
+        return str(get_timezone_name(moment, width="long", locale=self._babel_locale))
 
     def country_name(self, code: str) -> str:
         return str(self._babel_locale.territories.get(code.upper(), code))

@@ -272,8 +272,8 @@ def answer_text(tr: Translator, name: str) -> str:
 
 
 def _when(tr: Translator, moment: datetime) -> str:
-    """A moment in the zone it is given in, with the zone's abbreviation (CEST, CET, PDT…)."""
-    return f"{tr.datetime(moment, 'short')} {moment.tzname() or ''}".rstrip()
+    """A moment in the zone it is given in, with that zone named for the reader (CEST / 中欧标准时间)."""
+    return f"{tr.datetime(moment, 'short')} {tr.zone(moment)}".rstrip()
 
 
 def history_row(

@@ -83,3 +83,21 @@ def test_standup_usage_names_the_chinese_words_to_a_chinese_reader(
     typed = {"dance", "x"}
     shown_words = set(re.findall(r"[A-Za-z]+", said)) - typed
     assert shown_words & english == set(), said
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh_CN"), ("zh-TW", "zh_TW")])
+def test_a_word_a_command_does_not_know_is_answered_with_the_chinese_words(
+    speakers: Speakers, language: str, locale: str
+) -> None:
+    from bot.handlers.command_words import KPI_WORDS, OPS_WORDS
+
+    shown = converse(speakers(language), [
+        ("!as U0MANAGER\n/ops 乱码", ["/ops"]),
+        ("/kpi XX", ["/kpi"]),
+    ])
+    said = shown.split("/ops 乱码", 1)[1]
+    for alias in (*OPS_WORDS, *KPI_WORDS):
+        if alias.canonical != "yesterday":  # the /kpi hint names a month to date, not yesterday
+            assert alias.word(locale) in said, f"{alias.word(locale)} ({alias.canonical}) not in:\n{said}"
+    english = {alias.canonical for alias in (*OPS_WORDS, *KPI_WORDS)}
+    assert set(re.findall(r"[A-Za-z]+", said)) & english == set(), said

@@ -91,3 +91,16 @@ def test_no_fx_rate_names_the_day_the_readers_way(playbooks_dir: Path) -> None:
         kpi.rate("XYZ", "CNY", DAY)
     said = error_text(translator("zh_TW"), refused.value)
     assert WRITTEN["zh_TW"] in said and not ISO.search(said), said
+
+
+@pytest.mark.parametrize(("locale", "zone"), [("en", "CST"), ("zh_CN", "中国标准时间"), ("zh_TW", "中國標準時間")])
+def test_a_moment_in_the_standup_history_names_its_zone_in_the_readers_words(locale: str, zone: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.blocks.standup import history_row
+
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    _day, word, _text = history_row(translator(locale), DAY, "answered", (), {}, "", submitted_at=at)
+    assert word.endswith(zone), word
+    if locale != "en":
+        assert not re.search(r"[A-Za-z]{3}", word), word
