@@ -10,7 +10,7 @@ from typing import Any
 from bot.blocks.common import actions, button, context, divider, header, modal, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
-from bot.i18n import Translator, pick
+from bot.i18n import NP_, Translator, pick
 from bot.ops.standup import ANSWER_LIMIT, Roster
 from bot.ops.standup_playbook import Question
 
@@ -292,6 +292,20 @@ def history_row(
         word += " · " + tr._("edited {time}", time=_when(tr, edited_at))
     text = "\n".join(f"_{pick(q.text, tr.locale)}_ {escape(answers[q.id])}" for q in questions if q.id in answers)
     return day, word, Mrkdwn(text or escape(note))
+
+
+def export_header(tr: Translator, questions: tuple[Question, ...]) -> tuple[list[str], dict[str, str]]:
+    """The stand-up CSV's first row and status words for the reader. English keeps the column names scripts read
+    (date, user_id, yesterday…); a Chinese reader gets words (日期, 成员 ID, 昨天完成了什么？…)."""
+    english = tr.locale == "en"
+    names = [tr.pgettext("csv column", name) for name in (
+        NP_("csv column", "date"), NP_("csv column", "user_id"), NP_("csv column", "name"),
+        NP_("csv column", "status"), NP_("csv column", "mood"), NP_("csv column", "note"),
+        NP_("csv column", "submitted_at"), NP_("csv column", "edited_at"))]
+    asked = [q.id if english else pick(q.text, tr.locale) for q in questions if q.kind != "mood"]
+    statuses = {"answered": tr._("answered"), "skipped": tr._("skipped"), "missed": tr._("missed"),
+                "away": tr._("away")}
+    return [*names[:4], *asked, *names[4:]], statuses
 
 
 def export_comment(tr: Translator, count: int, start: date, end: date) -> str:

@@ -55,7 +55,8 @@ def test_a_preset_range_loads_the_shared_report_with_the_teams_marketplace(
                 "!click Last 7 days",
                 [
                     f"Loaded BusinessReport-11-21-26.csv (Amazon Business Report by child item): "
-                    f"{first:%b} {first.day}, {first.year} to {last:%b} {last.day}, {last.year}, US, {_skus()} SKUs — {_skus()} new"
+                    f"{first:%b} {first.day}, {first.year} to {last:%b} {last.day}, {last.year}, "
+                    f"US, {_skus()} SKUs — {_skus()} new"
                 ],
             ),
         ],
