@@ -83,7 +83,8 @@ def ingest(
         rows = fate.new + fate.updated + fate.unchanged
         # The CLI keeps ISO days on purpose: it takes --from/--to YYYY-MM-DD and answers in that form, so a range
         # can be copied back into a flag and its logs grepped. Slack replies write days the reader's way.
-        out.print(f"✓ {fate.file}: loaded {rows:,} rows as {en._(fate.label)} for {fate.first}..{fate.last} "
+        days = f"{fate.first or ''}..{fate.last or ''}"
+        out.print(f"✓ {fate.file}: loaded {rows:,} rows as {en._(fate.label)} for {days} "
                   f"({', '.join(fate.marketplaces) or '—'}, {fate.skus} SKUs): {fate.new} new, {fate.updated} "
                   f"updated, {fate.unchanged} unchanged", markup=False)
     skipped = len(result.refused)

@@ -167,7 +167,8 @@ def ingest_files(
                 if dated_by_data and result.last else now
             record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
                    from_state=None, to_state=kind,
-                   note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
+                   # ISO in the audit note: a record for machines and operators, not a sentence for a reader.
+                   note=f"{result.first or ''}..{result.last or ''} new={counts.new} updated={counts.updated}")
             results[index] = result
             if done:
                 done(name)
