@@ -294,14 +294,19 @@ def history_row(
     return day, word, Mrkdwn(text or escape(note))
 
 
+# The export's columns (bot.ops.standup_export.COLUMNS), marked for the catalogs.
+CSV_COLUMNS = (
+    NP_("csv column", "date"), NP_("csv column", "user_id"), NP_("csv column", "name"), NP_("csv column", "status"),
+    NP_("csv column", "mood"), NP_("csv column", "note"), NP_("csv column", "submitted_at"),
+    NP_("csv column", "edited_at"),
+)
+
+
 def export_header(tr: Translator, questions: tuple[Question, ...]) -> tuple[list[str], dict[str, str]]:
     """The stand-up CSV's first row and status words for the reader. English keeps the column names scripts read
     (date, user_id, yesterday…); a Chinese reader gets words (日期, 成员 ID, 昨天完成了什么？…)."""
     english = tr.locale == "en"
-    names = [tr.pgettext("csv column", name) for name in (
-        NP_("csv column", "date"), NP_("csv column", "user_id"), NP_("csv column", "name"),
-        NP_("csv column", "status"), NP_("csv column", "mood"), NP_("csv column", "note"),
-        NP_("csv column", "submitted_at"), NP_("csv column", "edited_at"))]
+    names = [tr.pgettext("csv column", name) for name in CSV_COLUMNS]
     asked = [q.id if english else pick(q.text, tr.locale) for q in questions if q.kind != "mood"]
     statuses = {"answered": tr._("answered"), "skipped": tr._("skipped"), "missed": tr._("missed"),
                 "away": tr._("away")}

@@ -37,8 +37,7 @@ def standup_csv(question_ids: list[str], rows: Iterable[ExportRow], header: Sequ
     offset: a spreadsheet sorts and reads them as dates whatever its language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    names = COLUMNS
-    writer.writerow(header or [*names[:4], *question_ids, *names[4:]])
+    writer.writerow(header or [*COLUMNS[:4], *question_ids, *COLUMNS[4:]])
     for row in rows:
         writer.writerow([
             row.day.isoformat(), row.user, safe_cell(row.name), (statuses or {}).get(row.status, row.status),

@@ -36,3 +36,10 @@ def test_the_standup_export_reads_in_chinese(speakers: Speakers, language: str) 
     mine = next(row for row in rows[1:] if row[1] == "U0MANAGER")
     assert mine[0] == "2026-11-23" and mine[3] == ANSWERED[language] and mine[4] == "PO 4711"
     assert mine[9].startswith("2026-11-23T09:30")
+
+
+def test_the_marked_columns_are_the_exports() -> None:
+    from bot.blocks.standup import CSV_COLUMNS
+    from bot.ops.standup_export import COLUMNS
+
+    assert CSV_COLUMNS == COLUMNS
