@@ -34,6 +34,7 @@ from babel.dates import (
     format_timedelta,
     get_day_names,
     get_timezone_location,
+    get_timezone_name,
 )
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
@@ -107,13 +108,17 @@ class Translator:
         return text.format(**self._values(params)) if params else text
 
     def _values(self, params: dict[str, Any]) -> dict[str, Any]:
-        """A list given as a value is joined the reader's way (``a, b, and c`` / ``a、b和c``); ``AnyOf`` with "or"."""
-        return {
-            key: self.join(value, "or" if isinstance(value, AnyOf) else "standard")
-            if isinstance(value, list)
-            else value
-            for key, value in params.items()
-        }
+        """A list given as a value is joined the reader's way (``a, b, and c`` / ``a、b和c``); ``AnyOf`` with "or".
+        A day (a ``date``, e.g. in an ``OpsError``, built before anyone knows the reader) is written the reader's
+        way, as ``tr.date`` would; a ``datetime`` is a moment that needs the reader's zone and is left alone."""
+        return {key: self._value(value) for key, value in params.items()}
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return self.join(value, "or" if isinstance(value, AnyOf) else "standard")
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return self.date(value)
+        return value
 
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """``a, b, and c`` / ``a、b和c``: never join a list by hand."""
@@ -148,6 +153,13 @@ class Translator:
             return str(get_timezone_location(zone, locale=self._babel_locale))
         except LookupError:
             return zone
+
+    def zone(self, moment: datetime) -> str:
+        """The zone a moment is shown in: its abbreviation for an English reader (CST, CEST, PDT), its name in the
+        reader's words for a Chinese one (中国标准时间), who does not read English abbreviations."""
+        if self.locale == DEFAULT_LOCALE or moment.tzinfo is None:
+            return moment.tzname() or ""
+        return str(get_timezone_name(moment, width="long", locale=self._babel_locale))
 
     def country_name(self, code: str) -> str:
         return str(self._babel_locale.territories.get(code.upper(), code))

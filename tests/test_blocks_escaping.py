@@ -61,6 +61,7 @@ PRIMITIVES = {
     "restock.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
     "standup.prompt_blocks", "standup.answered_blocks",
     "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
+    "standup.export_header",  # CSV cells from the catalog and the playbook's questions
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
     "feedback.consent_question_text", "feedback.consent_answer_text",

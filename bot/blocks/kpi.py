@@ -223,8 +223,8 @@ def kpi_text(tr: Translator, scope: str) -> str:
 
 def ingest_text(tr: Translator, result: FileIngest) -> str:
     return tr._("Loaded {file} ({kind}): {first} to {last}, {markets}, {skus} SKUs — {new} new, {updated} updated, "
-                "{unchanged} unchanged.", file=escape(result.file), kind=tr._(result.label), first=result.first,
-                last=result.last, markets=escape(tr.join(result.marketplaces)) or "—", skus=result.skus,
+                "{unchanged} unchanged.", file=escape(result.file), kind=tr._(result.label), first=result.first or "—",
+                last=result.last or "—", markets=escape(tr.join(result.marketplaces)) or "—", skus=result.skus,
                 new=result.new, updated=result.updated, unchanged=result.unchanged)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.blocks.common import actions, button, context, divider, header, modal, plain, section
 from bot.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
-from bot.i18n import Translator, pick
+from bot.i18n import NP_, Translator, pick
 from bot.ops.standup import ANSWER_LIMIT, Roster
 from bot.ops.standup_playbook import Question
 
@@ -170,7 +170,7 @@ def summary_blocks(
 
 
 def summary_text(tr: Translator, day: date, roster: Roster) -> str:
-    return tr._("Stand-up {day}: {answered} answered, {missing} missing", day=day.isoformat(),
+    return tr._("Stand-up {day}: {answered} answered, {missing} missing", day=tr.date(day),
                 answered=len(roster.answered), missing=len(roster.missing))
 
 
@@ -272,8 +272,8 @@ def answer_text(tr: Translator, name: str) -> str:
 
 
 def _when(tr: Translator, moment: datetime) -> str:
-    """A moment in the zone it is given in, with the zone's abbreviation (CEST, CET, PDT…)."""
-    return f"{tr.datetime(moment, 'short')} {moment.tzname() or ''}".rstrip()
+    """A moment in the zone it is given in, with that zone named for the reader (CEST / 中欧标准时间)."""
+    return f"{tr.datetime(moment, 'short')} {tr.zone(moment)}".rstrip()
 
 
 def history_row(
@@ -294,6 +294,25 @@ def history_row(
     return day, word, Mrkdwn(text or escape(note))
 
 
+# The export's columns (bot.ops.standup_export.COLUMNS), marked for the catalogs.
+CSV_COLUMNS = (
+    NP_("csv column", "date"), NP_("csv column", "user_id"), NP_("csv column", "name"), NP_("csv column", "status"),
+    NP_("csv column", "mood"), NP_("csv column", "note"), NP_("csv column", "submitted_at"),
+    NP_("csv column", "edited_at"),
+)
+
+
+def export_header(tr: Translator, questions: tuple[Question, ...]) -> tuple[list[str], dict[str, str]]:
+    """The stand-up CSV's first row and status words for the reader. English keeps the column names scripts read
+    (date, user_id, yesterday…); a Chinese reader gets words (日期, 成员 ID, 昨天完成了什么？…)."""
+    english = tr.locale == "en"
+    names = [tr.pgettext("csv column", name) for name in CSV_COLUMNS]
+    asked = [q.id if english else pick(q.text, tr.locale) for q in questions if q.kind != "mood"]
+    statuses = {"answered": tr._("answered"), "skipped": tr._("skipped"), "missed": tr._("missed"),
+                "away": tr._("away")}
+    return [*names[:4], *asked, *names[4:]], statuses
+
+
 def export_comment(tr: Translator, count: int, start: date, end: date) -> str:
     return tr.ngettext("{n} stand-up from {start} to {end}", "{n} stand-ups from {start} to {end}", count,
-                       start=start.isoformat(), end=end.isoformat())
+                       start=tr.date(start), end=tr.date(end))

@@ -81,7 +81,10 @@ def ingest(
             out.print(f"✗ {fate.file}: skipped because {_explain(fate.reason)[0]}", markup=False)
             continue
         rows = fate.new + fate.updated + fate.unchanged
-        out.print(f"✓ {fate.file}: loaded {rows:,} rows as {en._(fate.label)} for {fate.first}..{fate.last} "
+        # The CLI keeps ISO days on purpose: it takes --from/--to YYYY-MM-DD and answers in that form, so a range
+        # can be copied back into a flag and its logs grepped. Slack replies write days the reader's way.
+        days = f"{fate.first or ''}..{fate.last or ''}"
+        out.print(f"✓ {fate.file}: loaded {rows:,} rows as {en._(fate.label)} for {days} "
                   f"({', '.join(fate.marketplaces) or '—'}, {fate.skus} SKUs): {fate.new} new, {fate.updated} "
                   f"updated, {fate.unchanged} unchanged", markup=False)
     skipped = len(result.refused)
@@ -115,6 +118,7 @@ def kpi(
         typer.echo(json.dumps(report.as_json(), indent=2))
         return
     tr = translator("en")
+    # ISO like the --from/--to it was given (see ingest); Slack's /kpi writes days the reader's way.
     out.print(f"{first}..{last}, data through {report.data_through or 'no data'}")
     for title, kpis in [(f"Total ({report.base})", report.total),
                         *((f"{m} ({k.currency})", k) for m, k in report.marketplaces.items())]:

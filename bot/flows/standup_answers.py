@@ -150,7 +150,7 @@ class StandupAnswers:
             entry = store.entry(session, team.id, user, day)
             if entry is not None and entry.status == "answered":
                 raise OpsError(N_("You already answered your stand-up for {day}. Type /standup to edit it."),
-                               day=day.isoformat())
+                               day=day)  # a date: the reader's error reply writes it their way
             if entry is None:
                 session.add(
                     store.StandupEntry(
@@ -322,9 +322,11 @@ class StandupAnswers:
                         row.edited_at.astimezone(zone) if row and row.edited_at else None,
                     ))
         rows.sort(key=lambda r: (r.day, r.user))
-        content = standup_csv([q.id for q in cfg.questions if q.kind != "mood"], rows)
-        filename = f"standup-{team.id}-{start}-{end}.csv" if whole_team else f"standup-{user}-{start}-{end}.csv"
         tr = self.ctx.translator_for(user, team)
+        header, statuses = blocks.export_header(tr, cfg.questions)
+        content = standup_csv([q.id for q in cfg.questions if q.kind != "mood"], rows, header, statuses)
+        # The file name is ISO (it sorts, and has no spaces); the comment names the days the reader's way.
+        filename = f"standup-{team.id}-{start}-{end}.csv" if whole_team else f"standup-{user}-{start}-{end}.csv"
         self.ctx.delivery.upload(
             user,  # their DM
             filename,

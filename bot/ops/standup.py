@@ -303,6 +303,7 @@ def parse_range(text: str, today: date) -> tuple[date, date]:
             N_("{text} is not a period I understand: use 7d, 30d or YYYY-MM-DD..YYYY-MM-DD."), text=text
         ) from exc
     if end < start:
+        # The period as it was typed (ISO, like the command takes it), so the typo is plain to see.
         raise OpsError(
             N_("The period ends before it starts: {start}..{end}."), start=start.isoformat(), end=end.isoformat()
         )

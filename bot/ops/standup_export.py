@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,14 +25,22 @@ class ExportRow:
     edited_at: datetime | None
 
 
-def standup_csv(question_ids: list[str], rows: Iterable[ExportRow]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Chinese answers correctly; typed cells formula-safe."""
+COLUMNS = ("date", "user_id", "name", "status", "mood", "note", "submitted_at", "edited_at")
+
+
+def standup_csv(question_ids: list[str], rows: Iterable[ExportRow], header: Sequence[str] | None = None,
+                statuses: Mapping[str, str] | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Chinese answers correctly; typed cells formula-safe.
+
+    ``header`` is the first row as the reader reads it (the column names, the questions where the answers go
+    between status and mood), ``statuses`` each status in their words. Days and times stay ISO 8601 with their
+    offset: a spreadsheet sorts and reads them as dates whatever its language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["date", "user_id", "name", "status", *question_ids, "mood", "note", "submitted_at", "edited_at"])
+    writer.writerow(header or [*COLUMNS[:4], *question_ids, *COLUMNS[4:]])
     for row in rows:
         writer.writerow([
-            row.day.isoformat(), row.user, safe_cell(row.name), row.status,
+            row.day.isoformat(), row.user, safe_cell(row.name), (statuses or {}).get(row.status, row.status),
             *[safe_cell(row.answers.get(q, "")) for q in question_ids],
             row.mood or "", safe_cell(row.note), row.submitted_at.isoformat() if row.submitted_at else "",
             row.edited_at.isoformat() if row.edited_at else "",

@@ -45,8 +45,8 @@ class FileIngest:
     file: str
     kind: str
     label: str
-    first: str
-    last: str
+    first: date | None  # the first and last day of data; None for a file without rows
+    last: date | None
     marketplaces: tuple[str, ...]
     skus: int
     new: int
@@ -161,13 +161,14 @@ def ingest_files(
             read_ahead()
             name = files[index][1]
             counts = write_ready(session, team_id, report, progress=progress, known=known)
-            result = FileIngest(name, kind, label, report.first, report.last, report.marketplaces,
+            result = FileIngest(name, kind, label, _day(report.first), _day(report.last), report.marketplaces,
                                 report.sku_count, counts.new, counts.updated, counts.unchanged)
-            at = datetime.combine(date.fromisoformat(result.last), time(), UTC) + timedelta(days=1) \
+            at = datetime.combine(result.last, time(), UTC) + timedelta(days=1) \
                 if dated_by_data and result.last else now
             record(session, team_id=team_id, entity="report", entity_id=name[:200], actor=actor, at=at,
                    from_state=None, to_state=kind,
-                   note=f"{result.first}..{result.last} new={counts.new} updated={counts.updated}")
+                   # ISO in the audit note: a record for machines and operators, not a sentence for a reader.
+                   note=f"{result.first or ''}..{result.last or ''} new={counts.new} updated={counts.updated}")
             results[index] = result
             if done:
                 done(name)
@@ -255,12 +256,18 @@ def ingest_generic(session: Session, team_id: str, path: Path, now: datetime | N
     return ingest_files(session, team_id, [path], now=when, dated_by_data=now is None).files[0]
 
 
+def _day(text: str) -> date | None:
+    """A day of the facts (``2026-11-23``, or a timestamp's text) as a date, for the reader to see their way."""
+    return date.fromisoformat(text[:10]) if text else None
+
+
 def summarize(name: str, facts: Facts, counts: Counts) -> FileIngest:
     frames = [f for f in facts.frames.values() if len(f)]
     if not frames:
-        return FileIngest(name, facts.kind, facts.label, "", "", (), 0, counts.new, counts.updated, counts.unchanged)
+        return FileIngest(name, facts.kind, facts.label, None, None, (), 0, counts.new, counts.updated,
+                          counts.unchanged)
     days = pd.concat([f["day"] for f in frames], ignore_index=True)
     markets = sorted({str(m) for f in frames for m in f["marketplace"].unique()})
     skus = pd.concat([f["sku"].astype(object) for f in frames], ignore_index=True)
-    return FileIngest(name, facts.kind, facts.label, str(days.min()), str(days.max()), tuple(markets),
+    return FileIngest(name, facts.kind, facts.label, _day(str(days.min())), _day(str(days.max())), tuple(markets),
                       int(skus[skus != ALL_SKUS].nunique()), counts.new, counts.updated, counts.unchanged)

@@ -97,8 +97,8 @@ def _range(raw: RawReport, ctx: LoadContext) -> Period:
     if period is None:
         raise OpsError(NO_RANGE, file=raw.name)
     if period.end < period.start:
-        raise OpsError(N_("{file}: the range {first}..{last} ends before it starts, so it covers less than a "
-                          "day."), file=raw.name, first=period.start.isoformat(), last=period.end.isoformat())
+        raise OpsError(N_("{file}: the range {first} to {last} ends before it starts, so it covers less than a "
+                          "day."), file=raw.name, first=period.start, last=period.end)  # days: the reader's way
     days = (period.end - period.start).days + 1
     if days > LONGEST_PERIOD_DAYS:
         raise OpsError(N_("{file}: {days} days is longer than two years, more than a Business Report can "

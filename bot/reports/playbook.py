@@ -124,7 +124,8 @@ class KpiPlaybook(BaseModel):
             missing = currency if not covers(currency) else base if not covers(base) else currency
             raise OpsError(N_("No FX rate for {currency} on {day}: the European Central Bank's reference rates do "
                               "not cover it then; add a rate to {base} under fx: in kpi.yml."),
-                           currency=missing, base=base if missing == currency else currency, day=day.isoformat())
+                           currency=missing, base=base if missing == currency else currency,
+                           day=day)  # a date: written the reader's way
         return found[1]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.features import Alias, SlashCommand
@@ -58,3 +60,80 @@ def test_the_help_lists_the_chinese_words_in_the_readers_script(speakers: Speake
     assert "跳過" not in simplified
     traditional = converse(speakers("zh-TW"), [("!as U0MANAGER\n/ops 幫助", ["幫助", "團隊", "跳過", "列表"])])
     assert "跳过" not in traditional
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh_CN"), ("zh-TW", "zh_TW")])
+def test_standup_usage_names_the_chinese_words_to_a_chinese_reader(
+    speakers: Speakers, language: str, locale: str
+) -> None:
+    """What /standup answers to a word it does not know names its subcommands as the reader types them."""
+    from bot.handlers.command_words import STANDUP_WORDS
+
+    ooo, cancel = STANDUP_WORDS[3].word(locale), STANDUP_WORDS[2].word(locale)
+    shown = converse(speakers(language), [
+        ("!as U0BUYER\n/standup dance", ["/standup"]),
+        (f"/standup {ooo}", ["/standup"]),
+        (f"/standup {cancel} x", ["/standup"]),
+    ])
+    said = shown.split("/standup dance", 1)[1]
+    for alias in STANDUP_WORDS:
+        for word in alias.word(locale).split():
+            assert word in said, f"{word} ({alias.canonical}) not in the usage:\n{said}"
+    english = {word for alias in STANDUP_WORDS for word in alias.canonical.split()}
+    typed = {"dance", "x"}
+    shown_words = set(re.findall(r"[A-Za-z]+", said)) - typed
+    assert shown_words & english == set(), said
+
+
+@pytest.mark.parametrize(("language", "locale"), [("zh-CN", "zh_CN"), ("zh-TW", "zh_TW")])
+def test_a_word_a_command_does_not_know_is_answered_with_the_chinese_words(
+    speakers: Speakers, language: str, locale: str
+) -> None:
+    from bot.handlers.command_words import KPI_WORDS, OPS_WORDS
+
+    shown = converse(speakers(language), [
+        ("!as U0MANAGER\n/ops 乱码", ["/ops"]),
+        ("/kpi XX", ["/kpi"]),
+    ])
+    said = shown.split("/ops 乱码", 1)[1]
+    for alias in (*OPS_WORDS, *KPI_WORDS):
+        if alias.canonical != "yesterday":  # the /kpi hint names a month to date, not yesterday
+            assert alias.word(locale) in said, f"{alias.word(locale)} ({alias.canonical}) not in:\n{said}"
+    english = {alias.canonical for alias in (*OPS_WORDS, *KPI_WORDS)}
+    assert set(re.findall(r"[A-Za-z]+", said)) & english == set(), said
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW"])
+def test_every_chinese_message_names_subcommands_in_chinese(locale: str) -> None:
+    """A hint or usage line that names a subcommand (/launch list, /standup ooo cancel N) names it as the reader
+    types it (/launch 列表, /standup 请假 取消 序号): both work, and the Chinese one is what /ops help lists."""
+    from babel.messages.pofile import read_po
+
+    from bot.handlers.command_words import (
+        FEEDBACK_WORDS,
+        KPI_WORDS,
+        LAUNCH_WORDS,
+        OPS_WORDS,
+        RESTOCK_WORDS,
+        STANDUP_WORDS,
+    )
+    from bot.i18n import LOCALE_DIR
+
+    words = {"/ops": OPS_WORDS, "/standup": STANDUP_WORDS, "/kpi": KPI_WORDS, "/restock": RESTOCK_WORDS,
+             "/launch": LAUNCH_WORDS, "/feedback": FEEDBACK_WORDS}
+    # Left for the feedback work under way in parallel (tests/feedback expects this hint as it is): to be
+    # written "/feedback 列表" with that test at merge, and taken off this list.
+    pending = {"Use /feedback list with one of: {names}"}
+    wrong = []
+    for po in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if message.id in pending:
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                for text in (s for s in strings if s):
+                    for command, subcommand in re.findall(r"(/[a-z]+) ([a-z]+)\b", text):
+                        canonical = {a.canonical.split()[0] for a in words.get(command, ())}
+                        if subcommand in canonical:
+                            wrong.append(f"{po.name}: {command} {subcommand} in {text!r}")
+    assert wrong == [], "\n".join(wrong)

@@ -20,7 +20,7 @@ def test_sharing_reports_then_kpi_and_the_morning_digest_in_english(console: Con
         ("!as U0ANALYST\n"
          "!in C0DATA\n"
          f"!upload {SALES}", ["#data · in thread · Opsbot",
-                              "Loaded led-100-us.csv (generic daily CSV): 2026-08-25 to 2026-11-22, US, 1 SKUs — "
+                              "Loaded led-100-us.csv (generic daily CSV): Aug 25, 2026 to Nov 22, 2026, US, 1 SKUs — "
                               "90 new, 0 updated, 0 unchanged."]),
         (f"!upload {SALES}", ["0 new, 0 updated, 90 unchanged."]),
         (f"!upload {FIXTURES / 'returns-US.csv'}", ["(FBA customer returns report)"]),
@@ -104,5 +104,5 @@ def test_a_shared_child_report_asks_for_its_range_and_loads_once_the_name_gives_
          "!in C0DATA\n"
          f"!upload {downloaded}", ["covers a range of days, and Seller Central names the file after the day it "
                                    "was downloaded", "Which range did you choose in Seller Central?"]),
-        (f"!upload {ranged}", ["2026-10-22 to 2026-11-20, US, 3 SKUs — 3 new"]),
+        (f"!upload {ranged}", ["Oct 22, 2026 to Nov 20, 2026, US, 3 SKUs — 3 new"]),
     ])

@@ -22,7 +22,7 @@ def test_a_file_whose_name_has_spaces_and_chinese_loads(console: ConsoleSlack, t
             (
                 f"!as U0ANALYST\n!in C0DATA\n!upload {spaced}",
                 [
-                    "Loaded LED sales 十一月 (copy).csv (generic daily CSV): 2026-08-25 to 2026-11-22, "
+                    "Loaded LED sales 十一月 (copy).csv (generic daily CSV): Aug 25, 2026 to Nov 22, 2026, "
                     "US, 1 SKUs — 90 new"
                 ],
             ),
@@ -62,7 +62,7 @@ def test_junk_files_get_one_clear_line_each_and_nothing_is_half_loaded(console: 
             (f"!upload {bad_number}", ["bad-number.csv: row 3, column “units”: “lots” is not a valid value."]),
             (
                 f"!upload {latin}",
-                ["Loaded latin.csv (generic daily CSV): 2026-11-20 to 2026-11-20, US, 1 SKUs — 1 new"],
+                ["Loaded latin.csv (generic daily CSV): Nov 20, 2026 to Nov 20, 2026, US, 1 SKUs — 1 new"],
             ),
             ("/kpi US 2026-11-20..2026-11-21", ["*Units* · 3"]),  # neither bad file left a row behind
         ],

@@ -55,7 +55,8 @@ def test_a_preset_range_loads_the_shared_report_with_the_teams_marketplace(
                 "!click Last 7 days",
                 [
                     f"Loaded BusinessReport-11-21-26.csv (Amazon Business Report by child item): "
-                    f"{first.isoformat()} to {last.isoformat()}, US, {_skus()} SKUs — {_skus()} new"
+                    f"{first:%b} {first.day}, {first.year} to {last:%b} {last.day}, {last.year}, "
+                    f"US, {_skus()} SKUs — {_skus()} new"
                 ],
             ),
         ],
@@ -73,7 +74,7 @@ def test_the_form_takes_from_to_and_the_marketplace_when_nothing_says_it(console
             ("!fill marketplace=DE from=2026-11-20 to=2026-10-22\n!submit", ["must not end before it starts"]),
             (
                 "!fill marketplace=DE from=2026-10-22 to=2026-11-20\n!submit",
-                [f"2026-10-22 to 2026-11-20, DE, {_skus()} SKUs — {_skus()} new"],
+                [f"Oct 22, 2026 to Nov 20, 2026, DE, {_skus()} SKUs — {_skus()} new"],
             ),
         ],
     )
@@ -89,7 +90,7 @@ def test_a_preset_without_a_marketplace_asks_for_it(console: ConsoleSlack, tmp_p
             ("!click Yesterday", ["does not say which marketplace it is for", ": Other dates…]"]),
             (
                 "!click Other dates…\n!fill marketplace=US\n!submit",
-                ["2026-11-20 to 2026-11-20, US"],
+                ["Nov 20, 2026 to Nov 20, 2026, US"],
             ),  # the form starts at the range chosen
         ],
     )
@@ -135,12 +136,12 @@ def test_the_words_shared_with_a_file_give_its_marketplace_and_range(console: Co
     shared = tmp_path / "BusinessReport-11-21-26.csv"
     shared.write_bytes(CHILD.read_bytes())
     shown = _share_with_words(console, shared, "child report --marketplace de 2026-10-22..2026-11-20")
-    assert f"2026-10-22 to 2026-11-20, DE, {_skus()} SKUs — {_skus()} new" in shown, shown
+    assert f"Oct 22, 2026 to Nov 20, 2026, DE, {_skus()} SKUs — {_skus()} new" in shown, shown
     again = tmp_path / "BusinessReport-11-22-26.csv"
     again.write_bytes(CHILD.read_bytes())
     shown = _share_with_words(console, again, "UK, last week's numbers")
     assert "Which range did you choose in Seller Central?" in shown, shown
-    converse(console, [("!as U0ANALYST\n!in C0DATA\n!click Last 7 days", ["2026-11-15 to 2026-11-21, UK"])])
+    converse(console, [("!as U0ANALYST\n!in C0DATA\n!click Last 7 days", ["Nov 15, 2026 to Nov 21, 2026, UK"])])
 
 
 def test_a_button_for_another_teams_file_loads_nothing(console: ConsoleSlack) -> None:

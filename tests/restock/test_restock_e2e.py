@@ -163,7 +163,7 @@ def test_bad_input_is_refused_and_nothing_is_filed(console: ConsoleSlack) -> Non
         ("/restock LED-100 -3", ["The quantity must be a whole number above zero."]),
         ("/restock LED-100 12.5", ["12.5 is not a quantity"]),
         ("/restock LED-100 999999", ["999999 looks too large: the most is 20000"]),
-        ("/restock LED-100 300 by 2026-11-01", ["The needed-by date 2026-11-01 is in the past."]),
+        ("/restock LED-100 300 by 2026-11-01", ["The needed-by date Nov 1, 2026 is in the past."]),
         ("/restock LED-200", ["There is no suggestion for LED-200 (no sales history, or enough stock): please give a "
                               "quantity."]),
         ("/restock", ["modal opened for Amy Lin: “Restock request”"]),

@@ -202,9 +202,10 @@ def test_history_and_export_show_missed_and_away_days_in_the_readers_zone_across
             ],
         )
         # Times in the reader's zone, computed here independently: Li Wei reads in Shanghai (and in Chinese,
-        # his Slack's language), Klaus in Berlin (CLDR puts a narrow no-break space before AM/PM).
-        in_shanghai = [f"{t.astimezone(SHANGHAI):%Y/%m/%d %H:%M} CST" for t in (friday, monday)]
-        assert in_shanghai == ["2026/10/23 15:40 CST", "2026/10/26 16:40 CST"]
+        # his Slack's language, which names the zone in words, not CST), Klaus in Berlin (CLDR puts a narrow
+        # no-break space before AM/PM).
+        in_shanghai = [f"{t.astimezone(SHANGHAI):%Y/%m/%d %H:%M} 中国标准时间" for t in (friday, monday)]
+        assert in_shanghai == ["2026/10/23 15:40 中国标准时间", "2026/10/26 16:40 中国标准时间"]
         converse(
             console,
             [
@@ -251,10 +252,11 @@ def test_history_and_export_show_missed_and_away_days_in_the_readers_zone_across
             ("2026-10-28", "missed"),
         ]
         assert own[1]["submitted_at"] == friday.isoformat() and own[2]["submitted_at"] == monday.isoformat()
+        # Li Wei reads Chinese: the whole team's export is headed in his words (tests/i18n/test_csv_in_chinese.py).
         team = list(csv.DictReader(io.StringIO(files["standup-shenzhen-ops-2026-10-22-2026-10-28.csv"])))
-        assert "mood" in team[0] and {row["user_id"] for row in team} > {"U0WAREHOUSE", "U0BUYER"}
-        klaus = next(r for r in team if r["user_id"] == "U0WAREHOUSE" and r["date"] == "2026-10-23")
-        assert klaus["submitted_at"] == friday.astimezone(SHANGHAI).isoformat()
-        assert datetime.fromisoformat(klaus["submitted_at"]).utcoffset() == timedelta(hours=8)
+        assert "心情" in team[0] and {row["成员 ID"] for row in team} > {"U0WAREHOUSE", "U0BUYER"}
+        klaus = next(r for r in team if r["成员 ID"] == "U0WAREHOUSE" and r["日期"] == "2026-10-23")
+        assert klaus["提交时间"] == friday.astimezone(SHANGHAI).isoformat()
+        assert datetime.fromisoformat(klaus["提交时间"]).utcoffset() == timedelta(hours=8)
     finally:
         console.close()
