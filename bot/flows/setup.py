@@ -120,6 +120,16 @@ class TeamSetup:
                 managers=", ".join(m.name for m in team.people_with(Role.manager)) or "the manager",
             )
 
+    def who_may_set_up(self, user: str, workspace: str | None) -> list[str] | None:
+        """None when ``user`` may use /ops setup; otherwise the managers (user ids) who may."""
+        try:
+            team = self.team_for(user, workspace)
+            self.require_may_set_up(team, user)
+        except OpsError:
+            found = self.ctx.teams.for_user(user, workspace)
+            return [m.user for m in found.people_with(Role.manager)] if found else []
+        return None
+
     def offered(self, team: Team) -> tuple[str, ...]:
         given = self.from_file.get(team.id, frozenset())
         return tuple(f for f in SETUP_FIELDS if f not in given)
