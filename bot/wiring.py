@@ -30,6 +30,7 @@ from bot.delivery import Delivery
 from bot.errors import ConfigError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
+from bot.flows.setup import TeamSetup
 from bot.flows.workspaces import WorkspaceLifecycle
 from bot.handlers import feedback, home, kpi, launch, restock, setup, standup, workspaces
 from bot.handlers import help as help_feature
@@ -57,9 +58,11 @@ class Opsbot:
     features: tuple[Feature, ...]
     lifecycle: WorkspaceLifecycle = field(init=False)
     scheduler: Scheduler = field(init=False)
+    team_setup: TeamSetup = field(init=False)
     outbox_worker: OutboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
+        self.team_setup = TeamSetup(self.context)
         self.lifecycle = WorkspaceLifecycle(self.workspaces, self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
                                    job_failed=self.job_failed)
@@ -147,6 +150,8 @@ class Opsbot:
             self.lifecycle.token_refused(workspace, code)
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
+        # The teams as last saved with /ops setup, here or on another replica: the jobs follow without a restart.
+        self.team_setup.apply_saved()
         jobs: list[ScheduledJob] = []
         for feature in self.features:
             if feature.jobs is not None:

@@ -4,6 +4,7 @@ one, and says what it will post when it is added."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import datetime, time, timedelta
@@ -92,14 +93,18 @@ class TeamSetup:
         self.ctx = ctx
         # What each team's file says, before any saved setup is applied: the form never offers it.
         self.from_file = {t.id: frozenset(t.model_fields_set) & set(SETUP_FIELDS) for t in ctx.teams.teams}
+        self._applied: dict[str, str] = {}  # each team's saved setup (as stored) this instance last applied
 
     def apply_saved(self) -> None:
-        """Each team's saved setup under its team.yml (where the file gives a value, the file wins)."""
+        """Each team's saved setup under its team.yml (where the file gives a value, the file wins): at start, and
+        again before the scheduler computes its jobs, so a setup saved since (here or on another replica) moves
+        the team's scheduled work without a restart. Only what changed since the last look is applied."""
         with self.ctx.db.transaction() as session:
-            found = {t.id: store.saved(session, t.id) for t in self.ctx.teams.teams}
-        for team_id, values in found.items():
-            if values:
-                self._apply(team_id, values)
+            found = store.all_saved(session)
+        for team_id, text in found.items():
+            if self._applied.get(team_id) != text:
+                self._applied[team_id] = text
+                self._apply(team_id, json.loads(text))
 
     def team_for(self, user: str, workspace: str | None) -> Team:
         """The team a person sets up: their own, or the only team of the workspace (nobody is in it yet)."""
