@@ -83,7 +83,7 @@ def test_an_invalid_environment_stops_every_command_the_same_way(monkeypatch: py
 def _kpi_with_target(playbooks_dir: Path, target: str) -> Path:
     kpi = playbooks_dir / "kpi.yml"
     text = kpi.read_text(encoding="utf-8")
-    edited = text.replace("acos_max: 0.25, tacos_max: 0.10", target, 1)
+    edited = text.replace("acos_max: 25%, tacos_max: 10%", target, 1)
     assert edited != text, "the example kpi.yml has the November US target this test edits"
     kpi.write_text(edited, encoding="utf-8")
     return kpi
@@ -122,6 +122,6 @@ def test_the_restock_service_level_may_be_written_in_percent(playbooks_dir: Path
 
     restock = playbooks_dir / "restock.yml"
     restock.write_text(
-        restock.read_text(encoding="utf-8").replace("service_level: 0.95", "service_level: 97.5%"), encoding="utf-8"
+        restock.read_text(encoding="utf-8").replace("service_level: 95%", "service_level: 97.5%"), encoding="utf-8"
     )
     assert load_restock(playbooks_dir).service_level == pytest.approx(0.975)
