@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -95,10 +96,13 @@ class TeamSetup:
         self.from_file = {t.id: frozenset(t.model_fields_set) & set(SETUP_FIELDS) for t in ctx.teams.teams}
         self._applied: dict[str, str] = {}  # each team's saved setup (as stored) this instance last applied
 
-    def apply_saved(self) -> None:
+    def apply_saved(self, again: Iterable[str] = ()) -> None:
         """Each team's saved setup under its team.yml (where the file gives a value, the file wins): at start, and
         again before the scheduler computes its jobs, so a setup saved since (here or on another replica) moves
-        the team's scheduled work without a restart. Only what changed since the last look is applied."""
+        the team's scheduled work without a restart. Only what changed since the last look is applied, and what
+        was saved for the teams ``again`` names (rebuilt from their file since)."""
+        for team_id in again:
+            self._applied.pop(team_id, None)
         with self.ctx.db.transaction() as session:
             found = store.all_saved(session)
         for team_id, text in found.items():
