@@ -509,7 +509,9 @@ def test_the_shipped_demo_data_is_what_its_seeded_generator_writes(tmp_path: Pat
         assert (tmp_path / name).read_bytes() == (DEMO_DATA / name).read_bytes(), name
 
 
-def test_the_demos_sea_shipment_takes_weeks_from_ordered_to_received(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_demos_sea_shipment_takes_weeks_from_ordered_to_received(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """R-1 is ordered on the demo's Monday, shipped by sea on Tuesday and received in January: each step on the
     day the demo's clock says, and the demo ends with the request received."""
     from datetime import date

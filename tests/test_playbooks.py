@@ -174,10 +174,14 @@ def test_the_shipped_playbooks_write_percentages_as_people_do_and_still_load() -
 
     from bot.config import packaged_playbooks
     from bot.ops.feedback_playbook import load_playbook as load_feedback
-    from bot.ops.launch_playbook import LaunchPlaybook, load_playbooks as load_launches
-    from bot.ops.restock_playbook import RestockPlaybook, load_playbook as load_restock
-    from bot.ops.standup_playbook import StandupPlaybook, load_playbook as load_standup
-    from bot.reports.playbook import KpiPlaybook, load_playbook as load_kpi
+    from bot.ops.launch_playbook import LaunchPlaybook
+    from bot.ops.launch_playbook import load_playbooks as load_launches
+    from bot.ops.restock_playbook import RestockPlaybook
+    from bot.ops.restock_playbook import load_playbook as load_restock
+    from bot.ops.standup_playbook import StandupPlaybook
+    from bot.ops.standup_playbook import load_playbook as load_standup
+    from bot.reports.playbook import KpiPlaybook
+    from bot.reports.playbook import load_playbook as load_kpi
 
     folder = packaged_playbooks()
     keys = set().union(*(_percent_fields(m) for m in (KpiPlaybook, RestockPlaybook, StandupPlaybook, LaunchPlaybook)))
