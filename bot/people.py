@@ -13,15 +13,21 @@ import http.client
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.ops.team_names import SlackDirectory, names_in, resolve_names, unresolvable
+from bot.ops.team import Team, TeamDirectory
+from bot.ops.team_names import SlackDirectory, names_in, resolve_names, unresolvable, without_names
 from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
@@ -156,18 +162,26 @@ def _profile(user_id: str, user: dict[str, Any]) -> Profile:
 
 
 class TeamNames:
-    """Resolves the names in a team file (``@name``, email, ``#channel``) through Slack, read once and only when a
-    file holds a name: users.list and conversations.list, users.lookupByEmail per email."""
+    """Resolves the names in a team file (``@name``, email, ``#channel``) through Slack, read once per workspace
+    and only when a file holds a name: users.list and conversations.list, users.lookupByEmail per email.
 
-    def __init__(self, client: WebClient | None, *, unavailable: str = "") -> None:
+    With several workspaces each team's names are looked up in its own workspace with that workspace's bot token
+    (from the installation store). A team whose workspace has no installation yet starts with only what it gives
+    by id and waits in ``pending``: :meth:`resolve_pending` completes it once the app is installed there."""
+
+    def __init__(
+        self, client: WebClient | None, *, unavailable: str = "", tokens: Callable[[str], str | None] | None = None
+    ) -> None:
         self._client = client
         self._unavailable = unavailable  # why names cannot be looked up (no token…), when there is no client
-        self._directory: SlackDirectory | None = None
+        self._tokens = tokens  # several workspaces: a workspace's bot token, None while it is not installed
+        self._directories: dict[str, SlackDirectory] = {}
+        self.pending: dict[str, tuple[str, Path, Any]] = {}  # team id -> (workspace, file, entry as written)
 
     @classmethod
     def for_settings(cls, settings: Settings, client: WebClient | None = None) -> TeamNames:
         if settings.several_workspaces:
-            return cls(None, unavailable="is a name, and with several workspaces team.yml needs ids: write the id")
+            return cls(client or WebClient(base_url=settings.slack_api_url), tokens=installed_tokens(settings))
         if client is None and settings.slack_bot_token is None:
             return cls(None, unavailable="is looked up in Slack, which needs SLACK_BOT_TOKEN: set it, or write the id")
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
@@ -179,17 +193,63 @@ class TeamNames:
         text = path.read_text(encoding="utf-8")
         if self._client is None:
             return entry, unresolvable(entry, path, text, self._unavailable)
+        client, workspace = self._client, ""
+        if self._tokens is not None:
+            workspace = str(entry.get("slack_team_id") or "")
+            token = self._tokens(workspace)
+            if token is None:
+                self.pending[str(entry.get("id"))] = (workspace, path, entry)
+                return without_names(entry), []
+            client = self._with_token(token)
+        return self._resolve(client, workspace, path, entry, text)
+
+    def waiting(self) -> list[str]:
+        """One line per team whose names wait for its workspace's install (what ``doctor`` shows)."""
+        return [
+            f"{team_id}: {', '.join(names_in(entry))} are looked up in Slack once the app is installed in "
+            f"workspace {workspace}"
+            for team_id, (workspace, _path, entry) in self.pending.items()
+        ]
+
+    def resolve_pending(self, teams: TeamDirectory, workspaces: Workspaces) -> list[str]:
+        """Complete each waiting team whose workspace is now installed, in ``teams``; the ids of those done."""
+        done: list[str] = []
+        for team_id, (workspace, path, entry) in list(self.pending.items()):
+            if not workspaces.installed(workspace):
+                continue
+            del self.pending[team_id]
+            try:
+                resolved, problems = self._resolve(
+                    workspaces.client_for(workspace), workspace, path, entry, path.read_text(encoding="utf-8")
+                )
+                team = Team.model_validate(resolved)
+            except (SlackApiError, OSError, NotInstalled, ValidationError) as exc:
+                log.warning("the names of team %s could not be looked up in %s: %s", team_id, workspace, exc)
+                continue
+            for problem in problems:
+                log.warning("team %s: %s", team_id, problem)
+            for index, known in enumerate(teams.teams):
+                if known.id == team_id:
+                    teams.teams[index] = team
+                    done.append(team_id)
+        return done
+
+    def _with_token(self, token: str) -> WebClient:
+        assert self._client is not None
+        return WebClient(token=token, base_url=self._client.base_url, timeout=self._client.timeout)
+
+    def _resolve(self, client: WebClient, workspace: str, path: Path, entry: Any, text: str) -> tuple[Any, list[str]]:
         try:
-            directory = self._read(self._client)
+            directory = self._read(client, workspace)
         except (SlackApiError, OSError) as exc:
             reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc.__class__.__name__
             return entry, unresolvable(entry, path, text, f"could not be looked up in Slack ({reason}): check "
                                                           "SLACK_BOT_TOKEN (`opsbot doctor --slack`), or write the id")
         return resolve_names(entry, directory, path, text)
 
-    def _read(self, client: WebClient) -> SlackDirectory:
-        if self._directory is not None:
-            return self._directory
+    def _read(self, client: WebClient, workspace: str) -> SlackDirectory:
+        if workspace in self._directories:
+            return self._directories[workspace]
         people: dict[str, list[str]] = {}
         for page in client.users_list(limit=200):
             for user in page.get("members", []):
@@ -211,5 +271,31 @@ class TeamNames:
             except SlackApiError:
                 return None
 
-        self._directory = SlackDirectory({k: tuple(sorted(set(v))) for k, v in people.items()}, channels, by_email)
-        return self._directory
+        directory = SlackDirectory({k: tuple(sorted(set(v))) for k, v in people.items()}, channels, by_email)
+        self._directories[workspace] = directory
+        return directory
+
+
+def installed_tokens(settings: Settings) -> Callable[[str], str | None]:
+    """A workspace's bot token from the installation store, None while the app is not installed there. Asking
+    never creates the database: a SQLite file that is not there yet (or has no tables yet) has no installations."""
+    assert settings.slack_client_id is not None
+    client_id = settings.slack_client_id
+
+    def token(workspace: str) -> str | None:
+        url = make_url(settings.database_url)
+        sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        if sqlite_file and not Path(str(url.database)).exists():
+            return None
+        engine = create_engine(url)
+        try:
+            bot = SQLAlchemyInstallationStore(client_id=client_id, engine=engine).find_bot(
+                enterprise_id=None, team_id=workspace
+            )
+        except SQLAlchemyError:
+            return None
+        finally:
+            engine.dispose()
+        return bot.bot_token if bot is not None else None
+
+    return token

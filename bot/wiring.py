@@ -30,6 +30,7 @@ from bot.delivery import Delivery
 from bot.errors import ConfigError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
+from bot.flows.setup import TeamSetup
 from bot.flows.workspaces import WorkspaceLifecycle
 from bot.handlers import feedback, home, kpi, launch, promo, restock, setup, standup, workspaces
 from bot.handlers import help as help_feature
@@ -58,9 +59,12 @@ class Opsbot:
     features: tuple[Feature, ...]
     lifecycle: WorkspaceLifecycle = field(init=False)
     scheduler: Scheduler = field(init=False)
+    team_setup: TeamSetup = field(init=False)
+    team_names: TeamNames | None = None  # teams whose @names wait for their workspace's install
     outbox_worker: OutboxWorker = field(init=False)
 
     def __post_init__(self) -> None:
+        self.team_setup = TeamSetup(self.context)
         self.lifecycle = WorkspaceLifecycle(self.workspaces, self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
                                    job_failed=self.job_failed)
@@ -148,6 +152,10 @@ class Opsbot:
             self.lifecycle.token_refused(workspace, code)
 
     def scheduled_jobs(self) -> list[ScheduledJob]:
+        # A team whose workspace was installed since start gets the people and channels team.yml names; the teams
+        # as last saved with /ops setup, here or on another replica: the jobs follow both without a restart.
+        completed = self.team_names.resolve_pending(self.teams, self.workspaces) if self.team_names else []
+        self.team_setup.apply_saved(again=completed)
         jobs: list[ScheduledJob] = []
         for feature in self.features:
             if feature.jobs is not None:
@@ -156,14 +164,16 @@ class Opsbot:
 
 
 def load_playbooks(
-    settings: Settings, features: tuple[Feature, ...], client: WebClient | None = None
+    settings: Settings, features: tuple[Feature, ...], client: WebClient | None = None,
+    names: TeamNames | None = None,
 ) -> tuple[TeamDirectory, dict[str, Any]]:
     """Validate every playbook at start; all problems are reported together. People and channels that team.yml
-    names rather than gives ids for are looked up in Slack (with ``client``, else the bot token's)."""
+    names rather than gives ids for are looked up in Slack (with ``client``, else the bot token's; ``names``
+    keeps what waits for a workspace's install)."""
     problems: list[str] = []
     teams = TeamDirectory([])
     try:
-        teams = load_teams(settings.playbooks_dir, resolve=TeamNames.for_settings(settings, client))
+        teams = load_teams(settings.playbooks_dir, resolve=names or TeamNames.for_settings(settings, client))
     except ConfigError as exc:
         problems += exc.problems
     loaded: dict[str, Any] = {}
@@ -188,7 +198,8 @@ def wire(
     migrate: bool = True,
 ) -> Opsbot:
     chosen = features if features is not None else FEATURES
-    teams, playbooks = load_playbooks(settings, chosen, client)
+    names = TeamNames.for_settings(settings, client)
+    teams, playbooks = load_playbooks(settings, chosen, client, names)
     db = Database(settings.database_url)
     if migrate:
         upgrade(db.engine)
@@ -215,4 +226,4 @@ def wire(
         link_kinds={kind.kind: kind for f in chosen for kind in f.link_kinds},
         agenda_sections={part.key: part for f in chosen for part in f.agenda_sections},
     )
-    return Opsbot(settings=settings, context=context, features=chosen)
+    return Opsbot(settings=settings, context=context, features=chosen, team_names=names)

@@ -11,7 +11,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 PURE = sorted([*(BOT / "ops").rglob("*.py"), *(BOT / "reports").rglob("*.py"), *(BOT / "blocks").rglob("*.py")])
 # Only these modules may call Slack's Web API directly; everything else goes through bot/delivery.py (whose
 # messages the outbox sends, through bot/outbox/slack.py).
-WEB_API_ALLOWED = {"delivery.py", "outbox/slack.py", "people.py", "doctor.py", "app.py"}
+WEB_API_ALLOWED = {"delivery.py", "outbox/slack.py", "people.py", "doctor/slack.py", "app.py"}
 WEB_API_PREFIXES = ("chat_", "views_", "files_", "conversations_", "pins_", "reactions_", "users_", "usergroups_")
 
 

@@ -507,3 +507,31 @@ def test_the_shipped_demo_data_is_what_its_seeded_generator_writes(tmp_path: Pat
     assert written == sorted(p.name for p in DEMO_DATA.glob("*.csv"))
     for name in written:
         assert (tmp_path / name).read_bytes() == (DEMO_DATA / name).read_bytes(), name
+
+
+def test_the_demos_sea_shipment_takes_weeks_from_ordered_to_received(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-1 is ordered on the demo's Monday, shipped by sea on Tuesday and received in January: each step on the
+    day the demo's clock says, and the demo ends with the request received."""
+    from datetime import date
+
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    day: date | None = None
+    steps: dict[str, date] = {}
+    for line in result.output.splitlines():
+        clock = re.match(r"⏰ \w{3} (\d{4}-\d{2}-\d{2}) ", line)
+        if clock:
+            day = date.fromisoformat(clock.group(1))
+        state = re.search(r"Restock R-1 · (\w+) ══", line)
+        if state and state.group(1) not in steps:
+            steps[state.group(1)] = day or date(2026, 11, 23)  # before the first !at: the demo's Monday
+    assert list(steps) == ["requested", "approved", "ordered", "shipped", "received"], steps
+    assert steps["ordered"] == date(2026, 11, 23) and steps["shipped"] == date(2026, 11, 24)
+    # By sea: 30 days of freight, customs and receiving after it left (restock.yml's Shenzhen Lighting).
+    assert (steps["received"] - steps["shipped"]).days >= 30 + 3
+    assert "Shipped by COSCO (sea)" in result.output
+    last = [m.group(1) for m in re.finditer(r"Restock R-1 · (\w+) ══", result.output)][-1]
+    assert last == "received"

@@ -83,7 +83,7 @@ def test_an_invalid_environment_stops_every_command_the_same_way(monkeypatch: py
 def _kpi_with_target(playbooks_dir: Path, target: str) -> Path:
     kpi = playbooks_dir / "kpi.yml"
     text = kpi.read_text(encoding="utf-8")
-    edited = text.replace("acos_max: 0.25, tacos_max: 0.10", target, 1)
+    edited = text.replace("acos_max: 25%, tacos_max: 10%", target, 1)
     assert edited != text, "the example kpi.yml has the November US target this test edits"
     kpi.write_text(edited, encoding="utf-8")
     return kpi
@@ -122,6 +122,37 @@ def test_the_restock_service_level_may_be_written_in_percent(playbooks_dir: Path
 
     restock = playbooks_dir / "restock.yml"
     restock.write_text(
-        restock.read_text(encoding="utf-8").replace("service_level: 0.95", "service_level: 97.5%"), encoding="utf-8"
+        restock.read_text(encoding="utf-8").replace("service_level: 95%", "service_level: 97.5%"), encoding="utf-8"
     )
     assert load_restock(playbooks_dir).service_level == pytest.approx(0.975)
+
+
+def test_a_teams_default_marketplace_lives_in_team_yml_and_kpi_yml_is_the_fallback(
+    playbooks_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report that names no marketplace loads under the team's own default (team.yml); kpi.yml's per-team
+    value still counts when team.yml gives none; --marketplace wins over both."""
+    from tests.kpi.conftest import FIXTURES
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'markets.sqlite3'}")
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    nameless = tmp_path / "returns.csv"
+    nameless.write_bytes((FIXTURES / "returns-US.csv").read_bytes())
+    team, kpi = playbooks_dir / "team.yml", playbooks_dir / "kpi.yml"
+    team.write_text(team.read_text(encoding="utf-8") + "default_marketplace: de\n", encoding="utf-8")
+    loaded = runner.invoke(cli, ["ingest", str(nameless)])
+    assert loaded.exit_code == 0 and "(DE, " in loaded.output, loaded.output
+    # kpi.yml names another for the same team: team.yml's own setting wins.
+    kpi.write_text(kpi.read_text(encoding="utf-8").replace("default_marketplace: {}", "default_marketplace: "
+                                                           "{shenzhen-ops: JP}"), encoding="utf-8")
+    assert "(DE, " in runner.invoke(cli, ["ingest", str(nameless)]).output
+    assert "(UK, " in runner.invoke(cli, ["ingest", str(nameless), "--marketplace", "UK"]).output
+    # Without one in team.yml, kpi.yml's is the fallback.
+    team.write_text(team.read_text(encoding="utf-8").replace("default_marketplace: de\n", ""), encoding="utf-8")
+    assert "(JP, " in runner.invoke(cli, ["ingest", str(nameless)]).output
+    team.write_text(team.read_text(encoding="utf-8") + "default_marketplace: Atlantis\n", encoding="utf-8")
+    broken = runner.invoke(cli, ["ingest", str(nameless)])
+    assert broken.exit_code == 2
+    assert f"{team}: default_marketplace: 'Atlantis' is not a marketplace code" in " ".join(broken.output.split())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from datetime import date
 from pathlib import Path
 
@@ -120,3 +122,82 @@ def test_extra_company_days_off_count_as_holidays() -> None:
     calendar = WorkCalendar(extra_holidays=(date(2026, 12, 31),))
     assert not calendar.is_workday(date(2026, 12, 31))
     assert calendar.is_workday(date(2026, 12, 30))
+
+
+def _percent_fields(model: type, seen: set[type] | None = None) -> set[str]:
+    """Names of the fields, in a playbook model and the models inside it, that hold a percentage (Percent)."""
+    from pydantic import BaseModel
+
+    from bot.playbooks import Percent
+
+    marker = repr(Percent.__metadata__[0])  # type: ignore[attr-defined]
+    seen = seen if seen is not None else set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():  # type: ignore[attr-defined]
+        if marker in repr(info.annotation) or marker in repr(info.metadata):
+            names.add(name)
+        for inner in re.findall(r"<class '([\w.]+)'>", repr(info.annotation)) + [
+            f"{getattr(a, '__module__', '')}.{getattr(a, '__qualname__', '')}" for a in _args(info.annotation)
+        ]:
+            module, _, qualname = inner.rpartition(".")
+            candidate = getattr(importlib.import_module(module), qualname, None) if module else None
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate not in seen:
+                names |= _percent_fields(candidate, seen)
+    return names
+
+
+def _args(annotation: object) -> list[object]:
+    from typing import get_args
+
+    found, todo = [], [annotation]
+    while todo:
+        for arg in get_args(todo.pop()):
+            found.append(arg)
+            todo.append(arg)
+    return found
+
+
+def _values_under(data: object, keys: set[str]) -> list[tuple[str, object]]:
+    if isinstance(data, dict):
+        return [(k, v) for k, v in data.items() if k in keys] + [
+            pair for v in data.values() for pair in _values_under(v, keys)
+        ]
+    if isinstance(data, list):
+        return [pair for v in data for pair in _values_under(v, keys)]
+    return []
+
+
+def test_the_shipped_playbooks_write_percentages_as_people_do_and_still_load() -> None:
+    """acos_max: 25%, not 0.25: every percentage in every shipped playbook, and each still loads to its fraction."""
+    import yaml
+
+    from bot.config import packaged_playbooks
+    from bot.ops.feedback_playbook import load_playbook as load_feedback
+    from bot.ops.launch_playbook import LaunchPlaybook
+    from bot.ops.launch_playbook import load_playbooks as load_launches
+    from bot.ops.restock_playbook import RestockPlaybook
+    from bot.ops.restock_playbook import load_playbook as load_restock
+    from bot.ops.standup_playbook import StandupPlaybook
+    from bot.ops.standup_playbook import load_playbook as load_standup
+    from bot.reports.playbook import KpiPlaybook
+    from bot.reports.playbook import load_playbook as load_kpi
+
+    folder = packaged_playbooks()
+    keys = set().union(*(_percent_fields(m) for m in (KpiPlaybook, RestockPlaybook, StandupPlaybook, LaunchPlaybook)))
+    assert {"acos_max", "tacos_max", "cvr_min", "return_rate_max", "service_level", "ctr_high"} <= keys
+    written = []
+    for path in sorted(folder.rglob("*.yml")):
+        for key, value in _values_under(yaml.safe_load(path.read_text(encoding="utf-8")), keys):
+            written.append(key)
+            assert isinstance(value, str) and value.endswith("%"), f"{path.name}: {key}: {value!r} is not 25%-style"
+    assert len(written) >= 18  # 12 targets, 5 alert thresholds, the service level
+    kpi, restock = load_kpi(folder), load_restock(folder)
+    november = kpi.targets["US"]["2026-11"]
+    assert (november.acos_max, november.tacos_max, november.cvr_min, november.return_rate_max) == pytest.approx(
+        (0.25, 0.10, 0.10, 0.05)
+    )
+    assert kpi.alerts.ctr_high == pytest.approx(0.005) and kpi.alerts.return_rate_rise == pytest.approx(0.5)
+    assert restock.service_level == pytest.approx(0.95)
+    assert load_launches(folder) and load_feedback(folder) and load_standup(folder)
+    assert load_teams(folder).teams

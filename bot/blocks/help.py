@@ -11,13 +11,31 @@ from bot.i18n import Translator
 from bot.ops.team import ChannelKey, Team
 
 
-def help_blocks(tr: Translator, commands: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """``commands`` is (command, usage hint, translated help) for every registered slash command."""
+def help_blocks(
+    tr: Translator, commands: list[tuple[str, str, str]], setup: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """``commands`` is (command, usage hint, translated help) for every registered slash command; ``setup`` is
+    None when the reader may use /ops setup, else the team's managers (user ids) who may."""
     blocks = [header(tr._("Opsbot commands"))]
     for command, usage, text in commands:
         blocks.append(section(f"*{command} {usage}*".replace(" *", "*") + "\n" + text))
+        if command == "/ops":
+            blocks.append(section(f"*{tr._('/ops setup')}*\n" + setup_help(tr, setup)))
     blocks.append(context(tr._("Buttons and modals do the rest. Times are shown in your own time zone.")))
     return fit_blocks(blocks, context(tr._("More commands exist than fit here.")), MESSAGE_BLOCKS)
+
+
+def setup_help(tr: Translator, managers: list[str] | None) -> str:
+    if managers is None:
+        return tr._(
+            "Opens the team's setup form: people per role, channels, time zone, language, base currency, "
+            "workdays and holidays. You may use it as the team's manager."
+        )
+    if not managers:
+        return tr._("Only the team's manager can change its setup.")
+    return tr._(
+        "Only the team's manager can change its setup: {managers}.", managers=tr.join(f"<@{m}>" for m in managers)
+    )
 
 
 # What each channel of team.yml is for, as its heading in /ops team.

@@ -133,13 +133,14 @@ class ConsoleSlack:
             "!as": self.switch_user,
             "!in": self.switch_channel,
             "!at": self.at,
+            "!later": self.later,
             "!say": self.say,
             "!home": lambda _: self.home(),
         }
         if verb not in actions:
             raise ConsoleError(
                 f"unknown console line {line!r}: use /command, !click, !fill, !submit, !close, !shortcut, "
-                "!upload, !say, !home, !as, !in, !at or # comment"
+                "!upload, !say, !home, !as, !in, !at, !later or # comment"
             )
         return actions[verb](rest.strip())
 
@@ -203,17 +204,33 @@ class ConsoleSlack:
 
     def at(self, when: str) -> str:
         """Move the clock forward to ``YYYY-MM-DD HH:MM [Area/City]`` and run every job that fell due."""
+        target = self._moment(when, "!at")
+        self.services.scheduler.advance_to(self.clock, target)
+        local = target.strftime("%a %Y-%m-%d %H:%M %Z")
+        output = self.seat.new_output()
+        return f"⏰ {local}" + ("\n" + output if output else "")
+
+    def later(self, when: str) -> str:
+        """Cut to ``YYYY-MM-DD HH:MM [Area/City]`` weeks ahead, as a film cuts: the days between are not played.
+        Opsbot sees what a restart there would: each job's fires still within its grace window run, older ones
+        are let go (a demo's six weeks of stand-ups and digests are not shown, nor waited for)."""
+        target = self._moment(when, "!later")
+        since = self.clock.now()
+        self.clock.set(target)
+        self.services.scheduler.run_due(since, target)
+        local = target.strftime("%a %Y-%m-%d %H:%M %Z")
+        output = self.seat.new_output()
+        return f"⏰ {local} (the days between are skipped)" + ("\n" + output if output else "")
+
+    def _moment(self, when: str, verb: str) -> datetime:
         parts = when.split()
         try:
             zone = ZoneInfo(parts[2]) if len(parts) > 2 else self.team.zone
             target = datetime.strptime(" ".join(parts[:2]), "%Y-%m-%d %H:%M").replace(tzinfo=zone)
         except (ValueError, KeyError) as exc:
             raise ConsoleError(
-                "!at takes YYYY-MM-DD HH:MM and optionally a time zone, e.g. !at 2026-11-23 09:00"
+                f"{verb} takes YYYY-MM-DD HH:MM and optionally a time zone, e.g. {verb} 2026-11-23 09:00"
             ) from exc
         if target < self.clock.now():
             raise ConsoleError("the clock only moves forward")
-        self.services.scheduler.advance_to(self.clock, target)
-        local = target.strftime("%a %Y-%m-%d %H:%M %Z")
-        output = self.seat.new_output()
-        return f"⏰ {local}" + ("\n" + output if output else "")
+        return target

@@ -35,3 +35,8 @@ def save(session: Session, team_id: str, settings: dict[str, Any], *, by: str, a
         return False
     row.settings_json, row.saved_by, row.saved_at = text, by, at
     return True
+
+
+def all_saved(session: Session) -> dict[str, str]:
+    """Every team's saved setup as stored (its JSON text), by team id: cheap to compare with what was applied."""
+    return {row.team_id: row.settings_json for row in session.query(TeamSetupRow)}

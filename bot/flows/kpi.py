@@ -73,7 +73,11 @@ class KpiFlow:
             return ingest_files(session, team.id, paths, marketplace, period, now=self.ctx.clock.now(),
                                 currencies=self.currencies(), zones=self.playbook().zones(), actor=actor, names=names,
                                 progress=progress, keep_going=keep_going, done=done,
-                                default_marketplace=self.playbook().default_marketplace.get(team.id))
+                                default_marketplace=self.default_marketplace(team))
+
+    def default_marketplace(self, team: Team) -> str | None:
+        """The marketplace of the team's reports that say none: team.yml's, else kpi.yml's per-team fallback."""
+        return team.default_marketplace or self.playbook().default_marketplace.get(team.id)
 
     def report(self, team: Team, start: date, end: date, marketplace: str | None = None,
                sku: str | None = None) -> KpiReport:

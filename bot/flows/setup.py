@@ -4,8 +4,10 @@ one, and says what it will post when it is added."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -92,14 +94,21 @@ class TeamSetup:
         self.ctx = ctx
         # What each team's file says, before any saved setup is applied: the form never offers it.
         self.from_file = {t.id: frozenset(t.model_fields_set) & set(SETUP_FIELDS) for t in ctx.teams.teams}
+        self._applied: dict[str, str] = {}  # each team's saved setup (as stored) this instance last applied
 
-    def apply_saved(self) -> None:
-        """Each team's saved setup under its team.yml (where the file gives a value, the file wins)."""
+    def apply_saved(self, again: Iterable[str] = ()) -> None:
+        """Each team's saved setup under its team.yml (where the file gives a value, the file wins): at start, and
+        again before the scheduler computes its jobs, so a setup saved since (here or on another replica) moves
+        the team's scheduled work without a restart. Only what changed since the last look is applied, and what
+        was saved for the teams ``again`` names (rebuilt from their file since)."""
+        for team_id in again:
+            self._applied.pop(team_id, None)
         with self.ctx.db.transaction() as session:
-            found = {t.id: store.saved(session, t.id) for t in self.ctx.teams.teams}
-        for team_id, values in found.items():
-            if values:
-                self._apply(team_id, values)
+            found = store.all_saved(session)
+        for team_id, text in found.items():
+            if self._applied.get(team_id) != text:
+                self._applied[team_id] = text
+                self._apply(team_id, json.loads(text))
 
     def team_for(self, user: str, workspace: str | None) -> Team:
         """The team a person sets up: their own, or the only team of the workspace (nobody is in it yet)."""
@@ -119,6 +128,16 @@ class TeamSetup:
                 N_("Only the team's manager can change its setup. Ask {managers}."),
                 managers=", ".join(m.name for m in team.people_with(Role.manager)) or "the manager",
             )
+
+    def who_may_set_up(self, user: str, workspace: str | None) -> list[str] | None:
+        """None when ``user`` may use /ops setup; otherwise the managers (user ids) who may."""
+        try:
+            team = self.team_for(user, workspace)
+            self.require_may_set_up(team, user)
+        except OpsError:
+            found = self.ctx.teams.for_user(user, workspace)
+            return [m.user for m in found.people_with(Role.manager)] if found else []
+        return None
 
     def offered(self, team: Team) -> tuple[str, ...]:
         given = self.from_file.get(team.id, frozenset())

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.features import Alias
 
-OPS_WORDS = (Alias("help", "帮助", "幫助"), Alias("team", "团队", "團隊"))
+SETUP_WORD = Alias("setup", "设置", "設定")  # /ops setup has a listener of its own (handlers/setup.py)
+OPS_WORDS = (Alias("help", "帮助", "幫助"), Alias("team", "团队", "團隊"), SETUP_WORD)
 STANDUP_WORDS = (
     Alias("skip", "跳过", "跳過"),
     Alias("ooo list", "请假 列表", "請假 列表"),

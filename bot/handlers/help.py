@@ -12,6 +12,7 @@ from bot.blocks.home import commands_section
 from bot.errors import N_, OpsError
 from bot.features import Feature, HomeReader, Registrar, SlashCommand
 from bot.flows.context import Context
+from bot.flows.setup import TeamSetup
 from bot.handlers.command_words import OPS_WORDS
 from bot.i18n import Translator
 from bot.ops.team import ROLE_NAMES, Role
@@ -30,6 +31,8 @@ def help_entries(registrar: Registrar, tr: Translator) -> list[tuple[str, str, s
 
 
 def register(reg: Registrar, ctx: Context) -> None:
+    setup = TeamSetup(ctx)
+
     @reg.command("/ops")
     def ops(ack: Ack, command: dict[str, Any]) -> None:
         """/ops help lists every command and how to use it. /ops team shows the team's roles, people and channels."""
@@ -38,7 +41,8 @@ def register(reg: Registrar, ctx: Context) -> None:
         team = ctx.teams.for_user(user, command.get("team_id"))
         tr = ctx.translator_for(user, team)
         if text in ("", "help"):
-            blocks = help_blocks(tr, help_entries(reg, tr))
+            may = setup.who_may_set_up(user, command.get("team_id"))
+            blocks = help_blocks(tr, help_entries(reg, tr), may)
             ctx.delivery.respond(command["response_url"], tr._("Opsbot commands"), blocks)
         elif text == "team":
             team = ctx.team_of(user, command.get("team_id"))

@@ -13,6 +13,7 @@ from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.flows.setup import ChannelMembership, TeamSetup
+from bot.handlers.command_words import SETUP_WORD
 from bot.handlers.common import submit_or_field_errors
 from bot.i18n import Translator
 from bot.ops.team import ROLE_NAMES, Role, Team
@@ -20,7 +21,9 @@ from bot.scheduler import ScheduledJob
 
 
 def _is_setup(body: dict[str, Any]) -> bool:
-    return str(body.get("text", "")).strip().lower().split()[:1] == ["setup"]
+    """/ops setup, or as a Chinese reader types it (/ops 设置, /ops 設定)."""
+    first = str(body.get("text", "")).strip().lower().split()[:1]
+    return bool(first) and first[0] in (SETUP_WORD.canonical, SETUP_WORD.zh_CN, SETUP_WORD.zh_TW)
 
 
 def _role_labels(tr: Translator) -> dict[Role, str]:

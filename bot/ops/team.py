@@ -5,6 +5,7 @@ Loaded from ``playbooks/team.yml`` (one team, or ``teams:`` a list) and ``playbo
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache, cached_property
@@ -52,6 +53,7 @@ class ChannelKey(StrEnum):
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MARKETPLACE = re.compile(r"^(?:[A-Z]{2}|SHOPIFY)$")  # Amazon's two-letter codes (UK for the UK), or a shop
 SlackUserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9_]+$")]
 SlackChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9_]+$")]
 SlackGroupId = Annotated[str, Field(pattern=r"^S[A-Z0-9_]+$")]
@@ -102,6 +104,9 @@ class Team(BaseModel):
     usergroups: dict[Role, SlackGroupId] = Field(default_factory=dict)
     stand_in: SlackUserId | None = None  # acts for the managers while they are all away (stand-up escalations)
     channels: dict[ChannelKey, SlackChannelId] = Field(default_factory=dict)
+    # The marketplace of the team's reports that say none (no --marketplace, no code in the file name): loading
+    # in Slack and on the command line, and so /kpi and the digests. kpi.yml's per-team value is the fallback.
+    default_marketplace: str | None = None
 
     _tz = field_validator("timezone")(lambda v: _check_timezone(v))
     _countries = field_validator("holiday_countries")(lambda v: tuple(_check_country(c) for c in v))
@@ -114,6 +119,16 @@ class Team(BaseModel):
         ):
             raise ValueError(f"unsupported language {value!r}; use en, zh-CN or zh-TW")
         return value
+
+    @field_validator("default_marketplace")
+    @classmethod
+    def _marketplace(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if not _MARKETPLACE.match(code):
+            raise ValueError(f"{value!r} is not a marketplace code: use one like US, DE, UK, JP (or SHOPIFY)")
+        return code
 
     @field_validator("workdays")
     @classmethod

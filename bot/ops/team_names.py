@@ -111,3 +111,16 @@ def unresolvable(entry: Any, path: Path, text: str, reason: str) -> list[str]:
         line = line_of(text, value)
         problems.append(f"{path}: line {line}: {value} {reason}" if line else f"{path}: {value} {reason}")
     return problems
+
+
+def without_names(entry: Any) -> Any:
+    """The entry with only the people and channels given by id: a team whose workspace the app is not installed
+    in yet starts with those, and is completed once it is (its names can be looked up then)."""
+    if not isinstance(entry, dict):
+        return entry
+    kept = dict(entry)
+    if isinstance(entry.get("members"), list):
+        kept["members"] = [m for m in entry["members"] if not (isinstance(m, dict) and is_name(m.get("user")))]
+    if isinstance(entry.get("channels"), dict):
+        kept["channels"] = {key: value for key, value in entry["channels"].items() if not is_name(value)}
+    return kept
