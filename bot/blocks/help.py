@@ -20,7 +20,8 @@ def help_blocks(
     for command, usage, text in commands:
         blocks.append(section(f"*{command} {usage}*".replace(" *", "*") + "\n" + text))
         if command == "/ops":
-            blocks.append(section(f"*{tr._('/ops setup')}*\n" + setup_help(tr, setup)))
+            heading = tr._("/ops setup")
+            blocks.append(section(f"*{heading}*\n" + setup_help(tr, setup)))
     blocks.append(context(tr._("Buttons and modals do the rest. Times are shown in your own time zone.")))
     return fit_blocks(blocks, context(tr._("More commands exist than fit here.")), MESSAGE_BLOCKS)
 

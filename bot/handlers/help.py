@@ -50,7 +50,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             ctx.delivery.respond(command["response_url"], tr._("Team {name}", name=team.name),
                                  team_blocks(tr, team, roles))
         else:
-            raise OpsError(N_("I don't know /ops {text}. Try /ops help or /ops team."), text=text)
+            raise OpsError(N_("I don't know /ops {text}. Try /ops help, /ops team or /ops setup."), text=text)
 
 
 def commands_home(_ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ def test_ops_help_and_team_in_english(console: ConsoleSlack) -> None:
         ("/ops help", ["only visible to Chen Jie", "Opsbot commands", "/ops [help | team]",
                        "/ops help lists every command"]),
         ("/ops team", ["Team Shenzhen Ops", "Purchasing", "@Chen Jie", "Warehouse", "@Klaus Becker", "#purchasing"]),
-        ("/ops dance", ["I don't know /ops dance. Try /ops help or /ops team."]),
+        ("/ops dance", ["I don't know /ops dance. Try /ops help, /ops team or /ops setup."]),
     ])
 
 

@@ -103,9 +103,9 @@ def test_bad_input_says_what_is_accepted(console: ConsoleSlack, load_reports) ->
                                                           "sponsored budget change."]),
         ("/promo new LED-100 US coupon 2026-11-25..2026-11-27", ["needs its discount (15%) or its amount off"]),
         ("/promo new LED-100 US coupon 15%", ["Give the first and the last day, e.g. 2026-12-10..2026-12-17."]),
-        ("/promo new LED-100 US coupon 15% 2026-11-20..2026-11-27", ["The first day 2026-11-20 is in the past."]),
-        ("/promo new LED-100 US coupon 15% 2026-11-27..2026-11-25", ["The last day 2026-11-25 is before the first "
-                                                                     "day 2026-11-27."]),
+        ("/promo new LED-100 US coupon 15% 2026-11-20..2026-11-27", ["The first day Nov 20, 2026 is in the past."]),
+        ("/promo new LED-100 US coupon 15% 2026-11-27..2026-11-25", ["The last day Nov 25, 2026 is before the first "
+                                                                     "day Nov 27, 2026."]),
         ("/promo new LED-10 US coupon 15% 2026-11-25..2026-11-27", ["LED-10 is not a SKU I know. Did you mean "
                                                                     "LED-100?"]),
         ("/promo new LED-100 US coupon 15% 2026-11-25..2026-11-27 F-99", ["There is no feedback F-99 in your team."]),
@@ -123,7 +123,7 @@ def test_the_form_names_the_field_that_is_wrong(console: ConsoleSlack, load_repo
         ("!fill skus=LED-100 kind=Coupon start=2026-11-25 end=2026-11-27 discount=150%\n!submit", [
             "not submitted", "✗ discount: A discount is between 0% and 100%, e.g. 15%."]),
         ("!fill discount=15% budget=lots\n!submit", ["✗ budget: lots is not an amount"]),
-        ("!fill budget=100 start=2026-11-01\n!submit", ["✗ start: The first day 2026-11-01 is in the past."]),
+        ("!fill budget=100 start=2026-11-01\n!submit", ["✗ start: The first day Nov 1, 2026 is in the past."]),
         ("!fill start=2026-11-25 skus=LED-1000\n!submit", ["✗ skus: LED-1000 is not a SKU I know"]),
         ("!fill skus=LED-100\n!submit", ["Promotion P-1 · approved", "Coupon · LED-100 → US"]),
     ])
