@@ -36,9 +36,8 @@ def today_block(tr: Translator, today: Today) -> dict[str, Any]:
         return section(tr._("🌴 You are away until {end}: no stand-up for you today.",
                             end=tr.date(today.away_until or today.day)))
     if today.state == "answered":
-        text = tr._("✅ Answered for {day}", day=day)
-        if today.answered_at is not None:
-            text += " " + tr._("at {time}", time=tr.time(today.answered_at))
+        text = (tr._("✅ Answered for {day} at {time}", day=day, time=tr.time(today.answered_at))
+                if today.answered_at is not None else tr._("✅ Answered for {day}", day=day))
         return section(text, accessory=button(tr._("Edit my answer"), FILL_IN, today.day.isoformat()))
     if today.state == "skipped":
         return section(tr._("⏭ Skipped for {day}.", day=day),
