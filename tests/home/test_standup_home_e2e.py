@@ -107,7 +107,8 @@ def test_the_same_home_in_chinese(speakers: Speakers, language: str) -> None:
     converse(console, [
         ("!as U0BUYER\n!home", said[0:4]),
         ("!click 1", ["modal opened for Chen Jie"]),
-        (f'!fill today="联系供应商" yesterday="已下单" blockers="{blocker}"\n!submit', ["── App Home of Chen Jie", *said[4:6]]),
+        (f'!fill today="联系供应商" yesterday="已下单" blockers="{blocker}"\n!submit',
+         ["── App Home of Chen Jie", *said[4:6]]),
         ("!as U0MARKET\n!home", said[6:9]),
         ("!as U0MANAGER\n!home", said[9:]),
     ])
