@@ -41,7 +41,7 @@ def _when(tr: Translator, task: HomeTask, today: date) -> str:
     return tr._("due {due}", due=tr.date(task.due))
 
 
-def task_block(tr: Translator, task: HomeTask, today: date, *, owner: bool) -> dict[str, Any]:
+def _task_block(tr: Translator, task: HomeTask, today: date, *, owner: bool) -> dict[str, Any]:
     icon = "⛔" if task.blocked else "🚦" if task.gate else "⬜"
     text = f"{icon} *{escape(task.launch)}* · {escape(task.title)} · "
     text += (f"<@{task.owner}> · " if owner else "") + _when(tr, task, today)
@@ -49,7 +49,7 @@ def task_block(tr: Translator, task: HomeTask, today: date, *, owner: bool) -> d
     return section(text, accessory=tick)
 
 
-def gate_blocks(tr: Translator, gate: HomeGate) -> list[dict[str, Any]]:
+def _gate_blocks(tr: Translator, gate: HomeGate) -> list[dict[str, Any]]:
     return [
         section(tr._("🚦 {gate}: {name} · due {due}", gate=escape(gate.title), name=escape(gate.launch),
                      due=tr.date(gate.due))),
@@ -69,18 +69,18 @@ def launch_section(
     blocks = [title(tr._("Launches"))]
     if mine:
         blocks.append(context(tr._("Your launch tasks due this week or overdue:")))
-        blocks += [task_block(tr, t, today, owner=False) for t in mine[:SHOWN]]
+        blocks += [_task_block(tr, t, today, owner=False) for t in mine[:SHOWN]]
         if len(mine) > SHOWN:
             blocks.append(more_line(tr, len(mine) - SHOWN, "/launch status"))
     if gates:
         blocks.append(context(tr.ngettext("A gate waits for your go / no-go:", "{n} gates wait for your go / no-go:",
                                           len(gates))))
         for gate in gates[:SHOWN]:
-            blocks += gate_blocks(tr, gate)
+            blocks += _gate_blocks(tr, gate)
     if overdue:
         blocks.append(section(tr.ngettext("*Team* · {n} overdue launch task:", "*Team* · {n} overdue launch tasks:",
                                           len(overdue))))
-        blocks += [task_block(tr, t, today, owner=True) for t in overdue[:SHOWN]]
+        blocks += [_task_block(tr, t, today, owner=True) for t in overdue[:SHOWN]]
         if len(overdue) > SHOWN:
             blocks.append(more_line(tr, len(overdue) - SHOWN, "/launch status"))
     return blocks

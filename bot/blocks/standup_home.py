@@ -25,7 +25,7 @@ class Today:
     holiday: str | None = None
 
 
-def today_block(tr: Translator, today: Today) -> dict[str, Any]:
+def _today_block(tr: Translator, today: Today) -> dict[str, Any]:
     day = tr.date(today.day, "full")
     if today.state == "off":
         text = tr._("Today ({day}) is not a stand-up day for you.", day=day)
@@ -50,7 +50,7 @@ def _age(tr: Translator, days: int) -> str:
     return tr._("raised today") if days == 0 else tr.ngettext("open {n} workday", "open {n} workdays", days)
 
 
-def blocker_block(tr: Translator, line: BlockerLine, *, mine: bool, may_resolve: bool, name: str) -> dict[str, Any]:
+def _blocker_block(tr: Translator, line: BlockerLine, *, mine: bool, may_resolve: bool, name: str) -> dict[str, Any]:
     text = escape_clipped(line.text, 1500)
     shown = (tr._("🚧 {text} · {age}", text=text, age=_age(tr, line.age)) if mine
              else tr._("🚧 {text} — {who} · {age}", text=text, who=escape(name), age=_age(tr, line.age)))
@@ -63,17 +63,17 @@ def standup_section(
     *, manager: bool, roster: tuple[list[str], list[str]] | None,
 ) -> list[dict[str, Any]]:
     """``roster``: for the manager, (answered, not yet) by today's rounds."""
-    blocks = [title(tr._("Stand-up")), today_block(tr, today)]
+    blocks = [title(tr._("Stand-up")), _today_block(tr, today)]
     if mine:
         blocks.append(context(tr.ngettext("Your open blocker:", "Your {n} open blockers:", len(mine))))
-        blocks += [blocker_block(tr, b, mine=True, may_resolve=True, name="") for b in mine[:SHOWN]]
+        blocks += [_blocker_block(tr, b, mine=True, may_resolve=True, name="") for b in mine[:SHOWN]]
         if len(mine) > SHOWN:
             blocks.append(more_line(tr, len(mine) - SHOWN, "/standup status"))
     if helpable:
         label = (tr._("Blockers in the team:") if manager
                  else tr._("Blockers you can help with (your role is named):"))
         blocks.append(context(label))
-        blocks += [blocker_block(tr, b, mine=False, may_resolve=manager, name=names.get(b.owner, b.owner))
+        blocks += [_blocker_block(tr, b, mine=False, may_resolve=manager, name=names.get(b.owner, b.owner))
                    for b in helpable[:SHOWN]]
         if len(helpable) > SHOWN:
             blocks.append(more_line(tr, len(helpable) - SHOWN, "/standup status"))

@@ -18,9 +18,11 @@ from tests.conftest import converse
 from tests.home.helpers import mark, published
 
 DEMO = Path(__file__).resolve().parents[2] / "bot" / "console" / "demo_data"
-ALERT_WORDS = {"acos_target": "ACoS 超过目标", "acos_rising": "ACoS 上升", "returns_up": "退货增加",
-               "low_cover": "库存可售天数偏低", "spend_no_sales": "广告花费没有带来销售", "ctr_cvr": "点击率高但转化率低",
-               "cvr_target": "转化率低于目标", "tacos_target": "TACoS 超过目标", "sessions_down": "访问量下降"}
+ALERT_WORDS = {
+    "acos_target": "ACoS 超过目标", "acos_rising": "ACoS 上升", "returns_up": "退货增加",
+    "low_cover": "库存可售天数偏低", "spend_no_sales": "广告花费没有带来销售", "ctr_cvr": "点击率高但转化率低",
+    "cvr_target": "转化率低于目标", "tacos_target": "TACoS 超过目标", "sessions_down": "访问量下降",
+}
 
 
 def november_gmv(through: date) -> float:
@@ -52,8 +54,8 @@ def test_the_digest_puts_todays_alerts_and_the_month_in_the_managers_home(consol
         kind, market, *sku = key.split(":")
         assert f"⚠️ {ALERT_WORDS[kind]} · {market}" + (f" · {sku[0]}" if sku else "") in manager
     gmv = november_gmv(date(2026, 11, 22))
-    expected = (f"US：{format_currency(gmv, 'USD', locale='zh_CN')}，目标 {format_currency(120000, 'USD', locale='zh_CN')}"
-                f"（{format_percent(gmv / 120000, '#,##0%', locale='zh_CN')}）")
+    mtd, target = format_currency(gmv, "USD", locale="zh_CN"), format_currency(120000, "USD", locale="zh_CN")
+    expected = f"US：{mtd}，目标 {target}（{format_percent(gmv / 120000, '#,##0%', locale='zh_CN')}）"
     assert "*本月累计*（数据截至 2026年11月22日）：" in manager and expected in manager
     # Ahead of or behind pace: the target's share for 22 of November's 30 days, worked out here.
     assert ("进度超前" if gmv >= 120000 * 22 / 30 else "进度落后") in manager
