@@ -44,10 +44,17 @@ def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> N
 
 
 def homes_changed(ctx: Context, team: Team | None, users: Iterable[str]) -> None:
-    """Something in these people's App Homes changed: publish theirs again. A Slack that refuses now costs only
-    freshness (the next open rebuilds it), so it is logged, never raised into the change that caused it; nor is
-    a Home that cannot be built."""
-    for user in dict.fromkeys(u for u in users if u):
+    """Something in these people's App Homes changed: publish theirs again — at once, or once the transaction
+    open now commits (a change rolled back never shows). A Slack that refuses costs only freshness (the next open
+    rebuilds it), so it is logged, never raised into the change that caused it; nor is a Home that cannot be built."""
+    wanted = tuple(dict.fromkeys(u for u in users if u))
+    if not ctx.db.after_commit(lambda: _publish_all(ctx, team, wanted), once=("homes_changed", team and team.id,
+                                                                             wanted)):
+        _publish_all(ctx, team, wanted)
+
+
+def _publish_all(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
+    for user in users:
         try:
             publish_home(ctx, user, team.slack_team_id if team else None)
         except SlackApiError as exc:

@@ -168,6 +168,7 @@ class StandupAnswers:
                 )
             audit(session, "standup", f"{user}:{day}", None, "skipped", reason or None)
             self.rounds.refresh_summary_for(team, member, day)
+            standup_homes_changed(self.ctx, team, [user])
         return day, not_today
 
     def away(self, user: str, start: date, end: date, note: str) -> None:

@@ -124,3 +124,13 @@ def test_a_gate_waits_in_the_managers_home_and_is_decided_from_there(launch_home
     with console.services.db.transaction() as session:
         asks = session.query(store.GateAsk).all()
         assert [(a.decision, a.decided_by) for a in asks] == [("go", "U0MANAGER")]
+
+
+def test_moving_the_launch_re_dates_the_owners_homes(console: ConsoleSlack) -> None:
+    start_launch(console)
+    converse(console, [("!as U0SELECT\n!home", ["Market research and competitor analysis · due Nov 27, 2026"])])
+    before = mark(console)
+    converse(console, [("!as U0MANAGER\n/launch move led-desk-lamp 2027-03-01", ["#launch-led-desk-lamp"])])
+    homes = published(console, before)
+    assert {"U0SELECT", "U0BUYER", "U0MANAGER"} <= set(homes)  # every owner of an open task, unopened
+    assert "Market research" not in homes["U0SELECT"]  # no longer due this week

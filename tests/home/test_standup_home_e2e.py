@@ -78,6 +78,18 @@ def test_a_member_resolves_their_own_blocker_from_home(console: ConsoleSlack) ->
     # A day later the blocker's age is in workdays, in the reader's calendar.
 
 
+def test_times_are_the_readers_and_a_skip_updates_the_managers_strip(console: ConsoleSlack) -> None:
+    converse(console, [("!as U0WAREHOUSE\n/standup", ["“Daily stand-up”"]),
+                       ('!fill today="Count the pallets" yesterday="Inbound checked"\n!submit', ["is in"])])
+    # 01:00 UTC is 02:00 in Berlin, where Klaus reads his Home.
+    assert "✅ Answered for Monday, November 23, 2026 at 2:00\u202fAM" in console.send("!home")
+    before = mark(console)
+    converse(console, [("!as U0CS\n/standup skip dentist", ["Skipped your stand-up"])])
+    homes = published(console, before)
+    assert "⏭ Skipped for Monday, November 23, 2026." in homes["U0CS"]
+    assert "Wang Fang" not in homes["U0MANAGER"].split("⏳ 未提交：")[1].split("·")[0]
+
+
 def test_a_blocker_ages_in_workdays(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0BUYER\n/standup", ["“Daily stand-up”"]),
