@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view
+from bot.errors import OpsError
 from bot.flows.context import Context, HomeReader
 from bot.ops.team import ROLE_NAMES, Role, Team
 
@@ -59,6 +60,8 @@ def _publish_all(ctx: Context, team: Team | None, users: tuple[str, ...]) -> Non
             publish_home(ctx, user, team.slack_team_id if team else None)
         except SlackApiError as exc:
             log.warning("home not refreshed for %s: %s", user, exc.response.get("error"))
+        except OpsError as exc:  # the workspace is not installed (any more): Workspaces has said so
+            log.info("home not refreshed for %s: %s", user, exc.message)
         except Exception:
             log.exception("home not refreshed for %s", user)
 
