@@ -15,6 +15,17 @@ from bot.flows.context import Context, HomeReader
 from bot.flows.kpi import KpiFlow
 from bot.ops.team import Role
 
+# One KPI flow per running bot: its cache answers every manager's Home from one computation until a report loads.
+_flows: list[KpiFlow] = []
+
+
+def _flow(ctx: Context) -> KpiFlow:
+    found = next((f for f in _flows if f.ctx is ctx), None)
+    if found is None:
+        found = KpiFlow(ctx)
+        _flows[:] = [*_flows[-3:], found]  # a few at most: tests and the console build several bots
+    return found
+
 
 def kpi_home(ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
     team = reader.team
@@ -30,7 +41,7 @@ def kpi_home(ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
         kind, _, rest = key.partition(":")
         market, _, sku = rest.partition(":")
         alerts.append(blocks.Alert(kind, market, sku or None))
-    flow = KpiFlow(ctx)
+    flow = _flow(ctx)
     through = flow.data_through(team, ctx.today(team))
     months: list[blocks.MonthToDate] = []
     if through is not None:
