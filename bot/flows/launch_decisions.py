@@ -49,7 +49,6 @@ class LaunchDecisions:
         launch channel."""
         asked = False
         for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
-            asked = True
             with self.ctx.db.transaction() as session:
                 if not insert_ignore(
                     session,
@@ -61,6 +60,7 @@ class LaunchDecisions:
                     asked_at=self.ctx.clock.now(),
                 ):
                     continue
+                asked = True
                 ask = store.ask_for(session, gate.id, gate.due)
                 readers = [m.user for m in team.people_with(Role.manager)] + [""]
                 for reader in readers:

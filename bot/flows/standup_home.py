@@ -25,7 +25,6 @@ ROLE_WORDS: dict[Role, tuple[str, ...]] = {
     Role.manager: ("manager", "主管", "经理", "經理"),
     Role.marketing: ("ads", "advertising", "市场", "市場", "广告", "廣告", "行銷", "营销"),
     Role.cs: ("customer service", "客服"),
-    Role.analyst: ("data", "数据", "資料"),
     Role.selection: ("selection", "选品", "選品"),
 }
 
