@@ -20,7 +20,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.blocks
-from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, promo, restock, setup, standup
+from bot.blocks import (
+    feedback,
+    figures,
+    home,
+    kpi,
+    kpi_home,
+    launch,
+    launch_home,
+    launch_modals,
+    promo,
+    restock,
+    setup,
+    standup,
+    standup_home,
+)
 from bot.blocks.common import error_text
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
@@ -58,6 +72,7 @@ PRIMITIVES = {
     "limits.clip", "limits.fit_blocks", "text.escape", "text.escape_clipped",
     # Words from playbooks and Opsbot's own catalogs only (no user text reaches them).
     "help.help_blocks", "help.team_blocks", "home.commands_section", "restock.buttons", "restock.state_label",
+    "home.title", "home.more_line",
     "restock.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
     "standup.prompt_blocks", "standup.answered_blocks",
     "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
@@ -142,6 +157,16 @@ CASES: dict[str, Callable[[str], Any]] = {
     "feedback.weekly_open_line": lambda t: feedback.weekly_open_line(TR, 1, "Quality", 3, "new"),
     "figures.summary_line": lambda t: figures.summary_line(TR, t, FOUND),
     "home.home_view": lambda t: home.home_view(TR, name=t, team_name=t, roles=["Buyer"], timezone="UTC", sections=[]),
+    "standup_home.standup_section": lambda t: standup_home.standup_section(
+        TR, standup_home.Today(DAY, "off", holiday=t), [standup.BlockerLine(1, t, OWN_USER, 3, ())],
+        [standup.BlockerLine(2, t, "U0OTHER", 0, ())], {"U0OTHER": t, OWN_USER: t}, manager=True,
+        roster=([OWN_USER], ["U0OTHER"])),
+    "launch_home.launch_section": lambda t: launch_home.launch_section(
+        TR, DAY, [launch_home.HomeTask(1, t, t, OWN_USER, DAY, True, False)], [launch_home.HomeGate(t, t, DAY, "v")],
+        [launch_home.HomeTask(2, t, t, OWN_USER, date(2026, 11, 1), False, True)]),
+    "kpi_home.kpi_section": lambda t: kpi_home.kpi_section(
+        TR, [kpi_home.Alert(t, t, t), kpi_home.Alert("low_cover", "US", t)],
+        [kpi_home.MonthToDate(t, "USD", 1.0, 2.0, 1.5), kpi_home.MonthToDate(t, "EUR", 1.0, None, None)], DAY),
     "kpi.alert_text": lambda t: [kpi.alert_text(TR, Finding("k", kind, t, t, {"ctr": .1, "cvr": .1, "acos": .1,
                                  "target": .1, "tacos": .1, "before": .1, "sessions": 1, "usual": 2, "rate": .1,
                                  "cover": 1, "lead": 2}, ((t, 3),)))

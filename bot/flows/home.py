@@ -1,5 +1,8 @@
 """Each person's App Home: built from every feature's declared section, published when they open it and again
-whenever something in it changes (a stand-up answered, an approval waiting, a task moved), so it is never stale."""
+whenever something in it changes (a stand-up answered, an approval waiting, a task moved), so it is never stale.
+
+The frame knows no feature: it asks each declared :data:`~bot.flows.context.HomeSection` in feature order. A
+section that fails is logged and left out; the others and the commands still show."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view
+from bot.errors import OpsError
 from bot.flows.context import Context, HomeReader
-from bot.ops.team import ROLE_NAMES, Team
+from bot.ops.team import ROLE_NAMES, Role, Team
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +27,17 @@ def home_view_for(ctx: Context, user: str, slack_team_id: str | None = None) -> 
     member = team.member(user) if team else None
     roles = [tr._(ROLE_NAMES[r]) for r in member.roles] if member else []
     commands = tuple(f"{name} {tr._(hint) if hint else ''}".strip() for name, hint in ctx.commands)
-    reader = HomeReader(user=user, team=team, tr=tr, commands=commands,
-                        timezone=ctx.people.profile(user).tz or (team.timezone if team else "UTC"))
-    sections = [block for section in ctx.home_sections for block in section(ctx, reader)]
+    zone = (member.timezone if member else None) or ctx.people.profile(user).tz or (team.timezone if team else "UTC")
+    reader = HomeReader(user=user, team=team, tr=tr, commands=commands, timezone=zone)
+    sections: list[list[dict[str, Any]]] = []
+    if team is not None and member is not None:
+        for build in ctx.home_sections:
+            try:
+                sections.append(list(build(ctx, reader)))
+            except Exception:  # one feature's trouble never costs the person the rest of their Home
+                log.exception("home section %s failed for %s", getattr(build, "__qualname__", build), user)
     return home_view(tr, name=member.name if member else user, team_name=team.name if team else None,
-                     roles=roles, timezone=reader.timezone, sections=sections)
+                     roles=roles, timezone=reader.timezone, sections=sections, commands=commands)
 
 
 def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> None:
@@ -35,10 +45,27 @@ def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> N
 
 
 def homes_changed(ctx: Context, team: Team | None, users: Iterable[str]) -> None:
-    """Something in these people's App Homes changed: publish theirs again. A Slack that refuses now costs only
-    freshness (the next open rebuilds it), so it is logged, never raised into the change that caused it."""
-    for user in dict.fromkeys(u for u in users if u):
+    """Something in these people's App Homes changed: publish theirs again — at once, or once the transaction
+    open now commits (a change rolled back never shows). A Slack that refuses costs only freshness (the next open
+    rebuilds it), so it is logged, never raised into the change that caused it; nor is a Home that cannot be built."""
+    wanted = tuple(dict.fromkeys(u for u in users if u))
+    if not ctx.db.after_commit(lambda: _publish_all(ctx, team, wanted), once=("homes_changed", team and team.id,
+                                                                             wanted)):
+        _publish_all(ctx, team, wanted)
+
+
+def _publish_all(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
+    for user in users:
         try:
             publish_home(ctx, user, team.slack_team_id if team else None)
         except SlackApiError as exc:
             log.warning("home not refreshed for %s: %s", user, exc.response.get("error"))
+        except OpsError as exc:  # the workspace is not installed (any more): Workspaces has said so
+            log.info("home not refreshed for %s: %s", user, exc.message)
+        except Exception:
+            log.exception("home not refreshed for %s", user)
+
+
+def managers(ctx: Context, team: Team) -> list[str]:
+    """Whose Home shows the team strip: every holder of the manager role."""
+    return [m.user for m in team.members if m.active and ctx.has_role(team, m.user, Role.manager)]

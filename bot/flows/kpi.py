@@ -16,6 +16,7 @@ from bot.blocks import kpi as blocks
 from bot.db.audit import Audit
 from bot.db.kpi import KpiAlert, KpiDigest, SalesDay
 from bot.flows.context import Context
+from bot.flows.home import homes_changed, managers
 from bot.i18n import translator
 from bot.ops.restock_math import lead_for
 from bot.ops.restock_playbook import RestockPlaybook
@@ -186,6 +187,7 @@ class KpiFlow:
             if done is None:
                 raise
             return DigestPosting(today, done.channel, done.posted_at, already=True, key=setting.channel)
+        homes_changed(self.ctx, team, managers(self.ctx, team))  # the alerts it fired are in their team strip
         return DigestPosting(today, channel, now, key=setting.channel)
 
     def jobs(self) -> list[ScheduledJob]:

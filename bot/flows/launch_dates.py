@@ -13,6 +13,7 @@ from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
+from bot.flows.home import homes_changed, managers
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.i18n import translator
 from bot.ops import launch as ops
@@ -94,4 +95,5 @@ class LaunchDates:
             tr = translator(team.locale)
             self.ctx.delivery.post(launch.channel, blocks.moved_text(tr, launch.name, before, new_date, user))
             self.checklist.refresh(team, launch.id)
+            homes_changed(self.ctx, team, [user, *(t.owner for t in open_tasks), *managers(self.ctx, team)])
             return launch

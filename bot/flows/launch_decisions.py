@@ -19,6 +19,7 @@ from bot.db.audit import Audit
 from bot.db.base import insert_ignore
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
+from bot.flows.home import homes_changed, managers
 from bot.flows.launch_checklist import LaunchChecklist, task_row
 from bot.flows.launch_dates import LaunchDates, Moved
 from bot.i18n import Translator, pick, translator
@@ -46,6 +47,7 @@ class LaunchDecisions:
     def ask(self, team: Team, launch: store.Launch, tasks: list[store.LaunchTask], today: date) -> None:
         """Each gate due by today and not done is asked once per due date: a DM per manager, a copy in the
         launch channel."""
+        asked = False
         for gate in (t for t in tasks if t.gate and t.state != ops.DONE and t.due <= today):
             with self.ctx.db.transaction() as session:
                 if not insert_ignore(
@@ -58,6 +60,7 @@ class LaunchDecisions:
                     asked_at=self.ctx.clock.now(),
                 ):
                     continue
+                asked = True
                 ask = store.ask_for(session, gate.id, gate.due)
                 readers = [m.user for m in team.people_with(Role.manager)] + [""]
                 for reader in readers:
@@ -71,6 +74,8 @@ class LaunchDecisions:
                         self.ctx.delivery.dm(reader, tr._("Go / no-go"), shown, receipt=receipt)
                     else:
                         self.ctx.delivery.post(launch.channel, tr._("Go / no-go"), shown, receipt=receipt)
+        if asked:
+            homes_changed(self.ctx, team, managers(self.ctx, team))  # a gate now waits in their Homes
 
     def _ask_blocks(
         self,
@@ -142,6 +147,7 @@ class LaunchDecisions:
             self.ctx.delivery.post(launch.channel, blocks.go_text(translator(team.locale), launch.name, user))
             self.checklist.refresh(team, launch.id)
             self._show_on_copies(team, ask.id)
+        homes_changed(self.ctx, team, [user, current.owner, *managers(self.ctx, team)])
         return []
 
     def no_go_modal(self, user: str, value: str) -> dict[str, Any]:
@@ -168,9 +174,9 @@ class LaunchDecisions:
                 launch.channel, blocks.no_go_text(translator(team.locale), launch.name, user, reason)
             )
             self._show_on_copies(team, ask.id)
-            if new_date is not None and moving:
-                return self.dates.move(user, launch.slug, new_date, field="new_date")
-        return None
+            moved = self.dates.move(user, launch.slug, new_date, field="new_date") if new_date and moving else None
+        homes_changed(self.ctx, team, [user, *managers(self.ctx, team)])
+        return moved
 
     def reopen(self, user: str, value: str) -> None:
         """A manager takes a decision back: the gate is open again and every copy shows the buttons again."""
@@ -205,6 +211,7 @@ class LaunchDecisions:
             )
             self.checklist.refresh(team, launch.id)
             self._show_on_copies(team, ask.id)
+        homes_changed(self.ctx, team, [user, *managers(self.ctx, team)])
 
     @staticmethod
     def _fresh(session: Session, ask_id: int) -> store.GateAsk:

@@ -17,6 +17,7 @@ from bot.db import launch as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
+from bot.flows.home import homes_changed, managers
 from bot.flows.launch_checklist import LaunchChecklist, task_row
 from bot.i18n import pick
 from bot.ops import launch as ops
@@ -132,6 +133,7 @@ class LaunchTasks:
                     owner, blocks.assigned_text(told, launch.name, pick(current.title, told.locale), current.due, user)
                 )
             self.checklist.refresh(team, task.launch_id)
+        homes_changed(self.ctx, team, [task.owner, owner, user, *managers(self.ctx, team)])
         return []
 
     def _remove(self, user: str, team: Team, task: store.LaunchTask) -> None:
@@ -143,6 +145,7 @@ class LaunchTasks:
                 session, "launch-task", str(task.id), current.state, "removed", pick(current.title, "en")
             )
             self.checklist.refresh(team, task.launch_id)
+        homes_changed(self.ctx, team, [task.owner, *managers(self.ctx, team)])
 
     # -- a task added from the checklist or from elsewhere (market feedback) -----------------------------
     def add_modal(self, user: str, title: str, sku: str = "", launch_id: int | None = None) -> dict[str, Any]:
@@ -206,3 +209,4 @@ class LaunchTasks:
             )
             Audit(team.id, user, self.ctx.clock.now())(session, "launch", launch.slug, None, "task added", title)
             self.checklist.refresh(team, launch.id)
+        homes_changed(self.ctx, team, [form.owner, *managers(self.ctx, team)])

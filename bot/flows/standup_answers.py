@@ -15,6 +15,7 @@ from bot.db import standup as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
+from bot.flows.standup_home import standup_homes_changed
 from bot.flows.standup_rounds import StandupRounds
 from bot.ops import standup as ops
 from bot.ops.standup_export import ExportRow, standup_csv
@@ -108,6 +109,8 @@ class StandupAnswers:
                 self._replace_blockers(session, team, user, round_date, answers.get(blockers_question.id, ""))
             audit(session, "standup", f"{user}:{round_date}", before, "answered", "edited" if edited else None)
             self._after_answer(team, member, round_date, edited=edited)  # saved and shown together
+        said = answers.get(blockers_question.id, "") if blockers_question else ""
+        standup_homes_changed(self.ctx, team, [user], ops.blocker_lines(said))
 
     def _replace_blockers(self, session: Session, team: Team, user: str, day: date, text: str) -> None:
         """The day's blockers become the answer's lines; a line restating one of the person's blockers from
@@ -165,6 +168,7 @@ class StandupAnswers:
                 )
             audit(session, "standup", f"{user}:{day}", None, "skipped", reason or None)
             self.rounds.refresh_summary_for(team, member, day)
+            standup_homes_changed(self.ctx, team, [user])
         return day, not_today
 
     def away(self, user: str, start: date, end: date, note: str) -> None:
@@ -385,3 +389,5 @@ class StandupAnswers:
                 told = self.ctx.translator_for(owner, team)
                 self.ctx.delivery.dm(owner, blocks.resolved_for_owner(told, user, blocker.text, reason.strip()))
             self.rounds.refresh_latest_summary(team)
+            text = blocker.text
+        standup_homes_changed(self.ctx, team, [owner, user], [text])

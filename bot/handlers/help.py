@@ -8,9 +8,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks.help import help_blocks, team_blocks
-from bot.blocks.home import commands_section
 from bot.errors import N_, OpsError
-from bot.features import Feature, HomeReader, Registrar, SlashCommand
+from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.setup import TeamSetup
 from bot.handlers.command_words import OPS_WORDS
@@ -53,15 +52,9 @@ def register(reg: Registrar, ctx: Context) -> None:
             raise OpsError(N_("I don't know /ops {text}. Try /ops help, /ops team or /ops setup."), text=text)
 
 
-def commands_home(_ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
-    """The App Home's "where to start": every command."""
-    return commands_section(reader.tr, reader.commands)
-
-
 FEATURE = Feature(
     name="help",
     register=register,
     commands=(SlashCommand("/ops", "Opsbot help and your team", "[help | team]", aliases=OPS_WORDS),),
-    home_sections=(commands_home,),
     scopes=("commands", "chat:write", "im:write", "users:read", "usergroups:read"),
 )

@@ -19,6 +19,7 @@ from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
+from bot.flows.kpi_home import kpi_home
 from bot.handlers.command_words import KPI_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.i18n import Translator
@@ -175,5 +176,6 @@ FEATURE = Feature(
     scopes=("files:read", "files:write", "channels:history", "im:history"),
     load_playbook=load_playbook,
     jobs=jobs,
+    home_sections=(kpi_home,),
     demo_scene="20_kpi.txt",
 )

@@ -21,6 +21,7 @@ from bot.flows.launch_checklist import LaunchChecklist
 from bot.flows.launch_dates import LaunchDates, Moved, Plan, TooSoon, Unchanged
 from bot.flows.launch_decisions import RECEIPTS as GATE_RECEIPTS
 from bot.flows.launch_decisions import LaunchDecisions
+from bot.flows.launch_home import launch_home
 from bot.flows.launch_mornings import LaunchMornings
 from bot.flows.launch_setup import Created, LaunchSetup, NewLaunch
 from bot.flows.launch_tasks import LaunchTasks, NewTask, TaskUpdate
@@ -304,5 +305,6 @@ FEATURE = Feature(
     load_playbook=load_playbook,
     jobs=jobs,
     receipts=CHECKLIST_RECEIPTS + GATE_RECEIPTS,
+    home_sections=(launch_home,),
     demo_scene="40_launch.txt",
 )

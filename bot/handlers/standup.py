@@ -21,6 +21,7 @@ from bot.blocks.standup import (
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.standup_answers import StandupAnswers
+from bot.flows.standup_home import standup_home
 from bot.flows.standup_rounds import RECEIPTS, StandupRounds
 from bot.handlers.command_words import STANDUP_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
@@ -150,5 +151,6 @@ FEATURE = Feature(
     load_playbook=load_playbook,
     jobs=jobs,
     receipts=RECEIPTS,
+    home_sections=(standup_home,),
     demo_scene="10_standup.txt",
 )

@@ -135,7 +135,7 @@ def test_the_app_home_shows_each_person_their_team_roles_and_time_zone(console: 
     converse(console, [
         ("!as U0WAREHOUSE\n"
          "!home", ["App Home of Klaus Becker", "Good to see you, Klaus Becker", "your roles: Warehouse",
-                   "Germany (Berlin) Time", "/ops [help | team]"]),
+                   "Germany (Berlin) Time", "`/ops`"]),
         ("!as U0MANAGER\n"
          "!home", ["Li Wei，你好", "你的角色：运营主管", "中国（上海）时间"]),
         ("!as U0GUEST\n"
