@@ -71,7 +71,8 @@ PRIMITIVES = {
     "common.header", "common.input_block", "common.modal", "common.option", "common.plain", "common.section",
     "limits.clip", "limits.fit_blocks", "text.escape", "text.escape_clipped",
     # Words from playbooks and Opsbot's own catalogs only (no user text reaches them).
-    "help.help_blocks", "help.team_blocks", "home.commands_section", "restock.buttons", "restock.state_label",
+    "help.help_blocks", "help.team_blocks", "help.setup_help", "home.commands_section",
+    "restock.buttons", "restock.state_label",
     "home.title", "home.more_line",
     "restock.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
     "standup.prompt_blocks", "standup.answered_blocks",

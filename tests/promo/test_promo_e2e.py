@@ -62,8 +62,8 @@ def test_planned_approved_from_app_home_live_in_the_digest_ended_and_reviewed(co
         ("!as U0BUYER\n!click Approve", ["You can't decide on P-1: @Li Wei decides."]),
         ("/promo list", ["Promotions planned or live", "*P-1* · Coupon 25% off · LED-100 · US", "planned"]),
         # The manager approves from App Home (Li Wei reads Chinese: his Slack locale is zh-CN).
-        ("!as U0MANAGER\n!home", ["── App Home of Li Wei", "P-1"]),
-        ("!click 1", ["#marketing · message updated", "Promotion P-1 · approved", "Decided by @Li Wei",
+        ("!as U0MANAGER\n!home", ["── App Home of Li Wei", "P-1", "[2: 批准]"]),
+        ("!click 2", ["#marketing · message updated", "Promotion P-1 · approved", "Decided by @Li Wei",
                       "── DM with Amy Lin · Opsbot", "P-1 is now approved by @Li Wei."]),
         ("!as U0MARKET\n!home", ["My promotions", "*P-1* · Coupon 25% off · LED-100 · US · Nov 25, 2026 – Nov 27, "
                                                   "2026 · approved"]),
@@ -136,8 +136,8 @@ def test_the_managers_own_promotion_goes_to_the_second_approver(console: Console
             "Promotion P-1 · planned"]),
         ("!in C0MARKETING\n!click Approve", ["@Liu Yang"]),
         ("!as U0MARKET\n!click Approve", ["You can't decide on P-1: @Liu Yang decides."]),
-        ("!as U0FINANCE\n!home", ["── App Home of Liu Yang", "P-1"]),
-        ("!click 1", ["Promotion P-1 · approved", "── DM with Li Wei"]),
+        ("!as U0FINANCE\n!home", ["── App Home of Liu Yang", "P-1", "[2: 批准]"]),
+        ("!click 2", ["Promotion P-1 · approved", "── DM with Li Wei"]),
     ])
 
 
