@@ -14,14 +14,17 @@ from bot.blocks.text import Mrkdwn, escape
 from bot.db import restock as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
+from bot.flows import links
 from bot.flows.context import Context
+from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
 from bot.i18n import AnyOf
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
+from bot.ops.links import Ref
 from bot.ops.restock_forms import RequestForm, StepForm
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
-from bot.ops.team import Role, Team
+from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import known_skus
 from bot.reports.velocity import on_hand, read_stock_facts, sales_through, stock_table, velocity_of
@@ -100,7 +103,8 @@ class RestockRequests:
             return KpiPlaybook().lead_time(sku)
 
     # -- filing ----------------------------------------------------------------------------------
-    def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
+    def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
+             origin: int | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         explanation, quantity = Mrkdwn(""), None
@@ -116,10 +120,36 @@ class RestockRequests:
             marketplace=marketplace,
             quantity=quantity,
             explanation=explanation,
+            origin=origin,
         )
 
-    def file(self, user: str, wanted: RequestForm, *, fields: bool = True) -> store.RestockRequest:
-        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner)."""
+    def check_orderable(self, sku: str, quantity: int, field: str | None) -> None:
+        """A quantity the supplier does not ship (below the MOQ, part of a carton) is refused with the nearest one."""
+        entry = self.playbook.catalogued(sku)
+        rounded = ops.orderable(quantity, entry.moq, entry.carton)
+        if rounded is not None:
+            raise OpsError(N_("{sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as "
+                              "{rounded}. Make it {rounded}?"), field=field, sku=escape(sku), moq=entry.moq,
+                           carton=entry.carton, quantity=quantity, rounded=rounded)
+
+    def file_line(self, user: str, wanted: RequestForm) -> tuple[str, list[dict[str, Any]]]:
+        """The one-line /restock: filed as typed; a quantity the supplier does not ship is flagged on the reply with
+        the nearest one as a button."""
+        filed = self.file(user, wanted, fields=False)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        text = blocks.filed_text(tr, filed.ref, filed.quantity, filed.sku)
+        entry = self.playbook.catalogued(filed.sku)
+        rounded = ops.orderable(filed.quantity, entry.moq, entry.carton)
+        if rounded is None:
+            return text, []
+        return text, blocks.filed_with_offer(tr, text, filed.id, filed.sku, filed.quantity, entry.moq, entry.carton,
+                                             rounded)
+
+    def file(self, user: str, wanted: RequestForm, *, fields: bool = True,
+             origin: Ref | None = None) -> store.RestockRequest:
+        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner, which
+        files a quantity the supplier does not ship and flags it). ``origin``: what started it (F-12), linked."""
         team = self.ctx.team_of(user)
         playbook = self.playbook
 
@@ -152,6 +182,8 @@ class RestockRequests:
                 )
             quantity = found.quantity
         ops.check_quantity(quantity, found.quantity, playbook, field("quantity"))
+        if fields:
+            self.check_orderable(sku, quantity, "quantity")
         entry = playbook.catalogued(sku)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -176,39 +208,88 @@ class RestockRequests:
             session.add(request)
             session.flush()
             Audit(team.id, user, now)(session, "restock", request.ref, None, ops.REQUESTED, f"{quantity} x {sku}")
+            if origin is not None:
+                links.link(self.ctx, team.id, origin, Ref("restock", request.id), by=user)
             self.cards.post(team, request, found)  # in the same transaction: filed and announced, or neither
-        return self.cards.request(request.id)
+        filed = self.cards.request(request.id)
+        self.announce(team, None, filed)
+        return filed
 
     # -- one step of the lifecycle ---------------------------------------------------------------
-    def check(self, user: str, request_id: int, action: str) -> Checked:
+    def facts(self, team: Team, request: store.RestockRequest) -> ops.RequestFacts:
+        roles = frozenset(role for role in Role if self.ctx.has_role(team, request.requester, role))
+        return ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
+
+    def approvers(self, team: Team, request: store.RestockRequest) -> list[str]:
+        """Who may approve it now (never its requester); nobody once it is decided."""
+        if request.state != ops.REQUESTED:
+            return []
+        roles = ops.deciders(self.facts(team, request), self.playbook)
+        return [m.user for m in team.members
+                if m.user != request.requester and any(self.ctx.has_role(team, m.user, r) for r in roles)]
+
+    def check(self, user: str, request_id: int, action: str, quantity: int | None = None) -> Checked:
         """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""
         team = self.ctx.team_of(user)
-        request = self.cards.request(request_id)
-        if request.team_id != team.id:
+        try:
+            request = self.cards.request(request_id)
+        except LookupError:
+            request = None
+        if request is None or request.team_id != team.id:
             raise OpsError(N_("That restock request no longer exists."))
         ops.next_state(action, request.state)
         roles = {role for role in Role if self.ctx.has_role(team, user, role)}
-        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
-        if not ops.may(action, user, roles, facts, self.playbook):
-            log.warning("restock: %s may not %s %s", user, action, request.ref)
-            if action in ("approve", "reject", "change_quantity") and user == request.requester:
-                raise OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
-            if ops.needs_manager(facts, self.playbook) and action in ("approve", "reject", "change_quantity"):
-                raise OpsError(
-                    N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
-                    ref=request.ref,
-                )
-            raise OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
+        facts = self.facts(team, request)
+        why = ops.refusal(action, user, roles, facts, self.playbook, quantity)
+        if why is not None:
+            log.warning("restock: %s may not %s %s (%s)", user, action, request.ref, why)
+            raise self._refused(user, team, request, facts, why)
         return team, request
+
+    def _refused(self, user: str, team: Team, request: store.RestockRequest, facts: ops.RequestFacts,
+                 why: str) -> OpsError:
+        if why == ops.OWN:
+            return OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+        if why == ops.ABOVE_THRESHOLD:
+            return OpsError(
+                N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
+                ref=request.ref,
+            )
+        if why == ops.MANAGERS_OWN:
+            second = self.playbook.approval.second_approver()
+            if second is None:
+                return OpsError(N_("{ref} is the manager's own request above the approval threshold: another "
+                                   "manager decides (approval.manager_own_requests in restock.yml)."), ref=request.ref)
+            tr = self.ctx.translator_for(user, team)
+            return OpsError(N_("{ref} is the manager's own request above the approval threshold: {role} decides "
+                               "(approval.manager_own_requests in restock.yml)."),
+                            ref=request.ref, role=tr._(ROLE_NAMES[second]))
+        if why == ops.CUT_TOO_DEEP:
+            return OpsError(N_("On its own purchasing may lower {ref} to {lowest} at the least "
+                               "(approval.purchasing_may_lower_by in restock.yml); a deeper cut is the manager's."),
+                            field="quantity", ref=request.ref, lowest=ops.lowest_cut(facts, self.playbook))
+        if why == ops.NOT_A_CUT:
+            return OpsError(N_("Above the approval threshold purchasing may only lower {ref} (now {quantity}); more "
+                               "is the manager's to decide."), field="quantity", ref=request.ref,
+                            quantity=request.quantity)
+        return OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
 
     def step(self, user: str, request_id: int, action: str) -> None:
         """A button that acts at once: approve, close, cancel."""
         self.take(user, self.check(user, request_id, action), action, StepForm())
 
+    def change(self, user: str, request_id: int, quantity: int) -> None:
+        """A new quantity in one click (the orderable figure offered for a one-line request)."""
+        self.take(user, self.check(user, request_id, "change_quantity", quantity), "change_quantity",
+                  StepForm(quantity=quantity))
+
     def take(self, user: str, checked: Checked, action: str, form: StepForm) -> None:
-        """Move a checked request one step, audited, its cards updated and its requester told."""
+        """Move a checked request one step, audited, its cards updated, its requester told, every App Home that
+        shows it and every card it came from redrawn."""
         team, request = checked
         target = ops.next_state(action, request.state)
+        if action == "change_quantity" and form.quantity is not None:
+            self.check(user, request.id, action, form.quantity)  # purchasing's own limit, for the figure given
         changes = self._changes(action, request, form)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -236,6 +317,13 @@ class RestockRequests:
                         who=f"<@{user}>",
                     ),
                 )
+        self.announce(team, request, updated)
+
+    def announce(self, team: Team, before: store.RestockRequest | None, now: store.RestockRequest) -> None:
+        """After a change is committed: the cards it came from redraw, the App Homes that show it republish."""
+        links.moved(self.ctx, Ref("restock", now.id))
+        waiting = self.approvers(team, before) if before is not None else []
+        homes_changed(self.ctx, team, [now.requester, *waiting, *self.approvers(team, now)])
 
     def _changes(self, action: str, request: store.RestockRequest, form: StepForm) -> dict[str, Any]:
         if action == "reject":
@@ -243,6 +331,7 @@ class RestockRequests:
         if action == "change_quantity":
             assert form.quantity is not None
             ops.check_quantity(form.quantity, request.suggested, self.playbook)
+            self.check_orderable(request.sku, form.quantity, "quantity")
             return {"quantity": form.quantity}
         if action == "order":
             return {"po_number": form.po, "supplier": form.supplier, "eta": form.eta}
