@@ -11,7 +11,6 @@ from bot.blocks import restock as blocks
 from bot.blocks import restock_home as home
 from bot.db import restock as store
 from bot.errors import N_, OpsError
-from bot.flows import links
 from bot.flows.context import Context, HomeReader
 from bot.flows.restock_requests import RestockRequests
 from bot.ops import restock as ops
@@ -67,12 +66,6 @@ class RestockLoop:
         except (ValueError, AttributeError) as exc:
             raise OpsError(N_("That feedback item no longer exists.")) from exc
         return self.origin(self.ctx.team_of(user), feedback_id)
-
-    def linked_change(self, user: str, request_id: int, origin: Ref) -> None:
-        """A change made from a feedback card: F → R, and the feedback card redrawn to show it."""
-        team = self.ctx.team_of(user)
-        links.link(self.ctx, team.id, origin, Ref("restock", request_id), by=user)
-        links.moved(self.ctx, Ref("restock", request_id))
 
     # -- App Home --------------------------------------------------------------------------------
     def approvals(self, reader: HomeReader) -> list[dict[str, Any]]:

@@ -283,9 +283,9 @@ class RestockRequests:
         self.take(user, self.check(user, request_id, "change_quantity", quantity), "change_quantity",
                   StepForm(quantity=quantity))
 
-    def take(self, user: str, checked: Checked, action: str, form: StepForm) -> None:
+    def take(self, user: str, checked: Checked, action: str, form: StepForm, origin: Ref | None = None) -> None:
         """Move a checked request one step, audited, its cards updated, its requester told, every App Home that
-        shows it and every card it came from redrawn."""
+        shows it and every card it came from redrawn. ``origin``: the feedback item it was taken for, linked."""
         team, request = checked
         target = ops.next_state(action, request.state)
         if action == "change_quantity" and form.quantity is not None:
@@ -301,6 +301,8 @@ class RestockRequests:
             ):
                 raise OpsError(N_("Someone else changed {ref} a moment ago; have a look at the card."), ref=request.ref)
             Audit(team.id, user, now)(session, "restock", request.ref, request.state, target, _note(changes))
+            if origin is not None:
+                links.link(self.ctx, team.id, origin, Ref("restock", request.id), by=user)
             session.expire_all()  # the move was a bare UPDATE: read the request as it now is
             updated = self.cards.request(request.id)
             self.cards.refresh(team, updated)
@@ -308,7 +310,10 @@ class RestockRequests:
                 tr = self.ctx.translator_for(updated.requester, team)
                 self.ctx.delivery.dm(
                     updated.requester,
-                    tr._(
+                    tr._("{ref}: {who} changed the quantity from {before} to {quantity} × {sku}.", ref=updated.ref,
+                         who=f"<@{user}>", before=tr.number(request.quantity), quantity=tr.number(updated.quantity),
+                         sku=escape(updated.sku))
+                    if action == "change_quantity" else tr._(
                         "{ref} ({quantity} × {sku}) is now {state} by {who}.",
                         ref=updated.ref,
                         quantity=updated.quantity,

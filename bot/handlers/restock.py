@@ -117,9 +117,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         def work() -> None:
             origin = loop.origin_of(user, view.get("private_metadata") or "")  # opened from a feedback card
             checked = requests.check(user, meta["id"], action)  # a stale or forbidden step says so before its fields
-            requests.take(user, checked, action, step_form(action, view_values(view)))
-            if origin is not None:
-                loop.linked_change(user, meta["id"], origin)
+            requests.take(user, checked, action, step_form(action, view_values(view)), origin)
 
         submit_or_field_errors(ack, tr, view, work)
 

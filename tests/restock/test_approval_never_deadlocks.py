@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import ConfigError
 from bot.console.session import ConsoleSlack
+from bot.errors import ConfigError
 from bot.ops.restock_playbook import load_playbook
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
 
