@@ -96,3 +96,39 @@ def test_purchasings_own_limit_must_be_a_share(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_playbook(tmp_path)
     assert "approval.purchasing_may_lower_by" in str(raised.value)
+
+
+@pytest.fixture
+def one_hour_sla(playbooks_dir: Path, database_url: str):  # type: ignore[no-untyped-def]
+    restock = playbooks_dir / "restock.yml"
+    data = yaml.safe_load(restock.read_text(encoding="utf-8"))
+    data["approval_sla_hours"] = 1
+    restock.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
+    try:
+        yield slack
+    finally:
+        slack.close()
+
+
+def test_the_reminder_says_one_hour_and_goes_to_whoever_decides_the_managers_own(one_hour_sla: ConsoleSlack) -> None:
+    converse(one_hour_sla, [
+        ("!as U0MANAGER\n"
+         "/restock LED-100 500", ["已提交 R-1"]),
+        ("!as U0BUYER\n"
+         "!at 2026-11-23 10:00", ["#purchasing · in thread · Opsbot",
+                                  # one hour, singular; to finance, the second approver, never to the requester
+                                  "⏰ R-1 has waited for a decision for more than 1 hour: @Liu Yang."]),
+    ])
+
+
+def test_the_reminders_hours_are_a_plural_in_both_chinese_catalogs() -> None:
+    from bot.i18n import translator
+
+    one, many = ("⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
+                 "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.")
+    for locale, expected in (("zh_CN", "⏰ R-1 已等待审批超过 {h} 小时：@x。"), ("zh_TW", "⏰ R-1 已等待審核超過 {h} 小時：@x。")):
+        for hours in (1, 24):
+            said = translator(locale).ngettext(one, many, hours, ref="R-1", hours=hours, people="@x")
+            assert said == expected.format(h=hours)
+    assert translator("en").ngettext(one, many, 1, ref="R-1", hours=1, people="@x").endswith("1 hour: @x.")
