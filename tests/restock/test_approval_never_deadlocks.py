@@ -127,7 +127,8 @@ def test_the_reminders_hours_are_a_plural_in_both_chinese_catalogs() -> None:
 
     one, many = ("⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
                  "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.")
-    for locale, expected in (("zh_CN", "⏰ R-1 已等待审批超过 {h} 小时：@x。"), ("zh_TW", "⏰ R-1 已等待審核超過 {h} 小時：@x。")):
+    for locale, expected in (("zh_CN", "⏰ R-1 已等待审批超过 {h} 小时：@x。"),
+                             ("zh_TW", "⏰ R-1 已等待審核超過 {h} 小時：@x。")):
         for hours in (1, 24):
             said = translator(locale).ngettext(one, many, hours, ref="R-1", hours=hours, people="@x")
             assert said == expected.format(h=hours)
