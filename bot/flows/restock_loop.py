@@ -74,7 +74,7 @@ class RestockLoop:
             return []
         roles = {role for role in Role if self.ctx.has_role(team, reader.user, role)}
         mine = [r for r in self._open(team) if r.state == ops.REQUESTED
-                and ops.may("approve", reader.user, roles, self.requests.facts(team, r), self.requests.playbook)]
+                and ops.may("approve", reader.user, roles, self.requests.rights.facts(team, r), self.requests.playbook)]
         return home.approvals_section(reader.tr, [self._line(team, reader, r) for r in mine])
 
     def in_flight(self, reader: HomeReader) -> list[dict[str, Any]]:
@@ -94,7 +94,7 @@ class RestockLoop:
         return home.HomeLine(id=r.id, ref=r.ref, sku=r.sku, marketplace=r.marketplace, quantity=r.quantity,
                              value=reader.tr.money(r.quantity * r.unit_cost, r.currency), requester=r.requester,
                              state=r.state, filed=filed, needed_by=r.needed_by, eta=r.eta,
-                             deciders=tuple(self.requests.approvers(team, r)))
+                             deciders=tuple(self.requests.rights.approvers(team, r)))
 
 
 def _adjust_value(raw: str) -> tuple[int, str | None, str | None]:

@@ -81,7 +81,7 @@ class RestockWatch:
                 request.eta_alerted_at = fire
             for request in waiting:
                 # Who decides first: purchasing, the manager above the threshold, for their own the second approver.
-                first = ops.deciders(self.requests.facts(team, request), self.playbook)[0]
+                first = ops.deciders(self.requests.rights.facts(team, request), self.playbook)[0]
                 people = [f"<@{m.user}>" for m in team.people_with(first) if m.user != request.requester]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
