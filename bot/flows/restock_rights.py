@@ -37,6 +37,8 @@ class RestockRights:
     def check(self, user: str, request_id: int, action: str, quantity: int | None = None) -> Checked:
         """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""
         team = self.ctx.team_of(user)
+        if not isinstance(request_id, int) or isinstance(request_id, bool) or action not in ops.MOVES:
+            raise OpsError(N_("That restock request no longer exists."))  # a value no card of ours carries
         try:
             request = self.cards.request(request_id)
         except LookupError:

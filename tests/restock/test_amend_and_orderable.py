@@ -139,3 +139,17 @@ def test_a_forged_offer_changes_nothing(console: ConsoleSlack) -> None:
     console.dispatch(forged_step)  # the requester approving her own, by a payload no card showed her
     state = console.services.db.engine.connect().exec_driver_sql("select state from restock_requests").scalar()
     assert state == "requested"
+
+
+def test_a_forged_step_value_is_answered_and_changes_nothing(console: ConsoleSlack) -> None:
+    converse(console, [("!as U0MARKET\n/restock LED-100 500", ["Filed R-1"])])
+    for value in ({"id": "1", "action": "approve"}, {"id": 1, "action": "drop_table"}, {"id": True, "action": "close"}):
+        console.dispatch(payloads.block_action(
+            user="U0MANAGER", team="T0DEMO", channel="C0PURCHASING", response_url=None,
+            action={"type": "button", "action_id": "restock.step_button", "value": json.dumps(value), "block_id": "b"},
+            container={"type": "message", "message_ts": "1.0", "channel_id": "C0PURCHASING"},
+        ))
+        told = [r.text for r in console.emulator.records if r.kind == "ephemeral" and r.user == "U0MANAGER"]
+        assert told[-1] == "这个补货申请已经不存在了。", told
+    state = console.services.db.engine.connect().exec_driver_sql("select state from restock_requests").scalar()
+    assert state == "requested"
