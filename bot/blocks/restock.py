@@ -19,6 +19,8 @@ REQUEST_VIEW = "restock.request"
 STEP_VIEW = "restock.step"
 REQUEST_PREFILLED = "restock.request_prefilled"
 STEP = "restock.step_button"  # every lifecycle button: value {"id", "action"}
+USE_ORDERABLE = "restock.use_orderable"  # the one-liner's offered quantity: value {"id", "quantity"}
+ADJUST_FROM_FEEDBACK = "feedback_adjust_restock"  # the feedback card's button: value {"feedback", "sku", "marketplace"}
 DIRECT = ("approve", "close", "cancel")  # the buttons that act at once; the others open a form
 STATUS_WORDS = {
     math_.ORDER_NOW: "🔴",
@@ -103,6 +105,21 @@ def filed_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
     return tr._(
         "Filed {ref}: {quantity} × {sku}, sent to purchasing.", ref=ref, quantity=tr.number(quantity), sku=escape(sku)
     )
+
+
+def filed_with_offer(tr: Translator, text: str, request_id: int, sku: str, quantity: int, moq: int, carton: int,
+                     rounded: int) -> list[dict[str, Any]]:
+    """The one-liner's reply when the quantity is not what the supplier ships: the nearest one in one click."""
+    flag = tr._("⚠️ {sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as {rounded}.",
+                sku=escape(sku), moq=tr.number(moq), carton=tr.number(carton), quantity=tr.number(quantity),
+                rounded=tr.number(rounded))
+    offer = button(tr._("Make it {rounded}", rounded=tr.number(rounded)), USE_ORDERABLE,
+                   json.dumps({"id": request_id, "quantity": rounded}), style="primary")
+    return [section(text), section(flag), actions([offer])]
+
+
+def origin_line(tr: Translator, label: str, title: str) -> str:
+    return tr._("From {ref}: {title}", ref=label, title=escape(title))
 
 
 def list_line(
@@ -283,7 +300,9 @@ def request_modal(
     marketplace: str | None,
     quantity: int | None,
     explanation: Mrkdwn,
+    origin: int | None = None,
 ) -> dict[str, Any]:
+    """``origin``: the feedback item it is filed for (F-12), kept with the form and linked when it is filed."""
     sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
     if sku in skus:
@@ -336,7 +355,8 @@ def request_modal(
         ),
     ]
     return modal(
-        tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel")
+        tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel"),
+        private_metadata=json.dumps({"feedback": origin}) if origin else "",
     )
 
 
@@ -358,6 +378,8 @@ class CardView:
     history: list[Mrkdwn]  # history_lines: "approved by @x", "PO 123 · Supplier · ETA", ...
     suggestion: Mrkdwn
     buttons: list[tuple[str, str]]  # (label, action)
+    origins: tuple[str, ...] = ()  # "From F-12: Price too high in the US", in the reader's words
+    orderable: int | None = None  # the nearest quantity the supplier ships, when the request's is not
 
 
 def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
@@ -376,10 +398,14 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
         notes.append(tr._("needed by {day}", day=tr.date(card.needed_by)))
     if card.needs_manager:
         notes.append(tr._("needs the manager's approval"))
+    if card.orderable is not None:
+        notes.append(tr._("⚠️ not what the supplier ships: {rounded} would be", rounded=tr.number(card.orderable)))
     if card.reason:
         notes.append(escape(card.reason))
     if notes:
         blocks.append(context(clip(" · ".join(notes), SECTION_TEXT)))
+    if card.origins:
+        blocks.append(context(clip("\n".join(card.origins), SECTION_TEXT)))
     if card.suggestion:
         blocks.append(section(clip(card.suggestion, SECTION_TEXT)))
     if card.history:
@@ -403,7 +429,9 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     return blocks
 
 
-def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity: int) -> dict[str, Any]:
+def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity: int, *, intro: str | None = None,
+               origin: int | None = None) -> dict[str, Any]:
+    """``intro``: a line above the fields; ``origin``: the feedback item the step is taken for (linked on save)."""
     text = {"type": "plain_text_input"}
     fields: dict[str, list[dict[str, Any]]] = {
         "reject": [
@@ -450,11 +478,11 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
     }
     return modal(
         ref,
-        fields[action],
+        ([section(intro)] if intro else []) + fields[action],
         callback_id=STEP_VIEW,
         submit=tr._("Save"),
         close=tr._("Cancel"),
-        private_metadata=json.dumps({"id": request_id, "action": action}),
+        private_metadata=json.dumps({"id": request_id, "action": action, **({"feedback": origin} if origin else {})}),
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Date, Float, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
+from bot.db.feedback import FeedbackItem
 
 
 class RestockRequest(Base):
@@ -63,3 +64,18 @@ def move(session: Session, request_id: int, version: int, values: dict[str, obje
 def requests_of(session: Session, team_id: str) -> list[RestockRequest]:
     return list(session.scalars(select(RestockRequest).where(RestockRequest.team_id == team_id)
                                 .order_by(RestockRequest.id.desc())))
+
+
+def pending_of_sku(session: Session, team_id: str, sku: str, marketplace: str | None) -> RestockRequest | None:
+    """The newest request of ``sku`` still waiting for a decision (in ``marketplace`` when given)."""
+    query = select(RestockRequest).where(RestockRequest.team_id == team_id, RestockRequest.sku == sku,
+                                         RestockRequest.state == "requested")
+    if marketplace:
+        query = query.where(RestockRequest.marketplace == marketplace)
+    return session.scalars(query.order_by(RestockRequest.id.desc()).limit(1)).first()
+
+
+def feedback_in_team(session: Session, team_id: str, feedback_id: int) -> bool:
+    """Whether F-``feedback_id`` is this team's (a link never reaches another team's item)."""
+    item = session.get(FeedbackItem, feedback_id)
+    return item is not None and item.team_id == team_id

@@ -10,11 +10,13 @@ from bot.blocks import restock as blocks
 from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
+from bot.flows import links
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.csv_cells import safe_cell
+from bot.ops.links import LinkState, Ref
 from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import ChannelKey, Team
 from bot.outbox import Receipt, ReceiptHook
@@ -54,6 +56,7 @@ class RestockCards:
     ) -> list[dict[str, Any]]:
         tr = tr or self.team_tr(team)
         facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+        entry = self.playbook.catalogued(request.sku)
         progress = blocks.Progress(
             state=request.state, quantity=request.quantity, decided_by=request.decided_by, note=request.note,
             po_number=request.po_number, supplier=request.supplier, eta=request.eta, carrier=request.carrier,
@@ -76,6 +79,10 @@ class RestockCards:
             history=blocks.history_lines(tr, progress),
             suggestion=suggestion,
             buttons=blocks.buttons(tr, request.state),
+            origins=tuple(blocks.origin_line(tr, o.ref.label, o.title)
+                          for o in links.came_from(self.ctx, Ref("restock", request.id), tr)),
+            orderable=ops.orderable(request.quantity, entry.moq, entry.carton) if request.state == ops.REQUESTED
+            else None,
         )
         return blocks.card_blocks(tr, view)
 
@@ -107,6 +114,15 @@ class RestockCards:
                 request.copy_channel or request.requester, copy, self.card_text(team, request, tr),
                 self.card(team, request, tr=tr),
             )
+
+    def describe(self, ref: Ref, tr: Translator) -> LinkState | None:
+        """R-3 as another feature's card shows it: "LED-100 ×900 · approved"; finished once nothing more comes."""
+        try:
+            request = self.request(ref.id)
+        except LookupError:
+            return None
+        return LinkState(ref, tr._("{sku} ×{quantity}", sku=request.sku, quantity=tr.number(request.quantity)),
+                         blocks.state_label(tr, request.state), finished=request.state in ops.FINISHED_STATES)
 
     def list_blocks(self, user: str, scope: str) -> list[dict[str, Any]]:
         team = self.ctx.team_of(user)

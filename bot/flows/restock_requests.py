@@ -14,14 +14,18 @@ from bot.blocks.text import Mrkdwn, escape
 from bot.db import restock as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
+from bot.flows import links
 from bot.flows.context import Context
+from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
+from bot.flows.restock_rights import Checked, RestockRights
 from bot.i18n import AnyOf
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
+from bot.ops.links import Ref
 from bot.ops.restock_forms import RequestForm, StepForm
 from bot.ops.restock_playbook import FreightMode, RestockPlaybook
-from bot.ops.team import Role, Team
+from bot.ops.team import Team
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import known_skus
 from bot.reports.velocity import on_hand, read_stock_facts, sales_through, stock_table, velocity_of
@@ -29,7 +33,6 @@ from bot.reports.velocity import on_hand, read_stock_facts, sales_through, stock
 log = logging.getLogger(__name__)
 # A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
 RECEIVED_OVER_ORDERED = 10
-Checked = tuple[Team, store.RestockRequest]  # a step the person may take on the request as it was read
 
 
 class RestockRequests:
@@ -37,6 +40,7 @@ class RestockRequests:
         self.ctx = ctx
         self.playbook = playbook
         self.cards = cards
+        self.rights = RestockRights(ctx, playbook, cards)
 
     def skus(self, team: Team) -> list[str]:
         with self.ctx.db.transaction() as session:
@@ -100,7 +104,8 @@ class RestockRequests:
             return KpiPlaybook().lead_time(sku)
 
     # -- filing ----------------------------------------------------------------------------------
-    def form(self, user: str, sku: str | None = None, marketplace: str | None = None) -> dict[str, Any]:
+    def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
+             origin: int | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         explanation, quantity = Mrkdwn(""), None
@@ -116,10 +121,36 @@ class RestockRequests:
             marketplace=marketplace,
             quantity=quantity,
             explanation=explanation,
+            origin=origin,
         )
 
-    def file(self, user: str, wanted: RequestForm, *, fields: bool = True) -> store.RestockRequest:
-        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner)."""
+    def check_orderable(self, sku: str, quantity: int, field: str | None) -> None:
+        """A quantity the supplier does not ship (below the MOQ, part of a carton) is refused with the nearest one."""
+        entry = self.playbook.catalogued(sku)
+        rounded = ops.orderable(quantity, entry.moq, entry.carton)
+        if rounded is not None:
+            raise OpsError(N_("{sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as "
+                              "{rounded}. Make it {rounded}?"), field=field, sku=escape(sku), moq=entry.moq,
+                           carton=entry.carton, quantity=quantity, rounded=rounded)
+
+    def file_line(self, user: str, wanted: RequestForm) -> tuple[str, list[dict[str, Any]]]:
+        """The one-line /restock: filed as typed; a quantity the supplier does not ship is flagged on the reply with
+        the nearest one as a button."""
+        filed = self.file(user, wanted, fields=False)
+        team = self.ctx.team_of(user)
+        tr = self.ctx.translator_for(user, team)
+        text = blocks.filed_text(tr, filed.ref, filed.quantity, filed.sku)
+        entry = self.playbook.catalogued(filed.sku)
+        rounded = ops.orderable(filed.quantity, entry.moq, entry.carton)
+        if rounded is None:
+            return text, []
+        return text, blocks.filed_with_offer(tr, text, filed.id, filed.sku, filed.quantity, entry.moq, entry.carton,
+                                             rounded)
+
+    def file(self, user: str, wanted: RequestForm, *, fields: bool = True,
+             origin: Ref | None = None) -> store.RestockRequest:
+        """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner, which
+        files a quantity the supplier does not ship and flags it). ``origin``: what started it (F-12), linked."""
         team = self.ctx.team_of(user)
         playbook = self.playbook
 
@@ -152,6 +183,8 @@ class RestockRequests:
                 )
             quantity = found.quantity
         ops.check_quantity(quantity, found.quantity, playbook, field("quantity"))
+        if fields:
+            self.check_orderable(sku, quantity, "quantity")
         entry = playbook.catalogued(sku)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -176,39 +209,34 @@ class RestockRequests:
             session.add(request)
             session.flush()
             Audit(team.id, user, now)(session, "restock", request.ref, None, ops.REQUESTED, f"{quantity} x {sku}")
+            if origin is not None:
+                links.link(self.ctx, team.id, origin, Ref("restock", request.id), by=user)
             self.cards.post(team, request, found)  # in the same transaction: filed and announced, or neither
-        return self.cards.request(request.id)
+        filed = self.cards.request(request.id)
+        self.announce(team, None, filed)
+        return filed
 
     # -- one step of the lifecycle ---------------------------------------------------------------
-    def check(self, user: str, request_id: int, action: str) -> Checked:
+    def check(self, user: str, request_id: int, action: str, quantity: int | None = None) -> Checked:
         """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""
-        team = self.ctx.team_of(user)
-        request = self.cards.request(request_id)
-        if request.team_id != team.id:
-            raise OpsError(N_("That restock request no longer exists."))
-        ops.next_state(action, request.state)
-        roles = {role for role in Role if self.ctx.has_role(team, user, role)}
-        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
-        if not ops.may(action, user, roles, facts, self.playbook):
-            log.warning("restock: %s may not %s %s", user, action, request.ref)
-            if action in ("approve", "reject", "change_quantity") and user == request.requester:
-                raise OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
-            if ops.needs_manager(facts, self.playbook) and action in ("approve", "reject", "change_quantity"):
-                raise OpsError(
-                    N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
-                    ref=request.ref,
-                )
-            raise OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
-        return team, request
+        return self.rights.check(user, request_id, action, quantity)
 
     def step(self, user: str, request_id: int, action: str) -> None:
         """A button that acts at once: approve, close, cancel."""
         self.take(user, self.check(user, request_id, action), action, StepForm())
 
-    def take(self, user: str, checked: Checked, action: str, form: StepForm) -> None:
-        """Move a checked request one step, audited, its cards updated and its requester told."""
+    def change(self, user: str, request_id: int, quantity: int) -> None:
+        """A new quantity in one click (the orderable figure offered for a one-line request)."""
+        self.take(user, self.check(user, request_id, "change_quantity", quantity), "change_quantity",
+                  StepForm(quantity=quantity))
+
+    def take(self, user: str, checked: Checked, action: str, form: StepForm, origin: Ref | None = None) -> None:
+        """Move a checked request one step, audited, its cards updated, its requester told, every App Home that
+        shows it and every card it came from redrawn. ``origin``: the feedback item it was taken for, linked."""
         team, request = checked
         target = ops.next_state(action, request.state)
+        if action == "change_quantity" and form.quantity is not None:
+            self.check(user, request.id, action, form.quantity)  # purchasing's own limit, for the figure given
         changes = self._changes(action, request, form)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -220,6 +248,8 @@ class RestockRequests:
             ):
                 raise OpsError(N_("Someone else changed {ref} a moment ago; have a look at the card."), ref=request.ref)
             Audit(team.id, user, now)(session, "restock", request.ref, request.state, target, _note(changes))
+            if origin is not None:
+                links.link(self.ctx, team.id, origin, Ref("restock", request.id), by=user)
             session.expire_all()  # the move was a bare UPDATE: read the request as it now is
             updated = self.cards.request(request.id)
             self.cards.refresh(team, updated)
@@ -227,7 +257,10 @@ class RestockRequests:
                 tr = self.ctx.translator_for(updated.requester, team)
                 self.ctx.delivery.dm(
                     updated.requester,
-                    tr._(
+                    tr._("{ref}: {who} changed the quantity from {before} to {quantity} × {sku}.", ref=updated.ref,
+                         who=f"<@{user}>", before=tr.number(request.quantity), quantity=tr.number(updated.quantity),
+                         sku=escape(updated.sku))
+                    if action == "change_quantity" else tr._(
                         "{ref} ({quantity} × {sku}) is now {state} by {who}.",
                         ref=updated.ref,
                         quantity=updated.quantity,
@@ -236,6 +269,13 @@ class RestockRequests:
                         who=f"<@{user}>",
                     ),
                 )
+        self.announce(team, request, updated)
+
+    def announce(self, team: Team, before: store.RestockRequest | None, now: store.RestockRequest) -> None:
+        """After a change is committed: the cards it came from redraw, the App Homes that show it republish."""
+        links.moved(self.ctx, Ref("restock", now.id))
+        waiting = self.rights.approvers(team, before) if before is not None else []
+        homes_changed(self.ctx, team, [now.requester, *waiting, *self.rights.approvers(team, now)])
 
     def _changes(self, action: str, request: store.RestockRequest, form: StepForm) -> dict[str, Any]:
         if action == "reject":
@@ -243,6 +283,7 @@ class RestockRequests:
         if action == "change_quantity":
             assert form.quantity is not None
             ops.check_quantity(form.quantity, request.suggested, self.playbook)
+            self.check_orderable(request.sku, form.quantity, "quantity")
             return {"quantity": form.quantity}
         if action == "order":
             return {"po_number": form.po, "supplier": form.supplier, "eta": form.eta}

@@ -13,7 +13,7 @@ from bot.i18n import translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import RestockPlaybook
-from bot.ops.team import ChannelKey, Role, Team
+from bot.ops.team import ChannelKey, Team
 from bot.reports.digest import DigestSection
 from bot.scheduler import ScheduledJob, daily
 
@@ -80,14 +80,16 @@ class RestockWatch:
             for request in late:
                 request.eta_alerted_at = fire
             for request in waiting:
-                facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
-                role = Role.manager if ops.needs_manager(facts, self.playbook) else Role.purchasing
-                people = [f"<@{m.user}>" for m in team.people_with(role)]
+                # Who decides first: purchasing, the manager above the threshold, for their own the second approver.
+                first = ops.deciders(self.requests.rights.facts(team, request), self.playbook)[0]
+                people = [f"<@{m.user}>" for m in team.people_with(first) if m.user != request.requester]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
                     str(request.card_channel or team.channel(ChannelKey.purchasing)),
-                    tr._(
+                    tr.ngettext(
+                        "⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
                         "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
+                        self.playbook.approval_sla_hours,
                         ref=request.ref,
                         hours=self.playbook.approval_sla_hours,
                         people=people,

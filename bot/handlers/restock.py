@@ -9,16 +9,19 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import restock as ids
-from bot.blocks.restock import filed_text, step_modal
-from bot.features import Feature, Registrar, SlashCommand
+from bot.blocks.restock import step_modal
+from bot.features import Feature, HomeReader, LinkKind, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
+from bot.flows.restock_loop import RestockLoop
 from bot.flows.restock_requests import RestockRequests
 from bot.flows.restock_watch import RestockWatch
 from bot.handlers.command_words import RESTOCK_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
+from bot.i18n import Translator
+from bot.ops.links import LinkState, Ref
 from bot.ops.restock import parse_command
-from bot.ops.restock_forms import RequestForm, request_form, step_form
+from bot.ops.restock_forms import RequestForm, offered_quantity, request_form, step_form
 from bot.ops.restock_playbook import RestockPlaybook, load_playbook
 from bot.ops.team import Team
 from bot.reports.digest import DigestSection
@@ -38,6 +41,7 @@ def _watch(ctx: Context) -> RestockWatch:
 def register(reg: Registrar, ctx: Context) -> None:
     requests = _requests(ctx)
     cards = requests.cards
+    loop = RestockLoop(ctx, requests)
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:
@@ -54,11 +58,8 @@ def register(reg: Registrar, ctx: Context) -> None:
             ctx.delivery.respond(reply, f"R-{wanted.ref}", cards.status_blocks(user, wanted.ref))
         elif wanted.action == "file":
             form = RequestForm(sku=wanted.sku, quantity=wanted.quantity, needed_by=wanted.needed_by, reason=wanted.note)
-            filed = requests.file(user, form, fields=False)
-            ctx.delivery.respond(
-                reply,
-                filed_text(tr, filed.ref, filed.quantity, filed.sku),
-            )
+            text, offer = requests.file_line(user, form)
+            ctx.delivery.respond(reply, text, offer or None)
         else:
             ctx.delivery.respond(
                 reply,
@@ -79,7 +80,20 @@ def register(reg: Registrar, ctx: Context) -> None:
     def requested(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, raw = body["user"]["id"], view_values(view)
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        submit_or_field_errors(ack, tr, view, lambda: requests.file(user, request_form(raw)))
+        submit_or_field_errors(ack, tr, view, lambda: requests.file(
+            user, request_form(raw), origin=loop.origin_of(user, view.get("private_metadata") or "")))
+
+    @reg.action(ids.USE_ORDERABLE)
+    def use_orderable(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        requests.change(body["user"]["id"], *offered_quantity(body["actions"][0].get("value") or ""))
+
+    @reg.action(ids.ADJUST_FROM_FEEDBACK)
+    def adjust(ack: Ack, body: dict[str, Any]) -> None:
+        """A feedback card's "Adjust restock": the form prefilled, or the pending request of that SKU to change."""
+        ack()
+        view = loop.adjust(body["user"]["id"], body["actions"][0].get("value") or "")
+        ctx.delivery.open_view(body["trigger_id"], view)
 
     @reg.action(ids.STEP)
     def step(ack: Ack, body: dict[str, Any]) -> None:
@@ -101,8 +115,9 @@ def register(reg: Registrar, ctx: Context) -> None:
         action = meta["action"]
 
         def work() -> None:
+            origin = loop.origin_of(user, view.get("private_metadata") or "")  # opened from a feedback card
             checked = requests.check(user, meta["id"], action)  # a stale or forbidden step says so before its fields
-            requests.take(user, checked, action, step_form(action, view_values(view)))
+            requests.take(user, checked, action, step_form(action, view_values(view)), origin)
 
         submit_or_field_errors(ack, tr, view, work)
 
@@ -113,6 +128,21 @@ def jobs(ctx: Context) -> list[ScheduledJob]:
 
 def digest_section(ctx: Context, team: Team, today: date) -> DigestSection | None:
     return _watch(ctx).digest_section(team, today)
+
+
+def approvals_home(ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
+    """App Home: the restock requests waiting for this person's decision, with the card's buttons."""
+    return RestockLoop(ctx, _requests(ctx)).approvals(reader)
+
+
+def in_flight_home(ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
+    """App Home: this person's own requests not finished yet, with their next step."""
+    return RestockLoop(ctx, _requests(ctx)).in_flight(reader)
+
+
+def describe(ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:
+    """R-3 on another feature's card: "LED-100 ×900 · approved"."""
+    return _requests(ctx).cards.describe(ref, tr)
 
 
 FEATURE = Feature(
@@ -130,5 +160,7 @@ FEATURE = Feature(
     jobs=jobs,
     receipts=RECEIPTS,
     digest_sections=(digest_section,),  # the morning KPI digest lists what to reorder
+    home_sections=(approvals_home, in_flight_home),
+    link_kinds=(LinkKind("restock", describe, changed=None),),  # restock starts nothing of its own
     demo_scene="30_restock.txt",
 )

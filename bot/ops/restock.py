@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from bot.ops.team import Role
 REQUESTED, APPROVED, REJECTED, ORDERED, SHIPPED, RECEIVED, CLOSED, CANCELLED = (
     "requested", "approved", "rejected", "ordered", "shipped", "received", "closed", "cancelled")
 OPEN_STATES = (REQUESTED, APPROVED, ORDERED, SHIPPED, RECEIVED)
+FINISHED_STATES = (RECEIVED, CLOSED, CANCELLED, REJECTED)  # as a linked object: nothing more is coming
 # action -> (states it may start from, state it leads to)
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((REQUESTED,), APPROVED),
@@ -42,6 +44,7 @@ class RequestFacts:
     requester: str
     quantity: int
     unit_cost: float
+    requester_roles: frozenset[Role] = frozenset()
 
 
 def needs_manager(facts: RequestFacts, playbook: RestockPlaybook) -> bool:
@@ -49,20 +52,72 @@ def needs_manager(facts: RequestFacts, playbook: RestockPlaybook) -> bool:
             or facts.quantity > playbook.approval.manager_over_quantity)
 
 
-def may(action: str, actor: str, roles: set[Role], facts: RequestFacts, playbook: RestockPlaybook) -> bool:
-    """Who may do what: deciding needs purchasing (the manager above the thresholds), never your own."""
-    manager, purchasing = Role.manager in roles, Role.purchasing in roles
-    if action in ("approve", "reject", "change_quantity"):
+def deciders(facts: RequestFacts, playbook: RestockPlaybook) -> tuple[Role, ...]:
+    """The roles that approve or reject it (never the requester): purchasing or the manager up to the threshold,
+    the manager above it, and for the manager's own request above it the second approver restock.yml names."""
+    if not needs_manager(facts, playbook):
+        return (Role.purchasing, Role.manager)
+    if Role.manager in facts.requester_roles:
+        second = playbook.approval.second_approver()
+        return (Role.manager,) if second is None else (second, Role.manager)
+    return (Role.manager,)
+
+
+# Why a step is refused, for the flow to say in the reader's words.
+OWN, ABOVE_THRESHOLD, MANAGERS_OWN, NEEDS_PURCHASING, CUT_TOO_DEEP, NOT_A_CUT = (
+    "own", "above_threshold", "managers_own", "needs_purchasing", "cut_too_deep", "not_a_cut")
+
+
+def refusal(action: str, actor: str, roles: set[Role], facts: RequestFacts, playbook: RestockPlaybook,
+            quantity: int | None = None) -> str | None:
+    """None when ``actor`` (holding ``roles``) may take ``action``; else why not. ``quantity``: a change's new
+    figure (None while only its form is opened)."""
+    decides = actor != facts.requester and bool(roles & set(deciders(facts, playbook)))
+    if action in ("approve", "reject"):
         if actor == facts.requester:
-            return False
-        return manager or (purchasing and not needs_manager(facts, playbook))
+            return OWN
+        return None if decides else _whose(facts, playbook)
+    if action == "change_quantity":
+        if actor == facts.requester or decides:
+            return None  # the requester amends their own; whoever decides may set it
+        if Role.purchasing not in roles:
+            return NEEDS_PURCHASING
+        share = playbook.approval.purchasing_may_lower_by
+        if share <= 0:
+            return _whose(facts, playbook)
+        if quantity is None:
+            return None
+        if quantity >= facts.quantity:
+            return NOT_A_CUT
+        return None if quantity >= math.ceil(facts.quantity * (1 - share)) else CUT_TOO_DEEP
     if action in ("order", "ship", "close"):
-        return manager or purchasing
+        return None if roles & {Role.manager, Role.purchasing} else NEEDS_PURCHASING
     if action == "receive":
-        return manager or purchasing or Role.warehouse in roles
+        return None if roles & {Role.manager, Role.purchasing, Role.warehouse} else NEEDS_PURCHASING
     if action == "cancel":
-        return manager or purchasing or actor == facts.requester
-    return False
+        return None if actor == facts.requester or roles & {Role.manager, Role.purchasing} else NEEDS_PURCHASING
+    return NEEDS_PURCHASING
+
+
+def _whose(facts: RequestFacts, playbook: RestockPlaybook) -> str:
+    if not needs_manager(facts, playbook):
+        return NEEDS_PURCHASING
+    return MANAGERS_OWN if Role.manager in facts.requester_roles else ABOVE_THRESHOLD
+
+
+def may(action: str, actor: str, roles: set[Role], facts: RequestFacts, playbook: RestockPlaybook) -> bool:
+    return refusal(action, actor, roles, facts, playbook) is None
+
+
+def lowest_cut(facts: RequestFacts, playbook: RestockPlaybook) -> int:
+    """The smallest quantity purchasing may cut a request to on its own."""
+    return math.ceil(facts.quantity * (1 - playbook.approval.purchasing_may_lower_by))
+
+
+def orderable(quantity: int, moq: int, carton: int) -> int | None:
+    """The nearest quantity the supplier ships (at least the MOQ, whole cartons), or None when ``quantity`` is."""
+    rounded = math.ceil(max(quantity, moq) / carton) * carton
+    return None if rounded == quantity else rounded
 
 
 def check_quantity(quantity: int, suggestion: int, playbook: RestockPlaybook, field: str | None = "quantity") -> None:

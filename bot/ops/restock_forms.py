@@ -7,6 +7,7 @@ flow's to check.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -95,3 +96,17 @@ def whole(raw: object, field: str, *, allow_zero: bool = False) -> int:
     if value < 0 or (value == 0 and not allow_zero):
         raise OpsError(N_("The quantity must be a whole number above zero."), field=field)
     return value
+
+
+def offered_quantity(raw: str) -> tuple[int, int]:
+    """The one-liner's "Make it 500" button: (request id, quantity); a value that is not that is refused."""
+    try:
+        value = json.loads(raw)
+        request_id, quantity = value["id"], value["quantity"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise OpsError(N_("That restock request no longer exists.")) from exc
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (request_id, quantity)):
+        raise OpsError(N_("That restock request no longer exists."))
+    if quantity <= 0:
+        raise OpsError(N_("The quantity must be a whole number above zero."))
+    return request_id, quantity

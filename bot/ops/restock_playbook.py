@@ -6,12 +6,14 @@ import fnmatch
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.ops.team import Role
 from bot.playbooks import Percent, load_model
 
 FreightMode = Literal["sea", "air", "express"]
 Destination = Literal["fba", "overseas_warehouse", "own_warehouse"]
+ANOTHER_MANAGER = "another_manager"
 
 
 class Approval(BaseModel):
@@ -20,6 +22,27 @@ class Approval(BaseModel):
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
     manager_over_value: float = Field(default=20000, ge=0)
     manager_over_quantity: int = Field(default=2000, ge=0)
+    # Who approves the manager's own request above the threshold: a role (finance), or another_manager.
+    manager_own_requests: str = "another_manager"
+    # Purchasing may cut a pending quantity by up to this share on its own, above the threshold too.
+    purchasing_may_lower_by: Percent = Field(default=0.5, ge=0, le=1)
+
+    @field_validator("manager_own_requests")
+    @classmethod
+    def _a_second_approver(cls, value: str) -> str:
+        if value == ANOTHER_MANAGER:
+            return value
+        if value == Role.manager:
+            raise ValueError("the manager would approve their own request: write another_manager (any other holder "
+                             "of the manager role) or another role, e.g. finance")
+        if value not in {r.value for r in Role}:
+            raise ValueError(f"{value!r} is not a role: write another_manager or one of "
+                             f"{', '.join(r.value for r in Role if r != Role.manager)}")
+        return value
+
+    def second_approver(self) -> Role | None:
+        """The role approving the manager's own requests above the threshold; None: another manager."""
+        return None if self.manager_own_requests == ANOTHER_MANAGER else Role(self.manager_own_requests)
 
 
 class Supplier(BaseModel):

@@ -154,7 +154,8 @@ LARGE = ops.RequestFacts("U_REQ", 500, 42.5)  # 21,250 CNY: over 20,000, the man
     ("role", "facts", "allowed"),
     [
         (Role.purchasing, SMALL, EVERYTHING),
-        (Role.purchasing, LARGE, {"order", "ship", "receive", "close", "cancel"}),
+        # Above the threshold purchasing still lowers a quantity within its own limit (restock.yml).
+        (Role.purchasing, LARGE, {"change_quantity", "order", "ship", "receive", "close", "cancel"}),
         (Role.manager, LARGE, EVERYTHING),
         (Role.warehouse, SMALL, {"receive"}),
         (Role.marketing, SMALL, set()),
@@ -165,10 +166,47 @@ def test_each_role_may_do_exactly_its_part(role: Role, facts: ops.RequestFacts, 
     assert {a for a in ops.MOVES if ops.may(a, "U_OTHER", {role}, facts, PLAYBOOK)} == allowed
 
 
-def test_nobody_decides_their_own_request_but_they_may_cancel_it() -> None:
-    for action in ("approve", "reject", "change_quantity"):
-        assert not ops.may(action, "U_REQ", {Role.manager}, SMALL, PLAYBOOK)
+def test_nobody_decides_their_own_request_but_they_may_amend_or_withdraw_it() -> None:
+    for action in ("approve", "reject"):
+        assert ops.refusal(action, "U_REQ", {Role.manager}, SMALL, PLAYBOOK) == ops.OWN
+    assert ops.may("change_quantity", "U_REQ", {Role.marketing}, SMALL, PLAYBOOK)
     assert ops.may("cancel", "U_REQ", {Role.marketing}, SMALL, PLAYBOOK)
+
+
+MANAGERS_OWN = ops.RequestFacts("U_BOSS", 500, 42.5, frozenset({Role.manager}))
+
+
+def test_the_managers_own_request_above_the_threshold_has_a_second_approver() -> None:
+    assert PLAYBOOK.approval.manager_own_requests == "finance"
+    assert ops.deciders(MANAGERS_OWN, PLAYBOOK) == (Role.finance, Role.manager)
+    assert ops.may("approve", "U_FIN", {Role.finance}, MANAGERS_OWN, PLAYBOOK)
+    assert ops.may("approve", "U_OTHER_BOSS", {Role.manager}, MANAGERS_OWN, PLAYBOOK)
+    assert ops.refusal("approve", "U_BOSS", {Role.manager}, MANAGERS_OWN, PLAYBOOK) == ops.OWN
+    assert ops.refusal("approve", "U_BUY", {Role.purchasing}, MANAGERS_OWN, PLAYBOOK) == ops.MANAGERS_OWN
+    assert not ops.may("approve", "U_FIN", {Role.finance}, LARGE, PLAYBOOK)  # someone else's: the manager's
+    # Below the threshold nothing changes: purchasing decides the manager's own small request.
+    small = ops.RequestFacts("U_BOSS", 100, 42.5, frozenset({Role.manager}))
+    assert ops.deciders(small, PLAYBOOK) == (Role.purchasing, Role.manager)
+
+
+def test_purchasing_lowers_within_its_own_limit() -> None:
+    big = ops.RequestFacts("U_REQ", 1500, 42.5)
+    share = PLAYBOOK.approval.purchasing_may_lower_by
+    lowest = -(-int(1500 * (100 - share * 100)) // 100)  # ceil(1500 x (1 - share)), in whole numbers
+    assert (share, lowest) == (0.5, 750)
+    assert ops.refusal("change_quantity", "U_BUY", {Role.purchasing}, big, PLAYBOOK, 900) is None
+    assert ops.refusal("change_quantity", "U_BUY", {Role.purchasing}, big, PLAYBOOK, lowest) is None
+    assert ops.refusal("change_quantity", "U_BUY", {Role.purchasing}, big, PLAYBOOK, lowest - 1) == ops.CUT_TOO_DEEP
+    assert ops.refusal("change_quantity", "U_BUY", {Role.purchasing}, big, PLAYBOOK, 1600) == ops.NOT_A_CUT
+    assert ops.refusal("change_quantity", "U_MKT", {Role.marketing}, big, PLAYBOOK, 900) == ops.NEEDS_PURCHASING
+
+
+@pytest.mark.parametrize(("quantity", "moq", "carton"), [(320, 500, 50), (520, 500, 50), (500, 500, 50),
+                                                          (301, 300, 40), (1001, 1000, 100), (7, 1, 1)])
+def test_the_nearest_quantity_the_supplier_ships(quantity: int, moq: int, carton: int) -> None:
+    smallest_whole_cartons = next(n * carton for n in range(1, 10_000) if n * carton >= max(quantity, moq))
+    expected = None if smallest_whole_cartons == quantity else smallest_whole_cartons
+    assert ops.orderable(quantity, moq, carton) == expected
 
 
 def test_quantities_that_make_no_sense_are_refused() -> None:

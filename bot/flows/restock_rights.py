@@ -1,0 +1,83 @@
+"""Who may move a restock request, as restock.yml's approval rule says, and what each is told when they may not."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.db import restock as store
+from bot.errors import N_, OpsError
+from bot.flows.context import Context
+from bot.flows.restock_cards import RestockCards
+from bot.ops import restock as ops
+from bot.ops.restock_playbook import RestockPlaybook
+from bot.ops.team import ROLE_NAMES, Role, Team
+
+log = logging.getLogger(__name__)
+Checked = tuple[Team, store.RestockRequest]  # a step the person may take on the request as it was read
+
+
+class RestockRights:
+    def __init__(self, ctx: Context, playbook: RestockPlaybook, cards: RestockCards) -> None:
+        self.ctx = ctx
+        self.playbook = playbook
+        self.cards = cards
+
+    def facts(self, team: Team, request: store.RestockRequest) -> ops.RequestFacts:
+        roles = frozenset(role for role in Role if self.ctx.has_role(team, request.requester, role))
+        return ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
+
+    def approvers(self, team: Team, request: store.RestockRequest) -> list[str]:
+        """Who may approve it now (never its requester); nobody once it is decided."""
+        if request.state != ops.REQUESTED:
+            return []
+        roles = ops.deciders(self.facts(team, request), self.playbook)
+        return [m.user for m in team.members
+                if m.user != request.requester and any(self.ctx.has_role(team, m.user, r) for r in roles)]
+
+    def check(self, user: str, request_id: int, action: str, quantity: int | None = None) -> Checked:
+        """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""
+        team = self.ctx.team_of(user)
+        if not isinstance(request_id, int) or isinstance(request_id, bool) or action not in ops.MOVES:
+            raise OpsError(N_("That restock request no longer exists."))  # a value no card of ours carries
+        try:
+            request = self.cards.request(request_id)
+        except LookupError:
+            request = None
+        if request is None or request.team_id != team.id:
+            raise OpsError(N_("That restock request no longer exists."))
+        ops.next_state(action, request.state)
+        roles = {role for role in Role if self.ctx.has_role(team, user, role)}
+        facts = self.facts(team, request)
+        why = ops.refusal(action, user, roles, facts, self.playbook, quantity)
+        if why is not None:
+            log.warning("restock: %s may not %s %s (%s)", user, action, request.ref, why)
+            raise self._refused(user, team, request, facts, why)
+        return team, request
+
+    def _refused(self, user: str, team: Team, request: store.RestockRequest, facts: ops.RequestFacts,
+                 why: str) -> OpsError:
+        if why == ops.OWN:
+            return OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+        if why == ops.ABOVE_THRESHOLD:
+            return OpsError(
+                N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),
+                ref=request.ref,
+            )
+        if why == ops.MANAGERS_OWN:
+            second = self.playbook.approval.second_approver()
+            if second is None:
+                return OpsError(N_("{ref} is the manager's own request above the approval threshold: another "
+                                   "manager decides (approval.manager_own_requests in restock.yml)."), ref=request.ref)
+            tr = self.ctx.translator_for(user, team)
+            return OpsError(N_("{ref} is the manager's own request above the approval threshold: {role} decides "
+                               "(approval.manager_own_requests in restock.yml)."),
+                            ref=request.ref, role=tr._(ROLE_NAMES[second]))
+        if why == ops.CUT_TOO_DEEP:
+            return OpsError(N_("On its own purchasing may lower {ref} to {lowest} at the least "
+                               "(approval.purchasing_may_lower_by in restock.yml); a deeper cut is the manager's."),
+                            field="quantity", ref=request.ref, lowest=ops.lowest_cut(facts, self.playbook))
+        if why == ops.NOT_A_CUT:
+            return OpsError(N_("Above the approval threshold purchasing may only lower {ref} (now {quantity}); more "
+                               "is the manager's to decide."), field="quantity", ref=request.ref,
+                            quantity=request.quantity)
+        return OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)
