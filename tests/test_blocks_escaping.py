@@ -31,6 +31,7 @@ from bot.blocks import (
     launch_modals,
     promo,
     restock,
+    restock_home,
     setup,
     standup,
     standup_home,
@@ -112,6 +113,10 @@ def restock_progress(t: str) -> restock.Progress:
 QUESTIONS = (Question(id="today", text="Today?"), Question(id="mood", text="Mood?", kind="mood"))
 FOUND = KpiSummary(units=3, orders=2, gmv={"USD": 10.0}, sessions=5)
 DONE = Progress(1, 2, 0, 1)
+
+def home_line(t: str) -> restock_home.HomeLine:
+    return restock_home.HomeLine(1, "R-1", t, t, 450, "¥1,000.00", OWN_USER, "requested", DAY, DAY, None, (OWN_USER,))
+
 
 def promo_view(t: str, state: str = "planned") -> promo.PromoView:
     return promo.PromoView(1, "P-1", OWN_USER, (t, "LED-100"), t, "coupon", 0.15, 2.0, 300.0, "USD", DAY, DAY, t,
@@ -265,6 +270,10 @@ CASES: dict[str, Callable[[str], Any]] = {
         {OWN_USER: DAY, "U0OTHER": date(2026, 11, 22)}, mention={OWN_USER}, names={"U0OTHER": t}),
     "common.error_text": lambda t: error_text(TR, OpsError("I don't know /ops {text}. Try /ops help or /ops team.",
                                                            text=t)),
+    "restock.origin_line": lambda t: restock.origin_line(TR, "F-1", t),
+    "restock.filed_with_offer": lambda t: restock.filed_with_offer(TR, escape(t), 1, t, 450, 500, 100, 500),
+    "restock_home.approvals_section": lambda t: restock_home.approvals_section(TR, [home_line(t)]),
+    "restock_home.in_flight_section": lambda t: restock_home.in_flight_section(TR, [home_line(t)]),
     "promo.title": lambda t: promo.title(TR, promo_view(t)),
     "promo.card_text": lambda t: promo.card_text(TR, promo_view(t)),
     "promo.card_blocks": lambda t: promo.card_blocks(TR, promo_view(t)),

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
+from bot.blocks.home import title as home_title
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
@@ -176,7 +177,7 @@ def filed_text(tr: Translator, p: PromoView) -> str:
 
 def home_blocks(tr: Translator, heading: str, lines: list[tuple[Mrkdwn, list[dict[str, Any]]]],
                 empty: str) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [header(heading)]
+    blocks: list[dict[str, Any]] = [home_title(escape(heading))]
     if not lines:
         return [*blocks, context(empty)] if empty else []
     for line, buttons in lines[:12]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import actions, button, context, divider, header, section
+from bot.blocks.common import actions, button, context, section
+from bot.blocks.home import title
 from bot.blocks.restock import STEP, state_label
 from bot.blocks.text import escape
 from bot.errors import N_
@@ -48,7 +49,7 @@ class HomeLine:
 def approvals_section(tr: Translator, lines: list[HomeLine]) -> list[dict[str, Any]]:
     if not lines:
         return []
-    blocks: list[dict[str, Any]] = [divider(), header(tr._("Approvals waiting for me"))]
+    blocks: list[dict[str, Any]] = [title(tr._("Approvals waiting for me"))]
     for line in lines[:SHOWN]:
         blocks.append(section(tr._(
             "*{ref}* · {quantity} × {sku} · {marketplace} · {value} · requested by <@{who}> on {day}",
@@ -78,7 +79,7 @@ def in_flight_section(tr: Translator, lines: list[HomeLine]) -> list[dict[str, A
         texts.append(tr._("*{ref}* · {quantity} × {sku} · {state} · {step} · {dates}", ref=line.ref,
                           quantity=tr.number(line.quantity), sku=escape(line.sku), state=state_label(tr, line.state),
                           step=step, dates=" · ".join(dates)))
-    blocks = [divider(), header(tr._("My requests in flight")), section("\n".join(texts))]
+    blocks = [title(tr._("My requests in flight")), section("\n".join(texts))]
     if len(lines) > SHOWN:
         blocks.append(context(tr._("…and {n} more: /restock list mine shows them all.", n=len(lines) - SHOWN)))
     return blocks

@@ -39,7 +39,7 @@ def test_the_managers_own_request_in_chinese_goes_to_finance(chinese_team: Conso
         ("!click 批准", ["不能审批自己的申请"]),
         ("!as U0FINANCE\n"
          "!home", ["── App Home of Liu Yang", "等我审批的申请", f"*R-1* · 600 × LED-100 · US · ¥{value:,.2f}",
-                   "@Li Wei 于 2026年11月23日 申请", "[1: 批准] [2: 拒绝] [3: 修改]"]),
+                   "@Li Wei 于 2026年11月23日 申请", "[2: 批准] [3: 拒绝] [4: 修改]"]),
     ])
     assert "Approvals waiting" not in shown
     home = next(r for r in reversed(chinese_team.emulator.records) if r.kind == "home" and r.user == "U0FINANCE")
