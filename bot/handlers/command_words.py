@@ -42,3 +42,7 @@ KPI_WORDS = (
     Alias("yesterday", "昨天", "昨天", anywhere=True),
     Alias("mtd", "本月", "本月", anywhere=True),
 )
+GOALS_WORDS = (
+    Alias("team", "团队", "團隊"),
+    Alias("report", "上报", "回報"),
+)
