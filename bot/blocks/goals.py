@@ -11,11 +11,11 @@ from bot.blocks.text import escape
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.ops.goals import Attainment, GoalPeriod
-from bot.ops.goals_playbook import Goal
+from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.links import Ref
 from bot.ops.team import ROLE_NAMES
 from bot.playbooks import local_text
-from bot.reports.diagnosis import CauseKind, Figures
+from bot.reports.diagnosis import CauseKind, Figures, Traffic
 
 KPI_NAMES = {"gmv": N_("GMV"), "acos": N_("ACoS"), "return_rate": N_("Return rate"),
              "cover_days": N_("Days in cover")}
@@ -141,7 +141,7 @@ def home_blocks(tr: Translator, rows: list[Attainment]) -> list[dict[str, Any]]:
     return [divider(), section(tr._("*My goals*") + "\n" + "\n".join(lines))]
 
 
-def cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
+def traffic_text(tr: Translator, kind: CauseKind, traffic: Traffic) -> str:
     nothing = tr._("n/a")
 
     def num(value: float | None) -> str:
@@ -152,14 +152,18 @@ def cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
 
     if kind == "traffic":
         return tr._("Traffic down: {sessions} sessions vs {before} in the same days of the period before ({change}) "
-                    "→ check the listing and the ads", sessions=num(figures.sessions),
-                    before=num(figures.sessions_before), change=pct(figures.sessions_change))
-    if kind == "conversion":
-        return tr._("Conversion down while traffic is not: CVR {cvr} vs {before} ({change}), sessions {sessions} vs "
-                    "{sessions_before} → check the product page and the price",
-                    cvr=tr.percent(figures.cvr or 0), before=tr.percent(figures.cvr_before or 0),
-                    change=pct(figures.cvr_change), sessions=num(figures.sessions),
-                    sessions_before=num(figures.sessions_before))
+                    "→ check the listing and the ads", sessions=num(traffic.sessions),
+                    before=num(traffic.sessions_before), change=pct(traffic.sessions_change))
+    return tr._("Conversion down while traffic is not: CVR {cvr} vs {before} ({change}), sessions {sessions} vs "
+                "{sessions_before} → check the product page and the price",
+                cvr=tr.percent(traffic.cvr or 0), before=tr.percent(traffic.cvr_before or 0),
+                change=pct(traffic.cvr_change), sessions=num(traffic.sessions),
+                sessions_before=num(traffic.sessions_before))
+
+
+def cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
+    if kind in ("traffic", "conversion"):
+        return traffic_text(tr, kind, figures.traffic)
     if kind == "stock":
         days = [day for _, day in figures.stockouts]
         skus = tr.join(escape(s) for s in dict.fromkeys(s for s, _ in figures.stockouts))
@@ -172,16 +176,22 @@ def cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
                        len(figures.feedback), refs=refs)
 
 
-def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figures: Figures) -> list[str]:
-    """A gap's subject line, then one line per cause, or the figures that showed none."""
-    if not causes:
-        nothing = tr._("n/a")
-        return [subject, "   • " + tr._(
-            "No cause found in the data: sessions {sessions} ({change}), CVR {cvr} ({cvr_change}), no stock-outs, no "
-            "price or competitor notes", sessions=tr.number(figures.sessions) if figures.sessions is not None
-            else nothing, change=_signed(tr.percent(figures.sessions_change), figures.sessions_change)
-            if figures.sessions_change is not None else nothing,
-            cvr=tr.percent(figures.cvr) if figures.cvr is not None else nothing,
-            cvr_change=_signed(tr.percent(figures.cvr_change), figures.cvr_change)
-            if figures.cvr_change is not None else nothing)]
-    return [subject, *("   • " + cause_text(tr, kind, figures) for kind in causes)]
+def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figures: Figures,
+                    settings: Diagnosis) -> list[str]:
+    """A gap's subject line, then one line per cause (and per SKU whose GMV fell most), or the figures that showed
+    none."""
+    lines = [subject, *("   • " + cause_text(tr, kind, figures) for kind in causes)]
+    for shift in figures.skus:
+        lines += [f"   ◦ {escape(shift.sku)} · {traffic_text(tr, kind, shift.traffic)}"
+                  for kind in shift.traffic.causes(settings)]
+    if len(lines) > 1:
+        return lines
+    nothing, traffic = tr._("n/a"), figures.traffic
+    return [subject, "   • " + tr._(
+        "No cause found in the data: sessions {sessions} ({change}), CVR {cvr} ({cvr_change}), no stock-outs, no "
+        "price or competitor notes", sessions=tr.number(traffic.sessions) if traffic.sessions is not None
+        else nothing, change=_signed(tr.percent(traffic.sessions_change), traffic.sessions_change)
+        if traffic.sessions_change is not None else nothing,
+        cvr=tr.percent(traffic.cvr) if traffic.cvr is not None else nothing,
+        cvr_change=_signed(tr.percent(traffic.cvr_change), traffic.cvr_change)
+        if traffic.cvr_change is not None else nothing)]

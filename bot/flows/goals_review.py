@@ -114,7 +114,8 @@ def diagnosis_part(ctx: Context, team: Team, period: AgendaPeriod, tr: Translato
             figures = read_figures(session, team.id, team.zone, scope, _until(gap_period, review.until),
                                    previous_period(gap_period), flow.playbook().diagnosis, team.base_currency,
                                    flow.kpi.currencies(), kpi.rate)
-        lines += diagnosis_lines(tr, subject, causes(figures, flow.playbook().diagnosis), figures)
+        settings = flow.playbook().diagnosis
+        lines += diagnosis_lines(tr, subject, causes(figures, settings), figures, settings)
     if not gaps:
         lines.append(tr._("No gaps: every target of {period} was met.", period=period_text(tr, review.month)))
     return AgendaPart("diagnosis", tr._("Gaps and a first diagnosis"), tuple(lines))
