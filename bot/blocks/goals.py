@@ -8,8 +8,7 @@ from typing import Any
 from bot.blocks.common import context, divider, header, section
 from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
 from bot.blocks.text import escape
-from bot.errors import N_
-from bot.i18n import Translator
+from bot.i18n import NP_, Translator
 from bot.ops.goals import Attainment, GoalPeriod
 from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.links import Ref
@@ -17,19 +16,19 @@ from bot.ops.team import ROLE_NAMES
 from bot.playbooks import local_text
 from bot.reports.diagnosis import CauseKind, Figures, Traffic
 
-KPI_NAMES = {"gmv": N_("GMV"), "acos": N_("ACoS"), "return_rate": N_("Return rate"),
-             "cover_days": N_("Days in cover")}
+KPI_NAMES = {"gmv": NP_("goal kpi", "GMV"), "acos": NP_("goal kpi", "ACoS"),
+             "return_rate": NP_("goal kpi", "Return rate"), "cover_days": NP_("goal kpi", "Days in cover")}
 ON_TRACK, BEHIND, NO_DATA = "✅", "🔻", "▫️"
 
 
 def period_text(tr: Translator, period: GoalPeriod) -> str:
-    return tr._("{first}–{last}", first=tr.date(period.start), last=tr.date(period.end))
+    return tr.pgettext("goal period", "{first}–{last}", first=tr.date(period.start), last=tr.date(period.end))
 
 
 def goal_title(tr: Translator, goal: Goal) -> str:
     if goal.title is not None:
         return escape(local_text(goal.title, tr.locale))
-    kpi = tr._(KPI_NAMES[goal.kpi])
+    kpi = tr.pgettext("goal kpi", KPI_NAMES[goal.kpi])
     skus = tr.join(escape(s) for s in goal.skus)
     if goal.skus and goal.marketplace:
         return tr._("{kpi} of {skus} in {marketplace}", kpi=kpi, skus=skus, marketplace=goal.marketplace)
@@ -142,7 +141,7 @@ def home_blocks(tr: Translator, rows: list[Attainment]) -> list[dict[str, Any]]:
 
 
 def traffic_text(tr: Translator, kind: CauseKind, traffic: Traffic) -> str:
-    nothing = tr._("n/a")
+    nothing = tr.pgettext("goal figure", "n/a")
 
     def num(value: float | None) -> str:
         return tr.number(value) if value is not None else nothing
@@ -186,7 +185,7 @@ def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figur
                   for kind in shift.traffic.causes(settings)]
     if len(lines) > 1:
         return lines
-    nothing, traffic = tr._("n/a"), figures.traffic
+    nothing, traffic = tr.pgettext("goal figure", "n/a"), figures.traffic
     return [subject, "   • " + tr._(
         "No cause found in the data: sessions {sessions} ({change}), CVR {cvr} ({cvr_change}), no stock-outs, no "
         "price or competitor notes", sessions=tr.number(traffic.sessions) if traffic.sessions is not None

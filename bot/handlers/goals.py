@@ -23,8 +23,7 @@ def register(reg: Registrar, ctx: Context) -> None:
 
     @reg.command("/goals")
     def goals(ack: Ack, command: dict[str, Any]) -> None:
-        """/goals shows your goals: attainment so far, the pace to the period's end and the gap. /goals team shows
-        everyone's (managers). /goals report <goal> <number> records the number you report for a goal."""
+        """/goals shows your goals: attainment so far, pace to the period's end, gap; /goals team everyone's (managers); /goals report <goal> <number> records yours."""  # noqa: E501
         ack()
         user, words = command["user_id"], (command.get("text") or "").split()
         team = ctx.team_of(user, command.get("team_id"))
