@@ -54,3 +54,6 @@ def late_november(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSla
         yield slack
     finally:
         slack.close()
+
+
+from tests.i18n.conftest import speakers  # noqa: E402, F401 - the zh-TW team of tests/i18n, for the goals transcripts

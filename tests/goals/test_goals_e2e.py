@@ -48,7 +48,7 @@ def test_the_manager_sees_everyones_goals(console: ConsoleSlack, tmp_path: Path)
     load(console, tmp_path, date(2026, 11, 22))
     converse(console, [
         ("!as U0MANAGER\n"
-         "/goals team", ["目标：Shenzhen Ops", "@Amy Lin · 🔻 *LED-100 在 US 的 GMV*", "采购（@Chen Jie）",
+         "/goals team", ["目标：Shenzhen Ops", "@Amy Lin · 🔻 *GMV（LED-100，US）*", "采购（@Chen Jie）",
                          "@Zhang Min · ▫️ *新审核的供应商*"]),
     ])
 
