@@ -20,18 +20,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot.blocks
-from bot.blocks import feedback, figures, home, kpi, launch, launch_modals, restock, setup, standup
+from bot.blocks import feedback, figures, goals, home, kpi, launch, launch_modals, restock, setup, standup
 from bot.blocks.common import error_text
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
 from bot.i18n import translator
 from bot.ops.feedback import WeekCount
+from bot.ops.goals import Measured, attainment, month_of
+from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.launch import Progress, TightPlan
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
 from bot.ops.team import ChannelKey, Role, Team
 from bot.reports.alerts import Finding
+from bot.reports.diagnosis import Figures, SkuShift, Traffic
 from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
 from bot.reports.kpi import KpiReport, Kpis
@@ -94,7 +97,38 @@ QUESTIONS = (Question(id="today", text="Today?"), Question(id="mood", text="Mood
 FOUND = KpiSummary(units=3, orders=2, gmv={"USD": 10.0}, sessions=5)
 DONE = Progress(1, 2, 0, 1)
 
+
+
+def goal(t: str, kpi: str = "gmv") -> Goal:
+    return Goal.model_validate({"id": "g", "owner": t or "x", "title": t or "x", "kpi": kpi, "period": "monthly",
+                                "target": 0.5, "skus": [t], "marketplace": "US"})
+
+
+def attained(t: str, kpi: str = "gmv") -> Any:
+    return attainment(goal(t, kpi), month_of(DAY), Measured(0.7, DAY, "sum" if kpi == "gmv" else "rate", "USD",
+                                                            spend=10.0, ad_sales=5.0))
+
+
+SLOW = Traffic(10.0, 20.0, 0.05, 0.1)
+GAP = Figures(SLOW, (("x", DAY),), ((1, "price"),), ())
+
+
+def gap_figures(t: str) -> Figures:
+    return Figures(Traffic(30.0, 20.0, 0.05, 0.1), ((t, DAY),), ((1, "price"),), (SkuShift(t, 1.0, 2.0, SLOW),))
+
+
 CASES: dict[str, Callable[[str], Any]] = {
+    "goals.period_text": lambda t: goals.period_text(TR, month_of(DAY)),
+    "goals.goal_title": lambda t: [goals.goal_title(TR, goal(t)),
+                                   goals.goal_title(TR, goal(t).model_copy(update={"title": None}))],
+    "goals.attainment_text": lambda t: [goals.attainment_text(TR, attained(t, kpi)) for kpi in ("gmv", "acos")],
+    "goals.limit_text": lambda t: goals.limit_text(TR, "US ACoS", 0.3, 0.25, False),
+    "goals.who_text": lambda t: [goals.who_text(TR, goal(t), (OWN_USER,)), goals.who_text(TR, goal(t), ())],
+    "goals.goals_blocks": lambda t: goals.goals_blocks(TR, t or "x", [(None, attained(t))]),
+    "goals.home_blocks": lambda t: goals.home_blocks(TR, [attained(t)]),
+    "goals.diagnosis_lines": lambda t: [
+        goals.diagnosis_lines(TR, "x", ["traffic", "stock", "competition"], gap_figures(t), Diagnosis()),
+        goals.diagnosis_lines(TR, "x", [], GAP, Diagnosis())],
     "setup.invite_me_text": lambda t: [setup.invite_me_text(TR, key, t) for key in ChannelKey],
     "setup.welcome_text": lambda t: [setup.welcome_text(TR, key) for key in ChannelKey],
     "setup.setup_modal": lambda t: setup.setup_modal(

@@ -3,6 +3,7 @@ the first diagnosis of a gap with the figures it used. The same lines serve /goa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import context, divider, header, section
@@ -43,7 +44,7 @@ def _signed(text: str, value: float) -> str:
     return f"+{text}" if value > 0 else text
 
 
-def value_text(tr: Translator, goal: Goal, value: float, currency: str | None) -> str:
+def _value_text(tr: Translator, goal: Goal, value: float, currency: str | None) -> str:
     if goal.kpi == "gmv" and currency:
         return tr.money(value, currency)
     if goal.kpi == "reported":
@@ -64,7 +65,7 @@ def attainment_text(tr: Translator, found: Attainment, title: str | None = None)
     status = ON_TRACK if found.on_track else BEHIND
 
     def show(value: float) -> str:
-        return value_text(tr, goal, value, measured.currency)
+        return _value_text(tr, goal, value, measured.currency)
 
     share = _signed(tr.percent(found.gap_share), found.gap_share)
     if measured.shape == "sum":
@@ -83,14 +84,14 @@ def attainment_text(tr: Translator, found: Attainment, title: str | None = None)
     points = _signed(tr.number(found.gap * 100, 1), found.gap) if goal.kpi != "reported" else \
         _signed(show(found.gap), found.gap)
     gap = tr._("{points} pts", points=points) if goal.kpi != "reported" else points
-    line = rate_text(tr, status, title, show(measured.value), show(goal.target), goal.higher_is_better, gap, share)
+    line = _rate_text(tr, status, title, show(measured.value), show(goal.target), goal.higher_is_better, gap, share)
     if found.money_gap and measured.currency:
         line += " · " + tr._("{money} of ad spend above the limit", money=tr.money(-found.money_gap,
                                                                                       measured.currency))
     return line
 
 
-def rate_text(tr: Translator, status: str, title: str, value: str, target: str, higher: bool, gap: str,
+def _rate_text(tr: Translator, status: str, title: str, value: str, target: str, higher: bool, gap: str,
               share: str) -> str:
     if higher:
         return tr._("{status} *{title}* · {value}, target at least {target} · gap {gap} ({gap_share})",
@@ -104,7 +105,7 @@ def limit_text(tr: Translator, title: str, value: float | None, limit: float, hi
     if value is None:
         return tr._("{status} *{title}* · no data yet", status=NO_DATA, title=title)
     gap = (value - limit) if higher else (limit - value)
-    return rate_text(tr, ON_TRACK if gap >= 0 else BEHIND, title, tr.percent(value), tr.percent(limit), higher,
+    return _rate_text(tr, ON_TRACK if gap >= 0 else BEHIND, title, tr.percent(value), tr.percent(limit), higher,
                      tr._("{points} pts", points=_signed(tr.number(gap * 100, 1), gap)),
                      _signed(tr.percent(gap / limit), gap))
 
@@ -116,7 +117,7 @@ def who_text(tr: Translator, goal: Goal, people: tuple[str, ...]) -> str:
     return mentions or escape(goal.owner or "")
 
 
-def goals_blocks(tr: Translator, heading: str, rows: list[tuple[str | None, Attainment]],
+def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, Attainment]],
                  through_note: bool = True) -> list[dict[str, Any]]:
     """/goals and /goals team: a section per goal, with its period and id beneath it."""
     blocks: list[dict[str, Any]] = [header(heading)]
@@ -140,7 +141,7 @@ def home_blocks(tr: Translator, rows: list[Attainment]) -> list[dict[str, Any]]:
     return [divider(), section(tr._("*My goals*") + "\n" + "\n".join(lines))]
 
 
-def traffic_text(tr: Translator, kind: CauseKind, traffic: Traffic) -> str:
+def _traffic_text(tr: Translator, kind: CauseKind, traffic: Traffic) -> str:
     nothing = tr.pgettext("goal figure", "n/a")
 
     def num(value: float | None) -> str:
@@ -160,9 +161,9 @@ def traffic_text(tr: Translator, kind: CauseKind, traffic: Traffic) -> str:
                 sessions_before=num(traffic.sessions_before))
 
 
-def cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
+def _cause_text(tr: Translator, kind: CauseKind, figures: Figures) -> str:
     if kind in ("traffic", "conversion"):
-        return traffic_text(tr, kind, figures.traffic)
+        return _traffic_text(tr, kind, figures.traffic)
     if kind == "stock":
         days = [day for _, day in figures.stockouts]
         skus = tr.join(escape(s) for s in dict.fromkeys(s for s, _ in figures.stockouts))
@@ -179,9 +180,9 @@ def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figur
                     settings: Diagnosis) -> list[str]:
     """A gap's subject line, then one line per cause (and per SKU whose GMV fell most), or the figures that showed
     none."""
-    lines = [subject, *("   • " + cause_text(tr, kind, figures) for kind in causes)]
+    lines = [subject, *("   • " + _cause_text(tr, kind, figures) for kind in causes)]
     for shift in figures.skus:
-        lines += [f"   ◦ {escape(shift.sku)} · {traffic_text(tr, kind, shift.traffic)}"
+        lines += [f"   ◦ {escape(shift.sku)} · {_traffic_text(tr, kind, shift.traffic)}"
                   for kind in shift.traffic.causes(settings)]
     if len(lines) > 1:
         return lines

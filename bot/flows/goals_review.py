@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.goals import attainment_text, diagnosis_lines, home_blocks, limit_text, period_text, who_text
+from bot.errors import N_
 from bot.flows.context import AgendaPart, AgendaPeriod, Context, HomeReader
 from bot.flows.goals import GoalLine, GoalsFlow
-from bot.errors import N_
 from bot.i18n import Translator
 from bot.ops.goals import Attainment, GoalPeriod, Measured, attainment, month_of, previous_period, team_goals
 from bot.ops.goals_playbook import Goal

@@ -13,6 +13,7 @@ from bot.flows.context import Context
 from bot.flows.goals import GoalsFlow
 from bot.flows.goals_review import diagnosis_part, my_goals_home, targets_part
 from bot.handlers.command_words import GOALS_WORDS
+from bot.ops.goals import Attainment
 from bot.ops.goals_playbook import load_playbook
 
 USAGE = N_("Try /goals, /goals team or /goals report <goal> <number>.")
@@ -30,13 +31,14 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, team)
         verb = words[0].lower() if words else ""
         if not words:
-            rows = [(None, line.attainment) for line in flow.mine(team, user)]
-            ctx.delivery.respond(command["response_url"], tr._("Your goals"), goals_blocks(tr, tr._("Your goals"), rows))
+            heading = tr._("Your goals")
+            mine: list[tuple[str | None, Attainment]] = [(None, line.attainment) for line in flow.mine(team, user)]
+            ctx.delivery.respond(command["response_url"], heading, goals_blocks(tr, heading, mine))
         elif verb == "team" and len(words) == 1:
-            rows = [(who_text(tr, line.attainment.goal, line.people), line.attainment)
-                    for line in flow.everyone(team, user)]
+            everyone = [(who_text(tr, line.attainment.goal, line.people), line.attainment)
+                        for line in flow.everyone(team, user)]
             heading = tr._("Goals of {team}", team=team.name)
-            ctx.delivery.respond(command["response_url"], heading, goals_blocks(tr, heading, rows))
+            ctx.delivery.respond(command["response_url"], heading, goals_blocks(tr, heading, everyone))
         elif verb == "report" and len(words) == 3:
             found = flow.report(team, user, words[1], words[2])
             text = tr._("Recorded for {title}.", title=goal_title(tr, found.goal)) + "\n" + attainment_text(tr, found)

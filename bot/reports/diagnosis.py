@@ -136,8 +136,8 @@ def sku_shifts(session: Session, team_id: str, scope: Scope, now: tuple[date, da
         def value(row: pd.Series, column: str) -> float | None:
             return None if pd.isna(row[column]) else float(row[column])
 
-        traffic = Traffic(value(a, "sessions"), value(b, "sessions"),
-                          ratio(value(a, "units"), value(a, "sessions")), ratio(value(b, "units"), value(b, "sessions")))
+        traffic = Traffic(value(a, "sessions"), value(b, "sessions"), ratio(value(a, "units"), value(a, "sessions")),
+                          ratio(value(b, "units"), value(b, "sessions")))
         gmv, gmv_before = value(a, "gmv") or 0.0, value(b, "gmv") or 0.0
         if gmv < gmv_before and traffic.causes(settings):
             shifts.append(SkuShift(str(sku), gmv, gmv_before, traffic))

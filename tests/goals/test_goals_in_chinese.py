@@ -21,7 +21,8 @@ def test_simplified_chinese_words_and_figures(chinese_team: ConsoleSlack, tmp_pa
     load(chinese_team, tmp_path, date(2026, 11, 22))
     shown = converse(chinese_team, [
         ("!as U0MANAGER\n"
-         "/goals 团队", ["目标：Shenzhen Ops", "@Amy Lin · 🔻 *GMV（LED-100，US）* · 目前 US$20,020.00 / 目标 US$30,000.00",
+         "/goals 团队", ["目标：Shenzhen Ops",
+                        "@Amy Lin · 🔻 *GMV（LED-100，US）* · 目前 US$20,020.00 / 目标 US$30,000.00",
                         "按此进度到 2026年11月30日 为", "市场与广告（@Amy Lin） · 🔻 *ACoS（US）* · 32.7%，上限 25.0%",
                         "差距 -7.7 个百分点", "数据截至 2026年11月22日 · 目标 ID：us-acos",
                         "@Zhang Min · ▫️ *新审核的供应商* · 2026年10月1日至2026年12月31日 尚未上报"]),
