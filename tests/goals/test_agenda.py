@@ -90,3 +90,19 @@ def test_only_the_monthly_rhythm_has_them(reviewed: ConsoleSlack) -> None:
     week = AgendaPeriod("weekly", date(2026, 11, 23), date(2026, 11, 29), date(2026, 11, 30))
     assert part(reviewed, "targets", week) is None and part(reviewed, "diagnosis", week) is None
 
+
+
+def test_a_gap_with_no_cause_in_the_data_says_so_with_its_figures(late_november: ConsoleSlack,
+                                                                   tmp_path: Path) -> None:
+    """October has no month before it in the data and no kpi.yml targets: the ACoS goal's gap finds no cause."""
+    load(late_november, tmp_path)
+    october = AgendaPeriod("monthly", date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 2))
+    targets, found = part(late_november, "targets", october), part(late_november, "diagnosis", october)
+    assert targets is not None and found is not None
+    assert not any("*US GMV*" in line for line in targets.lines)  # kpi.yml has no October target
+    lines = list(found.lines)
+    acos = next(i for i, line in enumerate(lines) if "*ACoS in US*" in line)
+    sessions = total("sessions", "US", date(2026, 10, 1), date(2026, 10, 31))
+    cvr = total("units", "US", date(2026, 10, 1), date(2026, 10, 31)) / sessions
+    assert lines[acos + 1] == (f"   • No cause found in the data: sessions {sessions:,.0f} (n/a), CVR {cvr:.1%} (n/a), "
+                               "no stock-outs, no price or competitor notes")
