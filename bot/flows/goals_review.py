@@ -29,7 +29,7 @@ class MarketMonth:
     """A marketplace's month against kpi.yml's targets for it: GMV as an attainment, the limits as figures."""
 
     marketplace: str
-    kpis: Kpis
+    kpis: Kpis | None  # None: no data for the month
     target: Target
     gmv: Attainment | None
 
@@ -43,6 +43,7 @@ class Review:
         self.until = min(period.end, self.month.end)
 
     def markets(self) -> list[MarketMonth]:
+        """Every marketplace with kpi.yml targets for the month; one without data says so rather than staying out."""
         kpi = self.flow.kpi.playbook()
         with self.flow.ctx.db.transaction() as session:
             report = scope_report(session, self.team.id, Scope(), self.month.start, self.until,
@@ -50,15 +51,17 @@ class Review:
         out = []
         for market in sorted(set(report.marketplaces) | {m for m in kpi.targets if self.month.key in kpi.targets[m]}):
             target = kpi.target(market, self.month.start)
-            kpis = report.marketplaces.get(market)
-            if kpis is None or target == Target():
+            if target == Target():
                 continue
+            kpis = report.marketplaces.get(market)
             gmv = None
             if target.gmv:
                 # kpi.yml's GMV target is the manager's for the marketplace: read like any goal, in its currency.
                 goal = Goal(id=f"market-{market.lower()}", role=Role.manager, kpi="gmv", period=self.month.key,
                             target=target.gmv, marketplace=market)
-                gmv = attainment(goal, self.month, Measured(kpis["gmv"], report.data_through, "sum", kpis.currency))
+                measured = Measured(kpis["gmv"], report.data_through, "sum", kpis.currency) if kpis else \
+                    Measured(None, None, "sum")
+                gmv = attainment(goal, self.month, measured)
             out.append(MarketMonth(market, kpis, target, gmv))
         return out
 
@@ -70,9 +73,13 @@ class Review:
 def market_lines(tr: Translator, found: MarketMonth) -> list[str]:
     m, target, kpis = found.marketplace, found.target, found.kpis
     lines = [attainment_text(tr, found.gmv, tr._("{marketplace} GMV", marketplace=m))] if found.gmv else []
-    limits = ((N_ACOS, kpis["acos"], target.acos_max, False), (N_TACOS, kpis["tacos"], target.tacos_max, False),
-              (N_CVR, kpis["cvr"], target.cvr_min, True), (N_RETURNS, kpis["return_rate"], target.return_rate_max,
-                                                           False))
+
+    def figure(name: str) -> float | None:
+        return kpis[name] if kpis is not None else None
+
+    limits = ((N_ACOS, figure("acos"), target.acos_max, False), (N_TACOS, figure("tacos"), target.tacos_max, False),
+              (N_CVR, figure("cvr"), target.cvr_min, True), (N_RETURNS, figure("return_rate"), target.return_rate_max,
+                                                            False))
     for name, value, limit, higher in limits:
         if limit is not None:
             lines.append(limit_text(tr, tr._(name, marketplace=m), value, limit, higher))

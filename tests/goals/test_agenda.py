@@ -106,3 +106,12 @@ def test_a_gap_with_no_cause_in_the_data_says_so_with_its_figures(late_november:
     cvr = total("units", "US", date(2026, 10, 1), date(2026, 10, 31)) / sessions
     assert lines[acos + 1] == (f"   • No cause found in the data: sessions {sessions:,.0f} (n/a), CVR {cvr:.1%} (n/a), "
                                "no stock-outs, no price or competitor notes")
+
+
+def test_a_marketplace_with_a_target_and_no_data_says_so(late_november: ConsoleSlack, tmp_path: Path) -> None:
+    load(late_november, tmp_path)
+    december = AgendaPeriod("monthly", date(2026, 12, 1), date(2026, 12, 31), date(2027, 1, 4))
+    found = part(late_november, "targets", december)
+    assert found is not None
+    assert "▫️ *US GMV* · no data yet for Dec 1, 2026–Dec 31, 2026" in found.lines  # kpi.yml: 150,000 in December
+    assert "▫️ *US ACoS* · no data yet" in found.lines
