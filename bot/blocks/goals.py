@@ -130,7 +130,7 @@ def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, 
         if through_note and found.measured.through is not None and found.goal.kpi != "reported":
             notes.insert(1, tr._("data through {day}", day=tr.date(found.measured.through)))
         blocks.append(context(" · ".join(notes)))
-    more = context(tr._("More goals than one message holds: see App Home or ask for fewer."))
+    more = context(tr._("More goals than one message holds: the last ones are left out."))
     return fit_blocks(blocks, more, MESSAGE_BLOCKS)
 
 

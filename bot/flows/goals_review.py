@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.blocks.common import divider, error_text, section
 from bot.blocks.goals import attainment_text, diagnosis_lines, home_blocks, limit_text, period_text, who_text
-from bot.errors import N_
+from bot.errors import N_, OpsError
 from bot.flows.context import AgendaPart, AgendaPeriod, Context, HomeReader
 from bot.flows.goals import GoalLine, GoalsFlow
 from bot.i18n import Translator
@@ -136,4 +137,8 @@ def my_goals_home(ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
     """App Home: the reader's own goals this period."""
     if reader.team is None:
         return []
-    return home_blocks(reader.tr, [line.attainment for line in GoalsFlow(ctx).mine(reader.team, reader.user)])
+    try:
+        lines = GoalsFlow(ctx).mine(reader.team, reader.user)
+    except OpsError as exc:  # e.g. no FX rate for a day: the rest of App Home still shows, with the reason here
+        return [divider(), section(reader.tr._("*My goals*") + "\n" + error_text(reader.tr, exc))]
+    return home_blocks(reader.tr, [line.attainment for line in lines])

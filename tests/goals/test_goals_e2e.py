@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.console.session import ConsoleSlack
+from bot.errors import N_, OpsError
 from tests.conftest import converse
 from tests.goals.conftest import load
 from tests.goals.test_attainment import sales
@@ -63,3 +66,16 @@ def test_the_month_is_the_readers_own(console: ConsoleSlack, tmp_path: Path) -> 
         ("!as U0BUYER\n"
          "/goals", ["Dec 1, 2026–Dec 31, 2026", "▫️ *Days in cover, all marketplaces* · no data yet"]),
     ])
+
+
+def test_app_home_says_why_goals_cannot_be_measured(console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A goal that cannot be measured (no FX rate for a day) costs its own section a reason, not the App Home."""
+    from bot.flows.goals import GoalsFlow
+
+    def no_rate(*_: object) -> None:
+        raise OpsError(N_("No FX rate for {currency} on {day}: the European Central Bank's reference rates do not "
+                          "cover it then; add a rate to {base} under fx: in kpi.yml."), currency="XYZ", base="CNY",
+                       day="2026-11-22")
+
+    monkeypatch.setattr(GoalsFlow, "mine", no_rate)
+    converse(console, [("!as U0MARKET\n!home", ["*My goals*", "No FX rate for XYZ on 2026-11-22", "*Commands*"])])
