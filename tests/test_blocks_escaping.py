@@ -23,6 +23,7 @@ import bot.blocks
 from bot.blocks import (
     feedback,
     figures,
+    goals,
     home,
     kpi,
     kpi_home,
@@ -41,17 +42,21 @@ from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
 from bot.i18n import translator
 from bot.ops.feedback import WeekCount
+from bot.ops.goals import Measured, attainment, month_of
+from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.launch import Progress, TightPlan
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
 from bot.ops.team import ChannelKey, Role, Team
 from bot.reports.alerts import Finding
+from bot.reports.diagnosis import Figures, SkuShift, Traffic
 from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
 from bot.reports.kpi import KpiReport, Kpis
 from bot.reports.loaders import Period
-from bot.reports.promo_review import Figures, SkuReview
+from bot.reports.promo_review import Figures as PromoFigures
+from bot.reports.promo_review import SkuReview
 from bot.reports.queries import KpiSummary
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
@@ -123,7 +128,36 @@ def promo_view(t: str, state: str = "planned") -> promo.PromoView:
                            state, True, OWN_USER, (promo.origin_line(TR, "F-1", t, t),), ("approve", "cancel"))
 
 
+def goal(t: str, kpi: str = "gmv") -> Goal:
+    return Goal.model_validate({"id": "g", "owner": t or "x", "title": t or "x", "kpi": kpi, "period": "monthly",
+                                "target": 0.5, "skus": [t], "marketplace": "US"})
+
+
+def attained(t: str, kpi: str = "gmv") -> Any:
+    return attainment(goal(t, kpi), month_of(DAY), Measured(0.7, DAY, "sum" if kpi == "gmv" else "rate", "USD",
+                                                            spend=10.0, ad_sales=5.0))
+
+
+SLOW = Traffic(10.0, 20.0, 0.05, 0.1)
+GAP = Figures(SLOW, (("x", DAY),), ((1, "price"),), ())
+
+
+def gap_figures(t: str) -> Figures:
+    return Figures(Traffic(30.0, 20.0, 0.05, 0.1), ((t, DAY),), ((1, "price"),), (SkuShift(t, 1.0, 2.0, SLOW),))
+
+
 CASES: dict[str, Callable[[str], Any]] = {
+    "goals.period_text": lambda t: goals.period_text(TR, month_of(DAY)),
+    "goals.goal_title": lambda t: [goals.goal_title(TR, goal(t)),
+                                   goals.goal_title(TR, goal(t).model_copy(update={"title": None}))],
+    "goals.attainment_text": lambda t: [goals.attainment_text(TR, attained(t, kpi)) for kpi in ("gmv", "acos")],
+    "goals.limit_text": lambda t: goals.limit_text(TR, "US ACoS", 0.3, 0.25, False),
+    "goals.who_text": lambda t: [goals.who_text(TR, goal(t), (OWN_USER,)), goals.who_text(TR, goal(t), ())],
+    "goals.goals_blocks": lambda t: goals.goals_blocks(TR, t or "x", [(None, attained(t))]),
+    "goals.home_blocks": lambda t: goals.home_blocks(TR, [attained(t)]),
+    "goals.diagnosis_lines": lambda t: [
+        goals.diagnosis_lines(TR, "x", ["traffic", "stock", "competition"], gap_figures(t), Diagnosis()),
+        goals.diagnosis_lines(TR, "x", [], GAP, Diagnosis())],
     "setup.invite_me_text": lambda t: [setup.invite_me_text(TR, key, t) for key in ChannelKey],
     "setup.welcome_text": lambda t: [setup.welcome_text(TR, key) for key in ChannelKey],
     "setup.setup_modal": lambda t: setup.setup_modal(
@@ -286,8 +320,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "promo.home_blocks": lambda t: promo.home_blocks(TR, t, [(promo.list_line(TR, promo_view(t)), [])], ""),
     "promo.digest_line": lambda t: promo.digest_line(TR, t, promo_view(t)),
     "promo.review_blocks": lambda t: promo.review_blocks(TR, promo_view(t), [
-        SkuReview(t, Figures(DAY, DAY, 1, 5, 10.0, "USD", 0.3, 0.1), Figures(DAY, DAY, 0)),
-        SkuReview(t, Figures(DAY, DAY, 0), Figures(DAY, DAY, 0))]),
+        SkuReview(t, PromoFigures(DAY, DAY, 1, 5, 10.0, "USD", 0.3, 0.1), PromoFigures(DAY, DAY, 0)),
+        SkuReview(t, PromoFigures(DAY, DAY, 0), PromoFigures(DAY, DAY, 0))]),
 }
 
 

@@ -50,3 +50,7 @@ PROMO_WORDS = (
     Alias("list", "列表", "列表"),
     Alias("status", "状态", "狀態"),
 )
+GOALS_WORDS = (
+    Alias("team", "团队", "團隊"),
+    Alias("report", "上报", "回報"),
+)

@@ -1,0 +1,60 @@
+"""/goals and the review's sections read wholly in the reader's Chinese, with the Chinese subcommand words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from bot.console.session import ConsoleSlack
+from bot.flows.context import AgendaPeriod
+from bot.i18n import translator
+from tests.conftest import converse
+from tests.goals.conftest import load
+from tests.i18n.conftest import Speakers
+
+ENGLISH = re.compile(r"\b(of|so far|gap|limit|target|data through|goal id|Traffic|Conversion|Out of stock|sessions)\b")
+NOVEMBER = AgendaPeriod("monthly", date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 1))
+
+
+def test_simplified_chinese_words_and_figures(chinese_team: ConsoleSlack, tmp_path: Path) -> None:
+    load(chinese_team, tmp_path, date(2026, 11, 22))
+    shown = converse(chinese_team, [
+        ("!as U0MANAGER\n"
+         "/goals 团队", ["目标：Shenzhen Ops",
+                        "@Amy Lin · 🔻 *GMV（LED-100，US）* · 目前 US$20,020.00 / 目标 US$30,000.00",
+                        "按此进度到 2026年11月30日 为", "市场与广告（@Amy Lin） · 🔻 *ACoS（US）* · 32.7%，上限 25.0%",
+                        "差距 -7.7 个百分点", "数据截至 2026年11月22日 · 目标 ID：us-acos",
+                        "@Zhang Min · ▫️ *新审核的供应商* · 2026年10月1日至2026年12月31日 尚未上报"]),
+        # Zhang Min's Slack is in English: the Chinese words work for him, and he reads English.
+        ("!as U0SELECT\n"
+         "/goals 上报 new-suppliers 2", ["Recorded for New suppliers audited.", "2 of 6 (33.3%) so far"]),
+        ("/goals 团队", ["Only a manager can see everyone's goals."]),
+        ("!as U0FINANCE\n"
+         "/goals 上报 new-suppliers 3", ["只有目标 new-suppliers 的负责人可以上报数字。"]),
+        ("/goals", ["你的目标", "goals.yml 里还没有你的目标，请经理添加。"]),
+    ])
+    assert not ENGLISH.search(shown.split("/goals 团队", 1)[1].split("» ", 1)[0])
+
+
+def test_traditional_chinese_words_and_the_review(speakers: Speakers, tmp_path: Path) -> None:
+    console = speakers("zh-TW")
+    load(console, tmp_path)
+    converse(console, [
+        ("!as U0SELECT\n"
+         "/goals 回報 new-suppliers 3", ["已記錄：新稽核的供應商。"]),
+        ("/goals 團隊", ["只有經理能檢視所有人的目標。"]),
+        ("!at 2026-12-01 09:00", ["⏰"]),
+    ])
+    ctx = console.services.context
+    tr = translator("zh_TW")
+    targets = ctx.agenda_sections["targets"].build(ctx, console.team, NOVEMBER, tr)
+    diagnosis = ctx.agenda_sections["diagnosis"].build(ctx, console.team, NOVEMBER, tr)
+    assert targets is not None and diagnosis is not None
+    assert targets.title == "2026年11月1日至2026年11月30日 目標達成" and diagnosis.title == "差距與初步診斷"
+    text = "\n".join((*targets.lines, *diagnosis.lines))
+    assert "🔻 *US GMV* · US$52,340.00 / 目標 US$120,000.00（43.6%）· 差距 -US$67,660.00（-56.4%）" in text
+    assert "採購（@" not in text and "採購（<@U0BUYER>）" in text
+    assert "流量下降：造訪次數 16,845，上一期間同期為 19,125" in text
+    assert "缺貨：LAMP-200，2026年11月20日 至 2026年11月24日 共 5 個 SKU 日 → 採購" in text
+    assert not ENGLISH.search(text)
