@@ -30,8 +30,9 @@ CONSOLE_WORDS = re.compile(
     r"in thread|shared|DM with|pinned|App Home|uploaded"
 )
 # URLs, mentions, channels, slash commands, file names, SKU/PO-style codes and date patterns are not words.
+# A goal's id after /goals report is a key the team chose in goals.yml and types back, like a SKU.
 NOT_WORDS = re.compile(
-    r"https?://\S+|<[^>]*>|@[\w .]+|#[\w-]+|(?<![\w])/[a-z]+|\S+\.(csv|png|txt|xlsx|tsv|yml)\b|"
+    r"/goals \S+\s+[a-z0-9-]+|https?://\S+|<[^>]*>|@[\w .]+|#[\w-]+|(?<![\w])/[a-z]+|\S+\.(csv|png|txt|xlsx|tsv|yml)\b|"
     r"\b[A-Z0-9]+-[\w-]+|YYYY-MM-DD"
 )
 # A scan reads what one console line showed, given everything the scene's people typed so far: its problems.
