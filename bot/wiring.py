@@ -31,7 +31,7 @@ from bot.errors import ConfigError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.flows.workspaces import WorkspaceLifecycle
-from bot.handlers import feedback, home, kpi, launch, restock, setup, standup, workspaces
+from bot.handlers import feedback, home, kpi, launch, meetings, restock, setup, standup, workspaces
 from bot.handlers import help as help_feature
 from bot.manifest import bot_scopes
 from bot.oauth import oauth_settings
@@ -44,7 +44,7 @@ from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, to
 
 FEATURES: tuple[Feature, ...] = (
     setup.FEATURE, help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
-    feedback.FEATURE, workspaces.FEATURE,
+    feedback.FEATURE, meetings.FEATURE, workspaces.FEATURE,
 )
 
 
