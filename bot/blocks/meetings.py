@@ -6,6 +6,7 @@ Every value a person typed (an item, an action, a decision, a note) is escaped h
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -73,7 +74,7 @@ def notice(text: str) -> dict[str, Any]:
     return section(text)
 
 
-def part_text(title: str, lines: tuple[str, ...] | list[str]) -> str:
+def part_text(title: str, lines: Sequence[str]) -> str:
     return f"*{escape(title)}*\n" + "\n".join(f"• {line}" for line in lines)
 
 

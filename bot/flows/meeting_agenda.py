@@ -57,8 +57,8 @@ class MeetingAgenda:
         return tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, planned.rhythm), day=tr.date(planned.held_on))
 
     def when(self, tr: Translator, planned: Planned, zone: str) -> str:
-        return blocks.when_text(tr, planned.starts_at.astimezone(ZoneInfo(zone)), planned.ends_at.astimezone(ZoneInfo(zone)),
-                                zone)
+        local = ZoneInfo(zone)
+        return blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
 
     def preview(self, user: str, slack_team: str | None = None) -> list[dict[str, Any]]:
         """``/agenda show``: the next meeting's agenda as it would go out now, in the reader's words and zone."""

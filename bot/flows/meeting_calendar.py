@@ -62,7 +62,8 @@ class MeetingCalendar:
             meeting = setting.meeting(each) if setting else None
             if meeting is None or (rhythm is not None and each != rhythm):
                 continue
-            found += [self.planned(team, each, meeting, d) for d in ops.held_between(team.calendar, meeting, start, end)]
+            days = ops.held_between(team.calendar, meeting, start, end)
+            found += [self.planned(team, each, meeting, d) for d in days]
         return sorted(found, key=lambda p: p.starts_at)
 
     def next_one(self, team: Team, now: datetime) -> Planned:

@@ -61,8 +61,8 @@ class MeetingHistory:
         zone = self.ctx.people.profile(user).tz or team.timezone
         planned = self.calendar.of_row(row)
         title = tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, row.rhythm), day=tr.date(row.held_on))
-        when = blocks.when_text(tr, planned.starts_at.astimezone(ZoneInfo(zone)), planned.ends_at.astimezone(ZoneInfo(zone)),
-                                zone)
+        local = ZoneInfo(zone)
+        when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
         decisions, action_lines = self._outcomes(tr, team, entries)
         return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
 
@@ -93,13 +93,13 @@ class MeetingHistory:
                     lines += [f"### {title}", *(f"- {_plain(line, names)}" for line in part_lines), ""]
                 items = [e for e in entries if e.kind == "item"]
                 if items:
-                    lines += [f"### {tr._('Items added')}",
-                              *(f"- {_plain(blocks.item_line(tr, e.added_by, e.text, e.owner), names)}" for e in items), ""]
+                    added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
+                    lines += [f"### {tr._('Items added')}", *(f"- {_plain(line, names)}" for line in added), ""]
                 decisions, action_lines = self._outcomes(tr, team, entries)
                 lines += [f"### {tr._('Decisions')}", *(f"- {_plain(d, names)}" for d in decisions or
-                                                         [tr._("No decisions recorded.")]), ""]
+                                                         [Mrkdwn(tr._("No decisions recorded."))]), ""]
                 lines += [f"### {tr._('Actions')}", *(f"- {_plain(a, names)}" for a in action_lines or
-                                                       [tr._("No actions recorded.")]), ""]
+                                                       [Mrkdwn(tr._("No actions recorded."))]), ""]
         if not rows:
             lines.append(tr._("No meetings were held this month."))
         return "\n".join(lines).rstrip() + "\n"

@@ -17,6 +17,7 @@ from bot.blocks.common import error_text
 from bot.blocks.kpi import ingest_text, kpi_blocks, kpi_text
 from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.agenda_kpi import KPI_SECTIONS
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
 from bot.handlers.command_words import KPI_WORDS
@@ -176,4 +177,5 @@ FEATURE = Feature(
     load_playbook=load_playbook,
     jobs=jobs,
     demo_scene="20_kpi.txt",
+    agenda_sections=KPI_SECTIONS,
 )

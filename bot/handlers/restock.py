@@ -11,6 +11,7 @@ from slack_bolt import Ack
 from bot.blocks import restock as ids
 from bot.blocks.restock import filed_text, step_modal
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.agenda_restock import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
 from bot.flows.restock_requests import RestockRequests
@@ -131,4 +132,5 @@ FEATURE = Feature(
     receipts=RECEIPTS,
     digest_sections=(digest_section,),  # the morning KPI digest lists what to reorder
     demo_scene="30_restock.txt",
+    agenda_sections=AGENDA_SECTIONS,
 )
