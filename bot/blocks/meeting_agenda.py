@@ -20,7 +20,7 @@ ALERT_NAMES = {
 
 def change(tr: Translator, now: float | None, before: float | None) -> str:
     if now is None or not before:
-        return tr._("no week before to compare")
+        return tr._("nothing earlier to compare")
     return tr._("{change} vs before", change=("+" if now >= before else "") + tr.percent(now / before - 1))
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks import meetings as blocks
 from bot.db import meetings as store
 from bot.flows.context import AgendaPart, Context
-from bot.flows.meeting_calendar import MeetingCalendar, Planned
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
 from bot.i18n import Translator, translator
 from bot.ops import meetings as ops
 from bot.ops.links import Ref
@@ -109,18 +109,18 @@ class MeetingAgenda:
             row.summary_sent_at = at
             if planned.channel:
                 tr = translator(team.locale)
-                self.ctx.delivery.post(planned.channel, *self._summary(tr, planned, entries, team.timezone))
+                self.ctx.delivery.post(planned.channel, *self._summary(tr, planned, row, entries, team.timezone))
             for user in self.attendees(team, setting):
                 reader = self.ctx.translator_for(user, team)
                 zone = self.ctx.people.profile(user).tz or team.timezone
-                self.ctx.delivery.dm(user, *self._summary(reader, planned, entries, zone))
+                self.ctx.delivery.dm(user, *self._summary(reader, planned, row, entries, zone))
         return True
 
-    def _summary(self, tr: Translator, planned: Planned, entries: list[store.MeetingEntry], zone: str
-                 ) -> tuple[str, list[dict[str, Any]]]:
+    def _summary(self, tr: Translator, planned: Planned, row: store.MeetingRow, entries: list[store.MeetingEntry],
+                 zone: str) -> tuple[str, list[dict[str, Any]]]:
         title = tr._("{meeting} · {day}: summary", meeting=blocks.rhythm_name(tr, planned.rhythm),
                      day=tr.date(planned.held_on))
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, e.section) for e in entries if e.kind == "decision"]
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section)) for e in entries if e.kind == "decision"]
         action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text)
                         for e in entries if e.kind == "action"]
         return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -29,6 +30,13 @@ class Planned:
     def period(self) -> AgendaPeriod:
         start, end = ops.period_of(self.rhythm, self.held_on)
         return AgendaPeriod(self.rhythm, start, end, self.held_on)
+
+
+def section_title(row: store.MeetingRow, key: str | None) -> str | None:
+    """An agenda section's title as it went out in this meeting's agenda (its key when it had none)."""
+    if key is None:
+        return None
+    return next((str(p["title"]) for p in json.loads(row.agenda_json or "[]") if p["key"] == key), key)
 
 
 class MeetingCalendar:

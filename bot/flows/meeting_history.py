@@ -14,7 +14,7 @@ from bot.blocks.text import Mrkdwn
 from bot.db import meetings as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
-from bot.flows.meeting_calendar import MeetingCalendar
+from bot.flows.meeting_calendar import MeetingCalendar, section_title
 from bot.i18n import Translator
 from bot.ops.links import Ref
 from bot.ops.meetings import overdue, parse_day
@@ -63,13 +63,13 @@ class MeetingHistory:
         title = tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, row.rhythm), day=tr.date(row.held_on))
         local = ZoneInfo(zone)
         when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
-        decisions, action_lines = self._outcomes(tr, team, entries)
+        decisions, action_lines = self._outcomes(tr, team, row, entries)
         return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
 
-    def _outcomes(self, tr: Translator, team: Team, entries: list[store.MeetingEntry]
+    def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
                   ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:
         today = self.ctx.today(team)
-        decisions = [blocks.decision_line(tr, e.text, e.added_by) for e in entries if e.kind == "decision"]
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section)) for e in entries if e.kind == "decision"]
         action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
                                            overdue=overdue(e.state, e.due, today), note=e.note)
                         for e in entries if e.kind == "action"]
@@ -95,7 +95,7 @@ class MeetingHistory:
                 if items:
                     added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
                     lines += [f"### {tr._('Items added')}", *(f"- {_plain(line, names)}" for line in added), ""]
-                decisions, action_lines = self._outcomes(tr, team, entries)
+                decisions, action_lines = self._outcomes(tr, team, row, entries)
                 lines += [f"### {tr._('Decisions')}", *(f"- {_plain(d, names)}" for d in decisions or
                                                          [Mrkdwn(tr._("No decisions recorded."))]), ""]
                 lines += [f"### {tr._('Actions')}", *(f"- {_plain(a, names)}" for a in action_lines or

@@ -3,7 +3,6 @@ section it is about), and an action's life after it — done, blocked, moved —
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +14,7 @@ from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.links import moved
-from bot.flows.meeting_calendar import MeetingCalendar, Planned
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
 from bot.i18n import Translator, translator
 from bot.ops.links import Ref
 from bot.ops.meetings import Recorded, overdue
@@ -76,7 +75,7 @@ class MeetingRecord:
             Audit(team.id, user, now)(session, "meeting_decision", str(entry.id), None, "decided")
             if planned.channel:
                 tr = translator(team.locale)
-                line = blocks.decision_line(tr, decision.text, user, self._section_title(row, decision.section))
+                line = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section))
                 self.ctx.delivery.post(planned.channel, tr._("Decision recorded"),
                                        [blocks.notice(tr._("Decision recorded: {line}", line=line))])
         tr = self.ctx.translator_for(user, team)
@@ -110,7 +109,7 @@ class MeetingRecord:
             if planned.channel:
                 tr = translator(team.locale)
                 line = blocks.action_line(tr, label, entry.owner, entry.due, "open", entry.text)
-                section = self._section_title(row, action.section)
+                section = section_title(row, action.section)
                 text = tr._("Action recorded: {line}", line=line) + (
                     "\n" + tr._("On the agenda's {section}", section=section) if section else "")
                 self.ctx.delivery.post(planned.channel, tr._("Action recorded"), [blocks.notice(text)])
@@ -123,14 +122,6 @@ class MeetingRecord:
         tr = self.ctx.translator_for(user, team)
         return tr._("{label} recorded for <@{owner}>, due {day}.", label=label, owner=action.owner,
                     day=tr.date(action.due))
-
-    def _section_title(self, row: store.MeetingRow, key: str | None) -> str | None:
-        if key is None:
-            return None
-        for part in json.loads(row.agenda_json or "[]"):
-            if part["key"] == key:
-                return str(part["title"])
-        return key
 
     def _card(self, tr: Translator, entry: store.MeetingEntry, intro: str | None = None) -> list[dict[str, Any]]:
         today = self.ctx.clock.now().date()
@@ -199,7 +190,7 @@ class MeetingRecord:
             row = store.meeting_by_id(session, team.id, meeting_id)
             if row is None:
                 raise OpsError(N_("That meeting is not your team's."))
-            return row.id, self._section_title(row, key) or key
+            return row.id, section_title(row, key) or key
 
     def planned_of(self, team: Team, row: store.MeetingRow) -> Planned:
         return self.calendar.of_row(row)
