@@ -166,11 +166,9 @@ def home_blocks(tr: Translator, mine: list[tuple[Mrkdwn, int, str]], overdue: li
     """App Home: my open actions with their buttons; the team's overdue actions for a manager."""
     if not mine and not overdue:
         return []
-    blocks: list[dict[str, Any]] = [header(tr._("My actions"))]
+    blocks: list[dict[str, Any]] = [header(tr._("My actions"))] if mine else []
     for line, action_id, state in mine[:10]:
         blocks += action_card(tr, line, action_id, state)
-    if not mine:
-        blocks.append(context(tr._("No open actions.")))
     if overdue:
         blocks.append(header(tr._("Overdue actions")))
         blocks.append(section("\n".join(overdue[:30])))

@@ -120,7 +120,8 @@ class MeetingAgenda:
                  zone: str) -> tuple[str, list[dict[str, Any]]]:
         title = tr._("{meeting} · {day}: summary", meeting=blocks.rhythm_name(tr, planned.rhythm),
                      day=tr.date(planned.held_on))
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section)) for e in entries if e.kind == "decision"]
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+                     for e in entries if e.kind == "decision"]
         action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text)
                         for e in entries if e.kind == "action"]
         return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines)

@@ -69,7 +69,8 @@ class MeetingHistory:
     def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
                   ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:
         today = self.ctx.today(team)
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section)) for e in entries if e.kind == "decision"]
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+                     for e in entries if e.kind == "decision"]
         action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
                                            overdue=overdue(e.state, e.due, today), note=e.note)
                         for e in entries if e.kind == "action"]
@@ -83,7 +84,9 @@ class MeetingHistory:
             raise OpsError(N_("{text} is not a month: use YYYY-MM."), text=month) from exc
         names = {m.user: m.name for m in team.members}
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        lines = [f"# {tr._('Meetings of {team}, {month}', team=team.name, month=tr.date(first, 'LLLL y'))}", ""]
+        title = tr._("Meetings of {team}, {month}", team=team.name, month=tr.date(first, "LLLL y"))
+        heads = {"items": tr._("Items added"), "decisions": tr._("Decisions"), "actions": tr._("Actions")}
+        lines = [f"# {title}", ""]
         with self.ctx.db.transaction() as session:
             rows = store.meetings_of(session, team.id, first, last)
             for row in rows:
@@ -94,11 +97,11 @@ class MeetingHistory:
                 items = [e for e in entries if e.kind == "item"]
                 if items:
                     added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
-                    lines += [f"### {tr._('Items added')}", *(f"- {_plain(line, names)}" for line in added), ""]
+                    lines += [f"### {heads['items']}", *(f"- {_plain(line, names)}" for line in added), ""]
                 decisions, action_lines = self._outcomes(tr, team, row, entries)
-                lines += [f"### {tr._('Decisions')}", *(f"- {_plain(d, names)}" for d in decisions or
+                lines += [f"### {heads['decisions']}", *(f"- {_plain(d, names)}" for d in decisions or
                                                          [Mrkdwn(tr._("No decisions recorded."))]), ""]
-                lines += [f"### {tr._('Actions')}", *(f"- {_plain(a, names)}" for a in action_lines or
+                lines += [f"### {heads['actions']}", *(f"- {_plain(a, names)}" for a in action_lines or
                                                        [Mrkdwn(tr._("No actions recorded."))]), ""]
         if not rows:
             lines.append(tr._("No meetings were held this month."))

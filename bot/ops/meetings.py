@@ -136,7 +136,7 @@ def parse_action(text: str, today: date) -> Recorded:
         raise OpsError(N_("Write it as /action @owner by DATE text, e.g. /action @Amy by fri Lower the DE bids."))
     due = parse_day(words[2], today)
     if due < today:
-        raise OpsError(N_("{day} has passed: an action's date is today or later."), day=due)
+        raise OpsError(N_("{text} has passed: an action's date is today or later."), text=words[2])
     section, rest = _section_and_text(words[3:])
     return Recorded(rest, owner=owner, due=due, section=section)
 
