@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
 from bot.console.session import ConsoleSlack
 from bot.db.core import AuditEntry
 from bot.db.standup import StandupBlocker
@@ -35,7 +40,8 @@ def kpi_line(market: str, symbol: str, start: date, end: date, before: tuple[dat
     return line
 
 
-def test_a_month_of_meetings(meeting_console: ConsoleSlack) -> None:
+def test_a_month_of_meetings(meeting_console: ConsoleSlack, database_url: str, playbooks_dir: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
     console = meeting_console
     with console.services.db.transaction() as session:
         session.add(StandupBlocker(team_id="shenzhen-ops", user_id="U0WAREHOUSE", raised_on=date(2026, 11, 20),
@@ -143,3 +149,22 @@ def test_a_month_of_meetings(meeting_console: ConsoleSlack) -> None:
     # Done in the week it was done in; once shown done, it leaves the agendas after.
     dec_21 = [r for r in console.emulator.channel_messages("C0OPS") if "Weekly meeting · Dec 21" in r.text][-1]
     assert "A-3" not in str(dec_21.blocks) and "A-5" not in str(dec_21.blocks)
+
+    # The record kept: the month as Markdown, every agenda line, decision and action with its outcome.
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["meetings", "export", "--team", "shenzhen-ops", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    november = result.output
+    assert november.startswith("# Meetings of Shenzhen Ops, November 2026")
+    us_week = kpi_line("US", "$", *week, week_before, 120000)
+    for line in ("## Weekly meeting · Nov 30, 2026", "### KPIs this week", f"- {us_week}",
+                 "- @Amy Lin: Confirm the LED-100 PO · to speak to it: @Chen Jie",
+                 "- 🔷 Hold the DE price until the new stock lands (@Sara Kim) · on KPIs this week",
+                 "- ✅ *A-3* · @Chen Jie · done · due Dec 3, 2026 · Confirm the PO date with the factory "
+                 "— Note: PO confirmed"):
+        assert line in november, line
+    december = CliRunner().invoke(cli, ["meetings", "export", "--month", "2026-12"]).output
+    assert "## Monthly review · Dec 1, 2026" in december and "## Weekly meeting · Dec 28, 2026" in december
+    assert "- ⚠️ *A-6* · @Klaus Becker · open · overdue since Dec 9, 2026 · Count the DE stock" in december
