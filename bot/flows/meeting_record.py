@@ -3,6 +3,7 @@ section it is about), and an action's life after it — done, blocked, moved —
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +37,13 @@ class MeetingRecord:
         self.ctx = ctx
         self.calendar = calendar
 
+    def _check_section(self, row: store.MeetingRow, key: str | None) -> None:
+        """A ``#section`` must be one the meeting's agenda had: the record links to what people saw."""
+        keys = [str(p["key"]) for p in json.loads(row.agenda_json or "[]")]
+        if key is not None and key not in keys:
+            raise OpsError(N_("The agenda of this meeting has no section #{key}; it has: {keys}."), key=key,
+                           keys=[f"#{k}" for k in keys] or ["–"])
+
     def _check_member(self, team: Team, user: str) -> None:
         if user and team.member(user) is None:
             raise OpsError(N_("<@{user}> is not on the team, so cannot own this."), user=user)
@@ -67,6 +75,7 @@ class MeetingRecord:
         now = self._now()
         with self.ctx.db.transaction() as session:
             row = self.calendar.row(session, team, planned)
+            self._check_section(row, decision.section)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="decision", text=decision.text,
                                        added_by=user, section=decision.section, state="open", version=1,
                                        created_at=now, updated_at=now)
@@ -99,6 +108,7 @@ class MeetingRecord:
             else:
                 planned = self.calendar.current(team, now)
                 row = self.calendar.row(session, team, planned)
+            self._check_section(row, action.section)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="action", text=action.text,
                                        added_by=user, owner=action.owner, section=action.section, due=action.due,
                                        state="open", version=1, created_at=now, updated_at=now)

@@ -106,6 +106,9 @@ def test_hostile_text_in_a_decision_is_escaped(console: ConsoleSlack) -> None:
     posted = [r for r in console.emulator.channel_messages("C0OPS") if "Decision recorded" in r.text][-1]
     raw = str(posted.blocks)
     assert "&lt;!channel&gt;" in raw and "<!channel>" not in raw and "<https://evil" not in raw
+    # A #section links to a part of the agenda people saw; this meeting had no agenda sent.
+    converse(console, [("/decision #promotions Run a sale", [
+        "The agenda of this meeting has no section #promotions; it has: –."])])
 
 
 def test_chinese_words_for_the_commands(chinese_team: ConsoleSlack) -> None:
