@@ -37,6 +37,7 @@ from bot.reports.ingest import FileIngest
 from bot.reports.kpi import KpiReport, Kpis
 from bot.reports.loaders import Period
 from bot.reports.queries import KpiSummary
+from tests.meetings.blocks_cases import MEETING_CASES
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
 setup_fields = ("timezone", "base_currency", "members")
@@ -233,6 +234,7 @@ CASES: dict[str, Callable[[str], Any]] = {
                                                            text=t)),
 }
 
+CASES.update(MEETING_CASES)
 
 def public_builders() -> set[str]:
     found = set()

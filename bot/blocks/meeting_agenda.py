@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.blocks.text import Mrkdwn, escape_clipped
+from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
 from bot.i18n import Translator
 
@@ -26,7 +26,7 @@ def change(tr: Translator, now: float | None, before: float | None) -> str:
 
 def kpi_line(tr: Translator, market: str, gmv: str, gmv_change: str, target: str | None, cvr: str, acos: str
              ) -> Mrkdwn:
-    line = tr._("*{market}* GMV {gmv} ({change})", market=market, gmv=gmv, change=gmv_change)
+    line = tr._("*{market}* GMV {gmv} ({change})", market=escape(market), gmv=gmv, change=gmv_change)
     if target:
         line += " · " + target
     return Mrkdwn(line + " · " + tr._("CVR {cvr} · ACoS {acos}", cvr=cvr, acos=acos))
@@ -38,7 +38,8 @@ def target_text(tr: Translator, attained: float, target: str) -> str:
 
 def alerts_line(tr: Translator, fired: list[tuple[str, str, str | None]]) -> Mrkdwn:
     """Alerts that fired in the period: (kind, marketplace, SKU)."""
-    names = [f"{tr._(ALERT_NAMES.get(kind, kind))} ({market}{' ' + sku if sku else ''})" for kind, market, sku in fired]
+    names = [f"{tr._(ALERT_NAMES[kind]) if kind in ALERT_NAMES else escape(kind)} "
+             f"({escape(market)}{' ' + escape(sku) if sku else ''})" for kind, market, sku in fired]
     return Mrkdwn(tr.ngettext("{n} alert fired: {alerts}", "{n} alerts fired: {alerts}", len(fired), alerts=names))
 
 
