@@ -56,9 +56,13 @@ class MeetingAgenda:
     def title(self, tr: Translator, planned: Planned) -> str:
         return tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, planned.rhythm), day=tr.date(planned.held_on))
 
-    def when(self, tr: Translator, planned: Planned, zone: str) -> str:
+    def when(self, tr: Translator, planned: Planned, zone: str, team: Team | None = None) -> str:
+        """The meeting's hours in ``zone``; on an agenda, who chairs it too."""
         local = ZoneInfo(zone)
-        return blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
+        when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
+        setting = self.calendar.setting(team) if team else None
+        chairs = [f"<@{m.user}>" for m in team.people_with(setting.chair)] if team and setting else []
+        return when + (" · " + tr._("Chair: {people}", people=chairs) if chairs else "")
 
     def preview(self, user: str, slack_team: str | None = None) -> list[dict[str, Any]]:
         """``/agenda show``: the next meeting's agenda as it would go out now, in the reader's words and zone."""
@@ -84,7 +88,7 @@ class MeetingAgenda:
             title = self.title(tr, planned)
             if planned.channel:
                 self.ctx.delivery.post(planned.channel, title, blocks.agenda_blocks(
-                    tr, title, self.when(tr, planned, team.timezone), parts, row.id))
+                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id))
             by_locale: dict[str, list[Part]] = {tr.locale: parts}
             for user in self.attendees(team, setting):
                 reader = self.ctx.translator_for(user, team)
@@ -94,7 +98,7 @@ class MeetingAgenda:
                 zone = self.ctx.people.profile(user).tz or team.timezone
                 reader_title = self.title(reader, planned)
                 self.ctx.delivery.dm(user, reader_title, blocks.agenda_blocks(
-                    reader, reader_title, self.when(reader, planned, zone), mine, row.id,
+                    reader, reader_title, self.when(reader, planned, zone, team), mine, row.id,
                     intro=reader._("The agenda for your next meeting. Add to it with /agenda add.")))
         return True
 

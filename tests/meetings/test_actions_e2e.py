@@ -122,3 +122,16 @@ def test_chinese_words_for_the_commands(chinese_team: ConsoleSlack) -> None:
         ("/meeting 列表", ["会议", "2026年11月30日 · 每周例会"]),
         ("/action <@U0BUYER> 明天 没有截止", ["格式：/action @负责人 截止 日期 内容"]),
     ])
+
+
+def test_a_message_becomes_an_agenda_item_by_shortcut(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!at 2026-11-23 11:30\n"
+         "!as U0CS\n"
+         "!in C0OPS\n"
+         "!say Three buyers asked for a US plug version of LED-100 <!here>\n"
+         "!as U0SELECT\n"
+         "!shortcut meetings.add_to_agenda", ["only visible to Zhang Min",
+                                              "Added to the agenda: Weekly meeting, Nov 30, 2026."]),
+        ("/agenda show", ["*Items added*", "@Zhang Min: Three buyers asked for a US plug version of LED-100"]),
+    ])

@@ -65,7 +65,7 @@ def test_a_month_of_meetings(meeting_console: ConsoleSlack, database_url: str, p
         # Sunday afternoon: Monday's agenda, built from what every feature knows.
         ("!at 2026-11-29 16:00", [
             "── #ops · Opsbot", "Weekly meeting · Nov 30, 2026",
-            "Monday, November 30, 2026, 10:00\u202fAM–11:00\u202fAM (China (Shanghai) Time)",
+            "Monday, November 30, 2026, 10:00\u202fAM–11:00\u202fAM (China (Shanghai) Time) · Chair: @Li Wei",
             "*KPIs this week*", kpi_line("US", "$", *week, week_before, 120000),
             kpi_line("DE", "€", *week, week_before, 30000), "1 alert fired: ACoS over target (US)",
             "*Top and bottom SKUs by GMV*", f"▲ LED-100: CN¥{led:,.2f} ({pct(led / led_before - 1)} vs before)",
