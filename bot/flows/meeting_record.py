@@ -154,6 +154,8 @@ class MeetingRecord:
         return entry
 
     def update(self, user: str, action_id: int, change: Update, slack_team: str | None = None) -> str:
+        if change.kind not in ("done", "blocked", "moved"):
+            raise OpsError(N_("That action is not your team's."))
         entry = self.may_update(user, action_id, slack_team)
         team = self.ctx.team_of(user, slack_team)
         now = self._now()

@@ -139,7 +139,8 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         due = date.fromisoformat(values["due"]) if values.get("due") else None
         change = Update(str(meta.get("kind")), values.get("note") or "", due, meta.get("version"))
-        answer = submit_or_field_errors(ack, tr, view, lambda: record.update(user, int(meta["action"]), change))
+        action = int(meta["action"]) if str(meta.get("action", "")).isdigit() else 0
+        answer = submit_or_field_errors(ack, tr, view, lambda: record.update(user, action, change))
         if answer:
             ctx.delivery.dm(user, answer)
 
