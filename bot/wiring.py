@@ -32,7 +32,7 @@ from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.flows.setup import TeamSetup
 from bot.flows.workspaces import WorkspaceLifecycle
-from bot.handlers import feedback, goals, home, kpi, launch, promo, restock, setup, standup, workspaces
+from bot.handlers import feedback, goals, home, kpi, launch, meetings, promo, restock, setup, standup, workspaces
 from bot.handlers import help as help_feature
 from bot.manifest import bot_scopes
 from bot.oauth import oauth_settings
@@ -45,9 +45,7 @@ from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, to
 
 FEATURES: tuple[Feature, ...] = (
     setup.FEATURE, help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
-    feedback.FEATURE, workspaces.FEATURE,
-    promo.FEATURE,
-    goals.FEATURE,
+    feedback.FEATURE, promo.FEATURE, goals.FEATURE, meetings.FEATURE, workspaces.FEATURE,
 )
 
 

@@ -58,6 +58,7 @@ from bot.reports.loaders import Period
 from bot.reports.promo_review import Figures as PromoFigures
 from bot.reports.promo_review import SkuReview
 from bot.reports.queries import KpiSummary
+from tests.meetings.blocks_cases import MEETING_CASES
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
 setup_fields = ("timezone", "base_currency", "members")
@@ -324,6 +325,7 @@ CASES: dict[str, Callable[[str], Any]] = {
         SkuReview(t, PromoFigures(DAY, DAY, 0), PromoFigures(DAY, DAY, 0))]),
 }
 
+CASES.update(MEETING_CASES)
 
 def public_builders() -> set[str]:
     found = set()

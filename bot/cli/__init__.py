@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from bot.cli import catalog, console, db, i18n, reports, slack, start
+from bot.cli import catalog, console, db, i18n, meetings, reports, slack, start
 from bot.cli.support import fail
 from bot.errors import ConfigError
 
@@ -29,6 +29,7 @@ catalog.register(cli)
 console.register(cli)
 start.register(cli)
 slack.register(cli)
+meetings.register(cli)
 
 
 def main() -> None:

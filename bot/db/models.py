@@ -8,6 +8,7 @@ from bot.db import (  # noqa: F401
     kpi,
     launch,
     links,
+    meetings,
     outbox,
     promo,
     restock,

@@ -10,6 +10,7 @@ from slack_bolt import Ack
 from bot.blocks import feedback as ids
 from bot.blocks.feedback import note_modal, reroute_modal
 from bot.features import Feature, Registrar, Shortcut, SlashCommand
+from bot.flows.agenda_feedback import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.feedback_actions import FeedbackActions, Rerouting
 from bot.flows.feedback_cards import RECEIPTS, FeedbackCards
@@ -159,4 +160,5 @@ FEATURE = Feature(
     jobs=jobs,
     receipts=RECEIPTS,
     demo_scene="50_feedback.txt",
+    agenda_sections=AGENDA_SECTIONS,
 )

@@ -17,6 +17,7 @@ from bot.blocks.common import error_text
 from bot.blocks.kpi import ingest_text, kpi_blocks, kpi_text
 from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.agenda_kpi import KPI_SECTIONS
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
 from bot.flows.kpi_home import kpi_home
@@ -178,4 +179,5 @@ FEATURE = Feature(
     jobs=jobs,
     home_sections=(kpi_home,),
     demo_scene="20_kpi.txt",
+    agenda_sections=KPI_SECTIONS,
 )

@@ -15,6 +15,7 @@ from bot.blocks.launch import now_launches_text, same_date_text, set_up_text, ti
 from bot.blocks.launch_modals import COMPRESS, KEEP, REMOVE, confirm_view, go_confirm_view, short_time_modal
 from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.agenda_launch import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.launch_checklist import RECEIPTS as CHECKLIST_RECEIPTS
 from bot.flows.launch_checklist import LaunchChecklist
@@ -307,4 +308,5 @@ FEATURE = Feature(
     receipts=CHECKLIST_RECEIPTS + GATE_RECEIPTS,
     home_sections=(launch_home,),
     demo_scene="40_launch.txt",
+    agenda_sections=AGENDA_SECTIONS,
 )

@@ -11,6 +11,7 @@ from slack_bolt import Ack
 from bot.blocks import restock as ids
 from bot.blocks.restock import step_modal
 from bot.features import Feature, HomeReader, LinkKind, Registrar, SlashCommand
+from bot.flows.agenda_restock import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
 from bot.flows.restock_loop import RestockLoop
@@ -163,4 +164,5 @@ FEATURE = Feature(
     home_sections=(approvals_home, in_flight_home),
     link_kinds=(LinkKind("restock", describe, changed=None),),  # restock starts nothing of its own
     demo_scene="30_restock.txt",
+    agenda_sections=AGENDA_SECTIONS,
 )

@@ -19,6 +19,7 @@ from bot.blocks.standup import (
     away_list_blocks,
 )
 from bot.features import Feature, Registrar, SlashCommand
+from bot.flows.agenda_standup import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.standup_answers import StandupAnswers
 from bot.flows.standup_home import standup_home
@@ -153,4 +154,5 @@ FEATURE = Feature(
     receipts=RECEIPTS,
     home_sections=(standup_home,),
     demo_scene="10_standup.txt",
+    agenda_sections=AGENDA_SECTIONS,
 )

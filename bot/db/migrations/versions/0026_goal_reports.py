@@ -1,7 +1,7 @@
 """Numbers people report for their own goals (/goals report).
 
 Revision ID: 0026_goal_reports
-Revises: 0024_promotions
+Revises: 0025_meetings
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from bot.db.base import UTCDateTime
 
 revision = "0026_goal_reports"
-down_revision = "0024_promotions"
+down_revision = "0025_meetings"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,84 @@
+"""Actions get done: each owner's open actions in App Home (a manager also sees the team's overdue ones), a
+reminder the day(s) before and on the due date, and how an action reads on another feature's card (A-7)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from bot.blocks import meetings as blocks
+from bot.blocks.text import Mrkdwn
+from bot.db import meetings as store
+from bot.flows.context import Context, HomeReader
+from bot.flows.meeting_calendar import MeetingCalendar
+from bot.i18n import Translator
+from bot.ops.links import LinkState, Ref
+from bot.ops.meetings import overdue
+from bot.ops.team import Role, Team
+from bot.scheduler import ScheduledJob, daily
+
+
+class MeetingActions:
+    def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
+        self.ctx = ctx
+        self.calendar = calendar
+
+    def jobs(self) -> list[ScheduledJob]:
+        jobs = []
+        for team in self.ctx.teams.teams:
+            setting = self.calendar.setting(team)
+            if setting is not None:
+                jobs.append(daily("meetings.remind", team.id, team.zone, setting.remind_at,
+                                  partial(self.remind, team), grace=timedelta(hours=6)))
+        return jobs
+
+    def remind(self, team: Team, fire: datetime) -> None:
+        """One reminder ``remind_days_before`` the due date and one on it, to the owner, each sent once."""
+        setting = self.calendar.required(team)
+        today = fire.astimezone(team.zone).date()
+        soon = today + timedelta(days=setting.remind_days_before)
+        with self.ctx.db.transaction() as session:
+            for action in store.open_actions(session, team.id):
+                if action.owner is None or action.due is None:
+                    continue
+                tr = self.ctx.translator_for(action.owner, team)
+                label = Ref("action", action.id).label
+                if action.due == today and action.reminded_on != action.due:
+                    action.reminded_on = action.due
+                    text = tr._("⏰ {label} is due today.", label=label)
+                elif action.due == soon and soon != today and action.reminded_before != action.due:
+                    action.reminded_before = action.due
+                    text = tr._("⏰ {label} is due {day}.", label=label, day=tr.date(action.due))
+                else:
+                    continue
+                line = _line(tr, action, today)
+                self.ctx.delivery.dm(action.owner, text, [blocks.notice(text),
+                                                          *blocks.action_card(tr, line, action.id, action.state)])
+
+    def home(self, ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
+        team = reader.team
+        if team is None or self.calendar.setting(team) is None:
+            return []
+        today = ctx.today(team)
+        with ctx.db.transaction() as session:
+            mine = [(_line(reader.tr, a, today), a.id, a.state)
+                    for a in store.open_actions(session, team.id) if a.owner == reader.user]
+            late: list[Mrkdwn] = []
+            if ctx.has_role(team, reader.user, Role.manager):
+                late = [_line(reader.tr, a, today) for a in store.open_actions(session, team.id)
+                        if overdue(a.state, a.due, today)]
+        return blocks.home_blocks(reader.tr, mine, late)
+
+    def describe(self, ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:
+        with ctx.db.transaction() as session:
+            action = store.action_by_id(session, ref.id)
+        if action is None:
+            return None
+        return LinkState(ref, action.text, tr.pgettext("action", blocks.STATE_NAMES.get(action.state, "open")),
+                         finished=action.state == "done")
+
+
+def _line(tr: Translator, action: store.MeetingEntry, today: Any) -> Mrkdwn:
+    return blocks.action_line(tr, Ref("action", action.id).label, action.owner, action.due, action.state, action.text,
+                              overdue=overdue(action.state, action.due, today), note=action.note)

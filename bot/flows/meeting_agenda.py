@@ -1,0 +1,162 @@
+"""The agenda that builds itself: each section from the feature that knows it (``ctx.agenda_sections``), sent
+before the meeting to its channel and to each attendee in their own language and time zone; and after the
+meeting, the summary of what was decided and who does what by when."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks import meetings as blocks
+from bot.db import meetings as store
+from bot.flows.context import AgendaPart, Context
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
+from bot.i18n import Translator, translator
+from bot.ops import meetings as ops
+from bot.ops.links import Ref
+from bot.ops.meeting_playbook import RHYTHMS, Rhythm, TeamMeetings
+from bot.ops.team import Team
+from bot.scheduler import ScheduledJob, daily
+
+log = logging.getLogger(__name__)
+Part = tuple[str, str, tuple[str, ...]]
+
+
+class MeetingAgenda:
+    def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
+        self.ctx = ctx
+        self.calendar = calendar
+
+    def parts(self, team: Team, planned: Planned, tr: Translator) -> list[Part]:
+        """The agenda's sections in meetings.yml's order; a key no feature declares, or one with nothing to say,
+        is left out."""
+        setting = self.calendar.required(team)
+        meeting = setting.meeting(planned.rhythm)
+        found: list[Part] = []
+        for key in meeting.sections if meeting else ():
+            section = self.ctx.agenda_sections.get(key)
+            if section is None:
+                continue
+            try:
+                part: AgendaPart | None = section.build(self.ctx, team, planned.period, tr)
+            except Exception:  # one feature's section failing must not keep the whole agenda from the meeting
+                log.exception("agenda section %s failed for %s", key, team.id)
+                continue
+            if part is not None and part.lines:
+                found.append((part.key, part.title, part.lines))
+        return found
+
+    def attendees(self, team: Team, setting: TeamMeetings) -> list[str]:
+        return sorted({m.user for role in setting.attendees for m in team.people_with(role)})
+
+    def title(self, tr: Translator, planned: Planned) -> str:
+        return tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, planned.rhythm), day=tr.date(planned.held_on))
+
+    def when(self, tr: Translator, planned: Planned, zone: str, team: Team | None = None) -> str:
+        """The meeting's hours in ``zone``; on an agenda, who chairs it too."""
+        local = ZoneInfo(zone)
+        when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
+        setting = self.calendar.setting(team) if team else None
+        chairs = [f"<@{m.user}>" for m in team.people_with(setting.chair)] if team and setting else []
+        return when + (" · " + tr._("Chair: {people}", people=chairs) if chairs else "")
+
+    def preview(self, user: str, slack_team: str | None = None) -> list[dict[str, Any]]:
+        """``/agenda show``: the next meeting's agenda as it would go out now, in the reader's words and zone."""
+        team = self.ctx.team_of(user, slack_team)
+        planned = self.calendar.next_one(team, self.ctx.clock.now())
+        tr = self.ctx.translator_for(user, team)
+        zone = self.ctx.people.profile(user).tz or team.timezone
+        title = self.title(tr, planned)
+        return blocks.agenda_blocks(tr, title, self.when(tr, planned, zone), self.parts(team, planned, tr), None)
+
+    def send_agenda(self, team: Team, planned: Planned, at: datetime) -> bool:
+        """Build and send the agenda once; False when it had gone out already."""
+        setting = self.calendar.required(team)
+        with self.ctx.db.transaction() as session:
+            row = self.calendar.row(session, team, planned)
+            if row.agenda_sent_at is not None:
+                return False
+            tr = translator(team.locale)
+            parts = self.parts(team, planned, tr)
+            row.agenda_json = json.dumps([{"key": k, "title": t, "lines": list(lines)} for k, t, lines in parts],
+                                         ensure_ascii=False)
+            row.agenda_sent_at = at
+            title = self.title(tr, planned)
+            if planned.channel:
+                self.ctx.delivery.post(planned.channel, title, blocks.agenda_blocks(
+                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id))
+            by_locale: dict[str, list[Part]] = {tr.locale: parts}
+            for user in self.attendees(team, setting):
+                reader = self.ctx.translator_for(user, team)
+                mine = by_locale.get(reader.locale)
+                if mine is None:
+                    mine = by_locale[reader.locale] = self.parts(team, planned, reader)
+                zone = self.ctx.people.profile(user).tz or team.timezone
+                reader_title = self.title(reader, planned)
+                self.ctx.delivery.dm(user, reader_title, blocks.agenda_blocks(
+                    reader, reader_title, self.when(reader, planned, zone, team), mine, row.id,
+                    intro=reader._("The agenda for your next meeting. Add to it with /agenda add.")))
+        return True
+
+    def send_summary(self, team: Team, planned: Planned, at: datetime) -> bool:
+        setting = self.calendar.required(team)
+        with self.ctx.db.transaction() as session:
+            row = self.calendar.row(session, team, planned)
+            entries = store.entries_of(session, row.id)
+            recorded = any(e.kind != "item" for e in entries)
+            if row.summary_sent_at is not None or (row.agenda_sent_at is None and not recorded):
+                return False  # sent already, or a meeting Opsbot had no part in
+            row.summary_sent_at = at
+            if planned.channel:
+                tr = translator(team.locale)
+                self.ctx.delivery.post(planned.channel, *self._summary(tr, planned, row, entries, team.timezone))
+            for user in self.attendees(team, setting):
+                reader = self.ctx.translator_for(user, team)
+                zone = self.ctx.people.profile(user).tz or team.timezone
+                self.ctx.delivery.dm(user, *self._summary(reader, planned, row, entries, zone))
+        return True
+
+    def _summary(self, tr: Translator, planned: Planned, row: store.MeetingRow, entries: list[store.MeetingEntry],
+                 zone: str) -> tuple[str, list[dict[str, Any]]]:
+        title = tr._("{meeting} · {day}: summary", meeting=blocks.rhythm_name(tr, planned.rhythm),
+                     day=tr.date(planned.held_on))
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+                     for e in entries if e.kind == "decision"]
+        action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text)
+                        for e in entries if e.kind == "action"]
+        return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines)
+
+    # Scheduled ------------------------------------------------------------------------------------------------
+
+    def jobs(self) -> list[ScheduledJob]:
+        jobs: list[ScheduledJob] = []
+        for team in self.ctx.teams.teams:
+            setting = self.calendar.setting(team)
+            if setting is None:
+                continue
+            for rhythm in RHYTHMS:
+                meeting = setting.meeting(rhythm)
+                if meeting is None:
+                    continue
+                jobs.append(daily("meetings.agenda", team.id, team.zone, ops.agenda_time(setting, meeting),
+                                  partial(self.agenda_due, team, rhythm), grace=timedelta(hours=6), key=rhythm))
+                jobs.append(daily("meetings.summary", team.id, team.zone, ops.end_time(meeting),
+                                  partial(self.summary_due, team, rhythm), grace=timedelta(hours=12), key=rhythm))
+        return jobs
+
+    def agenda_due(self, team: Team, rhythm: Rhythm, fire: datetime) -> None:
+        """Today is ``days_before`` a meeting of this rhythm (after any holiday moved it): its agenda goes out."""
+        setting = self.calendar.required(team)
+        today = fire.astimezone(team.zone).date()
+        ahead = today + timedelta(days=setting.agenda.days_before)
+        for planned in self.calendar.between(team, ahead, ahead, rhythm):
+            self.send_agenda(team, planned, fire)
+
+    def summary_due(self, team: Team, rhythm: Rhythm, fire: datetime) -> None:
+        today: date = fire.astimezone(team.zone).date()
+        for planned in self.calendar.between(team, today, today, rhythm):
+            self.send_summary(team, planned, fire)

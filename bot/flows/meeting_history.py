@@ -1,0 +1,114 @@
+"""The record kept: ``/meeting list``, ``/meeting show DATE`` and the month's Markdown export, each with every
+agenda line as it went out, every decision and action and how the action ended."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks import meetings as blocks
+from bot.blocks.text import Mrkdwn
+from bot.db import meetings as store
+from bot.errors import N_, OpsError
+from bot.flows.context import Context
+from bot.flows.meeting_calendar import MeetingCalendar, section_title
+from bot.i18n import Translator
+from bot.ops.links import Ref
+from bot.ops.meetings import overdue, parse_day
+from bot.ops.team import Team
+
+Part = tuple[str, str, tuple[str, ...]]
+
+
+def _parts(row: store.MeetingRow) -> list[Part]:
+    return [(p["key"], p["title"], tuple(p["lines"])) for p in json.loads(row.agenda_json or "[]")]
+
+
+class MeetingHistory:
+    def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
+        self.ctx = ctx
+        self.calendar = calendar
+
+    def list_blocks(self, user: str, slack_team: str | None = None) -> list[dict[str, Any]]:
+        team = self.ctx.team_of(user, slack_team)
+        tr = self.ctx.translator_for(user, team)
+        with self.ctx.db.transaction() as session:
+            rows = [r for r in store.meetings_of(session, team.id) if r.agenda_sent_at is not None]
+            lines = []
+            for row in reversed(rows[-30:]):
+                entries = store.entries_of(session, row.id)
+                lines.append(blocks.list_line(tr, row.rhythm, row.held_on, sum(e.kind == "decision" for e in entries),
+                                              sum(e.kind == "action" for e in entries)))
+        return blocks.list_blocks(tr, lines)
+
+    def show_blocks(self, user: str, typed: str, slack_team: str | None = None) -> list[dict[str, Any]]:
+        team = self.ctx.team_of(user, slack_team)
+        tr = self.ctx.translator_for(user, team)
+        today = self.ctx.today(team)
+        day = parse_day(typed, today) if typed.strip() else today
+        if typed.strip() and day > today and re.fullmatch(r"\d{1,2}-\d{1,2}", typed.strip()):
+            day = day.replace(year=day.year - 1)  # "11-30" asked in December is the one just past
+        with self.ctx.db.transaction() as session:
+            rows = [r for r in store.meetings_of(session, team.id, day - timedelta(days=6), day) if r.agenda_sent_at]
+            if not rows:
+                raise OpsError(N_("No meeting on or in the week before {text}. /meeting list shows them all."),
+                               text=typed or tr.date(day))
+            row = rows[-1]
+            entries = store.entries_of(session, row.id)
+        zone = self.ctx.people.profile(user).tz or team.timezone
+        planned = self.calendar.of_row(row)
+        title = tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, row.rhythm), day=tr.date(row.held_on))
+        local = ZoneInfo(zone)
+        when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
+        decisions, action_lines = self._outcomes(tr, team, row, entries)
+        return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
+
+    def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
+                  ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:
+        today = self.ctx.today(team)
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+                     for e in entries if e.kind == "decision"]
+        action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
+                                           overdue=overdue(e.state, e.due, today), note=e.note)
+                        for e in entries if e.kind == "action"]
+        return decisions, action_lines
+
+    def export_markdown(self, team: Team, month: str, tr: Translator) -> str:
+        """Every meeting held in ``month`` (YYYY-MM): its agenda lines, items, decisions and actions with outcomes."""
+        try:
+            first = date.fromisoformat(f"{month}-01")
+        except ValueError as exc:
+            raise OpsError(N_("{text} is not a month: use YYYY-MM."), text=month) from exc
+        names = {m.user: m.name for m in team.members}
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        title = tr._("Meetings of {team}, {month}", team=team.name, month=tr.date(first, "LLLL y"))
+        heads = {"items": tr._("Items added"), "decisions": tr._("Decisions"), "actions": tr._("Actions")}
+        lines = [f"# {title}", ""]
+        with self.ctx.db.transaction() as session:
+            rows = store.meetings_of(session, team.id, first, last)
+            for row in rows:
+                entries = store.entries_of(session, row.id)
+                lines += [f"## {blocks.rhythm_name(tr, row.rhythm)} · {tr.date(row.held_on)}", ""]
+                for _key, title, part_lines in _parts(row):
+                    lines += [f"### {title}", *(f"- {_plain(line, names)}" for line in part_lines), ""]
+                items = [e for e in entries if e.kind == "item"]
+                if items:
+                    added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
+                    lines += [f"### {heads['items']}", *(f"- {_plain(line, names)}" for line in added), ""]
+                decisions, action_lines = self._outcomes(tr, team, row, entries)
+                lines += [f"### {heads['decisions']}", *(f"- {_plain(d, names)}" for d in decisions or
+                                                         [Mrkdwn(tr._("No decisions recorded."))]), ""]
+                lines += [f"### {heads['actions']}", *(f"- {_plain(a, names)}" for a in action_lines or
+                                                       [Mrkdwn(tr._("No actions recorded."))]), ""]
+        if not rows:
+            lines.append(tr._("No meetings were held this month."))
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _plain(line: str, names: dict[str, str]) -> str:
+    """A Slack line as Markdown: people by name, Slack's own escapes undone (a file is not a channel)."""
+    line = re.sub(r"<@([UW][A-Z0-9_]+)>", lambda m: "@" + names.get(m.group(1), m.group(1)), line)
+    return line.replace("\n      ", " — ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

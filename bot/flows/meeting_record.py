@@ -1,0 +1,208 @@
+"""A meeting's record: items added to the agenda, decisions and actions recorded in it (each linked to the agenda
+section it is about), and an action's life after it — done, blocked, moved — by its owner or a manager."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.blocks import meetings as blocks
+from bot.db import meetings as store
+from bot.db.audit import Audit
+from bot.errors import N_, OpsError
+from bot.flows.context import Context
+from bot.flows.home import homes_changed
+from bot.flows.links import moved
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
+from bot.i18n import Translator, translator
+from bot.ops.links import Ref
+from bot.ops.meetings import Recorded, overdue
+from bot.ops.team import Role, Team
+
+
+@dataclass(frozen=True)
+class Update:
+    """What the owner says of an action: done, blocked or moved (with a new date), and a note."""
+
+    kind: str  # done | blocked | moved
+    note: str = ""
+    due: date | None = None
+    version: int | None = None  # the version the person saw: a stale or replayed form changes nothing
+
+
+class MeetingRecord:
+    def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
+        self.ctx = ctx
+        self.calendar = calendar
+
+    def _check_section(self, row: store.MeetingRow, key: str | None) -> None:
+        """A ``#section`` must be one the meeting's agenda had: the record links to what people saw."""
+        keys = [str(p["key"]) for p in json.loads(row.agenda_json or "[]")]
+        if key is not None and key not in keys:
+            raise OpsError(N_("The agenda of this meeting has no section #{key}; it has: {keys}."), key=key,
+                           keys=[f"#{k}" for k in keys] or ["–"])
+
+    def _check_member(self, team: Team, user: str) -> None:
+        if user and team.member(user) is None:
+            raise OpsError(N_("<@{user}> is not on the team, so cannot own this."), user=user)
+
+    def _now(self) -> datetime:
+        return self.ctx.clock.now()
+
+    def add_item(self, user: str, item: Recorded, slack_team: str | None = None) -> str:
+        team = self.ctx.team_of(user, slack_team)
+        if item.owner:
+            self._check_member(team, item.owner)
+        planned = self.calendar.next_one(team, self._now())
+        tr = self.ctx.translator_for(user, team)
+        now = self._now()
+        with self.ctx.db.transaction() as session:
+            row = self.calendar.row(session, team, planned)
+            entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="item", text=item.text, added_by=user,
+                                       owner=item.owner, section=item.section, state="open", version=1,
+                                       created_at=now, updated_at=now)
+            session.add(entry)
+            session.flush()
+            Audit(team.id, user, now)(session, "meeting_item", str(entry.id), None, "added")
+        return tr._("Added to the agenda: {meeting}, {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
+                    day=tr.date(planned.held_on))
+
+    def record_decision(self, user: str, decision: Recorded, slack_team: str | None = None) -> str:
+        team = self.ctx.team_of(user, slack_team)
+        planned = self.calendar.current(team, self._now())
+        now = self._now()
+        with self.ctx.db.transaction() as session:
+            row = self.calendar.row(session, team, planned)
+            self._check_section(row, decision.section)
+            entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="decision", text=decision.text,
+                                       added_by=user, section=decision.section, state="open", version=1,
+                                       created_at=now, updated_at=now)
+            session.add(entry)
+            session.flush()
+            Audit(team.id, user, now)(session, "meeting_decision", str(entry.id), None, "decided")
+            if planned.channel:
+                tr = translator(team.locale)
+                line = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section))
+                self.ctx.delivery.post(planned.channel, tr._("Decision recorded"),
+                                       [blocks.notice(tr._("Decision recorded: {line}", line=line))])
+        tr = self.ctx.translator_for(user, team)
+        return tr._("Decision recorded in the {meeting} of {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
+                    day=tr.date(planned.held_on))
+
+    def record_action(self, user: str, action: Recorded, slack_team: str | None = None,
+                      meeting_id: int | None = None) -> str:
+        team = self.ctx.team_of(user, slack_team)
+        assert action.owner is not None and action.due is not None
+        self._check_member(team, action.owner)
+        now = self._now()
+        if action.due < self.ctx.today(team):
+            raise OpsError(N_("That date has passed: an action's date is today or later."), field="due")
+        with self.ctx.db.transaction() as session:
+            if meeting_id is not None:
+                row = store.meeting_by_id(session, team.id, meeting_id)
+                if row is None:
+                    raise OpsError(N_("That meeting is not your team's."))
+                planned = self.calendar.of_row(row)
+            else:
+                planned = self.calendar.current(team, now)
+                row = self.calendar.row(session, team, planned)
+            self._check_section(row, action.section)
+            entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="action", text=action.text,
+                                       added_by=user, owner=action.owner, section=action.section, due=action.due,
+                                       state="open", version=1, created_at=now, updated_at=now)
+            session.add(entry)
+            session.flush()
+            Audit(team.id, user, now)(session, "meeting_action", str(entry.id), None, "open")
+            label = Ref("action", entry.id).label
+            if planned.channel:
+                tr = translator(team.locale)
+                line = blocks.action_line(tr, label, entry.owner, entry.due, "open", entry.text)
+                section = section_title(row, action.section)
+                text = tr._("Action recorded: {line}", line=line) + (
+                    "\n" + tr._("On the agenda's {section}", section=section) if section else "")
+                self.ctx.delivery.post(planned.channel, tr._("Action recorded"), [blocks.notice(text)])
+            owner_tr = self.ctx.translator_for(action.owner, team)
+            self.ctx.delivery.dm(action.owner, owner_tr._("You have a new action: {label}", label=label),
+                                 self._card(owner_tr, entry, intro=owner_tr._(
+                                     "<@{who}> recorded an action for you in the {meeting}.", who=user,
+                                     meeting=blocks.rhythm_name(owner_tr, planned.rhythm))))
+        homes_changed(self.ctx, team, [action.owner])
+        tr = self.ctx.translator_for(user, team)
+        return tr._("{label} recorded for <@{owner}>, due {day}.", label=label, owner=action.owner,
+                    day=tr.date(action.due))
+
+    def _card(self, tr: Translator, entry: store.MeetingEntry, intro: str | None = None) -> list[dict[str, Any]]:
+        today = self.ctx.clock.now().date()
+        line = blocks.action_line(tr, Ref("action", entry.id).label, entry.owner, entry.due, entry.state, entry.text,
+                                  overdue=overdue(entry.state, entry.due, today), note=entry.note)
+        return [*([blocks.notice(intro)] if intro else []), *blocks.action_card(tr, line, entry.id, entry.state)]
+
+    # An action's life ----------------------------------------------------------------------------------------
+
+    def may_update(self, user: str, action_id: int, slack_team: str | None = None) -> store.MeetingEntry:
+        """The action, if ``user`` may change it: its owner or a manager of its team (checked here, on the server,
+        whatever the button said)."""
+        team = self.ctx.team_of(user, slack_team)
+        with self.ctx.db.transaction() as session:
+            entry = store.action_by_id(session, action_id)
+        if entry is None or entry.team_id != team.id:
+            raise OpsError(N_("That action is not your team's."))
+        if user != entry.owner and not self.ctx.has_role(team, user, Role.manager):
+            raise OpsError(N_("Only the action's owner or a manager can change it."))
+        return entry
+
+    def update(self, user: str, action_id: int, change: Update, slack_team: str | None = None) -> str:
+        if change.kind not in ("done", "blocked", "moved"):
+            raise OpsError(N_("That action is not your team's."))
+        entry = self.may_update(user, action_id, slack_team)
+        team = self.ctx.team_of(user, slack_team)
+        now = self._now()
+        if change.kind in ("blocked", "moved") and not change.note.strip():
+            raise OpsError(N_("Please add a short note."), field="note")
+        if change.kind == "moved" and (change.due is None or change.due < self.ctx.today(team)):
+            raise OpsError(N_("Pick a date from today on."), field="due")
+        with self.ctx.db.transaction() as session:
+            row = store.action_by_id(session, action_id)
+            assert row is not None
+            if change.version is not None and row.version != change.version:
+                raise OpsError(N_("This action changed since you opened it; nothing was saved. Open it again."))
+            before = row.state
+            row.state = "open" if change.kind == "moved" else change.kind
+            row.note = change.note.strip() or row.note
+            row.version += 1
+            row.updated_at = now
+            row.done_at = now if change.kind == "done" else None
+            if change.kind == "moved":
+                row.due = change.due
+                row.reminded_before = row.reminded_on = None
+            Audit(team.id, user, now)(session, "meeting_action", str(row.id), before,
+                                      change.kind, note=change.note or None)
+            label = Ref("action", row.id).label
+            if user != row.owner and row.owner:
+                owner_tr = self.ctx.translator_for(row.owner, team)
+                self.ctx.delivery.dm(row.owner, owner_tr._("{label} changed", label=label), self._card(
+                    owner_tr, row, intro=owner_tr._("<@{who}> updated your action {label}.", who=user, label=label)))
+        moved(self.ctx, Ref("action", action_id))
+        homes_changed(self.ctx, team, [entry.owner or user, user])
+        tr = self.ctx.translator_for(user, team)
+        return tr._("{label} is now {state}.", label=label, state=tr.pgettext("action", blocks.STATE_NAMES[
+            "open" if change.kind == "moved" else change.kind])) if change.kind != "moved" else tr._(
+            "{label} moved to {day}.", label=label, day=tr.date(change.due or self.ctx.today(team)))
+
+    def action_card(self, user: str, action_id: int) -> list[dict[str, Any]]:
+        entry = self.may_update(user, action_id)
+        return self._card(self.ctx.translator_for(user, self.ctx.teams.for_user(user)), entry)
+
+    def meeting_for_button(self, user: str, meeting_id: int, key: str) -> tuple[int, str]:
+        """An agenda's "Add action": the meeting must be the clicker's team's; the section's title as it went out."""
+        team = self.ctx.team_of(user)
+        with self.ctx.db.transaction() as session:
+            row = store.meeting_by_id(session, team.id, meeting_id)
+            if row is None:
+                raise OpsError(N_("That meeting is not your team's."))
+            return row.id, section_title(row, key) or key
+
+    def planned_of(self, team: Team, row: store.MeetingRow) -> Planned:
+        return self.calendar.of_row(row)
