@@ -26,8 +26,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltRequest, BoltResponse
-from slack_bolt.request.internals import parse_body
+from slack_bolt import BoltResponse
 from slack_sdk.webhook import WebhookClient
 
 from bot.db import Database
@@ -37,6 +36,7 @@ from bot.observability import COMMANDS
 from bot.ops.team import Team
 from bot.outbox.work import Request, WorkQueue, WorkWorker, is_database_down
 from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
+from bot.slack_requests import bolt_request, parse_slack_body
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -102,7 +102,7 @@ class Front:
         content_type = headers.get("content-type", "")
         try:
             text = body.decode("utf-8")
-            data: Any = parse_body(text, content_type)  # JSON may be a list: signed, yet not Slack's shape
+            data: Any = parse_slack_body(text, content_type)  # JSON may be a list: signed, yet not Slack's shape
         except ValueError:  # signed, so Slack's, yet not a form or JSON: nothing to act on
             return BoltResponse(status=400, body="")
         if not isinstance(data, dict):
@@ -180,7 +180,7 @@ class Front:
     def inline(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse:
         """A view submission (its answer carries the field errors) or anything else Bolt answers itself."""
         text = body.decode("utf-8")
-        data = parse_body(text, headers.get("content-type", ""))
+        data = parse_slack_body(text, headers.get("content-type", ""))
         key = delivery_key(data)
         try:
             if self.queued and key is not None and not self.queue.first_time(_team(data), key):
@@ -190,18 +190,14 @@ class Front:
                 raise
             return self._database_down(str(data.get("type") or ""), data)
         return self.app.dispatch(
-            BoltRequest(body=text, headers={k: [v] for k, v in headers.items()}, context={CHECKED_AT_THE_FRONT: True})
+            bolt_request(text, {k: [v] for k, v in headers.items()}, context={CHECKED_AT_THE_FRONT: True})
         )
 
     # -- what the work threads do -----------------------------------------------------------------------
     def work(self, request: Request) -> None:
         """Run a queued request's listener to its end (its errors are answered by the app's error handler)."""
         response = self.app.dispatch(
-            BoltRequest(
-                body=request.body,
-                headers={"content-type": [request.content_type]},
-                context={CHECKED_AT_THE_FRONT: True},
-            )
+            bolt_request(request.body, {"content-type": [request.content_type]}, context={CHECKED_AT_THE_FRONT: True})
         )
         if response.status >= 400:
             log.warning("work: request %s was answered %s by the app", request.id, response.status)

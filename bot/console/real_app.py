@@ -29,6 +29,7 @@ from bot.console.faults import Faults
 from bot.console.slack_state import Channel, User
 from bot.features import Feature
 from bot.ops.team import Role, Team
+from bot.slack_requests import bolt_request
 from bot.wiring import wire
 
 WORKSPACE_FILE = Path(__file__).parent / "workspace.yml"
@@ -138,6 +139,6 @@ class RealApp:
         """Hand the app a request signed as Slack signs it, then send what it committed."""
         headers: dict[str, str | Sequence[str]] = {**payloads.sign(self.signing_secret, body)}
         headers["content-type"] = content_type
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.app.dispatch(bolt_request(body, headers))
         self.services.delivery.outbox.drain()  # what the request committed, sent (waiting out any Retry-After)
         return response

@@ -208,3 +208,15 @@ def test_an_unsigned_malformed_body_gets_401_and_no_traceback(
     assert response.status_code == 401
     assert not [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
     assert not [r for r in emulator.records if r.kind == "message"]
+
+
+def test_a_command_that_says_payload_is_answered_like_any_other(replicas: list[Replica],
+                                                                 emulator: SlackEmulator) -> None:
+    """Bolt reads any form body containing the word "payload" as an interactive payload; a person who types it
+    (`/ops payload`, `/feedback payload broken`) must still get an answer."""
+    first, _ = replicas
+    body = payloads.slash_command("/ops", "payload", user="U0BUYER", channel="C0OPS", team="T0DEMO",
+                                  response_url=emulator.new_response_url("C0OPS", "U0BUYER"))
+    answer = httpx.post(f"{first.base}/slack/events", content=body, headers=payloads.sign(SECRET, body))
+    assert answer.status_code == 200
+    assert _replies(emulator) == ["I don't know /ops payload. Try /ops help, /ops team or /ops setup."]
