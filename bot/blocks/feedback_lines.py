@@ -103,7 +103,7 @@ def started_block(tr: Translator, started: list[LinkState]) -> list[dict[str, An
 
 def step_text(tr: Translator, item_id: int, role_name: str, state: str, who: str, words: str | None) -> str:
     """What the reporter hears when one destination moved their feedback."""
-    text = tr._("Your feedback #{id}: {role} · {state} ({who}).", id=item_id, role=role_name,
+    text = tr._("Your feedback #{id}: {role} · {state} ({who}).", id=item_id, role=escape(role_name),
                 state=line_state_label(tr, state), who=f"<@{who}>")
     if words:
         text += "\n" + escape(words)
@@ -130,17 +130,24 @@ class HistoryRow:
 
 def status_blocks(
     tr: Translator, title: str, text: str, state: str, lines: list[LineView], started: list[LinkState],
-    history: list[HistoryRow],
+    history: list[HistoryRow], outcome: str | None = None,
 ) -> list[dict[str, Any]]:
     """``/feedback status F-12``: the lines, what it started with their states, and who did what when."""
-    blocks = [header(title), section(escape_clipped(text, SECTION_TEXT)), context(state)]
+    summary = escape(state) + ("\n" + tr._("Outcome: {outcome}", outcome=escape(outcome)) if outcome else "")
+    blocks = [header(title), section(escape_clipped(text, SECTION_TEXT)), context(clip(summary, SECTION_TEXT))]
     blocks += [section(line_text(tr, line)) for line in lines]
     blocks += started_block(tr, started)
     if history:
-        rows = [f"{h.when} · <@{h.who}> · {escape(h.what)}" + (f" — {escape_clipped(h.note, 200)}" if h.note else "")
+        rows = [f"{escape(h.when)} · {_who(h.who)} · {escape(h.what)}"
+                + (f" — {escape_clipped(h.note, 200)}" if h.note else "")
                 for h in history[-30:]]
         blocks.append(section(clip(tr._("*History*") + "\n" + "\n".join(rows), SECTION_TEXT)))
     return blocks
+
+
+def _who(user: str) -> str:
+    """A person's mention; Opsbot's own changes (a line done once everything it started finished) by name."""
+    return "Opsbot" if user == "opsbot" else f"<@{user}>"
 
 
 def home_blocks(tr: Translator, entries: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as card_words
 from bot.blocks import feedback_lines as words
+from bot.blocks.text import escape
 from bot.db import feedback as store
 from bot.db import feedback_lines as stored_lines
 from bot.db.audit import Audit
@@ -172,7 +173,7 @@ class FeedbackLines:
         tr = self.ctx.translator_for(item.reporter, team)
         if who is None:
             text = tr._("Your feedback #{id}: {role} · {state}, as everything it started has finished.",
-                        id=item.id, role=tr._(ROLE_NAMES[role]), state=words.line_state_label(tr, state))
+                        id=item.id, role=escape(tr._(ROLE_NAMES[role])), state=words.line_state_label(tr, state))
         else:
             text = words.step_text(tr, item.id, tr._(ROLE_NAMES[role]), state, who, note)
         self.ctx.delivery.dm(item.reporter, text)

@@ -41,11 +41,9 @@ class FeedbackStatus:
         category = self.playbook.category_name(item.category, tr.locale)
         title = tr._("Feedback F-{id} · {category}", id=item_id, category=category)
         state = f"{card_words.STATE_ICON.get(item.state, '')} {card_words.state_label(tr, item.state)}"
-        if item.outcome:
-            state += " · " + card_words.outcome_text(tr, item.outcome)
-        lines = [line for line in self.cards.line_views(item, tr)]
+        lines = self.cards.line_views(item, tr)
         started = links.started(self.ctx, Ref("feedback", item_id), tr)
-        return title, words.status_blocks(tr, title, item.text, state, lines, started, history)
+        return title, words.status_blocks(tr, title, item.text, state, lines, started, history, item.outcome)
 
     def _may_read(self, team: Team, user: str, item: store.FeedbackItem) -> bool:
         """Words from a private conversation not cleared for the team: its reporter, author and the manager."""
