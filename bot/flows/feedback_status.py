@@ -54,7 +54,7 @@ class FeedbackStatus:
         if entry.entity == "feedback-line":
             role = entry.entity_id.split(":", 1)[1]
             name = tr._(ROLE_NAMES[Role(role)]) if role in Role.__members__ else role
-            return f"{name}: {words.line_state_label(tr, entry.to_state or '')}"
+            return tr._("{role}: {action}", role=name, action=words.line_state_label(tr, entry.to_state or ""))
         if entry.from_state is None:
             return tr._("filed it")
         if entry.note == "joined":

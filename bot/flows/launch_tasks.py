@@ -237,4 +237,4 @@ def describe_task(ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:
 
 
 # A task's state as a feedback card names it.
-TASK_STATES = {ops.OPEN: N_("open"), ops.DONE: N_("done"), ops.BLOCKED: N_("blocked")}
+TASK_STATES = {ops.OPEN: N_("to do"), ops.DONE: N_("done"), ops.BLOCKED: N_("blocked")}

@@ -16,7 +16,7 @@ FINISHED = frozenset({DONE, NOT_OURS})
 ACTIONS = ("acknowledge", "on_it", "done", "not_ours")
 STEPS = {"acknowledge": ACKNOWLEDGED, "on_it": ON_IT, "done": DONE, "not_ours": NOT_OURS}
 # What each line state offers its role, in button order.
-OFFERED = {NEW: ("acknowledge", "on_it", "not_ours"), ACKNOWLEDGED: ("on_it", "done", "not_ours"),
+OFFERED = {NEW: ("acknowledge", "on_it", "done", "not_ours"), ACKNOWLEDGED: ("on_it", "done", "not_ours"),
            ON_IT: ("on_it", "done"), DONE: (), NOT_OURS: ()}
 # The item's one-word summary, as lists, reminders and the weekly summary read it.
 ITEM_NEW, ITEM_ACKNOWLEDGED, ITEM_IN_PROGRESS, ITEM_CLOSED = "new", "acknowledged", "in_progress", "closed"

