@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import bot.blocks
 from bot.blocks import feedback, feedback_lines, figures, home, kpi, launch, launch_modals, restock, setup, standup
-from bot.blocks.feedback_lines import LineView
 from bot.blocks.common import error_text
+from bot.blocks.feedback_lines import LineView
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
 from bot.i18n import translator

@@ -30,7 +30,8 @@ def button_texts(built: list[dict[str, Any]]) -> list[str]:
 
 def test_each_line_offers_its_own_steps_and_a_closed_card_none() -> None:
     assert button_texts(blocks.card_blocks(EN, CARD)) == [
-        "Purchasing: Acknowledge", "Purchasing: I'm on it", "Purchasing: Done", "Purchasing: Not ours", "Adjust restock",
+        "Purchasing: Acknowledge", "Purchasing: I'm on it", "Purchasing: Done", "Purchasing: Not ours",
+        "Adjust restock",
         "Manager: I'm on it", "Manager: Done", "Re-route", "Close"]
     assert button_texts(blocks.card_blocks(EN, replace(CARD, state="closed"))) == []
     assert "Action: Calling the factory" in str(blocks.card_blocks(EN, replace(CARD, state="closed")))

@@ -125,7 +125,8 @@ def test_the_urgent_dm_to_a_chinese_speaking_manager_of_an_english_team_is_in_ch
                     "运营主管：已知悉] [", "运营主管：我来处理] [", "转给其他人] [", "关闭]",
                 ],
             ),
-            ("!as U0MANAGER\n!click 运营主管：已知悉", ["👀 已知悉", "#purchasing · message updated", "👀 acknowledged"]),
+            ("!as U0MANAGER\n!click 运营主管：已知悉",
+             ["👀 已知悉", "#purchasing · message updated", "👀 acknowledged"]),
         ],
     )
     dm = console.emulator.dm_channel_of("U0MANAGER")

@@ -35,7 +35,8 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
                      "Action: Asking the factory for photos of the packing"]),
         ("!click Purchasing: Done", ["modal opened for Chen Jie: “Done”", "✎ What was the outcome?"]),
         ('!fill note="Factory adds corner protectors from the next batch"\n'
-         "!submit", ["*Purchasing* · ✅ done · @Chen Jie", "Outcome: Factory adds corner protectors from the next batch",
+         "!submit", ["*Purchasing* · ✅ done · @Chen Jie",
+                     "Outcome: Factory adds corner protectors from the next batch",
                      "Your feedback #1: Purchasing · done (@Chen Jie)."]),
         # The manager's line is still open: the item is closed once it is finished too.
         ("!as U0MANAGER\n"

@@ -41,7 +41,8 @@ def both_on_it(console: ConsoleSlack) -> None:
          "!click Purchasing: I'm on it", ["modal opened for Chen Jie: “I'm on it”"]),
         (f'!fill note="{PURCHASING_ACTION}"\n'
          "!submit", ["*Purchasing* · 🛠 on it · @Chen Jie", f"Action: {PURCHASING_ACTION}",
-                     "DM with Wang Fang", "Your feedback #1: Purchasing · on it (@Chen Jie).", f"  {PURCHASING_ACTION}"]),
+                     "DM with Wang Fang", "Your feedback #1: Purchasing · on it (@Chen Jie).",
+                     f"  {PURCHASING_ACTION}"]),
         ("!as U0MARKET\n"
          "!in C0MARKETING\n"
          "!click Marketing & ads: I'm on it", ["modal opened for Amy Lin: “I'm on it”"]),

@@ -39,6 +39,11 @@ class Fakes:
         return LinkState(ref, found[0], found[1], finished=found[2]) if found else None
 
 
+def told_to_the_reporter(console: ConsoleSlack) -> list[str]:
+    dm = console.emulator.dm_channel_of("U0CS")
+    return [r.text for r in console.emulator.records if r.kind == "message" and r.channel == dm]
+
+
 def test_the_card_shows_what_it_started_and_closes_itself_when_all_of_it_is_finished(console: ConsoleSlack) -> None:
     both_on_it(console)
     ctx = console.services.context
@@ -63,7 +68,7 @@ def test_the_card_shows_what_it_started_and_closes_itself_when_all_of_it_is_fini
     shown = card(console, "C0MARKETING")
     assert "✅ P-2 LED-100 15% coupon · ended" in shown and "*Marketing &amp; ads* · ✅ done · <@U0MARKET>" in shown
     assert f"Action: {MARKETING_ACTION}" in shown and "Purchasing: Done" in shown
-    told = [r.text for r in console.emulator.records if r.kind == "message" and r.channel == console.emulator.dm_channel_of("U0CS")]
+    told = told_to_the_reporter(console)
     assert told[-1] == "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished."
     # The restock is received: purchasing's line is done too, and the item closes itself.
     fakes.objects[Ref("restock", 3)] = ("LED-100 ×900", "received", True)
@@ -71,7 +76,7 @@ def test_the_card_shows_what_it_started_and_closes_itself_when_all_of_it_is_fini
     shown = card(console, "C0PURCHASING")
     assert "✅ closed" in shown and "✅ R-3 LED-100 ×900 · received" in shown
     assert f"Action: {PURCHASING_ACTION}" in shown and "Purchasing: Done" not in shown
-    told = [r.text for r in console.emulator.records if r.kind == "message" and r.channel == console.emulator.dm_channel_of("U0CS")]
+    told = told_to_the_reporter(console)
     assert told[-1] == "Your feedback #1 is closed: every team it went to has finished with it."
     # /feedback status: the whole thread, each reader in their own zone.
     reader_zone = format_datetime(MONDAY_9AM_SHENZHEN.astimezone(ZoneInfo("America/Los_Angeles")), "short",
@@ -79,7 +84,7 @@ def test_the_card_shows_what_it_started_and_closes_itself_when_all_of_it_is_fini
     converse(console, [
         ("!as U0MARKET\n"
          "/feedback status F-1", ["Feedback F-1 · Price / competitor", "✅ closed",
-                                  f"*Purchasing* · ✅ done · @Chen Jie", f"Action: {PURCHASING_ACTION}",
+                                  "*Purchasing* · ✅ done · @Chen Jie", f"Action: {PURCHASING_ACTION}",
                                   "R-3 LED-100 ×900 · received", "P-2 LED-100 15% coupon · ended", "*History*",
                                   f"{reader_zone} · @Wang Fang · filed it",
                                   f"{reader_zone} · @Chen Jie · Purchasing: on it — {PURCHASING_ACTION}",
@@ -110,7 +115,8 @@ def test_add_launch_task_from_the_card_links_the_task_and_its_tick_finishes_the_
          "!click Add launch task", ["modal opened for Chen Jie: “Add launch task”", "✎ Launch: LED Desk Lamp",
                                     "LED-100 arrived with a cracked base"]),
         ('!fill phase=Listing owner="Chen Jie" due=2026-12-01\n'
-         "!submit", ["⬜ LED-100 arrived with a cracked base · @Chen Jie · Dec 1, 2026", "#purchasing · message updated",
+         "!submit", ["⬜ LED-100 arrived with a cracked base · @Chen Jie · Dec 1, 2026",
+                     "#purchasing · message updated",
                      "LED-100 arrived with a cracked base (Chen Jie) · to do"]),
     ])
     task = task_id_linked(console)

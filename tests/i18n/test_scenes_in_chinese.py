@@ -124,6 +124,17 @@ CONSOLE_WORDS = re.compile(
 )
 
 
+def _label(labels: dict[str, str], target: str) -> str:
+    """A label as the reader sees it; a line's button ("Purchasing: I'm on it") is its role and action, each
+    translated, in the catalog's "{role}: {action}"."""
+    found = labels.get(target.lower())
+    if found is None and ": " in target:
+        role, action = target.split(": ", 1)
+        pattern = labels.get("{role}: {action}", "{role}: {action}")
+        found = pattern.format(role=labels.get(role.lower(), role), action=labels.get(action.lower(), action))
+    return found or target
+
+
 def _catalog_labels(locale: str) -> dict[str, str]:
     """English label -> the reader's label, from the catalogs and the playbooks: what ``!click`` must say."""
     labels: dict[str, str] = {}
@@ -208,7 +219,7 @@ def test_every_scene_reads_in_chinese(language: str, playbooks_dir: Path, tmp_pa
             for line in scene.read_text(encoding="utf-8").splitlines():
                 if line.startswith("!click "):
                     target = line[7:].strip()
-                    line = "!click " + labels.get(target.lower(), target)
+                    line = "!click " + _label(labels, target)
                 typed += _typed(line)
                 output = slack.send(line)
                 for prefix in SOMETHING_WENT_WRONG:
