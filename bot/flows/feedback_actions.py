@@ -16,6 +16,7 @@ from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
+from bot.flows.home import homes_changed
 from bot.ops import feedback as ops
 from bot.ops import feedback_lines as line_ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
@@ -45,7 +46,10 @@ class FeedbackActions:
     def reroute(self, user: str, item_id: int, rerouting: Rerouting) -> None:
         """Another category (its route decides where) or, when chosen, other destination roles."""
         team, item = self._open_item(user, item_id)
+        before = item.roles
         where = self._route(team, user, item, rerouting)
+        roles = {Role(r) for r in [*before, *self.cards.item(item_id).roles]}  # lines added and put aside
+        homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
         tr = self.ctx.translator_for(item.reporter, team)
         self.ctx.delivery.dm(item.reporter, tr._(
             "Your feedback #{id} was re-routed as {category} to {where} ({who}).",

@@ -172,3 +172,22 @@ def test_re_routing_adds_and_removes_lines_without_losing_any(console: ConsoleSl
          "!submit", ["*Marketing & ads* · 🛠 on it · @Amy Lin", f"Action: {MARKETING_ACTION}"]),
     ])
     assert line_rows(console) == [("marketing", "on_it", MARKETING_ACTION), ("purchasing", "on_it", PURCHASING_ACTION)]
+
+
+def home_of(console: ConsoleSlack, user: str) -> str:
+    """The App Home Opsbot last published for ``user``."""
+    return str([r for r in console.emulator.records if r.kind == "home" and r.user == user][-1].blocks)
+
+
+def test_app_home_shows_the_feedback_routed_to_me_with_my_lines_buttons(console: ConsoleSlack) -> None:
+    converse(console, [("!as U0CS\n" + PRICE, ["Feedback #1"])])
+    # Published when the item is filed, not only when opened.
+    amy, chen = home_of(console, "U0MARKET"), home_of(console, "U0BUYER")
+    assert "Feedback routed to me" in amy and "*F-1* · Price / competitor · LED-100" in amy
+    assert "Marketing & ads: I'm on it" in amy and "Plan promotion" in amy and "Purchasing: I'm on it" not in amy
+    assert "Purchasing: I'm on it" in chen and "Adjust restock" in chen and "Marketing & ads: " not in chen
+    converse(console, [
+        ("!as U0MARKET\n!in C0MARKETING\n!click Marketing & ads: Not ours", ["App Home of Amy Lin",
+                                                                           "Nothing routed to you is open."]),
+    ])
+    assert "*F-1*" not in home_of(console, "U0MARKET") and "*F-1*" in home_of(console, "U0BUYER")
