@@ -57,6 +57,13 @@ class FeedbackLines:
             raise OpsError(N_("Only the people of that line can move it; yours has its own buttons."))
         return wanted
 
+    def redraw(self, user: str, item_id: int) -> str:
+        """A card from before lines, pressed: every copy is redrawn with a line per destination."""
+        team, item = self._open_item(user, item_id)
+        self.cards.refresh(team, item)
+        tr = self.ctx.translator_for(user, team)
+        return tr._("Feedback #{id} now has a line for each team it went to: press your line's button.", id=item_id)
+
     # -- a line moves -----------------------------------------------------------------------------
     def act(self, user: str, item_id: int, role: str, action: str, note: str = "") -> None:
         team, _item = self._open_item(user, item_id)

@@ -98,6 +98,17 @@ def register(reg: Registrar, ctx: Context) -> None:
     for action in LINE_ACTIONS:
         line_button(action)
 
+    def old_button(action_id: str) -> None:
+        @reg.action(action_id)
+        def redrawn(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            user = body["user"]["id"]
+            answer = lines.redraw(user, int(body["actions"][0]["value"]))
+            ctx.delivery.respond(body["response_url"], answer)
+
+    for action_id in OLD_BUTTONS:
+        old_button(action_id)
+
     @reg.action(ids.CLOSE)
     def close(ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -165,6 +176,10 @@ def register(reg: Registrar, ctx: Context) -> None:
         rerouting = Rerouting(category=values.get("category") or "",
                               roles=tuple(Role(r) for r in values.get("roles") or [] if r in Role.__members__))
         submit_or_field_errors(ack, tr, view, lambda: actions.reroute(user, meta["item"], rerouting))
+
+
+# A card posted before each destination had its own line: pressing its old button redraws it with the lines.
+OLD_BUTTONS = ("feedback.ack", "feedback.on_it")
 
 
 def button_value(body: dict[str, Any]) -> dict[str, Any]:

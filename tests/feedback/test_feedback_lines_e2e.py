@@ -119,7 +119,7 @@ def test_only_the_manager_closes_the_item_for_everyone(console: ConsoleSlack) ->
     assert "Purchasing: Done" not in card(console, "C0PURCHASING")
 
 
-def press(console: ConsoleSlack, user: str, action: str, value: dict[str, object]) -> str:
+def press(console: ConsoleSlack, user: str, action: str, value: dict[str, object] | int) -> str:
     """A button press straight to the server, as a forged or replayed payload would arrive."""
     console.dispatch(payloads.block_action(
         user=user, team="T0DEMO", channel="C0PURCHASING", container={"type": "message"},
@@ -191,3 +191,10 @@ def test_app_home_shows_the_feedback_routed_to_me_with_my_lines_buttons(console:
                                                                            "Nothing routed to you is open."]),
     ])
     assert "*F-1*" not in home_of(console, "U0MARKET") and "*F-1*" in home_of(console, "U0BUYER")
+
+
+def test_a_card_from_before_lines_is_redrawn_with_them_when_its_old_button_is_pressed(console: ConsoleSlack) -> None:
+    converse(console, [("!as U0CS\n" + PRICE, ["Feedback #1"])])
+    shown = press(console, "U0BUYER", "feedback.ack", 1)
+    assert "Feedback #1 now has a line for each team it went to: press your line's button." in shown
+    assert "#purchasing · message updated" in shown and line_rows(console)[1] == ("purchasing", "new", None)
