@@ -98,7 +98,8 @@ class FeedbackActions:
         category = rerouting.category
         if category not in self.playbook.categories:
             raise OpsError(N_("Choose one of the categories."), field="category")
-        to = list(rerouting.roles) or ops.destinations(self.playbook, category, item.marketplace, item.urgent)
+        to = list(dict.fromkeys(rerouting.roles)) or ops.destinations(self.playbook, category, item.marketplace,
+                                                                      item.urgent)
         audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item.id)

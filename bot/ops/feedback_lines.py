@@ -96,6 +96,7 @@ def done_by_consequences(lines: list[Line], started: Mapping[Role, list[Ref]], f
 def reconcile(current: list[Role], active: set[Role], wanted: list[Role]) -> tuple[list[Role], list[Role], list[Role]]:
     """A re-route: (lines to create, lines to bring back, lines to put aside). ``current``: every line the item
     has had; ``active``: those shown now. A line put aside keeps its state, and comes back with it."""
+    wanted = list(dict.fromkeys(wanted))  # a role chosen twice is one line
     create = [r for r in wanted if r not in current]
     back = [r for r in wanted if r in current and r not in active]
     aside = [r for r in current if r in active and r not in wanted]

@@ -198,3 +198,17 @@ def test_a_card_from_before_lines_is_redrawn_with_them_when_its_old_button_is_pr
     shown = press(console, "U0BUYER", "feedback.ack", 1)
     assert "Feedback #1 now has a line for each team it went to: press your line's button." in shown
     assert "#purchasing · message updated" in shown and line_rows(console)[1] == ("purchasing", "new", None)
+
+
+def test_a_role_chosen_twice_in_a_re_route_is_one_line(console: ConsoleSlack) -> None:
+    from bot.flows.feedback_actions import FeedbackActions, Rerouting
+    from bot.flows.feedback_cards import FeedbackCards
+    from bot.ops.feedback_playbook import FeedbackPlaybook
+    from bot.ops.team import Role
+
+    converse(console, [("!as U0CS\n" + PRICE, ["Feedback #1"])])
+    ctx = console.services.context
+    playbook = ctx.playbook(FeedbackPlaybook)
+    FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook)).reroute(
+        "U0BUYER", 1, Rerouting("price", (Role.selection, Role.selection, Role.purchasing)))
+    assert line_rows(console) == [("purchasing", "new", None), ("selection", "new", None)]
