@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import bot.blocks
 from bot.blocks import (
     feedback,
+    feedback_lines,
     figures,
     goals,
     home,
@@ -38,6 +39,7 @@ from bot.blocks import (
     standup_home,
 )
 from bot.blocks.common import error_text
+from bot.blocks.feedback_lines import LineView
 from bot.blocks.text import Mrkdwn, escape
 from bot.errors import OpsError
 from bot.i18n import translator
@@ -45,6 +47,7 @@ from bot.ops.feedback import WeekCount
 from bot.ops.goals import Measured, attainment, month_of
 from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.launch import Progress, TightPlan
+from bot.ops.links import LinkState, Ref
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
@@ -90,6 +93,8 @@ PRIMITIVES = {
     "feedback.consent_question_text", "feedback.consent_answer_text",
     "launch.tight_plan_text",
     "promo.kind_label", "promo.state_label", "promo.terms", "promo.span", "promo.step_buttons",
+    "feedback_lines.manager_only_text", "feedback_lines.line_action_id",
+    "feedback_lines.line_state_label", "feedback_lines.finished_text",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
 PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title"}
@@ -108,8 +113,10 @@ def suggestion(t: str) -> Suggestion:
 
 
 def card(t: str) -> feedback.Card:
-    return feedback.Card(1, OWN_USER, t, t, "Quality", t, t, True, "in_progress", "in progress", OWN_USER, t, t, 2,
-                         Mrkdwn(f"<#{OWN_CHANNEL}>"), asins=(t,), unsure=True, waiting_for=OWN_USER)
+    return feedback.Card(1, OWN_USER, t, t, "Quality", t, t, True, "in_progress", "in progress", t, 2,
+                         Mrkdwn(f"<#{OWN_CHANNEL}>"), asins=(t,), unsure=True, waiting_for=OWN_USER,
+                         lines=(LineView("purchasing", t, "on_it", OWN_USER, t, t, ("done",), ("adjust_restock",)),),
+                         started=(LinkState(Ref("restock", 3), t, t, False, None),))
 
 
 def restock_progress(t: str) -> restock.Progress:
@@ -169,8 +176,19 @@ CASES: dict[str, Callable[[str], Any]] = {
                                    "members": [{"user": OWN_USER, "roles": ["purchasing"]}]},
         {r: t for r in Role}, t),
     "feedback.another_report_text": lambda t: feedback.another_report_text(TR, OWN_USER, t),
-    "feedback.card_blocks": lambda t: feedback.card_blocks(TR, card(t), [], feedback.sku_context(TR, t, FOUND)),
-    "feedback.card_buttons": lambda t: feedback.card_buttons(TR, "quality", t, t, t),
+    "feedback.card_blocks": lambda t: feedback.card_blocks(TR, card(t), feedback.sku_context(TR, t, FOUND)),
+    "feedback_lines.status_blocks": lambda t: feedback_lines.status_blocks(
+        TR, t, t, t, list(card(t).lines), list(card(t).started), [feedback_lines.HistoryRow(t, OWN_USER, t, t)]),
+    "feedback_lines.home_blocks": lambda t: feedback_lines.home_blocks(TR, [(feedback_lines.home_title(
+        TR, 1, t, t, t), feedback_lines.line_blocks(TR, 1, card(t).lines[0], t, t, closed=False))]),
+    "feedback_lines.step_text": lambda t: [feedback_lines.step_text(TR, 1, t, "done", OWN_USER, t)],
+    "feedback_lines.line_text": lambda t: [feedback_lines.line_text(TR, card(t).lines[0])],
+    "feedback_lines.line_blocks": lambda t: feedback_lines.line_blocks(TR, 1, card(t).lines[0], t, t, closed=False),
+    "feedback_lines.started_block": lambda t: feedback_lines.started_block(TR, list(card(t).started)),
+    "feedback_lines.started_line": lambda t: [feedback_lines.started_line(TR, card(t).started[0])],
+    "feedback_lines.home_title": lambda t: [feedback_lines.home_title(TR, 1, t, t, t)],
+    "feedback_lines.line_value": lambda t: [],  # a button value, never shown
+    "feedback_lines.follow_up_value": lambda t: [],  # a button value, never shown
     "feedback.card_text": lambda t: feedback.card_text(TR, 1, "Quality"),
     "feedback.category_question": lambda t: feedback.category_question(TR, 1, t, [("quality", "Quality")]),
     "feedback.consent_question": lambda t: feedback.consent_question(TR, 1, OWN_USER, "U0OTHER", t,

@@ -9,19 +9,17 @@ from typing import Any
 from babel.lists import format_list
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
+from bot.blocks.feedback_lines import LineView, line_blocks, started_block
 from bot.blocks.figures import summary_line
-from bot.blocks.launch import add_launch_task_button
 from bot.blocks.limits import SECTION_TEXT, clip
-from bot.blocks.restock import request_restock_button
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.ops.feedback import WeekCount
+from bot.ops.links import LinkState
 from bot.reports.queries import KpiSummary
 
 FILE_VIEW = "feedback.file"
-ACK = "feedback.ack"
-ON_IT = "feedback.on_it"
 REROUTE = "feedback.reroute"
 CLOSE = "feedback.close"
 NOTE_VIEW = "feedback.note"
@@ -34,8 +32,6 @@ MARKETPLACES = ("US", "CA", "MX", "UK", "DE", "FR", "IT", "ES", "NL", "JP", "AU"
 STATE_ICON = {"new": "🆕", "acknowledged": "👀", "in_progress": "🛠", "closed": "✅"}
 STATE_LABELS = {"new": N_("new"), "acknowledged": N_("acknowledged"), "in_progress": N_("in progress"),
                 "closed": N_("closed")}
-# Feedback that may call for stock or a launch change offers those flows right on the card.
-ACTIONABLE = ("quality", "stock")
 LIST_SCOPES = {"open": N_("open"), "mine": N_("mine"), "all": N_("all")}  # /feedback list SCOPE, as typed
 
 
@@ -51,11 +47,11 @@ class Card:
     urgent: bool
     state: str
     state_label: str
-    owner: str | None
-    note: str | None
-    outcome: str | None
+    outcome: str | None  # the manager's, when they closed it for everyone
     count: int
     destinations: Mrkdwn  # Opsbot's channel references, e.g. "<#C0PURCHASING>, <#C0MANAGER>"
+    lines: tuple[LineView, ...] = ()  # each destination role's work on it
+    started: tuple[LinkState, ...] = ()  # what it started (R-3, P-2, T-40), each with its state
     asins: tuple[str, ...] = ()
     unsure: bool = False  # no rule chose the category: the reporter was asked
     waiting_for: str | None = None  # the author whose consent it waits for before going to team channels
@@ -152,15 +148,6 @@ def card_text(tr: Translator, item_id: int, category: str) -> str:
     return tr._("Feedback #{id}: {category}", id=item_id, category=category)
 
 
-def card_buttons(
-    tr: Translator, category_key: str, sku: str | None, marketplace: str | None, text: str
-) -> list[dict[str, Any]]:
-    """Another feature's next step offered on the card, for feedback that may call for it."""
-    if not sku or category_key not in ACTIONABLE:
-        return []
-    return [request_restock_button(tr, sku, marketplace), add_launch_task_button(tr, sku, text)]
-
-
 def joined_text(tr: Translator, item_id: int, sku: str | None, count: int) -> str:
     """The reporter's answer when their feedback joined an open item."""
     return tr._("Joined the open feedback #{id} on {sku} ({count} reports so far).", id=item_id, sku=escape(sku or ""),
@@ -251,9 +238,9 @@ def private_join_text(tr: Translator, item_id: int, reporter: str, text: str) ->
                 who=f"<@{reporter}>", text=escape(text))
 
 
-def card_blocks(
-    tr: Translator, card: Card, extra_buttons: list[dict[str, Any]], sku_context: Mrkdwn | None = None
-) -> list[dict[str, Any]]:
+def card_blocks(tr: Translator, card: Card, sku_context: Mrkdwn | None = None) -> list[dict[str, Any]]:
+    """The card: the report, then each destination's line with its own buttons and follow-ups, what the item
+    started, and the item's own buttons (re-route; close, which only the manager may)."""
     flag = "🚨 " if card.urgent else ""
     title = tr._("{flag}Feedback #{id} · {category}", flag=flag, id=card.id, category=card.category)
     facts = [tr._("From <@{reporter}>", reporter=card.reporter)]
@@ -271,13 +258,13 @@ def card_blocks(
     if sku_context:
         blocks.append(context(clip(sku_context, SECTION_TEXT)))
     status = f"{STATE_ICON.get(card.state, '')} {card.state_label}"
-    if card.owner:
-        status += " · " + tr._("on it: <@{owner}>", owner=card.owner)
-    if card.note:
-        status += "\n" + tr._("Action: {note}", note=escape(card.note))
     if card.outcome:
         status += "\n" + outcome_text(tr, card.outcome)
     blocks.append(section(clip(status, SECTION_TEXT)))
+    closed = card.state == "closed"
+    for line in card.lines:
+        blocks += line_blocks(tr, card.id, line, card.sku, card.marketplace, closed=closed)
+    blocks += started_block(tr, list(card.started))
     if card.unsure:
         blocks.append(context(tr._("❓ Opsbot was not sure what this is about and asked {who} to pick the category.",
                                    who=f"<@{card.reporter}>")))
@@ -285,15 +272,9 @@ def card_blocks(
         blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
                                    "share it.", who=f"<@{card.waiting_for}>")))
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
-    if card.state != "closed":
+    if not closed:
         value = str(card.id)
-        buttons = [button(tr._("Acknowledge"), ACK, value)] if card.state == "new" else []
-        buttons += [
-            button(tr._("I'm on it"), ON_IT, value, style="primary"),
-            button(tr._("Re-route"), REROUTE, value),
-            button(tr._("Close"), CLOSE, value),
-        ]
-        blocks.append(actions(buttons + extra_buttons))
+        blocks.append(actions([button(tr._("Re-route"), REROUTE, value), button(tr._("Close"), CLOSE, value)]))
     return blocks
 
 
@@ -302,9 +283,11 @@ def sku_context(tr: Translator, sku: str, found: KpiSummary) -> Mrkdwn:
     return Mrkdwn(tr._("Last 7 days: {figures}", figures=summary_line(tr, sku, found)))
 
 
-def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
+def note_modal(tr: Translator, item_id: int, kind: str, role: str | None = None) -> dict[str, Any]:
+    """The words an action needs: ``on_it`` what they will do, ``done`` what came of it (for ``role``'s line),
+    ``close`` the outcome when the manager closes the item for everyone."""
     label = tr._("What will you do?") if kind == "on_it" else tr._("What was the outcome?")
-    title = tr._("I'm on it") if kind == "on_it" else tr._("Close feedback")
+    title = {"on_it": tr._("I'm on it"), "done": tr._("Done")}.get(kind) or tr._("Close feedback")
     blocks = [
         input_block(
             "note", label, {"type": "plain_text_input", "action_id": "note", "multiline": True, "max_length": 1000}
@@ -316,7 +299,7 @@ def note_modal(tr: Translator, item_id: int, kind: str) -> dict[str, Any]:
         callback_id=NOTE_VIEW,
         submit=tr._("Save"),
         close=tr._("Cancel"),
-        private_metadata=json.dumps({"item": item_id, "kind": kind}),
+        private_metadata=json.dumps({"item": item_id, "kind": kind, "role": role}),
     )
 
 

@@ -223,9 +223,10 @@ def add_task_modal(
     phases: PhaseGroups,
     today: date,
     preselected: int | None = None,
+    metadata: str = "",
 ) -> dict[str, Any]:
     """Add a task to a launch, in a phase of it, owned by a person; ``preselected`` is the launch selling the SKU
-    the button came with (or the checklist's own)."""
+    the button came with (or the checklist's own); ``metadata`` where it came from (a feedback item)."""
     launch_options = [option(name, str(lid)) for lid, name in launches]
     chosen = next((o for o in launch_options if o["value"] == str(preselected)), None)
     groups = [
@@ -253,4 +254,5 @@ def add_task_modal(
         input_block("owner", tr._("Owner"), _people_select("owner", people)),
         input_block("due", tr._("Due"), {"type": "datepicker", "action_id": "due", "initial_date": today.isoformat()}),
     ]
-    return modal(tr._("Add launch task"), blocks, callback_id=ADD_TASK_VIEW, submit=tr._("Add"), close=tr._("Cancel"))
+    return modal(tr._("Add launch task"), blocks, callback_id=ADD_TASK_VIEW, submit=tr._("Add"), close=tr._("Cancel"),
+                 private_metadata=metadata)

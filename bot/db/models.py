@@ -3,6 +3,7 @@
 from bot.db import (  # noqa: F401
     core,
     feedback,
+    feedback_lines,
     goals,
     installations,
     kpi,

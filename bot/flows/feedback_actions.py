@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
+from bot.db import feedback_lines as stored_lines
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
+from bot.flows.home import homes_changed
 from bot.ops import feedback as ops
+from bot.ops import feedback_lines as line_ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
 
@@ -37,41 +43,13 @@ class FeedbackActions:
         """Refuse before a modal opens, not only when it is submitted; the item's category when allowed."""
         return self._open_item(user, item_id)[1].category
 
-    def act(self, user: str, item_id: int, action: str, note: str = "") -> None:
-        """acknowledge | on_it | close — each updates every card and tells the reporter."""
-        team, item = self._open_item(user, item_id)
-        target = ops.next_state(item.state, action, item_id)
-        if action in ("on_it", "close") and not note.strip():
-            raise OpsError(N_("Please add a short note."), field="note")
-        audit = Audit(team.id, user, self.ctx.clock.now())
-        with self.ctx.db.transaction() as session:
-            current = session.get(store.FeedbackItem, item_id)
-            assert current is not None
-            before = current.state
-            if before != item.state:  # someone else changed it while this person was typing
-                raise OpsError(N_("Feedback #{id} changed meanwhile; look at the card and try again."), id=item_id)
-            current.state, current.updated_at = target, audit.at
-            if action == "on_it":
-                current.owner, current.note = user, note.strip()
-            if action == "close":
-                current.outcome = note.strip()
-            audit(session, "feedback", str(item_id), before, target, note.strip() or None)
-            # Changed and announced together.
-            item = self.cards.item(item_id)
-            self.cards.refresh(team, item)
-            tr = self.ctx.translator_for(item.reporter, team)
-            text = tr._(
-                "Your feedback #{id} is now {state} ({who}).",
-                id=item.id, state=blocks.state_label(tr, item.state), who=f"<@{user}>",
-            )
-            if item.outcome:
-                text += "\n" + blocks.outcome_text(tr, item.outcome)
-            self.ctx.delivery.dm(item.reporter, text)
-
     def reroute(self, user: str, item_id: int, rerouting: Rerouting) -> None:
         """Another category (its route decides where) or, when chosen, other destination roles."""
         team, item = self._open_item(user, item_id)
+        before = item.roles
         where = self._route(team, user, item, rerouting)
+        roles = {Role(r) for r in [*before, *self.cards.item(item_id).roles]}  # lines added and put aside
+        homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
         tr = self.ctx.translator_for(item.reporter, team)
         self.ctx.delivery.dm(item.reporter, tr._(
             "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
@@ -120,7 +98,8 @@ class FeedbackActions:
         category = rerouting.category
         if category not in self.playbook.categories:
             raise OpsError(N_("Choose one of the categories."), field="category")
-        to = list(rerouting.roles) or ops.destinations(self.playbook, category, item.marketplace, item.urgent)
+        to = list(dict.fromkeys(rerouting.roles)) or ops.destinations(self.playbook, category, item.marketplace,
+                                                                      item.urgent)
         audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item.id)
@@ -130,8 +109,26 @@ class FeedbackActions:
             current.roles_json = json.dumps([r.value for r in to])
             audit(session, "feedback", str(item.id), before, category,
                   "re-routed to " + ", ".join(r.value for r in to))
+            self._reconcile_lines(session, current, to, audit.at)
             # Changed and announced together.
             return self.cards.deliver(team, self.cards.item(item.id), to)
+
+    @staticmethod
+    def _reconcile_lines(session: Session, item: store.FeedbackItem, to: list[Role], at: datetime) -> None:
+        """New destinations get a new line; lines no longer routed are put aside with their state (and come back
+        with it); the others keep theirs. The item's one state follows its lines."""
+        rows = stored_lines.lines_of(session, item, everything=True)
+        by_role = {Role(r.role): r for r in rows}
+        create, back, aside = line_ops.reconcile(list(by_role), {k for k, r in by_role.items() if r.active}, to)
+        for role in create:
+            session.add(stored_lines.FeedbackLine(team_id=item.team_id, item_id=item.id, role=role.value,
+                                                  state=line_ops.NEW, active=True, updated_at=at))
+        for role in back:
+            by_role[role].active = True
+        for role in aside:
+            by_role[role].active = False
+        session.flush()
+        item.state = line_ops.item_state([r.as_line() for r in stored_lines.lines_of(session, item)])
 
     def _item(self, team: Team, item_id: int) -> store.FeedbackItem:
         with self.ctx.db.transaction() as session:

@@ -6,13 +6,18 @@ from datetime import timedelta
 from typing import Any
 
 from bot.blocks import feedback as blocks
+from bot.blocks.feedback_lines import LineView
 from bot.blocks.text import Mrkdwn
 from bot.db import feedback as store
+from bot.db import feedback_lines as stored_lines
+from bot.flows import links
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.ops import feedback as ops
+from bot.ops import feedback_lines as line_ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
-from bot.ops.team import Role, Team
+from bot.ops.links import Ref
+from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.outbox import Receipt, ReceiptHook, Target
 from bot.reports.queries import sku_summary
 
@@ -97,17 +102,33 @@ class FeedbackCards:
             urgent=item.urgent,
             state=item.state,
             state_label=blocks.state_label(tr, item.state),
-            owner=item.owner,
-            note=item.note,
             outcome=item.outcome,
             count=item.count,
             destinations=Mrkdwn(blocks.listed(tr, [f"<{t.key}>" for t in where])),
             asins=tuple(item.asins),
             unsure=item.unsure,
             waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
+            lines=tuple(self.line_views(item, tr)),
+            started=tuple(links.started(self.ctx, Ref("feedback", item.id), tr)),
         )
-        extra = blocks.card_buttons(tr, item.category, item.sku, item.marketplace, item.text)
-        return blocks.card_blocks(tr, view, extra, self._sku_context(team, item, tr))
+        return blocks.card_blocks(tr, view, self._sku_context(team, item, tr))
+
+    def line_views(self, item: store.FeedbackItem, tr: Translator, roles: set[Role] | None = None) -> list[LineView]:
+        """The item's lines as ``tr``'s reader sees them (only ``roles``' when given), each with what it offers."""
+        with self.ctx.db.transaction() as session:
+            rows = stored_lines.lines_of(session, item)
+        views = []
+        for row in rows:
+            role = Role(row.role)
+            if roles is not None and role not in roles:
+                continue
+            finished = row.state in line_ops.FINISHED
+            views.append(LineView(
+                role=row.role, role_name=tr._(ROLE_NAMES[role]), state=row.state, actor=row.actor, note=row.note,
+                outcome=row.outcome, offered=line_ops.OFFERED.get(row.state, ()),
+                follow_ups=() if finished else tuple(self.playbook.follow_ups_for(item.category, role)),
+            ))
+        return views
 
     def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> Mrkdwn | None:
         """The SKU's last 7 days, when report data for it has been loaded."""

@@ -14,6 +14,7 @@ from bot.db.audit import Audit
 from bot.db.launch import Launch
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
+from bot.flows.home import homes_changed
 from bot.i18n import translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
@@ -116,6 +117,8 @@ class FeedbackIntake:
                     self._ask_consent(team, item)
                 if item.unsure:
                     self._ask_category(team, item)
+        if not joined and public_ok:  # a new item is in the App Home of the people of its lines
+            homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
         if joined:
             return blocks.joined_text(tr, item_id, sku, count)
         if author:

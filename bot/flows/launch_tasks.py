@@ -15,13 +15,16 @@ from bot.blocks import launch as blocks
 from bot.blocks import launch_modals as modals
 from bot.db import launch as store
 from bot.db.audit import Audit
+from bot.db.feedback import FeedbackItem
 from bot.errors import N_, OpsError
+from bot.flows import links
 from bot.flows.context import Context
 from bot.flows.home import homes_changed, managers
 from bot.flows.launch_checklist import LaunchChecklist, task_row
-from bot.i18n import pick
+from bot.i18n import Translator, pick
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybooks
+from bot.ops.links import LinkState, Ref
 from bot.ops.team import Role, Team
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class NewTask:
     phase: str  # "<launch id>:<phase id>", as the phase menu offers it
     owner: str
     due: date | None
+    feedback: int | None = None  # the feedback item it was added from (F→T), when it was
 
 
 def people_of(team: Team) -> list[tuple[str, str]]:
@@ -134,6 +138,7 @@ class LaunchTasks:
                 )
             self.checklist.refresh(team, task.launch_id)
         homes_changed(self.ctx, team, [task.owner, owner, user, *managers(self.ctx, team)])
+        links.moved(self.ctx, Ref("launch_task", task_id))  # the feedback it came from shows it ticked
         return []
 
     def _remove(self, user: str, team: Team, task: store.LaunchTask) -> None:
@@ -146,9 +151,13 @@ class LaunchTasks:
             )
             self.checklist.refresh(team, task.launch_id)
         homes_changed(self.ctx, team, [task.owner, *managers(self.ctx, team)])
+        links.moved(self.ctx, Ref("launch_task", task.id))
 
     # -- a task added from the checklist or from elsewhere (market feedback) -----------------------------
-    def add_modal(self, user: str, title: str, sku: str = "", launch_id: int | None = None) -> dict[str, Any]:
+    def add_modal(
+        self, user: str, title: str, sku: str = "", launch_id: int | None = None, feedback: int | None = None
+    ) -> dict[str, Any]:
+        """``feedback``: the item it is added from, linked to the task once it is added."""
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
@@ -159,7 +168,8 @@ class LaunchTasks:
         selling = next((launch.id for launch in active if sku.upper() in (s.upper() for s in launch.skus)), None)
         chosen = launch_id if launch_id in {launch.id for launch in active} else selling
         launches = [(launch.id, launch.name) for launch in active]
-        return modals.add_task_modal(tr, launches, title, people_of(team), phases, self.ctx.today(team), chosen)
+        return modals.add_task_modal(tr, launches, title, people_of(team), phases, self.ctx.today(team), chosen,
+                                     metadata=json.dumps({"feedback": feedback}) if feedback else "")
 
     def _phases(self, session: Session, launch: store.Launch, locale: str) -> list[tuple[str, str]]:
         """A launch's phases as the add-a-task menu offers them: the playbook's, then any others its tasks have."""
@@ -170,6 +180,7 @@ class LaunchTasks:
         return [(f"{launch.id}:{key}", title) for key, title in titles.items()]
 
     def add(self, user: str, form: NewTask) -> None:
+        added = None
         with self.ctx.db.transaction() as session:
             team = self.ctx.team_of(user)
             title = form.title.strip()
@@ -189,8 +200,7 @@ class LaunchTasks:
             assert member is not None
             keys = {t.key for t in store.tasks_of(session, launch.id)}
             key = next(f"added-{n}" for n in range(1, len(keys) + 2) if f"added-{n}" not in keys)
-            session.add(
-                store.LaunchTask(
+            added = store.LaunchTask(
                     team_id=team.id,
                     launch_id=launch.id,
                     key=key,
@@ -206,7 +216,29 @@ class LaunchTasks:
                     depends_json="[]",
                     gate=False,
                 )
-            )
+            session.add(added)
+            session.flush()
             Audit(team.id, user, self.ctx.clock.now())(session, "launch", launch.slug, None, "task added", title)
+            source = session.get(FeedbackItem, form.feedback) if form.feedback else None
+            if source is not None and source.team_id == team.id:  # a forged item of another team links nothing
+                links.link(self.ctx, team.id, Ref("feedback", source.id), Ref("launch_task", added.id), by=user)
             self.checklist.refresh(team, launch.id)
         homes_changed(self.ctx, team, [form.owner, *managers(self.ctx, team)])
+        if form.feedback:
+            links.moved(self.ctx, Ref("launch_task", added.id))  # the feedback card shows T-n it started
+
+
+def describe_task(ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:
+    """T-40 as a feedback card shows it: its title and owner, open / blocked / done."""
+    with ctx.db.transaction() as session:
+        task = session.get(store.LaunchTask, ref.id)
+    if task is None:
+        return None
+    team = ctx.teams.by_id(task.team_id)
+    member = team.member(task.owner) if team else None
+    title = f"{pick(task.title, tr.locale)} ({member.name if member else task.owner})"
+    return LinkState(ref, title, tr._(TASK_STATES.get(task.state, task.state)), finished=task.state == ops.DONE)
+
+
+# A task's state as a feedback card names it.
+TASK_STATES = {ops.OPEN: N_("to do"), ops.DONE: N_("done"), ops.BLOCKED: N_("blocked")}

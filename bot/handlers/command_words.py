@@ -38,6 +38,7 @@ FEEDBACK_WORDS = (
     Alias("list", "列表", "列表"),
     Alias("list open", "列表 未关闭", "列表 未關閉"),
     Alias("list mine", "列表 我的", "列表 我的"),
+    Alias("status", "状态", "狀態"),
 )
 KPI_WORDS = (
     Alias("yesterday", "昨天", "昨天", anywhere=True),

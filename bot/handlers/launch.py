@@ -16,7 +16,7 @@ from bot.blocks.launch_modals import COMPRESS, KEEP, REMOVE, confirm_view, go_co
 from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.agenda_launch import SECTIONS as AGENDA_SECTIONS
-from bot.flows.context import Context
+from bot.flows.context import Context, LinkKind
 from bot.flows.launch_checklist import RECEIPTS as CHECKLIST_RECEIPTS
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.flows.launch_dates import LaunchDates, Moved, Plan, TooSoon, Unchanged
@@ -25,7 +25,7 @@ from bot.flows.launch_decisions import LaunchDecisions
 from bot.flows.launch_home import launch_home
 from bot.flows.launch_mornings import LaunchMornings
 from bot.flows.launch_setup import Created, LaunchSetup, NewLaunch
-from bot.flows.launch_tasks import LaunchTasks, NewTask, TaskUpdate
+from bot.flows.launch_tasks import LaunchTasks, NewTask, TaskUpdate, describe_task
 from bot.handlers.command_words import LAUNCH_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import TightPlan, parse_command
@@ -79,13 +79,15 @@ def task_update(values: dict[str, Any]) -> TaskUpdate:
     )
 
 
-def new_task(values: dict[str, Any]) -> NewTask:
+def new_task(values: dict[str, Any], metadata: str = "") -> NewTask:
+    source = json.loads(metadata or "{}").get("feedback") if (metadata or "").startswith("{") else None
     return NewTask(
         launch_id=int(values["launch"]),
         title=values.get("title") or "",
         phase=values.get("phase") or "",
         owner=values.get("owner") or "",
         due=_date(values.get("due")),
+        feedback=source if isinstance(source, int) else None,
     )
 
 
@@ -287,7 +289,8 @@ def register(reg: Registrar, ctx: Context) -> None:
     def task_added(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        submit_or_field_errors(ack, tr, view, lambda: tasks.add(user, new_task(view_values(view))))
+        metadata = view.get("private_metadata") or ""
+        submit_or_field_errors(ack, tr, view, lambda: tasks.add(user, new_task(view_values(view), metadata)))
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:
@@ -307,6 +310,7 @@ FEATURE = Feature(
     jobs=jobs,
     receipts=CHECKLIST_RECEIPTS + GATE_RECEIPTS,
     home_sections=(launch_home,),
+    link_kinds=(LinkKind("launch_task", describe_task),),
     demo_scene="40_launch.txt",
     agenda_sections=AGENDA_SECTIONS,
 )

@@ -185,9 +185,10 @@ def may_act(actor_roles: set[Role], destination_roles: list[Role]) -> bool:
 
 @dataclass(frozen=True)
 class FeedbackCommand:
-    action: str  # open | file | list
+    action: str  # open | file | list | status
     text: str = ""
     scope: str = "open"
+    item_id: int | None = None  # status: F-12, #12 or 12
 
 
 def parse_command(text: str) -> FeedbackCommand:
@@ -195,6 +196,11 @@ def parse_command(text: str) -> FeedbackCommand:
     if not stripped:
         return FeedbackCommand("open")
     words = stripped.split()
+    if words[0].lower() == "status" and len(words) == 2:
+        found = re.fullmatch(r"(?:F-?|#)?(\d{1,9})", words[1], re.IGNORECASE)
+        if found:
+            return FeedbackCommand("status", item_id=int(found.group(1)))
+        raise OpsError(N_("Say which feedback, e.g. /feedback status F-12."))
     if words[0].lower() == "list":  # the scope may be a category's name of several words (质量 / 缺陷)
         return FeedbackCommand("list", scope=(" ".join(words[1:]).lower().lstrip("#") or "open"))
     return FeedbackCommand("file", text=stripped)

@@ -31,6 +31,15 @@ class Route(BaseModel):
     to: tuple[Role, ...] = Field(min_length=1)
 
 
+class FollowUp(BaseModel):
+    """A one-click next step on a feedback card: for which categories, on the lines of which roles."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    categories: tuple[str, ...] = Field(min_length=1)
+    roles: tuple[Role, ...] = Field(min_length=1)
+
+
 class WeeklySummary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,6 +63,9 @@ class FeedbackPlaybook(BaseModel):
     # Marketplace code -> how people name it in text ("Amazon DE", "amazon.de", "德国站"); the bare code
     # in capitals ("in DE") is recognised too.
     marketplaces: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # adjust_restock | plan_promo | add_launch_task: which categories offer it, on which roles' lines.
+    follow_ups: dict[Literal["adjust_restock", "plan_promo", "add_launch_task"], FollowUp] = Field(
+        default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackPlaybook:
@@ -61,6 +73,7 @@ class FeedbackPlaybook(BaseModel):
             raise ValueError("categories must include 'other', where unmatched feedback goes")
         unknown = [c for c in self.order if c not in self.categories]
         unknown += [r.category for r in self.routes if r.category not in self.categories]
+        unknown += [c for f in self.follow_ups.values() for c in f.categories if c not in self.categories]
         if unknown:
             raise ValueError(f"unknown categories {sorted(set(unknown))}; known: {sorted(self.categories)}")
         unrouted = [c for c in self.categories if not any(r.category == c for r in self.routes)]
@@ -81,6 +94,10 @@ class FeedbackPlaybook(BaseModel):
         """A category's name in a language; a key the playbook no longer has is shown as it is."""
         category = self.categories.get(key)
         return pick(category.name, locale) if category else key
+
+    def follow_ups_for(self, category: str, role: Role) -> list[str]:
+        """The follow-ups a line of ``role`` offers on feedback of ``category``, in the playbook's order."""
+        return [key for key, f in self.follow_ups.items() if category in f.categories and role in f.roles]
 
     def category_choices(self, locale: str) -> list[tuple[str, str]]:
         """(key, name) for each category, in the playbook's order of writing: what a form offers."""

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bot.blocks import feedback as blocks
+from bot.blocks.feedback_lines import LineView
 from bot.i18n import translator
+from bot.ops.feedback_playbook import load_playbook
+from bot.ops.team import Role
 
 EN, ZH = translator("en"), translator("zh-CN")
 CARD = blocks.Card(
     id=7, reporter="U0CS", text="LED-100 arrived cracked", link=None, category="Quality / defect", sku="LED-100",
-    marketplace="DE", urgent=True, state="new", state_label="new", owner=None, note=None, outcome=None, count=3,
+    marketplace="DE", urgent=True, state="new", state_label="new", outcome=None, count=3,
     destinations="<#C0PURCHASING>, <#C0MANAGER>",
+    lines=(LineView("purchasing", "Purchasing", "new", offered=("acknowledge", "on_it", "done", "not_ours"),
+                    follow_ups=("adjust_restock",)),
+           LineView("manager", "Manager", "on_it", actor="U0MANAGER", note="Calling the factory",
+                    offered=("on_it", "done"))),
 )
 
 
@@ -20,17 +28,19 @@ def button_texts(built: list[dict[str, Any]]) -> list[str]:
     return [e["text"]["text"] for b in built if b["type"] == "actions" for e in b["elements"]]
 
 
-def test_a_new_card_offers_every_step_and_a_closed_one_none() -> None:
-    assert button_texts(blocks.card_blocks(EN, CARD, [])) == ["Acknowledge", "I'm on it", "Re-route", "Close"]
-    assert button_texts(blocks.card_blocks(EN, replace(CARD, state="in_progress"), [])) == [
-        "I'm on it", "Re-route", "Close"]
-    assert button_texts(blocks.card_blocks(EN, replace(CARD, state="closed"), [])) == []
-    header = blocks.card_blocks(ZH, CARD, [])[0]["text"]["text"]
+def test_each_line_offers_its_own_steps_and_a_closed_card_none() -> None:
+    assert button_texts(blocks.card_blocks(EN, CARD)) == [
+        "Purchasing: Acknowledge", "Purchasing: I'm on it", "Purchasing: Done", "Purchasing: Not ours",
+        "Adjust restock",
+        "Manager: I'm on it", "Manager: Done", "Re-route", "Close"]
+    assert button_texts(blocks.card_blocks(EN, replace(CARD, state="closed"))) == []
+    assert "Action: Calling the factory" in str(blocks.card_blocks(EN, replace(CARD, state="closed")))
+    header = blocks.card_blocks(ZH, CARD)[0]["text"]["text"]
     assert header == "🚨 反馈 #7 · Quality / defect"
 
 
 def test_long_feedback_is_clipped_to_a_sections_limit() -> None:
-    built = blocks.card_blocks(EN, replace(CARD, text="x" * 5000), [])
+    built = blocks.card_blocks(EN, replace(CARD, text="x" * 5000))
     assert all(len(b["text"]["text"]) <= 3000 for b in built if b["type"] == "section")
 
 
@@ -64,7 +74,10 @@ def test_labels_and_lines_are_the_cards_wording_in_the_readers_language() -> Non
     assert blocks.list_title(EN, "stock", "Stock") == "Market feedback: Stock"
 
 
-def test_only_feedback_about_a_sku_that_may_need_stock_or_a_launch_change_offers_those_flows() -> None:
-    assert len(blocks.card_buttons(EN, "quality", "LED-100", "US", "cracked")) == 2
-    assert blocks.card_buttons(EN, "quality", None, "US", "cracked") == []
-    assert blocks.card_buttons(EN, "listing", "LED-100", "US", "typo") == []
+def test_the_playbook_says_which_follow_ups_each_category_offers_on_which_roles_line() -> None:
+    playbook = load_playbook(Path(__file__).parents[2] / "playbooks")
+    assert playbook.follow_ups_for("price", Role.purchasing) == ["adjust_restock", "add_launch_task"]
+    assert playbook.follow_ups_for("price", Role.marketing) == ["plan_promo", "add_launch_task"]
+    assert playbook.follow_ups_for("stock", Role.purchasing) == ["adjust_restock"]
+    assert playbook.follow_ups_for("logistics", Role.warehouse) == []
+    assert playbook.follow_ups_for("price", Role.manager) == []

@@ -122,10 +122,11 @@ def test_the_urgent_dm_to_a_chinese_speaking_manager_of_an_english_team_is_in_ch
                     "🚨 反馈 #1 · 质量 / 缺陷",
                     "来自 @Wang Fang · SKU LED-100 · DE",
                     "已发送到 #purchasing、#manager和@Li Wei",
-                    "[13: 已知悉] [14: 我来处理] [15: 转给其他人] [16: 关闭]",
+                    "运营主管：已知悉] [", "运营主管：我来处理] [", "转给其他人] [", "关闭]",
                 ],
             ),
-            ("!as U0MANAGER\n!click 已知悉", ["👀 已知悉", "#purchasing · message updated", "👀 acknowledged"]),
+            ("!as U0MANAGER\n!click 运营主管：已知悉",
+             ["👀 已知悉", "#purchasing · message updated", "👀 acknowledged"]),
         ],
     )
     dm = console.emulator.dm_channel_of("U0MANAGER")

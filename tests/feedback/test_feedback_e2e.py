@@ -20,28 +20,36 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
         # Amy (marketing) was not sent this one: she cannot act on it, and nothing changes.
         ("!as U0MARKET\n"
          "!in C0PURCHASING\n"
-         "!click I'm on it", ["only visible to Amy Lin",
-                              "Only the people this feedback was sent to, or the manager, can change it."]),
-        ("!click Acknowledge", ["Only the people this feedback was sent to"]),
+         "!click Purchasing: I'm on it", ["only visible to Amy Lin",
+                                          "Only the people of that line can move it; yours has its own buttons."]),
+        ("!click Purchasing: Acknowledge", ["Only the people of that line can move it"]),
         ("!as U0BUYER\n"
-         "!click Acknowledge", ["#purchasing · message updated", "#manager · message updated", "👀 acknowledged",
-                                "DM with Wang Fang", "Your feedback #1 is now acknowledged (@Chen Jie)."]),
-        ("!click I'm on it", ["modal opened for Chen Jie: “I'm on it”"]),
+         "!click Purchasing: Acknowledge", ["#purchasing · message updated", "#manager · message updated",
+                                            "👀 acknowledged", "*Purchasing* · 👀 acknowledged · @Chen Jie",
+                                            "DM with Wang Fang",
+                                            "Your feedback #1: Purchasing · acknowledged (@Chen Jie)."]),
+        ("!click Purchasing: I'm on it", ["modal opened for Chen Jie: “I'm on it”"]),
         ("!submit", ["✗ note: Please add a short note."]),
         ('!fill note="Asking the factory for photos of the packing"\n'
-         "!submit", ["🛠 in progress · on it: @Chen Jie", "Action: Asking the factory for photos of the packing"]),
-        ("!click Close", ["modal opened for Chen Jie: “Close feedback”", "✎ What was the outcome?"]),
+         "!submit", ["🛠 in progress", "*Purchasing* · 🛠 on it · @Chen Jie",
+                     "Action: Asking the factory for photos of the packing"]),
+        ("!click Purchasing: Done", ["modal opened for Chen Jie: “Done”", "✎ What was the outcome?"]),
         ('!fill note="Factory adds corner protectors from the next batch"\n'
-         "!submit", ["✅ closed", "Outcome: Factory adds corner protectors from the next batch",
-                     "Your feedback #1 is now closed (@Chen Jie)."]),
+         "!submit", ["*Purchasing* · ✅ done · @Chen Jie",
+                     "Outcome: Factory adds corner protectors from the next batch",
+                     "Your feedback #1: Purchasing · done (@Chen Jie)."]),
+        # The manager's line is still open: the item is closed once it is finished too.
+        ("!as U0MANAGER\n"
+         "!click Operations manager: Not ours", ["✅ closed", "*Operations manager* · ↪️ not ours · @Li Wei",
+                                                 "Your feedback #1 is closed: every team it went to has finished"]),
     ])
-    assert "Acknowledge" not in cards(console, "C0PURCHASING")[-1]  # a closed card has no buttons left
+    assert "Purchasing: Done" not in cards(console, "C0PURCHASING")[-1]  # a closed card has no buttons left
     # The audit trail (who changed it, from what, to what) is the record kept for later; no Slack surface shows it.
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, from_state, to_state from audit_log where entity = 'feedback' order by id").fetchall()
     assert [tuple(r) for r in rows] == [
         ("U0CS", None, "new"), ("U0BUYER", "new", "acknowledged"), ("U0BUYER", "acknowledged", "in_progress"),
-        ("U0BUYER", "in_progress", "closed"),
+        ("U0MANAGER", "in_progress", "closed"),
     ]
 
 
@@ -124,7 +132,7 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
          "/feedback LED-100 arrived cracked", [
             "Thanks! Feedback #1 (Quality / defect) went to #purchasing and #manager."]),
         ("/feedback Competitor cut the price of the lamp", [
-            "Thanks! Feedback #2 (Price / competitor) went to #marketing and #manager."]),
+            "Thanks! Feedback #2 (Price / competitor) went to #marketing and #purchasing."]),
         ("/feedback list", ["Open market feedback", "#2 · Price / competitor · new", "#1 · Quality / defect · new"]),
         ("/feedback list quality", ["Market feedback: Quality / defect", "#1 · Quality / defect"]),
         ("/feedback list mine", ["Market feedback you sent or work on", "#1", "#2"]),
@@ -139,10 +147,10 @@ def test_lists_and_the_weekly_summary(console: ConsoleSlack) -> None:
             "Thanks! Feedback #4 (Stock / demand) went to #purchasing."]),
         ("!as U0BUYER\n"
          "!in C0PURCHASING\n"
-         "!click Close", ["modal opened for Chen Jie: “Close feedback”"]),  # the newest card in #purchasing: #4
+         "!click Purchasing: Done", ["modal opened for Chen Jie: “Done”"]),  # the newest card in #purchasing: #4
         ('!fill note="Stock arrives in Germany on Friday"\n'
          "!submit", ["#purchasing · message updated", "Feedback #4 · Stock / demand", "✅ closed",
-                     "Your feedback #4 is now closed (@Chen Jie)."]),
+                     "Your feedback #4 is closed: every team it went to has finished with it."]),
         ("!at 2026-12-07 09:00", ["Stock / demand: 2 (+2 vs last week)", "Price / competitor: 0 (-1 vs last week)",
                                   "Quality / defect: 0 (-1 vs last week)",
                                   "SKUs: DESK-FAN-01 1 (+1), LED-200 1 (+1), and LED-100 0 (-1)",

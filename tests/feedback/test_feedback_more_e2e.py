@@ -11,6 +11,7 @@ from bot.console.session import ConsoleSlack
 from bot.errors import OpsError
 from bot.flows.feedback_actions import FeedbackActions, Rerouting
 from bot.flows.feedback_cards import FeedbackCards
+from bot.flows.feedback_lines import FeedbackLines
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
 
@@ -33,12 +34,11 @@ def test_the_card_shows_the_skus_last_7_days_when_report_data_exists(console: Co
         ("!as U0CS\n"
          "/feedback LED-100 arrived with a cracked base", [
             "· Last 7 days: *LED-100*: 140 units · 140 orders · GMV $4,198.60 · 1,680 sessions · CVR 8.3%",
-            "Request restock", "Add launch task"]),
+            "Adjust restock", "Add launch task"]),
         ("/feedback Competitor cut the price on USB-C-60W", ["Feedback #2 · Price / competitor"]),
     ])
     price_card = str(console.emulator.channel_messages("C0MARKETING")[-1].blocks)
     assert "Last 7 days" not in price_card  # no data for that SKU: nothing shown rather than zeros
-    assert "Request restock" not in price_card  # only quality and stock feedback offers the other flows
 
 
 def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> None:
@@ -48,24 +48,29 @@ def test_a_forged_close_or_re_route_changes_nothing(console: ConsoleSlack) -> No
     ])
     ctx = console.services.context
     playbook = ctx.playbook(FeedbackPlaybook)
-    flow = FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook))
-    # Straight to the server, as a forged view submission would: Amy (marketing) was not sent this one.
-    with pytest.raises(OpsError, match="Only the people this feedback was sent to"):
-        flow.act("U0MARKET", 1, "close", "not our problem")
+    cards = FeedbackCards(ctx, playbook)
+    flow, lines = FeedbackActions(ctx, playbook, cards), FeedbackLines(ctx, cards)
+    # Straight to the server, as a forged view submission would: Amy (marketing) was not sent this one, and only
+    # the manager closes an item for everyone.
+    for user in ("U0MARKET", "U0BUYER"):
+        with pytest.raises(OpsError, match="Only the manager can close"):
+            lines.close(user, 1, "not our problem")
     with pytest.raises(OpsError, match="Only the people this feedback was sent to"):
         flow.reroute("U0MARKET", 1, Rerouting("listing"))
+    with pytest.raises(OpsError, match="Only the people of that line"):
+        lines.act("U0MARKET", 1, "purchasing", "done", "not our problem")
     with pytest.raises(OpsError, match="no longer exists"):
-        flow.act("U0BUYER", 99, "acknowledge")
+        lines.act("U0BUYER", 99, "purchasing", "acknowledge")
     assert audit_rows(console) == [("U0CS", None, "new")]  # refused changes leave no trace but a log line
     assert "🆕 new" in str(console.emulator.channel_messages("C0PURCHASING")[-1].blocks)
-    # The person it was sent to can; nothing goes back a step, and a second close is refused politely.
-    flow.act("U0BUYER", 1, "acknowledge")
-    assert "Acknowledge" not in str(console.emulator.channel_messages("C0PURCHASING")[-1].blocks)
-    with pytest.raises(OpsError, match="already acknowledged"):
-        flow.act("U0MANAGER", 1, "acknowledge")
-    flow.act("U0BUYER", 1, "close", "Factory replaces the batch")
+    # The people of the line can; nothing goes back a step, and a second close is refused politely.
+    lines.act("U0BUYER", 1, "purchasing", "acknowledge")
+    assert "Purchasing: Acknowledge" not in str(console.emulator.channel_messages("C0PURCHASING")[-1].blocks)
+    with pytest.raises(OpsError, match="has moved on"):
+        lines.act("U0BUYER", 1, "purchasing", "acknowledge")
+    lines.close("U0MANAGER", 1, "Factory replaces the batch")
     with pytest.raises(OpsError, match="already closed"):
-        flow.act("U0MANAGER", 1, "close", "again")
+        lines.close("U0MANAGER", 1, "again")
 
 
 def test_re_route_to_chosen_people_and_urgent_one_liners(console: ConsoleSlack) -> None:
@@ -81,28 +86,29 @@ def test_re_route_to_chosen_people_and_urgent_one_liners(console: ConsoleSlack) 
                      "#purchasing · message updated", "Routed to #marketing, #ops, and @Li Wei",
                      "Your feedback #1 was re-routed as Listing / content to #marketing, #ops, and @Li Wei "
                      "(@Chen Jie)."]),
-        # Purchasing handed it over: it is no longer theirs to change.
-        ("!click Acknowledge", ["Only the people this feedback was sent to"]),
         ("!as U0WAREHOUSE\n"
          "!in C0OPS\n"
-         "!click Acknowledge", ["👀 acknowledged", "Your feedback #1 is now acknowledged (@Klaus Becker)."]),
+         "!click Warehouse: Acknowledge", ["👀 acknowledged",
+                                           "Your feedback #1: Warehouse · acknowledged (@Klaus Becker)."]),
     ])
+    # Purchasing handed it over: its line is put aside, and no card offers it any more.
+    assert "Purchasing: Acknowledge" not in str(console.emulator.channel_messages("C0PURCHASING")[-1].blocks)
 
 
 def test_the_whole_loop_in_chinese(chinese_team: ConsoleSlack) -> None:
     converse(chinese_team, [
         ("!as U0FINANCE\n"
          "/feedback 客户反馈 LED-200 灯罩破损，要求换货", [
-            "反馈 #1 · 质量 / 缺陷", "已发送到 #purchasing和#manager", "[1: 已知悉]",
+            "反馈 #1 · 质量 / 缺陷", "已发送到 #purchasing和#manager", "[1: 采购：已知悉]",
             "谢谢！反馈 #1（质量 / 缺陷）已发送给 #purchasing和#manager。"]),
         ("/feedback 又有一个 LED-200 破损", ["已合并到 LED-200 的未关闭反馈 #1（目前共 2 条）。",
                                          "@Liu Yang 又反馈了一次：又有一个 LED-200 破损", "2 条反馈"]),
         ("!as U0MANAGER\n"
          "!in C0MANAGER\n"
-         "!click 已知悉", ["👀 已知悉", "你的反馈 #1 现在状态为：已知悉（@Li Wei）。"]),
-        ("!click 我来处理", ["“我来处理”"]),
+         "!click 运营主管：已知悉", ["👀 已知悉", "你的反馈 #1：运营主管 · 已知悉（@Li Wei）。"]),
+        ("!click 运营主管：我来处理", ["“我来处理”"]),
         ('!fill note="联系工厂加强包装"\n'
-         "!submit", ["处理人：@Li Wei", "行动：联系工厂加强包装"]),
+         "!submit", ["*运营主管* · 🛠 处理中 · @Li Wei", "行动：联系工厂加强包装"]),
         ("!click 关闭", ["“关闭反馈”"]),
         ('!fill note="下批货改用加厚纸箱"\n'
          "!submit", ["✅ 已关闭", "结果：下批货改用加厚纸箱"]),

@@ -90,7 +90,7 @@ def test_an_author_who_says_no_keeps_it_with_the_manager(console: ConsoleSlack) 
                 ["cheaper on Amazon.de"],
             ),
             ("!as U0CS\n!shortcut feedback.from_message", ["“Market feedback”"]),
-            ("!submit", ["── DM with Amy Lin · Opsbot", "May it also go to #marketing and #manager?"]),
+            ("!submit", ["── DM with Amy Lin · Opsbot", "May it also go to #marketing and #purchasing?"]),
             (
                 "!as U0MARKET\n!click No, keep it private",
                 [

@@ -75,6 +75,17 @@ def catalog_labels(locale: str) -> dict[str, str]:
     return labels
 
 
+def label(labels: dict[str, str], target: str) -> str:
+    """A label as the reader sees it; a feedback line's button ("Purchasing: I'm on it") is its role and action,
+    each translated, in the catalog's "{role}: {action}"."""
+    found = labels.get(target.lower())
+    if found is None and ": " in target:
+        role, action = target.split(": ", 1)
+        pattern = labels.get("{role}: {action}", "{role}: {action}")
+        found = pattern.format(role=labels.get(role.lower(), role), action=labels.get(action.lower(), action))
+    return found or target
+
+
 def typed(line: str) -> list[str]:
     """The words a person typed in a console line: theirs, shown as typed wherever Opsbot repeats them."""
     if line.startswith("!fill"):
@@ -125,7 +136,7 @@ def play_every_scene(language: str, playbooks_dir: Path, tmp_path: Path, scan: S
             for line in scene.read_text(encoding="utf-8").splitlines():
                 if line.startswith("!click "):
                     target = line[7:].strip()
-                    line = "!click " + labels.get(target.lower(), target)
+                    line = "!click " + label(labels, target)
                 said += typed(line)
                 output = slack.send(line)
                 for prefix in SOMETHING_WENT_WRONG:

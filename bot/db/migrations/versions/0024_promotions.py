@@ -1,7 +1,7 @@
 """Promotions planned in Slack (/promo): approved, live, ended and reviewed.
 
 Revision ID: 0024_promotions
-Revises: 0021_links
+Revises: 0022_feedback_lines
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from bot.db.base import UTCDateTime
 
 revision = "0024_promotions"
-down_revision = "0021_links"
+down_revision = "0022_feedback_lines"
 branch_labels = None
 depends_on = None
 
