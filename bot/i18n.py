@@ -81,6 +81,11 @@ class AnyOf(list[str]):
     """Alternatives, joined with "or" when given to a translation: ``Did you mean {options}?``."""
 
 
+class Count(int):
+    """A count of things (units, cartons) given to a sentence, written the reader's way (1,500) as ``tr.number``
+    would, even in an ``OpsError`` built before anyone knows the reader. Plain ints stay as they are: ids, years."""
+
+
 def NP_(context: str, message: str) -> str:
     """Mark a short label that needs a context (``NP_("button", "Close")``); ``tr.pgettext`` translates it."""
     return message
@@ -118,6 +123,8 @@ class Translator:
             return self.join(value, "or" if isinstance(value, AnyOf) else "standard")
         if isinstance(value, date) and not isinstance(value, datetime):
             return self.date(value)
+        if isinstance(value, Count):
+            return self.number(int(value))
         return value
 
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:

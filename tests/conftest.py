@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.console.session import ConsoleSlack
+from bot.console.session import WORKSPACE_FILE, ConsoleSlack
 
 REPO = Path(__file__).resolve().parent.parent
 PLAYBOOKS = REPO / "playbooks"
@@ -41,19 +42,59 @@ def console(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
         slack.close()
 
 
-@pytest.fixture
-def chinese_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    """The console with the team's language set to Simplified Chinese (channel posts in Chinese too)."""
-    import yaml
+def speak(playbooks_dir: Path, language: str, workspace_file: Path | None = None) -> None:
+    """Set the team's language in its team.yml; with ``workspace_file``, write there a Slack workspace whose people
+    all have that locale too (an English team's people read en-US)."""
+    team_file = playbooks_dir / "team.yml"
+    team = yaml.safe_load(team_file.read_text(encoding="utf-8"))
+    team["language"] = language
+    team_file.write_text(yaml.safe_dump(team, allow_unicode=True), encoding="utf-8")
+    if workspace_file is not None:
+        workspace = yaml.safe_load(WORKSPACE_FILE.read_text(encoding="utf-8"))
+        for user in workspace["users"]:
+            user["locale"] = "en-US" if language == "en" else language
+        workspace_file.write_text(yaml.safe_dump(workspace, allow_unicode=True), encoding="utf-8")
 
-    team = playbooks_dir / "team.yml"
-    data = yaml.safe_load(team.read_text(encoding="utf-8"))
-    data["language"] = "zh-CN"
-    team.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+def _team_speaking(language: str, playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    speak(playbooks_dir, language)
     slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
     try:
         yield slack
     finally:
+        slack.close()
+
+
+@pytest.fixture
+def chinese_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    """The console with the team's language set to Simplified Chinese (channel posts in Chinese too)."""
+    yield from _team_speaking("zh-CN", playbooks_dir, database_url)
+
+
+@pytest.fixture
+def taiwan_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    """The console with the team's language set to Traditional Chinese as written in Taiwan."""
+    yield from _team_speaking("zh-TW", playbooks_dir, database_url)
+
+
+Speakers = Callable[[str], ConsoleSlack]
+
+
+@pytest.fixture
+def speakers(playbooks_dir: Path, tmp_path: Path) -> Iterator[Speakers]:
+    """``speakers("zh-TW")``: the team's language and every person's Slack locale set to it."""
+    opened: list[ConsoleSlack] = []
+
+    def start(language: str) -> ConsoleSlack:
+        workspace_file = tmp_path / f"workspace-{language}.yml"
+        speak(playbooks_dir, language, workspace_file)
+        slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=f"sqlite:///{tmp_path / language}.sqlite3",
+                             start=MONDAY_9AM_SHENZHEN, workspace_file=workspace_file)
+        opened.append(slack)
+        return slack
+
+    yield start
+    for slack in opened:
         slack.close()
 
 

@@ -257,4 +257,4 @@ class LaunchDecisions:
 
     @staticmethod
     def _when(tr: Translator, moment: datetime | None, zone: ZoneInfo) -> str:
-        return tr.datetime(moment.astimezone(zone), "medium") if moment else ""
+        return tr.datetime(moment.astimezone(zone), "short") if moment else ""

@@ -19,7 +19,7 @@ from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
 from bot.flows.restock_rights import Checked, RestockRights
-from bot.i18n import AnyOf
+from bot.i18n import AnyOf, Count
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.links import Ref
@@ -130,8 +130,8 @@ class RestockRequests:
         rounded = ops.orderable(quantity, entry.moq, entry.carton)
         if rounded is not None:
             raise OpsError(N_("{sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as "
-                              "{rounded}. Make it {rounded}?"), field=field, sku=escape(sku), moq=entry.moq,
-                           carton=entry.carton, quantity=quantity, rounded=rounded)
+                              "{rounded}. Make it {rounded}?"), field=field, sku=escape(sku), moq=Count(entry.moq),
+                           carton=Count(entry.carton), quantity=Count(quantity), rounded=Count(rounded))
 
     def file_line(self, user: str, wanted: RequestForm) -> tuple[str, list[dict[str, Any]]]:
         """The one-line /restock: filed as typed; a quantity the supplier does not ship is flagged on the reply with
@@ -263,7 +263,7 @@ class RestockRequests:
                     if action == "change_quantity" else tr._(
                         "{ref} ({quantity} × {sku}) is now {state} by {who}.",
                         ref=updated.ref,
-                        quantity=updated.quantity,
+                        quantity=tr.number(updated.quantity),
                         sku=escape(updated.sku),
                         state=blocks.state_label(tr, updated.state),
                         who=f"<@{user}>",

@@ -8,6 +8,7 @@ from bot.db import restock as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.restock_cards import RestockCards
+from bot.i18n import Count
 from bot.ops import restock as ops
 from bot.ops.restock_playbook import RestockPlaybook
 from bot.ops.team import ROLE_NAMES, Role, Team
@@ -75,9 +76,9 @@ class RestockRights:
         if why == ops.CUT_TOO_DEEP:
             return OpsError(N_("On its own purchasing may lower {ref} to {lowest} at the least "
                                "(approval.purchasing_may_lower_by in restock.yml); a deeper cut is the manager's."),
-                            field="quantity", ref=request.ref, lowest=ops.lowest_cut(facts, self.playbook))
+                            field="quantity", ref=request.ref, lowest=Count(ops.lowest_cut(facts, self.playbook)))
         if why == ops.NOT_A_CUT:
             return OpsError(N_("Above the approval threshold purchasing may only lower {ref} (now {quantity}); more "
                                "is the manager's to decide."), field="quantity", ref=request.ref,
-                            quantity=request.quantity)
+                            quantity=Count(request.quantity))
         return OpsError(N_("You can't do that with {ref}: it needs purchasing or the manager."), ref=request.ref)

@@ -177,6 +177,11 @@ class StandupRounds:
                                                 targets if escalated else (), escalated=escalated))
         return lines
 
+    def _summary_posted(self, team: Team, day: date) -> bool:
+        """A day has one summary: one due again the same local day (the team's zone moved west) is not posted."""
+        with self.ctx.db.transaction() as session:
+            return any(m.day == day for m in store.summaries_since(session, team.id, day))
+
     def _last_summary_at(self, team: Team, day: date) -> datetime | None:
         """When the last summary before ``day`` was due: a summary lost to downtime leaves its rounds to the
         next one, so no answer is left out of a thread. Looks back a month at most."""
@@ -195,7 +200,7 @@ class StandupRounds:
     def post_summary(self, team: Team, fire: datetime) -> None:
         day = fire.astimezone(team.zone).date()
         people = self.people(team)
-        if not ops.is_summary_day(team, people, day):
+        if not ops.is_summary_day(team, people, day) or self._summary_posted(team, day):
             return
         cfg = self.config(team)
         channel = team.channel(cfg.channel)

@@ -74,7 +74,7 @@ Col = Callable[..., pd.Series]
 
 
 NO_MARKETPLACE = N_("{file} does not say which marketplace it is for: give --marketplace (e.g. US), put the "
-                    "marketplace code in the file name, or set the team's default_marketplace in kpi.yml.")
+                    "marketplace code in the file name, or set the team's default_marketplace in team.yml.")
 NO_RANGE = N_("{file} covers a range of days that is not in the file, and its name gives at most the day it was "
               "downloaded. Give the range: opsbot ingest {file} --from YYYY-MM-DD --to YYYY-MM-DD, or, in Slack, put "
               "the first and last day in the file name (e.g. BusinessReport-2026-11-01_2026-11-20.csv; the same day "

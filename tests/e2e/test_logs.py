@@ -123,8 +123,8 @@ def _morning(console: ConsoleSlack, folder: Path, monkeypatch: pytest.MonkeyPatc
         ("!as U0MARKET\n"
          "!in C0OPS\n"
          "/restock", ["Restock request"]),
-        ("!fill sku=LED-100 quantity=120\n"
-         "!submit", ["📦 Restock R-1 · requested", "120 × LED-100 → US FBA"]),
+        ("!fill sku=LED-100 quantity=500\n"
+         "!submit", ["📦 Restock R-1 · requested", "500 × LED-100 → US FBA"]),
         ("/feedback Buyer says LED-100 arrived with a cracked base", ["Thanks!"]),
         ("/launch new", ["New launch"]),
         ("!fill name=x skus=LED-100\n"

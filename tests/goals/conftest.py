@@ -55,5 +55,3 @@ def late_november(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSla
     finally:
         slack.close()
 
-
-from tests.i18n.conftest import speakers  # noqa: E402, F401 - the zh-TW team of tests/i18n, for the goals transcripts

@@ -9,9 +9,8 @@ from pathlib import Path
 from bot.console.session import ConsoleSlack
 from bot.flows.context import AgendaPeriod
 from bot.i18n import translator
-from tests.conftest import converse
+from tests.conftest import Speakers, converse
 from tests.goals.conftest import load
-from tests.i18n.conftest import Speakers
 
 ENGLISH = re.compile(r"\b(of|so far|gap|limit|target|data through|goal id|Traffic|Conversion|Out of stock|sessions)\b")
 NOVEMBER = AgendaPeriod("monthly", date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 1))

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.console.session import ConsoleSlack
-from tests.conftest import converse
-from tests.home.conftest import Speakers
+from tests.conftest import Speakers, converse
 from tests.home.helpers import mark, published
 
 BLOCKER = "Waiting on marketing for the A+ copy of LED-100"

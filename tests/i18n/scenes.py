@@ -17,10 +17,10 @@ import yaml
 from babel.messages.pofile import read_po
 
 from bot.console.repl import DEMO_DATA
-from bot.console.session import WORKSPACE_FILE, ConsoleSlack
+from bot.console.session import ConsoleSlack
 from bot.i18n import LOCALE_DIR, normalize_locale
 from bot.reports.ingest import ingest_generic
-from tests.conftest import PLAYBOOKS, SOMETHING_WENT_WRONG
+from tests.conftest import PLAYBOOKS, SOMETHING_WENT_WRONG, speak
 
 SCENES = sorted((Path(__file__).resolve().parents[2] / "bot" / "console" / "scenes").glob("*.txt"))
 DEMO_START = __import__("bot.cli.console", fromlist=["DEMO_START"]).DEMO_START
@@ -111,14 +111,7 @@ def opsbot_lines(output: str, typed: list[str]) -> Iterator[tuple[str, str]]:
 def play_every_scene(language: str, playbooks_dir: Path, tmp_path: Path, scan: Scan) -> list[str]:
     """Play every scene, in order, as a team whose language and people's Slack are ``language``; what ``scan``
     found in each line's output, named by scene and line. A "Something went wrong" fails at once."""
-    team_file = playbooks_dir / "team.yml"
-    team = yaml.safe_load(team_file.read_text(encoding="utf-8"))
-    team["language"] = language
-    team_file.write_text(yaml.safe_dump(team, allow_unicode=True), encoding="utf-8")
-    workspace = yaml.safe_load(WORKSPACE_FILE.read_text(encoding="utf-8"))
-    for user in workspace["users"]:
-        user["locale"] = "en-US" if language == "en" else language
-    (tmp_path / "workspace.yml").write_text(yaml.safe_dump(workspace, allow_unicode=True), encoding="utf-8")
+    speak(playbooks_dir, language, tmp_path / "workspace.yml")
     slack = ConsoleSlack(
         playbooks_dir=playbooks_dir,
         database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}",

@@ -7,8 +7,7 @@ import re
 import pytest
 
 from bot.features import Alias, SlashCommand
-from tests.conftest import converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import Speakers, converse
 
 
 def test_an_alias_replaces_only_the_subcommand_words() -> None:

@@ -10,8 +10,7 @@ import io
 
 import pytest
 
-from tests.conftest import converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import Speakers, converse
 
 HEADERS = {
     "zh-CN": ["日期", "成员 ID", "姓名", "状态", "昨天完成了什么？", "今天计划做什么？", "有什么阻碍吗？", "心情",

@@ -20,8 +20,7 @@ from bot.errors import N_, OpsError
 from bot.i18n import translator
 from bot.ops.standup import Roster
 from bot.reports.ingest import FileIngest
-from tests.conftest import converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import Speakers, converse
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAY = date(2026, 11, 23)

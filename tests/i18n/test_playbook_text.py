@@ -9,8 +9,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from bot.playbooks import LocalText, check_local_text, local_text
-from tests.conftest import PLAYBOOKS, converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import PLAYBOOKS, Speakers, converse
 
 
 class Sample(BaseModel):

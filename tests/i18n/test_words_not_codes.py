@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import Speakers, converse
 
 
 def test_ops_team_shows_the_language_weekdays_and_countries_as_words(console) -> None:

@@ -120,7 +120,7 @@ def test_the_teams_default_marketplace_is_used_when_neither_flag_nor_name_says(
     nameless.write_bytes((FIXTURES / "returns-US.csv").read_bytes())
     refused = CliRunner().invoke(cli, ["ingest", str(nameless)])
     assert refused.exit_code == 2
-    assert "set the team's default_marketplace in kpi.yml" in " ".join(refused.output.split())
+    assert "set the team's default_marketplace in team.yml" in " ".join(refused.output.split())
     kpi = playbooks_dir / "kpi.yml"
     text = kpi.read_text(encoding="utf-8")
     assert "default_marketplace: {}" in text

@@ -29,7 +29,7 @@ DECIDED_AT = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, when 
 
 def when(zone: str, locale: str = "en") -> str:
     """The decision's moment as a reader in ``zone`` reads it: worked out here, not by Opsbot."""
-    return str(format_datetime(DECIDED_AT.astimezone(ZoneInfo(zone)), "medium", locale=locale))
+    return str(format_datetime(DECIDED_AT.astimezone(ZoneInfo(zone)), "short", locale=locale))
 
 
 @pytest.fixture

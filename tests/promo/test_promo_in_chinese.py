@@ -4,14 +4,8 @@ The review's units are computed here from the fixture's rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-import yaml
-
 from bot.console.session import ConsoleSlack
-from tests.conftest import MONDAY_9AM_SHENZHEN, converse
+from tests.conftest import converse
 from tests.promo.conftest import sales_rows
 
 
@@ -42,19 +36,6 @@ def test_a_managers_coupon_in_chinese_from_plan_to_review(chinese_team: ConsoleS
                                   "🏷️ 促销 P-1 · 已复盘"]),
         ("/promo 状态 P-1", ["🏷️ 促销 P-1 · 已复盘", "📊 P-1 复盘"]),
     ])
-
-
-@pytest.fixture
-def taiwan_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    team = playbooks_dir / "team.yml"
-    data = yaml.safe_load(team.read_text(encoding="utf-8"))
-    data["language"] = "zh-TW"
-    team.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
-    try:
-        yield slack
-    finally:
-        slack.close()
 
 
 def test_the_card_reads_taiwan_chinese(taiwan_team: ConsoleSlack, load_reports) -> None:

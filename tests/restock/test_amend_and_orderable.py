@@ -59,7 +59,7 @@ def test_purchasing_lowers_an_above_threshold_quantity_within_its_own_limit(cons
          "!in C0PURCHASING\n"
          "!click Change quantity", ["modal opened for Chen Jie: “R-1”"]),
         ("!fill quantity=1600\n"
-         "!submit", ["✗ quantity: Above the approval threshold purchasing may only lower R-1 (now 1500)"]),
+         "!submit", ["✗ quantity: Above the approval threshold purchasing may only lower R-1 (now 1,500)"]),
         (f"!fill quantity={lowest - 50}\n"
          "!submit", [f"✗ quantity: On its own purchasing may lower R-1 to {lowest} at the least"]),
         ("!fill quantity=930\n"

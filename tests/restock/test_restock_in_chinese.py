@@ -8,8 +8,7 @@ from pathlib import Path
 
 from bot.console.session import ConsoleSlack
 from bot.reports.ingest import ingest_generic
-from tests.conftest import converse
-from tests.i18n.conftest import Speakers
+from tests.conftest import Speakers, converse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "led-100-us.csv"
 ENGLISH_MATH = re.compile(r"Suggestion|Velocity|Lead time|Safety stock|reorder by|units|/day|Days of cover")
