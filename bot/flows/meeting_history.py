@@ -68,7 +68,8 @@ class MeetingHistory:
 
     def _kept(self, row: store.MeetingRow) -> bool:
         """In the record: its agenda went out, or it has begun (held without one: Opsbot came up too late)."""
-        return row.agenda_sent_at is not None or row.summary_sent_at is not None or row.starts_at <= self.ctx.clock.now()
+        sent = row.agenda_sent_at is not None or row.summary_sent_at is not None
+        return sent or row.starts_at <= self.ctx.clock.now()
 
     def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
                   ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:
