@@ -14,7 +14,7 @@ from bot.flows.context import Context, HomeReader
 from bot.flows.meeting_calendar import MeetingCalendar
 from bot.i18n import Translator
 from bot.ops.links import LinkState, Ref
-from bot.ops.meetings import overdue
+from bot.ops.meetings import overdue, reminder_kind
 from bot.ops.team import Role, Team
 from bot.scheduler import ScheduledJob, daily
 
@@ -37,17 +37,20 @@ class MeetingActions:
         """One reminder ``remind_days_before`` the due date and one on it, to the owner, each sent once."""
         setting = self.calendar.required(team)
         today = fire.astimezone(team.zone).date()
-        soon = today + timedelta(days=setting.remind_days_before)
+        if not team.calendar.is_workday(today):
+            return  # reminders go out on workdays: a weekend's come on the workday before
         with self.ctx.db.transaction() as session:
             for action in store.open_actions(session, team.id):
                 if action.owner is None or action.due is None:
                     continue
                 tr = self.ctx.translator_for(action.owner, team)
                 label = Ref("action", action.id).label
-                if action.due == today and action.reminded_on != action.due:
+                kind = reminder_kind(team.calendar, action.due, today, setting.remind_days_before)
+                if kind == "due" and action.reminded_on != action.due:
                     action.reminded_on = action.due
-                    text = tr._("⏰ {label} is due today.", label=label)
-                elif action.due == soon and soon != today and action.reminded_before != action.due:
+                    text = (tr._("⏰ {label} is due today.", label=label) if action.due == today
+                            else tr._("⏰ {label} is due {day}.", label=label, day=tr.date(action.due)))
+                elif kind == "before" and action.reminded_before != action.due:
                     action.reminded_before = action.due
                     text = tr._("⏰ {label} is due {day}.", label=label, day=tr.date(action.due))
                 else:

@@ -36,7 +36,7 @@ class MeetingHistory:
         team = self.ctx.team_of(user, slack_team)
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
-            rows = [r for r in store.meetings_of(session, team.id) if r.agenda_sent_at is not None]
+            rows = [r for r in store.meetings_of(session, team.id) if self._kept(r)]
             lines = []
             for row in reversed(rows[-30:]):
                 entries = store.entries_of(session, row.id)
@@ -52,7 +52,7 @@ class MeetingHistory:
         if typed.strip() and day > today and re.fullmatch(r"\d{1,2}-\d{1,2}", typed.strip()):
             day = day.replace(year=day.year - 1)  # "11-30" asked in December is the one just past
         with self.ctx.db.transaction() as session:
-            rows = [r for r in store.meetings_of(session, team.id, day - timedelta(days=6), day) if r.agenda_sent_at]
+            rows = [r for r in store.meetings_of(session, team.id, day - timedelta(days=6), day) if self._kept(r)]
             if not rows:
                 raise OpsError(N_("No meeting on or in the week before {text}. /meeting list shows them all."),
                                text=typed or tr.date(day))
@@ -65,6 +65,11 @@ class MeetingHistory:
         when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
         decisions, action_lines = self._outcomes(tr, team, row, entries)
         return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
+
+    def _kept(self, row: store.MeetingRow) -> bool:
+        """In the record: its agenda went out, or it has begun (held without one: Opsbot came up too late)."""
+        sent = row.agenda_sent_at is not None or row.summary_sent_at is not None
+        return sent or row.starts_at <= self.ctx.clock.now()
 
     def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
                   ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:

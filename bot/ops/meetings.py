@@ -158,3 +158,18 @@ def parse_item(text: str) -> Recorded:
 
 def overdue(state: str, due: date | None, today: date) -> bool:
     return state != "done" and due is not None and due < today
+
+
+def _workday_on_or_before(calendar: WorkCalendar, day: date) -> date:
+    return day if calendar.is_workday(day) else calendar.add_workdays(day, -1)
+
+
+def reminder_kind(calendar: WorkCalendar, due: date, today: date, days_before: int) -> Literal["due", "before"] | None:
+    """Which reminder of an action due on ``due`` goes out ``today``: each on the last workday on or before its
+    day (the due date; ``days_before`` earlier), so none falls on a weekend or holiday; ``before`` only when it
+    is a different day from the due one."""
+    on_day = _workday_on_or_before(calendar, due)
+    if today == on_day:
+        return "due"
+    before = _workday_on_or_before(calendar, due - timedelta(days=days_before))
+    return "before" if days_before and today == before and before < on_day else None
