@@ -8,6 +8,8 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.doctor.check import Check
 from bot.errors import ConfigError
+from bot.ops.goals_playbook import load_playbook as load_goals
+from bot.ops.goals_playbook import unknown_owners
 from bot.ops.team import TeamDirectory
 from bot.people import TeamNames
 from bot.reports.chart import font_check
@@ -24,6 +26,10 @@ def playbook_checks(settings: Settings, client: WebClient | None) -> tuple[TeamD
         ids = ", ".join(t.id for t in teams.teams)
         waiting = "".join(f"; {line}" for line in names.waiting())
         checks.append(Check("playbooks", True, f"valid in {settings.playbooks_dir} (teams: {ids}){waiting}"))
+        goals = load_goals(settings.playbooks_dir)
+        waiting_goals = unknown_owners(goals, teams)
+        if waiting_goals:  # not a failure: people set up in Slack join after team.yml is read
+            checks.append(Check("goals", True, "waiting for their owners to join a team: " + "; ".join(waiting_goals)))
     except ConfigError as exc:
         checks.append(Check("playbooks", False, "; ".join(exc.problems)))
     checks.append(Check("chart font", *font_check()))

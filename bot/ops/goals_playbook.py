@@ -106,16 +106,18 @@ class GoalsPlaybook(BaseModel):
         return next((g for g in self.goals if g.id == goal_id.lower()), None)
 
 
+def unknown_teams(playbook: GoalsPlaybook, teams: TeamDirectory) -> list[str]:
+    """Teams a goal names that team.yml does not have: a mistake, refused at start."""
+    return [f"goals.{index}.team: no team {goal.team!r} in team.yml"
+            for index, goal in enumerate(playbook.goals) if goal.team is not None and teams.by_id(goal.team) is None]
+
+
 def unknown_owners(playbook: GoalsPlaybook, teams: TeamDirectory) -> list[str]:
-    """Owners and teams a goal names that team.yml does not have."""
-    problems = []
-    for index, goal in enumerate(playbook.goals):
-        if goal.team is not None and teams.by_id(goal.team) is None:
-            problems.append(f"goals.{index}.team: no team {goal.team!r} in team.yml")
-        if goal.owner is not None and not any(goal.owned_by(m) for t in teams.teams for m in t.members):
-            problems.append(f"goals.{index}.owner: {goal.owner!r} is not a member in team.yml (use their Slack id "
-                            "or their name as team.yml gives it)")
-    return problems
+    """Owners a goal names who are on no team yet. Not refused at start: a team set up in Slack (/ops setup) adds its
+    people after team.yml is read, and the goal is theirs once they are; ``opsbot doctor`` lists them."""
+    return [f"goals.{index}.owner: {goal.owner!r} is not a member in team.yml (use their Slack id or their name as "
+            "team.yml gives it)" for index, goal in enumerate(playbook.goals)
+            if goal.owner is not None and not any(goal.owned_by(m) for t in teams.teams for m in t.members)]
 
 
 def load_playbook(folder: Path) -> GoalsPlaybook:
@@ -127,7 +129,7 @@ def load_playbook(folder: Path) -> GoalsPlaybook:
         teams = load_teams(folder)
     except ConfigError:
         return playbook  # team.yml's own problems are reported by the wiring; owners are checked against it then
-    problems = unknown_owners(playbook, teams)
+    problems = unknown_teams(playbook, teams)
     if problems:
         raise ConfigError([f"{path}: {p}" for p in problems])
     return playbook

@@ -212,11 +212,11 @@ def test_feedback_about_stock_offers_a_prefilled_request(console: ConsoleSlack) 
     converse(console, [
         ("!as U0MARKET\n"
          "/feedback LED-100 will be out of stock in the US in 10 days", [
-            "Request restock",
+            "Adjust restock",
             "Last 7 days: *LED-100*: 140 units · 140 orders · GMV $4,198.60 · 1,680 sessions · CVR 8.3%"]),
         ("!as U0BUYER\n"
          "!in C0PURCHASING\n"
-         "!click Request restock", ["“Restock request”", "*Suggestion: 500 units*", "✎ SKU: LED-100",
+         "!click Adjust restock", ["“Restock request”", "*Suggestion: 500 units*", "✎ SKU: LED-100",
                                     "✎ Quantity (empty: the suggestion) (optional): 500"]),
         ("!submit", ["📦 Restock R-1 · requested", "requested by @Chen Jie"]),
     ])
