@@ -207,6 +207,13 @@ TARGETS = [
     Target("feedback re-route", "feedback.reroute_view", ["!as U0BUYER", "!in C0PURCHASING", "!click Re-route"],
            "category=price", _feedback_card),
     # The example team.yml gives everything /ops setup could set: its form and preview have no inputs there.
+    Target("meeting action from the agenda", "meetings.new_action",
+           ["!at 2026-11-23 11:30", "!as U0MARKET", "/agenda add Photos for the DE listing", "!at 2026-11-29 16:00",
+            "!at 2026-11-30 10:10", "!as U0ANALYST", "!in C0OPS", "!click Add action"],
+           'owner=U0MARKET due=2026-12-04 text="Shoot the new DE photos"'),
+    Target("meeting action done", "meetings.update_action",
+           ["!at 2026-11-23 10:05", "!as U0ANALYST", "/action <@U0BUYER> by fri Confirm the PO date", "!as U0BUYER",
+            "!home", "!click Done"], "note=Confirmed"),
     Target("team setup", "setup.form", ["/ops setup"], has_inputs=False),
     Target("team setup preview", "setup.preview", ["/ops setup", "!submit"], has_inputs=False),
 ]

@@ -44,9 +44,9 @@ class MeetingRecord:
             raise OpsError(N_("The agenda of this meeting has no section #{key}; it has: {keys}."), key=key,
                            keys=[f"#{k}" for k in keys] or ["–"])
 
-    def _check_member(self, team: Team, user: str) -> None:
+    def _check_member(self, team: Team, user: str, field: str | None = None) -> None:
         if user and team.member(user) is None:
-            raise OpsError(N_("<@{user}> is not on the team, so cannot own this."), user=user)
+            raise OpsError(N_("<@{user}> is not on the team, so cannot own this."), user=user, field=field)
 
     def _now(self) -> datetime:
         return self.ctx.clock.now()
@@ -95,7 +95,7 @@ class MeetingRecord:
                       meeting_id: int | None = None) -> str:
         team = self.ctx.team_of(user, slack_team)
         assert action.owner is not None and action.due is not None
-        self._check_member(team, action.owner)
+        self._check_member(team, action.owner, field="owner")  # under the form's owner field; a reply to /action
         now = self._now()
         if action.due < self.ctx.today(team):
             raise OpsError(N_("That date has passed: an action's date is today or later."), field="due")
