@@ -1,0 +1,162 @@
+"""Issue 18, Tests: the team's whole loop, played end to end in English and for a Chinese team.
+
+A price complaint → routed to marketing AND purchasing (a line each on the card) → purchasing lowers the pending
+R-1 from the card ("Adjust restock": 1,500 → 900) → marketing plans a coupon from the card ("Plan promotion": the
+promo form prefilled) → the manager approves both from App Home → the coupon goes live on its first day and shows
+in the morning digest beside LED-100 → it ends and its review posts figures computed HERE from the fixture rows
+→ R-1 is ordered, shipped and received → the feedback card shows both consequences done and closes itself; the
+reporter heard each step; `/feedback status F-1` shows the whole thread.
+
+Then the authorization on that path: a role that may not press a button is refused privately and nothing changes;
+a forged payload (another team's item, someone else's line) changes nothing. What the feature tests already cover
+(tests/feedback/test_feedback_lines_e2e.py, tests/restock/test_the_loop.py, tests/promo/test_promo_e2e.py) is not
+repeated; only the presses on this path they leave out are here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bot.console import payloads
+from bot.console.session import ConsoleSlack
+from bot.reports.ingest import ingest_files
+from tests.conftest import converse
+from tests.promo.conftest import ads_rows, sales_rows, write_fixtures
+
+COMPLAINT_EN = "/feedback Customer says LED-100 is too expensive, a competitor is 20% cheaper"
+COMPLAINT_ZH = "/feedback 客户说 LED-100 太贵了，竞争对手便宜20%"
+
+
+def load_reports(console: ConsoleSlack, folder: Path) -> None:
+    """LED-100 in the US, Nov 10–30 (tests/promo/conftest.py), loaded through the real ingest."""
+    with console.services.db.transaction() as session:
+        ingest_files(session, "shenzhen-ops", write_fixtures(folder), now=datetime(2026, 11, 23, 0, 0, tzinfo=UTC))
+
+
+def expected_review() -> list[str]:
+    """The coupon ran Nov 25–27: units, GMV, ACoS and CVR then against Nov 22–24, summed here from the rows."""
+    sales, ads = pd.DataFrame(sales_rows()), pd.DataFrame(ads_rows())
+    sales["date"], ads["date"] = sales["date"].astype(str), ads["date"].astype(str)
+
+    def figures(first: str, last: str) -> dict[str, float]:
+        s = sales[(sales["date"] >= first) & (sales["date"] <= last)]
+        a = ads[(ads["date"] >= first) & (ads["date"] <= last)]
+        return {"units": float(s["units"].sum()), "gmv": float(s["gmv"].sum()),
+                "acos": float(a["spend"].sum() / a["sales"].sum()),
+                "cvr": float(s["units"].sum() / s["sessions"].sum())}
+
+    during, before = figures("2026-11-25", "2026-11-27"), figures("2026-11-22", "2026-11-24")
+
+    def change(name: str) -> str:
+        return f"{round((during[name] / before[name] - 1) * 100)}%"
+
+    return [
+        f"Units: {int(during['units'])} against {int(before['units'])} ({change('units')})",
+        f"GMV: ${during['gmv']:,.2f} against ${before['gmv']:,.2f} ({change('gmv')})",
+        f"ACoS: {during['acos'] * 100:.1f}% against {before['acos'] * 100:.1f}% ({change('acos')})",
+        f"CVR: {during['cvr'] * 100:.1f}% against {before['cvr'] * 100:.1f}% ({change('cvr')})",
+    ]
+
+
+def card(console: ConsoleSlack, channel: str, title: str) -> str:
+    """The newest top-level message in ``channel`` whose text has ``title``, as Slack shows it now."""
+    found = [r for r in console.emulator.channel_messages(channel) if not r.thread_ts and title in str(r.blocks)]
+    assert found, f"no {title!r} in {channel}"
+    return str(found[-1].blocks)
+
+
+def dms_to(console: ConsoleSlack, user: str) -> list[str]:
+    channel = console.emulator.dm_channel_of(user)
+    return [r.text for r in console.emulator.records if r.kind == "message" and r.channel == channel]
+
+
+def rows(console: ConsoleSlack, sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in console.services.db.engine.connect().exec_driver_sql(sql).fetchall()]
+
+
+def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> None:
+    load_reports(console, tmp_path)
+    review = expected_review()
+    converse(console, [
+        # Zhang Min (selection) has a restock of LED-100 waiting for the manager (63,750 CNY: above the threshold).
+        ("!as U0SELECT\n/restock LED-100 1500", ["📦 Restock R-1 · requested", "Filed R-1: 1,500 × LED-100"]),
+        # The price complaint goes to marketing AND purchasing, each with its own line and follow-up.
+        ("!as U0CS\n" + COMPLAINT_EN, [
+            "── #marketing · Opsbot", "── #purchasing · Opsbot", "Feedback #1 · Price / competitor",
+            "*Marketing & ads* · 🆕 new", "*Purchasing* · 🆕 new", "Plan promotion", "Adjust restock",
+            "Thanks! Feedback #1 (Price / competitor) went to #marketing and #purchasing."]),
+        # Purchasing lowers the pending R-1 from the card.
+        ("!as U0BUYER\n!in C0PURCHASING\n!click Adjust restock", [
+            "modal opened for Chen Jie: “R-1”", "R-1 (1,500 × LED-100, requested) is waiting for a decision",
+            "✎ New quantity: 1500"]),
+        ("!fill quantity=900\n!submit", [
+            "── #purchasing · message updated", "📦 Restock R-1 · requested", "900 × LED-100",
+            "From F-1: Customer says LED-100 is too expensive", "R-1: @Chen Jie changed the quantity from 1,500 to 900",
+            "• R-1 LED-100 ×900 · requested"]),
+        # Marketing plans a coupon from the card: the form comes prefilled with the SKU, marketplace and the link.
+        ("!as U0MARKET\n!in C0MARKETING\n!click Plan promotion", [
+            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1: it will be linked to the feedback.",
+            "✎ SKU(s), separated by commas: LED-100", "✎ Marketplace: US"]),
+        ('!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=25% budget=500 reason="price complaint"\n'
+         "!submit", ["🏷️ Promotion P-1 · planned", "From F-1: Customer says LED-100 is too expensive",
+                     "it needs an approver", "• P-1 Coupon 25% off · LED-100 · planned"]),
+        # The manager (Li Wei reads Chinese) approves both from App Home.
+        ("!as U0MANAGER\n!home", ["等我审批的申请", "*R-1* · 900 × LED-100", "[2: 批准]", "等我审批的促销", "*P-1*",
+                                  "[5: 批准]"]),
+        ("!click 2", ["📦 Restock R-1 · approved", "approved by @Li Wei", "R-1 (900 × LED-100) is now approved",
+                      "• R-1 LED-100 ×900 · approved"]),
+        ("!home", ["等我审批的促销", "[2: 批准]"]),
+        ("!click 2", ["Promotion P-1 · approved", "Decided by @Li Wei", "P-1 is now approved by @Li Wei.",
+                      "• P-1 Coupon 25% off · LED-100 · approved"]),
+        # Its first day: live, Amy is reminded, and the digest shows it next to LED-100.
+        ("!at 2026-11-25 09:00", [
+            "Promotion P-1 · live", "• P-1 Coupon 25% off · LED-100 · live",
+            "🚀 P-1 (Coupon 25% off · LED-100) is live from today until Nov 27, 2026",
+            "Promotions running", "*LED-100* (US): P-1 Coupon 25% off · LED-100, until Nov 27, 2026"]),
+        # It ended on the 27th; two days later the review, and marketing's line is done by itself.
+        ("!at 2026-11-29 09:00", [
+            "Promotion P-1 · ended", "✅ P-1 Coupon 25% off · LED-100 · ended", "*Marketing & ads* · ✅ done",
+            "Your feedback #1: Marketing & ads · done, as everything it started has finished.",
+            "📊 Review of P-1", "*LED-100* in US: during Nov 25, 2026 – Nov 27, 2026 against before Nov 22, 2026 – "
+            "Nov 24, 2026", *review, "Promotion P-1 · reviewed"]),
+        # R-1 is ordered, shipped and received.
+        ("!as U0BUYER\n!in C0PURCHASING\n!click Mark ordered", ["modal opened for Chen Jie: “R-1”", "✎ PO number"]),
+        ("!fill po=PO-7781 eta=2027-01-15\n!submit", ["📦 Restock R-1 · ordered", "PO PO-7781",
+                                                     "• R-1 LED-100 ×900 · ordered"]),
+        ("!at 2026-12-01 10:00\n!click Mark shipped", ["modal opened for Chen Jie: “R-1”", "✎ Carrier"]),
+        ("!submit", ["📦 Restock R-1 · shipped", "• R-1 LED-100 ×900 · shipped"]),
+        ("!later 2027-01-15 10:00\n!click Mark received", ["✎ Quantity received: 900"]),
+        ("!submit", ["📦 Restock R-1 · received", "✅ closed", "*Purchasing* · ✅ done",
+                     "✅ R-1 LED-100 ×900 · received", "✅ P-1 Coupon 25% off · LED-100 · reviewed",
+                     "Your feedback #1: Purchasing · done, as everything it started has finished.",
+                     "Your feedback #1 is closed: every team it went to has finished with it."]),
+        # The reporter asks for the whole thread.
+        ("!as U0CS\n/feedback status F-1", [
+            "only visible to Wang Fang", "Feedback F-1 · Price / competitor", "✅ closed",
+            "*Marketing & ads* · ✅ done", "*Purchasing* · ✅ done",
+            "✅ R-1 LED-100 ×900 · received", "✅ P-1 Coupon 25% off · LED-100 · reviewed",
+            "@Wang Fang · filed it", "Marketing & ads: done", "Purchasing: done", "closed"]),
+    ])
+    # Every copy of the feedback card, updated in place: both consequences done, closed, no buttons left.
+    for channel in ("C0PURCHASING", "C0MARKETING"):
+        shown = card(console, channel, "Feedback #1")
+        assert "✅ closed" in shown and "✅ R-1 LED-100 ×900 · received" in shown, shown
+        assert "✅ P-1 Coupon 25% off · LED-100 · reviewed" in shown and "Adjust restock" not in shown
+    assert len([r for r in console.emulator.channel_messages("C0PURCHASING")
+                if not r.thread_ts and "Feedback #1" in str(r.blocks)]) == 1  # redrawn, never posted again
+    # R-1's and P-1's own cards say where they came from.
+    assert "From F-1: Customer says LED-100 is too expensive" in card(console, "C0PURCHASING", "Restock R-1")
+    assert "From F-1: Customer says LED-100 is too expensive" in card(console, "C0MARKETING", "Promotion P-1")
+    assert rows(console, "select source_kind, source_id, target_kind, target_id, created_by from links order by id") \
+        == [("feedback", 1, "restock", 1, "U0BUYER"), ("feedback", 1, "promo", 1, "U0MARKET")]
+    # The reporter saw each step, in order.
+    told = [t for t in dms_to(console, "U0CS") if "feedback #1" in t.lower()]
+    assert told == [
+        "Your feedback #1: Marketing & ads · done, as everything it started has finished.",
+        "Your feedback #1: Purchasing · done, as everything it started has finished.",
+        "Your feedback #1 is closed: every team it went to has finished with it."], told
