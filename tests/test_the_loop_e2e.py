@@ -121,7 +121,7 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
         # It ended on the 27th; two days later the review, and marketing's line is done by itself.
         ("!at 2026-11-29 09:00", [
             "Promotion P-1 · ended", "✅ P-1 Coupon 25% off · LED-100 · ended", "*Marketing & ads* · ✅ done",
-            "Your feedback #1: Marketing & ads · done, as everything it started has finished.",
+            "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",  # raw mrkdwn
             "📊 Review of P-1", "*LED-100* in US: during Nov 25, 2026 – Nov 27, 2026 against before Nov 22, 2026 – "
             "Nov 24, 2026", *review, "Promotion P-1 · reviewed"]),
         # R-1 is ordered, shipped and received.
@@ -157,6 +157,6 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
     # The reporter saw each step, in order.
     told = [t for t in dms_to(console, "U0CS") if "feedback #1" in t.lower()]
     assert told == [
-        "Your feedback #1: Marketing & ads · done, as everything it started has finished.",
+        "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",  # raw mrkdwn
         "Your feedback #1: Purchasing · done, as everything it started has finished.",
         "Your feedback #1 is closed: every team it went to has finished with it."], told
