@@ -121,7 +121,7 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
         # It ended on the 27th; two days later the review, and marketing's line is done by itself.
         ("!at 2026-11-29 09:00", [
             "Promotion P-1 · ended", "✅ P-1 Coupon 25% off · LED-100 · ended", "*Marketing & ads* · ✅ done",
-            "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",  # raw mrkdwn
+            "Your feedback #1: Marketing & ads · done, as everything it started has finished.",
             "📊 Review of P-1", "*LED-100* in US: during Nov 25, 2026 – Nov 27, 2026 against before Nov 22, 2026 – "
             "Nov 24, 2026", *review, "Promotion P-1 · reviewed"]),
         # R-1 is ordered, shipped and received.
