@@ -38,8 +38,9 @@ def load_reports(console: ConsoleSlack, folder: Path) -> None:
         ingest_files(session, "shenzhen-ops", write_fixtures(folder), now=datetime(2026, 11, 23, 0, 0, tzinfo=UTC))
 
 
-def expected_review() -> list[str]:
-    """The coupon ran Nov 25–27: units, GMV, ACoS and CVR then against Nov 22–24, summed here from the rows."""
+def review_figures() -> tuple[dict[str, float], dict[str, float], dict[str, str]]:
+    """The coupon ran Nov 25–27: units, GMV, ACoS and CVR then against Nov 22–24, summed here from the rows;
+    (during, before, change in whole percent)."""
     sales, ads = pd.DataFrame(sales_rows()), pd.DataFrame(ads_rows())
     sales["date"], ads["date"] = sales["date"].astype(str), ads["date"].astype(str)
 
@@ -52,14 +53,28 @@ def expected_review() -> list[str]:
 
     during, before = figures("2026-11-25", "2026-11-27"), figures("2026-11-22", "2026-11-24")
 
-    def change(name: str) -> str:
-        return f"{round((during[name] / before[name] - 1) * 100)}%"
+    change = {name: f"{round((during[name] / before[name] - 1) * 100)}%" for name in during}
+    return during, before, change
 
+
+def expected_review() -> list[str]:
+    during, before, change = review_figures()
     return [
-        f"Units: {int(during['units'])} against {int(before['units'])} ({change('units')})",
-        f"GMV: ${during['gmv']:,.2f} against ${before['gmv']:,.2f} ({change('gmv')})",
-        f"ACoS: {during['acos'] * 100:.1f}% against {before['acos'] * 100:.1f}% ({change('acos')})",
-        f"CVR: {during['cvr'] * 100:.1f}% against {before['cvr'] * 100:.1f}% ({change('cvr')})",
+        f"Units: {int(during['units'])} against {int(before['units'])} ({change['units']})",
+        f"GMV: ${during['gmv']:,.2f} against ${before['gmv']:,.2f} ({change['gmv']})",
+        f"ACoS: {during['acos'] * 100:.1f}% against {before['acos'] * 100:.1f}% ({change['acos']})",
+        f"CVR: {during['cvr'] * 100:.1f}% against {before['cvr'] * 100:.1f}% ({change['cvr']})",
+    ]
+
+
+def expected_review_zh() -> list[str]:
+    """The same figures as a zh-CN reader reads them (the review in #marketing of a Chinese team)."""
+    during, before, change = review_figures()
+    return [
+        f"销量：{int(during['units'])}，之前 {int(before['units'])}（{change['units']}）",
+        f"GMV：US${during['gmv']:,.2f}，之前 US${before['gmv']:,.2f}（{change['gmv']}）",
+        f"ACoS：{during['acos'] * 100:.1f}%，之前 {before['acos'] * 100:.1f}%（{change['acos']}）",
+        f"转化率：{during['cvr'] * 100:.1f}%，之前 {before['cvr'] * 100:.1f}%（{change['cvr']}）",
     ]
 
 
@@ -160,3 +175,59 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
         "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",  # raw mrkdwn
         "Your feedback #1: Purchasing · done, as everything it started has finished.",
         "Your feedback #1 is closed: every team it went to has finished with it."], told
+
+
+def test_the_whole_loop_for_a_chinese_team(chinese_team: ConsoleSlack, tmp_path: Path) -> None:
+    """The team's channels read Chinese; each person's own screens (forms, DMs) read their Slack language."""
+    console = chinese_team
+    load_reports(console, tmp_path)
+    converse(console, [
+        ("!as U0SELECT\n/restock LED-100 1500", ["📦 补货 R-1 · 已申请", "Filed R-1: 1,500 × LED-100"]),
+        ("!as U0CS\n" + COMPLAINT_ZH, [
+            "── #marketing · Opsbot", "── #purchasing · Opsbot", "反馈 #1 · 价格 / 竞品", "客户说 LED-100 太贵了",
+            "*市场与广告* · 🆕 新建", "*采购* · 🆕 新建", "[5: 策划促销]", "[11: 调整补货]",
+            "Feedback #1 (Price / competitor) went to #marketing and #purchasing."]),
+        ("!as U0BUYER\n!in C0PURCHASING\n!click 调整补货", ["modal opened for Chen Jie: “R-1”", "✎ New quantity: 1500"]),
+        ("!fill quantity=900\n!submit", [
+            "📦 补货 R-1 · 已申请", "900 × LED-100", "来自 F-1：客户说 LED-100 太贵了，竞争对手便宜20%",
+            "· 已引发：", "• R-1 LED-100 ×900 · 已申请"]),
+        ("!as U0MARKET\n!in C0MARKETING\n!click 策划促销", [
+            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1", "✎ SKU(s), separated by commas: LED-100",
+            "✎ Marketplace: US"]),
+        ('!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=25% budget=500 reason="竞品便宜20%"\n'
+         "!submit", ["🏷️ 促销 P-1 · 已计划", "来自 F-1：客户说 LED-100 太贵了", "原因：竞品便宜20%",
+                     "• P-1 优惠券 优惠 25% · LED-100 · 已计划"]),
+        ("!as U0MANAGER\n!home", ["等我审批的申请", "*R-1* · 900 × LED-100", "[2: 批准]", "等我审批的促销", "[5: 批准]"]),
+        ("!click 2", ["📦 补货 R-1 · 已批准", "@Li Wei 已批准", "• R-1 LED-100 ×900 · 已批准"]),
+        ("!home", ["等我审批的促销", "[2: 批准]"]),
+        ("!click 2", ["🏷️ 促销 P-1 · 已批准", "由 @Li Wei 决定", "P-1 is now approved by @Li Wei.",
+                      "• P-1 优惠券 优惠 25% · LED-100 · 已批准"]),
+        ("!at 2026-11-25 09:00", ["🏷️ 促销 P-1 · 进行中", "• P-1 优惠券 优惠 25% · LED-100 · 进行中",
+                                  "*进行中的促销*", "*LED-100*（US）：P-1 优惠券 优惠 25% · LED-100，至 2026年11月27日"]),
+        ("!at 2026-11-29 09:00", [
+            "🏷️ 促销 P-1 · 已结束", "*市场与广告* · ✅ 已完成", "📊 P-1 复盘",
+            "*LED-100*（US）：活动期间 2026年11月25日 至 2026年11月27日 对比之前 2026年11月22日 至 2026年11月24日",
+            *expected_review_zh(), "── DM with Amy Lin · Opsbot", *expected_review(), "🏷️ 促销 P-1 · 已复盘"]),
+        ("!as U0BUYER\n!in C0PURCHASING\n!click 标记已下单", ["modal opened for Chen Jie: “R-1”"]),
+        ("!fill po=PO-7781 eta=2027-01-15\n!submit", ["📦 补货 R-1 · 已下单", "采购单 PO-7781",
+                                                     "• R-1 LED-100 ×900 · 已下单"]),
+        ("!at 2026-12-01 10:00\n!click 标记已发货", ["modal opened for Chen Jie: “R-1”"]),
+        ("!submit", ["📦 补货 R-1 · 已发货"]),
+        ("!later 2027-01-15 10:00\n!click 标记已收货", ["✎ Quantity received: 900"]),
+        ("!submit", ["📦 补货 R-1 · 已收货", "✅ 已关闭", "*采购* · ✅ 已完成", "• ✅ R-1 LED-100 ×900 · 已收货",
+                     "• ✅ P-1 优惠券 优惠 25% · LED-100 · 已复盘",
+                     "Your feedback #1 is closed: every team it went to has finished with it."]),
+        # The manager reads the whole thread in Chinese.
+        ("!as U0MANAGER\n/feedback 状态 F-1", [
+            "反馈 F-1 · 价格 / 竞品", "✅ 已关闭", "*市场与广告* · ✅ 已完成", "*采购* · ✅ 已完成",
+            "• ✅ R-1 LED-100 ×900 · 已收货", "• ✅ P-1 优惠券 优惠 25% · LED-100 · 已复盘"]),
+    ])
+    for channel in ("C0PURCHASING", "C0MARKETING"):
+        shown = card(console, channel, "反馈 #1")
+        assert "✅ 已关闭" in shown and "R-1 LED-100 ×900 · 已收货" in shown and "调整补货" not in shown, shown
+    assert "来自 F-1" in card(console, "C0PURCHASING", "补货 R-1")
+    assert "来自 F-1" in card(console, "C0MARKETING", "促销 P-1")
+    assert [t for t in dms_to(console, "U0CS") if "feedback #1" in t.lower()] == [
+        "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",
+        "Your feedback #1: Purchasing · done, as everything it started has finished.",
+        "Your feedback #1 is closed: every team it went to has finished with it."]
