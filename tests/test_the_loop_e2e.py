@@ -187,23 +187,26 @@ def test_the_whole_loop_for_a_chinese_team(chinese_team: ConsoleSlack, tmp_path:
             "── #marketing · Opsbot", "── #purchasing · Opsbot", "反馈 #1 · 价格 / 竞品", "客户说 LED-100 太贵了",
             "*市场与广告* · 🆕 新建", "*采购* · 🆕 新建", "[5: 策划促销]", "[11: 调整补货]",
             "Feedback #1 (Price / competitor) went to #marketing and #purchasing."]),
-        ("!as U0BUYER\n!in C0PURCHASING\n!click 调整补货", ["modal opened for Chen Jie: “R-1”", "✎ New quantity: 1500"]),
+        ("!as U0BUYER\n!in C0PURCHASING\n!click 调整补货", ["modal opened for Chen Jie: “R-1”",
+                                                     "✎ New quantity: 1500"]),
         ("!fill quantity=900\n!submit", [
             "📦 补货 R-1 · 已申请", "900 × LED-100", "来自 F-1：客户说 LED-100 太贵了，竞争对手便宜20%",
             "· 已引发：", "• R-1 LED-100 ×900 · 已申请"]),
         ("!as U0MARKET\n!in C0MARKETING\n!click 策划促销", [
-            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1", "✎ SKU(s), separated by commas: LED-100",
-            "✎ Marketplace: US"]),
+            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1",
+            "✎ SKU(s), separated by commas: LED-100", "✎ Marketplace: US"]),
         ('!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=25% budget=500 reason="竞品便宜20%"\n'
          "!submit", ["🏷️ 促销 P-1 · 已计划", "来自 F-1：客户说 LED-100 太贵了", "原因：竞品便宜20%",
                      "• P-1 优惠券 优惠 25% · LED-100 · 已计划"]),
-        ("!as U0MANAGER\n!home", ["等我审批的申请", "*R-1* · 900 × LED-100", "[2: 批准]", "等我审批的促销", "[5: 批准]"]),
+        ("!as U0MANAGER\n!home", ["等我审批的申请", "*R-1* · 900 × LED-100", "[2: 批准]", "等我审批的促销",
+                                  "[5: 批准]"]),
         ("!click 2", ["📦 补货 R-1 · 已批准", "@Li Wei 已批准", "• R-1 LED-100 ×900 · 已批准"]),
         ("!home", ["等我审批的促销", "[2: 批准]"]),
         ("!click 2", ["🏷️ 促销 P-1 · 已批准", "由 @Li Wei 决定", "P-1 is now approved by @Li Wei.",
                       "• P-1 优惠券 优惠 25% · LED-100 · 已批准"]),
         ("!at 2026-11-25 09:00", ["🏷️ 促销 P-1 · 进行中", "• P-1 优惠券 优惠 25% · LED-100 · 进行中",
-                                  "*进行中的促销*", "*LED-100*（US）：P-1 优惠券 优惠 25% · LED-100，至 2026年11月27日"]),
+                                  "*进行中的促销*",
+                                  "*LED-100*（US）：P-1 优惠券 优惠 25% · LED-100，至 2026年11月27日"]),
         ("!at 2026-11-29 09:00", [
             "🏷️ 促销 P-1 · 已结束", "*市场与广告* · ✅ 已完成", "📊 P-1 复盘",
             "*LED-100*（US）：活动期间 2026年11月25日 至 2026年11月27日 对比之前 2026年11月22日 至 2026年11月24日",
@@ -231,3 +234,125 @@ def test_the_whole_loop_for_a_chinese_team(chinese_team: ConsoleSlack, tmp_path:
         "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",
         "Your feedback #1: Purchasing · done, as everything it started has finished.",
         "Your feedback #1 is closed: every team it went to has finished with it."]
+
+
+# -- authorization on the loop's path ------------------------------------------------------------------------------
+# Covered by the feature tests and not repeated: each line button × role and a forged item
+# (tests/feedback/test_feedback_lines_e2e.py), "Adjust restock" by the warehouse and forged values, the restock Home
+# buttons replayed (tests/restock/test_the_loop.py), "Add launch task" by a line without it
+# (tests/feedback/test_feedback_links_e2e.py), promotion buttons in #marketing forged or replayed
+# (tests/promo/test_promo_e2e.py), a forged "Plan promotion" value (tests/promo/test_promo_links.py).
+
+
+def the_loop_waiting_for_the_manager(console: ConsoleSlack, folder: Path) -> None:
+    """R-1 lowered from the card and P-1 planned from it, both waiting for Li Wei."""
+    load_reports(console, folder)
+    converse(console, [
+        ("!as U0SELECT\n/restock LED-100 1500", ["Filed R-1"]),
+        ("!as U0CS\n" + COMPLAINT_EN, ["Feedback #1"]),
+        ("!as U0BUYER\n!in C0PURCHASING\n!click Adjust restock", ["“R-1”"]),
+        ("!fill quantity=900\n!submit", ["900 × LED-100"]),
+        ("!as U0MARKET\n!in C0MARKETING\n!click Plan promotion", ["“Plan a promotion”"]),
+        ("!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=25% budget=500\n!submit",
+         ["Promotion P-1 · planned"]),
+        ("!as U0MANAGER\n!home", ["等我审批的申请", "等我审批的促销"]),
+    ])
+
+
+def state_of_everything(console: ConsoleSlack) -> tuple[Any, ...]:
+    return (rows(console, "select state, quantity from restock_requests order by id"),
+            rows(console, "select state from promotions order by id"),
+            rows(console, "select role, state from feedback_lines order by id"),
+            rows(console, "select state from feedback_items order by id"),
+            rows(console, "select source_kind, source_id, target_kind, target_id from links order by id"))
+
+
+def home_button(console: ConsoleSlack, owner: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The newest App Home ``owner`` was shown, and its button whose label is ``text``."""
+    home = next(r for r in reversed(console.emulator.records) if r.kind == "home" and r.user == owner)
+    assert home.view is not None
+    for block in home.view["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("type") == "button" and element["text"]["text"] == text:
+                return home.view, element
+    raise AssertionError(f"no {text!r} in the App Home of {owner}")
+
+
+def press_in_home(console: ConsoleSlack, user: str, view: dict[str, Any], button: dict[str, Any]) -> str:
+    """A Home button as Slack sends it (a view container: no channel, no response_url), pressed by ``user``."""
+    console.dispatch(payloads.block_action(
+        user=user, team="T0DEMO", response_url=None, view=view,
+        action={"type": "button", "action_id": button["action_id"], "value": button.get("value", ""),
+                "block_id": "b"},
+        container={"type": "view", "view_id": "V0HOME"}))
+    return console.seat.new_output()
+
+
+def press_on_card(console: ConsoleSlack, user: str, channel: str, action_id: str, value: object) -> str:
+    console.dispatch(payloads.block_action(
+        user=user, team="T0DEMO", channel=channel, container={"type": "message", "message_ts": "1.0",
+                                                              "channel_id": channel},
+        action={"type": "button", "action_id": action_id, "block_id": "b",
+                "value": value if isinstance(value, str) else json.dumps(value)},
+        response_url=console.emulator.new_response_url(channel, user)))
+    return console.seat.new_output()
+
+
+def test_the_managers_home_buttons_refuse_whoever_may_not_decide(console: ConsoleSlack, tmp_path: Path) -> None:
+    """Pressed from a copy of Li Wei's App Home by anyone else: a DM saying who decides (Home has no channel and no
+    response_url), and nothing changes."""
+    the_loop_waiting_for_the_manager(console, tmp_path)
+    before = state_of_everything(console)
+    view, _ = home_button(console, "U0MANAGER", "批准")
+    approve = {b["action_id"]: b for block in view["blocks"] for b in block.get("elements", [])
+               if b.get("type") == "button" and b["text"]["text"] == "批准"}
+    assert set(approve) == {"restock.step_button", "promo_step:approve"}
+    told = {
+        ("U0BUYER", "restock.step_button"): "R-1 is above the approval threshold in restock.yml: only the manager",
+        ("U0BUYER", "promo_step:approve"): "You can't decide on P-1: @Li Wei decides.",
+        ("U0MARKET", "restock.step_button"): "R-1 is above the approval threshold in restock.yml: only the manager",
+        ("U0MARKET", "promo_step:approve"): "Nobody approves their own promotion: @Li Wei decides.",
+        # Found playing the loop: the requester was told "purchasing or the manager decides" above the threshold.
+        ("U0SELECT", "restock.step_button"): "Nobody approves their own request: above the approval threshold in "
+                                             "restock.yml the manager decides.",
+        ("U0SELECT", "promo_step:approve"): "You can't decide on P-1: @Li Wei decides.",
+        ("U0CS", "restock.step_button"): "R-1 is above the approval threshold in restock.yml: only the manager",
+        ("U0CS", "promo_step:approve"): "You can't decide on P-1: @Li Wei decides.",
+        ("U0NOBODY", "restock.step_button"): "You are not in any Opsbot team yet.",
+        ("U0NOBODY", "promo_step:approve"): "You are not in any Opsbot team yet.",
+    }
+    for (user, action), words in told.items():
+        shown = press_in_home(console, user, view, approve[action])
+        assert "── DM with" in shown and words in shown, (user, action, shown)
+    assert state_of_everything(console) == before
+
+
+def test_the_follow_ups_refuse_roles_that_may_not_take_them(console: ConsoleSlack, tmp_path: Path) -> None:
+    the_loop_waiting_for_the_manager(console, tmp_path)
+    before = state_of_everything(console)
+    value = {"feedback": 1, "sku": "LED-100", "marketplace": "US"}
+    for user in ("U0MARKET", "U0CS", "U0SELECT"):
+        shown = press_on_card(console, user, "C0PURCHASING", "feedback_adjust_restock", value)
+        assert "Adjusting restock is for purchasing or the manager." in shown and "modal opened" not in shown
+    # Found playing the loop: purchasing or customer service got the promotion form, refused only on submit.
+    for user in ("U0BUYER", "U0CS", "U0SELECT"):
+        shown = press_on_card(console, user, "C0MARKETING", "feedback_plan_promo", value)
+        assert "Promotions are planned by Marketing & ads and Operations manager (promo.yml planners)." in shown
+        assert "modal opened" not in shown and "only visible to" in shown, shown
+    assert state_of_everything(console) == before
+
+
+def test_a_forged_follow_up_links_nothing(console: ConsoleSlack, tmp_path: Path) -> None:
+    """Another team's (or no) feedback item in a follow-up's value: what is filed from it is linked to nothing."""
+    the_loop_waiting_for_the_manager(console, tmp_path)
+    before = rows(console, "select source_kind, source_id, target_kind, target_id from links order by id")
+    console.send("!as U0MARKET")
+    shown = press_on_card(console, "U0MARKET", "C0MARKETING", "feedback_plan_promo",
+                          {"feedback": 99, "sku": "LED-100", "marketplace": "US"})
+    assert "Planned from F-99" in shown  # the value is only read back when the form is submitted
+    converse(console, [
+        ("!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=10%\n!submit", [
+            "There is no feedback F-99 in your team."]),
+    ])
+    assert rows(console, "select source_kind, source_id, target_kind, target_id from links order by id") == before
+    assert rows(console, "select id from promotions") == [(1,)]  # nothing filed
