@@ -175,6 +175,14 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
         "Your feedback #1: Marketing &amp; ads · done, as everything it started has finished.",  # raw mrkdwn
         "Your feedback #1: Purchasing · done, as everything it started has finished.",
         "Your feedback #1 is closed: every team it went to has finished with it."], told
+    # Old buttons pressed again once it is all over change nothing: a line of the closed item, the follow-ups.
+    before = state_of_everything(console)
+    for action_id, value in (("feedback.line.done", {"feedback": 1, "role": "purchasing"}),
+                             ("feedback_adjust_restock", {"feedback": 1, "sku": "LED-100", "marketplace": "US"})):
+        shown = press_on_card(console, "U0BUYER", "C0PURCHASING", action_id, value)
+        # Found playing the loop: "Adjust restock" on the closed item still opened a request form linked to it.
+        assert "Feedback #1 is already closed." in shown and "modal opened" not in shown, shown
+    assert state_of_everything(console) == before
 
 
 def test_the_whole_loop_for_a_chinese_team(chinese_team: ConsoleSlack, tmp_path: Path) -> None:
