@@ -182,6 +182,9 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
         shown = press_on_card(console, "U0BUYER", "C0PURCHASING", action_id, value)
         # Found playing the loop: "Adjust restock" on the closed item still opened a request form linked to it.
         assert "Feedback #1 is already closed." in shown and "modal opened" not in shown, shown
+    shown = press_on_card(console, "U0MARKET", "C0MARKETING", "feedback_plan_promo",
+                          {"feedback": 1, "sku": "LED-100", "marketplace": "US"})
+    assert "Feedback #1 is already closed." in shown and "modal opened" not in shown, shown  # it opened, too
     assert state_of_everything(console) == before
 
 
@@ -357,10 +360,7 @@ def test_a_forged_follow_up_links_nothing(console: ConsoleSlack, tmp_path: Path)
     console.send("!as U0MARKET")
     shown = press_on_card(console, "U0MARKET", "C0MARKETING", "feedback_plan_promo",
                           {"feedback": 99, "sku": "LED-100", "marketplace": "US"})
-    assert "Planned from F-99" in shown  # the value is only read back when the form is submitted
-    converse(console, [
-        ("!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=10%\n!submit", [
-            "There is no feedback F-99 in your team."]),
-    ])
+    # Found playing the loop: the form opened "Planned from F-99" and refused only when submitted.
+    assert "There is no feedback F-99 in your team." in shown and "modal opened" not in shown, shown
     assert rows(console, "select source_kind, source_id, target_kind, target_id from links order by id") == before
     assert rows(console, "select id from promotions") == [(1,)]  # nothing filed

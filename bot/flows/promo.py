@@ -41,6 +41,13 @@ class Promotions:
              feedback: int | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
         self._may_plan(user, team)  # refused before the form opens, not only when it is submitted
+        if feedback is not None:  # a "Plan promotion" press: the item must be this team's, and still open
+            if not self._feedback_exists(team, feedback):
+                raise OpsError(N_("There is no feedback F-{id} in your team."), id=feedback)
+            with self.ctx.db.transaction() as session:
+                item = session.get(FeedbackItem, feedback)
+                if item is not None and item.state == "closed":
+                    raise OpsError(N_("Feedback #{id} is already closed."), id=feedback)
         tr = self.ctx.translator_for(user, team)
         return blocks.form_modal(tr, self.skus(team), self.playbook.marketplaces, sku=sku, marketplace=marketplace,
                                  feedback=feedback)
