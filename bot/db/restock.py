@@ -79,3 +79,9 @@ def feedback_in_team(session: Session, team_id: str, feedback_id: int) -> bool:
     """Whether F-``feedback_id`` is this team's (a link never reaches another team's item)."""
     item = session.get(FeedbackItem, feedback_id)
     return item is not None and item.team_id == team_id
+
+
+def feedback_closed(session: Session, feedback_id: int) -> bool:
+    """Whether F-``feedback_id`` is closed (its card has no buttons left: a press on it is stale or forged)."""
+    item = session.get(FeedbackItem, feedback_id)
+    return item is not None and item.state == "closed"

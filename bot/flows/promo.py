@@ -40,9 +40,22 @@ class Promotions:
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
              feedback: int | None = None) -> dict[str, Any]:
         team = self.ctx.team_of(user)
+        self._may_plan(user, team)  # refused before the form opens, not only when it is submitted
+        if feedback is not None:  # a "Plan promotion" press: the item must be this team's, and still open
+            if not self._feedback_exists(team, feedback):
+                raise OpsError(N_("There is no feedback F-{id} in your team."), id=feedback)
+            with self.ctx.db.transaction() as session:
+                item = session.get(FeedbackItem, feedback)
+                if item is not None and item.state == "closed":
+                    raise OpsError(N_("Feedback #{id} is already closed."), id=feedback)
         tr = self.ctx.translator_for(user, team)
         return blocks.form_modal(tr, self.skus(team), self.playbook.marketplaces, sku=sku, marketplace=marketplace,
                                  feedback=feedback)
+
+    def _may_plan(self, user: str, team: Team) -> None:
+        if not self.cards.roles(team, user) & set(self.playbook.planners):
+            raise OpsError(N_("Promotions are planned by {roles} (promo.yml planners)."),
+                           roles=self._role_names(user, team, self.playbook.planners))
 
     def _resolve(self, team: Team, wanted: tuple[str, ...], field: str | None) -> list[str]:
         known = self.skus(team)
@@ -62,10 +75,8 @@ class Promotions:
     def file(self, user: str, wanted: ops.PromoForm, *, fields: bool = True) -> store.Promotion:
         """Plan a promotion; a bad value raises OpsError naming its form field (none for the one-liner)."""
         team = self.ctx.team_of(user)
+        self._may_plan(user, team)
         roles = self.cards.roles(team, user)
-        if not roles & set(self.playbook.planners):
-            raise OpsError(N_("Promotions are planned by {roles} (promo.yml planners)."),
-                           roles=self._role_names(user, team, self.playbook.planners))
         ops.check(wanted, self.playbook, self.ctx.today(team), fields=fields)
         skus = self._resolve(team, wanted.skus, "skus" if fields else None)
         marketplace = (wanted.marketplace or self.playbook.marketplaces[0]).upper()

@@ -32,6 +32,9 @@ class RestockLoop:
             raise OpsError(N_("Adjusting restock is for purchasing or the manager."))
         feedback, sku, marketplace = _adjust_value(raw)
         origin = self.origin(team, feedback)
+        with self.ctx.db.transaction() as session:
+            if store.feedback_closed(session, feedback):
+                raise OpsError(N_("Feedback #{id} is already closed."), id=feedback)
         if sku is None:
             return self.requests.form(user, origin=origin.id)
         sku = self.requests.resolve_sku(team, sku, None)

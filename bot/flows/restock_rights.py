@@ -55,10 +55,26 @@ class RestockRights:
             raise self._refused(user, team, request, facts, why)
         return team, request
 
+    def _own(self, user: str, team: Team, facts: ops.RequestFacts) -> OpsError:
+        """Its requester pressed Approve or Reject: name who does decide it, as the approval rule says."""
+        roles = ops.deciders(facts, self.playbook)
+        if Role.purchasing in roles:
+            return OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+        if Role.manager not in facts.requester_roles:
+            return OpsError(N_("Nobody approves their own request: above the approval threshold in restock.yml the "
+                               "manager decides."))
+        second = self.playbook.approval.second_approver()
+        if second is None:
+            return OpsError(N_("Nobody approves their own request: another manager decides "
+                               "(approval.manager_own_requests in restock.yml)."))
+        tr = self.ctx.translator_for(user, team)
+        return OpsError(N_("Nobody approves their own request: {role} decides (approval.manager_own_requests in "
+                           "restock.yml)."), role=tr._(ROLE_NAMES[second]))
+
     def _refused(self, user: str, team: Team, request: store.RestockRequest, facts: ops.RequestFacts,
                  why: str) -> OpsError:
         if why == ops.OWN:
-            return OpsError(N_("Nobody approves their own request: purchasing or the manager decides."))
+            return self._own(user, team, facts)
         if why == ops.ABOVE_THRESHOLD:
             return OpsError(
                 N_("{ref} is above the approval threshold in restock.yml: only the manager can decide."),

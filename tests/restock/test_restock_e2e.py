@@ -45,7 +45,8 @@ def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlac
             "── DM with Amy Lin · Opsbot", "Filed R-1: 500 × LED-100, sent to purchasing."]),
         # The requester cannot approve her own request; purchasing cannot approve above the threshold.
         ("!in C0PURCHASING\n"
-         "!click Approve", ["Nobody approves their own request: purchasing or the manager decides."]),
+         "!click Approve", ["Nobody approves their own request: above the approval threshold in restock.yml the "
+                            "manager decides."]),
         ("!as U0BUYER\n"
          "!click Approve", ["R-1 is above the approval threshold in restock.yml: only the manager can decide."]),
         ("!as U0MANAGER\n"
