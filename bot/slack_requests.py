@@ -32,8 +32,10 @@ def bolt_request(
 ) -> BoltRequest:
     """A Bolt request for a raw body (signatures need it raw), with the body read by :func:`parse_slack_body`."""
     request = BoltRequest(body=text, headers=dict(headers), context=context)
+    if request.body or "payload" not in text:
+        return request  # Bolt read it right; only a form that merely says "payload" comes back empty
     body = parse_slack_body(text, request.content_type)
-    if isinstance(body, dict) and body != request.body:
+    if isinstance(body, dict) and body:
         request.body = body
         request.context = build_context(BoltContext(context or {}), body)
     return request
