@@ -58,7 +58,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # every commit put a flush on each Slack request's path (its de-duplication and replay rows).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # 30 s, not 5: on a loaded 2-core machine (CI beside other jobs) a listener's commit can be descheduled
+    # while it holds the one write lock, and the scheduler's claim then failed with "database is locked" after
+    # 5 s (the demo and month-long transcripts, stop 24's CI). A claim that waits is late; one that fails is lost.
+    cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MB of page cache (SQLite's default is 2 MB): a year of daily facts keeps its indexes in memory
     # while a report loads, instead of re-reading pages for every row.
     cursor.execute("PRAGMA cache_size=-65536")
