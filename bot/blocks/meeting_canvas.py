@@ -1,7 +1,7 @@
 """A meeting as a Slack canvas (markdown): the agenda as it went out, then its decisions and actions.
 
 Canvas markdown reads ``![](@U123)`` as a mention, ``[text](url)`` and a bare ``https://…`` as links, ``#`` as a
-heading. Every line here is made plain first (people by name) and then every ASCII punctuation mark is
+heading. Every line here is made plain first (people by name), then every ASCII mark markdown could read is
 backslash-escaped, on one line: what a person typed is shown as typed and can mention, link or head nothing.
 """
 
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from bot.blocks.meeting_lines import plain
 from bot.i18n import Translator
 
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Every ASCII mark markdown, its autolinks or canvas mentions read (a comma or a quote reads as itself).
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~@:&=/^$])")
 
 
 def canvas_text(text: str) -> str:
