@@ -30,6 +30,7 @@ def canvas_markdown(tr: Translator, title: str, when: str, parts: Sequence[tuple
     out = [f"# {canvas_text(title)}", canvas_text(plain(when, names)), ""]
     for _key, part_title, lines in parts:
         out += [f"## {canvas_text(part_title)}", *bullets(lines, ""), ""]
-    out += [f"## {canvas_text(tr._('Decisions'))}", *bullets(decisions, tr._("No decisions recorded.")), ""]
-    out += [f"## {canvas_text(tr._('Actions'))}", *bullets(actions, tr._("No actions recorded."))]
+    decided, to_do = tr._("Decisions"), tr._("Actions")
+    out += [f"## {canvas_text(decided)}", *bullets(decisions, tr._("No decisions recorded.")), ""]
+    out += [f"## {canvas_text(to_do)}", *bullets(actions, tr._("No actions recorded."))]
     return "\n".join(out) + "\n"

@@ -79,20 +79,23 @@ class MeetingAgenda:
     def send_agenda(self, team: Team, planned: Planned, at: datetime) -> bool:
         """Build and send the agenda once; False when it had gone out already."""
         setting = self.calendar.required(team)
+        tr = translator(team.locale)
+        parts = self.parts(team, planned, tr)  # the sections read in their own transactions, as before
+        canvas, refused = self.canvas.create(team, planned, parts)
         with self.ctx.db.transaction() as session:
             row = self.calendar.row(session, team, planned)
             if row.agenda_sent_at is not None:
                 return False
-            tr = translator(team.locale)
-            parts = self.parts(team, planned, tr)
+            if row.canvas_id is None and row.canvas_error is None:
+                row.canvas_id, row.canvas_error = canvas, refused
             row.agenda_json = json.dumps([{"key": k, "title": t, "lines": list(lines)} for k, t, lines in parts],
                                          ensure_ascii=False)
             row.agenda_sent_at = at
             title = self.title(tr, planned)
             if planned.channel:
-                canvas = self.canvas.create(session, team, row)
                 self.ctx.delivery.post(planned.channel, title, blocks.agenda_blocks(
-                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id, canvas=canvas))
+                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id,
+                    canvas=row.canvas_id is not None))
             by_locale: dict[str, list[Part]] = {tr.locale: parts}
             for user in self.attendees(team, setting):
                 reader = self.ctx.translator_for(user, team)
