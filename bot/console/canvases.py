@@ -3,9 +3,10 @@ when ``channel_id`` is given; a free team may only make tab canvases, one per ch
 changes: ``insert_at_start``/``insert_at_end``, ``replace`` or ``delete``; without ``section_id`` a replace
 replaces the whole document) and ``conversations.canvases.create`` (the channel's own canvas, one per channel).
 
-``plan`` is the workspace's: ``"paid"`` (canvases allowed), ``"free"`` or ``"off"`` (canvases disabled by the
-admins). A token whose granted scopes are known and lack ``canvases:write`` gets ``missing_scope``. The documents
-are kept as the markdown sent, for tests to read; messages are not recorded (a canvas is not a message).
+``plan`` is the workspace's: ``"paid"`` (canvases allowed), ``"free"``, ``"off"`` (canvases disabled by the
+admins: ``canvas_disabled_user_team``) or ``"restricted"`` (apps may not make canvases there: ``not_allowed``).
+A token whose granted scopes are known and lack ``canvases:write`` gets ``missing_scope``. The documents are kept
+as the markdown sent, for tests to read; messages are not recorded (a canvas is not a message).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ class CanvasApi:
             granted = self.granted()
             if granted is not None and SCOPE not in granted:
                 return {"ok": False, "error": "missing_scope", "needed": SCOPE, "provided": ",".join(granted)}
-            if self.plan == "off":
-                return {"ok": False, "error": "canvas_disabled_user_team"}
+            if self.plan in ("off", "restricted"):
+                return {"ok": False, "error": "canvas_disabled_user_team" if self.plan == "off" else "not_allowed"}
             if method == "canvases.edit":
                 return self._edit(args)
             return self._create(args, channel_canvas=method == "conversations.canvases.create")

@@ -8,6 +8,7 @@ pacing of chat.postMessage. Its parts, each in its own module:
 
 - ``slack_state.py``  what Slack holds: users, channels, messages, views, files, every ``Record``
 - ``web_api.py``      the Web API methods (chat.*, conversations.*, views.*, files.*, users.*, pins…)
+- ``canvases.py``     canvases.create / canvases.edit / conversations.canvases.create, and the workspace's plan
 - ``tokens.py``       bot tokens and their workspaces; the OAuth install and the uninstall
 - ``faults.py``       ``Faults``: how often and how calls fail
 - ``http_server.py``  the HTTP side: reads requests, writes answers
