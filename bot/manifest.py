@@ -25,6 +25,9 @@ BASE_SCOPES = (
 
 # Bolt listens to "message"; Slack subscribes an app to messages per kind of conversation. Report files are
 # shared in the team's data channel (public or private) or in a DM with the bot.
+# Scopes a workspace may decline: Opsbot works without them (canvases: the meeting then stays in messages).
+OPTIONAL_SCOPES = ("canvases:write",)
+
 SUBSCRIPTIONS = {"message": ("message.channels", "message.groups", "message.im")}
 
 
@@ -89,7 +92,7 @@ def build_manifest(
     }
     if shortcuts:
         features_block["shortcuts"] = shortcuts
-    oauth_config: dict[str, Any] = {"scopes": {"bot": scopes}}
+    oauth_config: dict[str, Any] = {"scopes": {"bot": scopes, "bot_optional": list(OPTIONAL_SCOPES)}}
     if redirect_url and http_base_url:
         oauth_config = {"redirect_urls": [redirect_url], **oauth_config}
     return {

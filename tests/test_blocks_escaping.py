@@ -80,6 +80,8 @@ PRIMITIVES = {
     "common.actions", "common.as_text", "common.button", "common.context", "common.divider", "common.fields",
     "common.header", "common.input_block", "common.modal", "common.option", "common.plain", "common.section",
     "limits.clip", "limits.fit_blocks", "text.escape", "text.escape_clipped",
+    # Not Slack mrkdwn: plain text (a form's prefill) and canvas markdown, escaped its own way (tests/meetings).
+    "meeting_lines.plain", "meeting_canvas.canvas_text", "meeting_canvas.canvas_markdown",
     # Words from playbooks and Opsbot's own catalogs only (no user text reaches them).
     "help.help_blocks", "help.team_blocks", "help.setup_help", "home.commands_section",
     "restock.buttons", "restock.state_label",

@@ -8,6 +8,7 @@ pacing of chat.postMessage. Its parts, each in its own module:
 
 - ``slack_state.py``  what Slack holds: users, channels, messages, views, files, every ``Record``
 - ``web_api.py``      the Web API methods (chat.*, conversations.*, views.*, files.*, users.*, pins…)
+- ``canvases.py``     canvases.create / canvases.edit / conversations.canvases.create, and the workspace's plan
 - ``tokens.py``       bot tokens and their workspaces; the OAuth install and the uninstall
 - ``faults.py``       ``Faults``: how often and how calls fail
 - ``http_server.py``  the HTTP side: reads requests, writes answers
@@ -24,6 +25,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.console.canvases import METHODS as CANVAS_METHODS
+from bot.console.canvases import CanvasApi
 from bot.console.faults import FaultInjector, Faults
 from bot.console.http_server import Answer, EmulatorServer, basic_credentials, bearer_token
 from bot.console.slack_state import Channel, Record, SlackState, User
@@ -50,6 +53,8 @@ class SlackEmulator:
         self.tokens, self.revoked = self.bot_tokens.workspaces, self.bot_tokens.revoked
         # The bot scopes Slack says the token was granted (the x-oauth-scopes header); None: not said.
         self.granted_scopes: tuple[str, ...] | None = None
+        # Canvases (canvases.py): the workspace's plan and the documents made.
+        self.canvases = CanvasApi(self.state, lambda: self.granted_scopes)
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -158,6 +163,8 @@ class SlackEmulator:
     # -- answering requests ----------------------------------------------------------------------
     def call(self, method: str, args: dict[str, Any], workspace: str | None = None) -> dict[str, Any]:
         """Carry out a Web API method for a workspace (by default the start token's)."""
+        if method in CANVAS_METHODS:
+            return self.canvases.call(method, args)
         return self.web_api.call(method, args, workspace or self.team_id)
 
     # Tests post and create straight into Slack, past the HTTP side and the token check.

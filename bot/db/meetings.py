@@ -28,6 +28,10 @@ class MeetingRow(Base):
     agenda_json: Mapped[str | None] = mapped_column(Text)
     agenda_sent_at: Mapped[datetime | None]
     summary_sent_at: Mapped[datetime | None]
+    # The canvas the agenda and record are also written to, once; or why the workspace refused one (its plan, a
+    # scope not granted): then the meeting is messages only.
+    canvas_id: Mapped[str | None] = mapped_column(String(32))
+    canvas_error: Mapped[str | None] = mapped_column(String(64))
 
 
 class MeetingEntry(Base):
@@ -43,6 +47,7 @@ class MeetingEntry(Base):
     added_by: Mapped[str] = mapped_column(String(32))
     owner: Mapped[str | None] = mapped_column(String(32))
     section: Mapped[str | None] = mapped_column(String(32))  # the agenda section's key it is linked to
+    line: Mapped[int | None] = mapped_column(Integer)  # and the line of that section it was recorded on
     due: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(16), default="open")  # actions: open | done | blocked
     note: Mapped[str | None] = mapped_column(Text)

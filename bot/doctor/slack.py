@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.db import Database
+from bot.doctor.canvases import canvas_check, latest_refusal
 from bot.doctor.check import Check
 from bot.manifest import bot_scopes
 from bot.ops.team import TeamDirectory
@@ -52,9 +53,11 @@ def _slack(settings: Settings, web: WebClient, teams: TeamDirectory | None) -> l
             )
         ]
     checks = [Check("slack", True, f"auth.test ok: bot {identity.get('user')} in {identity.get('team')}")]
+    granted = identity.headers.get("x-oauth-scopes") if identity.headers else None
+    scopes = {s.strip() for s in str(granted).split(",")} if granted is not None else None
+    checks.append(canvas_check(scopes, latest_refusal(settings.database_url)))
     if teams is None:
         return checks
-    granted = identity.headers.get("x-oauth-scopes") if identity.headers else None
     if granted is None:
         checks.append(Check("scopes", False, "Slack did not say which scopes the token has (no x-oauth-scopes)"))
     else:

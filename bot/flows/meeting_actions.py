@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from bot.blocks import meetings as blocks
+from bot.blocks.meeting_lines import Line, action_menu
 from bot.blocks.text import Mrkdwn
 from bot.db import meetings as store
 from bot.flows.context import Context, HomeReader
@@ -67,10 +68,10 @@ class MeetingActions:
         with ctx.db.transaction() as session:
             mine = [(_line(reader.tr, a, today), a.id, a.state)
                     for a in store.open_actions(session, team.id) if a.owner == reader.user]
-            late: list[Mrkdwn] = []
-            if ctx.has_role(team, reader.user, Role.manager):
-                late = [_line(reader.tr, a, today) for a in store.open_actions(session, team.id)
-                        if overdue(a.state, a.due, today)]
+            late: list[Line] = []
+            if ctx.has_role(team, reader.user, Role.manager):  # the manager may change anyone's: each has a menu
+                late = [(_line(reader.tr, a, today), action_menu(reader.tr, a.id))
+                        for a in store.open_actions(session, team.id) if overdue(a.state, a.due, today)]
         return blocks.home_blocks(reader.tr, mine, late)
 
     def describe(self, ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:

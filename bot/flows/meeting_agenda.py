@@ -12,14 +12,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import meetings as blocks
+from bot.blocks.meeting_lines import Line, action_menu
 from bot.db import meetings as store
 from bot.flows.context import AgendaPart, Context
-from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, agenda_line, section_title
+from bot.flows.meeting_canvas import MeetingCanvas
 from bot.i18n import Translator, translator
 from bot.ops import meetings as ops
 from bot.ops.links import Ref
 from bot.ops.meeting_playbook import RHYTHMS, Rhythm, TeamMeetings
-from bot.ops.team import Team
+from bot.ops.team import Role, Team
 from bot.scheduler import ScheduledJob, daily
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ class MeetingAgenda:
     def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
         self.ctx = ctx
         self.calendar = calendar
+        self.canvas = MeetingCanvas(ctx, calendar)
 
     def parts(self, team: Team, planned: Planned, tr: Translator) -> list[Part]:
         """The agenda's sections in meetings.yml's order; a key no feature declares, or one with nothing to say,
@@ -76,19 +79,23 @@ class MeetingAgenda:
     def send_agenda(self, team: Team, planned: Planned, at: datetime) -> bool:
         """Build and send the agenda once; False when it had gone out already."""
         setting = self.calendar.required(team)
+        tr = translator(team.locale)
+        parts = self.parts(team, planned, tr)  # the sections read in their own transactions, as before
+        canvas, refused = self.canvas.create(team, planned, parts)
         with self.ctx.db.transaction() as session:
             row = self.calendar.row(session, team, planned)
             if row.agenda_sent_at is not None:
                 return False
-            tr = translator(team.locale)
-            parts = self.parts(team, planned, tr)
+            if row.canvas_id is None and row.canvas_error is None:
+                row.canvas_id, row.canvas_error = canvas, refused
             row.agenda_json = json.dumps([{"key": k, "title": t, "lines": list(lines)} for k, t, lines in parts],
                                          ensure_ascii=False)
             row.agenda_sent_at = at
             title = self.title(tr, planned)
             if planned.channel:
                 self.ctx.delivery.post(planned.channel, title, blocks.agenda_blocks(
-                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id))
+                    tr, title, self.when(tr, planned, team.timezone, team), parts, row.id,
+                    canvas=row.canvas_id is not None))
             by_locale: dict[str, list[Part]] = {tr.locale: parts}
             for user in self.attendees(team, setting):
                 reader = self.ctx.translator_for(user, team)
@@ -117,17 +124,25 @@ class MeetingAgenda:
             for user in self.attendees(team, setting):
                 reader = self.ctx.translator_for(user, team)
                 zone = self.ctx.people.profile(user).tz or team.timezone
-                self.ctx.delivery.dm(user, *self._summary(reader, planned, row, entries, zone))
+                self.ctx.delivery.dm(user, *self._summary(reader, planned, row, entries, zone, team, user))
+            meeting = row.id
+        self.canvas.refresh(team, meeting)
         return True
 
     def _summary(self, tr: Translator, planned: Planned, row: store.MeetingRow, entries: list[store.MeetingEntry],
-                 zone: str) -> tuple[str, list[dict[str, Any]]]:
+                 zone: str, team: Team | None = None, reader: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+        """The summary; in a ``reader``'s DM an action they may change (theirs; any, for a manager) has its menu."""
         title = tr._("{meeting} · {day}: summary", meeting=blocks.rhythm_name(tr, planned.rhythm),
                      day=tr.date(planned.held_on))
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+        manager = team is not None and reader is not None and self.ctx.has_role(team, reader, Role.manager)
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section),
+                                          agenda_line(row, e.section, e.line))
                      for e in entries if e.kind == "decision"]
-        action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text)
-                        for e in entries if e.kind == "action"]
+        action_lines: list[Line] = [
+            (blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
+                                source=agenda_line(row, e.section, e.line)),
+             action_menu(tr, e.id) if reader and e.state != "done" and (manager or e.owner == reader) else None)
+            for e in entries if e.kind == "action"]
         return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines)
 
     # Scheduled ------------------------------------------------------------------------------------------------

@@ -39,6 +39,16 @@ def section_title(row: store.MeetingRow, key: str | None) -> str | None:
     return next((str(p["title"]) for p in json.loads(row.agenda_json or "[]") if p["key"] == key), key)
 
 
+def agenda_line(row: store.MeetingRow, key: str | None, index: int | None) -> str | None:
+    """The agenda line a decision or action was recorded on, as it went out (None: on none, or not there)."""
+    if key is None or index is None:
+        return None
+    for part in json.loads(row.agenda_json or "[]"):
+        if part["key"] == key and 0 <= index < len(part["lines"]):
+            return str(part["lines"][index])
+    return None
+
+
 class MeetingCalendar:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

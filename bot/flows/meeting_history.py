@@ -10,15 +10,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import meetings as blocks
+from bot.blocks.meeting_lines import Line, action_menu
 from bot.blocks.text import Mrkdwn
 from bot.db import meetings as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
-from bot.flows.meeting_calendar import MeetingCalendar, section_title
+from bot.flows.meeting_calendar import MeetingCalendar, agenda_line, section_title
 from bot.i18n import Translator
 from bot.ops.links import Ref
 from bot.ops.meetings import overdue, parse_day
-from bot.ops.team import Team
+from bot.ops.team import Role, Team
 
 Part = tuple[str, str, tuple[str, ...]]
 
@@ -63,7 +64,7 @@ class MeetingHistory:
         title = tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, row.rhythm), day=tr.date(row.held_on))
         local = ZoneInfo(zone)
         when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
-        decisions, action_lines = self._outcomes(tr, team, row, entries)
+        decisions, action_lines = self.outcomes(tr, team, row, entries, viewer=user)
         return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
 
     def _kept(self, row: store.MeetingRow) -> bool:
@@ -71,14 +72,21 @@ class MeetingHistory:
         sent = row.agenda_sent_at is not None or row.summary_sent_at is not None
         return sent or row.starts_at <= self.ctx.clock.now()
 
-    def _outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry]
-                  ) -> tuple[list[Mrkdwn], list[Mrkdwn]]:
+    def outcomes(self, tr: Translator, team: Team, row: store.MeetingRow, entries: list[store.MeetingEntry],
+                 viewer: str | None = None) -> tuple[list[Mrkdwn], list[Line]]:
+        """Decisions and actions, each with the agenda line it was recorded on; an open action has a menu for a
+        ``viewer`` who may change it (its owner, a manager: checked again on the server when it is used)."""
         today = self.ctx.today(team)
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
+        manager = viewer is not None and self.ctx.has_role(team, viewer, Role.manager)
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section),
+                                          agenda_line(row, e.section, e.line))
                      for e in entries if e.kind == "decision"]
-        action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
-                                           overdue=overdue(e.state, e.due, today), note=e.note)
-                        for e in entries if e.kind == "action"]
+        action_lines: list[Line] = [
+            (blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
+                                overdue=overdue(e.state, e.due, today), note=e.note,
+                                source=agenda_line(row, e.section, e.line)),
+             action_menu(tr, e.id) if e.state != "done" and viewer and (manager or e.owner == viewer) else None)
+            for e in entries if e.kind == "action"]
         return decisions, action_lines
 
     def export_markdown(self, team: Team, month: str, tr: Translator) -> str:
@@ -103,11 +111,11 @@ class MeetingHistory:
                 if items:
                     added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
                     lines += [f"### {heads['items']}", *(f"- {_plain(line, names)}" for line in added), ""]
-                decisions, action_lines = self._outcomes(tr, team, row, entries)
+                decisions, action_lines = self.outcomes(tr, team, row, entries)
                 lines += [f"### {heads['decisions']}", *(f"- {_plain(d, names)}" for d in decisions or
                                                          [Mrkdwn(tr._("No decisions recorded."))]), ""]
-                lines += [f"### {heads['actions']}", *(f"- {_plain(a, names)}" for a in action_lines or
-                                                       [Mrkdwn(tr._("No actions recorded."))]), ""]
+                lines += [f"### {heads['actions']}", *(f"- {_plain(a, names)}" for a, _ in action_lines or
+                                                       [(Mrkdwn(tr._("No actions recorded.")), None)]), ""]
         if not rows:
             lines.append(tr._("No meetings were held this month."))
         return "\n".join(lines).rstrip() + "\n"

@@ -9,13 +9,15 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.blocks import meetings as blocks
+from bot.blocks.meeting_lines import plain, quote
 from bot.db import meetings as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.links import moved
-from bot.flows.meeting_calendar import MeetingCalendar, Planned, section_title
+from bot.flows.meeting_calendar import MeetingCalendar, Planned, agenda_line, section_title
+from bot.flows.meeting_canvas import MeetingCanvas
 from bot.i18n import Translator, translator
 from bot.ops.links import Ref
 from bot.ops.meetings import Recorded, overdue
@@ -36,6 +38,7 @@ class MeetingRecord:
     def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
         self.ctx = ctx
         self.calendar = calendar
+        self.canvas = MeetingCanvas(ctx, calendar)
 
     def _check_section(self, row: store.MeetingRow, key: str | None) -> None:
         """A ``#section`` must be one the meeting's agenda had: the record links to what people saw."""
@@ -43,6 +46,21 @@ class MeetingRecord:
         if key is not None and key not in keys:
             raise OpsError(N_("The agenda of this meeting has no section #{key}; it has: {keys}."), key=key,
                            keys=[f"#{k}" for k in keys] or ["–"])
+
+    def _check_line(self, row: store.MeetingRow, key: str | None, line: int | None) -> None:
+        """A line must be one the section had when the agenda went out."""
+        if line is not None and agenda_line(row, key, line) is None:
+            raise OpsError(N_("That line is not on this meeting's agenda."))
+
+    def _meeting(self, session: Any, team: Team, meeting_id: int | None) -> tuple[store.MeetingRow, Planned]:
+        """The meeting named by a form (one of the team's), else the one being held."""
+        if meeting_id is not None:
+            row = store.meeting_by_id(session, team.id, meeting_id)
+            if row is None:
+                raise OpsError(N_("That meeting is not your team's."))
+            return row, self.calendar.of_row(row)
+        planned = self.calendar.current(team, self._now())
+        return self.calendar.row(session, team, planned), planned
 
     def _check_member(self, team: Team, user: str, field: str | None = None) -> None:
         if user and team.member(user) is None:
@@ -69,30 +87,34 @@ class MeetingRecord:
         return tr._("Added to the agenda: {meeting}, {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
                     day=tr.date(planned.held_on))
 
-    def record_decision(self, user: str, decision: Recorded, slack_team: str | None = None) -> str:
+    def record_decision(self, user: str, decision: Recorded, slack_team: str | None = None,
+                        meeting_id: int | None = None, line: int | None = None) -> str:
         team = self.ctx.team_of(user, slack_team)
-        planned = self.calendar.current(team, self._now())
         now = self._now()
         with self.ctx.db.transaction() as session:
-            row = self.calendar.row(session, team, planned)
+            row, planned = self._meeting(session, team, meeting_id)
             self._check_section(row, decision.section)
+            self._check_line(row, decision.section, line)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="decision", text=decision.text,
-                                       added_by=user, section=decision.section, state="open", version=1,
+                                       added_by=user, section=decision.section, line=line, state="open", version=1,
                                        created_at=now, updated_at=now)
             session.add(entry)
             session.flush()
             Audit(team.id, user, now)(session, "meeting_decision", str(entry.id), None, "decided")
             if planned.channel:
                 tr = translator(team.locale)
-                line = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section))
+                said = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section),
+                                            agenda_line(row, decision.section, line))
                 self.ctx.delivery.post(planned.channel, tr._("Decision recorded"),
-                                       [blocks.notice(tr._("Decision recorded: {line}", line=line))])
+                                       [blocks.notice(tr._("Decision recorded: {line}", line=said))])
+            meeting = row.id
+        self.canvas.refresh(team, meeting)
         tr = self.ctx.translator_for(user, team)
         return tr._("Decision recorded in the {meeting} of {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
                     day=tr.date(planned.held_on))
 
     def record_action(self, user: str, action: Recorded, slack_team: str | None = None,
-                      meeting_id: int | None = None) -> str:
+                      meeting_id: int | None = None, line: int | None = None) -> str:
         team = self.ctx.team_of(user, slack_team)
         assert action.owner is not None and action.due is not None
         self._check_member(team, action.owner, field="owner")  # under the form's owner field; a reply to /action
@@ -100,27 +122,22 @@ class MeetingRecord:
         if action.due < self.ctx.today(team):
             raise OpsError(N_("That date has passed: an action's date is today or later."), field="due")
         with self.ctx.db.transaction() as session:
-            if meeting_id is not None:
-                row = store.meeting_by_id(session, team.id, meeting_id)
-                if row is None:
-                    raise OpsError(N_("That meeting is not your team's."))
-                planned = self.calendar.of_row(row)
-            else:
-                planned = self.calendar.current(team, now)
-                row = self.calendar.row(session, team, planned)
+            row, planned = self._meeting(session, team, meeting_id)
             self._check_section(row, action.section)
+            self._check_line(row, action.section, line)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="action", text=action.text,
-                                       added_by=user, owner=action.owner, section=action.section, due=action.due,
-                                       state="open", version=1, created_at=now, updated_at=now)
+                                       added_by=user, owner=action.owner, section=action.section, line=line,
+                                       due=action.due, state="open", version=1, created_at=now, updated_at=now)
             session.add(entry)
             session.flush()
             Audit(team.id, user, now)(session, "meeting_action", str(entry.id), None, "open")
             label = Ref("action", entry.id).label
             if planned.channel:
                 tr = translator(team.locale)
-                line = blocks.action_line(tr, label, entry.owner, entry.due, "open", entry.text)
+                said = blocks.action_line(tr, label, entry.owner, entry.due, "open", entry.text,
+                                          source=agenda_line(row, action.section, line))
                 section = section_title(row, action.section)
-                text = tr._("Action recorded: {line}", line=line) + (
+                text = tr._("Action recorded: {line}", line=said) + (
                     "\n" + tr._("On the agenda's {section}", section=section) if section else "")
                 self.ctx.delivery.post(planned.channel, tr._("Action recorded"), [blocks.notice(text)])
             owner_tr = self.ctx.translator_for(action.owner, team)
@@ -128,7 +145,9 @@ class MeetingRecord:
                                  self._card(owner_tr, entry, intro=owner_tr._(
                                      "<@{who}> recorded an action for you in the {meeting}.", who=user,
                                      meeting=blocks.rhythm_name(owner_tr, planned.rhythm))))
+            meeting = row.id
         homes_changed(self.ctx, team, [action.owner])
+        self.canvas.refresh(team, meeting)
         tr = self.ctx.translator_for(user, team)
         return tr._("{label} recorded for <@{owner}>, due {day}.", label=label, owner=action.owner,
                     day=tr.date(action.due))
@@ -179,12 +198,13 @@ class MeetingRecord:
                 row.reminded_before = row.reminded_on = None
             Audit(team.id, user, now)(session, "meeting_action", str(row.id), before,
                                       change.kind, note=change.note or None)
-            label = Ref("action", row.id).label
+            label, meeting = Ref("action", row.id).label, row.meeting_id
             if user != row.owner and row.owner:
                 owner_tr = self.ctx.translator_for(row.owner, team)
                 self.ctx.delivery.dm(row.owner, owner_tr._("{label} changed", label=label), self._card(
                     owner_tr, row, intro=owner_tr._("<@{who}> updated your action {label}.", who=user, label=label)))
         moved(self.ctx, Ref("action", action_id))
+        self.canvas.refresh(team, meeting)
         homes_changed(self.ctx, team, [entry.owner or user, user])
         tr = self.ctx.translator_for(user, team)
         return tr._("{label} is now {state}.", label=label, state=tr.pgettext("action", blocks.STATE_NAMES[
@@ -194,6 +214,20 @@ class MeetingRecord:
     def action_card(self, user: str, action_id: int) -> list[dict[str, Any]]:
         entry = self.may_update(user, action_id)
         return self._card(self.ctx.translator_for(user, self.ctx.teams.for_user(user)), entry)
+
+    def line_for_button(self, user: str, meeting_id: int, key: str, index: int) -> tuple[str, str, str]:
+        """An agenda line's menu: the meeting must be the clicker's team's and the line one its agenda had; the
+        section's title, the line (cut short to quote it) and its words to prefill the form."""
+        team = self.ctx.team_of(user)
+        with self.ctx.db.transaction() as session:
+            row = store.meeting_by_id(session, team.id, meeting_id)
+            if row is None:
+                raise OpsError(N_("That meeting is not your team's."))
+            line = agenda_line(row, key, index)
+            if line is None:
+                raise OpsError(N_("That line is not on this meeting's agenda."))
+            names = {m.user: m.name for m in team.members}
+            return section_title(row, key) or key, quote(line), plain(line, names)
 
     def meeting_for_button(self, user: str, meeting_id: int, key: str) -> tuple[int, str]:
         """An agenda's "Add action": the meeting must be the clicker's team's; the section's title as it went out."""

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import meetings as ids
+from bot.blocks.meeting_lines import ACTION_MENU, LINE_MENU
 from bot.errors import N_, OpsError
 from bot.features import Alias, Feature, LinkKind, Registrar, Shortcut, SlashCommand
 from bot.flows.agenda_meetings import SECTIONS
@@ -111,11 +112,59 @@ def register(reg: Registrar, ctx: Context) -> None:
                 raise OpsError(N_("Pick an owner and a date."), field="owner" if not values.get("owner") else "due")
             action = Recorded(text, owner=values["owner"], due=date.fromisoformat(values["due"]),
                               section=meta.get("section"))
-            return record.record_action(user, action, meeting_id=int(meta["meeting"]))
+            return record.record_action(user, action, meeting_id=int(meta["meeting"]), line=_line(meta))
 
         answer = submit_or_field_errors(ack, tr, view, save)
         if answer:
             ctx.delivery.dm(user, answer)
+
+    @reg.action(LINE_MENU)
+    def on_agenda_line(ack: Ack, body: dict[str, Any]) -> None:
+        """An agenda line's menu: a form for an action or a decision on that line, its words filled in."""
+        ack()
+        user = body["user"]["id"]
+        value = str((body["actions"][0].get("selected_option") or {}).get("value") or "")
+        what, meeting, key, index = [*value.split(":"), "", "", "", ""][:4]
+        if what not in ("a", "d") or not meeting.isdigit() or not index.isdigit():
+            raise OpsError(N_("That meeting is not your team's."))
+        title, quoted, words = record.line_for_button(user, int(meeting), key, int(index))
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+        build = ids.new_action_modal if what == "a" else ids.new_decision_modal
+        ctx.delivery.open_view(body["trigger_id"], build(tr, int(meeting), key, title, int(index), quoted, words))
+
+    @reg.view(ids.NEW_DECISION_VIEW)
+    def new_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user, meta, values = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+
+        def save() -> str:
+            text = (values.get("text") or "").strip()
+            if not text:
+                raise OpsError(N_("Say what was decided."), field="text")
+            decision = Recorded(text, section=meta.get("section"))
+            return record.record_decision(user, decision, meeting_id=int(meta["meeting"]), line=_line(meta))
+
+        answer = submit_or_field_errors(ack, tr, view, save)
+        if answer:
+            ctx.delivery.dm(user, answer)
+
+    @reg.action(ACTION_MENU)
+    def on_action_menu(ack: Ack, body: dict[str, Any]) -> None:
+        """An action's menu where someone else's action shows (a manager's App Home, /meeting show, a summary):
+        who may change it is checked here, whatever the menu said."""
+        ack()
+        user = body["user"]["id"]
+        kind, _, value = str((body["actions"][0].get("selected_option") or {}).get("value") or "").partition(":")
+        if kind not in ids.UPDATES.values() or not value.isdigit():
+            raise OpsError(N_("That action is not your team's."))
+        open_update(body, user, int(value), kind)
+
+    def open_update(body: dict[str, Any], user: str, action: int, kind: str) -> None:
+        entry = record.may_update(user, action)
+        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+        label = Ref("action", entry.id).label
+        ctx.delivery.open_view(body["trigger_id"], ids.update_modal(tr, entry.id, label, kind, entry.version,
+                                                                    entry.due))
 
     def update_button(action_id: str, kind: str) -> None:
         @reg.action(action_id)
@@ -124,11 +173,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             user, value = body["user"]["id"], str(body["actions"][0].get("value") or "")
             if not value.isdigit():
                 raise OpsError(N_("That action is not your team's."))
-            entry = record.may_update(user, int(value))
-            tr = ctx.translator_for(user, ctx.teams.for_user(user))
-            label = Ref("action", entry.id).label
-            ctx.delivery.open_view(body["trigger_id"], ids.update_modal(tr, entry.id, label, kind, entry.version,
-                                                                        entry.due))
+            open_update(body, user, int(value), kind)
 
     for action_id, kind in ids.UPDATES.items():
         update_button(action_id, kind)
@@ -143,6 +188,12 @@ def register(reg: Registrar, ctx: Context) -> None:
         answer = submit_or_field_errors(ack, tr, view, lambda: record.update(user, action, change))
         if answer:
             ctx.delivery.dm(user, answer)
+
+
+def _line(meta: dict[str, Any]) -> int | None:
+    """The agenda line a form was opened on (None: on a whole section)."""
+    line = meta.get("line")
+    return line if isinstance(line, int) and not isinstance(line, bool) else None
 
 
 def jobs(ctx: Context) -> list[ScheduledJob]:

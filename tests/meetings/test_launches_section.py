@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.console.session import ConsoleSlack
 from bot.db.launch import LaunchTask
 from tests.conftest import converse
+from tests.meetings.lines import part_lines
 
 
 def test_the_agenda_lists_launch_tasks_due_in_the_next_two_weeks(console: ConsoleSlack) -> None:
@@ -29,9 +30,7 @@ def test_the_agenda_lists_launch_tasks_due_in_the_next_two_weeks(console: Consol
     assert expected and later  # the plan has tasks inside the two weeks and beyond them
     shown = console.send("!at 2026-11-29 16:00")
     agenda = [r for r in console.emulator.channel_messages("C0OPS") if "Weekly meeting · Nov 30" in r.text][-1]
-    section = next(b["text"]["text"] for b in agenda.blocks
-                   if b.get("type") == "section" and "Launch tasks in the next two weeks" in b["text"]["text"])
-    lines = section.splitlines()[1:]
+    lines = part_lines(agenda.blocks, "Launch tasks in the next two weeks")
     assert len(lines) == len(expected), shown
     for line, (due, task_id, gate) in zip(lines, expected, strict=True):
         title = titles[task_id]
