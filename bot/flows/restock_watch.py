@@ -7,6 +7,7 @@ from functools import partial
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
+from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.restock_requests import RestockRequests
 from bot.i18n import translator
@@ -21,8 +22,13 @@ from bot.scheduler import ScheduledJob, daily
 class RestockWatch:
     def __init__(self, ctx: Context, playbook: RestockPlaybook, requests: RestockRequests) -> None:
         self.ctx = ctx
-        self.playbook = playbook
+        self._base = playbook
         self.requests = requests  # for the suggestions
+
+    @property
+    def playbook(self) -> RestockPlaybook:
+        """restock.yml with the catalogue imported since start (any replica's import, read now)."""
+        return live_restock(self.ctx, self._base)
 
     def watchlist(self, team: Team, today: date | None = None) -> list[math_.Suggestion]:
         """Every catalogued SKU (restock.yml and the reports) whose cover is below lead time (+7 days), most
