@@ -6,7 +6,6 @@ import logging
 
 from bot.db import restock as store
 from bot.errors import N_, OpsError
-from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.restock_cards import RestockCards
 from bot.i18n import Count
@@ -21,13 +20,8 @@ Checked = tuple[Team, store.RestockRequest]  # a step the person may take on the
 class RestockRights:
     def __init__(self, ctx: Context, playbook: RestockPlaybook, cards: RestockCards) -> None:
         self.ctx = ctx
-        self._base = playbook
+        self.playbook = playbook
         self.cards = cards
-
-    @property
-    def playbook(self) -> RestockPlaybook:
-        """restock.yml with the catalogue imported since start (any replica's import, read now)."""
-        return live_restock(self.ctx, self._base)
 
     def facts(self, team: Team, request: store.RestockRequest) -> ops.RequestFacts:
         roles = frozenset(role for role in Role if self.ctx.has_role(team, request.requester, role))

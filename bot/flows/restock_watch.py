@@ -67,10 +67,11 @@ class RestockWatch:
 
     def remind(self, team: Team, fire: datetime) -> None:
         """Requests waiting for a decision past the SLA, to whoever decides; orders past their ETA, to all."""
+        playbook = self.playbook  # read before the write lock is taken, not once per request inside it
         # Marked and announced together: a reminder is sent once, and never lost.
         with self.ctx.db.transaction() as session:
             tr, today = translator(team.locale), fire.astimezone(team.zone).date()
-            sla = timedelta(hours=self.playbook.approval_sla_hours)
+            sla = timedelta(hours=playbook.approval_sla_hours)
             waiting = [
                 r
                 for r in store.requests_of(session, team.id)
@@ -87,7 +88,7 @@ class RestockWatch:
                 request.eta_alerted_at = fire
             for request in waiting:
                 # Who decides first: purchasing, the manager above the threshold, for their own the second approver.
-                first = ops.deciders(self.requests.rights.facts(team, request), self.playbook)[0]
+                first = ops.deciders(self.requests.rights.facts(team, request), playbook)[0]
                 people = [f"<@{m.user}>" for m in team.people_with(first) if m.user != request.requester]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
@@ -95,9 +96,9 @@ class RestockWatch:
                     tr.ngettext(
                         "⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
                         "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
-                        self.playbook.approval_sla_hours,
+                        playbook.approval_sla_hours,
                         ref=request.ref,
-                        hours=self.playbook.approval_sla_hours,
+                        hours=playbook.approval_sla_hours,
                         people=people,
                     ),
                     thread_ts=request.card_ts,
