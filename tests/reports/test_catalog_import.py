@@ -19,6 +19,8 @@ from tests.conftest import converse
 @pytest.fixture
 def playbooks(playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    # No bot database unless a test gives one: a developer's own opsbot.sqlite3 in the working folder stays untouched.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{playbooks_dir / 'no-bot-here.sqlite3'}")
     return playbooks_dir
 
 
