@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,6 +12,10 @@ from rich.console import Console
 from bot.cli.support import fail, settings_from_env
 from bot.errors import OpsError
 from bot.i18n import translator
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.reports.catalog import CatalogImport
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -27,8 +32,8 @@ def import_catalog(
 ) -> None:
     """Add or update SKUs under skus: in restock.yml from the seller's own list; the rest of the file is kept.
 
-    Lead times come from each supplier's legs under suppliers: in restock.yml. The running bot reads the
-    playbook at start: restart it to use the new settings."""
+    Lead times come from each supplier's legs under suppliers: in restock.yml. When the bot's database is
+    reachable the import is recorded there too, so every running replica uses it at once (no restart)."""
     from bot.ops.restock_playbook import load_playbook
     from bot.reports.catalog import checked, merged_yaml, read_catalog
 
@@ -39,6 +44,9 @@ def import_catalog(
     try:
         playbook = load_playbook(settings.playbooks_dir)
         found = read_catalog(file, file.name, playbook)
+        if found.problems:
+            tr = translator("en")
+            fail([tr._(p.message, **p.params) for p in found.problems] + [f"{file.name}: nothing was imported."])
         text = merged_yaml(target.read_text(encoding="utf-8") if target.exists() else "", found.skus)
         checked(text, file.name)
     except OpsError as exc:
@@ -47,6 +55,9 @@ def import_catalog(
         partial = target.with_name(f".{target.name}.importing")
         partial.write_text(text, encoding="utf-8")
         partial.replace(target)  # whole or not at all, even if the disk fills up halfway
+        live = _record(settings, found, file.name)
+    else:
+        live = False
     added, updated = len(found.added), len(found.updated)
     out.print(
         f"{file.name}: {added} SKU{'' if added == 1 else 's'} added, {updated} updated in {target}"
@@ -62,6 +73,35 @@ def import_catalog(
         )
     if found.ignored:
         out.print(f"ignored columns: {', '.join(found.ignored)}", markup=False)
+    if found.skus and not dry_run:
+        out.print("the running bot uses it now" if live else "no database reachable: the bot uses it at its next start",
+                  markup=False)
+
+
+def _record(settings: Settings, found: CatalogImport, name: str) -> bool:
+    """The import in the bot's database (what running replicas read), when there is one that is current."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db import Database
+    from bot.db.audit import Audit
+    from bot.db.migrate import pending
+    from bot.flows.catalog import EVERY_TEAM, record
+
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return False  # no database here: creating one would be a surprise
+    database = Database(url)
+    try:
+        if pending(database.engine):
+            return False
+        now = datetime.now(UTC)
+        with database.transaction() as session:
+            record(session, Audit(EVERY_TEAM, "cli", now), found, name, f"cli:{name}:{now.isoformat()}")
+        return True
+    except (SQLAlchemyError, OSError):
+        return False
+    finally:
+        database.dispose()
 
 
 def register(cli: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -53,6 +54,7 @@ def ingest(
     all, the others whatever happens to it; each one's fate is listed (exit 2 when any was skipped, as for bad
     flags)."""
     from bot.flows.kpi import KpiFlow
+    from bot.reports.catalog import is_catalog
     from bot.reports.ingest import FileRefused
     from bot.reports.loaders import Period
 
@@ -78,6 +80,11 @@ def ingest(
         fail(_explain(exc))
     for fate in result.fates:
         if isinstance(fate, FileRefused):
+            path = next((f for f in files if f.name == fate.file), None)
+            if path is not None and path.is_file() and is_catalog(path, fate.file):
+                out.print(f"✗ {fate.file}: skipped because it is a SKU catalogue, not a report: load it with "
+                          f"opsbot catalog import {shlex.quote(fate.file)}", markup=False)
+                continue
             out.print(f"✗ {fate.file}: skipped because {_explain(fate.reason)[0]}", markup=False)
             continue
         rows = fate.new + fate.updated + fate.unchanged

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.blocks import kpi as blocks
 from bot.db.audit import Audit
 from bot.db.kpi import KpiAlert, KpiDigest, SalesDay
+from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.home import homes_changed, managers
 from bot.i18n import translator
@@ -128,7 +129,7 @@ class KpiFlow:
         """A SKU's lead time as restock has it (its supplier's legs), kpi.yml's only for SKUs with no supplier."""
         default = self.playbook().lead_time(sku)
         try:
-            restock = self.ctx.playbook(RestockPlaybook)
+            restock = live_restock(self.ctx, self.ctx.playbook(RestockPlaybook))  # with the catalogue imported since
         except LookupError:
             return default
         return lead_for(restock, sku, "sea", today, default).days

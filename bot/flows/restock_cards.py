@@ -11,6 +11,7 @@ from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
 from bot.flows import links
+from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
@@ -35,7 +36,12 @@ CSV_COLUMNS = [
 class RestockCards:
     def __init__(self, ctx: Context, playbook: RestockPlaybook) -> None:
         self.ctx = ctx
-        self.playbook = playbook
+        self._base = playbook
+
+    @property
+    def playbook(self) -> RestockPlaybook:
+        """restock.yml with the catalogue imported since start (any replica's import, read now)."""
+        return live_restock(self.ctx, self._base)
 
     def request(self, request_id: int) -> store.RestockRequest:
         with self.ctx.db.transaction() as session:

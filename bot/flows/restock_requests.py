@@ -15,6 +15,7 @@ from bot.db import restock as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows import links
+from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
@@ -38,9 +39,14 @@ RECEIVED_OVER_ORDERED = 10
 class RestockRequests:
     def __init__(self, ctx: Context, playbook: RestockPlaybook, cards: RestockCards) -> None:
         self.ctx = ctx
-        self.playbook = playbook
+        self._base = playbook
         self.cards = cards
         self.rights = RestockRights(ctx, playbook, cards)
+
+    @property
+    def playbook(self) -> RestockPlaybook:
+        """restock.yml with the catalogue imported since start (any replica's import, read now)."""
+        return live_restock(self.ctx, self._base)
 
     def skus(self, team: Team) -> list[str]:
         with self.ctx.db.transaction() as session:
@@ -83,10 +89,12 @@ class RestockRequests:
             facts = read_stock_facts(session, team.id, through, today)
         table = stock_table(facts, through, today, by_marketplace=False)
         rows = {str(r["sku"]): r for _, r in table.iterrows()}
-        return [self._suggest(sku, rows.get(sku), mode, today) for sku in sorted({*self.playbook.skus, *rows})]
+        playbook = self.playbook  # read once for the whole catalogue
+        return [self._suggest(sku, rows.get(sku), mode, today, playbook) for sku in sorted({*playbook.skus, *rows})]
 
-    def _suggest(self, sku: str, row: pd.Series | None, mode: FreightMode, today: date) -> math_.Suggestion:
-        playbook = self.playbook
+    def _suggest(self, sku: str, row: pd.Series | None, mode: FreightMode, today: date,
+                 playbook: RestockPlaybook | None = None) -> math_.Suggestion:
+        playbook = playbook or self.playbook
         entry = playbook.catalogued(sku)
         supplier = playbook.suppliers[entry.supplier] if entry.supplier else None
         lead = math_.lead_for(playbook, sku, mode, today, self.default_lead_days(sku))

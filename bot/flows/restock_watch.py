@@ -7,6 +7,7 @@ from functools import partial
 
 from bot.blocks import restock as blocks
 from bot.db import restock as store
+from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.restock_requests import RestockRequests
 from bot.i18n import translator
@@ -21,8 +22,13 @@ from bot.scheduler import ScheduledJob, daily
 class RestockWatch:
     def __init__(self, ctx: Context, playbook: RestockPlaybook, requests: RestockRequests) -> None:
         self.ctx = ctx
-        self.playbook = playbook
+        self._base = playbook
         self.requests = requests  # for the suggestions
+
+    @property
+    def playbook(self) -> RestockPlaybook:
+        """restock.yml with the catalogue imported since start (any replica's import, read now)."""
+        return live_restock(self.ctx, self._base)
 
     def watchlist(self, team: Team, today: date | None = None) -> list[math_.Suggestion]:
         """Every catalogued SKU (restock.yml and the reports) whose cover is below lead time (+7 days), most
@@ -61,10 +67,11 @@ class RestockWatch:
 
     def remind(self, team: Team, fire: datetime) -> None:
         """Requests waiting for a decision past the SLA, to whoever decides; orders past their ETA, to all."""
+        playbook = self.playbook  # read before the write lock is taken, not once per request inside it
         # Marked and announced together: a reminder is sent once, and never lost.
         with self.ctx.db.transaction() as session:
             tr, today = translator(team.locale), fire.astimezone(team.zone).date()
-            sla = timedelta(hours=self.playbook.approval_sla_hours)
+            sla = timedelta(hours=playbook.approval_sla_hours)
             waiting = [
                 r
                 for r in store.requests_of(session, team.id)
@@ -81,7 +88,7 @@ class RestockWatch:
                 request.eta_alerted_at = fire
             for request in waiting:
                 # Who decides first: purchasing, the manager above the threshold, for their own the second approver.
-                first = ops.deciders(self.requests.rights.facts(team, request), self.playbook)[0]
+                first = ops.deciders(self.requests.rights.facts(team, request), playbook)[0]
                 people = [f"<@{m.user}>" for m in team.people_with(first) if m.user != request.requester]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
@@ -89,9 +96,9 @@ class RestockWatch:
                     tr.ngettext(
                         "⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
                         "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
-                        self.playbook.approval_sla_hours,
+                        playbook.approval_sla_hours,
                         ref=request.ref,
-                        hours=self.playbook.approval_sla_hours,
+                        hours=playbook.approval_sla_hours,
                         people=people,
                     ),
                     thread_ts=request.card_ts,

@@ -21,6 +21,7 @@ from bot.flows.agenda_kpi import KPI_SECTIONS
 from bot.flows.context import Context
 from bot.flows.kpi import KpiFlow
 from bot.flows.kpi_home import kpi_home
+from bot.handlers.catalog import CatalogShares
 from bot.handlers.command_words import KPI_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.i18n import Translator
@@ -39,6 +40,8 @@ _KEPT = ("id", "name", "filetype", "size", "url_private_download")
 def register(reg: Registrar, ctx: Context) -> None:
     flow = KpiFlow(ctx)
     files = SlackFiles(reg.settings, token=lambda: ctx.delivery.client.token)
+    catalogues = CatalogShares(ctx, files)  # a SKU catalogue shared the same way is previewed, not loaded
+    catalogues.register(reg)
 
     def load(team: Team, user: str, tr: Translator, shared: Mapping[str, Any], marketplace: str | None,
              period: Period | None) -> tuple[str, list[dict[str, Any]]]:
@@ -50,6 +53,9 @@ def register(reg: Registrar, ctx: Context) -> None:
                 path = files.download(report, Path(folder) / f"shared.{report.extension}")
             except OpsError as exc:
                 return error_text(tr, exc), []
+            catalogue = catalogues.answer(team, user, tr, shared, report, path)
+            if catalogue is not None:
+                return catalogue
             result = flow.ingest(team, [path], marketplace, period, actor=user, names={path: report.name},
                                  keep_going=True)
         fate = result.fates[0]

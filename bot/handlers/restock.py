@@ -36,7 +36,7 @@ def _requests(ctx: Context) -> RestockRequests:
 
 def _watch(ctx: Context) -> RestockWatch:
     requests = _requests(ctx)
-    return RestockWatch(ctx, requests.playbook, requests)
+    return RestockWatch(ctx, ctx.playbook(RestockPlaybook), requests)
 
 
 def register(reg: Registrar, ctx: Context) -> None:

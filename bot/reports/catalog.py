@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +36,45 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a catalogue has that no sales report has: with a SKU column, one of these makes a shared file a catalogue.
+_CATALOG_ONLY = ("supplier", "moq", "carton")
+# A cell a spreadsheet would run as a formula: never a SKU (an export would carry it to someone's Excel).
+_FORMULA = ("=", "+", "@")
+_BAD = object()  # a cell already reported as a problem: its row is not checked further
+
+
 @dataclass(frozen=True)
 class CatalogImport:
-    """What the file changes: the SKUs' settings as they will be, and which of them are new."""
+    """What the file changes: the SKUs' settings as they will be, and which of them are new. ``problems`` are
+    every bad row and cell (file, row, column): with any of them nothing is imported."""
 
     skus: dict[str, SkuSettings]
     added: tuple[str, ...]
     updated: tuple[str, ...]
     ignored: tuple[str, ...] = field(default_factory=tuple)  # columns read by nobody, as the file spells them
+    problems: tuple[OpsError, ...] = field(default_factory=tuple)
+
+
+def columns_of(frame: pd.DataFrame) -> dict[str, str | None]:
+    """Each logical column's header as the file spells it (None: not in the file)."""
+    headers = {normalize(c): str(c) for c in frame.columns}
+    return {logical: next((headers[h] for h in spellings if h in headers), None)
+            for logical, spellings in COLUMNS.items()}
+
+
+def is_catalog(path: Path, name: str) -> bool:
+    """A shared file is a catalogue when it has a SKU column and a supplier, MOQ or carton column; anything
+    else (a sales report, junk) goes to the report loaders, which say what they accept."""
+    try:
+        found = columns_of(_table(path, name, rows=0))
+    except OpsError:
+        return False
+    return found["sku"] is not None and any(found[c] is not None for c in _CATALOG_ONLY)
 
 
 def read_catalog(path: Path, name: str, playbook: RestockPlaybook) -> CatalogImport:
     frame = _table(path, name)
-    headers = {normalize(c): str(c) for c in frame.columns}
-    found = {
-        logical: next((headers[h] for h in spellings if h in headers), None) for logical, spellings in COLUMNS.items()
-    }
+    found = columns_of(frame)
     if found["sku"] is None:
         raise OpsError(
             N_(
@@ -61,95 +85,97 @@ def read_catalog(path: Path, name: str, playbook: RestockPlaybook) -> CatalogImp
         )
     used = {h for h in found.values() if h}
     ignored = tuple(str(c) for c in frame.columns if str(c) not in used)
+    problems: list[OpsError] = []
 
-    def column(logical: str, parse: Callable[[str], Any]) -> pd.Series:
+    def cell(position: int, logical: str, parse: Callable[[str], Any]) -> Any:
         header = found[logical]
-        if header is None:
-            return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        return cells.parse_column(frame[header], parse, file=name, column=header, first_row=2, required=False)
+        raw = frame[header].iloc[position] if header else None
+        text = "" if raw is None or bool(pd.isna(raw)) else str(raw).strip()
+        if not text:
+            return None
+        try:
+            return parse(text)
+        except (ValueError, OverflowError):
+            problems.append(OpsError(N_("{file}: row {row}, column “{column}”: “{value}” is not a valid value."),
+                                     file=name, row=position + 2, column=header, value=text[:40]))
+            return _BAD
 
-    costs, moqs, cartons = (
-        column("unit_cost", cells.number),
-        column("moq", cells.integer),
-        column("carton", cells.integer),
-    )
-    suppliers = (
-        frame[found["supplier"]].fillna("").astype(str).str.strip()
-        if found["supplier"]
-        else pd.Series([""] * len(frame), index=frame.index)
-    )
     out: dict[str, SkuSettings] = {}
     for position, raw_sku in enumerate(frame[found["sku"]].fillna("").astype(str).str.strip()):
-        row = position + 2
-        if not raw_sku:
-            continue
-        known = playbook.skus.get(raw_sku)
-        supplier = suppliers.iloc[position] or (known.supplier if known else None)
-        if supplier and supplier not in playbook.suppliers:
-            raise OpsError(
-                N_(
-                    "{file}: row {row}, column “{column}”: {supplier} is not a supplier under suppliers: "
-                    "in restock.yml ({known}). Add it there first, or leave the cell blank."
-                ),
-                file=name,
-                row=row,
-                column=found["supplier"],
-                supplier=supplier,
-                known=", ".join(sorted(playbook.suppliers)),
-            )
-        cost = _value(costs.iloc[position], known.unit_cost if known else None)
-        if cost is None:
-            raise OpsError(
-                N_("{file}: row {row}: {sku} has no unit cost in the file or in restock.yml."),
-                file=name,
-                row=row,
-                sku=raw_sku,
-            )
-        values = {
-            "supplier": supplier or None,
-            "unit_cost": cost,
-            "moq": _value(moqs.iloc[position], known.moq if known else 1),
-            "carton": _value(cartons.iloc[position], known.carton if known else 1),
-        }
-        for logical, least in (("unit_cost", 0.01), ("moq", 1), ("carton", 1)):
-            given = values[logical]
-            if isinstance(given, int | float) and given < least:
-                raise OpsError(
-                    N_("{file}: row {row}, column “{column}”: {value} is below {least}."),
-                    file=name,
-                    row=row,
-                    column=found[logical] or logical,
-                    value=given,
-                    least=least,
-                )
-        out[raw_sku] = SkuSettings.model_validate(values)
+        settings = _row(name, position + 2, raw_sku, playbook, found, problems, partial(cell, position))
+        if settings is not None:
+            out[raw_sku] = settings
     changed = {sku: s for sku, s in out.items() if playbook.skus.get(sku) != s}
     return CatalogImport(
         changed,
         tuple(s for s in changed if s not in playbook.skus),
         tuple(s for s in changed if s in playbook.skus),
         ignored,
+        tuple(problems),
     )
+
+
+def _row(name: str, row: int, sku: str, playbook: RestockPlaybook, found: dict[str, str | None],
+         problems: list[OpsError], cell: Callable[[str, Callable[[str], Any]], Any]) -> SkuSettings | None:
+    """One row's settings (blank cells keep restock.yml's), or None with its problems added."""
+    if not sku:
+        return None
+    if sku.startswith(_FORMULA):
+        problems.append(OpsError(N_("{file}: row {row}, column “{column}”: “{value}” is a spreadsheet formula, "
+                                    "not a SKU."), file=name, row=row, column=found["sku"], value=sku[:40]))
+        return None
+    known = playbook.skus.get(sku)
+    supplier = cell("supplier", str) or (known.supplier if known else None)
+    if supplier and supplier not in playbook.suppliers:
+        problems.append(OpsError(
+            N_("{file}: row {row}, column “{column}”: {supplier} is not a supplier under suppliers: in "
+               "restock.yml ({known}). Add it there first, or leave the cell blank."),
+            file=name, row=row, column=found["supplier"], supplier=supplier,
+            known=", ".join(sorted(playbook.suppliers)),
+        ))
+        return None
+    values = {
+        "supplier": supplier or None,
+        "unit_cost": _value(cell("unit_cost", cells.number), known.unit_cost if known else None),
+        "moq": _value(cell("moq", cells.integer), known.moq if known else 1),
+        "carton": _value(cell("carton", cells.integer), known.carton if known else 1),
+    }
+    if any(v is _BAD for v in values.values()):
+        return None
+    if values["unit_cost"] is None:
+        problems.append(OpsError(N_("{file}: row {row}: {sku} has no unit cost in the file or in restock.yml."),
+                                 file=name, row=row, sku=sku))
+        return None
+    for logical, least in (("unit_cost", 0.01), ("moq", 1), ("carton", 1)):
+        given = values[logical]
+        if isinstance(given, int | float) and given < least:
+            problems.append(OpsError(N_("{file}: row {row}, column “{column}”: {value} is below {least}."),
+                                     file=name, row=row, column=found[logical] or logical, value=given, least=least))
+            return None
+    return SkuSettings.model_validate(values)
 
 
 def _value(parsed: object, kept: object) -> object:
     """A blank cell keeps restock.yml's value; a number comes back as Python's (not numpy's)."""
+    if parsed is _BAD:
+        return _BAD
     if parsed is None or bool(pd.isna(parsed)):  # type: ignore[call-overload]
         return kept
     item = getattr(parsed, "item", None)
     return item() if callable(item) else parsed
 
 
-def _table(path: Path, name: str) -> pd.DataFrame:
+def _table(path: Path, name: str, rows: int | None = None) -> pd.DataFrame:
+    """The file's table as text cells; ``rows=0``: its headers only (to tell what kind of file it is)."""
     if path.stat().st_size == 0:
         raise OpsError(N_("{file} is empty; nothing was imported."), file=name)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+            frame = pd.read_excel(path, dtype=str, engine="openpyxl", nrows=rows)
         else:
             text = utf8(path.read_bytes()).decode("utf-8-sig")
             sep = "\t" if "\t" in text.split("\n", 1)[0] else ","
-            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False, nrows=rows)
     except (ValueError, OSError, KeyError, IndexError, zipfile.BadZipFile, pd.errors.ParserError) as exc:
         raise OpsError(N_("{file} cannot be read as a CSV or Excel table; nothing was imported."), file=name) from exc
     return frame

@@ -126,9 +126,11 @@ def _write_periods(connection: Connection, team_id: str, rows: pd.DataFrame) -> 
             target.c.team_id == team_id, tuple_(target.c.first_day, target.c.last_day).in_(ranges)))}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
-    for record_ in rows.to_dict("records"):
-        values = {v: _plain(record_.get(v)) for v in PERIOD_VALUES}
-        key = tuple(record_[k] for k in PERIOD_KEYS)
+    # Column by column, not row by row: a year's child reports are 50,000 rows; each cell as _plain makes it.
+    columns = [_plain_column(rows[v]) if v in rows.columns else [None] * len(rows) for v in PERIOD_VALUES]
+    keys = zip(*(rows[k].tolist() for k in PERIOD_KEYS), strict=True)
+    for key, cells in zip(keys, zip(*columns, strict=True), strict=True):
+        values = dict(zip(PERIOD_VALUES, cells, strict=True))
         if key not in stored:
             new.append({"team_id": team_id, **dict(zip(PERIOD_KEYS, key, strict=True)), **values})
         elif tuple(_same(values[v]) for v in PERIOD_VALUES) != tuple(_same(v) for v in stored[key]):
@@ -150,6 +152,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.floating | float):
         return round(float(value), DECIMALS)
     return value
+
+
+def _plain_column(series: pd.Series) -> list[Any]:
+    """``[_plain(v) for v in series]``, with plain float and integer columns converted in one go."""
+    if series.dtype == np.float64:
+        return [None if v != v else round(v, DECIMALS) for v in series.tolist()]
+    if series.dtype == np.int64:
+        return series.tolist()  # Python ints already
+    return [_plain(v) for v in series.tolist()]
 
 
 def _same(value: Any) -> Any:
@@ -193,9 +204,11 @@ def _remember_skus(connection: Connection, team_id: str, pairs: list[tuple[str, 
     if not known:
         known.update({(m, s): _day(d) for m, s, d in connection.exec_driver_sql(
             f"SELECT marketplace, sku, first_day FROM {table} WHERE team_id = {mark}", (team_id,)).cursor.fetchall()})
-    unseen = [(team_id, m, s, _day(firsts.get((m, s)))) for m, s in pairs if (m, s) not in known]
-    earlier = [(_day(firsts[p]), team_id, *p) for p in pairs if p in known and p in firsts
-               and (known[p] is None or _day(firsts[p]) < known[p])]
+    first_days = {p: _day(d) for p, d in firsts.items()}  # each pair's first day converted once
+    unseen = [(team_id, m, s, first_days.get((m, s))) for m, s in pairs if (m, s) not in known]
+    earlier = [(day, team_id, *p) for p in pairs if p in known and p in first_days
+               and ((day := first_days[p]) is not None or known[p] is None)
+               and (known[p] is None or day < known[p])]
     if unseen:
         connection.exec_driver_sql(
             f"INSERT INTO {table} (team_id, marketplace, sku, first_day) VALUES ({mark}, {mark}, {mark}, {mark}) "

@@ -133,3 +133,14 @@ def test_the_teams_default_marketplace_is_used_when_neither_flag_nor_name_says(
                    encoding="utf-8")
     broken = CliRunner().invoke(cli, ["ingest", str(nameless)])
     assert broken.exit_code == 2 and "not marketplace codes" in " ".join(broken.output.split())
+
+
+def test_a_catalogue_given_to_ingest_says_which_command_loads_it(cli: typer.Typer, tmp_path: Path) -> None:
+    skus = tmp_path / "my skus.csv"
+    skus.write_text("SKU,Supplier,Unit cost,MOQ\nLED-100,shenzhen-lighting,40,500\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(skus), str(RESTOCK_FIXTURE)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert ("my skus.csv: skipped because it is a SKU catalogue, not a report: load it with opsbot catalog import "
+            "'my skus.csv'") in said
+    assert "1 of 2 files loaded, 1 skipped" in said

@@ -11,12 +11,16 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.cli import cli as opsbot
+from bot.console.session import ConsoleSlack
 from bot.ops.restock_playbook import load_playbook
+from tests.conftest import converse
 
 
 @pytest.fixture
 def playbooks(playbooks_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    # No bot database unless a test gives one: a developer's own opsbot.sqlite3 in the working folder stays untouched.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{playbooks_dir / 'no-bot-here.sqlite3'}")
     return playbooks_dir
 
 
@@ -108,4 +112,27 @@ def test_a_bad_row_names_file_row_and_column_and_nothing_is_written(
     code, said = _run(str(listed))
     assert code == 2 and message in said, said
     assert "Traceback" not in said
+    assert (playbooks / "restock.yml").read_bytes() == before
+
+
+def test_with_the_bots_database_the_running_replicas_use_the_import_at_once(
+    console: ConsoleSlack, playbooks: Path, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bot is running (the console) when the import is made on the command line: no restart needed."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    converse(console, [("!as U0BUYER\n/restock LED-777 10", ["I don't know the SKU LED-777"])])
+    listed = tmp_path / "skus.csv"
+    listed.write_text("SKU,Supplier,Unit cost,MOQ,Carton\nLED-777,shenzhen-lighting,5,400,40\n", encoding="utf-8")
+    code, said = _run(str(listed))
+    assert code == 0 and "the running bot uses it now" in said, said
+    converse(console, [("/restock LED-777 10", ["LED-777 ships at least 400, in cartons of 40"])])
+
+
+def test_every_bad_row_is_listed_not_only_the_first(playbooks: Path, tmp_path: Path) -> None:
+    listed = tmp_path / "skus.csv"
+    listed.write_text("SKU,Supplier,Unit cost,MOQ\nLED-9,acme,3,1\nLED-10,,cheap,1\nLED-11,,3,0\n", encoding="utf-8")
+    before = (playbooks / "restock.yml").read_bytes()
+    code, said = _run(str(listed))
+    assert code == 2, said
+    assert all(f"skus.csv: row {row}" in said for row in (2, 3, 4)), said
     assert (playbooks / "restock.yml").read_bytes() == before
