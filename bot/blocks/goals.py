@@ -30,6 +30,11 @@ def goal_title(tr: Translator, goal: Goal) -> str:
     if goal.title is not None:
         return escape(local_text(goal.title, tr.locale))
     kpi = tr.pgettext("goal kpi", KPI_NAMES[goal.kpi])
+    if goal.campaigns:
+        # A pattern's * would end the bold title in Slack's mrkdwn: shown as the look-alike ∗.
+        names = tr.join(escape(c).replace("*", "∗") for c in goal.campaigns)
+        return tr._("{kpi} of campaigns {campaigns} in {marketplace}", kpi=kpi, campaigns=names,
+                    marketplace=goal.marketplace)
     skus = tr.join(escape(s) for s in goal.skus)
     if goal.skus and goal.marketplace:
         return tr._("{kpi} of {skus} in {marketplace}", kpi=kpi, skus=skus, marketplace=goal.marketplace)
@@ -56,6 +61,10 @@ def attainment_text(tr: Translator, found: Attainment, title: str | None = None)
     """One line: status, title, the value against the target, and the gap."""
     goal, measured = found.goal, found.measured
     title = title or goal_title(tr, goal)
+    if goal.kpi == "acos" and measured.value is None and measured.spend and measured.currency:
+        # Ad spend that sold nothing has no ACoS, and is no gap in the data either: it is over any limit.
+        return tr._("{status} *{title}* · {spend} spend, no sales, limit {target}", status=BEHIND, title=title,
+                    spend=tr.money(measured.spend, measured.currency), target=tr.percent(goal.target))
     if measured.value is None or found.gap is None or found.gap_share is None:
         if goal.kpi == "reported":
             return tr._("{status} *{title}* · not reported yet for {period}: /goals report {goal} <number>",
