@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.blocks.common import context, divider, header, section
 from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
@@ -126,11 +127,24 @@ def who_text(tr: Translator, goal: Goal, people: tuple[str, ...]) -> str:
     return mentions or escape(goal.owner or "")
 
 
+def edited_notes(tr: Translator, lines: Sequence[Any], zone: ZoneInfo) -> dict[str, str]:
+    """Each goal set or changed in Slack (a flow's GoalLine with ``edited``): by whom and on which day, the reader's."""
+    return {line.attainment.goal.id: tr._("changed in Slack by <@{user}> on {day}", user=line.edited.by,
+                                          day=tr.date(line.edited.at.astimezone(zone).date()))
+            for line in lines if line.edited is not None}
+
+
 def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, Attainment]],
-                 through_note: bool = True) -> list[dict[str, Any]]:
-    """/goals and /goals team: a section per goal, with its period and id beneath it."""
+                 through_note: bool = True, *, edited: dict[str, str] | None = None,
+                 manager: bool = False) -> list[dict[str, Any]]:
+    """/goals and /goals team: a section per goal, with its period and id beneath it (and who changed it in Slack).
+    ``manager``: the reader is a manager, who sets goals rather than asks for them."""
     blocks: list[dict[str, Any]] = [header(heading)]
-    if not rows:
+    if not rows and manager:
+        blocks.append(section(tr._("You have no goals of your own. /goals team shows the team's, and /goals set "
+                                   "<goal> owner=@name kpi=gmv period=monthly target=30000 gives someone one "
+                                   "(yourself too).")))
+    elif not rows:
         blocks.append(section(tr._("No goals for you in goals.yml yet. Ask your manager to add them.")))
     for who, found in rows:
         line = attainment_text(tr, found)
@@ -138,6 +152,8 @@ def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, 
         notes = [period_text(tr, found.period), tr._("goal id: {goal}", goal=found.goal.id)]
         if through_note and found.measured.through is not None and found.goal.kpi != "reported":
             notes.insert(1, tr._("data through {day}", day=tr.date(found.measured.through)))
+        if edited and found.goal.id in edited:
+            notes.append(edited[found.goal.id])
         blocks.append(context(" · ".join(notes)))
     more = context(tr._("More goals than one message holds: the last ones are left out."))
     return fit_blocks(blocks, more, MESSAGE_BLOCKS)

@@ -40,7 +40,7 @@ def test_mine_the_teams_and_a_reported_number(console: ConsoleSlack, tmp_path: P
         ("/goals report <nope> 3", ["There is no goal <nope>."]),
         ("/goals report new-suppliers 4", ["Recorded for New suppliers audited.", reported]),
         ("!home", ["*My goals*", reported]),
-        ("/goals dance", ["Try /goals, /goals team or /goals report <goal> <number>."]),
+        ("/goals dance", ["Try /goals, /goals team, /goals report <goal> <number>, or (managers) /goals set"]),
     ])
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, entity_id, from_state, to_state from audit_log where entity = 'goal'").fetchall()
