@@ -4,6 +4,7 @@ the first diagnosis of a gap with the figures it used. The same lines serve /goa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -220,3 +221,15 @@ def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figur
         cvr=tr.percent(traffic.cvr) if traffic.cvr is not None else nothing,
         cvr_change=_signed(tr.percent(traffic.cvr_change), traffic.cvr_change)
         if traffic.cvr_change is not None else nothing)]
+
+
+def owed_blocks(tr: Translator, owed: Sequence[tuple[Goal, GoalPeriod]], out: datetime) -> tuple[str, list[dict[str,
+                                                                                                              Any]]]:
+    """The DM before the monthly review: each reported number still missing, and how to report it."""
+    heading = tr._("Your number for the monthly review")
+    when = tr._("{day} at {time} {zone}", day=tr.date(out.date()), time=tr.time(out), zone=tr.zone(out))
+    lines = [tr._("• *{title}* ({period}): /goals report {goal} <number>", title=goal_title(tr, goal),
+                  period=period_text(tr, period), goal=goal.id) for goal, period in owed]
+    intro = tr._("The monthly review's agenda goes out {when}. Without your number it shows \"not reported\".",
+                 when=when)
+    return heading, [header(heading), section(intro + "\n" + "\n".join(lines))]

@@ -12,6 +12,7 @@ from bot.features import AgendaSection, Feature, Registrar, SlashCommand
 from bot.flows.context import Context
 from bot.flows.goals import GoalsFlow
 from bot.flows.goals_edit import GoalEdits
+from bot.flows.goals_remind import GoalReminders
 from bot.flows.goals_review import diagnosis_part, my_goals_home, targets_part
 from bot.handlers.command_words import GOALS_WORDS
 from bot.ops.goals import Attainment
@@ -77,5 +78,6 @@ FEATURE = Feature(
                            aliases=GOALS_WORDS),),
     load_playbook=load_playbook,
     home_sections=(my_goals_home,),
+    jobs=lambda ctx: GoalReminders(ctx).jobs(),
     agenda_sections=(AgendaSection("targets", targets_part), AgendaSection("diagnosis", diagnosis_part)),
 )

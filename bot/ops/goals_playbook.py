@@ -103,6 +103,8 @@ class GoalsPlaybook(BaseModel):
 
     goals: tuple[Goal, ...] = ()
     diagnosis: Diagnosis = Diagnosis()
+    # A reported number missing before the monthly review's agenda: its owner's DM at this time of their morning.
+    remind_at: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @model_validator(mode="after")
     def _unique(self) -> GoalsPlaybook:
