@@ -60,11 +60,15 @@ def test_owners_of_unreported_numbers_are_reminded_before_the_agenda(playbooks_d
 
 def test_the_reminder_reads_in_chinese(speakers: Speakers, playbooks_dir: Path) -> None:
     with_reviews_goal(playbooks_dir)
-    readers = (("zh-CN", "月度复盘要用的数字", "尚未上报"), ("zh-TW", "月度檢討要用的數字", "尚未回報"))
-    for language, asked, agenda in readers:
+    november = "2026年11月1日至2026年11月30日"
+    readers = (("zh-CN", "每月归纳会要用的数字", f"*已回复的评价*（{november}）：/goals 上报 reviews <数字>",
+                f"*已回复的评价* · {november} 尚未上报"),
+               ("zh-TW", "每月歸納會要用的數字", f"*已回覆的評論*（{november}）：/goals 回報 reviews <數字>",
+                f"*已回覆的評論* · {november} 尚未回報"))
+    for language, heading, line, agenda in readers:
         console = speakers(language)
         shown = converse(console, [
-            ("!at 2026-11-30 12:00", ["已回", asked, "/goals report reviews <number>"]),
+            ("!at 2026-11-30 12:00", [heading, line]),
             ("!at 2026-11-30 16:00", [agenda]),
         ])
-        assert "Your number" not in shown
+        assert "Your number" not in shown and "monthly review" not in shown
