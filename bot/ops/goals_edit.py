@@ -181,6 +181,7 @@ def merged(playbook: GoalsPlaybook, edits: dict[str, tuple[str | None, Edited]])
     goals = [g for g in playbook.goals if g.id not in edits]
     for definition, _ in edits.values():
         if definition is not None:
+            # Stored by this same model after its checks: a definition that no longer validates is a bug, loud.
             goals.append(Goal.model_validate_json(definition))
     order = {g.id: n for n, g in enumerate(playbook.goals)}
     goals.sort(key=lambda g: order.get(g.id, len(order)))
