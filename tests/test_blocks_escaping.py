@@ -13,8 +13,10 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -165,6 +167,11 @@ CASES: dict[str, Callable[[str], Any]] = {
     "goals.who_text": lambda t: [goals.who_text(TR, goal(t), (OWN_USER,)), goals.who_text(TR, goal(t), ())],
     "goals.goals_blocks": lambda t: goals.goals_blocks(TR, t or "x", [(None, attained(t))]),
     "goals.home_blocks": lambda t: goals.home_blocks(TR, [attained(t)]),
+    "goals.edited_notes": lambda t: goals.edited_notes(TR, [SimpleNamespace(
+        attainment=attained(t), edited=SimpleNamespace(by=OWN_USER, at=datetime(2026, 11, 23, 1, tzinfo=UTC)))],
+        ZoneInfo("Asia/Shanghai")),
+    "goals.owed_blocks": lambda t: goals.owed_blocks(TR, [(goal(t, "acos").model_copy(
+        update={"title": None, "campaigns": (t or "x",)}), month_of(DAY))], datetime(2026, 11, 30, 8, tzinfo=UTC)),
     "goals.diagnosis_lines": lambda t: [
         goals.diagnosis_lines(TR, "x", ["traffic", "stock", "competition"], gap_figures(t), Diagnosis()),
         goals.diagnosis_lines(TR, "x", [], GAP, Diagnosis())],

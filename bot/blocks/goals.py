@@ -4,7 +4,9 @@ the first diagnosis of a gap with the figures it used. The same lines serve /goa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.blocks.common import context, divider, header, section
 from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
@@ -30,6 +32,11 @@ def goal_title(tr: Translator, goal: Goal) -> str:
     if goal.title is not None:
         return escape(local_text(goal.title, tr.locale))
     kpi = tr.pgettext("goal kpi", KPI_NAMES[goal.kpi])
+    if goal.campaigns:
+        # A pattern's * would end the bold title in Slack's mrkdwn: shown as the look-alike ∗.
+        names = tr.join(escape(c).replace("*", "∗") for c in goal.campaigns)
+        return tr._("{kpi} of campaigns {campaigns} in {marketplace}", kpi=kpi, campaigns=names,
+                    marketplace=goal.marketplace)
     skus = tr.join(escape(s) for s in goal.skus)
     if goal.skus and goal.marketplace:
         return tr._("{kpi} of {skus} in {marketplace}", kpi=kpi, skus=skus, marketplace=goal.marketplace)
@@ -56,6 +63,10 @@ def attainment_text(tr: Translator, found: Attainment, title: str | None = None)
     """One line: status, title, the value against the target, and the gap."""
     goal, measured = found.goal, found.measured
     title = title or goal_title(tr, goal)
+    if goal.kpi == "acos" and measured.value is None and measured.spend and measured.currency:
+        # Ad spend that sold nothing has no ACoS, and is no gap in the data either: it is over any limit.
+        return tr._("{status} *{title}* · {spend} spend, no sales, limit {target}", status=BEHIND, title=title,
+                    spend=tr.money(measured.spend, measured.currency), target=tr.percent(goal.target))
     if measured.value is None or found.gap is None or found.gap_share is None:
         if goal.kpi == "reported":
             return tr._("{status} *{title}* · not reported yet for {period}: /goals report {goal} <number>",
@@ -117,11 +128,24 @@ def who_text(tr: Translator, goal: Goal, people: tuple[str, ...]) -> str:
     return mentions or escape(goal.owner or "")
 
 
+def edited_notes(tr: Translator, lines: Sequence[Any], zone: ZoneInfo) -> dict[str, str]:
+    """Each goal set or changed in Slack (a flow's GoalLine with ``edited``): by whom and on which day, the reader's."""
+    return {line.attainment.goal.id: tr._("changed in Slack by <@{user}> on {day}", user=line.edited.by,
+                                          day=tr.date(line.edited.at.astimezone(zone).date()))
+            for line in lines if line.edited is not None}
+
+
 def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, Attainment]],
-                 through_note: bool = True) -> list[dict[str, Any]]:
-    """/goals and /goals team: a section per goal, with its period and id beneath it."""
+                 through_note: bool = True, *, edited: dict[str, str] | None = None,
+                 manager: bool = False) -> list[dict[str, Any]]:
+    """/goals and /goals team: a section per goal, with its period and id beneath it (and who changed it in Slack).
+    ``manager``: the reader is a manager, who sets goals rather than asks for them."""
     blocks: list[dict[str, Any]] = [header(heading)]
-    if not rows:
+    if not rows and manager:
+        blocks.append(section(tr._("You have no goals of your own. /goals team shows the team's, and /goals set "
+                                   "<goal> owner=@name kpi=gmv period=monthly target=30000 gives someone one "
+                                   "(yourself too).")))
+    elif not rows:
         blocks.append(section(tr._("No goals for you in goals.yml yet. Ask your manager to add them.")))
     for who, found in rows:
         line = attainment_text(tr, found)
@@ -129,6 +153,8 @@ def goals_blocks(tr: Translator, heading: str, rows: Sequence[tuple[str | None, 
         notes = [period_text(tr, found.period), tr._("goal id: {goal}", goal=found.goal.id)]
         if through_note and found.measured.through is not None and found.goal.kpi != "reported":
             notes.insert(1, tr._("data through {day}", day=tr.date(found.measured.through)))
+        if edited and found.goal.id in edited:
+            notes.append(edited[found.goal.id])
         blocks.append(context(" · ".join(notes)))
     more = context(tr._("More goals than one message holds: the last ones are left out."))
     return fit_blocks(blocks, more, MESSAGE_BLOCKS)
@@ -195,3 +221,15 @@ def diagnosis_lines(tr: Translator, subject: str, causes: list[CauseKind], figur
         cvr=tr.percent(traffic.cvr) if traffic.cvr is not None else nothing,
         cvr_change=_signed(tr.percent(traffic.cvr_change), traffic.cvr_change)
         if traffic.cvr_change is not None else nothing)]
+
+
+def owed_blocks(tr: Translator, owed: Sequence[tuple[Goal, GoalPeriod]], out: datetime) -> tuple[str, list[dict[str,
+                                                                                                              Any]]]:
+    """The DM before the monthly review: each reported number still missing, and how to report it."""
+    heading = tr._("Your number for the monthly review")
+    when = tr._("{day} at {time} {zone}", day=tr.date(out.date()), time=tr.time(out), zone=tr.zone(out))
+    lines = [tr._("• *{title}* ({period}): /goals report {goal} <number>", title=goal_title(tr, goal),
+                  period=period_text(tr, period), goal=goal.id) for goal, period in owed]
+    intro = tr._("The monthly review's agenda goes out {when}. Without your number it shows \"not reported\".",
+                 when=when)
+    return heading, [header(heading), section(intro + "\n" + "\n".join(lines))]

@@ -8,12 +8,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.db.audit import Audit
-from bot.db.goals import GoalReport, latest_report
+from bot.db.goals import GoalReport, latest_edits, latest_report
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.kpi import KpiFlow
 from bot.ops.goals import Attainment, GoalPeriod, Measured, Shape, attainment, goals_of, period_for, team_goals
+from bot.ops.goals_edit import Edited, merged
 from bot.ops.goals_playbook import Goal, GoalsPlaybook
 from bot.ops.team import Member, Role, Team
 from bot.reports.goals import measure
@@ -27,6 +28,7 @@ class GoalLine:
 
     attainment: Attainment
     people: tuple[str, ...]
+    edited: Edited | None = None  # set or changed in Slack: by whom and when
 
 
 class GoalsFlow:
@@ -35,10 +37,19 @@ class GoalsFlow:
         self.kpi = KpiFlow(ctx)
 
     def playbook(self) -> GoalsPlaybook:
+        """goals.yml as loaded: the default each team's goals start from (``goals_of`` adds Slack's edits)."""
         try:
             return self.ctx.playbook(GoalsPlaybook)
         except LookupError:
             return GoalsPlaybook()
+
+    def team_playbook(self, team: Team) -> tuple[GoalsPlaybook, dict[str, Edited]]:
+        """The team's goals now: goals.yml's with the edits made in Slack in their place (read from the database
+        each time, so an edit on one replica holds on every other at once), and which goals were edited."""
+        with self.ctx.db.transaction() as session:
+            edits = {goal_id: (e.definition, Edited(e.edited_by, e.edited_at))
+                     for goal_id, e in latest_edits(session, team.id).items()}
+        return merged(self.playbook(), edits)
 
     def zone(self, team: Team, user: str | None) -> ZoneInfo:
         """The reader's own zone: team.yml's for them, else their Slack profile's, else the team's."""
@@ -79,29 +90,38 @@ class GoalsFlow:
                                lambda sku: self.kpi.lead_days(sku, period.end))
         return attainment(goal, period, measured)
 
-    def lines(self, team: Team, goals: list[Goal], day: date, until: date | None = None) -> list[GoalLine]:
+    def lines(self, team: Team, goals: list[Goal], day: date, until: date | None = None,
+              edited: dict[str, Edited] | None = None) -> list[GoalLine]:
         out = []
         for goal in goals:
             period = period_for(goal, day)
             if period is not None:
-                out.append(GoalLine(self.attain(team, goal, period, until), self.people(team, goal)))
+                out.append(GoalLine(self.attain(team, goal, period, until), self.people(team, goal),
+                                    (edited or {}).get(goal.id)))
         return out
+
+    def team_goals(self, team: Team) -> tuple[list[Goal], dict[str, Edited]]:
+        playbook, edited = self.team_playbook(team)
+        return team_goals(playbook, team.id, team.members), edited
 
     def mine(self, team: Team, user: str) -> list[GoalLine]:
         """``/goals``: the reader's own goals in the period that holds today, in their zone."""
-        goals = goals_of(self.playbook(), team.id, team.member(user), self.roles_of(team, user))
-        return self.lines(team, goals, self.today(team, user))
+        playbook, edited = self.team_playbook(team)
+        goals = goals_of(playbook, team.id, team.member(user), self.roles_of(team, user))
+        return self.lines(team, goals, self.today(team, user), edited=edited)
 
     def everyone(self, team: Team, user: str) -> list[GoalLine]:
         """``/goals team``: every goal of the team, for a manager only."""
         if not self.ctx.has_role(team, user, Role.manager):
             raise OpsError(N_("Only a manager can see everyone's goals. /goals shows yours."))
-        return self.lines(team, team_goals(self.playbook(), team.id, team.members), self.today(team, user))
+        goals, edited = self.team_goals(team)
+        return self.lines(team, goals, self.today(team, user), edited=edited)
 
     def report(self, team: Team, user: str, goal_id: str, typed: str) -> Attainment:
         """``/goals report <goal> <value>``: the owner's number for the period that holds today."""
-        goal = self.playbook().by_id(goal_id)
-        if goal is None or goal not in team_goals(self.playbook(), team.id, team.members):
+        goals, _ = self.team_goals(team)
+        goal = next((g for g in goals if g.id == goal_id.lower()), None)
+        if goal is None:
             raise OpsError(N_("There is no goal {goal}. /goals lists yours with their ids."), goal=goal_id)
         if goal.kpi != "reported":
             raise OpsError(N_("Goal {goal} is computed from the reports; there is nothing to report for it."),

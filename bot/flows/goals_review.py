@@ -13,7 +13,7 @@ from bot.errors import N_, OpsError
 from bot.flows.context import AgendaPart, AgendaPeriod, Context, HomeReader
 from bot.flows.goals import GoalLine, GoalsFlow
 from bot.i18n import Translator
-from bot.ops.goals import Attainment, GoalPeriod, Measured, attainment, month_of, previous_period, team_goals
+from bot.ops.goals import Attainment, GoalPeriod, Measured, attainment, month_of, previous_period
 from bot.ops.goals_playbook import Goal
 from bot.ops.team import Role, Team
 from bot.reports.diagnosis import causes, read_figures
@@ -67,8 +67,8 @@ class Review:
         return out
 
     def goals(self) -> list[GoalLine]:
-        goals = team_goals(self.flow.playbook(), self.team.id, self.team.members)
-        return self.flow.lines(self.team, goals, self.month.end, until=self.until)
+        goals, edited = self.flow.team_goals(self.team)
+        return self.flow.lines(self.team, goals, self.month.end, until=self.until, edited=edited)
 
 
 def market_lines(tr: Translator, found: MarketMonth) -> list[str]:

@@ -54,4 +54,6 @@ PROMO_WORDS = (
 GOALS_WORDS = (
     Alias("team", "团队", "團隊"),
     Alias("report", "上报", "回報"),
+    Alias("set", "设定", "設定"),
+    Alias("remove", "删除", "刪除"),
 )

@@ -7,6 +7,7 @@ it). Days whose data has not arrived are not days of zero: the pace is the days 
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -101,6 +102,11 @@ class Attainment:
 
 def attainment(goal: Goal, period: GoalPeriod, measured: Measured) -> Attainment:
     value, through, target = measured.value, measured.through, goal.target
+    if goal.kpi == "acos" and value is None and through is not None and measured.spend and not measured.ad_sales:
+        # Spend that sold nothing has no ACoS to set against the limit, yet is behind it by all of the spend: a gap
+        # the review diagnoses, not a goal without data ("spend, no sales", bot.blocks.goals).
+        closed = min(through, period.end) >= period.end
+        return Attainment(goal, period, measured, None, None, -math.inf, None, -measured.spend, None, closed)
     if value is None or through is None:
         return Attainment(goal, period, measured, None, None, None, None, None, None, False)
     through = min(through, period.end)

@@ -36,6 +36,8 @@ class Goal(BaseModel):
     target: Percent = Field(gt=0)  # money in the marketplace's currency (the team's base without one); rates 25%
     marketplace: str | None = Field(default=None, pattern=r"^[A-Z]{2,8}$")
     skus: tuple[str, ...] = ()  # their SKUs; none: all of the marketplace's (or the team's)
+    # acos only: their campaigns, by name or a pattern with * (any case); none: every campaign of the SKUs
+    campaigns: tuple[str, ...] = ()
     better: Literal["higher", "lower"] | None = None  # reported numbers only; computed KPIs know their direction
     unit: LocalText | None = None  # reported numbers only: what is counted (reviews, suppliers audited, ...)
     accrues: bool = True  # reported numbers only: a count that grows over the period (false: a level, a rating)
@@ -60,6 +62,9 @@ class Goal(BaseModel):
         elif self.better is not None or self.unit is not None or not self.accrues:
             raise ValueError(f"goal {self.id}: better, unit and accrues are for reported numbers; {self.kpi} knows "
                              "its own")
+        if self.campaigns and (self.kpi != "acos" or self.marketplace is None):
+            raise ValueError(f"goal {self.id}: campaigns are for an acos goal in one marketplace (their spend is in "
+                             "its currency): give kpi: acos and a marketplace")
         if self.kpi in ("acos", "return_rate", "cover_days") and self.target > 1:
             raise ValueError(f"goal {self.id}: {self.kpi}'s target is a rate: write it as 25% or 0.25")
         return self
@@ -67,6 +72,12 @@ class Goal(BaseModel):
     @property
     def higher_is_better(self) -> bool:
         return self.better != "lower" if self.kpi == "reported" else HIGHER_IS_BETTER[self.kpi]
+
+    def campaign_matches(self, name: str) -> bool:
+        """A campaign is one of the goal's: its name, or a pattern's ``*`` standing for any text, in any case."""
+        # Only * is special: campaign names often hold brackets ("[SP] LED"), which fnmatch would read as a class.
+        patterns = (re.escape(p.strip().lower()).replace(r"\*", ".*") for p in self.campaigns)
+        return any(re.fullmatch(p, name.strip().lower(), re.DOTALL) for p in patterns)
 
     def owned_by(self, member: Member) -> bool:
         """The goal's owner is this member: by Slack id, or by the name team.yml gives them."""
@@ -92,6 +103,8 @@ class GoalsPlaybook(BaseModel):
 
     goals: tuple[Goal, ...] = ()
     diagnosis: Diagnosis = Diagnosis()
+    # A reported number missing before the monthly review's agenda: its owner's DM at this time of their morning.
+    remind_at: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @model_validator(mode="after")
     def _unique(self) -> GoalsPlaybook:

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.ad_campaigns import AdCampaignDay
 from bot.db.kpi import InventoryDay, SalesDay
 from bot.ops.goals import GoalPeriod, Measured
 from bot.ops.goals_playbook import Goal
@@ -58,6 +59,8 @@ def measure(session: Session, team_id: str, goal: Goal, period: GoalPeriod, base
             currencies: Mapping[str, str], rate: Rate, lead_days: Callable[[str], int]) -> Measured:
     """A computed goal's value over its period so far (a reported one is read from what its owner reported)."""
     scope = Scope(goal.marketplace, goal.skus)
+    if goal.campaigns:
+        return campaign_acos(session, team_id, goal, period, currencies)
     if goal.kpi == "cover_days":
         kept, through = cover_kept(session, team_id, scope, period.start, period.end, lead_days)
         return Measured(kept, through, "rate")
@@ -71,6 +74,25 @@ def measure(session: Session, team_id: str, goal: Goal, period: GoalPeriod, base
         return Measured(kpis["acos"], report.coverage.get("ads"), "rate", currency=kpis.currency,
                         spend=kpis["ad_spend"], ad_sales=kpis["ad_sales"])
     return Measured(kpis["return_rate"], report.data_through, "rate")
+
+
+def campaign_acos(session: Session, team_id: str, goal: Goal, period: GoalPeriod,
+                  currencies: Mapping[str, str]) -> Measured:
+    """The ACoS of the goal's campaigns (names or patterns) in its marketplace: their spend over their ad sales.
+    Spend without any ad sales has no ACoS: the spend is kept, and read as "spend, no sales"."""
+    where = [AdCampaignDay.team_id == team_id, AdCampaignDay.marketplace == goal.marketplace,
+             AdCampaignDay.day >= period.start, AdCampaignDay.day <= period.end]
+    if goal.skus:
+        where.append(AdCampaignDay.sku.in_(goal.skus))
+    rows = session.execute(select(AdCampaignDay.campaign, AdCampaignDay.day, AdCampaignDay.spend,
+                                  AdCampaignDay.ad_sales).where(*where)).all()
+    mine = [(day, spend, sold) for campaign, day, spend, sold in rows if goal.campaign_matches(campaign)]
+    currency = currencies.get(goal.marketplace or "")
+    if not mine:
+        return Measured(None, None, "rate", currency=currency)
+    spend, sold = sum(r[1] for r in mine), sum(r[2] for r in mine)
+    return Measured(spend / sold if sold else None, max(r[0] for r in mine), "rate", currency=currency, spend=spend,
+                    ad_sales=sold)
 
 
 def cover_kept(session: Session, team_id: str, scope: Scope, start: date, end: date,

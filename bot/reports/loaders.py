@@ -17,7 +17,7 @@ from bot.reports.formats import CHANNELS, COUNTRIES, MARKETPLACES
 from bot.reports.read import RawReport
 from bot.reports.zones import ZONES, marketplace_days
 
-FACT_TABLES = ("sales", "ads", "inventory", "returns", "periods")
+FACT_TABLES = ("sales", "ads", "ad_campaigns", "inventory", "returns", "periods")
 # The longest range a period report may cover: Seller Central offers two years at most.
 LONGEST_PERIOD_DAYS = 731
 
@@ -167,6 +167,9 @@ def _ads(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
     # Several campaigns and ad groups advertise the same SKU on the same day: one fact is their sum.
     frame["marketplace"] = market
     facts.frames["ads"] = _sum(frame, ["impressions", "clicks", "spend", "ad_sales", "ad_orders"], extra=["currency"])
+    if "campaign" in raw.frame:  # and per campaign too, for goals on named campaigns (bot.db.ad_campaigns)
+        facts.frames["ad_campaigns"] = _sum(frame.assign(campaign=raw.frame["campaign"].str.strip()),
+                                            ["clicks", "spend", "ad_sales"], extra=["campaign", "currency"])
 
 
 def _restock(raw: RawReport, ctx: LoadContext, col: Col, facts: Facts) -> None:
@@ -302,7 +305,8 @@ def _sum(frame: pd.DataFrame, values: list[str], extra: list[str] | None = None)
 
 # The fact tables each kind of report may write: files that share none can be written in any order.
 WRITES: dict[str, frozenset[str]] = {
-    "business_child": frozenset({"periods"}), "business_date": frozenset({"sales"}), "ads": frozenset({"ads"}),
+    "business_child": frozenset({"periods"}), "business_date": frozenset({"sales"}),
+    "ads": frozenset({"ads", "ad_campaigns"}),
     "restock": frozenset({"inventory"}), "inventory_health": frozenset({"inventory"}),
     "inventory": frozenset({"inventory"}), "returns": frozenset({"returns"}), "orders": frozenset({"sales"}),
     "transactions": frozenset({"sales"}), "shopify": frozenset({"sales"}), "generic": frozenset({"sales", "inventory"}),

@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from bot.db.ad_campaigns import AdCampaignDay
 from bot.db.kpi import ALL_SKUS, AdsDay, InventoryDay, ReportSku, ReturnDay, SalesDay, SalesPeriod
 from bot.reports.loaders import Facts
 from bot.reports.staging import write_facts
@@ -27,6 +28,8 @@ TABLES: dict[str, tuple[type[Any], tuple[str, ...], tuple[str, ...]]] = {
               ("units", "orders", "gmv", "currency", "sessions", "page_views")),
     "ads": (AdsDay, ("marketplace", "sku", "day"), ("impressions", "clicks", "spend", "ad_sales", "ad_orders",
                                                     "currency")),
+    "ad_campaigns": (AdCampaignDay, ("marketplace", "campaign", "sku", "day"), ("clicks", "spend", "ad_sales",
+                                                                                 "currency")),
     "inventory": (InventoryDay, ("marketplace", "sku", "day"), ("available", "inbound")),
     "returns": (ReturnDay, ("marketplace", "sku", "day", "reason"), ("units",)),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from bot.console.session import ConsoleSlack
 from bot.errors import N_, OpsError
-from tests.conftest import converse
+from tests.conftest import MONDAY_9AM_SHENZHEN, converse
 from tests.goals.conftest import load
 from tests.goals.test_attainment import sales
 
@@ -40,7 +41,7 @@ def test_mine_the_teams_and_a_reported_number(console: ConsoleSlack, tmp_path: P
         ("/goals report <nope> 3", ["There is no goal <nope>."]),
         ("/goals report new-suppliers 4", ["Recorded for New suppliers audited.", reported]),
         ("!home", ["*My goals*", reported]),
-        ("/goals dance", ["Try /goals, /goals team or /goals report <goal> <number>."]),
+        ("/goals dance", ["Try /goals, /goals team, /goals report <goal> <number>, or (managers) /goals set"]),
     ])
     rows = console.services.db.engine.connect().exec_driver_sql(
         "select actor, entity_id, from_state, to_state from audit_log where entity = 'goal'").fetchall()
@@ -56,8 +57,20 @@ def test_the_manager_sees_everyones_goals(console: ConsoleSlack, tmp_path: Path)
     ])
 
 
-def test_the_month_is_the_readers_own(console: ConsoleSlack, tmp_path: Path) -> None:
+@pytest.fixture
+def without_meetings(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
+    """No meetings.yml: moving the clock over days sends no agenda (whose sending the meetings' tests check)."""
+    (playbooks_dir / "meetings.yml").unlink()
+    slack = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN)
+    try:
+        yield slack
+    finally:
+        slack.close()
+
+
+def test_the_month_is_the_readers_own(without_meetings: ConsoleSlack, tmp_path: Path) -> None:
     """At 09:00 on Dec 1 in Shenzhen it is still Nov 30 in Los Angeles: Amy's monthly goals are November's."""
+    console = without_meetings
     load(console, tmp_path)
     converse(console, [
         ("!at 2026-12-01 09:00", ["⏰"]),

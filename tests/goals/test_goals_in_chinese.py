@@ -36,7 +36,8 @@ def test_simplified_chinese_words_and_figures(chinese_team: ConsoleSlack, tmp_pa
     assert not ENGLISH.search(shown.split("/goals 团队", 1)[1].split("» ", 1)[0])
 
 
-def test_traditional_chinese_words_and_the_review(speakers: Speakers, tmp_path: Path) -> None:
+def test_traditional_chinese_words_and_the_review(speakers: Speakers, tmp_path: Path, playbooks_dir: Path) -> None:
+    (playbooks_dir / "meetings.yml").unlink()  # no agenda is sent overnight: the review's parts are read below
     console = speakers("zh-TW")
     load(console, tmp_path)
     converse(console, [
@@ -57,3 +58,45 @@ def test_traditional_chinese_words_and_the_review(speakers: Speakers, tmp_path: 
     assert "流量下降：造訪次數 16,845，上一期間同期為 19,125" in text
     assert "缺貨：LAMP-200，2026年11月20日 至 2026年11月24日 共 5 個 SKU 日 → 採購" in text
     assert not ENGLISH.search(text)
+
+
+def test_goals_edited_in_slack_and_a_manager_without_goals_in_chinese(speakers: Speakers) -> None:
+    for language, words in (
+        ("zh-CN", {"none": "你自己没有目标。/goals 团队 查看团队的目标；/goals 设定 <目标>",
+                   "refused": "只有经理能设定、修改或删除目标。", "bad": "target：不接受 很多。请写大于 0 的数字",
+                   "field": "colour 不是目标字段。可用字段：owner", "changed": "已修改目标 us-acos：ACoS（US）。",
+                   "note": "由 @Li Wei 于 2026年11月23日 在 Slack 中修改"}),
+        ("zh-TW", {"none": "你自己沒有目標。/goals 團隊 檢視團隊的目標；/goals 設定 <目標>",
+                   "refused": "只有經理能設定、修改或刪除目標。", "bad": "target：不接受 很多。請寫大於 0 的數字",
+                   "field": "colour 不是目標欄位。可用欄位：owner", "changed": "已修改目標 us-acos：ACoS（US）。",
+                   "note": "由 @Li Wei 於 2026年11月23日 在 Slack 中修改"}),
+    ):
+        console = speakers(language)
+        set_word = "设定" if language == "zh-CN" else "設定"
+        team_word = "团队" if language == "zh-CN" else "團隊"
+        converse(console, [
+            ("!as U0MANAGER\n/goals", [words["none"]]),
+            ("!as U0MARKET\n"
+             f"/goals {set_word} us-acos target=20%", [words["refused"]]),
+            ("!as U0MANAGER\n"
+             f"/goals {set_word} us-acos target=很多", [words["bad"]]),
+            (f"/goals {set_word} us-acos colour=red", [words["field"]]),
+            (f"/goals {set_word} us-acos target=20%", [words["changed"]]),
+            (f"/goals {team_word}", ["目标 ID：us-acos · " if language == "zh-CN" else "目標 ID：us-acos · ",
+                                     words["note"]]),
+        ])
+
+
+def test_campaign_acos_in_chinese(speakers: Speakers, playbooks_dir: Path, tmp_path: Path) -> None:
+    from tests.goals.test_campaigns import campaign_sums, with_campaign_goals
+
+    with_campaign_goals(playbooks_dir)
+    holiday, _ = campaign_sums(date(2026, 11, 1), date(2026, 11, 22), r"holiday push$")
+    for language, campaign, spend in (
+            ("zh-CN", "*ACoS（广告活动 holiday push，US）*", "花费 US${:,.2f}，无销售，上限 50.0%"),
+            ("zh-TW", "*ACoS（廣告活動 holiday push，US）*", "花費 US${:,.2f}，無銷售，上限 50.0%")):
+        console = speakers(language)
+        load(console, tmp_path, date(2026, 11, 22))
+        converse(console, [("!as U0MARKET\n/goals", [f"🔻 {campaign} · {spend.format(holiday)}",
+                                                     "ACoS（广告活动 Exact ∗，US）" if language == "zh-CN"
+                                                     else "ACoS（廣告活動 Exact ∗，US）"])])
