@@ -81,6 +81,16 @@ class MeetingAgenda:
         setting = self.calendar.required(team)
         tr = translator(team.locale)
         parts = self.parts(team, planned, tr)  # the sections read in their own transactions, as before
+        # Every reader's agenda (KPIs, diagnosis, profiles) is built before the write transaction opens: built
+        # inside it, it held SQLite's one write lock for seconds and other jobs firing the same minute failed
+        # with "database is locked".
+        by_locale: dict[str, list[Part]] = {tr.locale: parts}
+        readers: list[tuple[str, Translator, str]] = []
+        for user in self.attendees(team, setting):
+            reader = self.ctx.translator_for(user, team)
+            if reader.locale not in by_locale:
+                by_locale[reader.locale] = self.parts(team, planned, reader)
+            readers.append((user, reader, self.ctx.people.profile(user).tz or team.timezone))
         canvas, refused = self.canvas.create(team, planned, parts)
         with self.ctx.db.transaction() as session:
             row = self.calendar.row(session, team, planned)
@@ -96,16 +106,10 @@ class MeetingAgenda:
                 self.ctx.delivery.post(planned.channel, title, blocks.agenda_blocks(
                     tr, title, self.when(tr, planned, team.timezone, team), parts, row.id,
                     canvas=row.canvas_id is not None))
-            by_locale: dict[str, list[Part]] = {tr.locale: parts}
-            for user in self.attendees(team, setting):
-                reader = self.ctx.translator_for(user, team)
-                mine = by_locale.get(reader.locale)
-                if mine is None:
-                    mine = by_locale[reader.locale] = self.parts(team, planned, reader)
-                zone = self.ctx.people.profile(user).tz or team.timezone
+            for user, reader, zone in readers:
                 reader_title = self.title(reader, planned)
                 self.ctx.delivery.dm(user, reader_title, blocks.agenda_blocks(
-                    reader, reader_title, self.when(reader, planned, zone, team), mine, row.id,
+                    reader, reader_title, self.when(reader, planned, zone, team), by_locale[reader.locale], row.id,
                     intro=reader._("The agenda for your next meeting. Add to it with /agenda add.")))
         return True
 
