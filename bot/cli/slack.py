@@ -10,7 +10,7 @@ import yaml
 
 from bot.cli.support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
-from bot.observability import configure_logging
+from bot.observability import configure_logging, metrics_of_this_run
 from bot.wiring import FEATURES
 
 
@@ -60,7 +60,10 @@ def serve(
     app, _ = services.bolt_app()
     assert settings.slack_signing_secret is not None  # require_for_http said so
     secret = settings.slack_signing_secret.get_secret_value()
-    uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
+    # The work process's counters (commands answered, errors, messages sent) reach /metrics through files of
+    # this run's own, summed with this process's.
+    with metrics_of_this_run():
+        uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
 
 
 def manifest(
