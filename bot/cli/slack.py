@@ -16,7 +16,7 @@ from bot.wiring import FEATURES
 
 def run() -> None:
     """Connect to Slack in Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_mode import socket_mode_handler
 
     settings = settings_from_env()
     configure_logging(settings)
@@ -35,7 +35,9 @@ def run() -> None:
     app, _ = services.bolt_app()
     services.start_background()
     assert settings.slack_app_token is not None
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    # Acknowledged through the same front and work queue as `serve`: a refusal is one acknowledgement, never a
+    # race between a listener's ack() and the error handler in Bolt's thread runner.
+    socket_mode_handler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
 
 
 def serve(
