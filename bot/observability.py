@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import Settings, tell_libraries
 
 # -- metrics --------------------------------------------------------------------------------------------
 # Under `opsbot serve` the listeners run in a forked work process (bot/http.py), so what they count (commands
@@ -32,6 +32,7 @@ from bot.config import Settings
 
 _OWN = CollectorRegistry()  # this process's counters, when it counts alone (the console, tests, `opsbot run`)
 _directory: list[str] = []  # the run's directory, while counting across processes
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"  # where prometheus_client looks for it (and nowhere else)
 M = TypeVar("M", Counter, Histogram)
 
 
@@ -121,7 +122,7 @@ for _gauge in (OUTBOX_DEPTH, OUTBOX_OLDEST_SECONDS, WORK_DEPTH, WORK_OLDEST_SECO
 def count_across_processes(directory: str) -> None:
     """From now on, count in ``directory`` (one file per process; a forked child writes its own) and show the
     sum of every process's counts on /metrics. Called by ``opsbot serve`` before it forks its work process."""
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    tell_libraries(MULTIPROC_DIR, directory)
     # What prometheus_client decides from that variable when it is first imported; made here instead, since
     # the variable is the run's own directory, made after this module was imported.
     values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
@@ -132,7 +133,7 @@ def count_across_processes(directory: str) -> None:
 
 def count_in_this_process() -> None:
     """Back to counting in this process alone (the end of a run, or of a test)."""
-    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    tell_libraries(MULTIPROC_DIR, None)
     values.ValueClass = values.MutexValue
     _directory.clear()
     for made in _MADE:
@@ -140,11 +141,10 @@ def count_in_this_process() -> None:
 
 
 @contextmanager
-def metrics_of_this_run() -> Iterator[str]:
-    """A directory of this run's own for every process's counts (``PROMETHEUS_MULTIPROC_DIR`` when the operator
-    set one), counted across processes while it lasts; a directory made here is removed at the end."""
-    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    directory = given or tempfile.mkdtemp(prefix="opsbot-metrics-")
+def metrics_of_this_run(given: Path | None = None) -> Iterator[str]:
+    """A directory for every process's counts (``given``: the operator's PROMETHEUS_MULTIPROC_DIR, otherwise one
+    of this run's own, removed at the end), counted across processes while it lasts."""
+    directory = str(given) if given is not None else tempfile.mkdtemp(prefix="opsbot-metrics-")
     Path(directory).mkdir(parents=True, exist_ok=True)
     forget_dead_processes(directory)
     count_across_processes(directory)
@@ -152,9 +152,7 @@ def metrics_of_this_run() -> Iterator[str]:
         yield directory
     finally:
         count_in_this_process()
-        if given:
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = given
-        else:
+        if given is None:
             shutil.rmtree(directory, ignore_errors=True)
 
 

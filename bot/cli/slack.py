@@ -64,7 +64,7 @@ def serve(
     secret = settings.slack_signing_secret.get_secret_value()
     # The work process's counters (commands answered, errors, messages sent) reach /metrics through files of
     # this run's own, summed with this process's.
-    with metrics_of_this_run():
+    with metrics_of_this_run(settings.metrics_dir):
         uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
 
 

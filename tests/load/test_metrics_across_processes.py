@@ -21,8 +21,7 @@ from tests.load.conftest import Served, command, eventually
 
 
 @pytest.fixture
-def run_directory(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+def run_directory() -> Iterator[str]:
     with metrics_of_this_run() as directory:
         yield directory
     assert not Path(directory).exists()  # the run's own directory goes with it
