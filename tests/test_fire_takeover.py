@@ -81,7 +81,7 @@ def test_reminders_and_the_summary_claimed_by_a_dead_replica_reach_slack_once(
         replica_b.tick()
         clock.set(at(11, 30))
         replica_b.tick()
-        summaries = [text for (channel, text), n in posted(console).items() if channel == "C0OPS" and "tand-up" in text]
+        summaries = [text for (channel, text) in posted(console) if channel == "C0OPS" and "tand-up" in text]
         assert len(summaries) == 1, summaries
 
         # A was only paused, not killed: back, it ticks over the whole morning and sends nothing again.
@@ -90,7 +90,6 @@ def test_reminders_and_the_summary_claimed_by_a_dead_replica_reach_slack_once(
         replica_b.tick()
         final = posted(console)
         assert set(final.values()) == {1}
-        assert final - after_reminders == Counter({key: 1 for key in final if key not in after_reminders})
         with console.services.db.transaction() as session:
             unfinished = session.scalars(select(JobFire.job_id).where(JobFire.finished_at.is_(None))).all()
         assert unfinished == []
