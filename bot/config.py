@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     # Slack takes about one message a second in a conversation; the outbox keeps to it across replicas.
     pace_seconds: float = Field(default=1.0, ge=0, le=60, alias="OPSBOT_PACE_SECONDS")
     outbox_senders: int = Field(default=4, ge=1, le=32, alias="OPSBOT_OUTBOX_SENDERS")
+    # `serve`'s processes count into it (prometheus_client's multiprocess mode); a directory of the run's own if unset.
+    metrics_dir: Path | None = Field(default=None, alias="PROMETHEUS_MULTIPROC_DIR")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -172,3 +175,12 @@ def load_settings(**overrides: object) -> Settings:
             fix = FIXES.get(env_name)
             problems.append(f"{env_name}: {reason}" + (f" — set it to {fix}" if fix else ""))
         raise ConfigError(problems) from exc
+
+
+def tell_libraries(name: str, value: str | None) -> None:
+    """The one writer of the environment, for a library that reads nothing else: prometheus_client names each
+    process's metrics file from PROMETHEUS_MULTIPROC_DIR (a forked work process inherits it)."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

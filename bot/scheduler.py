@@ -2,9 +2,16 @@
 
 Every fire goes through :meth:`Scheduler.run_due`: the background ticker (a short APScheduler
 interval job), the console's ``!at``, and the tests. A fire is acted on only by whoever inserts its
-``(job_id, fire_time)`` row first, so several replicas, a restart or a catch-up never act twice;
-a claim left unfinished past its lease (the claimant was killed) is taken over, so nothing is lost;
-a fire older than its job's grace window is let go rather than sent a day late.
+``(job_id, fire_time)`` row first, so several replicas, a restart or a catch-up never act twice.
+
+A claim is a lease, renewed while its job runs. A claim left unfinished past its lease (the claimant was
+killed, or lost the database mid-run) is found by every live replica's next tick, however long ago that
+replica's own window moved on, and taken over by exactly one of them: the takeover is an update that only
+succeeds while the lease is still expired, so a second replica — or the first claimant, merely slow and
+back — finds it held and runs nothing. The fire taken over writes the same outbox keys as its first run, so
+what that one had already committed is not sent twice. A tick that cannot reach the database does not move
+its window, so fires missed during an outage are caught up once when it is back; a fire older than its
+job's grace window is let go rather than sent a day late.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
@@ -23,14 +31,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from bot.clock import Clock, FrozenClock
 from bot.db import Database
+from bot.db.base import insert_ignore
 from bot.db.core import JobFire
 from bot.observability import SCHEDULED_FIRES
 from bot.outbox import keyed
+from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 _TICK = timedelta(microseconds=1)
@@ -86,43 +95,94 @@ class Scheduler:
         self._lease = lease
         self._clock = clock
         self._jobs = jobs
-        self._node = f"{socket.gethostname()}:{os.getpid()}"
+        # Unique per scheduler, not per process: two in one process (the tests' replicas) are two claimants.
+        self._node = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._last_tick: datetime | None = None
         self._background: BackgroundScheduler | None = None
+        self._held: set[tuple[str, datetime]] = set()
+        self._held_lock = threading.Lock()
+        self._database_down = False
 
     def claim(self, job: ScheduledJob, fire_time: datetime) -> bool:
         """True for exactly one claimant of (job, fire time) — or for whoever takes over a dead one's lease."""
         now = self._clock.now()
-        try:
-            with self._db.transaction() as session:
-                session.add(
-                    JobFire(
-                        team_id=job.team_id, job_id=job.id, fire_time=fire_time,
-                        claimed_at=now, claimed_by=self._node,
-                    )
+        with self._db.transaction() as session:
+            if insert_ignore(session, JobFire, team_id=job.team_id, job_id=job.id, fire_time=fire_time,
+                             claimed_at=now, claimed_by=self._node):
+                return True
+        return self._take_over(job, fire_time, now)
+
+    def _take_over(self, job: ScheduledJob, fire_time: datetime, now: datetime) -> bool:
+        # Someone claimed it. If they never finished and their lease ran out, they died mid-run (a crash,
+        # kill -9): take it over. The conditions are in the update itself and the row comes back only to the
+        # one replica whose update matched, so two live replicas, or the claimant back from a long pause,
+        # cannot both win (a cursor's rowcount is not trusted for this: some drivers leave it at -1).
+        with self._db.transaction() as session:
+            taken = session.execute(
+                update(JobFire)
+                .where(
+                    JobFire.job_id == job.id, JobFire.fire_time == fire_time,
+                    JobFire.finished_at.is_(None), JobFire.claimed_at < now - self._lease,
                 )
-        except IntegrityError:
-            # Someone claimed it. If they never finished and their lease ran out, they died mid-run
-            # (a crash, kill -9): take it over, atomically, so the fire is not lost.
-            with self._db.transaction() as session:
-                taken = session.execute(
-                    update(JobFire)
-                    .where(
-                        JobFire.job_id == job.id, JobFire.fire_time == fire_time,
-                        JobFire.finished_at.is_(None), JobFire.claimed_at < now - self._lease,
-                    )
-                    .values(claimed_at=now, claimed_by=self._node)
+                .values(claimed_at=now, claimed_by=self._node)
+                .returning(JobFire.claimed_by)
+            ).first()
+        if taken is not None:
+            log.warning("took over %s for %s: its claimant did not finish within its lease", job.id,
+                        fire_time.isoformat())
+        return taken is not None
+
+    def orphaned(self) -> list[tuple[datetime, ScheduledJob]]:
+        """Fires claimed, left unfinished past their lease and still within their job's grace (counted from
+        when the lease ran out): what a dead replica leaves behind, as (fire, job) in order."""
+        now = self._clock.now()
+        jobs = {job.id: job for job in self._jobs()}
+        if not jobs:
+            return []
+        widest = max(job.grace for job in jobs.values()) + self._lease
+        with self._db.transaction() as session:
+            rows = session.execute(
+                select(JobFire.job_id, JobFire.fire_time).where(
+                    JobFire.finished_at.is_(None), JobFire.claimed_at < now - self._lease,
+                    JobFire.fire_time >= now - widest,
                 )
-                return bool(getattr(taken, "rowcount", 0) == 1)
-        return True
+            ).all()
+        found: list[tuple[datetime, ScheduledJob]] = []
+        for job_id, stored in rows:
+            job = jobs.get(job_id)
+            if job is None or stored < now - job.grace - self._lease:
+                continue
+            # The fire as the job's trigger gives it (in its zone), not as the database stored it (UTC): the
+            # outbox keys are made from it, and must be the ones the dead claimant wrote.
+            fire = next(fire_times(job.trigger, stored - _TICK, stored), None)
+            if fire is not None:
+                found.append((fire, job))
+        return sorted(found, key=lambda pair: (pair[0], pair[1].id))
 
     def _finish(self, job: ScheduledJob, fire_time: datetime) -> None:
+        # Only while this replica still holds it: one that was taken over from it is the new holder's to finish.
         with self._db.transaction() as session:
             session.execute(
                 update(JobFire)
                 .where(JobFire.job_id == job.id, JobFire.fire_time == fire_time, JobFire.claimed_by == self._node)
                 .values(finished_at=self._clock.now())
             )
+
+    def renew(self) -> None:
+        """Keep the leases of the fires this replica is running (a thousand DMs may take longer than one)."""
+        with self._held_lock:
+            held = list(self._held)
+        if not held:
+            return
+        now = self._clock.now()
+        with self._db.transaction() as session:
+            for job_id, fire_time in held:
+                session.execute(
+                    update(JobFire)
+                    .where(JobFire.job_id == job_id, JobFire.fire_time == fire_time,
+                           JobFire.claimed_by == self._node, JobFire.finished_at.is_(None))
+                    .values(claimed_at=now)
+                )
 
     def run_due(self, since: datetime, until: datetime, *, catch_up: bool = True) -> list[tuple[str, datetime]]:
         """Run every fire in (since, until] not yet claimed; returns what ran, in order.
@@ -159,15 +219,26 @@ class Scheduler:
             if not runnable or not self.claim(job, fire):
                 return False
             SCHEDULED_FIRES.inc()
+            with self._held_lock:
+                self._held.add((job.id, fire))
             try:
                 # A fire taken over from a claimant that died writes the same outbox keys as it did: what that
                 # one had already committed is not sent twice.
                 with keyed(f"job:{job.id}@{fire.isoformat()}"):
                     job.run(fire)
             except Exception as error:
+                if is_database_down(error):
+                    # Not finished: its lease runs out and a live replica (this one, once the database is
+                    # back) runs it then, once.
+                    log.warning("scheduled job %s for %s stopped: the database is unreachable", job.id,
+                                fire.isoformat())
+                    return True
                 # Logged and let go: a job that fails is not retried into a storm of duplicates.
                 if not self._job_failed(job, error):
                     log.exception("scheduled job %s for %s failed", job.id, fire.isoformat())
+            finally:
+                with self._held_lock:
+                    self._held.discard((job.id, fire))
             self._finish(job, fire)
             return True
 
@@ -187,10 +258,23 @@ class Scheduler:
         return ran
 
     def tick(self) -> None:
+        """Run what fell due since the last tick, then take over what dead replicas left unfinished. With the
+        database away, the window stays where it was (one log line per outage): the next tick catches up."""
         now = self._clock.now()
         since = self._last_tick or now - max((j.grace for j in self._jobs()), default=timedelta(0))
-        self.run_due(since, now)
-        self._last_tick = now
+        try:
+            self.run_due(since, now)
+            self._last_tick = now
+            self._run(self.orphaned())
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            if not self._database_down:
+                log.warning("scheduler: the database is unreachable (%s); fires wait until it is back",
+                            type(error).__name__)
+            self._database_down = True
+            return
+        self._database_down = False
 
     def start(self, every_seconds: int = 15) -> None:
         """Tick in a background thread; the first tick catches up on fires missed while down."""
@@ -199,7 +283,20 @@ class Scheduler:
             self.tick, IntervalTrigger(seconds=every_seconds), id="opsbot.tick",
             max_instances=1, coalesce=True, next_run_time=self._clock.now(),
         )
+        self._background.add_job(
+            self._keep_leases, IntervalTrigger(seconds=max(self._lease.total_seconds() / 3, 1)),
+            id="opsbot.leases", max_instances=1, coalesce=True,
+        )
         self._background.start()
+
+    def _keep_leases(self) -> None:
+        try:
+            self.renew()
+        except Exception as error:
+            if not is_database_down(error):
+                raise
+            # The next renewal tries again; if the database stays away past the lease, the fire is taken
+            # over (and its outbox keys keep what it committed from going twice).
 
     @property
     def running(self) -> bool:

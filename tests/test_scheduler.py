@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.clock import FrozenClock
 from bot.db import Database
 from bot.db.migrate import upgrade
-from bot.scheduler import ScheduledJob, Scheduler, fire_times
+from bot.scheduler import LEASE, ScheduledJob, Scheduler, fire_times
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -25,11 +29,12 @@ def nine_am(zone: ZoneInfo, ran: list[datetime], grace: timedelta = timedelta(ho
     )
 
 
-@pytest.fixture
-def database(database_url: str) -> Database:
-    db = Database(database_url)
+@pytest.fixture(params=["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    db = Database(request.getfixturevalue(request.param))
     upgrade(db.engine)
-    return db
+    yield db
+    db.dispose()
 
 
 def make(database: Database, clock: FrozenClock, jobs: list[ScheduledJob]) -> Scheduler:
@@ -133,3 +138,99 @@ def test_a_claim_whose_holder_died_is_taken_over_after_its_lease(database: Datab
     assert survivor.run_due(nine - timedelta(minutes=1), survivor_clock.now()) == [(job.id, nine)]
     assert survivor.run_due(nine - timedelta(minutes=1), survivor_clock.now() + timedelta(minutes=30)) == []
     assert ran == [nine]
+
+
+def test_a_live_replica_takes_over_a_dead_ones_fire_long_after_its_own_window_moved_on(database: Database) -> None:
+    ran: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    job = nine_am(SHANGHAI, ran)
+    clock = FrozenClock(nine - timedelta(minutes=1))
+    live = [make(database, clock, [job]) for _ in range(2)]
+    for replica in live:
+        replica.tick()  # both tick before nine...
+    dead = make(database, FrozenClock(nine), [job])
+    assert dead.claim(job, nine)  # ...a third claims nine o'clock and is killed
+    clock.set(nine + timedelta(minutes=1))
+    for replica in live:
+        replica.tick()  # held: left alone
+    clock.set(nine + LEASE + timedelta(seconds=15))
+    for replica in live:
+        replica.tick()  # their windows hold no fire; the expired claim is found and taken once
+    clock.set(nine + LEASE + timedelta(minutes=2))
+    for replica in live:
+        replica.tick()
+    assert ran == [nine]
+    assert dead.tick() is None and ran == [nine]  # the killed one was only paused: back, it runs nothing
+
+
+def test_a_takeover_is_won_by_one_replica_however_many_try_at_once(database: Database) -> None:
+    ran: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    job = nine_am(SHANGHAI, ran)
+    assert make(database, FrozenClock(nine), [job]).claim(job, nine)
+    later = FrozenClock(nine + LEASE + timedelta(seconds=1))
+    replicas = [make(database, later, [job]) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        won = list(pool.map(lambda replica: replica.claim(job, nine), replicas))
+    assert won.count(True) == 1
+
+
+def test_a_claim_found_after_its_grace_and_lease_is_let_go(database: Database) -> None:
+    ran: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    job = nine_am(SHANGHAI, ran)  # an hour's grace
+    assert make(database, FrozenClock(nine), [job]).claim(job, nine)
+    late = make(database, FrozenClock(nine + timedelta(hours=1) + LEASE + timedelta(minutes=1)), [job])
+    assert late.orphaned() == []
+    late.tick()
+    assert ran == []
+
+
+def test_fires_missed_while_the_database_was_away_are_caught_up_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    database = Database(f"sqlite:///{tmp_path / 'opsbot.sqlite3'}")
+    upgrade(database.engine)
+    clock = FrozenClock(nine - timedelta(minutes=1))
+    scheduler = make(database, clock, [nine_am(SHANGHAI, ran)])
+    scheduler.tick()
+    real_transaction = database.transaction
+
+    def away() -> Iterator[Session]:
+        raise OperationalError("SELECT 1", {}, Exception("could not connect to server"))
+
+    database.transaction = away  # type: ignore[method-assign]
+    for minute in (1, 2, 3):
+        clock.set(nine + timedelta(minutes=minute))
+        scheduler.tick()  # one line in the log, not a traceback a tick
+    assert ran == []
+    assert caplog.text.count("database is unreachable") == 1
+    database.transaction = real_transaction  # type: ignore[method-assign]
+    clock.set(nine + timedelta(minutes=20))
+    scheduler.tick()
+    scheduler.tick()
+    assert ran == [nine]
+
+
+def test_a_job_cut_off_by_the_database_is_not_marked_done_and_runs_again_once(database: Database) -> None:
+    attempts: list[datetime] = []
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+
+    def cut_off_once(fire: datetime) -> None:
+        attempts.append(fire)
+        if len(attempts) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+    job = ScheduledJob(id="test.cut", team_id="T0DEMO", trigger=CronTrigger(hour=9, timezone=SHANGHAI),
+                       run=cut_off_once)
+    clock = FrozenClock(nine - timedelta(minutes=1))
+    scheduler = make(database, clock, [job])
+    scheduler.tick()
+    clock.set(nine + timedelta(minutes=1))
+    scheduler.tick()
+    clock.set(nine + timedelta(minutes=1) + LEASE + timedelta(seconds=15))  # claimed at 09:01
+    scheduler.tick()
+    scheduler.tick()
+    assert attempts == [nine, nine]

@@ -10,13 +10,13 @@ import yaml
 
 from bot.cli.support import fail, services_from_env, settings_from_env
 from bot.errors import ConfigError
-from bot.observability import configure_logging
+from bot.observability import configure_logging, metrics_of_this_run
 from bot.wiring import FEATURES
 
 
 def run() -> None:
     """Connect to Slack in Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_mode import socket_mode_handler
 
     settings = settings_from_env()
     configure_logging(settings)
@@ -35,7 +35,9 @@ def run() -> None:
     app, _ = services.bolt_app()
     services.start_background()
     assert settings.slack_app_token is not None
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    # Acknowledged through the same front and work queue as `serve`: a refusal is one acknowledgement, never a
+    # race between a listener's ack() and the error handler in Bolt's thread runner.
+    socket_mode_handler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
 
 
 def serve(
@@ -60,7 +62,10 @@ def serve(
     app, _ = services.bolt_app()
     assert settings.slack_signing_secret is not None  # require_for_http said so
     secret = settings.slack_signing_secret.get_secret_value()
-    uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
+    # The work process's counters (commands answered, errors, messages sent) reach /metrics through files of
+    # this run's own, summed with this process's.
+    with metrics_of_this_run(settings.metrics_dir):
+        uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
 
 
 def manifest(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -42,10 +42,14 @@ class Base(DeclarativeBase):
 
 def insert_ignore(session: Session, table: type[Base], **values: Any) -> bool:
     """Insert a row unless one with the same unique key exists; True when inserted. Unlike catching an
-    IntegrityError, it leaves the transaction usable, so it can be part of a larger one."""
+    IntegrityError, it leaves the transaction usable, so it can be part of a larger one.
+
+    Whether it was inserted is read from the row ``RETURNING`` gives back (none on a conflict), not from the
+    cursor's rowcount, which a driver may leave at -1 (psycopg after some statements; DBAPI allows it)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(getattr(result, "rowcount", 0) == 1)
+    key = inspect(table).primary_key
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*key)
+    return session.execute(statement).first() is not None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

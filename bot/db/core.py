@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -40,7 +40,12 @@ class JobFire(Base):
     """One scheduled fire, claimed by inserting this row first: a unique (job_id, fire_time) means once."""
 
     __tablename__ = "job_fires"
-    __table_args__ = (UniqueConstraint("job_id", "fire_time", name="uq_job_fires_job_time"),)
+    __table_args__ = (
+        UniqueConstraint("job_id", "fire_time", name="uq_job_fires_job_time"),
+        # Every tick looks for claims left unfinished past their lease (their claimant died).
+        Index("ix_job_fires_unfinished", "claimed_at", postgresql_where=text("finished_at IS NULL"),
+              sqlite_where=text("finished_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
