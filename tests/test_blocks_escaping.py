@@ -62,6 +62,7 @@ from bot.reports.promo_review import Figures as PromoFigures
 from bot.reports.promo_review import SkuReview
 from bot.reports.queries import KpiSummary
 from tests.meetings.blocks_cases import MEETING_CASES
+from tests.meetings.follow_up_cases import FOLLOW_UP_CASES
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
 setup_fields = ("timezone", "base_currency", "members")
@@ -345,6 +346,7 @@ CASES: dict[str, Callable[[str], Any]] = {
 }
 
 CASES.update(MEETING_CASES)
+CASES.update(FOLLOW_UP_CASES)
 
 def public_builders() -> set[str]:
     found = set()

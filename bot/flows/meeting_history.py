@@ -15,6 +15,7 @@ from bot.db import meetings as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.meeting_calendar import MeetingCalendar, section_title
+from bot.flows.meeting_follow_ups import MeetingFollowUps
 from bot.i18n import Translator
 from bot.ops.links import Ref
 from bot.ops.meetings import overdue, parse_day
@@ -76,8 +77,11 @@ class MeetingHistory:
         today = self.ctx.today(team)
         decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section))
                      for e in entries if e.kind == "decision"]
-        action_lines = [blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
-                                           overdue=overdue(e.state, e.due, today), note=e.note)
+        follow_ups = MeetingFollowUps(self.ctx)
+        action_lines = [Mrkdwn("\n      ".join(filter(None, (
+                            blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
+                                               overdue=overdue(e.state, e.due, today), note=e.note),
+                            follow_ups.started_text(e.id, tr)))))  # what it started, with each one's state
                         for e in entries if e.kind == "action"]
         return decisions, action_lines
 

@@ -40,15 +40,19 @@ class Promotions:
              source: Ref | None = None, reason: str = "") -> dict[str, Any]:
         """``source``: the feedback item or meeting action it answers (a "Plan promotion" or "Turn into" press)."""
         team = self.ctx.team_of(user)
-        self._may_plan(user, team)  # refused before the form opens, not only when it is submitted
+        self.may_plan(user, team)  # refused before the form opens, not only when it is submitted
         if source is not None:  # still open, in this team, and this person's to follow up (its feature says)
             links.check_source(self.ctx, user, source)
         tr = self.ctx.translator_for(user, team)
         return blocks.form_modal(tr, self.skus(team), self.playbook.marketplaces, sku=sku, marketplace=marketplace,
                                  source=source, reason=reason)
 
-    def _may_plan(self, user: str, team: Team) -> None:
-        if not self.cards.roles(team, user) & set(self.playbook.planners):
+    def plans(self, team: Team, user: str) -> bool:
+        """Whether ``user`` holds a role that plans promotions (promo.yml planners)."""
+        return bool(self.cards.roles(team, user) & set(self.playbook.planners))
+
+    def may_plan(self, user: str, team: Team) -> None:
+        if not self.plans(team, user):
             raise OpsError(N_("Promotions are planned by {roles} (promo.yml planners)."),
                            roles=self._role_names(user, team, self.playbook.planners))
 
@@ -70,7 +74,7 @@ class Promotions:
     def file(self, user: str, wanted: ops.PromoForm, *, fields: bool = True) -> store.Promotion:
         """Plan a promotion; a bad value raises OpsError naming its form field (none for the one-liner)."""
         team = self.ctx.team_of(user)
-        self._may_plan(user, team)
+        self.may_plan(user, team)
         roles = self.cards.roles(team, user)
         ops.check(wanted, self.playbook, self.ctx.today(team), fields=fields)
         skus = self._resolve(team, wanted.skus, "skus" if fields else None)

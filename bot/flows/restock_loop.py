@@ -54,8 +54,12 @@ class RestockLoop:
         return blocks.step_modal(tr, pending.id, "change_quantity", pending.ref, pending.quantity, intro=intro,
                                  source=source)
 
+    def adjusts(self, team: Team, user: str) -> bool:
+        """Whether ``user`` files restock from another feature's card: purchasing and the manager."""
+        return self.ctx.has_role(team, user, Role.purchasing) or self.ctx.has_role(team, user, Role.manager)
+
     def may_adjust(self, team: Team, user: str) -> None:
-        if not (self.ctx.has_role(team, user, Role.purchasing) or self.ctx.has_role(team, user, Role.manager)):
+        if not self.adjusts(team, user):
             raise OpsError(N_("Adjusting restock is for purchasing or the manager."))
 
     def origin_of(self, user: str, metadata: str) -> Ref | None:
