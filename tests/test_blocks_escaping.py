@@ -64,6 +64,7 @@ from bot.reports.promo_review import Figures as PromoFigures
 from bot.reports.promo_review import SkuReview
 from bot.reports.queries import KpiSummary
 from tests.meetings.blocks_cases import MEETING_CASES
+from tests.meetings.follow_up_cases import FOLLOW_UP_CASES
 
 OWN_USER, OWN_CHANNEL = "U0OPSBOT", "C0OPSBOT"
 setup_fields = ("timezone", "base_currency", "members")
@@ -342,7 +343,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "promo.origin_line": lambda t: promo.origin_line(TR, "F-1", t, t),
     "promo.list_line": lambda t: promo.list_line(TR, promo_view(t)),
     "promo.list_blocks": lambda t: promo.list_blocks(TR, t, [promo.list_line(TR, promo_view(t))]),
-    "promo.form_modal": lambda t: promo.form_modal(TR, [t, "LED-100"], ("US",), sku=t, marketplace=t, feedback=3),
+    "promo.form_modal": lambda t: promo.form_modal(TR, [t, "LED-100"], ("US",), sku=t, marketplace=t,
+                                                  source=Ref("feedback", 3), reason=t),
     "promo.filed_text": lambda t: [promo.filed_text(TR, promo_view(t)),
                                    promo.filed_text(TR, promo_view(t, "approved"))],
     "promo.home_blocks": lambda t: promo.home_blocks(TR, t, [(promo.list_line(TR, promo_view(t)), [])], ""),
@@ -353,6 +355,7 @@ CASES: dict[str, Callable[[str], Any]] = {
 }
 
 CASES.update(MEETING_CASES)
+CASES.update(FOLLOW_UP_CASES)
 
 def public_builders() -> set[str]:
     found = set()

@@ -115,7 +115,7 @@ def test_the_whole_loop_in_english(console: ConsoleSlack, tmp_path: Path) -> Non
             "• R-1 LED-100 ×900 · requested"]),
         # Marketing plans a coupon from the card: the form comes prefilled with the SKU, marketplace and the link.
         ("!as U0MARKET\n!in C0MARKETING\n!click Plan promotion", [
-            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1: it will be linked to the feedback.",
+            "modal opened for Amy Lin: “Plan a promotion”", "Planned from F-1: it will be linked to it.",
             "✎ SKU(s), separated by commas: LED-100", "✎ Marketplace: US"]),
         ('!fill kind=Coupon start=2026-11-25 end=2026-11-27 discount=25% budget=500 reason="price complaint"\n'
          "!submit", ["🏷️ Promotion P-1 · planned", "From F-1: Customer says LED-100 is too expensive",

@@ -44,6 +44,7 @@ class TaskRow:
     blocked_reason: str | None
     stand_in: bool
     gate: bool
+    source: str | None = None  # what it was added from: "F-12", "A-7"
 
 
 def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
@@ -55,6 +56,8 @@ def _task_line(tr: Translator, row: TaskRow, today: date) -> str:
         line += "\n      " + tr._("blocked: {reason}", reason=escape_clipped(row.blocked_reason, REASON_ON_CHECKLIST))
     if row.stand_in:
         line += " " + tr._("(standing in: nobody holds this role in team.yml)")
+    if row.source:
+        line += " · " + tr._("from {ref}", ref=row.source)
     return line
 
 

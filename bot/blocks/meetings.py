@@ -6,12 +6,13 @@ Every value a person typed (an item, an action, a decision, a note) is escaped h
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from bot.blocks.common import actions, button, context, header, input_block, modal, section
 from bot.blocks.limits import MESSAGE_BLOCKS, fit_blocks
+from bot.blocks.meeting_follow_ups import FollowUps, follow_up_blocks
 from bot.blocks.meeting_lines import Line, from_line, line_menu, line_sections
 from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
@@ -113,14 +114,16 @@ def summary_blocks(tr: Translator, title: str, when: str, decisions: list[Mrkdwn
     return blocks
 
 
-def action_card(tr: Translator, line: Mrkdwn, action_id: int, state: str) -> list[dict[str, Any]]:
-    """An action as its owner sees it: its line and what they can do with it."""
+def action_card(tr: Translator, line: Mrkdwn, action_id: int, state: str, follow_ups: FollowUps | None = None
+                ) -> list[dict[str, Any]]:
+    """An action as its owner sees it: its line and what they can do with it; ``follow_ups``: what it started and
+    the "Turn into…" menu (bot/blocks/meeting_follow_ups.py)."""
     blocks = [section(line)]
     if state != "done":
         value = str(action_id)
         blocks.append(actions([button(tr._("Done"), DONE, value, style="primary"),
                                button(tr._("Blocked"), BLOCKED, value), button(tr._("Move date"), MOVE, value)]))
-    return blocks
+    return blocks + follow_up_blocks(tr, action_id, state, follow_ups)
 
 
 def update_modal(tr: Translator, action_id: int, label: str, kind: str, version: int, due: date | None
@@ -199,14 +202,15 @@ def list_line(tr: Translator, rhythm: str, day: date, decisions: int, action_cou
                 actions=tr.ngettext("{n} action", "{n} actions", action_count))
 
 
-def home_blocks(tr: Translator, mine: list[tuple[Mrkdwn, int, str]], overdue: list[Line]) -> list[dict[str, Any]]:
-    """App Home: my open actions with their buttons; the team's overdue actions for a manager, each with a menu
-    (the first ten: App Home has room for 100 blocks in all)."""
+def home_blocks(tr: Translator, mine: list[tuple[Mrkdwn, int, str]], overdue: list[Line],
+                follow_ups: Mapping[int, FollowUps] | None = None) -> list[dict[str, Any]]:
+    """App Home: my open actions with their buttons (and what each may be turned into); the team's overdue
+    actions for a manager, each with a menu (the first ten: App Home has room for 100 blocks in all)."""
     if not mine and not overdue:
         return []
     blocks: list[dict[str, Any]] = [header(tr._("My actions"))] if mine else []
     for line, action_id, state in mine[:10]:
-        blocks += action_card(tr, line, action_id, state)
+        blocks += action_card(tr, line, action_id, state, (follow_ups or {}).get(action_id))
     if overdue:
         blocks.append(header(tr._("Overdue actions")))
         blocks += line_sections(None, overdue[:30], 11)

@@ -14,6 +14,7 @@ from bot.blocks.text import Mrkdwn, escape, escape_clipped
 from bot.errors import N_
 from bot.i18n import NP_, Translator
 from bot.ops import promo as ops
+from bot.ops.links import Ref, source_metadata
 from bot.reports.promo_review import Figures, SkuReview
 
 STEP = "promo_step"  # a card's or App Home's Approve / Reject / Cancel; value {"id": 3, "action": "approve"}
@@ -134,7 +135,8 @@ def list_blocks(tr: Translator, heading: str, lines: list[Mrkdwn]) -> list[dict[
 
 
 def form_modal(tr: Translator, skus: list[str], marketplaces: tuple[str, ...], *, sku: str | None,
-               marketplace: str | None, feedback: int | None) -> dict[str, Any]:
+               marketplace: str | None, source: Ref | None, reason: str = "") -> dict[str, Any]:
+    """``source``: what it is planned from (F-12, A-7), linked once planned; ``reason`` prefilled from its words."""
     sku_element: dict[str, Any] = {"type": "plain_text_input", "action_id": "skus", "max_length": 300}
     if sku:
         sku_element["initial_value"] = sku
@@ -143,8 +145,8 @@ def form_modal(tr: Translator, skus: list[str], marketplaces: tuple[str, ...], *
               "initial_option": next((o for o in market_options if o["value"] == marketplace), market_options[0])}
     kinds = [option(kind_label(tr, k), k) for k in ops.KINDS]
     blocks: list[dict[str, Any]] = []
-    if feedback is not None:
-        blocks.append(context(tr._("Planned from F-{id}: it will be linked to the feedback.", id=feedback)))
+    if source is not None:
+        blocks.append(context(tr._("Planned from {ref}: it will be linked to it.", ref=source.label)))
     if skus:
         blocks.append(context(tr._("Known SKUs: {skus}", skus=escape(tr.join(skus[:30])))))
     blocks += [
@@ -160,12 +162,12 @@ def form_modal(tr: Translator, skus: list[str], marketplaces: tuple[str, ...], *
         input_block("budget", tr._("Budget"),
                     {"type": "plain_text_input", "action_id": "budget", "max_length": 15}, optional=True),
         input_block("reason", tr.pgettext("promo form", "Reason"),
-                    {"type": "plain_text_input", "action_id": "reason", "multiline": True, "max_length": 1000},
-                    optional=True),
+                    {"type": "plain_text_input", "action_id": "reason", "multiline": True, "max_length": 1000,
+                     **({"initial_value": reason[:1000]} if reason else {})}, optional=True),
     ]
     return modal(tr._("Plan a promotion"), blocks, callback_id=FORM_VIEW, submit=tr.pgettext("promo form", "Plan"),
                  close=tr.pgettext("promo form", "Cancel"),
-                 private_metadata=json.dumps({"feedback": feedback}))
+                 private_metadata=json.dumps(source_metadata(source)))
 
 
 def filed_text(tr: Translator, p: PromoView) -> str:

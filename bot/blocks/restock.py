@@ -14,6 +14,7 @@ from bot.errors import N_
 from bot.i18n import NP_, Translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
+from bot.ops.links import Ref, source_metadata
 
 REQUEST_VIEW = "restock.request"
 STEP_VIEW = "restock.step"
@@ -300,9 +301,11 @@ def request_modal(
     marketplace: str | None,
     quantity: int | None,
     explanation: Mrkdwn,
-    origin: int | None = None,
+    source: Ref | None = None,
+    reason: str = "",
 ) -> dict[str, Any]:
-    """``origin``: the feedback item it is filed for (F-12), kept with the form and linked when it is filed."""
+    """``source``: what it is filed for (F-12, A-7), kept with the form and linked when it is filed; ``reason``
+    prefilled (an action's words)."""
     sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
     if sku in skus:
@@ -350,13 +353,14 @@ def request_modal(
         input_block(
             "reason",
             tr._("Reason"),
-            {"type": "plain_text_input", "action_id": "reason", "multiline": True},
+            {"type": "plain_text_input", "action_id": "reason", "multiline": True,
+             **({"initial_value": reason} if reason else {})},
             optional=True,
         ),
     ]
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel"),
-        private_metadata=json.dumps({"feedback": origin}) if origin else "",
+        private_metadata=json.dumps(source_metadata(source)) if source else "",
     )
 
 
@@ -430,8 +434,8 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
 
 
 def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity: int, *, intro: str | None = None,
-               origin: int | None = None) -> dict[str, Any]:
-    """``intro``: a line above the fields; ``origin``: the feedback item the step is taken for (linked on save)."""
+               source: Ref | None = None) -> dict[str, Any]:
+    """``intro``: a line above the fields; ``source``: what the step is taken for (F-12, A-7; linked on save)."""
     text = {"type": "plain_text_input"}
     fields: dict[str, list[dict[str, Any]]] = {
         "reject": [
@@ -482,7 +486,7 @@ def step_modal(tr: Translator, request_id: int, action: str, ref: str, quantity:
         callback_id=STEP_VIEW,
         submit=tr._("Save"),
         close=tr._("Cancel"),
-        private_metadata=json.dumps({"id": request_id, "action": action, **({"feedback": origin} if origin else {})}),
+        private_metadata=json.dumps({"id": request_id, "action": action, **source_metadata(source)}),
     )
 
 

@@ -108,6 +108,9 @@ class LinkKind:
     describe: Callable[[Context, Ref, Translator], LinkState | None]
     # Something this object started has moved: redraw its cards (and close it if that finished it).
     changed: Callable[[Context, Ref], None] | None = None
+    # Whether a person may start a follow-up from it now (a restock request from F-12): raises OpsError saying why
+    # not (gone, another team's, closed, not theirs). A kind without it starts nothing.
+    may_start: Callable[[Context, Ref, str], None] | None = None
 
 
 @dataclass(frozen=True)

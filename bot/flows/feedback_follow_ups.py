@@ -16,9 +16,22 @@ from bot.flows.launch_tasks import LaunchTasks
 from bot.ops import feedback_lines as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.launch_playbook import LaunchPlaybooks
+from bot.ops.links import Ref
 from bot.ops.team import Role
 
 log = logging.getLogger(__name__)
+
+
+def may_start(ctx: Context, ref: Ref, user: str) -> None:
+    """F-12 may start a restock request, a promotion or a launch task while it is open and in the person's team."""
+    team = ctx.team_of(user)
+    with ctx.db.transaction() as session:
+        item = session.get(store.FeedbackItem, ref.id)
+    if item is None or item.team_id != team.id:
+        log.warning("feedback: %s named F-%s of another team (or none) as a source", user, ref.id)
+        raise OpsError(N_("There is no feedback F-{id} in your team."), id=ref.id)
+    if item.state == ops.ITEM_CLOSED:
+        raise OpsError(N_("Feedback #{id} is already closed."), id=ref.id)
 
 
 class FeedbackFollowUps:
@@ -50,4 +63,4 @@ class FeedbackFollowUps:
         item = self._offered_to(user, int(wanted.get("feedback") or 0), "add_launch_task")
         playbooks = self.ctx.playbook(LaunchPlaybooks)
         tasks = LaunchTasks(self.ctx, playbooks, LaunchChecklist(self.ctx, playbooks))
-        return tasks.add_modal(user, item.text[:150], item.sku or "", feedback=item.id)
+        return tasks.add_modal(user, item.text[:150], item.sku or "", source=Ref("feedback", item.id))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from bot.blocks import launch as blocks
 from bot.blocks.common import section
 from bot.db import launch as store
+from bot.db import links as stored_links
 from bot.flows.context import Context
 from bot.i18n import pick, translator
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybook, LaunchPlaybooks
+from bot.ops.links import Ref
 from bot.ops.team import Team
 from bot.outbox import ReceiptHook
 
@@ -52,11 +55,16 @@ class LaunchChecklist:
         launch, tr = self.launch(launch_id), translator(team.locale)
         with self.ctx.db.transaction() as session:
             tasks = store.tasks_of(session, launch_id)
+            # Only an added task can have come from elsewhere (feedback, a meeting action): "from A-7" on its line.
+            sources = {t.id: stored_links.sources(session, Ref("launch_task", t.id)) for t in tasks
+                       if t.key.startswith("added-")}
         playbook = self.playbook_of(launch)
         titles = {p.id: pick(p.title, tr.locale) for p in playbook.phases} if playbook else {}
         phases: dict[str, list[blocks.TaskRow]] = defaultdict(list)
         for task in tasks:
-            phases[task.phase].append(task_row(task, tr.locale))
+            came_from = sources.get(task.id)
+            row = task_row(task, tr.locale)
+            phases[task.phase].append(replace(row, source=came_from[0].label) if came_from else row)
         today = self.ctx.today(team)
         done = ops.progress([t.as_state() for t in tasks], today)
         name = pick(playbook.name, tr.locale) if playbook else launch.playbook

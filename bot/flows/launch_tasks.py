@@ -15,7 +15,6 @@ from bot.blocks import launch as blocks
 from bot.blocks import launch_modals as modals
 from bot.db import launch as store
 from bot.db.audit import Audit
-from bot.db.feedback import FeedbackItem
 from bot.errors import N_, OpsError
 from bot.flows import links
 from bot.flows.context import Context
@@ -24,7 +23,7 @@ from bot.flows.launch_checklist import LaunchChecklist, task_row
 from bot.i18n import Translator, pick
 from bot.ops import launch as ops
 from bot.ops.launch_playbook import LaunchPlaybooks
-from bot.ops.links import LinkState, Ref
+from bot.ops.links import LinkState, Ref, source_metadata
 from bot.ops.team import Role, Team
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class NewTask:
     phase: str  # "<launch id>:<phase id>", as the phase menu offers it
     owner: str
     due: date | None
-    feedback: int | None = None  # the feedback item it was added from (F→T), when it was
+    source: Ref | None = None  # what it was added from (F-12 or A-7 → T), when it was
 
 
 def people_of(team: Team) -> list[tuple[str, str]]:
@@ -153,12 +152,14 @@ class LaunchTasks:
         homes_changed(self.ctx, team, [task.owner, *managers(self.ctx, team)])
         links.moved(self.ctx, Ref("launch_task", task.id))
 
-    # -- a task added from the checklist or from elsewhere (market feedback) -----------------------------
+    # -- a task added from the checklist or from elsewhere (market feedback, a meeting action) ------------
     def add_modal(
-        self, user: str, title: str, sku: str = "", launch_id: int | None = None, feedback: int | None = None
+        self, user: str, title: str, sku: str = "", launch_id: int | None = None, source: Ref | None = None
     ) -> dict[str, Any]:
-        """``feedback``: the item it is added from, linked to the task once it is added."""
+        """``source``: what it is added from (F-12, A-7), linked to the task once it is added."""
         team = self.ctx.team_of(user)
+        if source is not None:
+            links.check_source(self.ctx, user, source)
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             active = store.active_launches(session, team.id)
@@ -169,7 +170,7 @@ class LaunchTasks:
         chosen = launch_id if launch_id in {launch.id for launch in active} else selling
         launches = [(launch.id, launch.name) for launch in active]
         return modals.add_task_modal(tr, launches, title, people_of(team), phases, self.ctx.today(team), chosen,
-                                     metadata=json.dumps({"feedback": feedback}) if feedback else "")
+                                     metadata=json.dumps(source_metadata(source)) if source else "")
 
     def _phases(self, session: Session, launch: store.Launch, locale: str) -> list[tuple[str, str]]:
         """A launch's phases as the add-a-task menu offers them: the playbook's, then any others its tasks have."""
@@ -181,6 +182,8 @@ class LaunchTasks:
 
     def add(self, user: str, form: NewTask) -> None:
         added = None
+        if form.source is not None:  # asked again on submit: still open to this person (its feature says)
+            links.check_source(self.ctx, user, form.source)
         with self.ctx.db.transaction() as session:
             team = self.ctx.team_of(user)
             title = form.title.strip()
@@ -219,13 +222,12 @@ class LaunchTasks:
             session.add(added)
             session.flush()
             Audit(team.id, user, self.ctx.clock.now())(session, "launch", launch.slug, None, "task added", title)
-            source = session.get(FeedbackItem, form.feedback) if form.feedback else None
-            if source is not None and source.team_id == team.id:  # a forged item of another team links nothing
-                links.link(self.ctx, team.id, Ref("feedback", source.id), Ref("launch_task", added.id), by=user)
+            if form.source is not None:
+                links.link(self.ctx, team.id, form.source, Ref("launch_task", added.id), by=user)
             self.checklist.refresh(team, launch.id)
         homes_changed(self.ctx, team, [form.owner, *managers(self.ctx, team)])
-        if form.feedback:
-            links.moved(self.ctx, Ref("launch_task", added.id))  # the feedback card shows T-n it started
+        if form.source is not None:
+            links.moved(self.ctx, Ref("launch_task", added.id))  # the source's card shows T-n it started
 
 
 def describe_task(ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:

@@ -6,12 +6,14 @@ knows no feature."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bot.db import links as stored
+from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.i18n import Translator
-from bot.ops.links import LinkState, Ref
+from bot.ops.links import LinkState, Ref, source_in
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +57,24 @@ def moved(ctx: Context, ref: Ref) -> None:
         kind = ctx.link_kinds.get(origin.kind)
         if kind is not None and kind.changed is not None:
             kind.changed(ctx, origin)
+
+
+def check_source(ctx: Context, user: str, source: Ref) -> Ref:
+    """``source``, if ``user`` may start something from it now (its feature says: F-12 open and in their team, A-7
+    theirs and not done); else OpsError. Asked before a form opens and again when it is submitted."""
+    kind = ctx.link_kinds.get(source.kind)
+    if kind is None or kind.may_start is None:
+        log.warning("links: %s named %s as a source, which starts nothing", user, source.label)
+        raise OpsError(N_("{ref} no longer exists."), ref=source.label)
+    kind.may_start(ctx, source, user)
+    return source
+
+
+def source_of_form(ctx: Context, user: str, metadata: str) -> Ref | None:
+    """What a submitted form was opened from (its private_metadata), checked again; a forged value is refused."""
+    try:
+        source = source_in(json.loads(metadata)) if metadata.startswith("{") else None
+    except ValueError as exc:
+        log.warning("links: %s submitted a form with forged metadata %r", user, metadata[:200])
+        raise OpsError(N_("That form is out of date; open it again.")) from exc
+    return check_source(ctx, user, source) if source is not None else None

@@ -13,6 +13,7 @@ from bot.blocks.text import Mrkdwn
 from bot.db import meetings as store
 from bot.flows.context import Context, HomeReader
 from bot.flows.meeting_calendar import MeetingCalendar
+from bot.flows.meeting_follow_ups import MeetingFollowUps
 from bot.i18n import Translator
 from bot.ops.links import LinkState, Ref
 from bot.ops.meetings import overdue, reminder_kind
@@ -57,8 +58,9 @@ class MeetingActions:
                 else:
                     continue
                 line = _line(tr, action, today)
-                self.ctx.delivery.dm(action.owner, text, [blocks.notice(text),
-                                                          *blocks.action_card(tr, line, action.id, action.state)])
+                follow_ups = MeetingFollowUps(self.ctx).for_card(action, action.owner, tr)
+                self.ctx.delivery.dm(action.owner, text, [blocks.notice(text), *blocks.action_card(
+                    tr, line, action.id, action.state, follow_ups)])
 
     def home(self, ctx: Context, reader: HomeReader) -> list[dict[str, Any]]:
         team = reader.team
@@ -66,13 +68,14 @@ class MeetingActions:
             return []
         today = ctx.today(team)
         with ctx.db.transaction() as session:
-            mine = [(_line(reader.tr, a, today), a.id, a.state)
-                    for a in store.open_actions(session, team.id) if a.owner == reader.user]
+            own = [a for a in store.open_actions(session, team.id) if a.owner == reader.user]
+            mine = [(_line(reader.tr, a, today), a.id, a.state) for a in own]
+            follow_ups = {a.id: MeetingFollowUps(ctx).for_card(a, reader.user, reader.tr) for a in own[:10]}
             late: list[Line] = []
             if ctx.has_role(team, reader.user, Role.manager):  # the manager may change anyone's: each has a menu
                 late = [(_line(reader.tr, a, today), action_menu(reader.tr, a.id))
                         for a in store.open_actions(session, team.id) if overdue(a.state, a.due, today)]
-        return blocks.home_blocks(reader.tr, mine, late)
+        return blocks.home_blocks(reader.tr, mine, late, follow_ups)
 
     def describe(self, ctx: Context, ref: Ref, tr: Translator) -> LinkState | None:
         with ctx.db.transaction() as session:

@@ -16,6 +16,7 @@ from bot.db import meetings as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.meeting_calendar import MeetingCalendar, agenda_line, section_title
+from bot.flows.meeting_follow_ups import MeetingFollowUps
 from bot.i18n import Translator
 from bot.ops.links import Ref
 from bot.ops.meetings import overdue, parse_day
@@ -81,10 +82,13 @@ class MeetingHistory:
         decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section),
                                           agenda_line(row, e.section, e.line))
                      for e in entries if e.kind == "decision"]
+        follow_ups = MeetingFollowUps(self.ctx)
         action_lines: list[Line] = [
-            (blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
-                                overdue=overdue(e.state, e.due, today), note=e.note,
-                                source=agenda_line(row, e.section, e.line)),
+            (Mrkdwn("\n      ".join(filter(None, (
+                blocks.action_line(tr, Ref("action", e.id).label, e.owner, e.due, e.state, e.text,
+                                   overdue=overdue(e.state, e.due, today), note=e.note,
+                                   source=agenda_line(row, e.section, e.line)),
+                follow_ups.started_text(e.id, tr))))),  # what it started, with each one's state
              action_menu(tr, e.id) if e.state != "done" and viewer and (manager or e.owner == viewer) else None)
             for e in entries if e.kind == "action"]
         return decisions, action_lines

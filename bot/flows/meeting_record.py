@@ -18,6 +18,7 @@ from bot.flows.home import homes_changed
 from bot.flows.links import moved
 from bot.flows.meeting_calendar import MeetingCalendar, Planned, agenda_line, section_title
 from bot.flows.meeting_canvas import MeetingCanvas
+from bot.flows.meeting_follow_ups import MeetingFollowUps
 from bot.i18n import Translator, translator
 from bot.ops.links import Ref
 from bot.ops.meetings import Recorded, overdue
@@ -156,7 +157,9 @@ class MeetingRecord:
         today = self.ctx.clock.now().date()
         line = blocks.action_line(tr, Ref("action", entry.id).label, entry.owner, entry.due, entry.state, entry.text,
                                   overdue=overdue(entry.state, entry.due, today), note=entry.note)
-        return [*([blocks.notice(intro)] if intro else []), *blocks.action_card(tr, line, entry.id, entry.state)]
+        follow_ups = MeetingFollowUps(self.ctx).for_card(entry, entry.owner, tr)
+        return [*([blocks.notice(intro)] if intro else []),
+                *blocks.action_card(tr, line, entry.id, entry.state, follow_ups)]
 
     # An action's life ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Promotions: the form, planning one (linked to the feedback it answers), and each step of its lifecycle, checked
-on the server against the actor's roles whoever pressed which button where."""
+"""Promotions: the form, planning one (linked to the feedback item or meeting action it answers), and each step of
+its lifecycle, checked on the server against the actor's roles whoever pressed which button where."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from bot.blocks import promo as blocks
 from bot.db import promo as store
 from bot.db.audit import Audit
-from bot.db.feedback import FeedbackItem
 from bot.errors import N_, OpsError
 from bot.flows import links
 from bot.flows.context import Context
@@ -38,22 +37,22 @@ class Promotions:
             return known_skus(session, team.id)
 
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
-             feedback: int | None = None) -> dict[str, Any]:
+             source: Ref | None = None, reason: str = "") -> dict[str, Any]:
+        """``source``: the feedback item or meeting action it answers (a "Plan promotion" or "Turn into" press)."""
         team = self.ctx.team_of(user)
-        self._may_plan(user, team)  # refused before the form opens, not only when it is submitted
-        if feedback is not None:  # a "Plan promotion" press: the item must be this team's, and still open
-            if not self._feedback_exists(team, feedback):
-                raise OpsError(N_("There is no feedback F-{id} in your team."), id=feedback)
-            with self.ctx.db.transaction() as session:
-                item = session.get(FeedbackItem, feedback)
-                if item is not None and item.state == "closed":
-                    raise OpsError(N_("Feedback #{id} is already closed."), id=feedback)
+        self.may_plan(user, team)  # refused before the form opens, not only when it is submitted
+        if source is not None:  # still open, in this team, and this person's to follow up (its feature says)
+            links.check_source(self.ctx, user, source)
         tr = self.ctx.translator_for(user, team)
         return blocks.form_modal(tr, self.skus(team), self.playbook.marketplaces, sku=sku, marketplace=marketplace,
-                                 feedback=feedback)
+                                 source=source, reason=reason)
 
-    def _may_plan(self, user: str, team: Team) -> None:
-        if not self.cards.roles(team, user) & set(self.playbook.planners):
+    def plans(self, team: Team, user: str) -> bool:
+        """Whether ``user`` holds a role that plans promotions (promo.yml planners)."""
+        return bool(self.cards.roles(team, user) & set(self.playbook.planners))
+
+    def may_plan(self, user: str, team: Team) -> None:
+        if not self.plans(team, user):
             raise OpsError(N_("Promotions are planned by {roles} (promo.yml planners)."),
                            roles=self._role_names(user, team, self.playbook.planners))
 
@@ -75,7 +74,7 @@ class Promotions:
     def file(self, user: str, wanted: ops.PromoForm, *, fields: bool = True) -> store.Promotion:
         """Plan a promotion; a bad value raises OpsError naming its form field (none for the one-liner)."""
         team = self.ctx.team_of(user)
-        self._may_plan(user, team)
+        self.may_plan(user, team)
         roles = self.cards.roles(team, user)
         ops.check(wanted, self.playbook, self.ctx.today(team), fields=fields)
         skus = self._resolve(team, wanted.skus, "skus" if fields else None)
@@ -84,9 +83,9 @@ class Promotions:
             raise OpsError(N_("{marketplace} is not one of the marketplaces in promo.yml: {known}."),
                            field="marketplace" if fields else None, marketplace=marketplace,
                            known=list(self.playbook.marketplaces))
-        feedback = wanted.feedback
-        if feedback is not None and not self._feedback_exists(team, feedback):
-            raise OpsError(N_("There is no feedback F-{id} in your team."), field=None, id=feedback)
+        source = wanted.source
+        if source is not None:
+            links.check_source(self.ctx, user, source)
         needs = ops.needs_approval(wanted.discount, wanted.budget, self.playbook)
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -106,8 +105,8 @@ class Promotions:
             audit(session, "promo", promo.ref, None, ops.PLANNED, ",".join(skus))
             if not needs:
                 audit(session, "promo", promo.ref, ops.PLANNED, ops.APPROVED, "within promo.yml thresholds")
-            if feedback is not None:
-                links.link(self.ctx, team.id, Ref("feedback", feedback), Ref("promo", promo.id), by=user)
+            if source is not None:
+                links.link(self.ctx, team.id, source, Ref("promo", promo.id), by=user)
             self.cards.post(team, promo)
         filed = self.cards.get(promo.id)
         assert filed is not None
@@ -119,11 +118,6 @@ class Promotions:
         """Roles in the words of whoever reads the refusal (an error's values are shown as given)."""
         tr = self.ctx.translator_for(user, team)
         return [tr._(ROLE_NAMES[r]) for r in roles]
-
-    def _feedback_exists(self, team: Team, feedback: int) -> bool:
-        with self.ctx.db.transaction() as session:
-            item = session.get(FeedbackItem, feedback)
-            return item is not None and item.team_id == team.id
 
     def check(self, user: str, promo_id: int, action: str) -> tuple[Team, store.Promotion]:
         """The promotion, if ``user`` may take ``action`` on it now; else OpsError saying why not."""

@@ -11,6 +11,7 @@ from bot.blocks import restock as blocks
 from bot.blocks import restock_home as home
 from bot.db import restock as store
 from bot.errors import N_, OpsError
+from bot.flows import links
 from bot.flows.context import Context, HomeReader
 from bot.flows.restock_requests import RestockRequests
 from bot.ops import restock as ops
@@ -23,52 +24,51 @@ class RestockLoop:
         self.ctx = ctx
         self.requests = requests
 
-    # -- from a feedback card --------------------------------------------------------------------
+    # -- from another feature's card (a feedback item, a meeting action) --------------------------
     def adjust(self, user: str, raw: str) -> dict[str, Any]:
-        """The modal "Adjust restock" opens: the request form prefilled with the suggestion and its math, or the
-        pending request of that SKU to change. Only purchasing and the manager adjust restock."""
-        team = self.ctx.team_of(user)
-        if not (self.ctx.has_role(team, user, Role.purchasing) or self.ctx.has_role(team, user, Role.manager)):
-            raise OpsError(N_("Adjusting restock is for purchasing or the manager."))
+        """A feedback card's "Adjust restock" (value {"feedback": id, "sku", "marketplace"})."""
         feedback, sku, marketplace = _adjust_value(raw)
-        origin = self.origin(team, feedback)
-        with self.ctx.db.transaction() as session:
-            if store.feedback_closed(session, feedback):
-                raise OpsError(N_("Feedback #{id} is already closed."), id=feedback)
+        return self.from_source(user, Ref("feedback", feedback), sku, marketplace)
+
+    def from_source(self, user: str, source: Ref, sku: str | None, marketplace: str | None,
+                    reason: str = "") -> dict[str, Any]:
+        """The modal a follow-up opens: the request form prefilled with the suggestion and its math, or the pending
+        request of that SKU to change. Only purchasing and the manager adjust restock; the source must still be
+        open to this person (its feature says), and both are asked again when the form comes back."""
+        team = self.ctx.team_of(user)
+        self.may_adjust(team, user)
+        links.check_source(self.ctx, user, source)
         if sku is None:
-            return self.requests.form(user, origin=origin.id)
+            return self.requests.form(user, source=source, reason=reason)
         sku = self.requests.resolve_sku(team, sku, None)
         with self.ctx.db.transaction() as session:
             pending = store.pending_of_sku(session, team.id, sku, marketplace)
         if pending is None:
-            return self.requests.form(user, sku, marketplace, origin=origin.id)
+            return self.requests.form(user, sku, marketplace, source=source, reason=reason)
         _, pending = self.requests.check(user, pending.id, "change_quantity")
         tr = self.ctx.translator_for(user, team)
         intro = tr._("{ref} ({quantity} × {sku}, {state}) is waiting for a decision: change its quantity here for "
                      "{feedback}, or /restock files a new request.", ref=pending.ref,
                      quantity=tr.number(pending.quantity), sku=pending.sku,
-                     state=blocks.state_label(tr, pending.state), feedback=origin.label)
+                     state=blocks.state_label(tr, pending.state), feedback=source.label)
         return blocks.step_modal(tr, pending.id, "change_quantity", pending.ref, pending.quantity, intro=intro,
-                                 origin=origin.id)
+                                 source=source)
 
-    def origin(self, team: Team, feedback_id: int) -> Ref:
-        """F-``feedback_id``, when it is this team's; a forged id links nothing."""
-        with self.ctx.db.transaction() as session:
-            known = store.feedback_in_team(session, team.id, feedback_id)
-        if not known:
-            raise OpsError(N_("That feedback item no longer exists."))
-        return Ref("feedback", feedback_id)
+    def adjusts(self, team: Team, user: str) -> bool:
+        """Whether ``user`` files restock from another feature's card: purchasing and the manager."""
+        return self.ctx.has_role(team, user, Role.purchasing) or self.ctx.has_role(team, user, Role.manager)
+
+    def may_adjust(self, team: Team, user: str) -> None:
+        if not self.adjusts(team, user):
+            raise OpsError(N_("Adjusting restock is for purchasing or the manager."))
 
     def origin_of(self, user: str, metadata: str) -> Ref | None:
-        """The feedback item a form was opened for (its private_metadata), checked again on submit."""
-        try:
-            feedback = json.loads(metadata).get("feedback") if metadata else None
-            if feedback is None:
-                return None
-            feedback_id = _whole(feedback)
-        except (ValueError, AttributeError) as exc:
-            raise OpsError(N_("That feedback item no longer exists.")) from exc
-        return self.origin(self.ctx.team_of(user), feedback_id)
+        """What a form was opened for (its private_metadata: F-12, A-7), checked again on submit: the source still
+        open to this person, and this person still one who adjusts restock from it."""
+        source = links.source_of_form(self.ctx, user, metadata)
+        if source is not None:
+            self.may_adjust(self.ctx.team_of(user), user)
+        return source
 
     # -- App Home --------------------------------------------------------------------------------
     def approvals(self, reader: HomeReader) -> list[dict[str, Any]]:

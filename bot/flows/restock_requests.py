@@ -113,7 +113,7 @@ class RestockRequests:
 
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
-             origin: int | None = None) -> dict[str, Any]:
+             source: Ref | None = None, reason: str = "") -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         explanation, quantity = Mrkdwn(""), None
@@ -129,7 +129,8 @@ class RestockRequests:
             marketplace=marketplace,
             quantity=quantity,
             explanation=explanation,
-            origin=origin,
+            source=source,
+            reason=reason,
         )
 
     def check_orderable(self, sku: str, quantity: int, field: str | None) -> None:
@@ -240,7 +241,7 @@ class RestockRequests:
 
     def take(self, user: str, checked: Checked, action: str, form: StepForm, origin: Ref | None = None) -> None:
         """Move a checked request one step, audited, its cards updated, its requester told, every App Home that
-        shows it and every card it came from redrawn. ``origin``: the feedback item it was taken for, linked."""
+        shows it and every card it came from redrawn. ``origin``: what it was taken for (F-12, A-7), linked."""
         team, request = checked
         target = ops.next_state(action, request.state)
         if action == "change_quantity" and form.quantity is not None:

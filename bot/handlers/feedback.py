@@ -15,7 +15,7 @@ from bot.flows.agenda_feedback import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context, HomeReader, LinkKind
 from bot.flows.feedback_actions import FeedbackActions, Rerouting
 from bot.flows.feedback_cards import RECEIPTS, FeedbackCards
-from bot.flows.feedback_follow_ups import FeedbackFollowUps
+from bot.flows.feedback_follow_ups import FeedbackFollowUps, may_start
 from bot.flows.feedback_intake import FeedbackIntake, Report
 from bot.flows.feedback_lines import FeedbackLines
 from bot.flows.feedback_status import FeedbackStatus
@@ -224,7 +224,7 @@ FEATURE = Feature(
     jobs=jobs,
     receipts=RECEIPTS,
     home_sections=(routed_to_me,),
-    link_kinds=(LinkKind("feedback", describe, changed),),
+    link_kinds=(LinkKind("feedback", describe, changed, may_start),),
     demo_scene="50_feedback.txt",
     agenda_sections=AGENDA_SECTIONS,
 )

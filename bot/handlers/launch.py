@@ -30,6 +30,7 @@ from bot.handlers.command_words import LAUNCH_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import TightPlan, parse_command
 from bot.ops.launch_playbook import LaunchPlaybooks, load_playbook
+from bot.ops.links import source_in
 from bot.scheduler import ScheduledJob
 
 
@@ -80,14 +81,17 @@ def task_update(values: dict[str, Any]) -> TaskUpdate:
 
 
 def new_task(values: dict[str, Any], metadata: str = "") -> NewTask:
-    source = json.loads(metadata or "{}").get("feedback") if (metadata or "").startswith("{") else None
+    try:
+        source = source_in(json.loads(metadata)) if (metadata or "").startswith("{") else None
+    except ValueError:
+        source = None  # a forged source links nothing
     return NewTask(
         launch_id=int(values["launch"]),
         title=values.get("title") or "",
         phase=values.get("phase") or "",
         owner=values.get("owner") or "",
         due=_date(values.get("due")),
-        feedback=source if isinstance(source, int) else None,
+        source=source,
     )
 
 

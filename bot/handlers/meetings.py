@@ -18,8 +18,10 @@ from bot.flows.context import Context, HomeReader
 from bot.flows.meeting_actions import MeetingActions
 from bot.flows.meeting_agenda import MeetingAgenda
 from bot.flows.meeting_calendar import MeetingCalendar
+from bot.flows.meeting_follow_ups import may_start, started_moved
 from bot.flows.meeting_history import MeetingHistory
 from bot.flows.meeting_record import MeetingRecord, Update
+from bot.handlers import meeting_follow_ups as follow_ups
 from bot.handlers.common import submit_or_field_errors, view_values
 from bot.i18n import Translator
 from bot.ops.links import LinkState, Ref
@@ -35,6 +37,7 @@ MEETING_WORDS = (Alias("list", "列表", "列表"), Alias("show", "查看", "查
 def register(reg: Registrar, ctx: Context) -> None:
     calendar = MeetingCalendar(ctx)
     record, history, agenda = MeetingRecord(ctx, calendar), MeetingHistory(ctx, calendar), MeetingAgenda(ctx, calendar)
+    follow_ups.register(reg, ctx)  # an action's "Turn into…" menu
 
     @reg.command("/agenda")
     def agenda_command(ack: Ack, command: dict[str, Any]) -> None:
@@ -222,7 +225,7 @@ FEATURE = Feature(
     load_playbook=load_playbook,
     jobs=jobs,
     home_sections=(my_actions,),
-    link_kinds=(LinkKind("action", describe_action),),
+    link_kinds=(LinkKind("action", describe_action, changed=started_moved, may_start=may_start),),
     agenda_sections=SECTIONS,
     demo_scene="70_meetings.txt",
 )

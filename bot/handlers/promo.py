@@ -17,6 +17,7 @@ from bot.flows.promo_cards import RECEIPTS, PromoCards
 from bot.flows.promo_schedule import PromoSchedule
 from bot.handlers.command_words import PROMO_WORDS
 from bot.handlers.common import submit_or_field_errors, view_values
+from bot.ops.links import Ref, source_in
 from bot.ops.promo import USAGE, parse_command
 from bot.ops.promo_forms import promo_form
 from bot.ops.promo_playbook import PromoPlaybook, load_playbook
@@ -66,8 +67,10 @@ def register(reg: Registrar, ctx: Context) -> None:
             value = {}
         value = value if isinstance(value, dict) else {}
         sku, market = value.get("sku"), value.get("marketplace")
+        feedback = _feedback_id(value.get("feedback"))
         form = promotions.form(body["user"]["id"], sku if isinstance(sku, str) else None,
-                               market if isinstance(market, str) else None, _feedback_id(value.get("feedback")))
+                               market if isinstance(market, str) else None,
+                               Ref("feedback", feedback) if feedback is not None else None)
         ctx.delivery.open_view(body["trigger_id"], form)
 
     @reg.view(ids.FORM_VIEW)
@@ -75,10 +78,10 @@ def register(reg: Registrar, ctx: Context) -> None:
         user, raw = body["user"]["id"], view_values(view)
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         try:
-            feedback = _feedback_id(json.loads(view.get("private_metadata") or "{}").get("feedback"))
-        except (ValueError, AttributeError):
-            feedback = None
-        submit_or_field_errors(ack, tr, view, lambda: promotions.file(user, promo_form(raw, feedback)))
+            source = source_in(json.loads(view.get("private_metadata") or "{}"))
+        except ValueError:
+            source = None  # a forged source links nothing
+        submit_or_field_errors(ack, tr, view, lambda: promotions.file(user, promo_form(raw, source)))
 
     for action in ids.BUTTONS:
         @reg.action(f"{ids.STEP}:{action}")

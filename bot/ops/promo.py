@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.errors import N_, OpsError
+from bot.ops.links import Ref
 from bot.ops.promo_playbook import PromoPlaybook
 from bot.ops.team import Role
 
@@ -62,7 +63,7 @@ class PromoForm:
     amount: float | None = None  # money off, or the new price, in promo.yml's currency
     budget: float | None = None
     reason: str = ""
-    feedback: int | None = None  # the feedback item it answers (F-12)
+    source: Ref | None = None  # what it answers: a feedback item (F-12), a meeting action
 
 
 def needs_approval(discount: float | None, budget: float | None, playbook: PromoPlaybook) -> bool:
@@ -196,7 +197,7 @@ def _one_line(text: str, marketplaces: tuple[str, ...]) -> PromoForm:
     return PromoForm(skus=skus, marketplace=marketplace, kind=kind, start=start, end=end,
                      discount=discount / 100 if discount is not None else None,
                      amount=values["amount"], budget=values["budget"], reason=reason,
-                     feedback=int(values["feedback"]) if values["feedback"] is not None else None)
+                     source=Ref("feedback", int(values["feedback"])) if values["feedback"] is not None else None)
 
 
 def _iso(day: str) -> str:

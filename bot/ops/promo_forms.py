@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.errors import N_, OpsError
+from bot.ops.links import Ref
 from bot.ops.promo import PromoForm
 
 _NUMBER = re.compile(r"^\s*[$€£¥]?\s*([\d,]+(?:\.\d+)?)\s*$")
@@ -42,10 +43,10 @@ def _day(values: dict[str, Any], name: str) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
-def promo_form(values: dict[str, Any], feedback: int | None) -> PromoForm:
-    """The form's values (by block id) and the feedback it was opened from."""
+def promo_form(values: dict[str, Any], source: Ref | None) -> PromoForm:
+    """The form's values (by block id) and what it was opened from (F-12, A-7)."""
     skus = tuple(s.strip() for s in re.split(r"[\s,，、]+", str(values.get("skus") or "")) if s.strip())
     return PromoForm(skus=skus, marketplace=values.get("marketplace"), kind=values.get("kind"),
                      start=_day(values, "start"), end=_day(values, "end"), discount=_discount(values),
                      amount=_money(values, "amount"), budget=_money(values, "budget"),
-                     reason=str(values.get("reason") or "").strip(), feedback=feedback)
+                     reason=str(values.get("reason") or "").strip(), source=source)

@@ -12,6 +12,7 @@ from bot.errors import ConfigError, OpsError
 from bot.features import SlashCommand
 from bot.handlers.command_words import PROMO_WORDS
 from bot.ops import promo as ops
+from bot.ops.links import Ref
 from bot.ops.promo_playbook import PromoPlaybook, load_playbook
 from bot.ops.team import Role
 
@@ -26,7 +27,8 @@ def test_the_one_liner_reads_every_part() -> None:
     assert wanted.action == "new"
     assert wanted.form == ops.PromoForm(skus=("LED-100", "LED-200"), marketplace="US", kind="lightning_deal",
                                         start=date(2026, 12, 10), end=date(2026, 12, 17), discount=0.15,
-                                        budget=1500.0, reason="buyers compare with <X>", feedback=12)
+                                        budget=1500.0, reason="buyers compare with <X>",
+                                        source=Ref("feedback", 12))
 
 
 @pytest.mark.parametrize(("text", "kind", "extra"), [

@@ -52,7 +52,8 @@ def moved(console: ConsoleSlack) -> list[Ref]:
         if real is not None and real.changed is not None:
             real.changed(ctx, ref)
 
-    kinds["feedback"] = LinkKind("feedback", real.describe if real else describe, changed=changed)
+    kinds["feedback"] = LinkKind("feedback", real.describe if real else describe, changed=changed,
+                                 may_start=real.may_start if real else None)
     return heard
 
 
@@ -130,7 +131,7 @@ def test_only_purchasing_or_the_manager_adjusts_restock_and_forged_values_change
     converse(console, [("!as U0MARKET\n" + COMPLAINT, ["Feedback #1"])])
     assert "Adjusting restock is for purchasing or the manager." in adjust(
         console, "U0WAREHOUSE", {"feedback": 1, "sku": "LED-100", "marketplace": "US"})
-    assert "That feedback item no longer exists." in adjust(
+    assert "There is no feedback F-77 in your team." in adjust(
         console, "U0BUYER", {"feedback": 77, "sku": "LED-100", "marketplace": "US"})
     assert "That feedback item no longer exists." in adjust(console, "U0BUYER", {"feedback": "1; drop"})
     shown = adjust(console, "U0BUYER", {"feedback": 1, "sku": None, "marketplace": None})
