@@ -1,6 +1,7 @@
 """Imports every table module so Alembic and the tests see the whole schema. A feature adds one line."""
 
 from bot.db import (  # noqa: F401
+    catalog,
     core,
     feedback,
     feedback_lines,
