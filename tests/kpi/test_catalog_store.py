@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import delete, select
 
@@ -69,8 +70,11 @@ def test_a_cost_stored_in_another_currency_than_restock_yml_now_is_not_mixed_in(
     assert "LED-900" not in CatalogImports(console.services.context).restock().skus
 
 
-def test_catalogues_imported_into_the_audit_trail_are_copied_into_the_table(database_url: str) -> None:
-    database = Database(database_url)
+@pytest.mark.parametrize("url_fixture", ["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
+def test_catalogues_imported_into_the_audit_trail_are_copied_into_the_table(
+    url_fixture: str, request: pytest.FixtureRequest,
+) -> None:
+    database = Database(request.getfixturevalue(url_fixture))
     command.upgrade(alembic_config(database.engine), "0027_meeting_canvases")
     first, second = datetime(2026, 12, 1, 2, 0, tzinfo=UTC), datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
     with database.transaction() as session:
