@@ -86,6 +86,7 @@ def _record(settings: Settings, found: CatalogImport, name: str) -> bool:
     from bot.db.audit import Audit
     from bot.db.migrate import pending
     from bot.flows.catalog import EVERY_TEAM, record
+    from bot.ops.restock_playbook import load_playbook
 
     url = settings.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -96,7 +97,8 @@ def _record(settings: Settings, found: CatalogImport, name: str) -> bool:
             return False
         now = datetime.now(UTC)
         with database.transaction() as session:
-            record(session, Audit(EVERY_TEAM, "cli", now), found, name, f"cli:{name}:{now.isoformat()}")
+            record(session, Audit(EVERY_TEAM, "cli", now), found, name, f"cli:{name}:{now.isoformat()}",
+                   load_playbook(settings.playbooks_dir).approval.currency)
         return True
     except (SQLAlchemyError, OSError):
         return False

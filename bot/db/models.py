@@ -2,6 +2,7 @@
 
 from bot.db import (  # noqa: F401
     ad_campaigns,
+    catalog,
     core,
     feedback,
     feedback_lines,

@@ -1,10 +1,12 @@
 """The seller's SKU catalogue (supplier, unit cost, MOQ, carton) imported from a file, live on every replica.
 
 restock.yml is read once at start; a catalogue imported since (a file shared in Slack and confirmed, or
-``opsbot catalog import``) is kept in the database, in the audit trail that records each SKU's change (who, when,
-from which file), so every replica sees it on the next question: ``live_restock`` lays the imported SKUs over
-restock.yml's, checking only the newest import's id on each call. An import is applied whole, in one
-transaction, and once: its key (the shared file and the message it came with) is claimed first.
+``opsbot catalog import``) is kept in the database, one ``catalog_skus`` row per team and SKU and one
+``catalog_imports`` row per import, so every replica sees it on the next question: ``live_restock`` lays the
+imported SKUs over restock.yml's, checking only how many imports there are (and the newest's id) on each call.
+The audit trail records who changed which SKU, but nothing reads it back: pruning it loses no setting. An import
+is applied whole, in one transaction, and once: its key (the shared file and the message it came with) is claimed
+first.
 """
 
 from __future__ import annotations
@@ -19,41 +21,46 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.audit import Audit
-from bot.db.core import AuditEntry, ProcessedDelivery
+from bot.db.catalog import CatalogImport as ImportRow
+from bot.db.catalog import CatalogSku
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.ops.restock_playbook import RestockPlaybook, SkuSettings
 from bot.ops.team import Role, Team
 from bot.reports.catalog import CatalogImport, read_catalog
 
-ENTITY = "catalog"  # one audit line per SKU imported: its settings as JSON in the note
-IMPORT = "catalog_import"  # one audit line per import applied: who, when, which file
+ENTITY = "catalog"  # one audit line per SKU imported (new or changed, to what): the record, not the store
+IMPORT = "catalog_import"  # one audit line per import applied: who, when, which file, how many
 MAY_IMPORT = (Role.purchasing, Role.manager)  # who may change suppliers and costs
-EVERY_TEAM = "*"  # the audit's team of an import made with `opsbot catalog import` (restock.yml is every team's)
-_cache: dict[tuple[int, int], tuple[int, RestockPlaybook]] = {}
+EVERY_TEAM = "*"  # the team of an import made with `opsbot catalog import` (restock.yml is every team's)
+# (database, restock.yml as loaded) -> ((imports, newest import), restock.yml with them laid over)
+_cache: dict[tuple[int, int], tuple[tuple[int, int], RestockPlaybook]] = {}
 
 
-def imported(session: Session, teams: list[str]) -> tuple[int, dict[str, SkuSettings]]:
-    """The newest import's id and every imported SKU's settings, the newest import of each winning."""
-    rows = session.execute(select(AuditEntry.id, AuditEntry.entity_id, AuditEntry.note).where(
-        AuditEntry.team_id.in_(teams), AuditEntry.entity == ENTITY).order_by(AuditEntry.id)).all()
-    skus = {sku: SkuSettings.model_validate(json.loads(note or "{}")) for _, sku, note in rows}
-    return (rows[-1][0] if rows else 0), skus
+def imported(session: Session, teams: list[str], currency: str) -> dict[str, SkuSettings]:
+    """Every imported SKU's settings, the newest import of each winning; a cost given in another currency than
+    restock.yml's now is left out (restock.yml's own settings stand)."""
+    rows = session.scalars(select(CatalogSku).where(CatalogSku.team_id.in_(teams))
+                           .order_by(CatalogSku.import_id, CatalogSku.team_id)).all()
+    return {r.sku: SkuSettings(supplier=r.supplier, unit_cost=r.unit_cost, moq=r.moq, carton=r.carton)
+            for r in rows if r.currency in (None, currency)}
 
 
 def live_restock(ctx: Context, base: RestockPlaybook) -> RestockPlaybook:
     """restock.yml as loaded at start with every SKU imported since laid over it: the same on every replica."""
     teams = [EVERY_TEAM, *(t.id for t in ctx.teams.teams)]
     with ctx.db.transaction() as session:
-        newest = session.scalar(select(func.max(AuditEntry.id)).where(
-            AuditEntry.team_id.in_(teams), AuditEntry.entity == ENTITY)) or 0
+        # The count too: ids are handed out when an import starts, so a slower one may commit a lower id later.
+        count, newest = session.execute(select(func.count(ImportRow.id), func.max(ImportRow.id))
+                                        .where(ImportRow.team_id.in_(teams))).one()
+        version = (int(count or 0), int(newest or 0))
         key = (id(ctx.db), id(base))
         cached = _cache.get(key)
-        if cached is not None and cached[0] == newest:
+        if cached is not None and cached[0] == version:
             return cached[1]
-        if newest == 0:
+        if version[0] == 0:
             return base
-        version, skus = imported(session, teams)
+        skus = imported(session, teams, base.approval.currency)
     # A supplier removed from restock.yml since the import: that SKU keeps restock.yml's own settings.
     usable = {sku: s for sku, s in skus.items() if s.supplier is None or s.supplier in base.suppliers}
     merged = base.model_copy(update={"skus": {**base.skus, **usable}})
@@ -76,9 +83,25 @@ def check_may_import(ctx: Context, team: Team, user: str) -> None:
                       "to share the catalogue. Nothing was imported."), people=", ".join(who) or "—")
 
 
-def record(session: Session, audit: Audit, found: CatalogImport, file: str, key: str) -> None:
-    """The import in the audit trail: each SKU's new settings (what every replica reads) and the import itself."""
+def record(session: Session, audit: Audit, found: CatalogImport, file: str, key: str, currency: str) -> None:
+    """The import stored (one row per SKU, what every replica reads) and audited (who changed which SKU to what,
+    and the import itself), in the caller's transaction. A second import with the same key fails on its unique
+    index before anything is written."""
+    row = ImportRow(team_id=audit.team_id, key=key[:255], file=file[:255], actor=audit.actor, at=audit.at,
+                    added=len(found.added), updated=len(found.updated))
+    session.add(row)
+    session.flush()  # the key claimed here; the id the SKU rows point at
+    stored = {r.sku: r for r in session.scalars(select(CatalogSku).where(
+        CatalogSku.team_id == audit.team_id, CatalogSku.sku.in_(list(found.skus))))}
     for sku, settings in found.skus.items():
+        values = {"supplier": settings.supplier, "unit_cost": settings.unit_cost, "currency": currency,
+                  "moq": settings.moq, "carton": settings.carton, "updated_at": audit.at,
+                  "updated_by": audit.actor, "import_id": row.id}
+        if sku in stored:
+            for name, value in values.items():
+                setattr(stored[sku], name, value)
+        else:
+            session.add(CatalogSku(team_id=audit.team_id, sku=sku, **values))
         audit(session, ENTITY, sku, "new" if sku in found.added else "changed", "imported",
               note=json.dumps(settings.model_dump(), ensure_ascii=False))
     audit(session, IMPORT, key[:100], None, "applied",
@@ -121,14 +144,11 @@ class CatalogImports:
         now = self.ctx.clock.now()
         try:
             with self.ctx.db.transaction() as session:
-                session.add(ProcessedDelivery(team_id=team.id, key=key[:255], received_at=now))
-                session.flush()  # a second confirmation stops here, on the key's unique index
-                record(session, Audit(team.id, user, now), found, name, key)
+                record(session, Audit(team.id, user, now), found, name, key, self.restock().approval.currency)
         except IntegrityError:
             with self.ctx.db.transaction() as session:
-                first = session.scalars(select(AuditEntry).where(
-                    AuditEntry.team_id == team.id, AuditEntry.entity == IMPORT,
-                    AuditEntry.entity_id == key[:100]).order_by(AuditEntry.id)).first()
+                first = session.scalars(select(ImportRow).where(
+                    ImportRow.team_id == team.id, ImportRow.key == key[:255])).first()
             if first is None:
                 raise
             return Applied(found, first.actor, first.at, already=True)
