@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
 from bot.flows.context import Context
+from bot.flows.feedback_status import may_read
 from bot.i18n import translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
@@ -36,7 +37,10 @@ class FeedbackWeekly:
         else:
             return blocks.unknown_list_blocks(tr, [name for _, name in self.playbook.category_choices(tr.locale)])
         name = partial(self.playbook.category_name, locale=tr.locale)
-        lines = [blocks.list_line(tr, i.id, name(i.category), i.state, i.sku, i.text) for i in reversed(chosen)]
+        # The same rule as /feedback status: an item from a private conversation is listed without its words.
+        lines = [blocks.list_line(tr, i.id, name(i.category), i.state, i.sku, i.text)
+                 if may_read(self.ctx, team, user, i) else blocks.private_list_line(tr, i.id, name(i.category), i.state)
+                 for i in reversed(chosen)]
         return blocks.list_blocks(tr, blocks.list_title(tr, scope, name(scope)), lines)
 
     def _scope(self, typed: str, locale: str, scope_words: dict[str, str]) -> str:
