@@ -78,11 +78,16 @@ class FeedbackWeekly:
                 item.reminded_at = fire
             cards = {item.id: store.cards_of(session, item.id) for item in due}
             for item in due:  # marked and sent together
-                people = sorted({m.user for r in item.roles for m in team.people_with(Role(r))})
-                text = blocks.reminder_text(tr, people)
+                # Named are those who can see it: private words not yet cleared reached the manager alone.
+                roles = [Role(r) for r in item.roles] if item.share_publicly else [Role.manager]
+                people = sorted({m.user for r in roles for m in team.people_with(r)})
                 for card in cards[item.id]:
                     if card.channel and card.ts:
-                        self.ctx.delivery.post(card.channel, text, thread_ts=card.ts)
+                        # A card in someone's DM is read in their language; a channel's in the team's.
+                        reader = (self.ctx.translator_for(card.destination[1:], team)
+                                  if card.destination.startswith("@") else tr)
+                        self.ctx.delivery.post(card.channel, blocks.reminder_text(reader, people),
+                                               thread_ts=card.ts)
 
     def weekly_summary(self, team: Team, fire: datetime) -> None:
         channel = team.channels.get(self.playbook.channel_key(Role.manager))

@@ -92,3 +92,14 @@ def test_a_restock_started_from_private_feedback_names_it_without_its_words(cons
         ("!fill quantity=500\n!submit", ["── #purchasing · Opsbot", "📦 补货 R-1", "F-1"]),
     ])
     assert "PRIVKEPT" not in everywhere_but(console, "U0MANAGER", "U0CS")
+
+
+def test_the_reminder_on_private_feedback_reads_in_the_managers_language_and_names_only_who_can_see_it(
+        console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET\n!in U0MARKET\n/feedback REMINDSECRET buyers say the LED-200 photos look fake",
+         ["Feedback #1 went to the manager only"]),
+        ("!at 2026-11-24 10:00", ["── DM with Li Wei · in thread · Opsbot", "⏰ 还没有人确认这条反馈：请 @Li Wei 看一下。"]),
+    ])
+    reminders = [r for r in console.emulator.records if r.thread_ts and "⏰" in (r.text or "")]
+    assert reminders and all("Amy Lin" not in r.text and "U0MARKET" not in r.text for r in reminders)
