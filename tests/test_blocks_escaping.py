@@ -90,14 +90,14 @@ PRIMITIVES = {
     "standup.export_header",  # CSV cells from the catalog and the playbook's questions
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
-    "feedback.consent_question_text", "feedback.consent_answer_text",
+    "feedback.consent_question_text", "feedback.consent_answer_text", "feedback.private_words",
     "launch.tight_plan_text",
     "promo.kind_label", "promo.state_label", "promo.terms", "promo.span", "promo.step_buttons",
     "feedback_lines.manager_only_text", "feedback_lines.line_action_id",
     "feedback_lines.line_state_label", "feedback_lines.finished_text",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
-PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title"}
+PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title", "restock.scope_label"}
 
 
 TIGHT = TightPlan(late=3, total=20, needed=45, available=29, unit="workdays")
@@ -204,6 +204,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "feedback.list_blocks": lambda t: feedback.list_blocks(TR, t, [feedback.list_line(TR, 1, "Q", "new", t, t)]),
     "feedback.list_line": lambda t: feedback.list_line(TR, 1, "Quality", "new", t, t),
     "feedback.list_title": lambda t: feedback.list_title(TR, "quality", t),
+    "feedback.private_list_line": lambda t: feedback.private_list_line(TR, 1, t, "new"),
     "feedback.note_modal": lambda t: feedback.note_modal(TR, 1, "on_it"),
     "feedback.outcome_text": lambda t: feedback.outcome_text(TR, t),
     "feedback.reroute_modal": lambda t: feedback.reroute_modal(TR, 1, [("q", "Quality")], [("buyer", "Buyer")], "q"),

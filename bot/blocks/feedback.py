@@ -340,7 +340,7 @@ def private_words(tr: Translator) -> str:
 
 
 def private_list_line(tr: Translator, item_id: int, category: str, state: str) -> Mrkdwn:
-    return Mrkdwn(f"#{item_id} · {category} · {state_label(tr, state)} · {private_words(tr)}")
+    return Mrkdwn(f"#{item_id} · {escape(category)} · {state_label(tr, state)} · {private_words(tr)}")
 
 
 def list_title(tr: Translator, scope: str, category: str) -> str:

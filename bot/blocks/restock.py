@@ -64,8 +64,9 @@ SCOPE_LABELS = {
 
 
 def scope_label(tr: Translator, scope: str) -> str:
+    """For the list's header, which is plain_text: a SKU is shown as typed, not escaped (Slack shows it literally)."""
     label = SCOPE_LABELS.get(scope.lower())
-    return tr.pgettext("restock list", label) if label else escape(scope)
+    return tr.pgettext("restock list", label) if label else scope
 
 
 DESTINATIONS = {"fba": N_("FBA"), "overseas_warehouse": N_("Overseas warehouse"), "own_warehouse": N_("Own warehouse")}
