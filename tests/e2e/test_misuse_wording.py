@@ -30,3 +30,12 @@ def test_a_private_item_re_routed_by_the_manager_names_them_once(console: Consol
     ])
     told = [str(r.text) for r in console.emulator.records if "re-routed" in str(r.text)]
     assert told and all(text.count("Li Wei") + text.count("U0MANAGER") == 1 for text in told), told
+
+
+def test_someone_not_on_any_team_is_told_whom_to_ask_and_no_server_path(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0GUEST\n/restock list", ["You are not in any Opsbot team yet. Ask the manager, @Li Wei, to add you."]),
+        ("/feedback list", ["Ask the manager, @Li Wei, to add you."]),
+    ])
+    told = [str(r.text) for r in console.emulator.records if "Opsbot team" in str(r.text)]
+    assert told and not any("/" in text.split("yet.", 1)[1] or "team.yml" in text for text in told), told
