@@ -303,7 +303,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "restock.missing_lines": lambda t: restock.missing_lines(TR, suggestion(t)),
     "restock.velocity_line": lambda t: restock.velocity_line(TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)),
     "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
-    "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, 3, late=True,
+    "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, late=True,
                                                              edited=True),
     "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3,
                                                            still_open=(standup.OpenBlocker(1, t, DAY),)),
