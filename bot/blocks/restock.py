@@ -401,7 +401,8 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     if card.needed_by:
         notes.append(tr._("needed by {day}", day=tr.date(card.needed_by)))
     if card.needs_manager and card.waits_for:
-        notes.append(tr._("waits for approval from {who}", who=str(format_list([f"<@{u}>" for u in card.waits_for], locale=tr.locale))))
+        who = str(format_list([f"<@{u}>" for u in card.waits_for], locale=tr.locale))
+        notes.append(tr._("waits for approval from {who}", who=who))
     elif card.needs_manager:
         notes.append(tr._("needs the manager's approval"))
     if card.orderable is not None:

@@ -99,7 +99,8 @@ def test_the_reminder_on_private_feedback_reads_in_the_managers_language_and_nam
     converse(console, [
         ("!as U0MARKET\n!in U0MARKET\n/feedback REMINDSECRET buyers say the LED-200 photos look fake",
          ["Feedback #1 went to the manager only"]),
-        ("!at 2026-11-24 10:00", ["── DM with Li Wei · in thread · Opsbot", "⏰ 还没有人确认这条反馈：请 @Li Wei 看一下。"]),
+        ("!at 2026-11-24 10:00", ["── DM with Li Wei · in thread · Opsbot",
+                                  "⏰ 还没有人确认这条反馈：请 @Li Wei 看一下。"]),
     ])
     reminders = [r for r in console.emulator.records if r.thread_ts and "⏰" in (r.text or "")]
     assert reminders and all("Amy Lin" not in r.text and "U0MARKET" not in r.text for r in reminders)
