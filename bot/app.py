@@ -191,7 +191,8 @@ def _bolt_app(
             kind="user" if isinstance(error, OpsError) else "database" if database_down else "unexpected"
         ).inc()
         if isinstance(error, OpsError):
-            text = error_text(tr, error)
+            # A mention stays live only for the people Opsbot holds (a typed id shows as typed).
+            text = error_text(tr, error, frozenset(m.user for t in ctx.teams.teams for m in t.members))
         elif database_down:
             log.warning("the database is unreachable (%s); told %s", type(error).__name__, user)
             text = database_down_text(tr)

@@ -32,7 +32,11 @@ from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
 _TTL_SECONDS = 3600.0
-_RETRY_HUNG_SECONDS = 60.0  # a users.info that timed out is asked again after this
+# A lookup Slack refused or did not answer is remembered this long (a negative cache): meanwhile what is known
+# stands in — the profile read before, however old, else team.yml's time zone and the team's language. A
+# users.info that hangs also quiets the whole workspace for as long, so a command that needs the whole team
+# (a stand-up status) does not ask again for each person, each waiting out its timeout and its retries.
+_RETRY_FAILED_SECONDS = 600.0
 # users.info / users.list are asked with this timeout, not the client's 30 s: a Slack that hangs makes a
 # reply late by seconds, not half a minute (and the person's language falls back to the team's).
 LOOKUP_TIMEOUT_SECONDS = 5
@@ -54,6 +58,7 @@ class People:
         self._groups: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
         self._private: dict[tuple[str, str], bool] = {}
         self._listed: dict[str, float] = {}  # workspace -> when users.list last filled the cache
+        self._silent: dict[str, float] = {}  # workspace -> until when Slack is not asked (users.info hung)
         self._listing = threading.Lock()
         self._quick_clients: dict[tuple[str | None, str], WebClient] = {}
         self._quick_lock = threading.Lock()
@@ -66,25 +71,38 @@ class People:
             # Not cached: the workspace may be installed a minute from now. Workspaces logs it once.
             return Profile(user_id=user_id, name=user_id, tz=None, locale=None)
         key = (workspace, user_id)
-        cached = self._profiles.get(key) or self._list(workspace, client).get(key)
+        cached = self._profiles.get(key)
+        if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
+            return cached[1]
+        if self._silent.get(workspace, 0.0) > time.monotonic():
+            return self._known_or_unknown(key)
+        cached = self._list(workspace, client).get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
         try:
             profile = _profile(user_id, self._quick(client).users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as exc:
-            # An unknown profile is not fatal: the team's time zone and language stand in.
+            # An unknown profile is not fatal: what is known stands in, and it is not asked again for a while.
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
-            profile = Profile(user_id=user_id, name=user_id, tz=None, locale=None)
+            return self._failed(key)
         except (OSError, http.client.HTTPException) as exc:
-            # Slack hung or dropped the call (a timeout is an OSError): what is known stands in — the profile
-            # read before, however old, else the team's time zone and language — and it is asked again in a
-            # minute rather than on every request meanwhile.
+            # Slack hung or dropped the call (a timeout is an OSError): nobody in this workspace is asked for a
+            # while, rather than each person in turn on every request meanwhile.
             log.warning("users.info for %s did not answer (%s); using what is known", user_id, type(exc).__name__)
-            stale = self._profiles.get(key)
-            profile = stale[1] if stale else Profile(user_id=user_id, name=user_id, tz=None, locale=None)
-            self._profiles[key] = (time.monotonic() - _TTL_SECONDS + _RETRY_HUNG_SECONDS, profile)
-            return profile
+            self._silent[workspace] = time.monotonic() + _RETRY_FAILED_SECONDS
+            return self._failed(key)
         self._profiles[key] = (time.monotonic(), profile)
+        return profile
+
+    def _known_or_unknown(self, key: tuple[str, str]) -> Profile:
+        """The profile read before, however old; else nothing is known (team.yml and the team stand in)."""
+        stale = self._profiles.get(key)
+        return stale[1] if stale else Profile(user_id=key[1], name=key[1], tz=None, locale=None)
+
+    def _failed(self, key: tuple[str, str]) -> Profile:
+        """Remembered as looked up: asked again once :data:`_RETRY_FAILED_SECONDS` have passed."""
+        profile = self._known_or_unknown(key)
+        self._profiles[key] = (time.monotonic() - _TTL_SECONDS + _RETRY_FAILED_SECONDS, profile)
         return profile
 
     def known(self, user_id: str) -> Profile | None:

@@ -95,14 +95,14 @@ PRIMITIVES = {
     "standup.export_header",  # CSV cells from the catalog and the playbook's questions
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
-    "feedback.consent_question_text", "feedback.consent_answer_text",
+    "feedback.consent_question_text", "feedback.consent_answer_text", "feedback.private_words",
     "launch.tight_plan_text",
     "promo.kind_label", "promo.state_label", "promo.terms", "promo.span", "promo.step_buttons",
     "feedback_lines.manager_only_text", "feedback_lines.line_action_id",
     "feedback_lines.line_state_label", "feedback_lines.finished_text",
 }
 # Builders whose str result is plain_text (a header or a modal title): Slack shows it literally.
-PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title"}
+PLAIN_RESULTS = {"feedback.list_title", "launch.status_title", "promo.title", "restock.scope_label"}
 
 
 TIGHT = TightPlan(late=3, total=20, needed=45, available=29, unit="workdays")
@@ -214,6 +214,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "feedback.list_blocks": lambda t: feedback.list_blocks(TR, t, [feedback.list_line(TR, 1, "Q", "new", t, t)]),
     "feedback.list_line": lambda t: feedback.list_line(TR, 1, "Quality", "new", t, t),
     "feedback.list_title": lambda t: feedback.list_title(TR, "quality", t),
+    "feedback.private_list_line": lambda t: feedback.private_list_line(TR, 1, t, "new"),
     "feedback.note_modal": lambda t: feedback.note_modal(TR, 1, "on_it"),
     "feedback.outcome_text": lambda t: feedback.outcome_text(TR, t),
     "feedback.reroute_modal": lambda t: feedback.reroute_modal(TR, 1, [("q", "Quality")], [("buyer", "Buyer")], "q"),
@@ -312,7 +313,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "restock.missing_lines": lambda t: restock.missing_lines(TR, suggestion(t)),
     "restock.velocity_line": lambda t: restock.velocity_line(TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)),
     "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
-    "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, 3, late=True,
+    "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, late=True,
                                                              edited=True),
     "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3,
                                                            still_open=(standup.OpenBlocker(1, t, DAY),)),

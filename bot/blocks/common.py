@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
 from bot.blocks.limits import BUTTON_TEXT, HEADER_TEXT, MODAL_TITLE, SECTION_TEXT, clip
@@ -94,14 +96,20 @@ def input_block(block_id: str, label: str, element: dict[str, Any], *, optional:
     return {"type": "input", "block_id": block_id, "label": plain(label), "element": element, "optional": optional}
 
 
-def error_text(tr: Translator, error: OpsError) -> str:
+_MENTION = re.compile(r"<@([^<>|]*)(\|[^<>]*)?>")
+
+
+def error_text(tr: Translator, error: OpsError, members: Collection[str] = ()) -> str:
     """An OpsError as a message (mrkdwn): its parameters carry what people typed, so each is escaped.
 
-    A message that names someone puts ``<@{param}>`` in the message itself and passes only the id.
-    (A modal field error is plain text to Slack and is not built here.)
+    A message that names someone puts ``<@{param}>`` in the message itself and passes only the id. That id may
+    be one a person typed (``<@U0123|fake> is not on the team``): it stays a mention only when it is one of
+    ``members`` (the reader's team); any other shows as typed. (A modal field error is plain text to Slack and
+    is not built here.)
     """
     params = {key: escape(value) if isinstance(value, str) else value for key, value in error.params.items()}
-    return tr._(error.message, **params)
+    text = tr._(error.message, **params)
+    return _MENTION.sub(lambda found: found.group(0) if found.group(1) in members else escape(found.group(0)), text)
 
 
 def as_text(blocks: list[dict[str, Any]]) -> list[str]:

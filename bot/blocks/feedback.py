@@ -334,6 +334,15 @@ def list_line(tr: Translator, item_id: int, category: str, state: str, sku: str 
                   + f" · {escape(text[:80])}")
 
 
+def private_words(tr: Translator) -> str:
+    """Stands for the words of feedback from a private conversation wherever its reader may not see them."""
+    return tr._("from a private conversation")
+
+
+def private_list_line(tr: Translator, item_id: int, category: str, state: str) -> Mrkdwn:
+    return Mrkdwn(f"#{item_id} · {escape(category)} · {state_label(tr, state)} · {private_words(tr)}")
+
+
 def list_title(tr: Translator, scope: str, category: str) -> str:
     """The title of ``/feedback list SCOPE``; ``category`` is the scope's name when it is a category."""
     titles = {"open": tr._("Open market feedback"), "mine": tr._("Market feedback you sent or work on"),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.blocks.common import actions, button, context, header, input_block, modal, option, section
 from bot.blocks.limits import SECTION_TEXT, clip
 from bot.blocks.text import Mrkdwn, escape
@@ -65,8 +67,9 @@ SCOPE_LABELS = {
 
 
 def scope_label(tr: Translator, scope: str) -> str:
+    """For the list's header, which is plain_text: a SKU is shown as typed, not escaped (Slack shows it literally)."""
     label = SCOPE_LABELS.get(scope.lower())
-    return tr.pgettext("restock list", label) if label else escape(scope)
+    return tr.pgettext("restock list", label) if label else scope
 
 
 DESTINATIONS = {"fba": N_("FBA"), "overseas_warehouse": N_("Overseas warehouse"), "own_warehouse": N_("Own warehouse")}
@@ -384,6 +387,7 @@ class CardView:
     buttons: list[tuple[str, str]]  # (label, action)
     origins: tuple[str, ...] = ()  # "From F-12: Price too high in the US", in the reader's words
     orderable: int | None = None  # the nearest quantity the supplier ships, when the request's is not
+    waits_for: tuple[str, ...] = ()  # the manager's own request: who decides it instead (restock.yml's second)
 
 
 def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
@@ -400,7 +404,10 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
     notes = []
     if card.needed_by:
         notes.append(tr._("needed by {day}", day=tr.date(card.needed_by)))
-    if card.needs_manager:
+    if card.needs_manager and card.waits_for:
+        who = str(format_list([f"<@{u}>" for u in card.waits_for], locale=tr.locale))
+        notes.append(tr._("waits for approval from {who}", who=who))
+    elif card.needs_manager:
         notes.append(tr._("needs the manager's approval"))
     if card.orderable is not None:
         notes.append(tr._("⚠️ not what the supplier ships: {rounded} would be", rounded=tr.number(card.orderable)))

@@ -176,13 +176,13 @@ def summary_text(tr: Translator, day: date, roster: Roster) -> str:
 
 def answer_blocks(
     tr: Translator, name: str, day: date, questions: tuple[Question, ...], answers: dict[str, str],
-    mood: int | None, *, late: bool, edited: bool,
+    *, late: bool, edited: bool,
 ) -> list[dict[str, Any]]:
+    """A person's answers in the summary's thread, which the whole channel reads: their mood is not among them
+    (it is the manager's, in the export)."""
     blocks = [section(tr._("*{name}* · {day}", name=escape(name), day=tr.date(day, "full")))]
     for question in questions:
         if question.kind == "mood":
-            if mood:
-                blocks.append(context(tr._("Mood: {mood}/5", mood=mood)))
             continue
         answer = answers.get(question.id)
         if answer:

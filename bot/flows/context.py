@@ -56,10 +56,13 @@ class Context:
     def team_of(self, user_id: str, slack_team_id: str | None = None) -> Team:
         team = self.teams.for_user(user_id, slack_team_id)
         if team is None:
-            raise OpsError(
-                N_("You are not in any Opsbot team yet. Ask your manager to add {user} under members: in {file}."),
-                user=user_id, file=str(self.playbooks_dir / "team.yml"),
-            )
+            # Never a server path: the person is told whom to ask (the manager of their workspace's team).
+            teams = [t for t in self.teams.teams if not slack_team_id or t.slack_team_id == slack_team_id]
+            managers = [m.user for t in teams[:1] for m in t.people_with(Role.manager)] if len(teams) == 1 else []
+            if managers:
+                raise OpsError(N_("You are not in any Opsbot team yet. Ask the manager, <@{manager}>, to add you."),
+                               manager=managers[0])
+            raise OpsError(N_("You are not in any Opsbot team yet. Ask your manager to add you."))
         return team
 
     def translator_for(self, user_id: str | None, team: Team | None = None) -> Translator:

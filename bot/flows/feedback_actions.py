@@ -51,11 +51,14 @@ class FeedbackActions:
         roles = {Role(r) for r in [*before, *self.cards.item(item_id).roles]}  # lines added and put aside
         homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
         tr = self.ctx.translator_for(item.reporter, team)
-        self.ctx.delivery.dm(item.reporter, tr._(
-            "Your feedback #{id} was re-routed as {category} to {where} ({who}).",
-            id=item.id, category=self.playbook.category_name(rerouting.category, tr.locale),
-            where=blocks.listed(tr, where), who=f"<@{user}>",
-        ))
+        category = self.playbook.category_name(rerouting.category, tr.locale)
+        if set(where) <= {f"<@{user}>"}:  # a private item stays with the manager who re-routed it: named once
+            text = tr._("Your feedback #{id} was re-routed as {category} by {who}.", id=item.id, category=category,
+                        who=f"<@{user}>")
+        else:
+            text = tr._("Your feedback #{id} was re-routed as {category} to {where} ({who}).", id=item.id,
+                        category=category, where=blocks.listed(tr, where), who=f"<@{user}>")
+        self.ctx.delivery.dm(item.reporter, text)
 
     def pick(self, user: str, item_id: int, category: str) -> str:
         """The reporter's answer when Opsbot was unsure: the item is re-routed as that category."""

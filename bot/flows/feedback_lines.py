@@ -156,12 +156,15 @@ class FeedbackLines:
             self._homes(team, item_id)
 
     def describe(self, ref: Ref, tr: Translator) -> LinkState | None:
-        """F-12 as another card shows it: its words, its state."""
+        """F-12 as another card shows it: its words, its state. Those cards go to team channels (a restock, a
+        promotion, a launch task started from it), so words from a private conversation that its author has not
+        cleared are named, not shown."""
         with self.ctx.db.transaction() as session:
             item = session.get(store.FeedbackItem, ref.id)
         if item is None:
             return None
-        return LinkState(ref, item.text[:80], card_words.state_label(tr, item.state),
+        title = item.text[:80] if item.share_publicly else card_words.private_words(tr)
+        return LinkState(ref, title, card_words.state_label(tr, item.state),
                          finished=item.state == ops.ITEM_CLOSED)
 
     # -- helpers ----------------------------------------------------------------------------------

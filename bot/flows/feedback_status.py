@@ -20,6 +20,12 @@ from bot.ops.links import Ref
 from bot.ops.team import ROLE_NAMES, Role, Team
 
 
+def may_read(ctx: Context, team: Team, user: str, item: store.FeedbackItem) -> bool:
+    """Who reads an item's words. Words from a private conversation not cleared for the team: its reporter, its
+    author and the manager; once cleared, the channels it went to have them, so anyone in the team may."""
+    return item.share_publicly or user in (item.reporter, item.author) or ctx.has_role(team, user, Role.manager)
+
+
 class FeedbackStatus:
     def __init__(self, ctx: Context, playbook: FeedbackPlaybook, cards: FeedbackCards) -> None:
         self.ctx = ctx
@@ -46,9 +52,7 @@ class FeedbackStatus:
         return title, words.status_blocks(tr, title, item.text, state, lines, started, history, item.outcome)
 
     def _may_read(self, team: Team, user: str, item: store.FeedbackItem) -> bool:
-        """Words from a private conversation not cleared for the team: its reporter, author and the manager."""
-        return item.share_publicly or user in (item.reporter, item.author) or self.ctx.has_role(
-            team, user, Role.manager)
+        return may_read(self.ctx, team, user, item)
 
     def _what(self, tr: Translator, entry: AuditEntry) -> str:
         if entry.entity == "feedback-line":

@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
 from bot.flows.context import Context
+from bot.flows.feedback_status import may_read
 from bot.i18n import translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
@@ -36,7 +37,10 @@ class FeedbackWeekly:
         else:
             return blocks.unknown_list_blocks(tr, [name for _, name in self.playbook.category_choices(tr.locale)])
         name = partial(self.playbook.category_name, locale=tr.locale)
-        lines = [blocks.list_line(tr, i.id, name(i.category), i.state, i.sku, i.text) for i in reversed(chosen)]
+        # The same rule as /feedback status: an item from a private conversation is listed without its words.
+        lines = [blocks.list_line(tr, i.id, name(i.category), i.state, i.sku, i.text)
+                 if may_read(self.ctx, team, user, i) else blocks.private_list_line(tr, i.id, name(i.category), i.state)
+                 for i in reversed(chosen)]
         return blocks.list_blocks(tr, blocks.list_title(tr, scope, name(scope)), lines)
 
     def _scope(self, typed: str, locale: str, scope_words: dict[str, str]) -> str:
@@ -74,11 +78,16 @@ class FeedbackWeekly:
                 item.reminded_at = fire
             cards = {item.id: store.cards_of(session, item.id) for item in due}
             for item in due:  # marked and sent together
-                people = sorted({m.user for r in item.roles for m in team.people_with(Role(r))})
-                text = blocks.reminder_text(tr, people)
+                # Named are those who can see it: private words not yet cleared reached the manager alone.
+                roles = [Role(r) for r in item.roles] if item.share_publicly else [Role.manager]
+                people = sorted({m.user for r in roles for m in team.people_with(r)})
                 for card in cards[item.id]:
                     if card.channel and card.ts:
-                        self.ctx.delivery.post(card.channel, text, thread_ts=card.ts)
+                        # A card in someone's DM is read in their language; a channel's in the team's.
+                        reader = (self.ctx.translator_for(card.destination[1:], team)
+                                  if card.destination.startswith("@") else tr)
+                        self.ctx.delivery.post(card.channel, blocks.reminder_text(reader, people),
+                                               thread_ts=card.ts)
 
     def weekly_summary(self, team: Team, fire: datetime) -> None:
         channel = team.channels.get(self.playbook.channel_key(Role.manager))

@@ -19,7 +19,7 @@ from bot.ops import restock_math as math_
 from bot.ops.csv_cells import safe_cell
 from bot.ops.links import LinkState, Ref
 from bot.ops.restock_playbook import RestockPlaybook
-from bot.ops.team import ChannelKey, Team
+from bot.ops.team import ChannelKey, Role, Team
 from bot.outbox import Receipt, ReceiptHook
 
 # Where the card and the requester's copy landed, once Slack has them: kept current from then on.
@@ -61,7 +61,8 @@ class RestockCards:
         self, team: Team, request: store.RestockRequest, suggestion: Mrkdwn = EMPTY, tr: Translator | None = None
     ) -> list[dict[str, Any]]:
         tr = tr or self.team_tr(team)
-        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost)
+        roles = frozenset(r for r in Role if self.ctx.has_role(team, request.requester, r))
+        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
         entry = self.playbook.catalogued(request.sku)
         progress = blocks.Progress(
             state=request.state, quantity=request.quantity, decided_by=request.decided_by, note=request.note,
@@ -80,6 +81,7 @@ class RestockCards:
             state=request.state,
             state_label=blocks.state_label(tr, request.state),
             needs_manager=request.state == ops.REQUESTED and ops.needs_manager(facts, self.playbook),
+            waits_for=self._second_approvers(team, request, facts),
             needed_by=request.needed_by,
             reason=request.reason,
             history=blocks.history_lines(tr, progress),
@@ -91,6 +93,15 @@ class RestockCards:
             else None,
         )
         return blocks.card_blocks(tr, view)
+
+    def _second_approvers(self, team: Team, request: store.RestockRequest, facts: ops.RequestFacts
+                          ) -> tuple[str, ...]:
+        """The manager's own request above the threshold waits for others (finance, another manager): name them."""
+        if Role.manager not in facts.requester_roles or not ops.needs_manager(facts, self.playbook):
+            return ()
+        deciders = ops.deciders(facts, self.playbook)
+        return tuple(m.user for m in team.members if m.user != request.requester
+                     and any(self.ctx.has_role(team, m.user, r) for r in deciders))
 
     def post(self, team: Team, request: store.RestockRequest, found: math_.Suggestion) -> None:
         """A new request's card to purchasing and its copy to the requester (in the caller's transaction)."""

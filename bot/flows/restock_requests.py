@@ -139,7 +139,7 @@ class RestockRequests:
         rounded = ops.orderable(quantity, entry.moq, entry.carton)
         if rounded is not None:
             raise OpsError(N_("{sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as "
-                              "{rounded}. Make it {rounded}?"), field=field, sku=escape(sku), moq=Count(entry.moq),
+                              "{rounded}. Make it {rounded}?"), field=field, sku=sku, moq=Count(entry.moq),
                            carton=Count(entry.carton), quantity=Count(quantity), rounded=Count(rounded))
 
     def file_line(self, user: str, wanted: RequestForm) -> tuple[str, list[dict[str, Any]]]:

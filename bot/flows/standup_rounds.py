@@ -239,9 +239,9 @@ class StandupRounds:
             entry = store.entry(session, team.id, member.user, day)
             if entry is None or entry.status != "answered":
                 return
-            answers, mood, edited = json.loads(entry.answers_json), entry.mood, entry.edited_at is not None
+            answers, edited = json.loads(entry.answers_json), entry.edited_at is not None
             late = summary_at is not None and entry.submitted_at >= summary_at
-            content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, mood, late=late, edited=edited)
+            content = blocks.answer_blocks(tr, member.name, day, cfg.questions, answers, late=late, edited=edited)
             text = blocks.answer_text(tr, member.name)
             if entry.thread_ts:
                 self.ctx.delivery.update(str(entry.thread_channel), entry.thread_ts, text, content)

@@ -53,8 +53,10 @@ def register(reg: Registrar, ctx: Context) -> None:
         elif wanted.action == "status" and wanted.item_id is not None:
             ctx.delivery.respond(reply, *status.status(user, wanted.item_id))
         else:
+            # Typed in a private channel or a DM, the words are the reporter's own: they are asked (with the
+            # form's and the shortcut's consent buttons) before anything goes to the team's channels.
             ctx.delivery.respond(reply, intake.file(Report(reporter=user, text=wanted.text, source_channel=channel,
-                                                           share_publicly=True)))
+                                                           author=user)))
 
     @reg.shortcut(ids.SHORTCUT)
     def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:

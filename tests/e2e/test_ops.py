@@ -43,7 +43,7 @@ def test_a_person_whose_slack_is_in_chinese_is_answered_in_chinese(console: Cons
 def test_someone_outside_every_team_is_told_which_file_to_be_added_to(console: ConsoleSlack) -> None:
     converse(console, [
         ("!as U0GUEST", ["Guest Gao"]),
-        ("/ops team", ["You are not in any Opsbot team yet", "add U0GUEST under members:", "team.yml"]),
+        ("/ops team", ["You are not in any Opsbot team yet. Ask the manager, @Li Wei, to add you."]),
     ])
 
 

@@ -113,7 +113,8 @@ def test_the_whole_loop_in_chinese(chinese_team: ConsoleSlack) -> None:
         ('!fill note="下批货改用加厚纸箱"\n'
          "!submit", ["✅ 已关闭", "结果：下批货改用加厚纸箱"]),
         ("/feedback list mine", ["你提交或负责的市场反馈", "#1 · 质量 / 缺陷 · 已关闭 · LED-200"]),
-        ("/feedback 亚马逊美国站物流延迟，客户投诉", ["反馈 #2 · 物流 / 配送"]),
+        # From a public channel (a one-liner in the private #manager would wait for its reporter's yes).
+        ("!in C0OPS\n/feedback 亚马逊美国站物流延迟，客户投诉", ["反馈 #2 · 物流 / 配送"]),
         ("!at 2026-11-23 14:00", ["⏰ 还没有人确认这条反馈：请 @Klaus Becker 看一下。"]),
         ("!at 2026-11-30 09:00", ["本周市场反馈", "质量 / 缺陷：1 条（比上周 +1）", "SKU：LED-200 1 (+1)",
                                   "#2 物流 / 配送 · 已开 7 天 · 新建"]),

@@ -34,7 +34,7 @@ def test_the_managers_own_request_in_chinese_goes_to_finance(chinese_team: Conso
     shown = converse(chinese_team, [
         ("!as U0MANAGER\n"
          "/restock LED-100 600", ["── #purchasing · Opsbot", "📦 补货 R-1 · 已申请",
-                                  f"600 × LED-100 → US FBA · ¥{value:,.2f} · 申请人 @Li Wei", "需要主管审批",
+                                  f"600 × LED-100 → US FBA · ¥{value:,.2f} · 申请人 @Li Wei", "等待 @Liu Yang 审批",
                                   "已提交 R-1：600 × LED-100，已发给采购。"]),
         ("!click 批准", ["不能审批自己的申请"]),
         ("!as U0FINANCE\n"

@@ -169,7 +169,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_lost(console: ConsoleSlac
         ('!fill today="a shorter plan"\n'
          "!submit", ["Thanks — your stand-up"]),
         ("!as U0GUEST\n"
-         "/standup", ["You are not in any Opsbot team yet", "team.yml"]),
+         "/standup", ["You are not in any Opsbot team yet. Ask the manager, @Li Wei, to add you."]),
     ])
 
 

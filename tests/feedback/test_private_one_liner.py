@@ -1,0 +1,106 @@
+"""A one-liner typed in a private channel or a DM is as private as the form and the shortcut (issue 17, misuse):
+the manager alone has its words, by DM, until the reporter says yes; wherever else it shows (a thread it joins,
+the weekly agenda, ``/feedback list``, a follow-up's card) it is named without its words."""
+
+from __future__ import annotations
+
+from bot.console.session import ConsoleSlack
+from tests.conftest import converse
+
+PUBLIC = ("C0PURCHASING", "C0MARKETING", "C0OPS", "C0RANDOM", "C0MANAGER")
+
+
+def everything_in(console: ConsoleSlack, channel: str) -> str:
+    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.channel_messages(channel))
+
+
+def everywhere_but(console: ConsoleSlack, *readers: str) -> str:
+    """Every channel and every DM but those of the people who may read the private feedback."""
+    theirs = {console.emulator.dm_channel_of(u) for u in readers}
+    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.records
+                     if r.channel not in theirs and r.kind != "ephemeral")
+
+
+def test_a_one_liner_in_a_private_channel_waits_for_its_reporter(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0BUYER\n!in G0PRIVATE\n/feedback SECRET2 the supplier will raise LED-200 price by 8% next month", [
+            "── DM with Li Wei · Opsbot", "SECRET2",
+            "── DM with Chen Jie · Opsbot", "May it also go to #purchasing and #manager?", "Yes, share it",
+            "Thanks! Feedback #1 went to the manager only, by DM."]),
+    ])
+    for channel in PUBLIC:
+        assert "SECRET2" not in everything_in(console, channel)
+    converse(console, [
+        ("!in U0BUYER\n!click Yes, share it", [
+            "── #purchasing · Opsbot", "SECRET2", "Feedback #1 was shared with the team. Thank you."]),
+    ])
+
+
+def test_a_one_liner_in_a_dm_kept_private_stays_with_the_manager(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0BUYER\n!in U0BUYER\n/feedback SECRET3 a competitor copies our LED-100 listing on Amazon", [
+            "── DM with Li Wei · Opsbot", "SECRET3", "Yes, share it"]),
+        ("!click No, keep it private", ["Feedback #1 stays private: only the manager sees it."]),
+    ])
+    for channel in PUBLIC:
+        assert "SECRET3" not in everything_in(console, channel)
+
+
+def test_a_private_one_liner_joining_an_open_item_keeps_its_words_out_of_the_thread(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0CS\n/feedback LED-200 arrived broken, the second this week", ["Feedback #1 · Quality / defect"]),
+        ("!as U0BUYER\n!in G0PRIVATE\n/feedback SECRETONELINER LED-200 batch 7 is defective, the factory admits", [
+            "Joined the open feedback #1 on LED-200", "── #purchasing · in thread · Opsbot",
+            "Another report from @Chen Jie, from a private conversation.", "── DM with Li Wei · Opsbot",
+            "SECRETONELINER"]),
+    ])
+    for channel in PUBLIC:
+        assert "SECRETONELINER" not in everything_in(console, channel)
+
+
+def test_private_feedback_is_listed_without_its_words(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0BUYER\n!in G0PRIVATE\n/feedback SECRET4 the supplier will raise LED-200 price by 8%",
+         ["Feedback #1 went to the manager only"]),
+        ("!as U0CS\n!in C0OPS\n/feedback list all",
+         ["All market feedback", "#1 · Supplier / cost · new · from a private conversation"]),
+        ("/feedback status F-1", ["There is no feedback F-1 in your team."]),
+        # its reporter and the manager read it
+        ("!as U0BUYER\n/feedback list all", ["#1 · Supplier / cost · new · LED-200 · SECRET4"]),
+        ("!as U0MANAGER\n/feedback list all", ["SECRET4"]),
+    ])
+    console.send("!as U0CS")
+    for scope in ("all", "open", "supplier"):
+        assert "SECRET4" not in console.send(f"/feedback list {scope}")
+
+
+def test_the_weekly_agenda_names_private_feedback_without_its_words(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0BUYER\n!in G0PRIVATE\n/feedback AGENDASECRET customers complain LED-200 reviews are fake",
+         ["Feedback #1 went to the manager only"]),
+        ("!at 2026-11-29 16:00", ["*Feedback open past its SLA*", "Feedback #1 · ", "from a private conversation"]),
+    ])
+    assert "AGENDASECRET" not in everywhere_but(console, "U0MANAGER", "U0BUYER")
+
+
+def test_a_restock_started_from_private_feedback_names_it_without_its_words(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0CS\n!in G0PRIVATE\n/feedback PRIVKEPT LED-100 will be out of stock in the US in 10 days",
+         ["Feedback #1 went to the manager only"]),
+        ("!in U0CS\n!click No, keep it private", ["Feedback #1 stays private: only the manager sees it."]),
+        ("!as U0MANAGER\n!in U0MANAGER\n!click 调整补货", ["补货"]),
+        ("!fill quantity=500\n!submit", ["── #purchasing · Opsbot", "📦 补货 R-1", "F-1"]),
+    ])
+    assert "PRIVKEPT" not in everywhere_but(console, "U0MANAGER", "U0CS")
+
+
+def test_the_reminder_on_private_feedback_reads_in_the_managers_language_and_names_only_who_can_see_it(
+        console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET\n!in U0MARKET\n/feedback REMINDSECRET buyers say the LED-200 photos look fake",
+         ["Feedback #1 went to the manager only"]),
+        ("!at 2026-11-24 10:00", ["── DM with Li Wei · in thread · Opsbot",
+                                  "⏰ 还没有人确认这条反馈：请 @Li Wei 看一下。"]),
+    ])
+    reminders = [r for r in console.emulator.records if r.thread_ts and "⏰" in (r.text or "")]
+    assert reminders and all("Amy Lin" not in r.text and "U0MARKET" not in r.text for r in reminders)
