@@ -63,4 +63,7 @@ class FeedbackFollowUps:
         item = self._offered_to(user, int(wanted.get("feedback") or 0), "add_launch_task")
         playbooks = self.ctx.playbook(LaunchPlaybooks)
         tasks = LaunchTasks(self.ctx, playbooks, LaunchChecklist(self.ctx, playbooks))
-        return tasks.add_modal(user, item.text[:150], item.sku or "", source=Ref("feedback", item.id))
+        # The task lands on the launch's checklist in the team's channels: words kept private give only the name.
+        title = item.text[:150] if item.share_publicly else self.ctx.translator_for(user, self.ctx.team_of(user))._(
+            "Follow-up to feedback F-{id}", id=item.id)
+        return tasks.add_modal(user, title, item.sku or "", source=Ref("feedback", item.id))

@@ -104,3 +104,29 @@ def test_the_reminder_on_private_feedback_reads_in_the_managers_language_and_nam
     ])
     reminders = [r for r in console.emulator.records if r.thread_ts and "⏰" in (r.text or "")]
     assert reminders and all("Amy Lin" not in r.text and "U0MARKET" not in r.text for r in reminders)
+
+
+def test_a_launch_task_started_from_private_feedback_is_not_titled_with_its_words(console: ConsoleSlack) -> None:
+    """The add-a-task form is prefilled from the feedback; a task lands on the launch's checklist in the team's
+    channels, so words kept private prefill nothing but the reference."""
+    from bot.flows.feedback_actions import FeedbackActions, Rerouting
+    from bot.flows.feedback_cards import FeedbackCards
+    from bot.ops.feedback_playbook import FeedbackPlaybook
+    from bot.ops.team import Role
+    from tests.feedback.test_feedback_links_e2e import press
+    from tests.launch.test_launch_e2e import start_launch
+
+    start_launch(console)
+    converse(console, [
+        ("!as U0CS\n!in G0PRIVATE\n/feedback PRIVTASK LED-100 arrived with a cracked base",
+         ["Feedback #1 went to the manager only"]),
+        ("!in U0CS\n!click No, keep it private", ["Feedback #1 stays private: only the manager sees it."]),
+    ])
+    ctx = console.services.context
+    playbook = ctx.playbook(FeedbackPlaybook)
+    FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook)).reroute(
+        "U0MANAGER", 1, Rerouting("quality", (Role.purchasing,)))
+    shown = press(console, "U0BUYER", "feedback_add_launch_task", {"feedback": 1, "sku": "LED-100",
+                                                                   "marketplace": None})
+    form = shown[shown.index("modal opened for Chen Jie: “Add launch task”"):]
+    assert "Follow-up to feedback F-1" in form and "PRIVTASK" not in form
