@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -12,11 +13,25 @@ import pytest
 import yaml
 
 from bot.console.session import WORKSPACE_FILE, ConsoleSlack
+from tests.support.speed import migrate_from_a_template, name_bolt_apps_cheaply, remember_yaml
+
+# Pure work done once per test process instead of once per test (tests/support/speed.py says why it is the same).
+remember_yaml()
+migrate_from_a_template()
+name_bolt_apps_cheaply()
 
 REPO = Path(__file__).resolve().parent.parent
 PLAYBOOKS = REPO / "playbooks"
 # Monday 2026-11-23, 09:00 in Shenzhen: the morning every scenario starts from unless it says otherwise.
 MONDAY_9AM_SHENZHEN = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported by now (the bot, pandas, matplotlib, SQLAlchemy, Bolt, every test module) lives until
+    the end: set aside from the cyclic garbage collector, whose full collections otherwise walk those hundreds
+    of thousands of objects again and again (about a sixth of the CPU of a console test, and pauses long enough,
+    holding the interpreter lock mid-transaction, to run SQLite's 5 s lock wait out on a loaded machine)."""
+    gc.freeze()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from bot.console.slack_state import User
 from bot.http import build_http_app
 from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
+from tests.support.serving import stop_server
 
 TOKEN = "xoxb-http-test"
 SECRET = "http-test-signing-secret"
@@ -46,9 +47,7 @@ class Replica:
         self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.services.scheduler.shutdown()
-        self.thread.join(5)
+        stop_server(self.services, self.server, self.thread)  # nothing of it left running once the test ends
         self.services.db.dispose()
 
 

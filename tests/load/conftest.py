@@ -22,6 +22,7 @@ from bot.console.slack_state import User
 from bot.http import build_http_app
 from bot.wiring import Opsbot, wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
+from tests.support.serving import stop_server
 
 TOKEN = "xoxb-load-test"
 SECRET = "load-test-signing-secret"
@@ -76,8 +77,7 @@ class Served:
         raise AssertionError(f"no {name} in /metrics")
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        stop_server(self.services, self.server, self.thread)  # nothing of it left running once the test ends
         self.services.db.dispose()
 
 

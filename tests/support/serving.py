@@ -1,0 +1,33 @@
+"""Stopping a served replica so that nothing of it outlives its test.
+
+A replica's scheduler ticks at once when its server starts, and at the frozen Monday 09:00 that first tick runs
+the 09:00 jobs (the KPI digest, the Homes it republishes) in APScheduler's worker thread. ``Scheduler.shutdown``
+(as production stops) does not wait for a tick already running, so a tick still at work when its test ended
+went on sending to the test's Slack emulator after the emulator had closed: slack_sdk logged "Connection
+refused" in whatever test ran next, and a test asserting a clean log failed (tests/e2e/test_http.py's
+malformed-body cases). Here the tick is waited for, while the emulator still answers, before the server stops.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import uvicorn
+
+from bot.wiring import Opsbot
+
+
+def finish_the_scheduler(services: Opsbot) -> None:
+    """No new tick starts, and a tick at work finishes now (the replica's emulator still answering it)."""
+    background = services.scheduler._background  # APScheduler's own scheduler, started with the server
+    if background is not None and background.running:
+        background.shutdown(wait=True)
+
+
+def stop_server(services: Opsbot, server: uvicorn.Server, thread: threading.Thread) -> None:
+    """The scheduler's tick finished first, then uvicorn's lifespan stops the outbox's senders; all before the
+    caller closes the emulator."""
+    finish_the_scheduler(services)
+    server.should_exit = True
+    thread.join(60)  # returns as soon as the server has stopped; a long bound for a loaded machine
+    assert not thread.is_alive(), "the server did not stop within a minute"
