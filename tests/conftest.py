@@ -13,12 +13,11 @@ import pytest
 import yaml
 
 from bot.console.session import WORKSPACE_FILE, ConsoleSlack
-from tests.support.speed import migrate_from_a_template, name_bolt_apps_cheaply, remember_yaml
+from tests.support.speed import migrate_from_a_template, remember_yaml
 
 # Pure work done once per test process instead of once per test (tests/support/speed.py says why it is the same).
 remember_yaml()
 migrate_from_a_template()
-name_bolt_apps_cheaply()
 
 REPO = Path(__file__).resolve().parent.parent
 PLAYBOOKS = REPO / "playbooks"

@@ -11,24 +11,17 @@
   On a file that exists already ``wire`` runs the real ``upgrade``. Tests of the migrations themselves call
   ``bot.db.migrate.upgrade`` and ``alembic`` directly, untouched: only ``wire``'s reference is replaced.
   PostgreSQL databases are not copied.
-- ``name_bolt_apps_cheaply``: Bolt's ``App()``, given no ``name``, names itself after the file that called it with
-  ``inspect.stack()[1].filename`` — which reads every frame's source and looks up its module among all loaded
-  modules (~0.1-0.4 s per app under pytest's deep stacks, for every test's bot). The shim gives Bolt the same
-  file name from ``sys._getframe``; every other use of ``inspect`` in Bolt's module is the real one.
 """
 
 from __future__ import annotations
 
 import atexit
 import copy
-import inspect
 import os
 import shutil
 import sqlite3
-import sys
 import tempfile
 import threading
-import types
 from pathlib import Path
 from typing import Any
 
@@ -121,25 +114,3 @@ def migrate_from_a_template() -> None:
     import bot.wiring
 
     bot.wiring.upgrade = _upgrade_from_the_template
-
-
-class _InspectForBolt(types.ModuleType):
-    """``inspect`` as slack_bolt.app.app sees it: ``stack()`` gives only what Bolt reads (each frame's filename)."""
-
-    def __init__(self) -> None:
-        super().__init__("inspect")
-
-    @staticmethod
-    def stack() -> list[types.SimpleNamespace]:
-        # [0]: the frame that called stack() (App.__init__); [1]: whoever called that, whose file names the app.
-        return [types.SimpleNamespace(filename=sys._getframe(depth).f_code.co_filename) for depth in (1, 2)]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(inspect, name)
-
-
-def name_bolt_apps_cheaply() -> None:
-    import slack_bolt.app.app as bolt_app_module
-
-    if getattr(bolt_app_module, "inspect", None) is inspect:  # a Bolt that names apps differently: left alone
-        bolt_app_module.inspect = _InspectForBolt()  # type: ignore[attr-defined]
