@@ -113,11 +113,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60.0, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"server exited early with code {process.returncode}")
+            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise SystemExit(f"server at {base} exited early with code {process.returncode}\n{tail}")
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
@@ -317,12 +318,13 @@ def start_opsbot(port: int, emulator: SlackEmulator, workdir: Path, database: st
         "DATABASE_URL": database,
         "OPSBOT_PLAYBOOKS": str(REPO / "playbooks"),
     }
+    log = (workdir / f"opsbot-{port}.log").open("wb")  # shown if it exits early: why, not just a code
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         env=env,
         cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -393,7 +395,7 @@ def main() -> None:
             opsbot_process = start_opsbot(port, emulator, workdir, database)
             processes.append(opsbot_process)
             opsbot = f"http://127.0.0.1:{port}"
-            wait_healthy(opsbot, opsbot_process)
+            wait_healthy(opsbot, opsbot_process, log=workdir / f"opsbot-{port}.log")
             emulator.set_slack("normal")
             warm_up(opsbot, emulator, commands, answers=True)
             emulator.set_slack(slack)

@@ -90,7 +90,11 @@ def build_http_app(
         if front and front.queued
         else None
     )
-    process = WorkProcess(worker, after_fork=front.after_fork) if worker and front and work_process else None
+    process = (
+        WorkProcess(worker, after_fork=front.after_fork, nice=0 if front.db.url.startswith("sqlite") else 10)
+        if worker and front and work_process
+        else None
+    )
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import Enum
@@ -30,6 +31,7 @@ from bot.replays import ReplayGuard
 
 log = logging.getLogger(__name__)
 
+SLOW_COMMIT = 0.25  # seconds: a commit slower than this is logged (every ack in it waited that long)
 MAX_BATCH = 500  # acks in one transaction: enough for a second of 400 requests/s, small enough to commit fast
 
 
@@ -112,6 +114,7 @@ class AckWriter:
             self._write(batch)
 
     def _write(self, batch: list[Ack]) -> None:
+        started = time.perf_counter()
         try:
             with self.db.engine.begin() as connection:
                 outcomes = [self._one(connection, ack) for ack in batch]
@@ -128,6 +131,9 @@ class AckWriter:
             return
         self.batches += 1
         self.written += len(batch)
+        took = time.perf_counter() - started
+        if took > SLOW_COMMIT:
+            log.warning("acks: committing %s acks took %.0f ms (the database held them)", len(batch), took * 1000)
         if Outcome.QUEUED in outcomes:
             self.work.wake.set()
         for ack, outcome in zip(batch, outcomes, strict=True):
