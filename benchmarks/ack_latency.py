@@ -250,33 +250,37 @@ def percentile(values: list[float], pct: float) -> float:
 
 class Databases:
     """Where each Opsbot's data lives: a SQLite file copied from the loaded one, or (``--postgres SERVER_URL``)
-    a PostgreSQL database created from the loaded one as its template, dropped at the end."""
+    a PostgreSQL database created from the loaded one as its template, dropped at the end. The databases are
+    named after SERVER_URL's (``.../ack_bench`` makes ``ack_bench_base``, ``ack_bench_normal``...), so two
+    runs sharing a server do not drop each other's."""
 
     def __init__(self, workdir: Path, postgres: str | None) -> None:
         self.workdir, self.postgres = workdir, postgres
+        own = (postgres or "").rsplit("/", 1)[-1].split("?")[0]
+        self.prefix = "opsbot_bench" if own in ("", "postgres") else own
 
     def url(self, name: str) -> str:
         if self.postgres is None:
             return f"sqlite:///{self.workdir / f'{name}.sqlite3'}"
-        return f"{self.postgres.rsplit('/', 1)[0]}/opsbot_bench_{name}"
+        return f"{self.postgres.rsplit('/', 1)[0]}/{self.prefix}_{name}"
 
     def copy(self, source: str, name: str) -> str:
         if self.postgres is None:
             shutil.copy(self.workdir / f"{source}.sqlite3", self.workdir / f"{name}.sqlite3")
         else:
-            self._admin(f'CREATE DATABASE "opsbot_bench_{name}" TEMPLATE "opsbot_bench_{source}"')
+            self._admin(f'CREATE DATABASE "{self.prefix}_{name}" TEMPLATE "{self.prefix}_{source}"')
         return self.url(name)
 
     def create(self, name: str) -> str:
         if self.postgres is not None:
-            self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
-            self._admin(f'CREATE DATABASE "opsbot_bench_{name}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{self.prefix}_{name}"')
         return self.url(name)
 
     def drop_all(self, names: list[str]) -> None:
         if self.postgres is not None:
             for name in names:
-                self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
+                self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)')
 
     def _admin(self, statement: str) -> None:
         from sqlalchemy import create_engine, text
