@@ -31,6 +31,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltResponse
@@ -42,6 +43,7 @@ from bot.i18n import Translator, translator
 from bot.observability import COMMANDS
 from bot.ops.team import Team
 from bot.outbox.acks import Ack, AckWriter, Outcome
+from bot.outbox.journal import Mover, journal_url, open_journal
 from bot.outbox.work import OTHER, TRIGGER, Request, WorkQueue, WorkWorker, is_database_down
 from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
 from bot.slack_requests import bolt_request, parse_slack_body
@@ -103,6 +105,7 @@ class Front:
         self._queue: WorkQueue | None = None
         self._work_queue: WorkQueue | None = None
         self._writer: AckWriter | None = None
+        self._mover: Mover | None = None
         self._outage_answers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opsbot-outage")
         self._learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-profiles")
 
@@ -251,11 +254,28 @@ class Front:
 
     @property
     def db(self) -> Database:
-        """A connection pool of the ack path's own: a listener holding connections cannot starve an ack."""
+        """A connection pool of the ack path's own: a listener holding connections cannot starve an ack. On
+        SQLite, a journal file of its own too, whose one write lock the work threads never take
+        (``bot/outbox/journal.py``)."""
         with self._lock:
             if self._db is None:
-                self._db = Database(self.ctx.db.url)
+                journal = journal_url(self.ctx.db.url)
+                if journal is None:
+                    self._db = Database(self.ctx.db.url)
+                else:
+                    self._db, identity = open_journal(journal)
+                    main = Database(self.ctx.db.url)
+                    self._mover = Mover(self._db, identity, main, wake=lambda: self.queue.wake.set())
             return self._db
+
+    def depth(self) -> tuple[int, float]:
+        """Requests acknowledged and not yet done: in the work queue, and on SQLite in the journal too."""
+        count, oldest = (self._work_queue or WorkQueue(self.ctx.db)).depth()
+        if self._mover is None:
+            return count, oldest
+        journal, received = self._mover.waiting()
+        waited = (datetime.now(UTC) - received).total_seconds() if received is not None else 0.0
+        return count + journal, max(oldest, waited)
 
     @property
     def guard(self) -> ReplayGuard:
@@ -267,7 +287,7 @@ class Front:
     def writer(self) -> AckWriter:
         with self._lock:
             if self._writer is None:
-                self._writer = AckWriter(self.db, self.guard, self.queue)
+                self._writer = AckWriter(self.db, self.guard, self.queue, mover=self._mover)
             return self._writer
 
     @property

@@ -22,6 +22,7 @@ With several workspaces (``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``), Bolt's OA
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -136,6 +137,11 @@ def build_http_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Everything loaded so far (features, pandas, SQLAlchemy's mappers) lives as long as the server: kept out
+        # of the cyclic collector, whose full passes over hundreds of thousands of objects would pause the event loop
+        # (and, before the fork, so the work process shares those pages instead of copying them).
+        gc.collect()
+        gc.freeze()
         if process is not None:
             # Forked first, before this process starts threads of its own (the scheduler, the outbox's senders)
             # that could hold a lock the child would inherit held.
@@ -144,7 +150,7 @@ def build_http_app(
         if services is not None:
             services.start_background()
         if worker is not None:
-            watch_work(worker.queue.depth)
+            watch_work(front.depth if front is not None else worker.queue.depth)
             if process is None:
                 worker.start()
         try:

@@ -26,6 +26,7 @@ from enum import Enum
 from sqlalchemy import Connection
 
 from bot.db import Database
+from bot.outbox.journal import Mover
 from bot.outbox.work import WorkQueue, is_database_down
 from bot.replays import ReplayGuard
 
@@ -61,8 +62,19 @@ class Ack:
 class AckWriter:
     """The one thread that writes acks, started when first used."""
 
-    def __init__(self, db: Database, guard: ReplayGuard, work: WorkQueue, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        db: Database,
+        guard: ReplayGuard,
+        work: WorkQueue,
+        *,
+        mover: Mover | None = None,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        """``mover``: on SQLite, ``db`` is the ack journal, whose queued requests it moves into ``work``
+        (``bot/outbox/journal.py``)."""
         self.db = db
+        self.mover = mover
         self.guard = guard
         self.work = work
         self.max_batch = max_batch
@@ -87,6 +99,8 @@ class AckWriter:
             return
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
+                if self.mover is not None:
+                    self.mover.start()
                 self._thread = threading.Thread(target=self._run, name="opsbot-ack-writer", daemon=True)
                 self._thread.start()
 
@@ -95,6 +109,8 @@ class AckWriter:
             self._pending.put(None)
             self._thread.join(5)
             self._thread = None
+        if self.mover is not None:
+            self.mover.stop()
 
     def _run(self) -> None:
         while True:
@@ -135,7 +151,7 @@ class AckWriter:
         if took > SLOW_COMMIT:
             log.warning("acks: committing %s acks took %.0f ms (the database held them)", len(batch), took * 1000)
         if Outcome.QUEUED in outcomes:
-            self.work.wake.set()
+            (self.mover.ready if self.mover is not None else self.work.wake).set()
         for ack, outcome in zip(batch, outcomes, strict=True):
             _settle(ack, outcome)
 

@@ -108,9 +108,11 @@ class WorkQueue:
         content_type: str,
         *,
         lane: int = OTHER,
+        received_at: datetime | None = None,
     ) -> bool:
-        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits)."""
-        now = self.now()
+        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits).
+        ``received_at``: when Slack sent it, if it waited elsewhere first (the SQLite ack journal)."""
+        now = received_at or self.now()
         if delivery_key is not None:
             upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             seen = connection.execute(
