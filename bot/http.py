@@ -92,7 +92,7 @@ def build_http_app(
         else None
     )
     process = (
-        WorkProcess(worker, after_fork=front.after_fork, nice=0 if front.db.url.startswith("sqlite") else 10)
+        WorkProcess(worker, after_fork=front.after_fork)
         if worker and front and work_process
         else None
     )

@@ -312,10 +312,9 @@ class WorkWorker:
 class WorkProcess:
     """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
     report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
-    short of CPU the operating system serves the acks first — on PostgreSQL. On SQLite (``nice=0``) the work
-    threads take turns at the one write lock the ack writer needs too: a work thread at a lower priority,
-    descheduled while it holds the lock on a busy machine, held every ack behind it for up to half a second
-    (measured), which cost far more than the priority saved. Forked once the app is built, so the child has
+    short of CPU the operating system serves the acks first. No lock is shared with the ack path that a
+    work thread at a lower priority could hold while descheduled: the ack writer has its own connections, and
+    on SQLite its own file (``bot/outbox/journal.py``). Forked once the app is built, so the child has
     the parent's app and features as they are; it drops the parent's database connections and opens its own.
     It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
     """
