@@ -9,19 +9,21 @@ schedule, not waiting for answers) at 50, 200 and 400 requests/s, in three Slack
 - ``refused``: the response_urls refuse connections (nothing listens there).
 
 Each row prints p50/p99 ack latency and errors for both servers, Opsbot's p99 as a ratio of bare
-AsyncApp's, and how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
-what the work threads can do, requests are acknowledged and queued, not dropped). Each Slack starts a
-fresh Opsbot on a fresh copy of the database (the work queue a slow Slack leaves behind would otherwise
-drain into the next rows), warmed up and with its queue drained before each row where Slack allows. The
-mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports (benchmarks/kpi.py) loaded into
-Opsbot's database first.
+AsyncApp's, how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
+what the work threads can do, requests are acknowledged and queued, not dropped) and the machine's 1-minute
+load average (on a shared machine, a row whose bare p99 jumped was measured while something else ran).
+Each Slack starts a fresh Opsbot on a fresh copy of the database (the work queue a slow Slack leaves
+behind would otherwise drain into the next rows), warmed up and with its queue drained before each row
+where Slack allows. The mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports
+(benchmarks/kpi.py) loaded into Opsbot's database first.
 
 Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every row, zero errors.
 
     python benchmarks/ack_latency.py                    # 50, 200, 400 requests/s, 10 s each, three Slacks
     python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
     python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack
-    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/ack_bench
+                                                        # databases ack_bench_base, ack_bench_normal, ...
 """
 
 from __future__ import annotations
@@ -388,7 +390,7 @@ def main() -> None:
         warm_up(bare, emulator, commands, answers=False)
         print(
             f"{'slack':>8} {'rate/s':>7} {'bare p50':>9} {'bare p99':>9} {'err':>4} "
-            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13}"
+            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13} {'load':>5}"
         )
         ok = True
         for slack in slacks:
@@ -414,7 +416,7 @@ def main() -> None:
                 print(
                     f"{slack:>8} {rate:>7} {row['bare'][0]:>9.1f} {row['bare'][1]:>9.1f} {row['bare'][2]:>4} "
                     f"{row['opsbot'][0]:>11.1f} {row['opsbot'][1]:>11.1f} {row['opsbot'][2]:>4} {ratio:>9.2f}x"
-                    f" {queued(opsbot):>13}",
+                    f" {queued(opsbot):>13} {os.getloadavg()[0]:>5.1f}",
                     flush=True,
                 )
             emulator.set_slack("normal")
