@@ -45,7 +45,7 @@ from bot.ops.team import Team
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.journal import Mover, journal_url, open_journal
 from bot.outbox.work import OTHER, TRIGGER, Request, WorkQueue, WorkWorker, is_database_down
-from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
+from bot.replays import CHECKED_AT_THE_FRONT
 from bot.slack_requests import bolt_request, parse_slack_body
 
 if TYPE_CHECKING:
@@ -101,7 +101,6 @@ class Front:
         self._app: App | None = None
         self._lock = threading.RLock()  # the writer is made with the pool it uses
         self._db: Database | None = None
-        self._guard: ReplayGuard | None = None
         self._queue: WorkQueue | None = None
         self._work_queue: WorkQueue | None = None
         self._writer: AckWriter | None = None
@@ -278,16 +277,10 @@ class Front:
         return count + journal, max(oldest, waited)
 
     @property
-    def guard(self) -> ReplayGuard:
-        if self._guard is None:
-            self._guard = ReplayGuard(self.db)
-        return self._guard
-
-    @property
     def writer(self) -> AckWriter:
         with self._lock:
             if self._writer is None:
-                self._writer = AckWriter(self.db, self.guard, self.queue, mover=self._mover)
+                self._writer = AckWriter(self.db, self.queue, mover=self._mover)
             return self._writer
 
     @property

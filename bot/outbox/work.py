@@ -261,7 +261,10 @@ class WorkWorker:
         finished: Request | None = None
         while not self._stop.is_set():
             try:
-                request, finished = self.queue.claim(finished, fresh_triggers=fresh_triggers), None
+                if fresh_triggers:
+                    request, finished = self.queue.claim(finished, fresh_triggers=True), None
+                else:
+                    request, finished = self.queue.claim(finished), None
                 self._db_down_logged = False
             except SQLAlchemyError as error:
                 self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept

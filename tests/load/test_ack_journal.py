@@ -13,7 +13,6 @@ from bot.db.outbox import WorkItem
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.journal import JOURNAL_WORK, Mover, journal_url, open_journal
 from bot.outbox.work import TRIGGER, WorkQueue
-from bot.replays import ReplayGuard
 
 
 def _ack(n: int) -> Ack:
@@ -36,7 +35,7 @@ def test_acks_in_the_journal_are_moved_once_even_when_the_journal_kept_them_afte
     main = Database(f"sqlite:///{tmp_path}/opsbot.sqlite3")
     upgrade(main.engine)
     journal, identity = open_journal(f"sqlite:///{tmp_path}/opsbot.sqlite3-acks")
-    writer = AckWriter(journal, ReplayGuard(journal), WorkQueue(journal))  # no mover thread: moved by hand
+    writer = AckWriter(journal, WorkQueue(journal))  # no mover thread: moved by hand
     mover = Mover(journal, identity, main, wake=lambda: None)
     try:
         assert [writer.write_now(_ack(n)) for n in range(3)] == [Outcome.QUEUED] * 3
@@ -69,7 +68,7 @@ def test_two_replicas_on_one_sqlite_file_share_the_journal_so_a_replay_to_either
     url = f"sqlite:///{tmp_path}/opsbot.sqlite3-acks"
     first, _ = open_journal(url)
     second, _ = open_journal(url)
-    writers = [AckWriter(db, ReplayGuard(db), WorkQueue(db)) for db in (first, second)]
+    writers = [AckWriter(db, WorkQueue(db)) for db in (first, second)]
     try:
         assert writers[0].write_now(_ack(1)) is Outcome.QUEUED
         assert writers[replica - 1].write_now(_ack(1)) is Outcome.REPLAYED

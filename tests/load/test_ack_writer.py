@@ -15,21 +15,20 @@ from bot.db.migrate import upgrade
 from bot.db.outbox import WorkItem
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.work import OTHER, TRIGGER, TRIGGER_LIFE, WorkQueue
-from bot.replays import ReplayGuard
 
 
-class HeldGuard(ReplayGuard):
-    """The replay guard, its first call held inside the writer's transaction until the test lets it go."""
+class HeldWriter(AckWriter):
+    """The ack writer, its first batch held inside its transaction until the test lets it go."""
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db)
+    def __init__(self, db: Database, work: WorkQueue) -> None:
+        super().__init__(db, work)
         self.inside, self.release = threading.Event(), threading.Event()
 
-    def remember(self, connection: Connection, signature: str, timestamp: str | None) -> bool:
+    def _rows(self, connection: Connection, batch: list[Ack]) -> list[Outcome]:
         if not self.inside.is_set():
             self.inside.set()
             assert self.release.wait(30)
-        return super().remember(connection, signature, timestamp)
+        return super()._rows(connection, batch)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -60,8 +59,8 @@ def _queued(database: Database) -> int:
 
 
 def test_acks_arriving_during_a_commit_are_written_together_by_the_next(database: Database) -> None:
-    guard = HeldGuard(database)
-    writer = AckWriter(database, guard, WorkQueue(database))
+    writer = HeldWriter(database, WorkQueue(database))
+    guard = writer
     try:
         first = writer.submit(_ack(0))
         assert guard.inside.wait(30)  # the first commit is under way (held)
@@ -82,7 +81,7 @@ def test_acks_arriving_during_a_commit_are_written_together_by_the_next(database
 
 def test_the_writer_answers_after_its_commit_so_an_answered_ack_is_in_the_queue(database: Database) -> None:
     queue = WorkQueue(database)
-    writer = AckWriter(database, ReplayGuard(database), queue)
+    writer = AckWriter(database, queue)
     try:
         for n in range(20):
             assert writer.write_now(_ack(n)) is Outcome.QUEUED
