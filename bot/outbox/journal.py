@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Engine, MetaData, String, Table, delete, func, select
+from sqlalchemy import Column, Engine, MetaData, String, Table, delete, func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,7 +30,7 @@ from bot.db import Database
 from bot.db.base import Base
 from bot.db.core import AcceptedSignature, ProcessedDelivery
 from bot.db.outbox import WorkItem
-from bot.outbox.work import WorkQueue, is_database_down
+from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 
@@ -131,17 +131,33 @@ class Mover:
             rows = connection.execute(select(JOURNAL_WORK).order_by(JOURNAL_WORK.c.id).limit(limit)).all()
         if not rows:
             return 0
-        moved = WorkQueue(self.main)
+        # Two statements for the whole batch (a statement per row held the ack process's interpreter lock).
+        keys = {f"journal:{self.identity}:{row.id}": row for row in rows}  # moved before (a crash): not again
         with self.main.engine.begin() as connection:
-            for row in rows:
-                moved.add_within(
-                    connection,
-                    row.team_id,
-                    f"journal:{self.identity}:{row.id}",  # moved before (a crash after this commit): not again
-                    row.body,
-                    row.content_type,
-                    lane=row.lane,
-                    received_at=row.received_at,
+            fresh = set(
+                connection.execute(
+                    sqlite.insert(ProcessedDelivery)
+                    .values([{"team_id": row.team_id, "key": key, "received_at": row.received_at}
+                             for key, row in keys.items()])
+                    .on_conflict_do_nothing()
+                    .returning(ProcessedDelivery.key)
+                ).scalars()
+            )
+            if fresh:
+                connection.execute(
+                    insert(WorkItem),
+                    [
+                        {
+                            "team_id": row.team_id,
+                            "body": row.body,
+                            "content_type": row.content_type,
+                            "received_at": row.received_at,
+                            "attempts": 0,
+                            "lane": row.lane,
+                        }
+                        for key, row in keys.items()
+                        if key in fresh
+                    ],
                 )
         with self.journal.engine.begin() as connection:
             connection.execute(delete(JOURNAL_WORK).where(JOURNAL_WORK.c.id <= rows[-1].id))
