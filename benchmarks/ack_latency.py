@@ -9,19 +9,21 @@ schedule, not waiting for answers) at 50, 200 and 400 requests/s, in three Slack
 - ``refused``: the response_urls refuse connections (nothing listens there).
 
 Each row prints p50/p99 ack latency and errors for both servers, Opsbot's p99 as a ratio of bare
-AsyncApp's, and how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
-what the work threads can do, requests are acknowledged and queued, not dropped). Each Slack starts a
-fresh Opsbot on a fresh copy of the database (the work queue a slow Slack leaves behind would otherwise
-drain into the next rows), warmed up and with its queue drained before each row where Slack allows. The
-mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports (benchmarks/kpi.py) loaded into
-Opsbot's database first.
+AsyncApp's, how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
+what the work threads can do, requests are acknowledged and queued, not dropped) and the machine's 1-minute
+load average (on a shared machine, a row whose bare p99 jumped was measured while something else ran).
+Each Slack starts a fresh Opsbot on a fresh copy of the database (the work queue a slow Slack leaves
+behind would otherwise drain into the next rows), warmed up and with its queue drained before each row
+where Slack allows. The mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports
+(benchmarks/kpi.py) loaded into Opsbot's database first.
 
 Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every row, zero errors.
 
     python benchmarks/ack_latency.py                    # 50, 200, 400 requests/s, 10 s each, three Slacks
     python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
     python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack
-    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/ack_bench
+                                                        # databases ack_bench_base, ack_bench_normal, ...
 """
 
 from __future__ import annotations
@@ -113,11 +115,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60.0, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"server exited early with code {process.returncode}")
+            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise SystemExit(f"server at {base} exited early with code {process.returncode}\n{tail}")
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
@@ -249,33 +252,37 @@ def percentile(values: list[float], pct: float) -> float:
 
 class Databases:
     """Where each Opsbot's data lives: a SQLite file copied from the loaded one, or (``--postgres SERVER_URL``)
-    a PostgreSQL database created from the loaded one as its template, dropped at the end."""
+    a PostgreSQL database created from the loaded one as its template, dropped at the end. The databases are
+    named after SERVER_URL's (``.../ack_bench`` makes ``ack_bench_base``, ``ack_bench_normal``...), so two
+    runs sharing a server do not drop each other's."""
 
     def __init__(self, workdir: Path, postgres: str | None) -> None:
         self.workdir, self.postgres = workdir, postgres
+        own = (postgres or "").rsplit("/", 1)[-1].split("?")[0]
+        self.prefix = "opsbot_bench" if own in ("", "postgres") else own
 
     def url(self, name: str) -> str:
         if self.postgres is None:
             return f"sqlite:///{self.workdir / f'{name}.sqlite3'}"
-        return f"{self.postgres.rsplit('/', 1)[0]}/opsbot_bench_{name}"
+        return f"{self.postgres.rsplit('/', 1)[0]}/{self.prefix}_{name}"
 
     def copy(self, source: str, name: str) -> str:
         if self.postgres is None:
             shutil.copy(self.workdir / f"{source}.sqlite3", self.workdir / f"{name}.sqlite3")
         else:
-            self._admin(f'CREATE DATABASE "opsbot_bench_{name}" TEMPLATE "opsbot_bench_{source}"')
+            self._admin(f'CREATE DATABASE "{self.prefix}_{name}" TEMPLATE "{self.prefix}_{source}"')
         return self.url(name)
 
     def create(self, name: str) -> str:
         if self.postgres is not None:
-            self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
-            self._admin(f'CREATE DATABASE "opsbot_bench_{name}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{self.prefix}_{name}"')
         return self.url(name)
 
     def drop_all(self, names: list[str]) -> None:
         if self.postgres is not None:
             for name in names:
-                self._admin(f'DROP DATABASE IF EXISTS "opsbot_bench_{name}" WITH (FORCE)')
+                self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{name}" WITH (FORCE)')
 
     def _admin(self, statement: str) -> None:
         from sqlalchemy import create_engine, text
@@ -317,12 +324,13 @@ def start_opsbot(port: int, emulator: SlackEmulator, workdir: Path, database: st
         "DATABASE_URL": database,
         "OPSBOT_PLAYBOOKS": str(REPO / "playbooks"),
     }
+    log = (workdir / f"opsbot-{port}.log").open("wb")  # shown if it exits early: why, not just a code
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         env=env,
         cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -382,7 +390,7 @@ def main() -> None:
         warm_up(bare, emulator, commands, answers=False)
         print(
             f"{'slack':>8} {'rate/s':>7} {'bare p50':>9} {'bare p99':>9} {'err':>4} "
-            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13}"
+            f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13} {'load':>5}"
         )
         ok = True
         for slack in slacks:
@@ -393,7 +401,7 @@ def main() -> None:
             opsbot_process = start_opsbot(port, emulator, workdir, database)
             processes.append(opsbot_process)
             opsbot = f"http://127.0.0.1:{port}"
-            wait_healthy(opsbot, opsbot_process)
+            wait_healthy(opsbot, opsbot_process, log=workdir / f"opsbot-{port}.log")
             emulator.set_slack("normal")
             warm_up(opsbot, emulator, commands, answers=True)
             emulator.set_slack(slack)
@@ -408,7 +416,7 @@ def main() -> None:
                 print(
                     f"{slack:>8} {rate:>7} {row['bare'][0]:>9.1f} {row['bare'][1]:>9.1f} {row['bare'][2]:>4} "
                     f"{row['opsbot'][0]:>11.1f} {row['opsbot'][1]:>11.1f} {row['opsbot'][2]:>4} {ratio:>9.2f}x"
-                    f" {queued(opsbot):>13}",
+                    f" {queued(opsbot):>13} {os.getloadavg()[0]:>5.1f}",
                     flush=True,
                 )
             emulator.set_slack("normal")

@@ -2,14 +2,20 @@
 
 Slack gives a request 3 seconds. Acknowledging a slash command, a button, a shortcut or an event touches only
 what it must — the signature (``bot/http.py``, on the raw body), the replay guard, the retry de-duplication —
-and queues the request in the database (``bot/outbox/work.py``); the work threads then run the feature's
-listener on it, on their own capacity. So a Slack that hangs, a response_url that refuses, a users.info that
-never answers or a heavy ``/kpi`` can fill the work threads without making a single ack wait: the ack
-threads never run a listener, and they use a connection pool of their own.
+and queues the request in the database (``bot/outbox/work.py``); the work threads (in a process of their
+own) then run the feature's listener on it, on their own capacity. The ack runs on the server's event loop
+and awaits one thing: the group commit of the ack writer (``bot/outbox/acks.py``), a single thread with a
+connection pool of its own that writes every waiting ack's rows in one transaction. So a Slack that hangs, a
+response_url that refuses, a users.info that never answers or a heavy ``/kpi`` can fill the work threads
+without making a single ack wait, and hundreds of acks a second cost a few commits, not hundreds.
+
+A request with a trigger_id (a command, a button, a shortcut) goes to the queue's trigger lane, which work
+threads of its own take while the trigger can still open a form: a command that opens a form does not wait
+behind slow work.
 
 A view submission is the exception Slack makes: its answer carries the field errors, so it runs in full
-before answering — on a third set of threads, so a slow one never holds a command's ack either. So does
-anything rare Bolt answers itself (the URL check when the app is set up).
+before answering — on threads of its own, so a slow one never holds a command's ack. So does anything rare
+Bolt answers itself (the URL check when the app is set up).
 
 With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is
 answered "Opsbot can't reach its database" in the person's language (as far as it is known without asking
@@ -19,11 +25,13 @@ field, and an event gets 503 so that Slack delivers it again later.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltResponse
@@ -34,8 +42,10 @@ from bot.flows.context import Context
 from bot.i18n import Translator, translator
 from bot.observability import COMMANDS
 from bot.ops.team import Team
-from bot.outbox.work import Request, WorkQueue, WorkWorker, is_database_down
-from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
+from bot.outbox.acks import Ack, AckWriter, Outcome
+from bot.outbox.journal import Mover, journal_url, open_journal
+from bot.outbox.work import OTHER, TRIGGER, Request, WorkQueue, WorkWorker, is_database_down
+from bot.replays import CHECKED_AT_THE_FRONT
 from bot.slack_requests import bolt_request, parse_slack_body
 
 if TYPE_CHECKING:
@@ -47,6 +57,8 @@ __all__ = ["Front", "database_down_text", "delivery_key", "is_database_down", "k
 QUEUED = frozenset(
     {"block_actions", "shortcut", "message_action", "view_closed", "event_callback", "interactive_message"}
 )
+# Requests whose trigger_id can open a form: their work goes to the trigger lane (bot/outbox/work.py).
+TRIGGER_KINDS = frozenset({"command", "block_actions", "shortcut", "message_action", "interactive_message"})
 OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
 
 
@@ -87,18 +99,20 @@ class Front:
         self.queued = queued
         self._make_app = make_app
         self._app: App | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the writer is made with the pool it uses
         self._db: Database | None = None
-        self._guard: ReplayGuard | None = None
         self._queue: WorkQueue | None = None
         self._work_queue: WorkQueue | None = None
+        self._writer: AckWriter | None = None
+        self._mover: Mover | None = None
         self._outage_answers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opsbot-outage")
         self._learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-profiles")
 
-    # -- what the ack threads do -----------------------------------------------------------------------
-    def check(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
+    # -- the ack path: on the server's event loop, never blocked by the database or by Slack -----------
+    async def acknowledge(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
         """Slack's answer for a request whose signature ``bot/http.py`` verified; None when it has to run
-        in full before answering (:meth:`inline`)."""
+        in full before answering (:meth:`inline`). The database write is the ack writer's group commit
+        (``bot/outbox/acks.py``), awaited here: the event loop serves other requests meanwhile."""
         content_type = headers.get("content-type", "")
         try:
             text = body.decode("utf-8")
@@ -110,24 +124,32 @@ class Front:
         if data.get("ssl_check"):
             return BoltResponse(status=200, body="")
         kind = str(data.get("type") or ("command" if data.get("command") else ""))
-        signature, timestamp = headers.get("x-slack-signature", ""), headers.get("x-slack-request-timestamp")
-        try:
-            # One transaction, one commit: the signature remembered and the request queued together.
-            with self.db.engine.begin() as connection:
-                if not self.guard.remember(connection, signature, timestamp):
-                    return BoltResponse(status=401, body={"error": "invalid request"})
-                if not self.queued or kind not in QUEUED | {"command"}:
-                    return None
-                added = self.queue.add_within(connection, _team(data), delivery_key(data), text, content_type)
-            if added:
-                self.queue.wake.set()
-                if kind == "command":
-                    COMMANDS.labels(command=str(data["command"])).inc()
+        queued = self.queued and kind in QUEUED | {"command"}
+        ack = Ack(
+            signature=headers.get("x-slack-signature", ""),
+            timestamp=headers.get("x-slack-request-timestamp"),
+            team_id=_team(data),
+            delivery_key=delivery_key(data),
+            body=text,
+            content_type=content_type,
+            queue=queued,
+            lane=TRIGGER if kind in TRIGGER_KINDS and data.get("trigger_id") else OTHER,
+        )
+        # Signature remembered and request queued in one transaction, committed with the other acks waiting.
+        outcome = await asyncio.wrap_future(self.writer.submit(ack))
+        if outcome is Outcome.REPLAYED:
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        if outcome is Outcome.DATABASE_DOWN:
+            # Who the person is may itself need the database (several workspaces): not on the event loop.
+            return await asyncio.get_running_loop().run_in_executor(
+                self._outage_answers, self._database_down, kind, data
+            )
+        if outcome is Outcome.CHECKED:
+            return None
+        if outcome is Outcome.QUEUED:
+            if kind == "command":
+                COMMANDS.labels(command=str(data["command"])).inc()
             self._learn(data)
-        except Exception as error:
-            if not is_database_down(error):
-                raise
-            return self._database_down(kind, data)
         return BoltResponse(status=200, body="")
 
     def _learn(self, data: dict[str, Any]) -> None:
@@ -202,10 +224,12 @@ class Front:
         if response.status >= 400:
             log.warning("work: request %s was answered %s by the app", request.id, response.status)
 
-    def worker(self, *, threads: int, idle_seconds: float = 1.0) -> WorkWorker:
+    def worker(self, *, threads: int, trigger_threads: int = 0, idle_seconds: float = 1.0) -> WorkWorker:
         """The work threads, on the bot's own connection pool (the ack path keeps its own)."""
         self._work_queue = WorkQueue(self.ctx.db, wake=self.queue.wake)
-        return WorkWorker(self._work_queue, self.work, threads=threads, idle_seconds=idle_seconds)
+        return WorkWorker(
+            self._work_queue, self.work, threads=threads, trigger_threads=trigger_threads, idle_seconds=idle_seconds
+        )
 
     def share_wake(self, wake: Any) -> None:
         """Wake the work threads with ``wake`` (an event another process waits on)."""
@@ -229,17 +253,35 @@ class Front:
 
     @property
     def db(self) -> Database:
-        """A connection pool of the ack path's own: a listener holding connections cannot starve an ack."""
+        """A connection pool of the ack path's own: a listener holding connections cannot starve an ack. On
+        SQLite, a journal file of its own too, whose one write lock the work threads never take
+        (``bot/outbox/journal.py``)."""
         with self._lock:
             if self._db is None:
-                self._db = Database(self.ctx.db.url)
+                journal = journal_url(self.ctx.db.url)
+                if journal is None:
+                    self._db = Database(self.ctx.db.url)
+                else:
+                    self._db, identity = open_journal(journal)
+                    main = Database(self.ctx.db.url)
+                    self._mover = Mover(self._db, identity, main, wake=lambda: self.queue.wake.set())
             return self._db
 
+    def depth(self) -> tuple[int, float]:
+        """Requests acknowledged and not yet done: in the work queue, and on SQLite in the journal too."""
+        count, oldest = (self._work_queue or WorkQueue(self.ctx.db)).depth()
+        if self._mover is None:
+            return count, oldest
+        journal, received = self._mover.waiting()
+        waited = (datetime.now(UTC) - received).total_seconds() if received is not None else 0.0
+        return count + journal, max(oldest, waited)
+
     @property
-    def guard(self) -> ReplayGuard:
-        if self._guard is None:
-            self._guard = ReplayGuard(self.db)
-        return self._guard
+    def writer(self) -> AckWriter:
+        with self._lock:
+            if self._writer is None:
+                self._writer = AckWriter(self.db, self.queue, mover=self._mover)
+            return self._writer
 
     @property
     def queue(self) -> WorkQueue:
@@ -247,7 +289,13 @@ class Front:
             self._queue = WorkQueue(self.db)
         return self._queue
 
+    def stop_writer(self) -> None:
+        """Stop the ack writer once the acks waiting are written (it starts again when next used)."""
+        if self._writer is not None:
+            self._writer.stop()
+
     def close(self) -> None:
+        self.stop_writer()
         self._outage_answers.shutdown(wait=False)
         self._learning.shutdown(wait=False)
         if self._db is not None:

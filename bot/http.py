@@ -1,10 +1,12 @@
 """``opsbot serve``: Slack's HTTP endpoint under uvicorn, for running several replicas behind a load balancer.
 
-The signature is checked on the raw body before anything parses it: anything unsigned gets 401. Then three
-kinds of threads, each its own capacity, so none waits on another's backlog:
+The signature is checked on the raw body before anything parses it: anything unsigned gets 401. Then, each
+with its own capacity, so none waits on another's backlog:
 
-- **ack threads** (:data:`ACK_THREADS`) run the app's :class:`~bot.front.Front`: replay guard, retry
-  de-duplication and queuing a command, button, shortcut or event in the database — never a listener;
+- **the ack path**, on the event loop: the app's :class:`~bot.front.Front` parses the request and awaits
+  the ack writer's group commit (replay guard, retry de-duplication, the request queued in the database,
+  for every waiting ack in one transaction, on one thread of its own) — never a listener, never a blocking
+  call on the loop;
 - **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission,
   whose answer carries the field errors;
 - **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
@@ -20,6 +22,7 @@ With several workspaces (``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``), Bolt's OA
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,9 +44,9 @@ from bot.front import Front
 from bot.observability import ACK_SECONDS, REGISTRY, watch_work
 from bot.outbox.work import WorkProcess
 
-ACK_THREADS = 8  # each ack is a few small inserts; the ack path's own connection pool holds 15
 INLINE_THREADS = 16
 WORK_THREADS = 12  # within the bot's connection pool (15) with the outbox's senders alongside
+TRIGGER_THREADS = 3  # of WORK_THREADS, kept for fresh requests that may open a form (bot/outbox/work.py)
 
 
 class Background(Protocol):
@@ -72,6 +75,7 @@ def build_http_app(
     *,
     signing_secret: str | None = None,
     work_threads: int = WORK_THREADS,
+    trigger_threads: int = TRIGGER_THREADS,
     idle_seconds: float = 1.0,
     work_process: bool = True,
 ) -> Starlette:
@@ -81,10 +85,17 @@ def build_http_app(
     their own (``opsbot serve``); otherwise in this one."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     front: Front | None = getattr(app, "front", None) if verifier is not None else None
-    acks = ThreadPoolExecutor(max_workers=ACK_THREADS, thread_name_prefix="opsbot-ack")
     inline = ThreadPoolExecutor(max_workers=INLINE_THREADS, thread_name_prefix="opsbot-inline")
-    worker = front.worker(threads=work_threads, idle_seconds=idle_seconds) if front and front.queued else None
-    process = WorkProcess(worker, after_fork=front.after_fork) if worker and front and work_process else None
+    worker = (
+        front.worker(threads=work_threads, trigger_threads=trigger_threads, idle_seconds=idle_seconds)
+        if front and front.queued
+        else None
+    )
+    process = (
+        WorkProcess(worker, after_fork=front.after_fork)
+        if worker and front and work_process
+        else None
+    )
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
@@ -94,10 +105,10 @@ def build_http_app(
         if front is None:
             bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
         else:
-            loop, headers = asyncio.get_running_loop(), dict(request.headers)
-            answer = await loop.run_in_executor(acks, front.check, body, headers)
+            headers = dict(request.headers)
+            answer = await front.acknowledge(body, headers)
             if answer is None:
-                answer = await loop.run_in_executor(inline, front.inline, body, headers)
+                answer = await asyncio.get_running_loop().run_in_executor(inline, front.inline, body, headers)
             bolt_response = answer
         ACK_SECONDS.observe(time.perf_counter() - started)
         return to_starlette_response(bolt_response)
@@ -126,6 +137,11 @@ def build_http_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Everything loaded so far (features, pandas, SQLAlchemy's mappers) lives as long as the server: kept out
+        # of the cyclic collector, whose full passes over hundreds of thousands of objects would pause the event loop
+        # (and, before the fork, so the work process shares those pages instead of copying them).
+        gc.collect()
+        gc.freeze()
         if process is not None:
             # Forked first, before this process starts threads of its own (the scheduler, the outbox's senders)
             # that could hold a lock the child would inherit held.
@@ -134,7 +150,7 @@ def build_http_app(
         if services is not None:
             services.start_background()
         if worker is not None:
-            watch_work(worker.queue.depth)
+            watch_work(front.depth if front is not None else worker.queue.depth)
             if process is None:
                 worker.start()
         try:
@@ -146,8 +162,9 @@ def build_http_app(
                 worker.stop()
             if services is not None:
                 services.stop_background()
-            acks.shutdown(wait=False)
             inline.shutdown(wait=False)
+            if front is not None:
+                front.stop_writer()
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),

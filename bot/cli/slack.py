@@ -63,9 +63,11 @@ def serve(
     assert settings.slack_signing_secret is not None  # require_for_http said so
     secret = settings.slack_signing_secret.get_secret_value()
     # The work process's counters (commands answered, errors, messages sent) reach /metrics through files of
-    # this run's own, summed with this process's.
+    # this run's own, summed with this process's. No access log: a line written per request is work on the ack
+    # path; /metrics counts the requests.
     with metrics_of_this_run(settings.metrics_dir):
-        uvicorn.run(build_http_app(app, services, signing_secret=secret), host=host, port=port, log_config=None)
+        server = build_http_app(app, services, signing_secret=secret)
+        uvicorn.run(server, host=host, port=port, log_config=None, access_log=False)
 
 
 def manifest(

@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)  # renewed while the work runs: only a dead replica's lease runs out
 GIVE_UP_AFTER_ATTEMPTS = 3
+OTHER, TRIGGER = 0, 1  # the lanes: a request carrying a trigger_id (it may open a form), and the rest
+# Slack's trigger_id opens a form within 3 s of the request: the trigger threads only take requests younger
+# than this (older ones' forms can no longer open; the other threads take them in their turn).
+TRIGGER_LIFE = timedelta(seconds=3)
 
 
 def is_database_down(error: BaseException) -> bool:
@@ -85,19 +89,30 @@ class WorkQueue:
             return False
         return True
 
-    def add(self, team_id: str, delivery_key: str | None, body: str, content_type: str) -> bool:
+    def add(
+        self, team_id: str, delivery_key: str | None, body: str, content_type: str, *, lane: int = OTHER
+    ) -> bool:
         """Queue a request; False when this delivery was queued before (Slack retrying it): nothing is added."""
         with self.db.engine.begin() as connection:  # a bare connection: the ack path stays small
-            added = self.add_within(connection, team_id, delivery_key, body, content_type)
+            added = self.add_within(connection, team_id, delivery_key, body, content_type, lane=lane)
         if added:
             self.wake.set()
         return added
 
     def add_within(
-        self, connection: Connection, team_id: str, delivery_key: str | None, body: str, content_type: str
+        self,
+        connection: Connection,
+        team_id: str,
+        delivery_key: str | None,
+        body: str,
+        content_type: str,
+        *,
+        lane: int = OTHER,
+        received_at: datetime | None = None,
     ) -> bool:
-        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits)."""
-        now = self.now()
+        """:meth:`add` in the caller's transaction (which then sets :attr:`wake` once it commits).
+        ``received_at``: when Slack sent it, if it waited elsewhere first (the SQLite ack journal)."""
+        now = received_at or self.now()
         if delivery_key is not None:
             upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
             seen = connection.execute(
@@ -110,20 +125,33 @@ class WorkQueue:
                 log.info("ignoring a repeated delivery %s", delivery_key)
                 return False
         connection.execute(
-            insert(WorkItem).values(team_id=team_id, body=body, content_type=content_type, received_at=now, attempts=0)
+            insert(WorkItem).values(
+                team_id=team_id, body=body, content_type=content_type, received_at=now, attempts=0, lane=lane
+            )
         )
         return True
 
-    def claim(self, finished: Request | None = None) -> Request | None:
-        """The oldest request nobody holds (or whose holder's lease ran out), now held by this replica.
+    def claim(self, finished: Request | None = None, *, fresh_triggers: bool = False) -> Request | None:
+        """The request nobody holds (or whose holder's lease ran out) to do next, now held by this replica:
+        the oldest in the trigger lane, else the oldest. ``fresh_triggers`` (the trigger threads): only a
+        trigger-lane request whose trigger can still open a form, the newest first — under a backlog the
+        newest are those whose 3 seconds are not yet spent.
         ``finished``: the request this thread has just done, deleted in the same transaction (one commit a
-        request, not two: on SQLite every commit is a turn at the one write lock the ack path needs too)."""
+        request, not two: on SQLite every commit is a turn at the one write lock)."""
         now = self.now()
         free = or_(WorkItem.owner.is_(None), WorkItem.lease_until < now)
+        if fresh_triggers:
+            wanted = (
+                select(WorkItem.id)
+                .where(free, WorkItem.lane == TRIGGER, WorkItem.received_at > now - TRIGGER_LIFE)
+                .order_by(WorkItem.id.desc())
+            )
+        else:
+            wanted = select(WorkItem.id).where(free).order_by(WorkItem.lane.desc(), WorkItem.id)
         with self.db.engine.begin() as connection:
             if finished is not None:
                 connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
-            for row in connection.execute(select(WorkItem.id).where(free).order_by(WorkItem.id).limit(5)).all():
+            for row in connection.execute(wanted.limit(5)).all():
                 taken = connection.execute(
                     update(WorkItem)
                     .where(WorkItem.id == row.id, free)
@@ -174,14 +202,25 @@ class WorkQueue:
 
 class WorkWorker:
     """The work threads: their own capacity, apart from the threads that acknowledge. Each takes a request,
-    runs it to the end and takes the next; idle, they wait to be woken by a new request, or a second."""
+    runs it to the end and takes the next; idle, they wait to be woken by a new request, or a second.
+
+    ``trigger_threads`` of them (within ``threads``) take only fresh trigger-lane requests: when the others
+    are all held by slow work (a Slack answering after seconds, a long report), a command that opens a form
+    still reaches views.open while its trigger_id is valid."""
 
     def __init__(
-        self, queue: WorkQueue, run: Callable[[Request], None], *, threads: int = 16, idle_seconds: float = 1.0
+        self,
+        queue: WorkQueue,
+        run: Callable[[Request], None],
+        *,
+        threads: int = 16,
+        trigger_threads: int = 0,
+        idle_seconds: float = 1.0,
     ) -> None:
         self.queue = queue
         self.run = run
         self.threads = threads
+        self.trigger_threads = min(trigger_threads, max(threads - 1, 0))
         self.idle_seconds = idle_seconds
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -192,7 +231,13 @@ class WorkWorker:
     def start(self) -> None:
         self._stop.clear()
         self._threads = [
-            threading.Thread(target=self._loop, name=f"opsbot-work-{n}", daemon=True) for n in range(self.threads)
+            threading.Thread(
+                target=self._loop,
+                args=(n < self.trigger_threads,),
+                name=f"opsbot-{'trigger' if n < self.trigger_threads else 'work'}-{n}",
+                daemon=True,
+            )
+            for n in range(self.threads)
         ]
         self._threads.append(threading.Thread(target=self._keep_leases, name="opsbot-work-leases", daemon=True))
         for thread in self._threads:
@@ -212,11 +257,14 @@ class WorkWorker:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._threads = []
 
-    def _loop(self) -> None:
+    def _loop(self, fresh_triggers: bool = False) -> None:
         finished: Request | None = None
         while not self._stop.is_set():
             try:
-                request, finished = self.queue.claim(finished), None
+                if fresh_triggers:
+                    request, finished = self.queue.claim(finished, fresh_triggers=True), None
+                else:
+                    request, finished = self.queue.claim(finished), None
                 self._db_down_logged = False
             except SQLAlchemyError as error:
                 self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
@@ -267,7 +315,9 @@ class WorkWorker:
 class WorkProcess:
     """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
     report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
-    short of CPU the operating system serves the acks first. Forked once the app is built, so the child has
+    short of CPU the operating system serves the acks first. No lock is shared with the ack path that a
+    work thread at a lower priority could hold while descheduled: the ack writer has its own connections, and
+    on SQLite its own file (``bot/outbox/journal.py``). Forked once the app is built, so the child has
     the parent's app and features as they are; it drops the parent's database connections and opens its own.
     It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
     """

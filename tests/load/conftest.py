@@ -40,6 +40,7 @@ class Served:
         work_threads: int,
         api_url: str | None = None,
         work_process: bool = True,
+        trigger_threads: int = 0,
     ) -> None:
         api_url = api_url or emulator.api_url
         settings = load_settings(
@@ -54,7 +55,12 @@ class Served:
         )
         app, _ = self.services.bolt_app()  # production: Slack is answered first, the work is queued
         self.http_app = build_http_app(
-            app, self.services, signing_secret=SECRET, work_threads=work_threads, work_process=work_process
+            app,
+            self.services,
+            signing_secret=SECRET,
+            work_threads=work_threads,
+            trigger_threads=trigger_threads,
+            work_process=work_process,
         )
         self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -1,0 +1,240 @@
+"""Group commit for the ack path: one writer thread commits the rows of every ack waiting, together.
+
+Each acknowledgement must be durable before Slack hears it: the signature remembered (the replay guard), the
+delivery de-duplicated and the request queued in the ``work`` table, in one transaction. Committed one request
+at a time, that is a commit (a WAL flush, a turn at SQLite's one write lock, a round trip to PostgreSQL) per
+request, taken by threads that queue for the connection pool and the write lock: at a few hundred requests a
+second the acks queued behind each other's commits. Here a single thread takes whatever acks have arrived,
+writes them all in one transaction and commits once; each ack then answers Slack as soon as *its* batch is
+committed. There is no timer: while one batch commits, the next gathers, so at low load a batch is one ack
+and at high load a commit serves hundreds.
+
+Nothing here runs a listener, calls Slack or waits for the work threads: the ack path's latency is this
+thread's commit, whatever the backlog of work behind it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+
+from sqlalchemy import Connection, delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.db import Database
+from bot.db.core import AcceptedSignature, ProcessedDelivery
+from bot.db.outbox import WorkItem
+from bot.outbox.journal import Mover
+from bot.outbox.work import WorkQueue, is_database_down
+from bot.replays import KEEP, PRUNE_EVERY
+
+log = logging.getLogger(__name__)
+
+SLOW_COMMIT = 0.25  # seconds: a commit slower than this is logged (every ack in it waited that long)
+MAX_BATCH = 500  # acks in one transaction: enough for a second of 400 requests/s, small enough to commit fast
+
+
+class Outcome(Enum):
+    QUEUED = "queued"  # remembered and queued: the work threads take it
+    CHECKED = "checked"  # remembered, not queued: it runs before its answer (a view submission)
+    REPEATED = "repeated"  # a delivery Slack sent before (a retry): acknowledged, nothing queued
+    REPLAYED = "replayed"  # its signature was accepted before: refused
+    DATABASE_DOWN = "database_down"  # nothing written: the caller says the database is away
+
+
+@dataclass
+class Ack:
+    """What one acknowledgement writes. ``queue``: queue the request (else only remember its signature)."""
+
+    signature: str
+    timestamp: str | None
+    team_id: str
+    delivery_key: str | None
+    body: str
+    content_type: str
+    queue: bool
+    lane: int = 0
+    future: Future[Outcome] = field(default_factory=Future)
+
+
+class AckWriter:
+    """The one thread that writes acks, started when first used."""
+
+    def __init__(
+        self,
+        db: Database,
+        work: WorkQueue,
+        *,
+        mover: Mover | None = None,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        """``mover``: on SQLite, ``db`` is the ack journal, whose queued requests it moves into ``work``
+        (``bot/outbox/journal.py``)."""
+        self.db = db
+        self.mover = mover
+        self._next_prune: datetime | None = None
+        self.work = work
+        self.max_batch = max_batch
+        self._pending: queue.SimpleQueue[Ack | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.batches = 0  # how many commits, for the tests and the benchmark's curiosity
+        self.written = 0
+
+    def submit(self, ack: Ack) -> Future[Outcome]:
+        """Queue an ack for the next commit; the future holds its outcome once that commit is done."""
+        self._ensure_started()
+        self._pending.put(ack)
+        return ack.future
+
+    def write_now(self, ack: Ack) -> Outcome:
+        """:meth:`submit` and wait (for callers on a thread of their own)."""
+        return self.submit(ack).result()
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                if self.mover is not None:
+                    self.mover.start()
+                self._thread = threading.Thread(target=self._run, name="opsbot-ack-writer", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._pending.put(None)
+            self._thread.join(5)
+            self._thread = None
+        if self.mover is not None:
+            self.mover.stop()
+
+    def _run(self) -> None:
+        while True:
+            first = self._pending.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._pending.put(None)  # stop after this batch
+                    break
+                batch.append(more)
+            self._write(batch)
+
+    def _write(self, batch: list[Ack]) -> None:
+        started = time.perf_counter()
+        try:
+            with self.db.engine.begin() as connection:
+                outcomes = self._rows(connection, batch)
+        except Exception as error:
+            if is_database_down(error):
+                for ack in batch:
+                    _settle(ack, Outcome.DATABASE_DOWN)
+            elif len(batch) > 1:
+                # One ack's rows failed (a bug, not an outage): the others must not fail with it.
+                for ack in batch:
+                    self._write([ack])
+            elif not batch[0].future.cancelled():
+                batch[0].future.set_exception(error)
+            return
+        self.batches += 1
+        self.written += len(batch)
+        took = time.perf_counter() - started
+        if took > SLOW_COMMIT:
+            log.warning("acks: committing %s acks took %.0f ms (the database held them)", len(batch), took * 1000)
+        if Outcome.QUEUED in outcomes:
+            (self.mover.ready if self.mover is not None else self.work.wake).set()
+        for ack, outcome in zip(batch, outcomes, strict=True):
+            _settle(ack, outcome)
+
+    def _rows(self, connection: Connection, batch: list[Ack]) -> list[Outcome]:
+        """The batch's rows in three statements, whatever its size (one round trip each on PostgreSQL, where a
+        statement per ack made the writer the bottleneck): the signatures remembered, the deliveries
+        de-duplicated, the requests queued. Within a batch the first of a signature or a delivery wins."""
+        upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        outcomes: list[Outcome | None] = [None] * len(batch)
+        hashes = [hashlib.sha256(ack.signature.encode()).hexdigest() for ack in batch]
+        signed = [datetime.fromtimestamp(int(ack.timestamp or 0), UTC) for ack in batch]  # verified numeric
+        first: dict[str, int] = {}
+        for index, digest in enumerate(hashes):
+            first.setdefault(digest, index)
+        new = set(
+            connection.execute(
+                upsert(AcceptedSignature)
+                .values([{"signature_hash": digest, "signed_at": signed[index]} for digest, index in first.items()])
+                .on_conflict_do_nothing()
+                .returning(AcceptedSignature.signature_hash)  # the rows that were new (rowcount is not portable)
+            ).scalars()
+        )
+        for index, (ack, digest) in enumerate(zip(batch, hashes, strict=True)):
+            if first[digest] != index or digest not in new:
+                log.warning("refused a replayed request (its signature was already accepted)")
+                outcomes[index] = Outcome.REPLAYED
+            elif not ack.queue:
+                outcomes[index] = Outcome.CHECKED
+        self._prune(connection, max(signed))
+        now = self.work.now()
+        keyed: dict[tuple[str, str], int] = {}
+        for index, ack in enumerate(batch):
+            if outcomes[index] is None and ack.delivery_key is not None:
+                keyed.setdefault((ack.team_id, ack.delivery_key), index)
+        fresh: set[tuple[str, str]] = set()
+        if keyed:
+            fresh = {
+                (str(team), str(key))
+                for team, key in connection.execute(
+                    upsert(ProcessedDelivery)
+                    .values([{"team_id": team, "key": key, "received_at": now} for team, key in keyed])
+                    .on_conflict_do_nothing()
+                    .returning(ProcessedDelivery.team_id, ProcessedDelivery.key)
+                )
+            }
+        for index, ack in enumerate(batch):
+            if outcomes[index] is None and ack.delivery_key is not None:
+                wanted = (ack.team_id, ack.delivery_key)
+                if keyed[wanted] != index or wanted not in fresh:
+                    log.info("ignoring a repeated delivery %s", ack.delivery_key)
+                    outcomes[index] = Outcome.REPEATED
+        queued = [index for index, outcome in enumerate(outcomes) if outcome is None]
+        if queued:
+            connection.execute(
+                insert(WorkItem),
+                [
+                    {
+                        "team_id": batch[index].team_id,
+                        "body": batch[index].body,
+                        "content_type": batch[index].content_type,
+                        "received_at": now,
+                        "attempts": 0,
+                        "lane": batch[index].lane,
+                    }
+                    for index in queued
+                ],
+            )
+            for index in queued:
+                outcomes[index] = Outcome.QUEUED
+        return [outcome or Outcome.QUEUED for outcome in outcomes]
+
+    def _prune(self, connection: Connection, newest: datetime) -> None:
+        """Signatures older than any Bolt still accepts go, once a minute (the replay guard's rule)."""
+        if self._next_prune is None or newest >= self._next_prune:
+            self._next_prune = newest + PRUNE_EVERY
+            connection.execute(delete(AcceptedSignature).where(AcceptedSignature.signed_at < newest - KEEP))
+
+
+def _settle(ack: Ack, outcome: Outcome) -> None:
+    # The client may have gone (its waiting cancelled): what was written stays written, nobody is told.
+    if not ack.future.cancelled():
+        ack.future.set_result(outcome)
