@@ -106,9 +106,13 @@ def agenda_blocks(tr: Translator, title: str, when: str, parts: list[tuple[str, 
 
 
 def summary_blocks(tr: Translator, title: str, when: str, decisions: list[Mrkdwn], action_lines: list[Line],
-                   room: int = MESSAGE_BLOCKS - 3) -> list[dict[str, Any]]:
-    """Decisions, then actions: one with a menu (for a reader who may change it) in a section of its own."""
+                   room: int = MESSAGE_BLOCKS - 3, items: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The items people added (late ones too), decisions, then actions: one with a menu (for a reader who may
+    change it) in a section of its own."""
     blocks: list[dict[str, Any]] = [header(title), context(when)]
+    if items:
+        blocks.append(section(part_text(tr._("Items added"), items)))
+        room -= 1
     blocks.append(section(part_text(tr._("Decisions"), decisions or [tr._("No decisions recorded.")])))
     blocks += line_sections(tr._("Actions"), action_lines or [(tr._("No actions recorded."), None)], room)
     return blocks

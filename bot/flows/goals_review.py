@@ -8,7 +8,15 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.common import divider, error_text, section
-from bot.blocks.goals import attainment_text, diagnosis_lines, home_blocks, limit_text, period_text, who_text
+from bot.blocks.goals import (
+    attainment_text,
+    diagnosis_lines,
+    goal_title,
+    home_blocks,
+    limit_text,
+    period_text,
+    who_text,
+)
 from bot.errors import N_, OpsError
 from bot.flows.context import AgendaPart, AgendaPeriod, Context, HomeReader
 from bot.flows.goals import GoalLine, GoalsFlow
@@ -106,12 +114,17 @@ def diagnosis_part(ctx: Context, team: Team, period: AgendaPeriod, tr: Translato
         return None
     review = Review(ctx, team, period)
     gaps: list[tuple[str, Scope, GoalPeriod]] = []
+    unjudged: list[str] = []  # targets without data: neither met nor missed, and said so (issue 19)
     for market in review.markets():
+        if market.kpis is None:
+            unjudged.append(market.marketplace)
         if market.gmv is not None and market.gmv.on_track is False:
             title = tr._("{marketplace} GMV", marketplace=market.marketplace)
             gaps.append((attainment_text(tr, market.gmv, title), Scope(market.marketplace), review.month))
     for line in review.goals():
         goal = line.attainment.goal
+        if line.attainment.on_track is None:
+            unjudged.append(goal_title(tr, goal))
         if goal.kpi != "reported" and line.attainment.on_track is False:
             gaps.append((f"{who_text(tr, goal, line.people)} · {attainment_text(tr, line.attainment)}",
                          Scope(goal.marketplace, goal.skus), line.attainment.period))
@@ -124,8 +137,12 @@ def diagnosis_part(ctx: Context, team: Team, period: AgendaPeriod, tr: Translato
                                    flow.kpi.currencies(), kpi.rate)
         settings = flow.playbook().diagnosis
         lines += diagnosis_lines(tr, subject, causes(figures, settings), figures, settings)
-    if not gaps:
+    if not gaps and not unjudged:
         lines.append(tr._("No gaps: every target of {period} was met.", period=period_text(tr, review.month)))
+    if unjudged:
+        lines.append(tr._("No data yet to judge {targets}: neither met nor missed. Share the sales and ads reports "
+                          "of {period} in the data channel to load them; a reported goal with /goals report.",
+                          targets=tr.join(unjudged), period=period_text(tr, review.month)))
     return AgendaPart("diagnosis", tr._("Gaps and a first diagnosis"), tuple(lines))
 
 

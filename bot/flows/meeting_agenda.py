@@ -80,6 +80,9 @@ class MeetingAgenda:
         """Build and send the agenda once; False when it had gone out already."""
         setting = self.calendar.required(team)
         tr = translator(team.locale)
+        with self.ctx.db.transaction() as session:  # the items it has: one added later is sent on its own
+            found = store.meeting(session, team.id, planned.rhythm, planned.held_on)
+            item_ids = [e.id for e in store.entries_of(session, found.id, "item")] if found else []
         parts = self.parts(team, planned, tr)  # the sections read in their own transactions, as before
         # Every reader's agenda (KPIs, diagnosis, profiles) is built before the write transaction opens: built
         # inside it, it held SQLite's one write lock for seconds and other jobs firing the same minute failed
@@ -98,8 +101,8 @@ class MeetingAgenda:
                 return False
             if row.canvas_id is None and row.canvas_error is None:
                 row.canvas_id, row.canvas_error = canvas, refused
-            row.agenda_json = json.dumps([{"key": k, "title": t, "lines": list(lines)} for k, t, lines in parts],
-                                         ensure_ascii=False)
+            row.agenda_json = json.dumps([_stored(key, title, lines, by_locale, item_ids)
+                                          for key, title, lines in parts], ensure_ascii=False)
             row.agenda_sent_at = at
             title = self.title(tr, planned)
             if planned.channel:
@@ -139,7 +142,7 @@ class MeetingAgenda:
         title = tr._("{meeting} · {day}: summary", meeting=blocks.rhythm_name(tr, planned.rhythm),
                      day=tr.date(planned.held_on))
         manager = team is not None and reader is not None and self.ctx.has_role(team, reader, Role.manager)
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section),
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section, tr),
                                           agenda_line(row, e.section, e.line))
                      for e in entries if e.kind == "decision"]
         action_lines: list[Line] = [
@@ -147,7 +150,9 @@ class MeetingAgenda:
                                 source=agenda_line(row, e.section, e.line)),
              action_menu(tr, e.id) if reader and e.state != "done" and (manager or e.owner == reader) else None)
             for e in entries if e.kind == "action"]
-        return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines)
+        items = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in entries if e.kind == "item"]
+        return title, blocks.summary_blocks(tr, title, self.when(tr, planned, zone), decisions, action_lines,
+                                            items=items)
 
     # Scheduled ------------------------------------------------------------------------------------------------
 
@@ -179,3 +184,14 @@ class MeetingAgenda:
         today: date = fire.astimezone(team.zone).date()
         for planned in self.calendar.between(team, today, today, rhythm):
             self.send_summary(team, planned, fire)
+
+
+def _stored(key: str, title: str, lines: tuple[str, ...], by_locale: dict[str, list[Part]],
+            item_ids: list[int]) -> dict[str, Any]:
+    """A part as it went out: its title in each attendee's language (a section named later, in a decision or the
+    summary, is named in the reader's), and for the items, which ones it had (one added later is not among them)."""
+    titles = {locale: t for locale, parts in by_locale.items() for k, t, _ in parts if k == key}
+    stored: dict[str, Any] = {"key": key, "title": title, "lines": list(lines), "titles": titles}
+    if key == "items":
+        stored["ids"] = item_ids
+    return stored

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.db import meetings as store
 from bot.errors import N_, OpsError
 from bot.flows.context import AgendaPeriod, Context
+from bot.i18n import Translator
 from bot.ops import meetings as ops
 from bot.ops.meeting_playbook import RHYTHMS, Meeting, MeetingsPlaybook, Rhythm, TeamMeetings
 from bot.ops.team import Team
@@ -32,11 +33,20 @@ class Planned:
         return AgendaPeriod(self.rhythm, start, end, self.held_on)
 
 
-def section_title(row: store.MeetingRow, key: str | None) -> str | None:
-    """An agenda section's title as it went out in this meeting's agenda (its key when it had none)."""
+def section_title(row: store.MeetingRow, key: str | None, tr: Translator | None = None) -> str | None:
+    """An agenda section's title as it went out in this meeting's agenda (its key when it had none): in ``tr``'s
+    language when the agenda went out in it too (each attendee's language is kept), else as the team read it."""
     if key is None:
         return None
-    return next((str(p["title"]) for p in json.loads(row.agenda_json or "[]") if p["key"] == key), key)
+    for part in json.loads(row.agenda_json or "[]"):
+        if part["key"] == key:
+            titles = part.get("titles") or {}
+            if tr is None:
+                return str(part["title"])
+            return str(titles.get(tr.locale) or tr._(str(part["title"])))
+    if key == "items":  # items that came after the agenda, or with none: the record shows them under this title
+        return tr._("Items added") if tr else "Items added"
+    return key
 
 
 def agenda_line(row: store.MeetingRow, key: str | None, index: int | None) -> str | None:
@@ -88,6 +98,15 @@ class MeetingCalendar:
         """The next meeting not yet over: where an item added now goes."""
         today = now.astimezone(team.zone).date()
         coming = [p for p in self.between(team, today, today + timedelta(days=62)) if p.ends_at > now]
+        if not coming:
+            self.required(team)
+            raise OpsError(N_("No meeting is planned in the next two months."))
+        return coming[0]
+
+    def not_begun(self, team: Team, now: datetime) -> Planned:
+        """The next meeting that has not begun: where an item added now goes (one being held is under way)."""
+        today = now.astimezone(team.zone).date()
+        coming = [p for p in self.between(team, today, today + timedelta(days=62)) if p.starts_at > now]
         if not coming:
             self.required(team)
             raise OpsError(N_("No meeting is planned in the next two months."))

@@ -17,7 +17,7 @@ from bot.blocks.meeting_canvas import canvas_markdown
 from bot.db import meetings as store
 from bot.flows.context import Context
 from bot.flows.meeting_calendar import MeetingCalendar, Planned
-from bot.flows.meeting_history import MeetingHistory, _parts
+from bot.flows.meeting_history import MeetingHistory, record_parts
 from bot.i18n import Translator, translator
 from bot.ops.team import Team
 
@@ -75,8 +75,9 @@ class MeetingCanvas:
                 return
             canvas, channel = row.canvas_id, row.channel
             tr = translator(team.locale)
-            _, markdown = self._document(tr, team, self.calendar.of_row(row), _parts(row), row,
-                                         store.entries_of(session, row.id))
+            entries = store.entries_of(session, row.id)
+            _, markdown = self._document(tr, team, self.calendar.of_row(row), record_parts(tr, row, entries), row,
+                                         entries)
         try:
             self.ctx.delivery.workspaces.client(channel=channel).canvases_edit(canvas_id=canvas, changes=[
                 {"operation": "replace", "document_content": {"type": "markdown", "markdown": markdown}}])

@@ -29,6 +29,25 @@ def _parts(row: store.MeetingRow) -> list[Part]:
     return [(p["key"], p["title"], tuple(p["lines"])) for p in json.loads(row.agenda_json or "[]")]
 
 
+def record_parts(tr: Translator, row: store.MeetingRow, entries: list[store.MeetingEntry]) -> list[Part]:
+    """The agenda as it went out (its sections named in the reader's language), then the items added since it
+    went out — every item, for a meeting whose agenda never went out — so the record has each item once."""
+    parts: list[Part] = []
+    had: set[int] | None = set()
+    for part in json.loads(row.agenda_json or "[]"):
+        parts.append((part["key"], section_title(row, part["key"], tr) or part["key"], tuple(part["lines"])))
+        if part["key"] == "items":
+            had = set(part["ids"]) if "ids" in part else None  # an agenda sent before ids were kept: all of them
+    late = [e for e in entries if e.kind == "item" and had is not None and e.id not in had]
+    if late:
+        lines = tuple(blocks.item_line(tr, e.added_by, e.text, e.owner) for e in late)
+        if row.agenda_sent_at is not None:
+            parts.append(("items_late", tr._("Added since the agenda went out"), lines))
+        else:
+            parts.append(("items", tr._("Items added"), lines))
+    return parts
+
+
 class MeetingHistory:
     def __init__(self, ctx: Context, calendar: MeetingCalendar) -> None:
         self.ctx = ctx
@@ -66,7 +85,7 @@ class MeetingHistory:
         local = ZoneInfo(zone)
         when = blocks.when_text(tr, planned.starts_at.astimezone(local), planned.ends_at.astimezone(local), zone)
         decisions, action_lines = self.outcomes(tr, team, row, entries, viewer=user)
-        return blocks.record_blocks(tr, title, when, _parts(row), decisions, action_lines)
+        return blocks.record_blocks(tr, title, when, record_parts(tr, row, entries), decisions, action_lines)
 
     def _kept(self, row: store.MeetingRow) -> bool:
         """In the record: its agenda went out, or it has begun (held without one: Opsbot came up too late)."""
@@ -79,7 +98,7 @@ class MeetingHistory:
         ``viewer`` who may change it (its owner, a manager: checked again on the server when it is used)."""
         today = self.ctx.today(team)
         manager = viewer is not None and self.ctx.has_role(team, viewer, Role.manager)
-        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section),
+        decisions = [blocks.decision_line(tr, e.text, e.added_by, section_title(row, e.section, tr),
                                           agenda_line(row, e.section, e.line))
                      for e in entries if e.kind == "decision"]
         follow_ups = MeetingFollowUps(self.ctx)
@@ -102,19 +121,15 @@ class MeetingHistory:
         names = {m.user: m.name for m in team.members}
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         title = tr._("Meetings of {team}, {month}", team=team.name, month=tr.date(first, "LLLL y"))
-        heads = {"items": tr._("Items added"), "decisions": tr._("Decisions"), "actions": tr._("Actions")}
+        heads = {"decisions": tr._("Decisions"), "actions": tr._("Actions")}
         lines = [f"# {title}", ""]
         with self.ctx.db.transaction() as session:
             rows = store.meetings_of(session, team.id, first, last)
             for row in rows:
                 entries = store.entries_of(session, row.id)
                 lines += [f"## {blocks.rhythm_name(tr, row.rhythm)} · {tr.date(row.held_on)}", ""]
-                for _key, title, part_lines in _parts(row):
+                for _key, title, part_lines in record_parts(tr, row, entries):  # the items once, late ones too
                     lines += [f"### {title}", *(f"- {_plain(line, names)}" for line in part_lines), ""]
-                items = [e for e in entries if e.kind == "item"]
-                if items:
-                    added = [blocks.item_line(tr, e.added_by, e.text, e.owner) for e in items]
-                    lines += [f"### {heads['items']}", *(f"- {_plain(line, names)}" for line in added), ""]
                 decisions, action_lines = self.outcomes(tr, team, row, entries)
                 lines += [f"### {heads['decisions']}", *(f"- {_plain(d, names)}" for d in decisions or
                                                          [Mrkdwn(tr._("No decisions recorded."))]), ""]

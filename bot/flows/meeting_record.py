@@ -25,6 +25,10 @@ from bot.ops.meetings import Recorded, overdue
 from bot.ops.team import Role, Team
 
 
+def tr_title(tr: Translator, planned: Planned) -> str:
+    return tr._("{meeting} · {day}", meeting=blocks.rhythm_name(tr, planned.rhythm), day=tr.date(planned.held_on))
+
+
 @dataclass(frozen=True)
 class Update:
     """What the owner says of an action: done, blocked or moved (with a new date), and a note."""
@@ -41,9 +45,12 @@ class MeetingRecord:
         self.calendar = calendar
         self.canvas = MeetingCanvas(ctx, calendar)
 
-    def _check_section(self, row: store.MeetingRow, key: str | None) -> None:
-        """A ``#section`` must be one the meeting's agenda had: the record links to what people saw."""
+    def _check_section(self, session: Any, row: store.MeetingRow, key: str | None) -> None:
+        """A ``#section`` must be one the meeting's agenda had: the record links to what people saw. ``#items`` is
+        there too when items came after the agenda (or it never went out): the record shows them."""
         keys = [str(p["key"]) for p in json.loads(row.agenda_json or "[]")]
+        if "items" not in keys and store.entries_of(session, row.id, "item"):
+            keys.append("items")
         if key is not None and key not in keys:
             raise OpsError(N_("The agenda of this meeting has no section #{key}; it has: {keys}."), key=key,
                            keys=[f"#{k}" for k in keys] or ["–"])
@@ -71,12 +78,15 @@ class MeetingRecord:
         return self.ctx.clock.now()
 
     def add_item(self, user: str, item: Recorded, slack_team: str | None = None) -> str:
+        """An item for the next meeting that has not begun (one under way is too late: the reply says which it
+        went to). After that meeting's agenda went out, the channel is told, and its canvas shows it."""
         team = self.ctx.team_of(user, slack_team)
         if item.owner:
             self._check_member(team, item.owner)
-        planned = self.calendar.next_one(team, self._now())
-        tr = self.ctx.translator_for(user, team)
         now = self._now()
+        under_way = self.calendar.next_one(team, now)
+        planned = self.calendar.not_begun(team, now)
+        tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             row = self.calendar.row(session, team, planned)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="item", text=item.text, added_by=user,
@@ -85,8 +95,23 @@ class MeetingRecord:
             session.add(entry)
             session.flush()
             Audit(team.id, user, now)(session, "meeting_item", str(entry.id), None, "added")
-        return tr._("Added to the agenda: {meeting}, {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
-                    day=tr.date(planned.held_on))
+            late, meeting = row.agenda_sent_at is not None, row.id
+            if late and planned.channel:
+                team_tr = translator(team.locale)
+                title = tr_title(team_tr, planned)
+                said = blocks.item_line(team_tr, user, item.text, item.owner)
+                self.ctx.delivery.post(planned.channel, team_tr._("Added since the agenda went out"), [blocks.notice(
+                    team_tr._("*Added since the agenda went out* · {meeting}\n• {line}", meeting=title, line=said))])
+        if late:
+            self.canvas.refresh(team, meeting)
+        added = tr._("Added to the agenda: {meeting}, {day}.", meeting=blocks.rhythm_name(tr, planned.rhythm),
+                     day=tr.date(planned.held_on))
+        if under_way != planned:
+            added = tr._("The {meeting} of {day} has begun, so this goes to the next one.",
+                         meeting=blocks.rhythm_name(tr, under_way.rhythm), day=tr.date(under_way.held_on)) + " " + added
+        elif late:
+            added += " " + tr._("Its agenda went out already: the channel is told of this item.")
+        return added
 
     def record_decision(self, user: str, decision: Recorded, slack_team: str | None = None,
                         meeting_id: int | None = None, line: int | None = None) -> str:
@@ -94,7 +119,7 @@ class MeetingRecord:
         now = self._now()
         with self.ctx.db.transaction() as session:
             row, planned = self._meeting(session, team, meeting_id)
-            self._check_section(row, decision.section)
+            self._check_section(session, row, decision.section)
             self._check_line(row, decision.section, line)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="decision", text=decision.text,
                                        added_by=user, section=decision.section, line=line, state="open", version=1,
@@ -104,7 +129,7 @@ class MeetingRecord:
             Audit(team.id, user, now)(session, "meeting_decision", str(entry.id), None, "decided")
             if planned.channel:
                 tr = translator(team.locale)
-                said = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section),
+                said = blocks.decision_line(tr, decision.text, user, section_title(row, decision.section, tr),
                                             agenda_line(row, decision.section, line))
                 self.ctx.delivery.post(planned.channel, tr._("Decision recorded"),
                                        [blocks.notice(tr._("Decision recorded: {line}", line=said))])
@@ -124,7 +149,7 @@ class MeetingRecord:
             raise OpsError(N_("That date has passed: an action's date is today or later."), field="due")
         with self.ctx.db.transaction() as session:
             row, planned = self._meeting(session, team, meeting_id)
-            self._check_section(row, action.section)
+            self._check_section(session, row, action.section)
             self._check_line(row, action.section, line)
             entry = store.MeetingEntry(team_id=team.id, meeting_id=row.id, kind="action", text=action.text,
                                        added_by=user, owner=action.owner, section=action.section, line=line,
@@ -137,7 +162,7 @@ class MeetingRecord:
                 tr = translator(team.locale)
                 said = blocks.action_line(tr, label, entry.owner, entry.due, "open", entry.text,
                                           source=agenda_line(row, action.section, line))
-                section = section_title(row, action.section)
+                section = section_title(row, action.section, tr)
                 text = tr._("Action recorded: {line}", line=said) + (
                     "\n" + tr._("On the agenda's {section}", section=section) if section else "")
                 self.ctx.delivery.post(planned.channel, tr._("Action recorded"), [blocks.notice(text)])
@@ -230,7 +255,8 @@ class MeetingRecord:
             if line is None:
                 raise OpsError(N_("That line is not on this meeting's agenda."))
             names = {m.user: m.name for m in team.members}
-            return section_title(row, key) or key, quote(line), plain(line, names)
+            tr = self.ctx.translator_for(user, team)
+            return section_title(row, key, tr) or key, quote(line), plain(line, names)
 
     def meeting_for_button(self, user: str, meeting_id: int, key: str) -> tuple[int, str]:
         """An agenda's "Add action": the meeting must be the clicker's team's; the section's title as it went out."""
@@ -239,7 +265,7 @@ class MeetingRecord:
             row = store.meeting_by_id(session, team.id, meeting_id)
             if row is None:
                 raise OpsError(N_("That meeting is not your team's."))
-            return row.id, section_title(row, key) or key
+            return row.id, section_title(row, key, self.ctx.translator_for(user, team)) or key
 
     def planned_of(self, team: Team, row: store.MeetingRow) -> Planned:
         return self.calendar.of_row(row)

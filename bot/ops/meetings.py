@@ -118,13 +118,19 @@ class Recorded:
     section: str | None = None
 
 
-def _section_and_text(words: list[str]) -> tuple[str | None, str]:
+_SAY_DECISION = N_("Say what it is, e.g. /decision Keep the DE price at 29.99 until the new stock lands.")
+_SAY_ITEM = N_("Say what to put on the agenda: /agenda add [@owner] text, e.g. /agenda add @Amy Photos for the DE "
+               "listing.")
+
+
+def _section_and_text(words: list[str], usage: str = _SAY_DECISION) -> tuple[str | None, str]:
+    """``usage``: the hint of the command typed, when no text follows (each command names its own)."""
     section = None
     if words and (found := _SECTION.match(words[0])):
         section, words = found.group(1), words[1:]
     text = " ".join(words).strip()
     if not text:
-        raise OpsError(N_("Say what it is, e.g. /decision Keep the DE price at 29.99 until the new stock lands."))
+        raise OpsError(usage)
     return section, text
 
 
@@ -137,7 +143,8 @@ def parse_action(text: str, today: date) -> Recorded:
     due = parse_day(words[2], today)
     if due < today:
         raise OpsError(N_("{text} has passed: an action's date is today or later."), text=words[2])
-    section, rest = _section_and_text(words[3:])
+    section, rest = _section_and_text(words[3:], N_(
+        "Write it as /action @owner by DATE text, e.g. /action @Amy by fri Lower the DE bids."))
     return Recorded(rest, owner=owner, due=due, section=section)
 
 
@@ -152,7 +159,7 @@ def parse_item(text: str) -> Recorded:
     owner = mention(words[0]) if words else None
     if owner is not None:
         words = words[1:]
-    section, rest = _section_and_text(words)
+    section, rest = _section_and_text(words, _SAY_ITEM)
     return Recorded(rest, owner=owner, section=section)
 
 
