@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import bot.blocks
 from bot.blocks import (
+    catalog,
     feedback,
     feedback_lines,
     figures,
@@ -43,7 +44,7 @@ from bot.blocks import (
 from bot.blocks.common import error_text
 from bot.blocks.feedback_lines import LineView
 from bot.blocks.text import Mrkdwn, escape
-from bot.errors import OpsError
+from bot.errors import N_, OpsError
 from bot.i18n import translator
 from bot.ops.feedback import WeekCount
 from bot.ops.goals import Measured, attainment, month_of
@@ -51,10 +52,12 @@ from bot.ops.goals_playbook import Diagnosis, Goal
 from bot.ops.launch import Progress, TightPlan
 from bot.ops.links import LinkState, Ref
 from bot.ops.restock_math import LeadTime, Suggestion, Velocity
+from bot.ops.restock_playbook import SkuSettings
 from bot.ops.standup import Roster
 from bot.ops.standup_playbook import Question
 from bot.ops.team import ChannelKey, Role, Team
 from bot.reports.alerts import Finding
+from bot.reports.catalog import CatalogImport
 from bot.reports.diagnosis import Figures, SkuShift, Traffic
 from bot.reports.digest import DigestData, Mover
 from bot.reports.ingest import FileIngest
@@ -356,6 +359,25 @@ CASES: dict[str, Callable[[str], Any]] = {
 }
 
 CASES.update(MEETING_CASES)
+
+
+def shared_catalog(typed: str, problems: bool = False) -> CatalogImport:
+    """A shared catalogue whose SKU, supplier (and a bad cell's words) are what someone typed into the file."""
+    sku = typed or "x"
+    return CatalogImport(skus={sku: SkuSettings(supplier=typed, unit_cost=1.5, moq=100, carton=20)},
+                         added=(sku,), updated=(),
+                         problems=(OpsError(N_("{file}, row {row}, column {column}: {value} is not a number."),
+                                            file=typed, row=2, column="MOQ", value=typed),) if problems else ())
+
+
+CASES.update({
+    "catalog.preview_blocks": lambda t: [catalog.preview_blocks(TR, t, shared_catalog(t), "{}"),
+                                         catalog.preview_blocks(TR, t, shared_catalog(t, True), "{}")],
+    "catalog.preview_text": lambda t: catalog.preview_text(TR, t, shared_catalog(t)),
+    "catalog.applied_text": lambda t: catalog.applied_text(TR, t, shared_catalog(t), OWN_USER),
+    "catalog.already_text": lambda t: catalog.already_text(TR, t, OWN_USER, datetime(2026, 11, 23, 9, tzinfo=UTC),
+                                                           ZoneInfo("Asia/Shanghai")),
+})
 CASES.update(FOLLOW_UP_CASES)
 
 def public_builders() -> set[str]:
