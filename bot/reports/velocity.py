@@ -2,7 +2,8 @@
 (the digest's alerts and restock section, `/kpi`, `/restock` and the restock card).
 
 - Velocity: units per *calendar* day over the VELOCITY_DAYS ending ``through``, starting no earlier than
-  the day the SKU was first seen in a report (a new SKU is not averaged over days before it was listed).
+  the day the SKU was first seen in a report other than returns (a new SKU is not averaged over days
+  before it was listed; a return says nothing about when the SKU was on sale).
   A day without sales counts as zero; only a day whose stock snapshot said zero available is left out
   (units and day both), so a stock-out does not drag the velocity down exactly when it matters.
 - On hand: the newest stock snapshot on or before the day asked about (at most STOCK_LOOKBACK_DAYS old),

@@ -3,8 +3,9 @@
 1. ORDONLY-7 (no supplier: kpi.yml's default lead time) sold 4 units every day through its stock snapshot of
    Nov 22 (3 on hand): its reorder-by date is counted from the snapshot's day, not from the day someone asks,
    so the Nov 23 digest, `/restock` on Dec 5 and the Dec 7 restock watch all say the same date.
-2. LED-100 (listed in restock.yml) and NEWSKU-9 (not listed) first appear in a Business Report covering
-   Nov 1-20: both velocities start on Nov 1, not 30 days back.
+2. LED-100 (listed in restock.yml) and NEWSKU-9 (not listed) first appear on sale in a Business Report
+   covering Nov 1-20: both velocities start on Nov 1, not 30 days back. LED-100 is also named by an older
+   returns report (as in the console's demo data), which does not make it listed earlier.
 Figures are computed here from the data, independently of Opsbot.
 """
 
@@ -93,8 +94,15 @@ def new_skus(console: ConsoleSlack, tmp_path: Path) -> ConsoleSlack:
     sales.write_text("date,marketplace,sku,units,orders,gmv\n"
                      "2026-11-19,US,LED-100,3,3,90.00\n2026-11-20,US,LED-100,3,3,90.00\n"
                      "2026-11-20,US,NEWSKU-9,3,3,30.00\n2026-11-21,US,DESK-FAN-01,1,1,66.00\n")
+    # A returns report names LED-100 on Oct 9 (a unit coming back says nothing about when it was on sale).
+    returns = tmp_path / "returns-US.csv"
+    returns.write_text("return-date,order-id,sku,asin,fnsku,product-name,quantity,fulfillment-center-id,"
+                       "detailed-disposition,reason,status,license-plate-number,customer-comments\n"
+                       "2026-10-09T08:15:00+00:00,113-1009-00,LED-100,B0C1,X00100,LED Strip,1,PHX7,DEFECTIVE,"
+                       "NOT_AS_DESCRIBED,Unit returned to inventory,LPN10090,\n")
     now = console.services.context.clock.now()
     with console.services.context.db.transaction() as session:
+        ingest_files(session, "shenzhen-ops", [returns], "US", now=now)
         ingest_files(session, "shenzhen-ops", [report], "US", Period(REPORT_FROM, REPORT_TO), now=now)
         ingest_files(session, "shenzhen-ops", [sales], now=now)
     return console
