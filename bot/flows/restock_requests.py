@@ -29,7 +29,7 @@ from bot.ops.restock_playbook import FreightMode, RestockPlaybook
 from bot.ops.team import Team
 from bot.reports.playbook import KpiPlaybook
 from bot.reports.queries import known_skus
-from bot.reports.velocity import on_hand, read_stock_facts, sales_through, stock_table, velocity_of
+from bot.reports.velocity import as_of, on_hand, read_stock_facts, sales_through, stock_table, velocity_of
 
 log = logging.getLogger(__name__)
 # A delivery this far above the order is a typing slip, not a count (and beyond what a column holds).
@@ -101,7 +101,8 @@ class RestockRequests:
         available, inbound = on_hand(row) if row is not None else (None, None)
         found = math_.suggest(sku, velocity_of(row) if row is not None else None, available or 0, inbound or 0,
                               entry.settings, lead, supplier.lead_time_sd_days if supplier else 0.0,
-                              playbook.service_level, playbook.review_period_days, today)
+                              playbook.service_level, playbook.review_period_days, today,
+                              as_of(row) if row is not None else None)
         return replace(found, missing=entry.missing)
 
     def default_lead_days(self, sku: str) -> int:

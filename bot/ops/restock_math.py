@@ -95,9 +95,12 @@ class Suggestion:
 
 def suggest(
     sku: str, speed: Velocity | None, available: int, inbound: int, settings: SkuSettings, lead: LeadTime,
-    lead_time_sd_days: float, service_level: float, review_days: int, today: date,
+    lead_time_sd_days: float, service_level: float, review_days: int, today: date, as_of: date | None = None,
 ) -> Suggestion:
-    """``lead``: the supplier's legs (lead_time), or the default for a SKU without a supplier."""
+    """``lead``: the supplier's legs (lead_time), or the default for a SKU without a supplier.
+
+    ``as_of``: the day the stock and velocity describe (the snapshot's day); the reorder-by date counts
+    from it (a past date means overdue since then), so asking on another day gives the same date."""
     if speed is None or speed.per_day <= 0:
         return Suggestion(sku, NO_HISTORY, speed, lead, 0, 0, available, inbound, None, None, 0)
     d, length = speed.per_day, lead.days
@@ -115,5 +118,5 @@ def suggest(
         status = OK
     return Suggestion(
         sku, status, speed, lead, math.ceil(safety), math.ceil(reorder_point), available, inbound, cover,
-        today + timedelta(days=math.floor(cover - length)), round_up(need, settings.moq, settings.carton),
+        (as_of or today) + timedelta(days=math.floor(cover - length)), round_up(need, settings.moq, settings.carton),
     )

@@ -71,7 +71,9 @@ def ready(facts: Facts) -> Ready:
     if not frames:
         return Ready(frames, [])
     rows = [rows for rows, _ in frames.values()]
-    pairs, skus, firsts = _sku_pairs(rows)
+    # A return is dated by the day it came back, which says nothing about when the SKU was on sale: it makes
+    # the SKU known but never moves the first day its velocity counts from (issue 14).
+    pairs, skus, firsts = _sku_pairs(rows, [table != "returns" for table in frames])
     # Each daily frame is in day order now: its first and last rows hold its first and last day.
     days = [f["day"].iloc[i] for f in rows if "day" in f for i in (0, -1)]
     days += [d for f in rows if "first_day" in f for d in (f["first_day"].min(), f["last_day"].max())]
@@ -170,12 +172,14 @@ def _same(value: Any) -> Any:
     return round(value, DECIMALS) if isinstance(value, float) else value
 
 
-def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[str], dict[tuple[str, str], Any]]:
-    """The (marketplace, SKU) pairs of the rows, sorted, their distinct SKUs and each pair's first day;
-    marketplace-wide rows are no SKU."""
+def _sku_pairs(frames: list[pd.DataFrame], dated: list[bool]) -> tuple[
+        list[tuple[str, str]], set[str], dict[tuple[str, str], Any]]:
+    """The (marketplace, SKU) pairs of the rows, sorted, their distinct SKUs and each pair's first day (from
+    the ``dated`` frames only); marketplace-wide rows are no SKU."""
     firsts: dict[tuple[str, str], Any] = {}
+    pairs: set[tuple[str, str]] = set()
     skus: set[str] = set()
-    for frame in frames:
+    for frame, counts in zip(frames, dated, strict=True):
         # A million rows name a few thousand SKUs: find the distinct pairs by their codes, not row by row.
         markets, market_names = pd.factorize(frame["marketplace"])
         codes, sku_names = pd.factorize(frame["sku"])
@@ -187,11 +191,13 @@ def _sku_pairs(frames: list[pd.DataFrame]) -> tuple[list[tuple[str, str]], set[s
         names_m, names_s = list(market_names), list(sku_names)
         for code, day in zip(first.index.to_numpy(), first.to_numpy(), strict=True):
             key = (str(names_m[code // len(sku_names)]), str(names_s[code % len(sku_names)]))
-            seen = day_names[day]
-            firsts[key] = min(seen, firsts[key]) if key in firsts else seen
+            pairs.add(key)
+            if counts:
+                seen = day_names[day]
+                firsts[key] = min(seen, firsts[key]) if key in firsts else seen
     skus.discard(ALL_SKUS)
     firsts = {k: v for k, v in firsts.items() if k[1] != ALL_SKUS}
-    return sorted(firsts), skus, firsts
+    return sorted(p for p in pairs if p[1] != ALL_SKUS), skus, firsts
 
 
 def _remember_skus(connection: Connection, team_id: str, pairs: list[tuple[str, str]],

@@ -2,12 +2,15 @@
 (the digest's alerts and restock section, `/kpi`, `/restock` and the restock card).
 
 - Velocity: units per *calendar* day over the VELOCITY_DAYS ending ``through``, starting no earlier than
-  the day the SKU was first seen in a report (a new SKU is not averaged over days before it was listed).
+  the day the SKU was first seen in a report other than returns (a new SKU is not averaged over days
+  before it was listed; a return says nothing about when the SKU was on sale).
   A day without sales counts as zero; only a day whose stock snapshot said zero available is left out
   (units and day both), so a stock-out does not drag the velocity down exactly when it matters.
 - On hand: the newest stock snapshot on or before the day asked about (at most STOCK_LOOKBACK_DAYS old),
   whatever else happened that day: a snapshot on a day without sales counts.
 - Days of cover: (on hand + inbound) / velocity; none without a velocity above zero.
+- As of: the day those figures describe (the on-hand snapshot's day, else the newest sales day): a
+  reorder-by date counts from it, never from the day someone asks.
 
 Computed for a whole catalogue at once (one query per table, pandas for the rest): a team with thousands
 of SKUs gets its digest's cover checked in one pass.
@@ -32,7 +35,7 @@ from bot.reports.kpi import KpiReport, Kpis
 VELOCITY_DAYS = 30
 STOCK_LOOKBACK_DAYS = 90
 COLUMNS = ["marketplace", "sku", "first", "last", "days", "stockout_days", "units", "per_day", "sigma",
-           "on_hand", "inbound", "cover"]
+           "on_hand", "inbound", "cover", "as_of"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ def stock_table(facts: StockFacts, through: date, stock_day: date, *, by_marketp
         .drop_duplicates(keys, keep="last").set_index(keys) if len(snaps) else None
     table["on_hand"] = newest["available"].reindex(table.index) if newest is not None else np.nan
     table["inbound"] = newest["inbound"].reindex(table.index) if newest is not None else np.nan
+    # The day the figures describe: the on-hand snapshot's day, else the newest sales day. A reorder-by
+    # date counts from here, so the same data gives the same date whatever day someone asks.
+    snapped = newest["day"].reindex(table.index) if newest is not None else pd.Series(np.nan, index=table.index)
+    table["as_of"] = [d if isinstance(d, date) else through for d in snapped]
     level_now = table["on_hand"].fillna(0) + table["inbound"].fillna(0)
     known = table["on_hand"].notna() | table["inbound"].notna()
     table["cover"] = (level_now / table["per_day"].where(table["per_day"] > 0)).where(known)
@@ -145,6 +152,12 @@ def _count(value: Any) -> int | None:
 
 def on_hand(row: pd.Series) -> tuple[int | None, int | None]:
     return _count(row["on_hand"]), _count(row["inbound"])
+
+
+def as_of(row: pd.Series) -> date:
+    """The day a row's stock and velocity describe (its snapshot's day, else the newest sales day)."""
+    day = row["as_of"]
+    return day if isinstance(day, date) else date.fromisoformat(str(day))
 
 
 def with_stock(report: KpiReport, table: pd.DataFrame) -> KpiReport:

@@ -41,7 +41,8 @@ def test_from_request_to_received_with_the_manager_deciding(console: ConsoleSlac
             "Velocity 20.00/day: 500 units over 25 days (Oct 24, 2026 – Nov 22, 2026; 5 stock-out days left out)",
             "Lead time 53 days = production 15 + freight 30 + customs 3 + receiving 5 + Q4 0",
             "Safety stock 99 · reorder point 1,159 · on hand 800 + inbound 400",
-            "Days of cover 60.0 · reorder by Nov 30, 2026",
+            # Reorder by: the data's day (Nov 22) + cover 60.0 − lead time 53 days, whatever day it is asked.
+            "Days of cover 60.0 · reorder by Nov 29, 2026",
             "── DM with Amy Lin · Opsbot", "Filed R-1: 500 × LED-100, sent to purchasing."]),
         # The requester cannot approve her own request; purchasing cannot approve above the threshold.
         ("!in C0PURCHASING\n"
