@@ -235,7 +235,8 @@ def chart_words(tr: Translator, data: DigestData, scope: str | None = None) -> C
     return ChartWords(
         title=tr._("{scope}: {period}", scope=scope or tr._("All marketplaces"), period=period),
         gmv=tr._("GMV"), pace=tr._("Target pace"), acos=tr._("ACoS"), spend=tr._("Ad spend"),
-        acos_target=tr._("ACoS target"), no_data=tr._("no data"))
+        acos_target=tr._("ACoS target"), no_data=tr._("no data"),
+        spend_no_sales=tr._("spend, no sales"))
 
 
 def _period_words(tr: Translator, period: Period) -> str:
