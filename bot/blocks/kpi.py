@@ -60,11 +60,16 @@ def _change(tr: Translator, now: float | None, then: float | None, *, rate: bool
         if now is None or then is None:
             return tr._("n/a")
         points = (now - then) * 100
-        return ("▲ " if points >= 0 else "▼ ") + tr._("{points} pp", points=tr.number(abs(points), 1))
+        return _arrow(round(points, 1)) + tr._("{points} pp", points=tr.number(abs(points), 1))
     change = (now - then) / then if now is not None and then else None
     if change is None:
         return tr._("n/a")
-    return ("▲ " if change >= 0 else "▼ ") + tr.percent(abs(change), 0)
+    return _arrow(round(change * 100)) + tr.percent(abs(change), 0)
+
+
+def _arrow(change: float) -> str:
+    """``change`` as shown (rounded): what reads as no change has no direction, 4 vs 4 reads 0% with no arrow."""
+    return "" if change == 0 else "▲ " if change > 0 else "▼ "
 
 
 def coverage_text(tr: Translator, coverage: dict[str, date]) -> str | None:
@@ -235,7 +240,8 @@ def chart_words(tr: Translator, data: DigestData, scope: str | None = None) -> C
     return ChartWords(
         title=tr._("{scope}: {period}", scope=scope or tr._("All marketplaces"), period=period),
         gmv=tr._("GMV"), pace=tr._("Target pace"), acos=tr._("ACoS"), spend=tr._("Ad spend"),
-        acos_target=tr._("ACoS target"), no_data=tr._("no data"))
+        acos_target=tr._("ACoS target"), no_data=tr._("no data"),
+        spend_no_sales=tr._("spend, no sales"))
 
 
 def _period_words(tr: Translator, period: Period) -> str:

@@ -10,11 +10,11 @@ from bot.db import restock as store
 from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.restock_requests import RestockRequests
-from bot.i18n import translator
+from bot.i18n import AnyOf, Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
 from bot.ops.restock_playbook import RestockPlaybook
-from bot.ops.team import ChannelKey, Team
+from bot.ops.team import ROLE_NAMES, ChannelKey, Team
 from bot.reports.digest import DigestSection
 from bot.scheduler import ScheduledJob, daily
 
@@ -65,6 +65,29 @@ class RestockWatch:
         buttons = tuple(blocks.request_restock_button(tr, s.sku, None) for s in items[:5])
         return DigestSection(tr._("Restock: order now / reorder soon"), lines, buttons)
 
+    def _reminder(self, tr: Translator, team: Team, request: store.RestockRequest, playbook: RestockPlaybook) -> str:
+        """To whoever decides, in order: purchasing, the manager above the threshold, for their own the second
+        approver. A role held only by the requester passes to the next; when no one else holds any, the
+        reminder names the roles, so it never ends in an empty list."""
+        roles = ops.deciders(self.requests.rights.facts(team, request), playbook)
+        hours = playbook.approval_sla_hours
+        for role in roles:
+            people = [f"<@{m.user}>" for m in team.people_with(role) if m.user != request.requester]
+            if people:
+                return tr.ngettext(
+                    "⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
+                    "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
+                    hours, ref=request.ref, hours=hours, people=people,
+                )
+        names = AnyOf(tr._(ROLE_NAMES[r]) for r in roles)
+        return tr.ngettext(
+            "⏰ {ref} has waited for a decision for more than {hours} hour, and no one but its requester holds "
+            "{roles} to decide: add one in team.yml.",
+            "⏰ {ref} has waited for a decision for more than {hours} hours, and no one but its requester holds "
+            "{roles} to decide: add one in team.yml.",
+            hours, ref=request.ref, hours=hours, roles=names,
+        )
+
     def remind(self, team: Team, fire: datetime) -> None:
         """Requests waiting for a decision past the SLA, to whoever decides; orders past their ETA, to all."""
         playbook = self.playbook  # read before the write lock is taken, not once per request inside it
@@ -87,20 +110,10 @@ class RestockWatch:
             for request in late:
                 request.eta_alerted_at = fire
             for request in waiting:
-                # Who decides first: purchasing, the manager above the threshold, for their own the second approver.
-                first = ops.deciders(self.requests.rights.facts(team, request), playbook)[0]
-                people = [f"<@{m.user}>" for m in team.people_with(first) if m.user != request.requester]
                 self.ctx.delivery.post(
                     # In the card's thread; a card Slack has not shown yet gets the reminder beside it.
                     str(request.card_channel or team.channel(ChannelKey.purchasing)),
-                    tr.ngettext(
-                        "⏰ {ref} has waited for a decision for more than {hours} hour: {people}.",
-                        "⏰ {ref} has waited for a decision for more than {hours} hours: {people}.",
-                        playbook.approval_sla_hours,
-                        ref=request.ref,
-                        hours=playbook.approval_sla_hours,
-                        people=people,
-                    ),
+                    self._reminder(tr, team, request, playbook),
                     thread_ts=request.card_ts,
                 )
             for request in late:

@@ -47,6 +47,7 @@ class ChartWords:
     spend: str
     acos_target: str
     no_data: str
+    spend_no_sales: str
 
 
 @cache
@@ -100,11 +101,12 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
         2, 1, figsize=(8, 5.4), sharex=True, height_ratios=(2, 1), layout="constrained"
     )
     figure.suptitle(words.title, fontsize=11)
+    # Numeric positions, never the labels: matplotlib places categories in the order it first sees them, so
+    # bars for only the days with data would put those days first and the hatching over the wrong bars.
     labels = [d.day.strftime("%m-%d") for d in days]
+    at = list(range(len(days)))
     known = [i for i, d in enumerate(days) if d.gmv is not None]
-    top.bar(
-        [labels[i] for i in known], [days[i].gmv or 0.0 for i in known], color="#2f6fb0", label=f"{words.gmv} ({base})"
-    )
+    top.bar(known, [days[i].gmv or 0.0 for i in known], color="#2f6fb0", label=f"{words.gmv} ({base})")
     # No data is not zero: a hatched band, and the words, where a zero would be a flat bar.
     missing = [i for i, d in enumerate(days) if d.gmv is None]
     for n, i in enumerate(missing):
@@ -131,20 +133,34 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
             clip_on=True,
         ).set_in_layout(False)
     if any(d.pace is not None for d in days):
-        top.plot(labels, [d.pace for d in days], color="#d9822b", linewidth=2, label=words.pace)
+        top.plot(at, [d.pace for d in days], color="#d9822b", linewidth=2, label=words.pace)
     top.legend(loc="upper left", fontsize=8)
     # Spend shows even on a day without ad sales, when ACoS has no point to draw.
     spend = bottom.twinx()
-    spend.bar(labels, [d.ad_spend or 0 for d in days], color="#bbb", alpha=0.6)
+    spend.bar(at, [d.ad_spend or 0 for d in days], color="#bbb", alpha=0.6)
     spend.set_ylabel(f"{words.spend} ({base})", fontsize=8)
     bottom.set_zorder(spend.get_zorder() + 1)
     bottom.patch.set_visible(False)
     bottom.plot(
-        labels, [d.acos * 100 if d.acos is not None else None for d in days], color="#a33", marker="o", label=words.acos
+        at, [d.acos * 100 if d.acos is not None else None for d in days], color="#a33", marker="o", label=words.acos
     )
+    # Spend with no ad sales has no ACoS to plot; a marker at the foot says so instead of a silent gap.
+    unsold = [i for i, d in enumerate(days) if d.acos is None and d.ad_spend]
+    if unsold:
+        bottom.plot(
+            unsold,
+            [0.0] * len(unsold),
+            linestyle="none",
+            marker="x",
+            markersize=8,
+            color="#a33",
+            label=words.spend_no_sales,
+            transform=bottom.get_xaxis_transform(),
+            clip_on=False,
+        )
     if any(d.acos_target is not None for d in days):
         bottom.step(
-            labels,
+            at,
             [d.acos_target * 100 if d.acos_target is not None else None for d in days],
             where="mid",
             color="#a33",
@@ -154,6 +170,7 @@ def _draw(days: tuple[ChartDay, ...], base: str, words: ChartWords) -> bytes:
         )
     bottom.legend(loc="upper left", fontsize=7)
     bottom.set_ylabel(f"{words.acos} %")
+    bottom.set_xticks(at, labels)
     bottom.tick_params(axis="x", labelrotation=45, labelsize=7)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)

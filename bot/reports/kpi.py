@@ -176,10 +176,12 @@ def _ratios(measures: dict[str, float | None]) -> dict[str, float | None]:
     if velocity and (v["available"] is not None or v["inbound"] is not None):
         cover = ((v["available"] or 0) + (v["inbound"] or 0)) / velocity
     spend = v["ad_spend"]
+    # ROAS on spend with no ad sales is None, not 0.00: like ACoS, it then reads "spend, no sales".
     derived = {
         "aov": ratio(v["gmv"], v["orders"]), "asp": ratio(v["gmv"], v["units"]),
         "ctr": ratio(v["clicks"], v["impressions"]),
-        "cpc": ratio(spend, v["clicks"]), "acos": ratio(spend, v["ad_sales"]), "roas": ratio(v["ad_sales"], spend),
+        "cpc": ratio(spend, v["clicks"]), "acos": ratio(spend, v["ad_sales"]),
+        "roas": ratio(v["ad_sales"], spend) if v["ad_sales"] else None,
         "tacos": ratio(pairs["_tacos_spend"], pairs["_tacos_gmv"]),
         "cvr": ratio(pairs["_cvr_units"], pairs["_cvr_sessions"]),
         "return_rate": ratio(pairs["_returned"], v["units"]) if v["units_returned"] is not None else None,
