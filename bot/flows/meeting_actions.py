@@ -17,6 +17,7 @@ from bot.flows.meeting_follow_ups import MeetingFollowUps
 from bot.i18n import Translator
 from bot.ops.links import LinkState, Ref
 from bot.ops.meetings import overdue, reminder_kind
+from bot.ops.standup import Person, person_for
 from bot.ops.team import Role, Team
 from bot.scheduler import ScheduledJob, daily
 
@@ -27,27 +28,40 @@ class MeetingActions:
         self.calendar = calendar
 
     def jobs(self) -> list[ScheduledJob]:
+        """One job per member at ``remind_at`` in their own zone (as goals' reminders), so "due today" comes on the
+        owner's own due day; the team's job, in its zone, covers owners who are not active members."""
         jobs = []
         for team in self.ctx.teams.teams:
             setting = self.calendar.setting(team)
-            if setting is not None:
-                jobs.append(daily("meetings.remind", team.id, team.zone, setting.remind_at,
-                                  partial(self.remind, team), grace=timedelta(hours=6)))
+            if setting is None:
+                continue
+            team_person = Person("", team.name, team.zone, team.calendar)
+            jobs.append(daily("meetings.remind", team.id, team.zone, setting.remind_at,
+                              partial(self.remind, team, None, team_person), grace=timedelta(hours=6)))
+            for member in (m for m in team.members if m.active):
+                person = person_for(team, member, self.ctx.people.profile(member.user).tz)
+                jobs.append(daily("meetings.remind", team.id, person.zone, setting.remind_at,
+                                  partial(self.remind, team, member.user, person), grace=timedelta(hours=6),
+                                  key=member.user))
         return jobs
 
-    def remind(self, team: Team, fire: datetime) -> None:
-        """One reminder ``remind_days_before`` the due date and one on it, to the owner, each sent once."""
+    def remind(self, team: Team, owner: str | None, person: Person, fire: datetime) -> None:
+        """One reminder ``remind_days_before`` the due date and one on it, to the owner, each sent once, on the
+        owner's own days: ``owner`` None is the team's job, for owners who are not active members."""
         setting = self.calendar.required(team)
-        today = fire.astimezone(team.zone).date()
-        if not team.calendar.is_workday(today):
-            return  # reminders go out on workdays: a weekend's come on the workday before
+        today = fire.astimezone(person.zone).date()
+        if not person.calendar.is_workday(today):
+            return  # reminders go out on workdays: a day off's come on the workday before
+        members = {m.user for m in team.members if m.active}
         with self.ctx.db.transaction() as session:
             for action in store.open_actions(session, team.id):
                 if action.owner is None or action.due is None:
                     continue
+                if action.owner != owner and (owner is not None or action.owner in members):
+                    continue
                 tr = self.ctx.translator_for(action.owner, team)
                 label = Ref("action", action.id).label
-                kind = reminder_kind(team.calendar, action.due, today, setting.remind_days_before)
+                kind = reminder_kind(person.calendar, action.due, today, setting.remind_days_before)
                 if kind == "due" and action.reminded_on != action.due:
                     action.reminded_on = action.due
                     text = (tr._("⏰ {label} is due today.", label=label) if action.due == today

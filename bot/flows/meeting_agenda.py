@@ -192,6 +192,11 @@ def _stored(key: str, title: str, lines: tuple[str, ...], by_locale: dict[str, l
     summary, is named in the reader's), and for the items, which ones it had (one added later is not among them)."""
     titles = {locale: t for locale, parts in by_locale.items() for k, t, _ in parts if k == key}
     stored: dict[str, Any] = {"key": key, "title": title, "lines": list(lines), "titles": titles}
+    # Each reader's copy of the lines too, so /meeting show gives a reader the lines their DM had.
+    copies = {locale: list(ls) for locale, parts in by_locale.items() for k, _, ls in parts
+              if k == key and list(ls) != list(lines)}
+    if copies:
+        stored["copies"] = copies
     if key == "items":
         stored["ids"] = item_ids
     return stored

@@ -35,7 +35,8 @@ def record_parts(tr: Translator, row: store.MeetingRow, entries: list[store.Meet
     parts: list[Part] = []
     had: set[int] | None = set()
     for part in json.loads(row.agenda_json or "[]"):
-        parts.append((part["key"], section_title(row, part["key"], tr) or part["key"], tuple(part["lines"])))
+        lines = part.get("copies", {}).get(tr.locale, part["lines"])  # the reader's language's copy, if it went out
+        parts.append((part["key"], section_title(row, part["key"], tr) or part["key"], tuple(lines)))
         if part["key"] == "items":
             had = set(part["ids"]) if "ids" in part else None  # an agenda sent before ids were kept: all of them
     late = [e for e in entries if e.kind == "item" and had is not None and e.id not in had]

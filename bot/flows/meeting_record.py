@@ -4,12 +4,14 @@ section it is about), and an action's life after it — done, blocked, moved —
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot.blocks import meetings as blocks
 from bot.blocks.meeting_lines import plain, quote
+from bot.blocks.text import escape
 from bot.db import meetings as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
@@ -256,7 +258,8 @@ class MeetingRecord:
                 raise OpsError(N_("That line is not on this meeting's agenda."))
             names = {m.user: m.name for m in team.members}
             tr = self.ctx.translator_for(user, team)
-            return section_title(row, key, tr) or key, quote(line), plain(line, names)
+            words = _own_words(session, row, key, index, line) or plain(line, names)
+            return section_title(row, key, tr) or key, quote(line), words
 
     def meeting_for_button(self, user: str, meeting_id: int, key: str) -> tuple[int, str]:
         """An agenda's "Add action": the meeting must be the clicker's team's; the section's title as it went out."""
@@ -269,3 +272,20 @@ class MeetingRecord:
 
     def planned_of(self, team: Team, row: store.MeetingRow) -> Planned:
         return self.calendar.of_row(row)
+
+
+ACTION_LABEL = re.compile(r"^\S+ \*A-(\d+)\*")  # an action's line on an agenda: ``⚠️ *A-7* · @Zhang Min · …``
+
+
+def _own_words(session: Any, row: store.MeetingRow, key: str, index: int, line: str) -> str | None:
+    """What an agenda line is about, to prefill a form: an item's text, an action's text (not who added it, its
+    label, owner, state or date); None for any other line (its plain words are used)."""
+    entry = None
+    if key == "items":
+        ids: list[int] = next((p.get("ids", []) for p in json.loads(row.agenda_json or "[]") if p["key"] == key), [])
+        entry = session.get(store.MeetingEntry, ids[index]) if index < len(ids) else None
+    elif (label := ACTION_LABEL.match(line)) is not None:
+        entry = store.action_by_id(session, int(label.group(1)))
+    if entry is None or entry.team_id != row.team_id or escape(entry.text)[:20] not in line:
+        return None  # not the line's own entry (an agenda made before items were kept by id): the whole line
+    return str(entry.text)

@@ -45,14 +45,14 @@ def test_an_action_and_a_decision_on_one_agenda_line(console: ConsoleSlack) -> N
          "!as U0ANALYST\n"
          "!in C0OPS\n"
          "!click Add action", ["modal opened for Sara Kim: “New action”", "On the agenda's Items added",
-                               FROM_LINE, "What is to be done?: @Amy Lin: Photos for the DE listing"]),
+                               FROM_LINE, "What is to be done?: Photos for the DE listing"]),
         ("!fill owner=U0MARKET due=2026-12-04 text=\"Shoot the new DE photos\"\n"
          "!submit", ["A-3 recorded for @Amy Lin, due Dec 4, 2026.", "Action recorded", FROM_LINE]),
     ])
     # "Record decision" on the same line: the form names that line and holds its words.
     converse(console, [
         ("!click Record decision", ["modal opened for Sara Kim: “New decision”", FROM_LINE,
-                                    "What was decided?: @Amy Lin: Photos for the DE listing"]),
+                                    "What was decided?: Photos for the DE listing"]),
         ("!fill text=\"Photos by a studio, not in-house\"\n"
          "!submit", ["Decision recorded in the Weekly meeting of Nov 30, 2026.", "Decision recorded: 🔷",
                      f"Photos by a studio, not in-house (@Sara Kim) · {FROM_LINE}"]),
