@@ -25,11 +25,11 @@ from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
-from bot.console.slack_state import User
 from bot.socket_mode import QueuedSocketModeHandler
 from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
 from tests.load.conftest import eventually
+from tests.support.serving import buyers_slack
 
 TOKEN = "xoxb-socket-test"
 
@@ -64,10 +64,7 @@ class RecordedSocket(SocketModeClient):
 
 @pytest.fixture
 def emulator() -> Iterator[SlackEmulator]:
-    slack = SlackEmulator(TOKEN).start()
-    slack.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
-    yield slack
-    slack.stop()
+    yield from buyers_slack(TOKEN)
 
 
 @pytest.fixture

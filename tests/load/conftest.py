@@ -18,11 +18,10 @@ from bot.clock import FrozenClock
 from bot.config import load_settings
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
-from bot.console.slack_state import User
 from bot.http import build_http_app
 from bot.wiring import Opsbot, wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
-from tests.support.serving import stop_server
+from tests.support.serving import buyers_slack, stop_server
 
 TOKEN = "xoxb-load-test"
 SECRET = "load-test-signing-secret"
@@ -146,10 +145,7 @@ def eventually(condition: object, timeout: float = 30.0) -> bool:
 
 @pytest.fixture
 def emulator() -> Iterator[SlackEmulator]:
-    slack = SlackEmulator(TOKEN).start()
-    slack.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
-    yield slack
-    slack.stop()
+    yield from buyers_slack(TOKEN)
 
 
 @pytest.fixture

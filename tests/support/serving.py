@@ -11,9 +11,12 @@ malformed-body cases). Here the tick is waited for, while the emulator still ans
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import uvicorn
 
+from bot.console.emulator import SlackEmulator
+from bot.console.slack_state import User
 from bot.wiring import Opsbot
 
 
@@ -31,3 +34,12 @@ def stop_server(services: Opsbot, server: uvicorn.Server, thread: threading.Thre
     server.should_exit = True
     thread.join(60)  # returns as soon as the server has stopped; a long bound for a loaded machine
     assert not thread.is_alive(), "the server did not stop within a minute"
+
+
+def buyers_slack(token: str) -> Iterator[SlackEmulator]:
+    """The Slack a served replica talks to in these tests: the emulator with the team's buyer, Chen Jie, closed
+    when the test ends (``yield from`` it in a fixture)."""
+    slack = SlackEmulator(token).start()
+    slack.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
+    yield slack
+    slack.stop()
