@@ -84,13 +84,15 @@ def coverage_text(tr: Translator, coverage: dict[str, date]) -> str | None:
 def kpi_blocks(tr: Translator, report: KpiReport, scope: str) -> list[Block]:
     """`/kpi`: the total in the base currency, then each marketplace in its own currency."""
     period = tr._("{start} to {end}", start=tr.date(report.start), end=tr.date(report.end))
-    if report.data_through is None:
+    if report.data_through is None and not report.marketplaces:
         return [section(tr._("No report data for {scope} from {period} yet. Load reports with opsbot ingest or "
                              "share them in the data channel.", scope=escape(scope), period=period))]
-    blocks: list[Block] = [
-        header(tr._("KPIs: {scope}", scope=scope)),
-        context(tr._("{period} · data through {day}", period=period, day=tr.date(report.data_through))),
-    ]
+    # A SKU with no daily sales in the range may still have a report covering it (a Business Report by child
+    # item): its traffic is shown, and the line says where it came from.
+    through = (tr._("{period} · data through {day}", period=period, day=tr.date(report.data_through))
+               if report.data_through is not None else
+               tr._("{period} · no daily sales in this range: traffic from a report covering it", period=period))
+    blocks: list[Block] = [header(tr._("KPIs: {scope}", scope=scope)), context(through)]
     covered = coverage_text(tr, report.coverage)
     if covered:
         blocks.append(context(covered))

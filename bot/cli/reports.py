@@ -127,6 +127,8 @@ def kpi(
     tr = translator("en")
     # ISO like the --from/--to it was given (see ingest); Slack's /kpi writes days the reader's way.
     out.print(f"{first}..{last}, data through {report.data_through or 'no data'}")
+    if len(set(report.coverage.values())) > 1:  # sources stopping on different days, as /kpi says in Slack
+        out.print("coverage: " + "; ".join(f"{source} through {day}" for source, day in report.coverage.items()))
     for title, kpis in [(f"Total ({report.base})", report.total),
                         *((f"{m} ({k.currency})", k) for m, k in report.marketplaces.items())]:
         out.print(f"[bold]{title}[/bold]")

@@ -144,3 +144,16 @@ def test_a_catalogue_given_to_ingest_says_which_command_loads_it(cli: typer.Type
     assert ("my skus.csv: skipped because it is a SKU catalogue, not a report: load it with opsbot catalog import "
             "'my skus.csv'") in said
     assert "1 of 2 files loaded, 1 skipped" in said
+
+
+def test_the_cli_says_when_its_sources_stop_on_different_days(cli: typer.Typer) -> None:
+    """As `/kpi` does in Slack (issue 14, "coverage is explicit"): a week of ads over four days of sales."""
+    import pandas as pd
+
+    runner = CliRunner()
+    ads, sales = FIXTURES / "sp-week-US.csv", FIXTURES / "sales-four-days-US.csv"
+    assert runner.invoke(cli, ["ingest", str(ads), str(sales)]).exit_code == 0
+    last_sale = max(pd.read_csv(sales)["date"])  # the files' own last days, read here
+    printed = runner.invoke(cli, ["kpi", "--from", "2026-12-10", "--to", "2026-12-16"])
+    assert printed.exit_code == 0, printed.output
+    assert f"coverage: sales through {last_sale}; ads through 2026-12-16" in printed.output
