@@ -80,11 +80,12 @@ class ModalForms:
                 + ("\n" if seat.emulator.since(seat.seen) else "")
                 + f"── modal “{record.text}” not submitted:\n{errors}"
             )
-        if action == "update":
-            update = {"view_id": state.view_id, "view": answer["view"]}
-            seat.emulator.web_api.open_view("view_update", update, seat.user)
-        elif action == "push":
-            seat.emulator.web_api.open_view("view_push", {"view": answer["view"]}, seat.user)
+        if action in ("update", "push"):
+            shown = seat.emulator.web_api.open_view(
+                f"view_{action}", {"view_id": state.view_id, "view": answer["view"]} if action == "update"
+                else {"view": answer["view"]}, seat.user)
+            if not shown.get("ok"):  # Slack shows the person its own "trouble connecting" line
+                return seat.new_output() + f"── Slack refused the modal ({shown.get('error')}): {shown}"
         elif action == "clear":
             stack.clear()
         elif stack and stack[-1] is state:

@@ -9,10 +9,15 @@ Each method checks what Slack checks (Block Kit limits, unknown messages and vie
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
+from bot.console.block_kit import blocks_problem, view_problem
 from bot.console.slack_state import BOT_ID, BOT_USER_ID, Channel, Record, SlackState
+
+log = logging.getLogger(__name__)
 
 
 class WebApi:
@@ -69,8 +74,8 @@ class WebApi:
         text, blocks = self._message_args(args)
         if not text and not blocks:
             return {"ok": False, "error": "no_text"}
-        if len(blocks) > 50:
-            return {"ok": False, "error": "invalid_blocks"}
+        if (problem := blocks_problem(blocks)) is not None:
+            return _invalid("invalid_blocks", problem)
         if not self.state.channel(channel_id).bot_in:
             return {"ok": False, "error": "not_in_channel"}
         ts = self.state.new_ts()
@@ -93,8 +98,8 @@ class WebApi:
         if current is None:
             return {"ok": False, "error": "message_not_found"}
         text, blocks = self._message_args(args)
-        if len(blocks) > 50:
-            return {"ok": False, "error": "invalid_blocks"}
+        if (problem := blocks_problem(blocks)) is not None:
+            return _invalid("invalid_blocks", problem)
         record = self._record(
             kind="update",
             channel=channel_id,
@@ -109,6 +114,8 @@ class WebApi:
 
     def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         text, blocks = self._message_args(args)
+        if (problem := blocks_problem(blocks)) is not None:
+            return _invalid("invalid_blocks", problem)
         self._record(
             kind="ephemeral",
             channel=str(args.get("channel")),
@@ -145,6 +152,9 @@ class WebApi:
             channel, user, message_ts = target
             text = str(payload.get("text") or "")
             blocks = list(payload.get("blocks") or [])
+            if (problem := blocks_problem(blocks)) is not None:
+                log.warning("response_url refused: invalid_blocks (%s)", problem)
+                return False
             if payload.get("replace_original") and message_ts and (channel, message_ts) in state.messages:
                 record = self._record(
                     kind="update", channel=channel, ts=message_ts, text=text, blocks=blocks, edited=True
@@ -268,8 +278,8 @@ class WebApi:
         """Show a modal (``kind``: view_open, view_push or view_update) on ``user``'s screen."""
         view = args.get("view")
         view = json.loads(view) if isinstance(view, str) else dict(view or {})
-        if len(view.get("blocks", [])) > 100 or len(view.get("title", {}).get("text", "")) > 24:
-            return {"ok": False, "error": "invalid_arguments"}
+        if (problem := view_problem(view)) is not None:
+            return _invalid("invalid_arguments", problem)
         view_id = str(args.get("view_id") or self.state.new_id("V"))
         view["id"] = view_id
         record = self._record(
@@ -293,6 +303,8 @@ class WebApi:
     def api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
         view = json.loads(view) if isinstance(view, str) else dict(view or {})
+        if (problem := view_problem(view)) is not None:
+            return _invalid("invalid_arguments", problem)
         self._record(kind="home", user=str(args.get("user_id")), view=view, blocks=view.get("blocks", []))
         return {"ok": True, "view": view}
 
@@ -301,13 +313,18 @@ class WebApi:
         """A person shares a file: Slack keeps it and describes it as a file_share event does."""
         file_id = self.state.new_id("F")
         self.state.files[file_id] = (name, content)
+        return self._file(file_id)
+
+    def _file(self, file_id: str) -> dict[str, Any]:
+        """A file as Slack describes it: its links carry the name percent-encoded, as Slack's do."""
+        name, content = self.state.files[file_id]
         return {
             "id": file_id,
             "name": name,
             "title": name,
             "size": len(content),
-            "url_private": f"{self.url}/files/{file_id}/{name}",
-            "url_private_download": f"{self.url}/files/{file_id}/{name}",
+            "url_private": f"{self.url}/files/{file_id}/{quote(name)}",
+            "url_private_download": f"{self.url}/files/{file_id}/download/{quote(name)}",
             "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "text",
         }
 
@@ -317,7 +334,7 @@ class WebApi:
         if file_id not in files:
             return {"ok": False, "error": "file_not_found"}
         shared = [r.channel for r in self.state.records if r.kind == "file" and r.file_id == file_id and r.channel]
-        return {"ok": True, "file": {"id": file_id, "name": files[file_id][0], "channels": shared}}
+        return {"ok": True, "file": {**self._file(file_id), "channels": shared}}
 
     def api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = self.state.new_id("F")
@@ -339,6 +356,11 @@ class WebApi:
                 file_id=item["id"],
             )
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+
+def _invalid(error: str, problem: str) -> dict[str, Any]:
+    """Slack's refusal, with the detail it gives in ``response_metadata.messages``."""
+    return {"ok": False, "error": error, "response_metadata": {"messages": [f"[ERROR] {problem}"]}}
 
 
 def _trigger_user(args: dict[str, Any]) -> str | None:
