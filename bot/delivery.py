@@ -115,6 +115,10 @@ class Delivery:
     def publish_home(self, user: str, view: dict[str, Any]) -> None:
         self.workspaces.client(user=user).views_publish(user_id=user, view=view)
 
+    def file_info(self, file_id: str) -> dict[str, Any]:
+        """A shared file as Slack describes it now: name, type, size and its private download link."""
+        return dict(self.client.files_info(file=file_id).get("file") or {})
+
     def create_channel(self, name: str) -> str:
         """The new channel's id; :class:`ChannelNameTaken` when Slack has one by that name already."""
         try:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import catalog as blocks
 from bot.blocks.common import error_text
@@ -21,9 +22,6 @@ from bot.i18n import Translator
 from bot.ops.team import ChannelKey, Team
 from bot.reports.catalog import is_catalog
 from bot.uploads import SharedReport, SlackFiles
-
-# What fetching the shared file again needs (it is checked again then), kept in the Confirm button.
-_KEPT = ("id", "name", "filetype", "size", "url_private_download")
 
 
 def digest(path: Path) -> str:
@@ -47,9 +45,9 @@ class CatalogShares:
             found = self.imports.preview(team, user, path, report.name)
         except OpsError as exc:
             return error_text(tr, exc), []
-        kept = {k: shared[k] for k in _KEPT if k in shared}
-        kept["url_private_download"], kept["team"] = report.url, team.id
-        value = json.dumps({"f": kept, "h": digest(path)}, ensure_ascii=False)
+        # The file's id, not its description: Slack's link carries the name percent-encoded, and a long Chinese
+        # name would pass a button value's 2,000 characters. Confirm asks Slack for the file again (files.info).
+        value = json.dumps({"i": str(shared.get("id") or ""), "t": team.id, "h": digest(path)})
         return blocks.preview_text(tr, report.name, found), blocks.preview_blocks(tr, report.name, found, value)
 
     def register(self, reg: Registrar) -> None:
@@ -72,9 +70,15 @@ class CatalogShares:
 
     def confirmed(self, team: Team, user: str, tr: Translator, value: dict[str, Any]) -> str:
         """The file fetched again, checked to be the one previewed, then applied whole; what that did."""
-        shared = value["f"]
-        if shared.get("team") != team.id:
+        if value.get("t") != team.id:
             raise OpsError(N_("That catalogue was shared with another team: only its members can apply it."))
+        try:
+            shared = self.ctx.delivery.file_info(str(value.get("i") or ""))
+        except SlackApiError as error:
+            if error.response.get("error") not in ("file_not_found", "file_deleted"):
+                raise
+            raise OpsError(N_("That catalogue is not in Slack any more (it was deleted); nothing was imported. Share "
+                              "it again.")) from None
         with tempfile.TemporaryDirectory() as folder:
             report = self.files.check(shared)
             path = self.files.download(report, Path(folder) / f"catalog.{report.extension}")

@@ -147,3 +147,34 @@ def test_two_confirmations_at_the_same_moment_apply_the_catalogue_once(console: 
     assert [e for e in _imports(console) if e[0] == "catalog_import"] == [("catalog_import", "catalog:F1:abc",
                                                                            first.actor)]
     assert sorted(sku for entity, sku, _ in _imports(console) if entity == "catalog") == ["LED-100", "LED-900"]
+
+
+def test_a_catalogue_with_a_long_chinese_file_name_can_still_be_confirmed(
+    console: ConsoleSlack, tmp_path: Path,
+) -> None:
+    """Slack's link to a file carries its name percent-encoded (nine characters per Chinese character); the Confirm
+    button carries the file's id only, and Slack is asked for the file again on Confirm."""
+    name = "深圳照明供应商十二月采购目录" * 5 + ".csv"  # 74 characters, 214 bytes: what a file system still allows
+    skus = tmp_path / name
+    skus.write_text(CATALOGUE, encoding="utf-8")
+    converse(
+        console,
+        [
+            (f"!as U0BUYER\n!in C0DATA\n!upload {skus}",
+             [f"{name} is a SKU catalogue: 1 new, 1 changed.", "[1: Confirm]"]),
+            ("!click Confirm", [f"@Chen Jie applied {name}: 1 new, 1 changed."]),
+        ],
+    )
+    assert sorted(sku for entity, sku, _ in _imports(console) if entity == "catalog") == ["LED-100", "LED-900"]
+
+
+def test_confirming_a_catalogue_deleted_from_slack_since_says_so_and_imports_nothing(
+    console: ConsoleSlack, tmp_path: Path,
+) -> None:
+    skus = tmp_path / "skus.csv"
+    skus.write_text(CATALOGUE, encoding="utf-8")
+    converse(console, [(f"!as U0BUYER\n!in C0DATA\n!upload {skus}", ["[1: Confirm]"])])
+    console.emulator.state.files.clear()  # the sharer deleted the file from Slack before anyone confirmed
+    converse(console, [("!click Confirm", ["That catalogue is not in Slack any more (it was deleted); nothing was "
+                                          "imported. Share it again."])])
+    assert [e for e in _imports(console) if e[0] == "catalog_import"] == []
