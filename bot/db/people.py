@@ -80,6 +80,6 @@ def remember(session: Session, workspace: str, profiles: Iterable[StoredProfile]
     return len(changed)
 
 
-def forget_workspace(session: Session, workspace: str) -> int:
-    """Delete a workspace's stored profiles (the app was uninstalled there); how many there were."""
-    return session.execute(delete(PersonProfileRow).where(PersonProfileRow.workspace == workspace)).rowcount
+def forget_workspace(session: Session, workspace: str) -> None:
+    """Delete a workspace's stored profiles: the app was uninstalled there."""
+    session.execute(delete(PersonProfileRow).where(PersonProfileRow.workspace == workspace))
