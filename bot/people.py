@@ -5,12 +5,20 @@ anyone is asked about) and ``usergroups.users.list``, cached for an hour so buil
 prompt schedule, or a fan-out of prompts, costs a handful of calls rather than one each; someone the list
 did not have (they joined since) is asked of ``users.info``. Ids are only unique within a workspace, so
 everything is cached per workspace and asked of that workspace with its own token.
+
+What Slack said is also stored (``people_profiles``, ``bot/db/people.py``): language, time zone and name, written
+when it differs from the row there. When Slack refuses, hangs or never answers and memory has nothing fresh —
+a process started in a slow Slack minute knows nobody yet — the stored profile stands in, so the manager who
+reads Chinese still does, on her own clock; only someone never seen gets the team's language and zone. While a
+form's answer is being prepared (``bot/answering.py``) Slack is not asked at all: what is known answers, and the
+lookup follows the answer.
 """
 
 from __future__ import annotations
 
 import http.client
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +33,11 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answering import after_answer, answering_now
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.db import Database
+from bot.db.people import StoredProfile, remember, stored
 from bot.ops.team import Team, TeamDirectory
 from bot.ops.team_names import SlackDirectory, names_in, resolve_names, unresolvable, without_names
 from bot.workspaces import NotInstalled, Workspaces
@@ -51,8 +63,14 @@ class Profile:
 
 
 class People:
-    def __init__(self, client: WebClient, *, workspaces: Workspaces | None = None) -> None:
+    def __init__(
+        self, client: WebClient, *, workspaces: Workspaces | None = None, db: Database | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._workspaces = workspaces or Workspaces(client)
+        self._db = db  # where profiles are stored; None keeps them in memory only
+        self._clock = clock or SystemClock()
+        self._read_stored: dict[str, float] = {}  # workspace -> when its stored profiles were last read into memory
         # Keyed by (workspace, id): "" is the workspace of a single bot token.
         self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
         self._groups: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
@@ -74,6 +92,10 @@ class People:
         cached = self._profiles.get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
+        if answering_now():
+            # A form's answer must not wait on Slack: what is known answers it, and the lookup comes after.
+            after_answer(lambda: self._look_up_after_answer(user_id))
+            return self._known_or_unknown(key)
         if self._silent.get(workspace, 0.0) > time.monotonic():
             return self._known_or_unknown(key)
         cached = self._list(workspace, client).get(key)
@@ -92,12 +114,56 @@ class People:
             self._silent[workspace] = time.monotonic() + _RETRY_FAILED_SECONDS
             return self._failed(key)
         self._profiles[key] = (time.monotonic(), profile)
+        self._store(workspace, [profile])
         return profile
 
+    def _look_up_after_answer(self, user_id: str) -> None:
+        """Put off by :meth:`profile` while an answer was prepared: memory and the stored row made fresh."""
+        try:
+            self.profile(user_id)
+        except Exception as error:  # only freshness is at stake: never a traceback in what follows the answer
+            log.info("could not read %s's profile after the answer (%s)", user_id, type(error).__name__)
+
     def _known_or_unknown(self, key: tuple[str, str]) -> Profile:
-        """The profile read before, however old; else nothing is known (team.yml and the team stand in)."""
-        stale = self._profiles.get(key)
+        """The profile read before, however old, or else stored by an earlier run; else nothing is known (team.yml
+        and the team stand in)."""
+        stale = self._profiles.get(key) or self._from_store(key)
         return stale[1] if stale else Profile(user_id=key[1], name=key[1], tz=None, locale=None)
+
+    def _from_store(self, key: tuple[str, str]) -> tuple[float, Profile] | None:
+        """The stored profiles of ``key``'s workspace, read into memory as old (Slack is still asked when it
+        answers again) at most once per :data:`_RETRY_FAILED_SECONDS` (another replica may have learned more)."""
+        workspace = key[0]
+        if self._db is None or time.monotonic() - self._read_stored.get(workspace, -math.inf) < _RETRY_FAILED_SECONDS:
+            return self._profiles.get(key)
+        self._read_stored[workspace] = time.monotonic()
+        try:
+            with self._db.transaction() as session:
+                rows = stored(session, workspace)
+        except SQLAlchemyError as exc:  # the database away too: the team's language and zone stand in
+            log.warning("stored profiles could not be read (%s); using the team's language", type(exc).__name__)
+            return None
+        for user_id, row in rows.items():
+            self._profiles.setdefault((workspace, user_id), (-math.inf, Profile(user_id, row.name, row.tz, row.locale)))
+        return self._profiles.get(key)
+
+    def _store(self, workspace: str, profiles: list[Profile]) -> None:
+        """Keep what Slack said for the next process: once the transaction open in this thread commits (never a
+        second writer beside it on SQLite, nor a row that its rollback would take with it), else now."""
+        if self._db is None or not profiles:
+            return
+        db, at = self._db, self._clock.now()
+        rows = [StoredProfile(p.user_id, p.name, p.tz, p.locale) for p in profiles]
+
+        def write() -> None:
+            try:
+                with db.transaction() as session:
+                    remember(session, workspace, rows, at=at)
+            except SQLAlchemyError as exc:  # kept in memory all the same; the next lookup tries again
+                log.warning("profiles not stored (%s)", type(exc).__name__)
+
+        if not db.after_commit(write):
+            write()
 
     def _failed(self, key: tuple[str, str]) -> Profile:
         """Remembered as looked up: asked again once :data:`_RETRY_FAILED_SECONDS` have passed."""
@@ -106,7 +172,8 @@ class People:
         return profile
 
     def known(self, user_id: str) -> Profile | None:
-        """The profile already read, if any, without asking Slack (the ack path must never wait on Slack)."""
+        """The profile already read (or read from the store), if any, without asking Slack or the database: the
+        ack path runs on the server's event loop and must never wait on either."""
         try:
             cached = self._profiles.get((self._workspaces.resolve(user=user_id), user_id))
         except NotInstalled:
@@ -127,6 +194,7 @@ class People:
 
     def _list(self, workspace: str, client: WebClient) -> dict[tuple[str, str], tuple[float, Profile]]:
         """Everyone in the workspace, once an hour (other threads asking meanwhile wait for it)."""
+        learned: list[Profile] = []
         with self._listing:
             listed = self._listed.get(workspace)
             if listed is not None and time.monotonic() - listed < _TTL_SECONDS:
@@ -136,11 +204,14 @@ class People:
             try:
                 for page in self._quick(client).users_list(limit=200, include_locale=True):
                     for user in page.get("members", []):
-                        self._profiles[(workspace, str(user["id"]))] = (now, _profile(str(user["id"]), user))
+                        profile = _profile(str(user["id"]), user)
+                        self._profiles[(workspace, profile.user_id)] = (now, profile)
+                        learned.append(profile)
             except SlackApiError as exc:
                 log.warning("users.list failed: %s; asking users.info person by person", exc.response.get("error"))
             except (OSError, http.client.HTTPException) as exc:
                 log.warning("users.list did not answer (%s); asking users.info person by person", type(exc).__name__)
+        self._store(workspace, learned)  # the pages read, even if a later one failed; outside the lock
         return self._profiles
 
     def group_members(self, group_id: str) -> frozenset[str]:

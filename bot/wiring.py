@@ -215,7 +215,7 @@ def wire(
         slack = Workspaces(web, teams=teams)
     chosen_clock = clock or SystemClock()
     context = Context(
-        db=db, clock=chosen_clock, teams=teams, people=People(web, workspaces=slack),
+        db=db, clock=chosen_clock, teams=teams, people=People(web, workspaces=slack, db=db, clock=chosen_clock),
         delivery=Delivery(web, db, workspaces=slack, pace_seconds=settings.pace_seconds,
                           receipts=[hook for f in chosen for hook in f.receipts]),
         playbooks=playbooks, playbooks_dir=settings.playbooks_dir,

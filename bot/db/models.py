@@ -13,6 +13,7 @@ from bot.db import (  # noqa: F401
     links,
     meetings,
     outbox,
+    people,
     promo,
     restock,
     setup,

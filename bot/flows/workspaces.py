@@ -14,6 +14,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.db import Database
 from bot.db.audit import Audit
+from bot.db.people import forget_workspace
 from bot.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ class WorkspaceLifecycle:
         if store is not None:
             store.delete_all(enterprise_id=enterprise_id, team_id=workspace)
         self.workspaces.forget(workspace)
-        self.audit(workspace, actor="slack", from_state="installed", to_state="uninstalled")
+        with self.db.transaction() as session:
+            forget_workspace(session, workspace)  # what Slack said of its people (language, zone, name) goes too
+            self.audit(workspace, actor="slack", from_state="installed", to_state="uninstalled")
         log.info("uninstalled from Slack workspace %s", workspace)
 
     def tokens_revoked(self, enterprise_id: str | None, workspace: str | None, tokens: dict[str, Any]) -> None:
@@ -50,10 +53,12 @@ class WorkspaceLifecycle:
                 store.delete_installation(enterprise_id=enterprise_id, team_id=workspace, user_id=str(user))
             if tokens.get("bot"):
                 store.delete_all(enterprise_id=enterprise_id, team_id=workspace)
-        if tokens.get("bot"):
-            self.workspaces.forget(workspace)
         revoked = "bot token revoked" if tokens.get("bot") else "user token revoked"
-        self.audit(workspace, actor="slack", from_state="installed", to_state=revoked)
+        with self.db.transaction() as session:
+            if tokens.get("bot"):
+                self.workspaces.forget(workspace)
+                forget_workspace(session, workspace)  # the installation ends: what Slack said of its people too
+            self.audit(workspace, actor="slack", from_state="installed", to_state=revoked)
         log.info("tokens revoked in Slack workspace %s", workspace)
 
     def token_refused(self, workspace: str, error: str) -> None:
