@@ -81,7 +81,7 @@ def _database_away(
     )
     if not field and not response_url:
         if not retry_later(error):  # in a work thread, which logs it, once per outage
-            log.warning("the database is unreachable (%s); a %s was not done", type(error).__name__,
+            log.warning("the database is unreachable (%s); this %s was not done", type(error).__name__,
                         body.get("type") or "request")
         return answered
     try:  # which team a person is in may itself be in the database (several workspaces)

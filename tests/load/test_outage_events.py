@@ -17,15 +17,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from bot.app import OpsbotApp
+from bot.blocks.launch_home import HOME_TICK
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
 from bot.console.slack_state import BOT_USER_ID
 from bot.outbox import work
-from tests.load.conftest import Served, eventually
+from tests.load.conftest import Served, command, eventually
 
 OUTAGE_LINE = "can't reach its database"
 
@@ -166,5 +168,89 @@ def test_an_event_queued_before_the_database_went_away_is_worked_on_once_it_is_b
         # One line from the work threads for the outage (saying so for this request, or for all that wait).
         work_lines = [r.getMessage() for r in caplog.records if r.name == "bot.outbox.work"]
         assert len(work_lines) == 1 and "database is unreachable" in work_lines[0], work_lines
+    finally:
+        served.stop()
+
+
+def press(response_url: str) -> str:
+    """A button whose work reads the database (a launch task's "Done", value: the task's id)."""
+    return payloads.block_action(
+        user="U0BUYER", team="T0DEMO", action={"action_id": HOME_TICK, "type": "button", "value": "7"},
+        container={"type": "message"}, response_url=response_url, channel="C0OPS",
+    )
+
+
+def told(emulator: SlackEmulator) -> list[str]:
+    return [r.text for r in emulator.records if OUTAGE_LINE in r.text]
+
+
+def ready(served: Served) -> int:
+    return httpx.get(f"{served.base}/readyz", timeout=10).status_code
+
+
+def the_next_command_is_answered(served: Served, emulator: SlackEmulator) -> bool:
+    """A barrier: whatever the outage left to say has been said once a command after it is answered."""
+    before = sum(1 for r in emulator.records if r.kind == "ephemeral")
+    assert served.post(command("help", emulator.new_response_url("C0OPS", "U0BUYER"))).status_code == 200
+    return eventually(lambda: sum(1 for r in emulator.records if r.kind == "ephemeral") == before + 1)
+
+
+@pytest.mark.postgres
+def test_a_button_pressed_while_the_database_is_away_is_told_once_through_its_response_url_and_readyz_follows(
+    emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str, outage: Outage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    served = Served(emulator, playbooks_dir, postgres_url, work_threads=2, work_process=False)
+    try:
+        assert ready(served) == 200
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        outage.begin()
+        assert ready(served) == 503
+        assert served.post(press(emulator.new_response_url("C0OPS", "U0BUYER"))).status_code == 200
+        assert eventually(lambda: len(told(emulator)) == 1)
+        outage.end()
+        assert ready(served) == 200
+        assert the_next_command_is_answered(served, emulator)
+        replies = [r for r in emulator.records if OUTAGE_LINE in r.text]
+        assert [(r.kind, r.user) for r in replies] == [("ephemeral", "U0BUYER")]  # its response_url, no DM
+        assert replies[0].text.startswith("Opsbot can't reach its database right now; try again in a minute (ref ")
+        assert tracebacks(caplog) == []
+    finally:
+        served.stop()
+
+
+@pytest.mark.postgres
+def test_a_button_whose_work_meets_the_outage_is_told_once_through_its_response_url_and_not_done_later(
+    emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str, outage: Outage,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(work, "RETRY_AFTER", work.timedelta(seconds=0.2))
+    arrived, go_on = threading.Event(), threading.Event()
+    dispatch = OpsbotApp.dispatch
+
+    def held(app: OpsbotApp, request: Any) -> Any:
+        if not go_on.is_set():
+            arrived.set()
+            go_on.wait(30)
+        return dispatch(app, request)
+
+    monkeypatch.setattr(OpsbotApp, "dispatch", held)
+    served = Served(emulator, playbooks_dir, postgres_url, work_threads=2, work_process=False)
+    try:
+        assert served.post(press(emulator.new_response_url("C0OPS", "U0BUYER"))).status_code == 200  # queued
+        assert arrived.wait(30)
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        outage.begin()
+        go_on.set()
+        # The person pressing waits on an answer: told through the button's response_url (no DM), and the press
+        # is not done behind their back later — they press again once it is back.
+        assert eventually(lambda: len(told(emulator)) == 1)
+        outage.end()
+        assert the_next_command_is_answered(served, emulator)
+        assert [(r.kind, r.user) for r in emulator.records if OUTAGE_LINE in r.text] == [("ephemeral", "U0BUYER")]
+        assert not [r for r in emulator.records if r.kind == "ephemeral" and "no longer exists" in r.text]
+        assert tracebacks(caplog) == []
     finally:
         served.stop()
