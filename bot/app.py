@@ -25,6 +25,7 @@ from bot.flows.context import Context
 from bot.front import Front, database_down_text, delivery_key, is_database_down, known_translator
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
+from bot.outbox.work import retry_later
 from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
 from bot.workspaces import ContextExecutor, set_current_workspace
 
@@ -59,6 +60,42 @@ def _reply_privately(ctx: Context, body: dict[str, Any], user: str | None, text:
         ctx.delivery.ephemeral(channel, user, text)
     elif user:
         ctx.delivery.dm(user, text)
+
+
+def _database_away(
+    ctx: Context, error: Exception, body: dict[str, Any], context: BoltContext, answered: BoltResponse
+) -> BoltResponse:
+    """The database went away while a listener ran: an outage, not a bug — one warning line, no traceback.
+
+    Someone waiting on an answer (a command's or a button's response_url, a form's field) is told so, in
+    their language as far as it is known without the database; never by DM, which would itself need the
+    database (the outbox) and which nobody asked for. Work nobody waits on (an event; Slack had its answer
+    long ago) goes back to the work queue and runs once the database is back: nothing acknowledged is lost.
+    """
+    user = context.user_id
+    field = next(
+        (b.get("block_id") for b in (body.get("view") or {}).get("blocks", []) if b.get("type") == "input"), None
+    ) if body.get("type") == "view_submission" else None
+    response_url = None if field else body.get("response_url") or next(
+        (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
+    )
+    if not field and not response_url:
+        if not retry_later(error):  # in a work thread, which logs it, once per outage
+            log.warning("the database is unreachable (%s); this %s was not done", type(error).__name__,
+                        body.get("type") or "request")
+        return answered
+    try:  # which team a person is in may itself be in the database (several workspaces)
+        team = ctx.teams.for_user(user, context.team_id) if user else None
+    except Exception:
+        team = None
+    text = database_down_text(known_translator(ctx, user, team))  # logs the line, with the ref
+    if field:  # the form stays open with what was typed, the line under its first field
+        return BoltResponse(status=200, body={"response_action": "errors", "errors": {field: text}})
+    try:
+        ctx.delivery.respond(str(response_url), text)
+    except Exception as failed:  # the person sees nothing new; the log says why, in one line
+        log.warning("could not tell %s that the database is away (%s)", user, type(failed).__name__)
+    return answered
 
 
 class SignedOnce(Middleware):
@@ -186,19 +223,18 @@ def _bolt_app(
     def one_error_path(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
         """Tell the person privately; Slack gets what was acknowledged (or a plain 200), never a 500: an
         explanation on top of "this action failed" is a refusal answered twice."""
+        acked = context.ack.response if context.ack is not None else None
+        answered = acked if acked is not None else BoltResponse(status=200, body="")
+        if is_database_down(error):
+            ERRORS.labels(kind="database").inc()
+            return _database_away(ctx, error, body, context, answered)
         user = context.user_id
         team = ctx.teams.for_user(user, context.team_id) if user else None
-        database_down = is_database_down(error)
-        tr = known_translator(ctx, user, team) if database_down else ctx.translator_for(user, team)
-        ERRORS.labels(
-            kind="user" if isinstance(error, OpsError) else "database" if database_down else "unexpected"
-        ).inc()
+        tr = ctx.translator_for(user, team)
+        ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
             # A mention stays live only for the people Opsbot holds (a typed id shows as typed).
             text = error_text(tr, error, frozenset(m.user for t in ctx.teams.teams for m in t.members))
-        elif database_down:
-            log.warning("the database is unreachable (%s); told %s", type(error).__name__, user)
-            text = database_down_text(tr)
         else:
             ref = secrets.token_hex(3).upper()
             log.error("unhandled error in a listener (ref %s)", ref, exc_info=error)
@@ -215,8 +251,7 @@ def _bolt_app(
             _reply_privately(ctx, body, user, text)
         except Exception:
             log.exception("could not tell %s about an error", user)
-        acked = context.ack.response if context.ack is not None else None
-        return acked if acked is not None else BoltResponse(status=200, body="")
+        return answered
 
     registrar = Registrar(app, settings, features)
     for feature in features:

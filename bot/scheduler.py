@@ -102,6 +102,7 @@ class Scheduler:
         self._held: set[tuple[str, datetime]] = set()
         self._held_lock = threading.Lock()
         self._database_down = False
+        self._stopped = 0  # database outages met so far, by a tick or by a job
 
     def claim(self, job: ScheduledJob, fire_time: datetime) -> bool:
         """True for exactly one claimant of (job, fire time) — or for whoever takes over a dead one's lease."""
@@ -229,9 +230,8 @@ class Scheduler:
             except Exception as error:
                 if is_database_down(error):
                     # Not finished: its lease runs out and a live replica (this one, once the database is
-                    # back) runs it then, once.
-                    log.warning("scheduled job %s for %s stopped: the database is unreachable", job.id,
-                                fire.isoformat())
+                    # back) runs it then, once. One line for the outage, not one per member's prompt.
+                    self._tell_database_down(error, f"{job.id} for {fire.isoformat()} stopped")
                     return True
                 # Logged and let go: a job that fails is not retried into a storm of duplicates.
                 if not self._job_failed(job, error):
@@ -261,20 +261,30 @@ class Scheduler:
         """Run what fell due since the last tick, then take over what dead replicas left unfinished. With the
         database away, the window stays where it was (one log line per outage): the next tick catches up."""
         now = self._clock.now()
-        since = self._last_tick or now - max((j.grace for j in self._jobs()), default=timedelta(0))
+        stopped = self._stopped
         try:
+            # The jobs themselves may come from the database (a meeting's, a promotion's): inside, too.
+            since = self._last_tick or now - max((j.grace for j in self._jobs()), default=timedelta(0))
             self.run_due(since, now)
             self._last_tick = now
             self._run(self.orphaned())
         except Exception as error:
             if not is_database_down(error):
                 raise
-            if not self._database_down:
-                log.warning("scheduler: the database is unreachable (%s); fires wait until it is back",
-                            type(error).__name__)
-            self._database_down = True
+            self._tell_database_down(error, "fires wait until it is back")
             return
-        self._database_down = False
+        with self._held_lock:  # the outage is over once a tick reached the database with no job stopped by it
+            if self._stopped == stopped:
+                self._database_down = False
+
+    def _tell_database_down(self, error: BaseException, what: str) -> None:
+        """One warning line per outage, whichever tick or job meets it first (a thousand prompts stopped at
+        once are one outage); the next tick that reaches the database ends it."""
+        with self._held_lock:
+            told, self._database_down = self._database_down, True
+            self._stopped += 1
+        if not told:
+            log.warning("scheduler: the database is unreachable (%s); %s", type(error).__name__, what)
 
     def start(self, every_seconds: int = 15) -> None:
         """Tick in a background thread; the first tick catches up on fires missed while down."""

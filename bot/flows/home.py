@@ -16,6 +16,7 @@ from bot.blocks.home import home_view
 from bot.errors import OpsError
 from bot.flows.context import Context, HomeReader
 from bot.ops.team import ROLE_NAMES, Role, Team
+from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ def home_view_for(ctx: Context, user: str, slack_team_id: str | None = None) -> 
         for build in ctx.home_sections:
             try:
                 sections.append(list(build(ctx, reader)))
-            except Exception:  # one feature's trouble never costs the person the rest of their Home
+            except Exception as error:  # one feature's trouble never costs the person the rest of their Home
+                if is_database_down(error):  # an outage is every section's: no Home now, it is built again later
+                    raise
                 log.exception("home section %s failed for %s", getattr(build, "__qualname__", build), user)
     return home_view(tr, name=member.name if member else user, team_name=team.name if team else None,
                      roles=roles, timezone=reader.timezone, sections=sections, commands=commands)

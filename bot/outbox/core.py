@@ -21,6 +21,7 @@ from bot.db.outbox import FAILED, PENDING, SENT, OutboxLane, OutboxMessage
 from bot.observability import OUTBOX_FAILED, OUTBOX_SENT
 from bot.outbox.messages import Outgoing, Receipt, ReceiptHook, new_key
 from bot.outbox.slack import Job, Outcome, SlackCalls, backoff
+from bot.outbox.work import is_database_down
 from bot.workspaces import TOKEN_GONE, Workspaces
 
 log = logging.getLogger(__name__)
@@ -132,10 +133,14 @@ class Outbox:
             for _ in range(1000):
                 if not self.step(lane):
                     break
-        except Exception:
+        except Exception as error:
             # The change is committed and its message safe in the outbox: whatever went wrong here is not the
             # caller's failure, and the sender threads try again.
-            log.exception("outbox: sending right after the commit failed; the senders will try again")
+            if is_database_down(error):  # an outage, not a bug: a line, not a traceback
+                log.warning("outbox: sending right after the commit stopped: the database is unreachable (%s); "
+                            "the senders will try again", type(error).__name__)
+            else:
+                log.exception("outbox: sending right after the commit failed; the senders will try again")
         self.wake.set()
 
     def step(self, lane: str) -> bool:
@@ -207,7 +212,13 @@ class Outbox:
             self.token_refused(job.workspace, str(outcome.error))  # an uninstall Slack never told us of
         try:
             self._write(job, outcome, record=True)
-        except Exception:
+        except Exception as error:
+            if is_database_down(error):
+                # Nothing can be written now. The lane stays held until its lease runs out; whoever takes it then
+                # finds the message marked uncertain and asks Slack whether it landed before sending it again.
+                log.warning("outbox: message %s (%s) was not recorded: the database is unreachable (%s); it is "
+                            "checked against Slack before being sent again", job.key, job.kind, type(error).__name__)
+                return
             # Recording where it landed must never make a sent message look unsent: that would send it again.
             log.exception("outbox: recording message %s (%s) failed; marking it sent without", job.key, job.kind)
             self._write(job, outcome, record=False)

@@ -9,6 +9,11 @@ takes the request over. Work done again writes the same outbox keys, so nothing 
 
 A row taken :data:`GIVE_UP_AFTER_ATTEMPTS` times without finishing (its work killed the process each time)
 is given up and logged, so one poisonous request cannot take a replica down for ever.
+
+Work that meets a database outage and has nobody to tell (an event: Slack was answered long ago, nobody waits
+on a response_url) is not lost either: the app's error handler calls :func:`retry_later`, and the request
+goes back to the queue, taken again :data:`RETRY_AFTER` later — or once the database is back, whichever is
+later — without the outage counting as one of its attempts.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -43,6 +49,8 @@ OTHER, TRIGGER = 0, 1  # the lanes: a request carrying a trigger_id (it may open
 # Slack's trigger_id opens a form within 3 s of the request: the trigger threads only take requests younger
 # than this (older ones' forms can no longer open; the other threads take them in their turn).
 TRIGGER_LIFE = timedelta(seconds=3)
+# Work put back because the database went away while it ran: taken again no sooner than this.
+RETRY_AFTER = timedelta(seconds=5)
 
 
 def is_database_down(error: BaseException) -> bool:
@@ -50,6 +58,28 @@ def is_database_down(error: BaseException) -> bool:
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+class _Attempt:
+    """The request a work thread is running: whether its listener asked for it to be done again later."""
+
+    def __init__(self) -> None:
+        self.again: BaseException | None = None
+
+
+# Set by the work thread around each request; the listener runs in a copy of this context (the app copies it
+# for every dispatch, the listener pool carries it), which shares the one mutable attempt.
+_attempt: ContextVar[_Attempt | None] = ContextVar("opsbot_work_attempt", default=None)
+
+
+def retry_later(error: BaseException) -> bool:
+    """Ask for the request being worked on to be put back in the queue and done again later (the database
+    went away under it, and nobody waits for its answer). False outside a work thread: nothing to put back."""
+    attempt = _attempt.get()
+    if attempt is None:
+        return False
+    attempt.again = error
+    return True
 
 
 @dataclass(frozen=True)
@@ -180,6 +210,16 @@ class WorkQueue:
         with self.db.engine.begin() as connection:
             connection.execute(delete(WorkItem).where(WorkItem.id == request.id, WorkItem.owner == self.node))
 
+    def later(self, request: Request) -> None:
+        """Put a request this replica holds back in the queue, to be taken again :data:`RETRY_AFTER` from now
+        (an outage is not the request's fault: the attempt is not counted)."""
+        with self.db.engine.begin() as connection:
+            connection.execute(
+                update(WorkItem)
+                .where(WorkItem.id == request.id, WorkItem.owner == self.node)
+                .values(lease_until=self.now() + RETRY_AFTER, attempts=WorkItem.attempts - 1)
+            )
+
     def renew(self, ids: list[int]) -> None:
         """Keep holding what this replica is working on."""
         if not ids:
@@ -259,8 +299,12 @@ class WorkWorker:
 
     def _loop(self, fresh_triggers: bool = False) -> None:
         finished: Request | None = None
+        again: Request | None = None  # put back (the database went away under it), once the database answers
         while not self._stop.is_set():
             try:
+                if again is not None:
+                    self.queue.later(again)
+                    again = None
                 if fresh_triggers:
                     request, finished = self.queue.claim(finished, fresh_triggers=True), None
                 else:
@@ -276,18 +320,28 @@ class WorkWorker:
             self.queue.wake.set()  # there may be more: the next idle thread takes it
             with self._lock:
                 self._working[threading.get_ident()] = request.id
+            attempt = _Attempt()
+            token = _attempt.set(attempt)
             try:
                 self.run(request)
             except Exception:
                 # The listener's own errors were answered by the app's error handler; this is the queue's.
                 log.exception("work: request %s failed outside its listener", request.id)
             finally:
+                _attempt.reset(token)
+            if attempt.again is None:
                 finished = request  # deleted by the next claim, in the same transaction
+                continue
+            with self._lock:  # its lease is no longer this thread's to keep: it waits in the queue
+                self._working.pop(threading.get_ident(), None)
+            again = request
+            self._database_down(attempt.again, kept=request)
         if finished is not None:
             try:
                 self.queue.done(finished)
             except SQLAlchemyError as error:
                 self._database_down(error)  # its lease runs out and it is done again: the outbox keys hold
+        # A request still to be put back is left as it is: its lease runs out and it is taken again then.
         with self._lock:
             self._working.pop(threading.get_ident(), None)
 
@@ -301,15 +355,20 @@ class WorkWorker:
             except SQLAlchemyError as error:
                 self._database_down(error)
 
-    def _database_down(self, error: SQLAlchemyError) -> None:
+    def _database_down(self, error: BaseException, *, kept: Request | None = None) -> None:
         # One line per outage, not a traceback a second per thread.
         with self._lock:
             told, self._db_down_logged = self._db_down_logged, True
-        if not told:
+        if told:
+            return
+        reason = type(getattr(error, "orig", None) or error).__name__
+        if kept is not None:
             log.warning(
-                "work: the database is unreachable (%s); requests wait until it is back",
-                type(error.orig if hasattr(error, "orig") else error).__name__,
+                "work: the database is unreachable (%s); request %s kept in the queue, it runs again once the "
+                "database is back, as do the requests waiting", reason, kept.id,
             )
+        else:
+            log.warning("work: the database is unreachable (%s); requests wait until it is back", reason)
 
 
 class WorkProcess:
