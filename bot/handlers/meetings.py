@@ -4,6 +4,7 @@ actions: the weekly meeting (每周例会) and the monthly review (每月归纳�
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -102,24 +103,30 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         ctx.delivery.open_view(body["trigger_id"], ids.new_action_modal(tr, meeting_id, key, title))
 
-    @reg.view(ids.NEW_ACTION_VIEW)
-    def new_action(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, meta, values = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
-        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+    def form(save: Callable[[str, dict[str, Any], dict[str, Any]], str]) -> Callable[..., None]:
+        """A meetings form: its fields checked, saved by ``save(user, metadata, values)``, and what was recorded
+        told to whoever sent it, in their DM (the form closes; the channel hears it from the record)."""
 
-        def save() -> str:
-            text = (values.get("text") or "").strip()
-            if not text:
-                raise OpsError(N_("Say what is to be done."), field="text")
-            if not values.get("owner") or not values.get("due"):
-                raise OpsError(N_("Pick an owner and a date."), field="owner" if not values.get("owner") else "due")
-            action = Recorded(text, owner=values["owner"], due=date.fromisoformat(values["due"]),
-                              section=meta.get("section"))
-            return record.record_action(user, action, meeting_id=int(meta["meeting"]), line=_line(meta))
+        def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+            user, meta, values = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
+            tr = ctx.translator_for(user, ctx.teams.for_user(user))
+            answer = submit_or_field_errors(ack, tr, view, lambda: save(user, meta, values))
+            if answer:
+                ctx.delivery.dm(user, answer)
 
-        answer = submit_or_field_errors(ack, tr, view, save)
-        if answer:
-            ctx.delivery.dm(user, answer)
+        return submitted
+
+    def save_action(user: str, meta: dict[str, Any], values: dict[str, Any]) -> str:
+        text = (values.get("text") or "").strip()
+        if not text:
+            raise OpsError(N_("Say what is to be done."), field="text")
+        if not values.get("owner") or not values.get("due"):
+            raise OpsError(N_("Pick an owner and a date."), field="owner" if not values.get("owner") else "due")
+        action = Recorded(text, owner=values["owner"], due=date.fromisoformat(values["due"]),
+                          section=meta.get("section"))
+        return record.record_action(user, action, meeting_id=int(meta["meeting"]), line=_line(meta))
+
+    reg.view(ids.NEW_ACTION_VIEW)(form(save_action))
 
     @reg.action(LINE_MENU)
     def on_agenda_line(ack: Ack, body: dict[str, Any]) -> None:
@@ -135,21 +142,14 @@ def register(reg: Registrar, ctx: Context) -> None:
         build = ids.new_action_modal if what == "a" else ids.new_decision_modal
         ctx.delivery.open_view(body["trigger_id"], build(tr, int(meeting), key, title, int(index), quoted, words))
 
-    @reg.view(ids.NEW_DECISION_VIEW)
-    def new_decision(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, meta, values = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
-        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+    def save_decision(user: str, meta: dict[str, Any], values: dict[str, Any]) -> str:
+        text = (values.get("text") or "").strip()
+        if not text:
+            raise OpsError(N_("Say what was decided."), field="text")
+        decision = Recorded(text, section=meta.get("section"))
+        return record.record_decision(user, decision, meeting_id=int(meta["meeting"]), line=_line(meta))
 
-        def save() -> str:
-            text = (values.get("text") or "").strip()
-            if not text:
-                raise OpsError(N_("Say what was decided."), field="text")
-            decision = Recorded(text, section=meta.get("section"))
-            return record.record_decision(user, decision, meeting_id=int(meta["meeting"]), line=_line(meta))
-
-        answer = submit_or_field_errors(ack, tr, view, save)
-        if answer:
-            ctx.delivery.dm(user, answer)
+    reg.view(ids.NEW_DECISION_VIEW)(form(save_decision))
 
     @reg.action(ACTION_MENU)
     def on_action_menu(ack: Ack, body: dict[str, Any]) -> None:
@@ -181,17 +181,13 @@ def register(reg: Registrar, ctx: Context) -> None:
     for action_id, kind in ids.UPDATES.items():
         update_button(action_id, kind)
 
-    @reg.view(ids.UPDATE_VIEW)
-    def updated(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, meta, values = body["user"]["id"], json.loads(view["private_metadata"]), view_values(view)
-        tr = ctx.translator_for(user, ctx.teams.for_user(user))
+    def save_update(user: str, meta: dict[str, Any], values: dict[str, Any]) -> str:
         due = date.fromisoformat(values["due"]) if values.get("due") else None
         change = Update(str(meta.get("kind")), values.get("note") or "", due, meta.get("version"))
         action = int(meta["action"]) if str(meta.get("action", "")).isdigit() else 0
-        answer = submit_or_field_errors(ack, tr, view, lambda: record.update(user, action, change))
-        if answer:
-            ctx.delivery.dm(user, answer)
+        return record.update(user, action, change)
 
+    reg.view(ids.UPDATE_VIEW)(form(save_update))
 
 def _line(meta: dict[str, Any]) -> int | None:
     """The agenda line a form was opened on (None: on a whole section)."""
