@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from bot.console.session import WORKSPACE_FILE, ConsoleSlack
+from bot.db import Database
+from bot.db.migrate import upgrade
 from tests.support.speed import migrate_from_a_template, remember_yaml
 
 # Pure work done once per test process instead of once per test (tests/support/speed.py says why it is the same).
@@ -44,6 +46,26 @@ def playbooks_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'opsbot.sqlite3'}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The test's own SQLite database, migrated to the head."""
+    yield from _migrated(database_url)
+
+
+@pytest.fixture(params=["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
+def database_on_both(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The same, once on SQLite and once on PostgreSQL: a module whose promises are the databases' (locks,
+    RETURNING, leases) overrides ``database`` with this one."""
+    yield from _migrated(request.getfixturevalue(request.param))
+
+
+def _migrated(url: str) -> Iterator[Database]:
+    db = Database(url)
+    upgrade(db.engine)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture

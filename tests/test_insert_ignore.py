@@ -7,7 +7,6 @@ outbox lane made once, a scheduled fire claimed once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +18,6 @@ from bot.db import Database
 from bot.db import links as link_store
 from bot.db.base import insert_ignore
 from bot.db.core import JobFire
-from bot.db.migrate import upgrade
 from bot.db.outbox import OutboxLane
 from bot.ops.links import Ref
 from bot.scheduler import ScheduledJob, Scheduler
@@ -27,12 +25,9 @@ from bot.scheduler import ScheduledJob, Scheduler
 AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[Database]:
-    db = Database(request.getfixturevalue(request.param))
-    upgrade(db.engine)
-    yield db
-    db.dispose()
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
 
 
 def count(database: Database, table: type[OutboxLane] | type[JobFire] | type[link_store.LinkRow]) -> int:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from bot.console.emulator import SlackEmulator
 from bot.console.faults import Faults
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.db.outbox import FAILED, SENT, OutboxMessage
 from bot.delivery import Delivery
 from bot.outbox import keyed
@@ -40,14 +39,6 @@ def emulator() -> Iterator[SlackEmulator]:
     slack = SlackEmulator(TOKEN).start()
     yield slack
     slack.stop()
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    upgrade(db.engine)
-    yield db
-    db.dispose()
 
 
 def delivery_for(emulator: SlackEmulator, db: Database, *, pace: float = 0.0, clock: Clock | None = None) -> Delivery:

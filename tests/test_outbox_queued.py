@@ -28,16 +28,6 @@ def emulator() -> Iterator[SlackEmulator]:
     slack.stop()
 
 
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    from bot.db.migrate import upgrade
-
-    db = Database(database_url)
-    upgrade(db.engine)
-    yield db
-    db.dispose()
-
-
 def send_all(delivery: Delivery, clock: Clock) -> bool:
     """Send everything, a second of the outbox's clock at a time (pace and Retry-After pass by hand)."""
     for _ in range(120):

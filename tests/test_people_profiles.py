@@ -3,24 +3,19 @@ for a users.list, as an upsert (two replicas learning the same person both succe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.db.people import StoredProfile, forget_workspace, remember, stored
 
 AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[Database]:
-    db = Database(request.getfixturevalue(request.param))
-    upgrade(db.engine)
-    yield db
-    db.dispose()
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
 
 
 def test_only_what_changed_is_written_and_a_workspace_goes_whole(database: Database) -> None:

@@ -41,13 +41,6 @@ def _rows(database: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(AcceptedSignature)) or 0)
 
 
-@pytest.fixture
-def database(database_url: str) -> Database:
-    db = Database(database_url)
-    upgrade(db.engine)
-    return db
-
-
 def test_a_signature_is_accepted_once_and_refused_after(database: Database) -> None:
     guard = ReplayGuard(database)
     assert _through(guard, _request("v0=aaa")) == 200

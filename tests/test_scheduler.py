@@ -29,12 +29,9 @@ def nine_am(zone: ZoneInfo, ran: list[datetime], grace: timedelta = timedelta(ho
     )
 
 
-@pytest.fixture(params=["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[Database]:
-    db = Database(request.getfixturevalue(request.param))
-    upgrade(db.engine)
-    yield db
-    db.dispose()
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
 
 
 def make(database: Database, clock: FrozenClock, jobs: list[ScheduledJob]) -> Scheduler:

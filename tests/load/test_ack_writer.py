@@ -4,14 +4,12 @@ once its own commit is done; a replay or a retry inside one batch is still recog
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, func, select
 
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.db.outbox import WorkItem
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.work import OTHER, TRIGGER, TRIGGER_LIFE, WorkQueue
@@ -31,13 +29,9 @@ class HeldWriter(AckWriter):
         return super()._rows(connection, batch)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, database_url: str) -> Iterator[Database]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else database_url
-    db = Database(url)
-    upgrade(db.engine)
-    yield db
-    db.dispose()
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
 
 
 def _ack(n: int, *, signature: str | None = None, key: str | None = None, queue: bool = True) -> Ack:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.outbox import work
 from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, Request, WorkQueue, WorkWorker, retry_later
 
@@ -23,14 +21,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.at
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
-    upgrade(db.engine)
-    yield db
-    db.dispose()
 
 
 def away() -> OperationalError:

@@ -4,7 +4,6 @@ that dies holding it, whose claim a live replica takes over once its lease runs 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from bot.console.emulator import SlackEmulator
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, LEASE, WorkQueue
 from tests.load.conftest import Served, command, eventually
 
@@ -25,13 +23,9 @@ class Clock:
         return self.at
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, database_url: str) -> Iterator[Database]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else database_url
-    db = Database(url)
-    upgrade(db.engine)
-    yield db
-    db.dispose()
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
 
 
 def test_a_dead_replicas_claim_is_taken_over_by_a_live_one_once_its_lease_runs_out(database: Database) -> None:

@@ -10,19 +10,11 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.db import Database
-from bot.db.migrate import upgrade
 from bot.errors import OpsError
 from bot.reports.ingest import ingest_generic
 from bot.reports.queries import known_skus, sku_history
 
 FIXTURE = Path(__file__).resolve().parents[1] / "restock" / "fixtures" / "led-100-us.csv"
-
-
-@pytest.fixture
-def database(database_url: str) -> Database:
-    db = Database(database_url)
-    upgrade(db.engine)
-    return db
 
 
 def test_loading_twice_or_overlapping_never_double_counts(database: Database, tmp_path: Path) -> None:
