@@ -42,6 +42,7 @@ STATE_LABELS = {
     ops.RECEIVED: NP_("restock state", "received"),
     ops.CLOSED: NP_("restock state", "closed"),
     ops.CANCELLED: NP_("restock state", "cancelled"),
+    ops.HELD: NP_("restock state", "not posted yet"),
 }
 # A card's lifecycle buttons in each state: (action, label).
 BUTTONS = {
@@ -306,9 +307,10 @@ def request_modal(
     explanation: Mrkdwn,
     source: Ref | None = None,
     reason: str = "",
+    place: str | None = None,
 ) -> dict[str, Any]:
     """``source``: what it is filed for (F-12, A-7), kept with the form and linked when it is filed; ``reason``
-    prefilled (an action's words)."""
+    prefilled (an action's words); ``place``: the conversation it was opened in (a private one asks before posting)."""
     sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
     if sku in skus:
@@ -361,9 +363,10 @@ def request_modal(
             optional=True,
         ),
     ]
+    kept = {**(source_metadata(source) if source else {}), **({"place": place} if place else {})}
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel"),
-        private_metadata=json.dumps(source_metadata(source)) if source else "",
+        private_metadata=json.dumps(kept) if kept else "",
     )
 
 
@@ -388,6 +391,7 @@ class CardView:
     origins: tuple[str, ...] = ()  # "From F-12: Price too high in the US", in the reader's words
     orderable: int | None = None  # the nearest quantity the supplier ships, when the request's is not
     waits_for: tuple[str, ...] = ()  # the manager's own request: who decides it instead (restock.yml's second)
+    reason_withheld: str = ""  # in place of a note its requester kept private, for readers who may not see it
 
 
 def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
@@ -413,6 +417,8 @@ def card_blocks(tr: Translator, card: CardView) -> list[dict[str, Any]]:
         notes.append(tr._("⚠️ not what the supplier ships: {rounded} would be", rounded=tr.number(card.orderable)))
     if card.reason:
         notes.append(escape(card.reason))
+    elif card.reason_withheld:
+        notes.append(card.reason_withheld)
     if notes:
         blocks.append(context(clip(" · ".join(notes), SECTION_TEXT)))
     if card.origins:

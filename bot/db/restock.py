@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Integer, String, Text, select, update
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
@@ -27,6 +27,8 @@ class RestockRequest(Base):
     needed_by: Mapped[date | None] = mapped_column(Date)
     freight_mode: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Filed from a private place and kept private by its requester: the team's card shows everything but the note.
+    note_private: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     po_number: Mapped[str | None] = mapped_column(String(64))

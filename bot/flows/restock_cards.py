@@ -7,12 +7,15 @@ import io
 from typing import Any
 
 from bot.blocks import restock as blocks
+from bot.blocks import restock_private as private_blocks
+from bot.blocks.feedback import private_words
 from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
 from bot.flows import links
 from bot.flows.catalog import live_restock
 from bot.flows.context import Context
+from bot.flows.restock_places import from_private_place
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
@@ -58,11 +61,15 @@ class RestockCards:
         return blocks.card_text(tr or self.team_tr(team), request.ref, request.quantity, request.sku, request.state)
 
     def card(
-        self, team: Team, request: store.RestockRequest, suggestion: Mrkdwn = EMPTY, tr: Translator | None = None
+        self, team: Team, request: store.RestockRequest, suggestion: Mrkdwn = EMPTY, tr: Translator | None = None,
+        reader: str | None = None,
     ) -> list[dict[str, Any]]:
+        """The card as ``reader`` sees it (None: the team's channel): a note kept private is shown only to the
+        requester and to those who decide the request."""
         tr = tr or self.team_tr(team)
-        roles = frozenset(r for r in Role if self.ctx.has_role(team, request.requester, r))
-        facts = ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
+        facts = self.facts(team, request)
+        trusted = reader is not None and reader in (request.requester, *self.deciders(team, request))
+        withheld = request.note_private and bool(request.reason) and not trusted
         entry = self.playbook.catalogued(request.sku)
         progress = blocks.Progress(
             state=request.state, quantity=request.quantity, decided_by=request.decided_by, note=request.note,
@@ -83,16 +90,30 @@ class RestockCards:
             needs_manager=request.state == ops.REQUESTED and ops.needs_manager(facts, self.playbook),
             waits_for=self._second_approvers(team, request, facts),
             needed_by=request.needed_by,
-            reason=request.reason,
+            reason="" if withheld else request.reason,
+            reason_withheld=private_blocks.withheld(tr) if withheld else "",
             history=blocks.history_lines(tr, progress),
             suggestion=suggestion,
             buttons=blocks.buttons(tr, request.state),
-            origins=tuple(blocks.origin_line(tr, o.ref.label, o.title)
-                          for o in links.came_from(self.ctx, Ref("restock", request.id), tr)),
+            # What it was filed for, in words only for those who may read a private source's (A-7 of a meeting
+            # held in a private channel); feedback kept private already names itself without its words.
+            origins=tuple(blocks.origin_line(tr, o.ref.label, o.title if trusted or not from_private_place(
+                self.ctx, None, o.ref) else private_words(tr))
+                for o in links.came_from(self.ctx, Ref("restock", request.id), tr)),
             orderable=ops.orderable(request.quantity, entry.moq, entry.carton) if request.state == ops.REQUESTED
             else None,
         )
         return blocks.card_blocks(tr, view)
+
+    def facts(self, team: Team, request: store.RestockRequest) -> ops.RequestFacts:
+        roles = frozenset(role for role in Role if self.ctx.has_role(team, request.requester, role))
+        return ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
+
+    def deciders(self, team: Team, request: store.RestockRequest) -> list[str]:
+        """Who approves or rejects it by restock.yml's rule (never its requester), whatever its state."""
+        roles = ops.deciders(self.facts(team, request), self.playbook)
+        return [m.user for m in team.members
+                if m.user != request.requester and any(self.ctx.has_role(team, m.user, r) for r in roles)]
 
     def _second_approvers(self, team: Team, request: store.RestockRequest, facts: ops.RequestFacts
                           ) -> tuple[str, ...]:
@@ -114,7 +135,7 @@ class RestockCards:
         tr = self.ctx.translator_for(request.requester, team)  # the copy, math included, in the requester's words
         self.ctx.delivery.dm(
             request.requester, self.card_text(team, request, tr),
-            self.card(team, request, blocks.suggestion_lines(tr, found), tr),
+            self.card(team, request, blocks.suggestion_lines(tr, found), tr, reader=request.requester),
             receipt=Receipt("restock.copy", str(request.id)),
         )
 
@@ -129,7 +150,7 @@ class RestockCards:
             tr = self.ctx.translator_for(request.requester, team)
             self.ctx.delivery.update(
                 request.copy_channel or request.requester, copy, self.card_text(team, request, tr),
-                self.card(team, request, tr=tr),
+                self.card(team, request, tr=tr, reader=request.requester),
             )
 
     def describe(self, ref: Ref, tr: Translator) -> LinkState | None:
@@ -137,6 +158,8 @@ class RestockCards:
         try:
             request = self.request(ref.id)
         except LookupError:
+            return None
+        if request.state == ops.HELD:  # not filed as far as anyone else can tell until its requester says so
             return None
         return LinkState(ref, tr._("{sku} ×{quantity}", sku=request.sku, quantity=tr.number(request.quantity)),
                          blocks.state_label(tr, request.state), finished=request.state in ops.FINISHED_STATES)
@@ -146,6 +169,7 @@ class RestockCards:
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             found = store.requests_of(session, team.id)
+        found = [r for r in found if r.state != ops.HELD or r.requester == user]  # their own, not posted yet
         if scope.lower() == "mine":
             found = [r for r in found if r.requester == user]
         elif scope.lower() == "open":
@@ -164,7 +188,9 @@ class RestockCards:
             request = None
         if request is None or request.team_id != team.id:
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
-        return self.card(team, request, tr=tr)
+        if request.state == ops.HELD and request.requester != user:
+            return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
+        return self.card(team, request, tr=tr, reader=user)
 
     def export_csv(self, team: Team) -> str:
         """Every request with its full audit trail, one row per state change.
@@ -176,6 +202,8 @@ class RestockCards:
         writer.writerow(CSV_COLUMNS)
         with self.ctx.db.transaction() as session:
             for request in reversed(store.requests_of(session, team.id)):
+                if request.state == ops.HELD:  # not filed yet: its requester has not said where it goes
+                    continue
                 for entry in history(session, team.id, "restock", request.ref):
                     writer.writerow(
                         [

@@ -34,7 +34,9 @@ class RestockLoop:
                     reason: str = "") -> dict[str, Any]:
         """The modal a follow-up opens: the request form prefilled with the suggestion and its math, or the pending
         request of that SKU to change. Only purchasing and the manager adjust restock; the source must still be
-        open to this person (its feature says), and both are asked again when the form comes back."""
+        open to this person (its feature says), and both are asked again when the form comes back. Whether the source
+        is private (feedback kept private, a meeting in a private channel) is asked when it is filed: such a request
+        waits for its requester's word before it is posted (flows/restock_private.py)."""
         team = self.ctx.team_of(user)
         self.may_adjust(team, user)
         links.check_source(self.ctx, user, source)

@@ -19,6 +19,8 @@ from bot.flows.catalog import live_restock
 from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
+from bot.flows.restock_places import from_private_place
+from bot.flows.restock_private import question
 from bot.flows.restock_rights import Checked, RestockRights
 from bot.i18n import AnyOf, Count
 from bot.ops import restock as ops
@@ -114,7 +116,9 @@ class RestockRequests:
 
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
-             source: Ref | None = None, reason: str = "") -> dict[str, Any]:
+             source: Ref | None = None, reason: str = "", place: str | None = None) -> dict[str, Any]:
+        """The request form; ``place``: the conversation it was opened in, kept with it (a private one asks before
+        the request is posted)."""
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         explanation, quantity = Mrkdwn(""), None
@@ -132,6 +136,8 @@ class RestockRequests:
             explanation=explanation,
             source=source,
             reason=reason,
+            # Only a private place is kept with the form: one opened in a public channel is exactly as it was.
+            place=place if place and self.ctx.people.channel_is_private(place) else None,
         )
 
     def check_orderable(self, sku: str, quantity: int, field: str | None) -> None:
@@ -143,11 +149,13 @@ class RestockRequests:
                               "{rounded}. Make it {rounded}?"), field=field, sku=sku, moq=Count(entry.moq),
                            carton=Count(entry.carton), quantity=Count(quantity), rounded=Count(rounded))
 
-    def file_line(self, user: str, wanted: RequestForm) -> tuple[str, list[dict[str, Any]]]:
+    def file_line(self, user: str, wanted: RequestForm, place: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The one-line /restock: filed as typed; a quantity the supplier does not ship is flagged on the reply with
-        the nearest one as a button."""
-        filed = self.file(user, wanted, fields=False)
+        the nearest one as a button. Typed in a private conversation (``place``), the reply asks where it goes."""
+        filed = self.file(user, wanted, fields=False, place=place, asked_in_reply=True)
         team = self.ctx.team_of(user)
+        if filed.state == ops.HELD:
+            return question(self.ctx, self.cards, team, filed)
         tr = self.ctx.translator_for(user, team)
         text = blocks.filed_text(tr, filed.ref, filed.quantity, filed.sku)
         entry = self.playbook.catalogued(filed.sku)
@@ -157,10 +165,13 @@ class RestockRequests:
         return text, blocks.filed_with_offer(tr, text, filed.id, filed.sku, filed.quantity, entry.moq, entry.carton,
                                              rounded)
 
-    def file(self, user: str, wanted: RequestForm, *, fields: bool = True,
-             origin: Ref | None = None) -> store.RestockRequest:
+    def file(self, user: str, wanted: RequestForm, *, fields: bool = True, origin: Ref | None = None,
+             place: str | None = None, asked_in_reply: bool = False) -> store.RestockRequest:
         """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner, which
-        files a quantity the supplier does not ship and flags it). ``origin``: what started it (F-12), linked."""
+        files a quantity the supplier does not ship and flags it). ``origin``: what started it (F-12), linked.
+
+        Filed from a private place (``place``, the conversation; or ``origin``, when it is private) it is held, not
+        posted: its requester is asked where it goes (by DM, unless the caller's reply asks: ``asked_in_reply``)."""
         team = self.ctx.team_of(user)
         playbook = self.playbook
 
@@ -196,6 +207,8 @@ class RestockRequests:
         if fields:
             self.check_orderable(sku, quantity, "quantity")
         entry = playbook.catalogued(sku)
+        held = from_private_place(self.ctx, place, origin)
+        state = ops.HELD if held else ops.REQUESTED
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
             request = store.RestockRequest(
@@ -211,19 +224,24 @@ class RestockRequests:
                 needed_by=needed_by,
                 freight_mode=mode,
                 reason=wanted.reason,
-                state=ops.REQUESTED,
+                state=state,
                 version=1,
                 created_at=now,
                 updated_at=now,
             )
             session.add(request)
             session.flush()
-            Audit(team.id, user, now)(session, "restock", request.ref, None, ops.REQUESTED, f"{quantity} x {sku}")
+            Audit(team.id, user, now)(session, "restock", request.ref, None, state, f"{quantity} x {sku}")
             if origin is not None:
                 links.link(self.ctx, team.id, origin, Ref("restock", request.id), by=user)
-            self.cards.post(team, request, found)  # in the same transaction: filed and announced, or neither
+            # In the same transaction: filed and announced (or asked about), or neither.
+            if not held:
+                self.cards.post(team, request, found)
+            elif not asked_in_reply:
+                self.ctx.delivery.dm(user, *question(self.ctx, self.cards, team, request))
         filed = self.cards.request(request.id)
-        self.announce(team, None, filed)
+        if not held:  # a held request is in nobody's App Home and on no card yet
+            self.announce(team, None, filed)
         return filed
 
     # -- one step of the lifecycle ---------------------------------------------------------------

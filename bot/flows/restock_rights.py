@@ -24,16 +24,13 @@ class RestockRights:
         self.cards = cards
 
     def facts(self, team: Team, request: store.RestockRequest) -> ops.RequestFacts:
-        roles = frozenset(role for role in Role if self.ctx.has_role(team, request.requester, role))
-        return ops.RequestFacts(request.requester, request.quantity, request.unit_cost, roles)
+        return self.cards.facts(team, request)
 
     def approvers(self, team: Team, request: store.RestockRequest) -> list[str]:
         """Who may approve it now (never its requester); nobody once it is decided."""
         if request.state != ops.REQUESTED:
             return []
-        roles = ops.deciders(self.facts(team, request), self.playbook)
-        return [m.user for m in team.members
-                if m.user != request.requester and any(self.ctx.has_role(team, m.user, r) for r in roles)]
+        return self.cards.deciders(team, request)
 
     def check(self, user: str, request_id: int, action: str, quantity: int | None = None) -> Checked:
         """The request, if ``user`` may take ``action`` on it now; else OpsError saying why not."""

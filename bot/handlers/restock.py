@@ -9,12 +9,15 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import restock as ids
+from bot.blocks import restock_private as private_ids
 from bot.blocks.restock import step_modal
 from bot.features import Feature, HomeReader, LinkKind, Registrar, SlashCommand
 from bot.flows.agenda_restock import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
 from bot.flows.restock_loop import RestockLoop
+from bot.flows.restock_places import place_in
+from bot.flows.restock_private import HeldRequests
 from bot.flows.restock_requests import RestockRequests
 from bot.flows.restock_watch import RestockWatch
 from bot.handlers.command_words import RESTOCK_WORDS
@@ -43,23 +46,24 @@ def register(reg: Registrar, ctx: Context) -> None:
     requests = _requests(ctx)
     cards = requests.cards
     loop = RestockLoop(ctx, requests)
+    held = HeldRequests(ctx, requests)
 
     @reg.command("/restock")
     def restock(ack: Ack, command: dict[str, Any]) -> None:
         """/restock opens the form; /restock SKU [QTY] [by YYYY-MM-DD] [note] files one; /restock list [mine|open|SKU]; /restock status R-123."""  # noqa: E501
         ack()
-        user, reply = command["user_id"], command["response_url"]
+        user, reply, place = command["user_id"], command["response_url"], command.get("channel_id")
         tr = ctx.translator_for(user, ctx.team_of(user, command.get("team_id")))
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "open":
-            ctx.delivery.open_view(command["trigger_id"], requests.form(user))
+            ctx.delivery.open_view(command["trigger_id"], requests.form(user, place=place))
         elif wanted.action == "list":
             ctx.delivery.respond(reply, tr._("Restock requests"), cards.list_blocks(user, wanted.scope))
         elif wanted.action == "status" and wanted.ref is not None:
             ctx.delivery.respond(reply, f"R-{wanted.ref}", cards.status_blocks(user, wanted.ref))
         elif wanted.action == "file":
             form = RequestForm(sku=wanted.sku, quantity=wanted.quantity, needed_by=wanted.needed_by, reason=wanted.note)
-            text, offer = requests.file_line(user, form)
+            text, offer = requests.file_line(user, form, place)  # typed in a private place: asks where it goes
             ctx.delivery.respond(reply, text, offer or None)
         else:
             ctx.delivery.respond(
@@ -81,8 +85,20 @@ def register(reg: Registrar, ctx: Context) -> None:
     def requested(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, raw = body["user"]["id"], view_values(view)
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
+        meta = view.get("private_metadata") or ""
         submit_or_field_errors(ack, tr, view, lambda: requests.file(
-            user, request_form(raw), origin=loop.origin_of(user, view.get("private_metadata") or "")))
+            user, request_form(raw), origin=loop.origin_of(user, meta), place=place_in(meta)))
+
+    def answer(action_id: str) -> None:
+        @reg.action(action_id)
+        def answered(ack: Ack, body: dict[str, Any]) -> None:
+            """The requester's answer about a request filed from a private place (only theirs counts, once)."""
+            ack()
+            said = held.answer(body["user"]["id"], body["actions"][0].get("value") or "", action_id)
+            ctx.delivery.respond(body["response_url"], said, replace_original=True)
+
+    for action_id in private_ids.ANSWERS:
+        answer(action_id)
 
     @reg.action(ids.USE_ORDERABLE)
     def use_orderable(ack: Ack, body: dict[str, Any]) -> None:

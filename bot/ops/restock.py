@@ -16,6 +16,9 @@ REQUESTED, APPROVED, REJECTED, ORDERED, SHIPPED, RECEIVED, CLOSED, CANCELLED = (
     "requested", "approved", "rejected", "ordered", "shipped", "received", "closed", "cancelled")
 OPEN_STATES = (REQUESTED, APPROVED, ORDERED, SHIPPED, RECEIVED)
 FINISHED_STATES = (RECEIVED, CLOSED, CANCELLED, REJECTED)  # as a linked object: nothing more is coming
+# Filed from a private place, waiting for its requester to say where it goes: shown nowhere the team looks, in no
+# open state, moved on only by its requester's answer (flows/restock_private.py).
+HELD = "held"
 # action -> (states it may start from, state it leads to)
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((REQUESTED,), APPROVED),

@@ -89,7 +89,9 @@ def test_a_restock_started_from_private_feedback_names_it_without_its_words(cons
          ["Feedback #1 went to the manager only"]),
         ("!in U0CS\n!click No, keep it private", ["Feedback #1 stays private: only the manager sees it."]),
         ("!as U0MANAGER\n!in U0MANAGER\n!click 调整补货", ["补货"]),
-        ("!fill quantity=500\n!submit", ["── #purchasing · Opsbot", "📦 补货 R-1", "F-1"]),
+        # Filed for feedback kept private, the request waits for its requester too (and is posted when they say).
+        ("!fill quantity=500\n!submit", ["── DM with Li Wei · Opsbot", "R-1（500 × LED-100）还没有发出"]),
+        ("!click 发到采购频道", ["── #purchasing · Opsbot", "📦 补货 R-1", "F-1"]),
     ])
     assert "PRIVKEPT" not in everywhere_but(console, "U0MANAGER", "U0CS")
 
