@@ -307,10 +307,11 @@ def request_modal(
     explanation: Mrkdwn,
     source: Ref | None = None,
     reason: str = "",
-    place: str | None = None,
+    private: bool = False,
 ) -> dict[str, Any]:
     """``source``: what it is filed for (F-12, A-7), kept with the form and linked when it is filed; ``reason``
-    prefilled (an action's words); ``place``: the conversation it was opened in (a private one asks before posting)."""
+    prefilled (an action's words); ``private``: opened in a private place or for something private (filed, it waits
+    for its requester's word before it is posted)."""
     sku_options = [option(s, s) for s in skus[:100]]
     sku_element: dict[str, Any] = {"type": "static_select", "action_id": "sku", "options": sku_options}
     if sku in skus:
@@ -363,7 +364,7 @@ def request_modal(
             optional=True,
         ),
     ]
-    kept = {**(source_metadata(source) if source else {}), **({"place": place} if place else {})}
+    kept = {**(source_metadata(source) if source else {}), **({"private": True} if private else {})}
     return modal(
         tr._("Restock request"), blocks, callback_id=REQUEST_VIEW, submit=tr._("Request"), close=tr._("Cancel"),
         private_metadata=json.dumps(kept) if kept else "",

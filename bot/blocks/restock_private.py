@@ -18,7 +18,7 @@ CANCEL_HELD = "restock.cancel_held"  # value {"id"}: nothing posted, the request
 ANSWERS = (POST_PUBLICLY, KEEP_PRIVATE, CANCEL_HELD)
 
 
-def mentions(users: list[str]) -> list[str]:
+def _mentions(users: list[str]) -> list[str]:
     return [f"<@{u}>" for u in users]
 
 
@@ -36,7 +36,7 @@ def question(tr: Translator, request_id: int, ref: str, quantity: int, sku: str,
     if note.strip():
         said = [tr._("Post to purchasing: the card goes to {channel} with your note.", channel=where),
                 tr._("Keep it private: the card goes to {channel} without your note, which goes by DM only to those "
-                     "who decide it: {who}.", channel=where, who=listed(tr, mentions(deciders)))]
+                     "who decide it: {who}.", channel=where, who=listed(tr, _mentions(deciders)))]
         choices.append(button(tr._("Keep it private"), KEEP_PRIVATE, value))
     else:
         said = [tr._("Post to purchasing: the card goes to {channel}; it has no note.", channel=where)]
@@ -54,7 +54,7 @@ def answer_text(tr: Translator, ref: str, action: str, channel: str, deciders: l
         return tr._("{ref} is in {channel} now, with your note.", ref=ref, channel=f"<#{channel}>")
     if action == KEEP_PRIVATE:
         return tr._("{ref} is in {channel} now, without your note; only {who} got the note, by DM.", ref=ref,
-                    channel=f"<#{channel}>", who=listed(tr, mentions(deciders)))
+                    channel=f"<#{channel}>", who=listed(tr, _mentions(deciders)))
     return tr._("{ref} is cancelled: nothing was posted.", ref=ref)
 
 

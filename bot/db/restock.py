@@ -29,6 +29,9 @@ class RestockRequest(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # Filed from a private place and kept private by its requester: the team's card shows everything but the note.
     note_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Filed from a private place (held until its requester answered): what it was filed for is named on the team's
+    # card without its words.
+    filed_privately: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     po_number: Mapped[str | None] = mapped_column(String(64))

@@ -15,7 +15,6 @@ from bot.db.audit import history
 from bot.flows import links
 from bot.flows.catalog import live_restock
 from bot.flows.context import Context
-from bot.flows.restock_places import from_private_place
 from bot.i18n import Translator, translator
 from bot.ops import restock as ops
 from bot.ops import restock_math as math_
@@ -95,11 +94,11 @@ class RestockCards:
             history=blocks.history_lines(tr, progress),
             suggestion=suggestion,
             buttons=blocks.buttons(tr, request.state),
-            # What it was filed for, in words only for those who may read a private source's (A-7 of a meeting
-            # held in a private channel); feedback kept private already names itself without its words.
-            origins=tuple(blocks.origin_line(tr, o.ref.label, o.title if trusted or not from_private_place(
-                self.ctx, None, o.ref) else private_words(tr))
-                for o in links.came_from(self.ctx, Ref("restock", request.id), tr)),
+            # What a request filed from a private place was for (A-7 of a meeting held in a private channel) is
+            # named without its words but to its requester and deciders; feedback kept private does so itself.
+            origins=tuple(blocks.origin_line(tr, o.ref.label, o.title if trusted or not request.filed_privately
+                                             else private_words(tr))
+                          for o in links.came_from(self.ctx, Ref("restock", request.id), tr)),
             orderable=ops.orderable(request.quantity, entry.moq, entry.carton) if request.state == ops.REQUESTED
             else None,
         )
@@ -138,6 +137,13 @@ class RestockCards:
             self.card(team, request, blocks.suggestion_lines(tr, found), tr, reader=request.requester),
             receipt=Receipt("restock.copy", str(request.id)),
         )
+
+    def held_question(self, team: Team, request: store.RestockRequest) -> tuple[str, list[dict[str, Any]]]:
+        """A held request's question to its requester, in their language: where it goes (flows/restock_private)."""
+        tr = self.ctx.translator_for(request.requester, team)
+        return (private_blocks.question_text(tr, request.ref, request.quantity, request.sku),
+                private_blocks.question(tr, request.id, request.ref, request.quantity, request.sku, request.reason,
+                                        str(team.channel(ChannelKey.purchasing)), self.deciders(team, request)))
 
     def refresh(self, team: Team, request: store.RestockRequest) -> None:
         # A card or copy still in the outbox (Slack slow or away) is edited there: it is posted as the request is now.
@@ -190,6 +196,8 @@ class RestockCards:
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
         if request.state == ops.HELD and request.requester != user:
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
+        if request.state == ops.HELD:  # its requester lost the question (an ephemeral reply): asked again
+            return self.held_question(team, request)[1]
         return self.card(team, request, tr=tr, reader=user)
 
     def export_csv(self, team: Team) -> str:

@@ -1,6 +1,6 @@
 """Where a restock request was filed from, and whether that place is private (issue 17): the conversation it was
 typed in, or what it was filed for. Read by the filing (a private place holds the request for its requester's
-word: flows/restock_private.py) and by the card (a private source's words are for the requester and deciders)."""
+word: flows/restock_private.py). A form decides it when it opens, the one-liner when it is typed."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ def from_private_place(ctx: Context, place: str | None, origin: Ref | None) -> b
     return channel is not None and ctx.people.channel_is_private(channel)
 
 
-def place_in(metadata: str) -> str | None:
-    """The conversation a form was opened in, from its private_metadata; anything but a channel id is none."""
+def private_in(metadata: str) -> bool:
+    """Whether a submitted form was opened in a private place or for something private (its private_metadata, as
+    the form was opened with it: decided then, so the submission's answer never waits on Slack)."""
     try:
-        place = json.loads(metadata).get("place") if metadata.startswith("{") else None
-    except (ValueError, AttributeError):
-        return None
-    return place if isinstance(place, str) and place.isalnum() and len(place) <= 32 else None
+        kept = json.loads(metadata) if metadata.startswith("{") else None
+    except ValueError:
+        return False
+    return isinstance(kept, dict) and kept.get("private") is True

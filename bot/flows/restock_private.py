@@ -11,32 +11,20 @@ request's version, so a double click or two copies of the question post the card
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import cast
 
 from bot.blocks import restock_private as blocks
 from bot.db import restock as store
 from bot.db.audit import Audit
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
-from bot.flows.restock_cards import RestockCards
+from bot.flows.restock_requests import RestockRequests
 from bot.ops import restock as ops
 from bot.ops.restock_playbook import FreightMode
 from bot.ops.team import ChannelKey, Team
 
-if TYPE_CHECKING:  # restock_requests holds requests here while they wait: a type only, no import at run time
-    from bot.flows.restock_requests import RestockRequests
-
 ANSWERED = {blocks.POST_PUBLICLY: "posted by its requester", blocks.KEEP_PRIVATE: "posted without its note",
             blocks.CANCEL_HELD: "cancelled by its requester before it was posted"}
-
-
-def question(ctx: Context, cards: RestockCards, team: Team, request: store.RestockRequest
-             ) -> tuple[str, list[dict[str, Any]]]:
-    """The requester's question about a held request, in their language."""
-    tr = ctx.translator_for(request.requester, team)
-    return (blocks.question_text(tr, request.ref, request.quantity, request.sku),
-            blocks.question(tr, request.id, request.ref, request.quantity, request.sku, request.reason,
-                            str(team.channel(ChannelKey.purchasing)), cards.deciders(team, request)))
 
 
 class HeldRequests:

@@ -20,7 +20,6 @@ from bot.flows.context import Context
 from bot.flows.home import homes_changed
 from bot.flows.restock_cards import RestockCards
 from bot.flows.restock_places import from_private_place
-from bot.flows.restock_private import question
 from bot.flows.restock_rights import Checked, RestockRights
 from bot.i18n import AnyOf, Count
 from bot.ops import restock as ops
@@ -117,8 +116,8 @@ class RestockRequests:
     # -- filing ----------------------------------------------------------------------------------
     def form(self, user: str, sku: str | None = None, marketplace: str | None = None,
              source: Ref | None = None, reason: str = "", place: str | None = None) -> dict[str, Any]:
-        """The request form; ``place``: the conversation it was opened in, kept with it (a private one asks before
-        the request is posted)."""
+        """The request form; ``place``: the conversation it was opened in. Whether that or ``source`` is private is
+        decided now and kept with the form, so its submission (whose answer must not wait on Slack) need not ask."""
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         explanation, quantity = Mrkdwn(""), None
@@ -136,8 +135,7 @@ class RestockRequests:
             explanation=explanation,
             source=source,
             reason=reason,
-            # Only a private place is kept with the form: one opened in a public channel is exactly as it was.
-            place=place if place and self.ctx.people.channel_is_private(place) else None,
+            private=from_private_place(self.ctx, place, source),
         )
 
     def check_orderable(self, sku: str, quantity: int, field: str | None) -> None:
@@ -152,10 +150,11 @@ class RestockRequests:
     def file_line(self, user: str, wanted: RequestForm, place: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The one-line /restock: filed as typed; a quantity the supplier does not ship is flagged on the reply with
         the nearest one as a button. Typed in a private conversation (``place``), the reply asks where it goes."""
-        filed = self.file(user, wanted, fields=False, place=place, asked_in_reply=True)
+        filed = self.file(user, wanted, fields=False, private=from_private_place(self.ctx, place, None),
+                          asked_in_reply=True)
         team = self.ctx.team_of(user)
         if filed.state == ops.HELD:
-            return question(self.ctx, self.cards, team, filed)
+            return self.cards.held_question(team, filed)
         tr = self.ctx.translator_for(user, team)
         text = blocks.filed_text(tr, filed.ref, filed.quantity, filed.sku)
         entry = self.playbook.catalogued(filed.sku)
@@ -166,12 +165,12 @@ class RestockRequests:
                                              rounded)
 
     def file(self, user: str, wanted: RequestForm, *, fields: bool = True, origin: Ref | None = None,
-             place: str | None = None, asked_in_reply: bool = False) -> store.RestockRequest:
+             private: bool = False, asked_in_reply: bool = False) -> store.RestockRequest:
         """File a request; a bad value raises OpsError naming its modal field (or none, for the one-liner, which
         files a quantity the supplier does not ship and flags it). ``origin``: what started it (F-12), linked.
 
-        Filed from a private place (``place``, the conversation; or ``origin``, when it is private) it is held, not
-        posted: its requester is asked where it goes (by DM, unless the caller's reply asks: ``asked_in_reply``)."""
+        Filed from a private place (``private``: the conversation, or what it is for) it is held, not posted: its
+        requester is asked where it goes (by DM, unless the caller's reply asks: ``asked_in_reply``)."""
         team = self.ctx.team_of(user)
         playbook = self.playbook
 
@@ -207,7 +206,7 @@ class RestockRequests:
         if fields:
             self.check_orderable(sku, quantity, "quantity")
         entry = playbook.catalogued(sku)
-        held = from_private_place(self.ctx, place, origin)
+        held = private
         state = ops.HELD if held else ops.REQUESTED
         now = self.ctx.clock.now()
         with self.ctx.db.transaction() as session:
@@ -225,6 +224,7 @@ class RestockRequests:
                 freight_mode=mode,
                 reason=wanted.reason,
                 state=state,
+                filed_privately=held,
                 version=1,
                 created_at=now,
                 updated_at=now,
@@ -238,7 +238,7 @@ class RestockRequests:
             if not held:
                 self.cards.post(team, request, found)
             elif not asked_in_reply:
-                self.ctx.delivery.dm(user, *question(self.ctx, self.cards, team, request))
+                self.ctx.delivery.dm(user, *self.cards.held_question(team, request))
         filed = self.cards.request(request.id)
         if not held:  # a held request is in nobody's App Home and on no card yet
             self.announce(team, None, filed)

@@ -16,7 +16,7 @@ from bot.flows.agenda_restock import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context
 from bot.flows.restock_cards import RECEIPTS, RestockCards
 from bot.flows.restock_loop import RestockLoop
-from bot.flows.restock_places import place_in
+from bot.flows.restock_places import private_in
 from bot.flows.restock_private import HeldRequests
 from bot.flows.restock_requests import RestockRequests
 from bot.flows.restock_watch import RestockWatch
@@ -87,7 +87,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
         meta = view.get("private_metadata") or ""
         submit_or_field_errors(ack, tr, view, lambda: requests.file(
-            user, request_form(raw), origin=loop.origin_of(user, meta), place=place_in(meta)))
+            user, request_form(raw), origin=loop.origin_of(user, meta), private=private_in(meta)))
 
     def answer(action_id: str) -> None:
         @reg.action(action_id)

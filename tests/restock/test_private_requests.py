@@ -147,7 +147,10 @@ def test_its_requester_finds_it_in_their_list_and_may_cancel_it_unposted(console
     converse(console, [
         ("!as U0BUYER\n!in G0PRIVATE\n/restock LED-100 500 CANCELME", ["R-1 (500 × LED-100) is not posted yet"]),
         ("!in C0OPS\n/restock list mine", ["R-1", "not posted yet"]),
-        ("!in G0PRIVATE\n!click Cancel request", ["R-1 is cancelled: nothing was posted."]),
+        # The question was an ephemeral reply: /restock status asks it again, of its requester only.
+        ("/restock status R-1", ["R-1 (500 × LED-100) is not posted yet", "[1: Post to purchasing]"]),
+        ("!as U0MARKET\n/restock status R-1", ["No restock request R-1"]),
+        ("!as U0BUYER\n!click Cancel request", ["R-1 is cancelled: nothing was posted."]),
         ("!click Post to purchasing", ["You already said where R-1 goes."]),
     ])
     assert cards_in_purchasing(console) == 0
