@@ -29,11 +29,12 @@ def question_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
 
 def question(tr: Translator, request_id: int, ref: str, quantity: int, sku: str, note: str, channel: str,
              deciders: list[str]) -> list[dict[str, Any]]:
-    """What each answer does, said before it is pressed; "Keep it private" only when there is a note to keep."""
+    """What each answer does, said before it is pressed; "Keep it private" only when there is a note to keep and
+    someone to decide the request who may read it."""
     where = f"<#{channel}>"
     value = json.dumps({"id": request_id})
     choices = [button(tr._("Post to purchasing"), POST_PUBLICLY, value, style="primary")]
-    if note.strip():
+    if note.strip() and deciders:
         said = [tr._("Post to purchasing: the card goes to {channel} with your note.", channel=where),
                 tr._("Keep it private: the card goes to {channel} without your note, which goes by DM only to those "
                      "who decide it: {who}.", channel=where, who=listed(tr, _mentions(deciders)))]

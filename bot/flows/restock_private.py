@@ -46,7 +46,8 @@ class HeldRequests:
         if request.state != ops.HELD or action not in ANSWERED:
             raise OpsError(N_("You already said where {ref} goes."), ref=request.ref)
         target = ops.CANCELLED if action == blocks.CANCEL_HELD else ops.REQUESTED
-        keep = action == blocks.KEEP_PRIVATE and bool(request.reason.strip())
+        deciders = self.cards.deciders(team, request)
+        keep = action == blocks.KEEP_PRIVATE and bool(request.reason.strip()) and bool(deciders)
         found = self.requests.suggestion(team, request.sku, request.marketplace,
                                          cast(FreightMode, request.freight_mode)) if target == ops.REQUESTED else None
         now = self.ctx.clock.now()
@@ -59,7 +60,6 @@ class HeldRequests:
             Audit(team.id, user, now)(session, "restock", request.ref, ops.HELD, target, ANSWERED[action])
             session.expire_all()
             answered = self.cards.request(request.id)
-            deciders = self.cards.deciders(team, answered)
             if found is not None:  # answered and announced together: posted once, or not at all
                 self.cards.post(team, answered, found)
                 for decider in deciders if keep else []:

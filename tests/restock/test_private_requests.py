@@ -177,3 +177,28 @@ def test_a_request_from_an_action_of_a_meeting_held_in_a_private_channel_waits_t
         "── #purchasing · Opsbot", "📦 Restock R-1 · requested", "From A-1: from a private conversation",
         "── DM with Chen Jie · Opsbot", "From A-1: Reorder LED-100 MEETINGSECRET"])])
     assert "MEETINGSECRET" not in everything_in(console, "C0PURCHASING")  # the card and any reply in its thread
+
+
+def test_two_presses_that_read_it_at_once_post_it_once(console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two people's clicks (or a double click on two replicas) both read the request while it is held: the
+    compare-and-set on its version lets the first through and tells the second, in one transaction each."""
+    from bot.errors import OpsError
+    from bot.flows.restock_cards import RestockCards
+    from bot.flows.restock_private import HeldRequests
+    from bot.flows.restock_requests import RestockRequests
+    from bot.ops.restock_playbook import RestockPlaybook
+
+    converse(console, [("!as U0BUYER\n!in G0PRIVATE\n/restock LED-100 500 RACE note", ["Post to purchasing"])])
+    ctx = console.services.context
+    playbook = ctx.playbook(RestockPlaybook)
+    held = HeldRequests(ctx, RestockRequests(ctx, playbook, RestockCards(ctx, playbook)))
+    as_both_read_it = held.cards.request(1)
+    monkeypatch.setattr(held, "_held", lambda team, raw: as_both_read_it)
+    assert "R-1 is in" in held.answer("U0BUYER", '{"id": 1}', POST_PUBLICLY)
+    with pytest.raises(OpsError) as second:
+        held.answer("U0BUYER", '{"id": 1}', KEEP_PRIVATE)
+    assert second.value.message == "You already said where {ref} goes."
+    console.send("!in C0OPS")
+    assert "R-1" in console.send("/restock list all")  # the outbox drained: what was sent is in the emulator
+    assert cards_in_purchasing(console) == 1
+    assert held.cards.request(1).note_private is False  # the second answer changed nothing
