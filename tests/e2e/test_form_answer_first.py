@@ -11,7 +11,6 @@ after the answer, so the test would fail on its HTTP client's timeout; the after
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -23,9 +22,7 @@ import pytest
 from bot.blocks import kpi as kpi_blocks
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
-from bot.console.http_server import Answer
 from bot.console.modals import _element_state, _initial_state
-from bot.console.slack_state import User
 from bot.flows.feedback_cards import FeedbackCards
 from bot.flows.feedback_intake import FeedbackIntake
 from bot.flows.standup_answers import StandupAnswers
@@ -34,58 +31,17 @@ from bot.i18n import translator
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.standup_playbook import StandupPlaybook
 from bot.reports.loaders import Period
+from bot.wiring import Opsbot
 from tests.load.conftest import TOKEN, Served
+from tests.support.held_slack import HeldSlack, held_slack
 
 REPO = Path(__file__).resolve().parents[2]
 MONDAY = date(2026, 11, 23)
-PASSING = frozenset({"auth.test"})  # who the bot is: asked once by Bolt before the first listener, then known
-
-
-class HeldSlack(SlackEmulator):
-    """The Slack emulator, holding every Web API call, response_url post and file download at a gate until the
-    test opens it (``release``); ``arrived`` counts what came to the gate."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__(token)
-        self.gate = threading.Event()
-        self.gate.set()
-        self.arrived = 0
-        self._count = threading.Lock()
-
-    def hold(self) -> None:
-        self.gate.clear()
-
-    def release(self) -> None:
-        self.gate.set()
-
-    def _wait(self) -> None:
-        with self._count:
-            self.arrived += 1
-        self.gate.wait()
-
-    def answer(self, method: str, args: dict[str, Any], authorization: str) -> Answer | None:
-        if method not in PASSING:
-            self._wait()
-        return super().answer(method, args, authorization)
-
-    def respond(self, key: str, payload: dict[str, Any]) -> bool:
-        self._wait()
-        return super().respond(key, payload)
-
-    def download(self, file_id: str, authorization: str) -> Answer:
-        self._wait()
-        return super().download(file_id, authorization)
 
 
 @pytest.fixture
 def slack() -> Iterator[HeldSlack]:
-    emulator = HeldSlack(TOKEN).start()
-    emulator.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
-    emulator.add_user(User("U0ANALYST", "Sara Kim", "Europe/Berlin", "en-US"))
-    emulator.add_user(User("U0CS", "Wang Fang", "Asia/Shanghai", "en-US"))
-    yield emulator
-    emulator.release()
-    emulator.stop()
+    yield from held_slack(TOKEN)
 
 
 @pytest.fixture
@@ -127,8 +83,8 @@ def settle(served: Served) -> None:
     assert served.services.delivery.outbox.drain(timeout=60)
 
 
-def standup_form(served: Served, user: str, **values: str) -> dict[str, Any]:
-    context = served.services.context
+def standup_form(services: Opsbot, user: str, **values: str) -> dict[str, Any]:
+    context = services.context
     playbook = context.playbook(StandupPlaybook)
     view = StandupAnswers(context, playbook, StandupRounds(context, playbook)).answer_modal(user, MONDAY)
     return filled(dict(view), **values)
@@ -148,11 +104,11 @@ def last_home(slack: SlackEmulator, user: str) -> str:
 def test_stand_up_answers_are_answered_while_slack_is_held_and_the_managers_home_shows_both_after(
     served: Served, slack: HeldSlack
 ) -> None:
-    buyer = standup_form(served, "U0BUYER", yesterday="PO 4711 sent", today="Call the supplier",
+    buyer = standup_form(served.services, "U0BUYER", yesterday="PO 4711 sent", today="Call the supplier",
                          blockers="Factory QC report missing")
-    cs = standup_form(served, "U0CS", yesterday="Answered tickets", today="Refund queue",
+    cs = standup_form(served.services, "U0CS", yesterday="Answered tickets", today="Refund queue",
                       blockers="Carrier claim form lost")
-    bad = standup_form(served, "U0CS", yesterday="x" * 3001, today="Refund queue")
+    bad = standup_form(served.services, "U0CS", yesterday="x" * 3001, today="Refund queue")
     slack.hold()
 
     assert submit(served, "U0BUYER", buyer) == {}  # closed, with Slack holding every call
