@@ -254,8 +254,8 @@ async def send_open_loop(base: str, requests: list[tuple[str, dict[str, str]]], 
             started = time.perf_counter()
             try:
                 async with client.post(f"{base}/slack/events", data=body.encode(), headers=headers) as response:
-                    await response.read()
-                    if response.status != 200:
+                    answer = await response.read()
+                    if response.status != 200 or b'"errors"' in answer:  # a form refused counts as an error
                         errors += 1
                         return
             except (TimeoutError, aiohttp.ClientError):
