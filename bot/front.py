@@ -69,9 +69,11 @@ QUEUED = frozenset(
 # Requests whose trigger_id can open a form: their work goes to the trigger lane (bot/outbox/work.py).
 TRIGGER_KINDS = frozenset({"command", "block_actions", "shortcut", "message_action", "interactive_message"})
 OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
-# What forms put off until after their answer runs on these (bot/answering.py): a few, as each mostly waits on
-# Slack, and in the answering process, whose interpreter the event loop shares.
-AFTER_ANSWER_THREADS = 4
+# What forms put off until after their answer runs on these (bot/answering.py), in the answering process: an App
+# Home's build is pandas work that holds the interpreter lock the next answer needs. Two threads: with a normal
+# Slack a form row's p99 was 145-220 ms with one or two, 750 ms with four (benchmarks/ack_latency.py, form rows);
+# with a slow Slack two kept up better than one (each mostly waits on Slack).
+AFTER_ANSWER_THREADS = 2
 AFTER_ANSWER_GRACE = 10.0  # seconds a stopping front gives the work put off to finish
 
 
