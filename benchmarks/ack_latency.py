@@ -8,6 +8,11 @@ schedule, not waiting for answers) at 50, 200 and 400 requests/s, in three Slack
 - ``slow``: every Web API call and every response_url post is answered after 2 s;
 - ``refused``: the response_urls refuse connections (nothing listens there).
 
+Then view submissions of a real form, the stand-up answer form (rows ``form``/``slow form``: 50 requests/s,
+its fields filled as a person fills them), in a normal Slack and in one that answers every call after 2 s:
+Opsbot validates and saves each answer before answering, and sends the "saved" DM and republishes the App
+Homes after it; the bare app acks the same payloads.
+
 Each row prints p50/p99 ack latency and errors for both servers, Opsbot's p99 as a ratio of bare
 AsyncApp's, how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond
 what the work threads can do, requests are acknowledged and queued, not dropped) and the machine's 1-minute
@@ -21,7 +26,9 @@ Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every ro
 
     python benchmarks/ack_latency.py                    # 50, 200, 400 requests/s, 10 s each, three Slacks
     python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
-    python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack
+    python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack, and the
+                                                        # stand-up form at 50 requests/s for 1 s, slow Slack
+    python benchmarks/ack_latency.py --form-rates 50,100  # the form rows' rates (0: none)
     python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/ack_bench
                                                         # databases ack_bench_base, ack_bench_normal, ...
 """
@@ -78,7 +85,10 @@ BARE_ASYNC_BOLT = textwrap.dedent("""
         await ack()
 
     for name in sys.argv[5:]:
-        app.command(name)(ack_only)
+        if name.startswith("view:"):
+            app.view(name.removeprefix("view:"))(ack_only)
+        else:
+            app.command(name)(ack_only)
     handler = AsyncSlackRequestHandler(app)
 
     async def events(request):
@@ -91,7 +101,10 @@ BARE_ASYNC_BOLT = textwrap.dedent("""
     uvicorn.run(server, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """)
 SLACKS = ("normal", "slow", "refused")
+FORM_SLACKS = ("normal", "slow")
 SLOW_SECONDS = 2.0
+STANDUP_TEAM = "shenzhen-ops"  # playbooks/team.yml's team, whose members answer the stand-up form
+FORM_USERS = ["U0BUYER", "U0MANAGER", "U0MARKET", "U0WAREHOUSE", "U0SELECT", "U0CS", "U0FINANCE", "U0ANALYST"]
 
 
 class BenchSlack(SlackEmulator):
@@ -191,6 +204,42 @@ def signed_commands(
     return requests
 
 
+def standup_form(user: str, index: int) -> dict[str, Any]:
+    """The stand-up answer form as Slack sends it back filled in: built by Opsbot's own builder from the
+    playbook's questions, with answers (and, every third one, a blocker the managers' Homes show)."""
+    from datetime import date
+
+    from bot.blocks.standup import answer_modal
+    from bot.i18n import translator
+    from bot.ops.standup_playbook import load_playbook
+
+    questions = load_playbook(REPO / "playbooks").for_team(STANDUP_TEAM).questions
+    view = answer_modal(translator("en-US"), questions, date.today(), STANDUP_TEAM, {}, None)
+    typed = {"yesterday": f"Sent PO {4700 + index}", "today": f"Call supplier {index % 7}",
+             "blockers": f"Waiting for QC report {index}" if index % 3 == 0 else ""}
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        if element["type"] == "static_select":  # the mood
+            state = {"type": "static_select", "selected_option": element["options"][3]}
+        else:
+            state = {"type": element["type"], "value": typed.get(block["block_id"], "")}
+        values[block["block_id"]] = {element["action_id"]: state}
+    return {**view, "id": f"V0FORM{index}", "hash": f"h{index}", "state": {"values": values}}
+
+
+def signed_forms(rate: int, seconds: float) -> list[tuple[str, dict[str, str]]]:
+    """One run's view submissions of the stand-up form, from the team's members in turn."""
+    requests = []
+    for index in range(max(1, int(rate * seconds))):
+        user = FORM_USERS[index % len(FORM_USERS)]
+        body = payloads.view_submission(user=user, team="T0DEMO", view=standup_form(user, index))
+        requests.append((body, payloads.sign(SECRET, body)))
+    return requests
+
+
 async def send_open_loop(base: str, requests: list[tuple[str, dict[str, str]]], rate: int) -> tuple[list[float], int]:
     """Send on a fixed schedule whatever the server does; each request's time until its answer, and errors."""
     import aiohttp
@@ -205,8 +254,8 @@ async def send_open_loop(base: str, requests: list[tuple[str, dict[str, str]]], 
             started = time.perf_counter()
             try:
                 async with client.post(f"{base}/slack/events", data=body.encode(), headers=headers) as response:
-                    await response.read()
-                    if response.status != 200:
+                    answer = await response.read()
+                    if response.status != 200 or b'"errors"' in answer:  # a form refused counts as an error
                         errors += 1
                         return
             except (TimeoutError, aiohttp.ClientError):
@@ -237,9 +286,11 @@ def run_rate(
     commands: list[tuple[str, str]],
     *,
     refused: bool = False,
+    forms: bool = False,
 ) -> tuple[list[float], int]:
     """One run, its client in a process of its own: the emulator's threads in this one do not slow it."""
-    requests = signed_commands(emulator, rate, seconds, commands, refused=refused)
+    requests = signed_forms(rate, seconds) if forms else signed_commands(emulator, rate, seconds, commands,
+                                                                           refused=refused)
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as client:
         return client.submit(client_process, base, requests, rate).result()
 
@@ -343,6 +394,33 @@ def start_bare(port: int, emulator: SlackEmulator, commands: list[str]) -> subpr
     )
 
 
+def run_form_rows(bare: str, opsbot: str, emulator: BenchSlack, slacks: list[str], rates: list[int],
+                  seconds: float, commands: list[tuple[str, str]]) -> bool:
+    """The stand-up form's rows, printed like the others; True when each met the target."""
+    ok = True
+    if slacks:  # warmed up in a normal Slack: each member's profile read once, as on any morning after the first
+        for base in (bare, opsbot):
+            run_rate(base, emulator, len(FORM_USERS), 1.0, commands, forms=True)
+    for slack in slacks:
+        emulator.set_slack(slack)
+        for rate in rates:
+            row = {}
+            for name, base in (("bare", bare), ("opsbot", opsbot)):
+                latencies, errors = run_rate(base, emulator, rate, seconds, commands, forms=True)
+                row[name] = (percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000, errors)
+            ratio = row["opsbot"][1] / row["bare"][1] if row["bare"][1] else float("nan")
+            ok = ok and row["opsbot"][2] == 0 and ratio <= 1.5
+            label = "form" if slack == "normal" else f"{slack} form"
+            print(
+                f"{label:>10} {rate:>5} {row['bare'][0]:>9.1f} {row['bare'][1]:>9.1f} {row['bare'][2]:>4} "
+                f"{row['opsbot'][0]:>11.1f} {row['opsbot'][1]:>11.1f} {row['opsbot'][2]:>4} {ratio:>9.2f}x"
+                f" {queued(opsbot):>13} {os.getloadavg()[0]:>5.1f}",
+                flush=True,
+            )
+    emulator.set_slack("normal")
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="50,200,400", help="requests per second, comma separated")
@@ -361,8 +439,11 @@ def main() -> None:
         default=1.0,
         help="size of the KPI data behind /kpi 30d, as a fraction of benchmarks/kpi.py's year",
     )
+    parser.add_argument("--form-rates", default="50", help="view submissions per second for the form rows (0: none)")
     args = parser.parse_args()
     rates = [50] if args.smoke else [int(r) for r in args.rates.split(",")]
+    form_rates = [50] if args.smoke else [int(r) for r in args.form_rates.split(",") if int(r) > 0]
+    form_slacks = ["slow"] if args.smoke else [s for s in FORM_SLACKS if s in args.slacks.split(",")]
     seconds = 1.0 if args.smoke else args.seconds
     kpi_scale = 0.002 if args.smoke else args.kpi_scale
     slacks = ["normal"] if args.smoke else [s for s in args.slacks.split(",") if s in SLACKS]
@@ -384,7 +465,7 @@ def main() -> None:
         )
         print(f"commands: {', '.join(f'{c} {t}' for c, t in commands)}")
         bare_port = free_port()
-        processes.append(start_bare(bare_port, emulator, sorted({c for c, _ in commands})))
+        processes.append(start_bare(bare_port, emulator, [*sorted({c for c, _ in commands}), "view:standup.answer"]))
         bare = f"http://127.0.0.1:{bare_port}"
         wait_healthy(bare, processes[-1])
         warm_up(bare, emulator, commands, answers=False)
@@ -420,6 +501,8 @@ def main() -> None:
                     flush=True,
                 )
             emulator.set_slack("normal")
+            ok = run_form_rows(bare, opsbot, emulator, form_slacks, form_rates, seconds, commands) and ok
+            form_slacks = []  # each Slack's form rows once, on the first Opsbot
             opsbot_process.terminate()
             try:
                 opsbot_process.wait(30)

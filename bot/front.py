@@ -13,9 +13,17 @@ A request with a trigger_id (a command, a button, a shortcut) goes to the queue'
 threads of its own take while the trigger can still open a form: a command that opens a form does not wait
 behind slow work.
 
-A view submission is the exception Slack makes: its answer carries the field errors, so it runs in full
-before answering — on threads of its own, so a slow one never holds a command's ack. So does anything rare
-Bolt answers itself (the URL check when the app is set up).
+A view submission is the exception Slack makes: its answer carries the field errors, so its listener runs
+before answering — on threads of its own, so a slow one never holds a command's ack — but inside
+:func:`bot.answering.answering`: its validation and its one transaction decide the answer, and whatever would
+call Slack or compute at length (sending the messages it wrote, republishing App Homes, rewriting a meeting's
+canvas, fetching a shared report and loading it) is put off by the code that would do it, and handed to the
+after-answer threads (:data:`AFTER_ANSWER_THREADS`) once the answer is made. So a Slack that answers after 2
+seconds costs a stand-up answer nothing; what was put off is done then, and a failure there is logged (the
+messages themselves are already in the outbox, whose senders try again). The Slack calls a form still waits
+for decide its answer: a new launch's channel (``conversations.create`` says whether the name is taken), and
+who the person is (their language, from ``bot/people.py``, which asks Slack only about someone it does not
+know yet). Anything else Bolt answers itself (the URL check when the app is set up) runs in full.
 
 With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is
 answered "Opsbot can't reach its database" in the person's language (as far as it is known without asking
@@ -29,14 +37,15 @@ import asyncio
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltResponse
 from slack_sdk.webhook import WebhookClient
 
+from bot.answering import answering
 from bot.db import Database
 from bot.flows.context import Context
 from bot.i18n import Translator, translator
@@ -60,6 +69,12 @@ QUEUED = frozenset(
 # Requests whose trigger_id can open a form: their work goes to the trigger lane (bot/outbox/work.py).
 TRIGGER_KINDS = frozenset({"command", "block_actions", "shortcut", "message_action", "interactive_message"})
 OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
+# What forms put off until after their answer runs on these (bot/answering.py), in the answering process: an App
+# Home's build is pandas work that holds the interpreter lock the next answer needs. Two threads: with a normal
+# Slack a form row's p99 was 145-220 ms with one or two, 750 ms with four (benchmarks/ack_latency.py, form rows);
+# with a slow Slack two kept up better than one (each mostly waits on Slack).
+AFTER_ANSWER_THREADS = 2
+AFTER_ANSWER_GRACE = 10.0  # seconds a stopping front gives the work put off to finish
 
 
 def delivery_key(body: Mapping[str, Any]) -> str | None:
@@ -107,6 +122,10 @@ class Front:
         self._mover: Mover | None = None
         self._outage_answers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="opsbot-outage")
         self._learning = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-profiles")
+        self._after_answer = ThreadPoolExecutor(max_workers=AFTER_ANSWER_THREADS,
+                                                thread_name_prefix="opsbot-after-answer")
+        self._put_off: set[Future[None]] = set()
+        self._put_off_lock = threading.Lock()
 
     # -- the ack path: on the server's event loop, never blocked by the database or by Slack -----------
     async def acknowledge(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
@@ -211,9 +230,53 @@ class Front:
             if not is_database_down(error):
                 raise
             return self._database_down(str(data.get("type") or ""), data)
-        return self.app.dispatch(
-            bolt_request(text, {k: [v] for k, v in headers.items()}, context={CHECKED_AT_THE_FRONT: True})
-        )
+        request = bolt_request(text, {k: [v] for k, v in headers.items()}, context={CHECKED_AT_THE_FRONT: True})
+        if data.get("type") != "view_submission":
+            return self.app.dispatch(request)
+        # The answer is made with what the listener put off kept aside; that goes to the after-answer threads,
+        # so the answer never waits for it (nor for Slack).
+        with answering() as kept:
+            try:
+                return self.app.dispatch(request)
+            finally:
+                self._after(kept)
+
+    def _after(self, kept: Sequence[Callable[[], None]]) -> None:
+        if not kept:
+            return
+        try:
+            future = self._after_answer.submit(self._run_after, tuple(kept))
+        except RuntimeError:  # the front is closing: done here, late, rather than lost
+            self._run_after(tuple(kept))
+            return
+        with self._put_off_lock:
+            self._put_off.add(future)
+        future.add_done_callback(self._done_after)
+
+    def _done_after(self, future: Future[None]) -> None:
+        with self._put_off_lock:
+            self._put_off.discard(future)
+
+    @staticmethod
+    def _run_after(kept: tuple[Callable[[], None], ...]) -> None:
+        """One form's put-off work, in the order it was put off (a message's lane before the Homes)."""
+        for work in kept:
+            try:
+                work()
+            except Exception:  # what was answered stays answered; its messages are safe in the outbox
+                log.exception("work put off until after a form's answer failed")
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until the work put off until after the answers given so far is done (the harness, a stopping
+        server); False if some was still running after ``timeout`` seconds."""
+        while True:
+            with self._put_off_lock:
+                running = list(self._put_off)
+            if not running:
+                return True
+            _, not_done = wait(running, timeout=timeout)
+            if not_done:
+                return False
 
     # -- what the work threads do -----------------------------------------------------------------------
     def work(self, request: Request) -> None:
@@ -296,6 +359,8 @@ class Front:
 
     def close(self) -> None:
         self.stop_writer()
+        self.settle(timeout=AFTER_ANSWER_GRACE)
+        self._after_answer.shutdown(wait=False)
         self._outage_answers.shutdown(wait=False)
         self._learning.shutdown(wait=False)
         if self._db is not None:

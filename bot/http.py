@@ -7,8 +7,10 @@ with its own capacity, so none waits on another's backlog:
   the ack writer's group commit (replay guard, retry de-duplication, the request queued in the database,
   for every waiting ack in one transaction, on one thread of its own) — never a listener, never a blocking
   call on the loop;
-- **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission,
-  whose answer carries the field errors;
+- **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission's
+  validation and transaction, whose answer carries the field errors; what would call Slack after that (its
+  messages, App Homes, a report to load) is put off to the front's after-answer threads, which the answer never
+  waits for (``bot/answering.py``);
 - **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
   child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs.
 
@@ -40,7 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.front import Front
+from bot.front import AFTER_ANSWER_GRACE, Front
 from bot.observability import ACK_SECONDS, REGISTRY, watch_work
 from bot.outbox.work import WorkProcess
 
@@ -160,6 +162,8 @@ def build_http_app(
                 process.stop()
             elif worker is not None:
                 worker.stop()
+            if front is not None:  # what forms put off until after their answers, done while Slack is still reached
+                await asyncio.get_running_loop().run_in_executor(None, front.settle, AFTER_ANSWER_GRACE)
             if services is not None:
                 services.stop_background()
             inline.shutdown(wait=False)

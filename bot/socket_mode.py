@@ -7,14 +7,14 @@ shows the action as failed) or not at all ("didn't call ack()"), on top of the e
 handler sent. ``opsbot serve`` answered that with its front (``bot/front.py``): acknowledging only checks,
 de-duplicates and queues, and the work threads run the listener to its end, errors included, later.
 
-Here each envelope takes that same path. A command, a button, a shortcut or an event is queued in the
-``work`` table and its envelope acknowledged once, at once (empty: the answer, or the refusal, comes
-privately through its response_url, as under ``serve``); a view submission (its answer carries the field
-errors) and anything else Bolt answers itself run in full first, on the app that finishes each request
-before answering, and their answer is the acknowledgement. Either way one acknowledgement per envelope,
-sent after everything that decides it, by one thread. Socket Mode requests come over the connection Slack
-opened with the app token and carry no signature: each envelope is given one of its own, so nothing is taken
-for a replay.
+Here each envelope takes that same path. A command, a button, a shortcut or an event is queued in the ``work``
+table and its envelope acknowledged once, at once (empty: the answer, or the refusal, comes privately through
+its response_url, as under ``serve``); a view submission (its answer carries the field errors) and anything else
+Bolt answers itself run first, on the app that finishes each request before answering, and their answer is the
+acknowledgement — a view submission's without waiting on Slack: what its listener would send or publish is put
+off to the front's after-answer threads (``bot/front.py``). Either way one acknowledgement per envelope, sent
+after everything that decides it, by one thread. Socket Mode requests come over the connection Slack opened with
+the app token and carry no signature: each envelope is given one of its own, so nothing is taken for a replay.
 """
 
 from __future__ import annotations

@@ -2,16 +2,25 @@
 whenever something in it changes (a stand-up answered, an approval waiting, a task moved), so it is never stale.
 
 The frame knows no feature: it asks each declared :data:`~bot.flows.context.HomeSection` in feature order. A
-section that fails is logged and left out; the others and the commands still show."""
+section that fails is logged and left out; the others and the commands still show.
+
+A Home costs a views.publish and, with the goals and KPI sections, a report computed (tenths of a second): a
+form's answer never waits for that (``bot/answering.py``). Changed while an answer is being prepared, a Home is
+republished after the answer, and at most one such refresh per person waits at a time: asked again before it
+started, it is the same refresh, which builds the Home when it runs, so it shows the latest of both."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterable
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.answering import after_answer, answering_now
 from bot.blocks.home import home_view
 from bot.errors import OpsError
 from bot.flows.context import Context, HomeReader
@@ -19,6 +28,12 @@ from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.delivery import Delivery
+
+# Refreshes put off until after an answer and not started yet, by (team, person), for each bot (its delivery).
+_waiting: weakref.WeakKeyDictionary[Delivery, set[tuple[str | None, str]]] = weakref.WeakKeyDictionary()
+_waiting_lock = threading.Lock()
 
 
 def home_view_for(ctx: Context, user: str, slack_team_id: str | None = None) -> dict[str, Any]:
@@ -49,12 +64,33 @@ def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> N
 
 def homes_changed(ctx: Context, team: Team | None, users: Iterable[str]) -> None:
     """Something in these people's App Homes changed: publish theirs again — at once, or once the transaction
-    open now commits (a change rolled back never shows). A Slack that refuses costs only freshness (the next open
-    rebuilds it), so it is logged, never raised into the change that caused it; nor is a Home that cannot be built."""
+    open now commits (a change rolled back never shows), or, while a form's answer is being prepared, after the
+    answer. A Slack that refuses costs only freshness (the next open rebuilds it), so it is logged, never raised
+    into the change that caused it; nor is a Home that cannot be built."""
     wanted = tuple(dict.fromkeys(u for u in users if u))
-    if not ctx.db.after_commit(lambda: _publish_all(ctx, team, wanted), once=("homes_changed", team and team.id,
-                                                                             wanted)):
-        _publish_all(ctx, team, wanted)
+    if not ctx.db.after_commit(lambda: _refresh(ctx, team, wanted), once=("homes_changed", team and team.id,
+                                                                          wanted)):
+        _refresh(ctx, team, wanted)
+
+
+def _refresh(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
+    if not answering_now():
+        _publish_all(ctx, team, users)
+        return
+    for user in users:
+        key = (team.id if team else None, user)
+        with _waiting_lock:
+            waiting = _waiting.setdefault(ctx.delivery, set())
+            if key in waiting:
+                continue  # a refresh not started yet builds this Home when it runs: it shows this change too
+            waiting.add(key)
+        after_answer(partial(_refresh_waiting, ctx, team, user, key))
+
+
+def _refresh_waiting(ctx: Context, team: Team | None, user: str, key: tuple[str | None, str]) -> None:
+    with _waiting_lock:  # started: a change from now on asks for a refresh of its own
+        _waiting.get(ctx.delivery, set()).discard(key)
+    _publish_all(ctx, team, (user,))
 
 
 def _publish_all(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
+from bot.answering import after_answer
 from bot.blocks import launch_modals as modals
 from bot.blocks.launch import checklist_text
 from bot.db import launch as store
@@ -89,8 +91,12 @@ class LaunchSetup:
         if tight is not None and form.plan == "ask":
             return tight
         if form.new_channel:
+            # Before the form's answer: whether Slack has a channel by this name already is a field error.
             channel = self._new_channel(slug)
-            self.ctx.delivery.invite(channel, sorted({p.owner for p in planned} | {user}))
+            # Who is in it is not: after the answer, when a form is being answered (``bot/answering.py``).
+            invite = partial(self.ctx.delivery.invite, channel, sorted({p.owner for p in planned} | {user}))
+            if not after_answer(invite):
+                invite()
         now = self.ctx.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
         with self.ctx.db.transaction() as session:

@@ -9,9 +9,11 @@ messages only, silently: the refusal is kept on the meeting for ``opsbot doctor`
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from slack_sdk.errors import SlackApiError
 
+from bot.answering import after_answer
 from bot.blocks import meetings as blocks
 from bot.blocks.meeting_canvas import canvas_markdown
 from bot.db import meetings as store
@@ -68,7 +70,12 @@ class MeetingCanvas:
         return str(answer["canvas_id"]), None
 
     def refresh(self, team: Team, meeting_id: int) -> None:
-        """Rewrite the meeting's canvas, if it has one, after its record changed."""
+        """Rewrite the meeting's canvas, if it has one, after its record changed: after the answer when a form
+        changed it (``bot/answering.py``), from the record as it is then."""
+        if not after_answer(partial(self._refresh, team, meeting_id)):
+            self._refresh(team, meeting_id)
+
+    def _refresh(self, team: Team, meeting_id: int) -> None:
         with self.ctx.db.transaction() as session:
             row = store.meeting_by_id(session, team.id, meeting_id)
             if row is None or not row.canvas_id or row.channel is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
+from bot.answering import after_answer
 from bot.blocks import kpi as blocks
 from bot.blocks.common import error_text
 from bot.blocks.kpi import ingest_text, kpi_blocks, kpi_text
@@ -151,9 +152,17 @@ def register(reg: Registrar, ctx: Context) -> None:
         team = member(user, body, where["f"])
         tr = ctx.translator_for(user, team)
         chosen = submit_or_field_errors(ack, tr, view, lambda: _chosen(raw))
-        if chosen is not None:
+        if chosen is None:
+            return
+
+        def loaded() -> None:
             line, prompt = load(team, user, tr, where["f"], chosen[0], chosen[1])
             answer(where["c"], where.get("t"), line, prompt)
+
+        # The form is answered on its fields alone: fetching the file from Slack and loading the report (seconds
+        # with a slow Slack or a large file) come after, and their line goes to the thread as before.
+        if not after_answer(loaded):
+            loaded()
 
 
 def _chosen(raw: dict[str, Any]) -> tuple[str, Period]:

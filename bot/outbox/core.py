@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.answering import after_answer
 from bot.db import Database
 from bot.db.base import insert_ignore
 from bot.db.outbox import FAILED, PENDING, SENT, OutboxLane, OutboxMessage
@@ -128,7 +129,15 @@ class Outbox:
     # -- sending -----------------------------------------------------------------------------------
     def flush(self, lane: str) -> None:
         """Right after a commit: send what the lane has due, in this thread, unless it has to wait (Slack's
-        pace, a Retry-After, another sender on it); then the sender threads take over."""
+        pace, a Retry-After, another sender on it); then the sender threads take over. While a form's answer
+        is being prepared, not in this thread: the message is committed, so the senders are woken and the rest
+        of the flush waits until the answer is made (``bot/answering.py``)."""
+        if after_answer(lambda: self._flush(lane)):
+            self.wake.set()
+            return
+        self._flush(lane)
+
+    def _flush(self, lane: str) -> None:
         try:
             for _ in range(1000):
                 if not self.step(lane):

@@ -53,6 +53,7 @@ class Served:
             settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=WebClient(token=TOKEN, base_url=api_url)
         )
         app, _ = self.services.bolt_app()  # production: Slack is answered first, the work is queued
+        self.front = app.front  # type: ignore[attr-defined]  # its after-answer work, which a test may wait for
         self.http_app = build_http_app(
             app,
             self.services,
