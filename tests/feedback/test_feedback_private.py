@@ -14,12 +14,9 @@ from bot.flows.feedback_actions import FeedbackActions
 from bot.flows.feedback_cards import FeedbackCards
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
+from tests.support.seen import everything_in
 
 PUBLIC = ("C0PURCHASING", "C0MARKETING", "C0OPS", "C0RANDOM")
-
-
-def everything_in(console: ConsoleSlack, channel: str) -> str:
-    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.channel_messages(channel))
 
 
 def flow(console: ConsoleSlack) -> FeedbackActions:

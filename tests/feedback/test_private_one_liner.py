@@ -6,19 +6,10 @@ from __future__ import annotations
 
 from bot.console.session import ConsoleSlack
 from tests.conftest import converse
+from tests.support.seen import everything_in, everywhere_but
 
 PUBLIC = ("C0PURCHASING", "C0MARKETING", "C0OPS", "C0RANDOM", "C0MANAGER")
 
-
-def everything_in(console: ConsoleSlack, channel: str) -> str:
-    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.channel_messages(channel))
-
-
-def everywhere_but(console: ConsoleSlack, *readers: str) -> str:
-    """Every channel and every DM but those of the people who may read the private feedback."""
-    theirs = {console.emulator.dm_channel_of(u) for u in readers}
-    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.records
-                     if r.channel not in theirs and r.kind != "ephemeral")
 
 
 def test_a_one_liner_in_a_private_channel_waits_for_its_reporter(console: ConsoleSlack) -> None:

@@ -17,6 +17,7 @@ from bot.console.session import ConsoleSlack
 from bot.reports.ingest import ingest_generic
 from tests.conftest import converse
 from tests.feedback.test_feedback_links_e2e import press
+from tests.support.seen import everything_in, everywhere_but
 
 FIXTURE = Path(__file__).parent / "fixtures" / "led-100-us.csv"
 PUBLIC = ("C0PURCHASING", "C0MARKETING", "C0OPS", "C0RANDOM", "C0MANAGER")
@@ -27,16 +28,6 @@ def sales(console: ConsoleSlack) -> None:
     with console.services.db.transaction() as session:
         ingest_generic(session, "shenzhen-ops", FIXTURE)
 
-
-def everything_in(console: ConsoleSlack, channel: str) -> str:
-    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.channel_messages(channel))
-
-
-def everywhere_but(console: ConsoleSlack, *readers: str) -> str:
-    """Every channel and every DM but those of the people who may read the private note."""
-    theirs = {console.emulator.dm_channel_of(u) for u in readers}
-    return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.records
-                     if r.channel not in theirs and r.kind != "ephemeral")
 
 
 def cards_in_purchasing(console: ConsoleSlack) -> int:
