@@ -23,6 +23,7 @@ from bot.errors import OpsError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.front import Front, database_down_text, delivery_key, is_database_down, known_translator
+from bot.oauth import OutageAwareAuthorize
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
 from bot.outbox.work import retry_later
@@ -178,7 +179,17 @@ def _bolt_app(
     app: OpsbotApp
     if oauth is not None:
         # Each request is authorized with its workspace's installation; no token of the app's own.
-        app = OpsbotApp(oauth_settings=oauth, installation_store_bot_only=True, **common)
+        # Authorized as Bolt does, but an installation store whose database is down is an outage (bot/oauth.py).
+        assert oauth.installation_store is not None
+        authorize = OutageAwareAuthorize(
+            oauth.installation_store, logger=logging.getLogger("slack_bolt.authorize"), bot_only=True,
+            client_id=oauth.client_id, client_secret=oauth.client_secret, client=web,
+        )
+        app = OpsbotApp(
+            oauth_settings=oauth, installation_store_bot_only=True,
+            authorize=authorize,  # type: ignore[arg-type]  # Bolt takes an Authorize as is (typed as a function)
+            **common,
+        )
     else:
         assert settings.slack_bot_token is not None
         app = OpsbotApp(
