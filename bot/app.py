@@ -13,6 +13,7 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -97,6 +98,10 @@ def _database_away(
     except Exception as failed:  # the person sees nothing new; the log says why, in one line
         log.warning("could not tell %s that the database is away (%s)", user, type(failed).__name__)
     return answered
+
+
+def _trigger_expired(error: Exception) -> bool:
+    return isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger"
 
 
 class SignedOnce(Middleware):
@@ -239,6 +244,11 @@ def _bolt_app(
         if is_database_down(error):
             ERRORS.labels(kind="database").inc()
             return _database_away(ctx, error, body, context, answered)
+        if from_queue and _trigger_expired(error):
+            # Its form can no longer open: the request waited in the queue past the trigger's 3 s (an outage put it
+            # back). The person moved on long ago; nothing to send, nothing broken: one line, no traceback.
+            log.warning("work: a %s could not open its form: Slack says its trigger expired", body.get("type"))
+            return answered
         user = context.user_id
         team = ctx.teams.for_user(user, context.team_id) if user else None
         tr = ctx.translator_for(user, team)
