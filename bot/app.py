@@ -24,6 +24,7 @@ from bot.errors import OpsError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.front import Front, database_down_text, delivery_key, is_database_down, known_translator
+from bot.i18n import Translator
 from bot.oauth import OutageAwareAuthorize
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
@@ -102,6 +103,21 @@ def _database_away(
 
 def _trigger_expired(error: Exception) -> bool:
     return isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger"
+
+
+def _form_too_late(ctx: Context, tr: Translator, body: dict[str, Any]) -> None:
+    """A queued request's form could not open: it waited past its trigger's 3 s (a busy minute, or an outage
+    that put it back). Nothing is broken: one line, no traceback. Someone with a response_url (a command, a
+    button in a message) is asked to try again; a Home button has none, and a DM about a press the person gave up
+    on long ago would be noise."""
+    log.warning("work: a %s could not open its form: Slack says its trigger expired", body.get("type") or "command")
+    response_url = body.get("response_url")
+    if not response_url:
+        return
+    try:
+        ctx.delivery.respond(str(response_url), tr._("That form could not open in time. Please try again."))
+    except Exception as failed:  # the person sees nothing new; the log says why, in one line
+        log.warning("could not say that a form could not open (%s)", type(failed).__name__)
 
 
 class SignedOnce(Middleware):
@@ -244,14 +260,12 @@ def _bolt_app(
         if is_database_down(error):
             ERRORS.labels(kind="database").inc()
             return _database_away(ctx, error, body, context, answered)
-        if from_queue and _trigger_expired(error):
-            # Its form can no longer open: the request waited in the queue past the trigger's 3 s (an outage put it
-            # back). The person moved on long ago; nothing to send, nothing broken: one line, no traceback.
-            log.warning("work: a %s could not open its form: Slack says its trigger expired", body.get("type"))
-            return answered
         user = context.user_id
         team = ctx.teams.for_user(user, context.team_id) if user else None
         tr = ctx.translator_for(user, team)
+        if from_queue and _trigger_expired(error):
+            _form_too_late(ctx, tr, body)
+            return answered
         ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
             # A mention stays live only for the people Opsbot holds (a typed id shows as typed).

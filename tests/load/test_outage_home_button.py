@@ -86,3 +86,26 @@ def test_a_home_button_redone_after_the_outage_whose_trigger_expired_logs_one_li
         assert len(expired_lines) == 1, expired_lines
     finally:
         served.stop()
+
+
+def test_a_queued_command_whose_form_can_no_longer_open_is_asked_to_try_again_through_its_response_url(
+    emulator: SlackEmulator, playbooks_dir: Path, database_url: str, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same expired trigger on a command (it waited in the queue past 3 s, in a busy minute): the person has a
+    response_url, so they are asked to try again there; still one line in the log and no traceback."""
+    monkeypatch.setattr(WebApi, "api_views_open", lambda api, args: {"ok": False, "error": "expired_trigger"})
+    served = Served(emulator, playbooks_dir, database_url, work_threads=2, work_process=False)
+    try:
+        caplog.set_level(logging.WARNING)
+        standup = payloads.slash_command("/standup", "", user="U0BUYER", channel="C0OPS", team="T0DEMO",
+                                         response_url=emulator.new_response_url("C0OPS", "U0BUYER"))
+        assert served.post(standup).status_code == 200
+        assert eventually(lambda: [r for r in emulator.records if r.kind == "ephemeral"] != [])
+        assert [(r.user, r.text) for r in emulator.records if r.kind == "ephemeral"] == [
+            ("U0BUYER", "That form could not open in time. Please try again.")]
+        assert not [r for r in emulator.records if "went wrong" in r.text]
+        assert tracebacks(caplog) == []
+        assert len([r for r in caplog.records if "trigger expired" in r.getMessage()]) == 1
+    finally:
+        served.stop()
