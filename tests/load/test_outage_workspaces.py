@@ -162,3 +162,24 @@ def test_a_command_whose_authorize_meets_the_outage_is_told_so_through_its_respo
         assert tracebacks(caplog) == []
     finally:
         served.stop()
+
+
+@pytest.mark.postgres
+def test_with_several_workspaces_a_command_during_the_outage_is_told_at_once_and_an_event_gets_503(
+    playbooks_dir: Path, postgres_url: str, outage: Outage, caplog: pytest.LogCaptureFixture,
+) -> None:
+    served = ServedWorkspaces(playbooks_dir, postgres_url)
+    emulator = served.emulator
+    try:
+        caplog.set_level(logging.WARNING)
+        outage.begin()
+        answer = served.post(command("help", emulator.new_response_url("C0OPS", "U0BUYER")))
+        assert answer.status_code == 200
+        assert str(answer.json()["text"]).startswith("Opsbot can't reach its database right now")
+        assert post_json(served, home_opened()) == 503  # Slack delivers it again later
+        outage.end()
+        assert post_json(served, home_opened()) == 200
+        assert eventually(lambda: homes(emulator) == 1)
+        assert tracebacks(caplog) == []
+    finally:
+        served.stop()
