@@ -13,6 +13,7 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +24,8 @@ from bot.errors import OpsError
 from bot.features import Feature, Registrar
 from bot.flows.context import Context
 from bot.front import Front, database_down_text, delivery_key, is_database_down, known_translator
+from bot.i18n import Translator
+from bot.oauth import OutageAwareAuthorize
 from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
 from bot.outbox.work import retry_later
@@ -96,6 +99,25 @@ def _database_away(
     except Exception as failed:  # the person sees nothing new; the log says why, in one line
         log.warning("could not tell %s that the database is away (%s)", user, type(failed).__name__)
     return answered
+
+
+def _trigger_expired(error: Exception) -> bool:
+    return isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger"
+
+
+def _form_too_late(ctx: Context, tr: Translator, body: dict[str, Any]) -> None:
+    """A queued request's form could not open: it waited past its trigger's 3 s (a busy minute, or an outage
+    that put it back). Nothing is broken: one line, no traceback. Someone with a response_url (a command, a
+    button in a message) is asked to try again; a Home button has none, and a DM about a press the person gave up
+    on long ago would be noise."""
+    log.warning("work: a %s could not open its form: Slack says its trigger expired", body.get("type") or "command")
+    response_url = body.get("response_url")
+    if not response_url:
+        return
+    try:
+        ctx.delivery.respond(str(response_url), tr._("That form could not open in time. Please try again."))
+    except Exception as failed:  # the person sees nothing new; the log says why, in one line
+        log.warning("could not say that a form could not open (%s)", type(failed).__name__)
 
 
 class SignedOnce(Middleware):
@@ -178,7 +200,17 @@ def _bolt_app(
     app: OpsbotApp
     if oauth is not None:
         # Each request is authorized with its workspace's installation; no token of the app's own.
-        app = OpsbotApp(oauth_settings=oauth, installation_store_bot_only=True, **common)
+        # Authorized as Bolt does, but an installation store whose database is down is an outage (bot/oauth.py).
+        assert oauth.installation_store is not None
+        authorize = OutageAwareAuthorize(
+            oauth.installation_store, logger=logging.getLogger("slack_bolt.authorize"), bot_only=True,
+            client_id=oauth.client_id, client_secret=oauth.client_secret, client=web,
+        )
+        app = OpsbotApp(
+            oauth_settings=oauth, installation_store_bot_only=True,
+            authorize=authorize,  # type: ignore[arg-type]  # Bolt takes an Authorize as is (typed as a function)
+            **common,
+        )
     else:
         assert settings.slack_bot_token is not None
         app = OpsbotApp(
@@ -231,6 +263,9 @@ def _bolt_app(
         user = context.user_id
         team = ctx.teams.for_user(user, context.team_id) if user else None
         tr = ctx.translator_for(user, team)
+        if from_queue and _trigger_expired(error):
+            _form_too_late(ctx, tr, body)
+            return answered
         ERRORS.labels(kind="user" if isinstance(error, OpsError) else "unexpected").inc()
         if isinstance(error, OpsError):
             # A mention stays live only for the people Opsbot holds (a typed id shows as typed).

@@ -185,6 +185,8 @@ class Front:
             log.info("could not read %s's profile ahead (%s)", user, type(error).__name__)
 
     def _database_down(self, kind: str, data: dict[str, Any]) -> BoltResponse:
+        if kind == "event_callback":
+            return BoltResponse(status=503, body="")  # Slack delivers an event again later; nothing is answered
         user = data.get("user_id") or (data.get("user") or {}).get("id")
         try:
             team = self.ctx.teams.for_user(user, _team(data) or None) if user else None
@@ -201,8 +203,6 @@ class Front:
             return BoltResponse(
                 status=200, body={"response_action": "errors", "errors": {field: text}} if field else ""
             )
-        if kind == "event_callback":
-            return BoltResponse(status=503, body="")  # Slack delivers an event again later
         response_url = data.get("response_url") or next(
             (r.get("response_url") for r in data.get("response_urls", []) if r.get("response_url")), None
         )

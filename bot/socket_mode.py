@@ -91,6 +91,9 @@ class QueuedSocketModeHandler(BaseSocketModeHandler):
             # Not acknowledged: Slack delivers it again (an event) or tells the person it failed.
             log.exception("socket mode: could not take a %s request", req.type)
             return
+        if answer.status == 503:  # an event the database could not take: unacknowledged, Slack delivers it again
+            log.info("socket mode: left envelope %s unacknowledged: the database is unreachable", req.envelope_id)
+            return
         send_response(client, req, answer, started)
 
     def connect(self) -> None:

@@ -104,6 +104,8 @@ def test_an_event_arriving_while_the_database_is_away_gets_503_and_no_dm(
             event({"type": "member_joined_channel", "user": "U0BUYER", "channel": "C0OPS"}),
         ):
             assert post_json(served, body) == 503
+        # Nothing was answered: no "answered a request with 'database unreachable'" line for an event.
+        assert not [r for r in caplog.records if "answered a request" in r.getMessage()]
         outage.end()
         # Back: Slack's next delivery of the Home event is worked on as usual.
         assert post_json(served, home_opened()) == 200

@@ -1,0 +1,154 @@
+"""Issue 17, a database that is down is an outage, not a crash — in Socket Mode (`opsbot run`), where there is no
+HTTP 503 to make Slack deliver an event again.
+
+An event whose envelope arrives while the database is away cannot be queued: its envelope is not acknowledged, so
+Slack delivers it again, and once the database is back that delivery is worked on as usual — nothing acknowledged is
+lost. A command still gets the outage line, as its envelope's acknowledgement. Driven through slack_sdk's own Socket
+Mode client with its websocket replaced by a recorder (``tests/e2e/test_socket_mode.py``), on PostgreSQL taken away
+and given back (``tests/load/test_outage_events.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+from bot.app import OpsbotApp
+from bot.clock import FrozenClock
+from bot.config import load_settings
+from bot.console import payloads
+from bot.console.emulator import SlackEmulator
+from bot.outbox import work
+from bot.socket_mode import QueuedSocketModeHandler
+from bot.wiring import wire
+from tests.conftest import MONDAY_9AM_SHENZHEN
+from tests.e2e.test_socket_mode import TOKEN, RecordedSocket, emulator, form
+from tests.load.conftest import eventually
+from tests.load.test_outage_events import OUTAGE_LINE, Outage, homes, outage, tracebacks
+
+__all__ = ["emulator", "outage"]  # the fixtures, shared with the tests they come from
+
+
+class Handled:
+    """Counts the envelopes the handler has finished with (acknowledged or not): a barrier, not a clock."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        handle = QueuedSocketModeHandler.handle
+
+        def counted(handler: QueuedSocketModeHandler, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+            try:
+                handle(handler, client, req)
+            finally:
+                with self._lock:
+                    self.count += 1
+
+        monkeypatch.setattr(QueuedSocketModeHandler, "handle", counted)
+
+
+@pytest.fixture
+def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
+    return Handled(monkeypatch)
+
+
+@contextmanager
+def socket_for(emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str) -> Iterator[RecordedSocket]:
+    """`opsbot run` on PostgreSQL, its websocket a recorder, two work threads."""
+    settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-test",
+                             SLACK_SIGNING_SECRET="socket-test-secret", SLACK_API_URL=emulator.api_url,
+                             DATABASE_URL=postgres_url, OPSBOT_PLAYBOOKS=playbooks_dir)
+    client = WebClient(token=TOKEN, base_url=emulator.api_url)
+    services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=client)
+    app, _ = services.bolt_app()
+    recorded = RecordedSocket(client)
+    handler = QueuedSocketModeHandler(app, recorded, work_threads=2, idle_seconds=0.05)
+    handler.connect()
+    try:
+        yield recorded
+    finally:
+        handler.close()
+        services.db.dispose()
+
+
+@pytest.fixture
+def socket(
+    emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str, handled: Handled
+) -> Iterator[RecordedSocket]:
+    with socket_for(emulator, playbooks_dir, postgres_url) as recorded:
+        yield recorded
+
+
+def home_opened(event_id: str) -> dict[str, Any]:
+    body = json.loads(payloads.event(team="T0DEMO", bot_user="U0OPSBOT", event_body={
+        "type": "app_home_opened", "user": "U0BUYER", "channel": "D0BUYER", "tab": "home"}))
+    body["event_id"] = event_id
+    return dict(body)
+
+
+@pytest.mark.postgres
+def test_an_event_arriving_while_the_database_is_away_is_not_acknowledged_and_its_redelivery_is_worked_on(
+    socket: RecordedSocket, emulator: SlackEmulator, outage: Outage, handled: Handled,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    outage.begin()
+    socket.deliver("ev-1", "events_api", home_opened("Ev0OUTAGE1"))
+    command = form(payloads.slash_command("/ops", "help", user="U0BUYER", channel="C0OPS", team="T0DEMO",
+                                          response_url=emulator.new_response_url("C0OPS", "U0BUYER")))
+    socket.deliver("cmd-1", "slash_commands", command)
+    assert eventually(lambda: handled.count == 2)
+    acks = {str(m["envelope_id"]): m for m in socket.sent}
+    assert "ev-1" not in acks  # Slack delivers an unacknowledged envelope again
+    # The command is told at once, as its envelope's acknowledgement.
+    assert str(acks["cmd-1"]["payload"]["text"]).startswith("Opsbot can't reach its database right now")
+    outage.end()
+    # Slack's next delivery of the same event (a new envelope): acknowledged, and the Home published once.
+    socket.deliver("ev-2", "events_api", home_opened("Ev0OUTAGE1"))
+    assert eventually(lambda: socket.acks().get("ev-2") == 1)
+    assert eventually(lambda: homes(emulator) == 1)
+    assert not [r for r in emulator.records if OUTAGE_LINE in r.text]  # no DM about the outage
+    assert tracebacks(caplog) == []
+
+
+@pytest.mark.postgres
+def test_an_event_acknowledged_before_the_outage_is_worked_on_once_the_database_is_back(
+    emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str, outage: Outage, handled: Handled,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(work, "RETRY_AFTER", work.timedelta(seconds=0.2))
+    arrived, go_on = threading.Event(), threading.Event()
+    dispatch = OpsbotApp.dispatch
+
+    def held(app: OpsbotApp, request: Any) -> Any:  # the work thread holds the event until the database is gone
+        if not go_on.is_set():
+            arrived.set()
+            go_on.wait(30)
+        return dispatch(app, request)
+
+    monkeypatch.setattr(OpsbotApp, "dispatch", held)
+    with socket_for(emulator, playbooks_dir, postgres_url) as recorded:
+        recorded.deliver("ev-1", "events_api", home_opened("Ev0OUTAGE2"))
+        assert eventually(lambda: recorded.acks().get("ev-1") == 1)  # acknowledged: it was queued
+        assert arrived.wait(30)
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        outage.begin()
+        go_on.set()  # its work meets the outage: kept in the queue, not lost
+        assert eventually(lambda: any("database is unreachable" in r.getMessage()
+                                      for r in caplog.records if r.name == "bot.outbox.work"))
+        assert homes(emulator) == 0
+        outage.end()
+        assert eventually(lambda: homes(emulator) == 1)
+        assert not [r for r in emulator.records if OUTAGE_LINE in r.text]
+        assert tracebacks(caplog) == []
