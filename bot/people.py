@@ -101,6 +101,8 @@ class People:
         cached = self._list(workspace, client).get(key)
         if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
             return cached[1]
+        if self._silent.get(workspace, 0.0) > time.monotonic():  # users.list just hung: users.info would too
+            return self._known_or_unknown(key)
         try:
             profile = _profile(user_id, self._quick(client).users_info(user=user_id, include_locale=True)["user"])
         except SlackApiError as exc:
@@ -136,7 +138,6 @@ class People:
         workspace = key[0]
         if self._db is None or time.monotonic() - self._read_stored.get(workspace, -math.inf) < _RETRY_FAILED_SECONDS:
             return self._profiles.get(key)
-        self._read_stored[workspace] = time.monotonic()
         try:
             with self._db.transaction() as session:
                 rows = stored(session, workspace)
@@ -145,6 +146,9 @@ class People:
             return None
         for user_id, row in rows.items():
             self._profiles.setdefault((workspace, user_id), (-math.inf, Profile(user_id, row.name, row.tz, row.locale)))
+        # Marked read only now that memory holds them: a request asking while another read was under way reads
+        # them too (twice, harmlessly) rather than being told they were read and finding nobody.
+        self._read_stored[workspace] = time.monotonic()
         return self._profiles.get(key)
 
     def _store(self, workspace: str, profiles: list[Profile]) -> None:
@@ -210,7 +214,9 @@ class People:
             except SlackApiError as exc:
                 log.warning("users.list failed: %s; asking users.info person by person", exc.response.get("error"))
             except (OSError, http.client.HTTPException) as exc:
-                log.warning("users.list did not answer (%s); asking users.info person by person", type(exc).__name__)
+                # Slack hung: asking users.info next would make the same person wait as long again.
+                log.warning("users.list did not answer (%s); using what is known", type(exc).__name__)
+                self._silent[workspace] = time.monotonic() + _RETRY_FAILED_SECONDS
         self._store(workspace, learned)  # the pages read, even if a later one failed; outside the lock
         return self._profiles
 

@@ -162,3 +162,62 @@ def test_while_a_forms_answer_is_prepared_slack_is_not_asked_and_the_lookup_foll
         assert _users_calls(console) == asked  # from memory now
     finally:
         console.close()
+
+
+def test_two_requests_at_once_after_a_restart_both_read_the_stored_profile(
+    playbooks_dir: Path, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seen once by a tester: with Slack hanging, a request arriving while another was reading the stored profiles
+    was told 'already read' and got English on the team's clock (for the next ten minutes)."""
+    import contextvars
+    import threading
+
+    from bot import people as people_module
+
+    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN,
+                           workspace_file=_workspace(tmp_path, "zh-CN", newcomer=False))
+    try:
+        converse(console, [("!home", ["Li Wei，你好"])])  # an earlier run learned her language and zone
+        ctx = console.services.context
+        fresh = People(ctx.delivery.workspaces.client_for(""), workspaces=ctx.delivery.workspaces, db=ctx.db,
+                       clock=ctx.clock)
+        reading, go_on, first_read = threading.Event(), threading.Event(), people_module.stored
+
+        def slow_first_read(session: Session, workspace: str) -> dict[str, object]:
+            if not reading.is_set():  # the first request's read of the store is still under way…
+                reading.set()
+                go_on.wait(30)
+            return first_read(session, workspace)
+
+        monkeypatch.setattr(people_module, "stored", slow_first_read)
+        with answering():  # Slack is not asked: what is stored answers
+            first: list[People | object] = []
+            asking = contextvars.copy_context()  # the first request, on a thread of its own, preparing an answer too
+            reader = threading.Thread(target=lambda: first.append(asking.run(fresh.profile, "U0MANAGER")))
+            reader.start()
+            assert reading.wait(30)
+            second = fresh.profile("U0MANAGER")  # …when the second request asks
+            go_on.set()
+            reader.join(30)
+        assert (second.locale, second.tz) == ("zh-CN", HER_ZONE)
+        assert [(p.locale, p.tz) for p in first] == [("zh-CN", HER_ZONE)]  # type: ignore[attr-defined]
+    finally:
+        console.close()
+
+
+def test_when_users_list_hangs_the_person_does_not_wait_again_for_users_info(
+    playbooks_dir: Path, database_url: str, tmp_path: Path,
+) -> None:
+    """A tester's first command after a restart waited 10 s: users.list's 5 s, then users.info's 5 s more."""
+    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN,
+                           workspace_file=_workspace(tmp_path, "zh-CN", newcomer=False), faults=SLACK_HANGS)
+    try:
+        ctx = console.services.context
+        fresh = People(ctx.delivery.workspaces.client_for(""), workspaces=ctx.delivery.workspaces, db=ctx.db,
+                       clock=ctx.clock)
+        fresh.profile("U0MANAGER")
+        fresh.profile("U0BUYER")
+        asked = [str(a) for a in console.emulator.attempts if str(a).startswith("users.")]
+        assert asked and all(a.startswith("users.list") for a in asked), asked  # no users.info after it hung
+    finally:
+        console.close()
