@@ -1,0 +1,64 @@
+"""Issue 17, "each person is told something true": what a fresh-eyes tester found in feedback, as transcripts.
+
+1. Feedback from a private conversation is listed to the team as "#1 · Supplier / cost · new · from a private
+   conversation", yet `/feedback status F-1` answered "There is no feedback F-1 in your team.": the second answer
+   contradicted the first. Now it says the item came from a private conversation and who may read its words
+   (never the words), while its reporter and the manager still see it whole.
+2. Someone with no line on a card (customer service, who filed it) pressed "Purchasing: Acknowledge" and was told
+   "yours has its own buttons", which she has not. Now she is told whose line it is; someone who does have a
+   line of their own on the card is still pointed at it.
+"""
+
+from __future__ import annotations
+
+from bot.console.session import ConsoleSlack
+from tests.conftest import converse
+from tests.support.seen import everything_in
+
+SECRET = "SECRETWORDS supplier will raise LED-100 price 8% next month"
+
+
+def test_status_of_a_private_item_says_it_is_private_and_who_may_read_it(console: ConsoleSlack) -> None:
+    shown = converse(console, [
+        ("!as U0CS\n"
+         "!in U0CS\n"
+         f"/feedback {SECRET}", ["── DM with Li Wei · Opsbot", "Thanks! Feedback #1 went to the manager only, by DM."]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/feedback list all", ["#1 · Supplier / cost · new · from a private conversation"]),
+        # The list and the status agree: it exists, it is private, and who may read it is named.
+        ("/feedback status F-1", ["only visible to Chen Jie",
+                                  "Feedback F-1 came from a private conversation: only @Wang Fang and the manager "
+                                  "may read its words."]),
+        ("!as U0MARKET\n"
+         "/feedback status F-1", ["only visible to Amy Lin", "Feedback F-1 came from a private conversation"]),
+        # Its reporter and the manager (Li Wei reads Chinese) still see it whole.
+        ("!as U0CS\n"
+         "!in U0CS\n"
+         "/feedback status F-1", ["Feedback F-1 · Supplier / cost", SECRET]),
+        ("!as U0MANAGER\n"
+         "!in U0MANAGER\n"
+         "/feedback status F-1", ["反馈 F-1", SECRET]),
+    ])
+    assert "There is no feedback F-1" not in shown
+    # Nobody else was shown the words, in any answer or channel.
+    told_others = shown.split("» !as U0CS\n!in U0CS\n/feedback status F-1")[0].split("» !as U0BUYER", 1)[1]
+    assert "SECRETWORDS" not in told_others
+    for channel in ("C0PURCHASING", "C0MARKETING", "C0OPS", "C0MANAGER"):
+        assert "SECRETWORDS" not in everything_in(console, channel)
+
+
+def test_status_names_the_author_too_when_someone_else_sent_their_words(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0SELECT\n!in G0PRIVATE\n!say Supplier raises the price of LED-200 by 8% next month",
+         ["Supplier raises the price"]),
+        ("!as U0CS\n!shortcut feedback.from_message", ["“Market feedback”"]),
+        ("!submit", ["until @Zhang Min agrees to share it"]),
+        ("!as U0BUYER\n"
+         "!in C0PURCHASING\n"
+         "/feedback status F-1", ["Feedback F-1 came from a private conversation: only @Wang Fang, @Zhang Min, and "
+                                  "the manager may read its words."]),
+        ("!as U0SELECT\n"
+         "!in U0SELECT\n"
+         "/feedback status F-1", ["Supplier raises the price of LED-200 by 8% next month"]),
+    ])
