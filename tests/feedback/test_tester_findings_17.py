@@ -62,3 +62,34 @@ def test_status_names_the_author_too_when_someone_else_sent_their_words(console:
          "!in U0SELECT\n"
          "/feedback status F-1", ["Supplier raises the price of LED-200 by 8% next month"]),
     ])
+
+
+def test_a_person_without_a_line_on_the_card_is_told_whose_line_it_is(console: ConsoleSlack) -> None:
+    shown = converse(console, [
+        ("!as U0CS\n"
+         "/feedback Customer says LED-100 arrived with a cracked base",
+         ["── #manager · Opsbot", "*Purchasing* · 🆕 new", "Routed to #purchasing and #manager"]),
+        # Customer service filed it and has no line on it: she is told whose line it is, not about buttons of hers.
+        ("!in C0MANAGER\n"
+         "!click Purchasing: Acknowledge", ["only visible to Wang Fang",
+                                            "Only the people of that line (Purchasing) can move it."]),
+        ("!click Purchasing: I'm on it", ["Only the people of that line (Purchasing) can move it."]),
+    ])
+    assert "its own buttons" not in shown
+    assert "👀 acknowledged" not in everything_in(console, "C0MANAGER")
+
+
+def test_a_person_with_a_line_of_their_own_is_pointed_at_it(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0CS\n"
+         "/feedback Customer says LED-100 is too expensive, a competitor is 20% cheaper",
+         ["*Marketing & ads* · 🆕 new", "*Purchasing* · 🆕 new"]),
+        # Amy's marketing has its own line on this card.
+        ("!as U0MARKET\n"
+         "!in C0PURCHASING\n"
+         "!click Purchasing: Acknowledge", ["only visible to Amy Lin",
+                                            "Only the people of that line can move it; yours has its own buttons."]),
+        # Li Wei (the manager, reading Chinese) has no line on this one.
+        ("!as U0MANAGER\n"
+         "!click Purchasing: Acknowledge", ["只有那一行的负责人（采购）能更新它。"]),
+    ])
