@@ -47,15 +47,27 @@ class FeedbackLines:
 
     def check(self, user: str, item_id: int, role: str) -> Role:
         """Refused before a modal opens, not only when it is submitted: the line's role when this user holds it."""
-        team, _item = self._open_item(user, item_id)
-        return self._holder(team, user, item_id, role)
+        team, item = self._open_item(user, item_id)
+        return self._holder(team, user, item, role)
 
-    def _holder(self, team: Team, user: str, item_id: int, role: str) -> Role:
+    def _holder(self, team: Team, user: str, item: store.FeedbackItem, role: str) -> Role:
         wanted = Role(role) if role in Role.__members__ else None
-        if wanted is None or not self.ctx.has_role(team, user, wanted):
-            log.warning("feedback: refused %s on the %s line of item %s", user, role, item_id)
+        if wanted is not None and self.ctx.has_role(team, user, wanted):
+            return wanted
+        log.warning("feedback: refused %s on the %s line of item %s", user, role, item.id)
+        if wanted is None or self._has_own_line(team, user, item):
             raise OpsError(N_("Only the people of that line can move it; yours has its own buttons."))
-        return wanted
+        # No line of theirs is open on this card (they filed it, or it was not sent to them): pointing at buttons
+        # of their own would be untrue, so they are told whose line it is.
+        tr = self.ctx.translator_for(user, team)
+        raise OpsError(N_("Only the people of that line ({role}) can move it."), role=tr._(ROLE_NAMES[wanted]))
+
+    def _has_own_line(self, team: Team, user: str, item: store.FeedbackItem) -> bool:
+        """Whether one of the user's roles has an unfinished line on the item, with buttons of its own."""
+        with self.ctx.db.transaction() as session:
+            lines = stored_lines.lines_of(session, item)
+            return any(bool(ops.OFFERED.get(line.state)) and line.role in Role.__members__
+                       and self.ctx.has_role(team, user, Role(line.role)) for line in lines)
 
     def redraw(self, user: str, item_id: int) -> str:
         """A card from before lines, pressed: every copy is redrawn with a line per destination."""
@@ -66,8 +78,8 @@ class FeedbackLines:
 
     # -- a line moves -----------------------------------------------------------------------------
     def act(self, user: str, item_id: int, role: str, action: str, note: str = "") -> None:
-        team, _item = self._open_item(user, item_id)
-        wanted = self._holder(team, user, item_id, role)
+        team, item = self._open_item(user, item_id)
+        wanted = self._holder(team, user, item, role)
         note = note.strip()
         if action == "on_it" and not note:
             raise OpsError(N_("Please add a short note."), field="note")

@@ -26,6 +26,13 @@ def may_read(ctx: Context, team: Team, user: str, item: store.FeedbackItem) -> b
     return item.share_publicly or user in (item.reporter, item.author) or ctx.has_role(team, user, Role.manager)
 
 
+def private_readers(tr: Translator, item: store.FeedbackItem) -> list[str]:
+    """Whom ``may_read`` lets read a private item's words, as the reader is told: its reporter and author by
+    mention, and the manager by role (whoever holds it, as the card's "only the manager sees it" says)."""
+    people = [f"<@{user}>" for user in dict.fromkeys((item.reporter, item.author)) if user]
+    return [*people, tr._("the manager")]
+
+
 class FeedbackStatus:
     def __init__(self, ctx: Context, playbook: FeedbackPlaybook, cards: FeedbackCards) -> None:
         self.ctx = ctx
@@ -38,8 +45,13 @@ class FeedbackStatus:
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             item = session.get(store.FeedbackItem, item_id)
-            if item is None or item.team_id != team.id or not self._may_read(team, user, item):
+            if item is None or item.team_id != team.id:
                 raise OpsError(N_("There is no feedback F-{id} in your team."), id=item_id)
+            if not self._may_read(team, user, item):
+                # `/feedback list` shows this item to the whole team as "from a private conversation": saying it
+                # does not exist would contradict that. Who may read its words is named; the words are not.
+                raise OpsError(N_("Feedback F-{id} came from a private conversation: only {who} may read its "
+                                  "words."), id=item_id, who=private_readers(tr, item))
             entries = stored_lines.history(session, team.id, item_id)
         zone = ZoneInfo(self.ctx.people.profile(user).tz or team.timezone)
         history = [words.HistoryRow(tr.datetime(e.at.astimezone(zone), "short"), e.actor,

@@ -12,6 +12,7 @@ is a holiday in Shenzhen but not in Berlin or Los Angeles, and their answers mus
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -247,10 +248,15 @@ def blocker_age(calendar: WorkCalendar, raised_on: date, today: date) -> int:
     return calendar.workdays_between(raised_on, today)
 
 
+# A list marker the person typed before a blocker: "-", "•" or "*" followed by a space. Only that goes; a sign
+# or star that is part of the words ("-20% price cut", "-2+3", "*urgent*") is what they typed and stays.
+_BULLET = re.compile(r"^[-•*][ \t]+")
+
+
 def blocker_lines(text: str) -> list[str]:
     """Each non-empty line of the blockers answer is one blocker; "none", "no", "无" and "-" mean none."""
     nothing = {"none", "no", "n/a", "na", "nothing", "-", "无", "没有", "暂无"}
-    lines = [line.strip(" -•*\t") for line in text.splitlines()]
+    lines = [_BULLET.sub("", line.strip(" \t")).strip(" \t") for line in text.splitlines()]
     return [line for line in lines if line and line.lower() not in nothing]
 
 

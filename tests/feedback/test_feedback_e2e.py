@@ -17,12 +17,13 @@ def test_one_line_feedback_is_routed_acknowledged_worked_on_and_closed(console: 
             "── #purchasing · Opsbot", "Feedback #1 · Quality / defect", "From @Wang Fang · SKU LED-100",
             "── #manager · Opsbot", "Routed to #purchasing and #manager", "Add launch task",
             "only visible to Wang Fang", "Thanks! Feedback #1 (Quality / defect) went to #purchasing and #manager."]),
-        # Amy (marketing) was not sent this one: she cannot act on it, and nothing changes.
+        # Amy (marketing) was not sent this one: she cannot act on it, and nothing changes. She has no line of her
+        # own on it, so she is told whose line it is (#17: not "yours has its own buttons").
         ("!as U0MARKET\n"
          "!in C0PURCHASING\n"
          "!click Purchasing: I'm on it", ["only visible to Amy Lin",
-                                          "Only the people of that line can move it; yours has its own buttons."]),
-        ("!click Purchasing: Acknowledge", ["Only the people of that line can move it"]),
+                                          "Only the people of that line (Purchasing) can move it."]),
+        ("!click Purchasing: Acknowledge", ["Only the people of that line (Purchasing) can move it."]),
         ("!as U0BUYER\n"
          "!click Purchasing: Acknowledge", ["#purchasing · message updated", "#manager · message updated",
                                             "👀 acknowledged", "*Purchasing* · 👀 acknowledged · @Chen Jie",

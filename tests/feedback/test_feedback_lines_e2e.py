@@ -132,11 +132,14 @@ def press(console: ConsoleSlack, user: str, action: str, value: dict[str, object
 def test_a_line_button_is_for_the_holders_of_its_role_only(console: ConsoleSlack, action: str) -> None:
     converse(console, [("!as U0CS\n" + PRICE, ["Feedback #1"])])
     before = (line_rows(console), card(console, "C0PURCHASING"))
-    # Amy (marketing) presses purchasing's line; the manager too (a line is its role's); a forged role.
-    for user, role in (("U0MARKET", "purchasing"), ("U0MANAGER", "purchasing"), ("U0BUYER", "marketing"),
-                       ("U0BUYER", "nonsense")):
+    # Amy (marketing) presses purchasing's line; the manager too (a line is its role's); a forged role. Whoever
+    # has a line of their own is pointed at it; the manager, who has none on this card, is told whose it is (#17).
+    own_line = "Only the people of that line can move it; yours has its own buttons."
+    for user, role, told in (("U0MARKET", "purchasing", own_line),
+                             ("U0MANAGER", "purchasing", "只有那一行的负责人（采购）能更新它。"),  # Li Wei
+                             ("U0BUYER", "marketing", own_line), ("U0BUYER", "nonsense", own_line)):
         shown = press(console, user, f"feedback.line.{action}", {"feedback": 1, "role": role})
-        assert "Only the people of that line can move it" in shown or "只有那一行的负责人能更新它" in shown  # Li Wei
+        assert told in shown
     # Another team's item, or one that never was: nothing to see.
     shown = press(console, "U0BUYER", f"feedback.line.{action}", {"feedback": 99, "role": "purchasing"})
     assert "That feedback no longer exists." in shown

@@ -55,7 +55,9 @@ def test_private_feedback_is_listed_without_its_words(console: ConsoleSlack) -> 
          ["Feedback #1 went to the manager only"]),
         ("!as U0CS\n!in C0OPS\n/feedback list all",
          ["All market feedback", "#1 · Supplier / cost · new · from a private conversation"]),
-        ("/feedback status F-1", ["There is no feedback F-1 in your team."]),
+        # The status agrees with the list: it is there, it is private, and who may read it is named (#17).
+        ("/feedback status F-1", ["Feedback F-1 came from a private conversation: only @Chen Jie and the manager "
+                                  "may read its words."]),
         # its reporter and the manager read it
         ("!as U0BUYER\n/feedback list all", ["#1 · Supplier / cost · new · LED-200 · SECRET4"]),
         ("!as U0MANAGER\n/feedback list all", ["SECRET4"]),
