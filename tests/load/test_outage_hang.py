@@ -18,9 +18,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import event, select
 
 from bot.console.emulator import SlackEmulator
+from bot.db import Database
+from bot.db.outbox import WorkItem
+from bot.outbox.acks import AckWriter, Outcome
+from bot.outbox.work import WorkQueue
 from tests.load.conftest import Served, command, eventually
+from tests.load.test_ack_writer import HeldWriter, _ack, _queued
 from tests.load.test_outage_events import OUTAGE_LINE, tracebacks
 from tests.support.db_proxy import HangingDatabase
 
@@ -83,3 +89,61 @@ def test_a_command_while_the_database_hangs_is_answered_as_an_outage_in_time_and
     finally:
         hanging_database.resume()  # a failed test must not leave the server waiting on a frozen database
         served.stop()
+
+
+# -- the writer's side: an ack the front gave up on is never done later -----------------------------------------
+@pytest.fixture
+def database(database_on_both: Database) -> Database:
+    return database_on_both
+
+
+def _bodies(database: Database) -> list[str]:
+    with database.engine.connect() as connection:
+        return list(connection.scalars(select(WorkItem.body).order_by(WorkItem.id)))
+
+
+def test_an_ack_given_up_while_its_batch_was_written_is_rolled_back_and_slacks_retry_is_taken_as_new(
+    database: Database,
+) -> None:
+    writer = HeldWriter(database, WorkQueue(database))
+    try:
+        given_up = _ack(1)
+        writer.submit(given_up)
+        assert writer.inside.wait(30)  # its rows are being written; the database "hangs" there
+        assert given_up.give_up() is None  # the front's deadline passed: answered as an outage
+        writer.release.set()
+        assert writer.submit(_ack(2)).result(30) is Outcome.QUEUED  # the writer has moved on
+        assert _queued(database) == 1  # only the second: the first is not done behind the person's back
+        assert writer.submit(_ack(3, key="trigger:1")).result(30) is Outcome.QUEUED  # Slack's retry is new
+    finally:
+        writer.stop()
+
+
+def test_an_ack_given_up_while_its_commit_was_on_the_wire_is_undone_once_it_lands(database: Database) -> None:
+    writer = AckWriter(database, WorkQueue(database))
+    given_up = _ack(1)
+
+    def deadline_passes(_connection: object) -> None:  # the commit is sent; its answer comes after the deadline
+        given_up.give_up()
+
+    event.listen(database.engine, "commit", deadline_passes, once=True)
+    try:
+        writer.submit(given_up)
+        assert writer.submit(_ack(2)).result(30) is Outcome.QUEUED
+        # Slack's retry of the given-up delivery (one writer thread: written after the late commit was undone).
+        assert writer.submit(_ack(3, key="trigger:1")).result(30) is Outcome.QUEUED  # its delivery was forgotten
+        assert not given_up.future.done()  # nobody was told it was queued
+        assert _bodies(database) == ["command=/ops&text=help&n=2", "command=/ops&text=help&n=3"]  # the first: gone
+    finally:
+        writer.stop()
+
+
+def test_an_ack_whose_commit_landed_just_before_the_deadline_keeps_its_outcome(database: Database) -> None:
+    writer = AckWriter(database, WorkQueue(database))
+    try:
+        ack = _ack(1)
+        assert writer.submit(ack).result(30) is Outcome.QUEUED
+        assert ack.give_up() is Outcome.QUEUED  # the front uses it: answered as queued, not as an outage
+        assert _queued(database) == 1
+    finally:
+        writer.stop()

@@ -8,6 +8,7 @@ would when a frozen host thaws); the connections accepted during the freeze are 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from urllib.parse import urlsplit, urlunsplit
@@ -67,7 +68,5 @@ class HangingDatabase:
         except OSError:
             pass
         for end in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
