@@ -136,7 +136,8 @@ class Front:
     async def acknowledge(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
         """Slack's answer for a request whose signature ``bot/http.py`` verified; None when it has to run
         in full before answering (:meth:`inline`). The database write is the ack writer's group commit
-        (``bot/outbox/acks.py``), awaited here: the event loop serves other requests meanwhile."""
+        (``bot/outbox/acks.py``), awaited here: the event loop serves other requests meanwhile — for at most
+        :data:`ACK_DEADLINE`, so a database that hangs is answered as one that is down, in time."""
         content_type = headers.get("content-type", "")
         try:
             text = body.decode("utf-8")
