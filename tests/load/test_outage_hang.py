@@ -22,6 +22,7 @@ from sqlalchemy import event, select
 
 from bot.console.emulator import SlackEmulator
 from bot.db import Database
+from bot.db.base import POSTGRES_TIMEOUTS, make_engine
 from bot.db.outbox import WorkItem
 from bot.outbox.acks import AckWriter, Outcome
 from bot.outbox.work import WorkQueue
@@ -147,3 +148,21 @@ def test_an_ack_whose_commit_landed_just_before_the_deadline_keeps_its_outcome(d
         assert _queued(database) == 1
     finally:
         writer.stop()
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_give_up_on_a_silent_database_unless_the_url_says_otherwise(postgres_url: str) -> None:
+    def settings(url: str) -> dict[str, str]:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                return dict(connection.connection.dbapi_connection.info.get_parameters())  # type: ignore[union-attr]
+        finally:
+            engine.dispose()
+
+    given = settings(postgres_url)
+    assert {name: given.get(name) for name in POSTGRES_TIMEOUTS} == {
+        "connect_timeout": "3", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "3",
+        "keepalives_count": "3", "tcp_user_timeout": "10000",
+    }
+    assert settings(f"{postgres_url}?connect_timeout=9")["connect_timeout"] == "9"  # the operator's word wins
