@@ -68,6 +68,11 @@ QUEUED = frozenset(
 )
 # Requests whose trigger_id can open a form: their work goes to the trigger lane (bot/outbox/work.py).
 TRIGGER_KINDS = frozenset({"command", "block_actions", "shortcut", "message_action", "interactive_message"})
+# Seconds an ack waits for the ack writer's commit before the request is answered as an outage. A database that
+# refuses fails at once; one that hangs (a network split, a frozen host) answers nothing, and Slack gives up after
+# 3 s (operation_timeout). 2 s leaves the answer time to travel; a healthy commit takes milliseconds (the slowest
+# seen at 400 requests/s on 2 cores was well under a second). The ack given up is never done later (acks.py).
+ACK_DEADLINE = 2.0
 OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
 # What forms put off until after their answer runs on these (bot/answering.py), in the answering process: an App
 # Home's build is pandas work that holds the interpreter lock the next answer needs. Two threads: with a normal
@@ -131,7 +136,8 @@ class Front:
     async def acknowledge(self, body: bytes, headers: Mapping[str, str]) -> BoltResponse | None:
         """Slack's answer for a request whose signature ``bot/http.py`` verified; None when it has to run
         in full before answering (:meth:`inline`). The database write is the ack writer's group commit
-        (``bot/outbox/acks.py``), awaited here: the event loop serves other requests meanwhile."""
+        (``bot/outbox/acks.py``), awaited here: the event loop serves other requests meanwhile — for at most
+        :data:`ACK_DEADLINE`, so a database that hangs is answered as one that is down, in time."""
         content_type = headers.get("content-type", "")
         try:
             text = body.decode("utf-8")
@@ -154,8 +160,13 @@ class Front:
             queue=queued,
             lane=TRIGGER if kind in TRIGGER_KINDS and data.get("trigger_id") else OTHER,
         )
-        # Signature remembered and request queued in one transaction, committed with the other acks waiting.
-        outcome = await asyncio.wrap_future(self.writer.submit(ack))
+        # Signature remembered and request queued in one transaction, committed with the other acks waiting —
+        # for at most ACK_DEADLINE: past it the ack is given up (never done later) and answered as an outage.
+        committed = asyncio.wrap_future(self.writer.submit(ack))
+        done, _ = await asyncio.wait({committed}, timeout=ACK_DEADLINE)
+        outcome = committed.result() if done else ack.give_up() or Outcome.DATABASE_DOWN
+        if not done:
+            committed.cancel()  # nobody waits on it any more (the writer's future is left alone: it settles it)
         if outcome is Outcome.REPLAYED:
             return BoltResponse(status=401, body={"error": "invalid request"})
         if outcome is Outcome.DATABASE_DOWN:

@@ -10,7 +10,9 @@ Adding a feature is one line in :data:`FEATURES`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +51,9 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+READY_TIMEOUT = 1.5  # seconds /readyz waits for the database: a probe that hangs is a failed probe to its caller
+
+
 @dataclass
 class Opsbot:
     """The running bot: its context, its features, the scheduler's ticks and the outbox's senders."""
@@ -61,6 +66,7 @@ class Opsbot:
     team_setup: TeamSetup = field(init=False)
     team_names: TeamNames | None = None  # teams whose @names wait for their workspace's install
     outbox_worker: OutboxWorker = field(init=False)
+    _probe: Future[bool] | None = field(init=False, default=None, repr=False)  # /readyz's question to the database
 
     def __post_init__(self) -> None:
         self.team_setup = TeamSetup(self.context)
@@ -109,19 +115,30 @@ class Opsbot:
         self.scheduler.shutdown()
         self.outbox_worker.stop()
 
-    def readiness(self) -> dict[str, bool]:
+    def readiness(self) -> dict[str, bool | None]:
         """What /readyz reports: the database answers, its migrations are current, the scheduler ticks and the
-        outbox's senders run."""
-        checks = {"database": False, "migrations": False, "scheduler": self.scheduler.running,
-                  "outbox": self.outbox_worker.running}
+        outbox's senders run. The database is asked for at most READY_TIMEOUT seconds (one that hangs must not hang
+        the probe); while it cannot be asked, whether migrations are current is unknown (None), not "pending"."""
+        checks: dict[str, bool | None] = {"database": False, "migrations": None, "scheduler": self.scheduler.running,
+                                          "outbox": self.outbox_worker.running}
+        if self._probe is None or self._probe.done():  # one question at a time to a database that hangs
+            self._probe = Future()
+            threading.Thread(target=self._ask_database, args=(self._probe,), name="opsbot-readiness",
+                             daemon=True).start()
+        try:
+            checks["migrations"] = self._probe.result(timeout=READY_TIMEOUT)
+            checks["database"] = True
+        except (SQLAlchemyError, TimeoutError):  # refused, or no answer in time
+            pass
+        return checks
+
+    def _ask_database(self, answer: Future[bool]) -> None:
         try:
             with self.db.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-            checks["database"] = True
-            checks["migrations"] = not pending(self.db.engine)
-        except SQLAlchemyError:
-            pass
-        return checks
+            answer.set_result(not pending(self.db.engine))
+        except SQLAlchemyError as error:
+            answer.set_exception(error)
 
     @contextmanager
     def job_workspace(self, job: ScheduledJob) -> Iterator[bool]:

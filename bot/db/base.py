@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event, inspect
+from sqlalchemy import DateTime, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -72,12 +72,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# How long a PostgreSQL client waits on a database that answers nothing (a network split, a frozen host), as libpq
+# settings; any of them given in DATABASE_URL's query wins. Without them a new connection waited forever for the
+# server's first word, and a socket whose peer vanished waited for the kernel's retransmissions (15 minutes): the
+# ack writer, the work threads and the scheduler's tick stood still until the database came back ("skipped: maximum
+# number of running instances reached" every 15 s). connect_timeout: a new connection fails after 3 s (libpq's
+# floor is 2). Keepalives (idle 10 s, then 3 probes 3 s apart) and tcp_user_timeout (10 s of data unacknowledged):
+# a socket whose peer is gone fails in about 20 s instead, and the pool opens a fresh one. A host that is frozen
+# yet still acknowledges packets is not caught by any of these: the ack path has its own deadline (bot/front.py).
+POSTGRES_TIMEOUTS: dict[str, int] = {
+    "connect_timeout": 3,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # milliseconds
+}
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    given = make_url(url).query
+    timeouts = {name: value for name, value in POSTGRES_TIMEOUTS.items() if name not in given}
+    return create_engine(url, pool_pre_ping=True, connect_args=timeouts)
 
 
 @dataclass

@@ -11,6 +11,16 @@ and at high load a commit serves hundreds.
 
 Nothing here runs a listener, calls Slack or waits for the work threads: the ack path's latency is this
 thread's commit, whatever the backlog of work behind it.
+
+A database that hangs (a network split, a frozen host) would hold that commit, and every ack behind it, for as
+long as it hangs: the front waits at most ``ACK_DEADLINE`` (``bot/front.py``) and then answers the request as an
+outage and *gives up* its ack (:meth:`Ack.give_up`). A given-up ack must not be done later behind the person's back
+(they were told to try again), so the writer never writes one that was given up before its batch commits: it drops
+it when it takes the batch, and checks again just before the commit (a batch with one given up is rolled back and
+written again without it). An ack given up while its commit was on the wire (it landed late) is undone right after
+that commit, before the work threads are woken: its queued request deleted if nobody has taken it yet, its
+delivery forgotten so that Slack's retry of an event is taken as new. What is left is a request taken by another
+replica's idle poll in the moment between that late commit and its undoing: logged, never silent.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, and_, delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db import Database
@@ -62,6 +72,29 @@ class Ack:
     queue: bool
     lane: int = 0
     future: Future[Outcome] = field(default_factory=Future)
+    given_up: bool = False  # the front answered without it (past its deadline): not to be done
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def give_up(self) -> Outcome | None:
+        """The front stops waiting: the outcome if the commit landed just now (use it), else None and the ack
+        is not written — or, if its commit is on the wire, undone once it lands."""
+        with self._lock:
+            if self.future.done() and not self.future.cancelled() and self.future.exception() is None:
+                return self.future.result()
+            self.given_up = True
+            return None
+
+    def settle(self, outcome: Outcome) -> bool:
+        """Tell the front the outcome; False if it had given up (the caller undoes what was written)."""
+        with self._lock:
+            if self.given_up:
+                return False
+            _settle(self, outcome)
+            return True
+
+
+class _GivenUp(Exception):
+    """An ack of the batch was given up before the commit: the batch is rolled back and written without it."""
 
 
 class AckWriter:
@@ -134,14 +167,22 @@ class AckWriter:
             self._write(batch)
 
     def _write(self, batch: list[Ack]) -> None:
+        batch = [ack for ack in batch if not ack.given_up]  # answered as an outage while waiting: never written
+        if not batch:
+            return
         started = time.perf_counter()
         try:
             with self.db.engine.begin() as connection:
                 outcomes = self._rows(connection, batch)
+                if any(ack.given_up for ack in batch):
+                    raise _GivenUp  # rolled back; the others are written again without it
+        except _GivenUp:
+            self._write(batch)
+            return
         except Exception as error:
             if is_database_down(error):
                 for ack in batch:
-                    _settle(ack, Outcome.DATABASE_DOWN)
+                    ack.settle(Outcome.DATABASE_DOWN)
             elif len(batch) > 1:
                 # One ack's rows failed (a bug, not an outage): the others must not fail with it.
                 for ack in batch:
@@ -154,10 +195,38 @@ class AckWriter:
         took = time.perf_counter() - started
         if took > SLOW_COMMIT:
             log.warning("acks: committing %s acks took %.0f ms (the database held them)", len(batch), took * 1000)
+        late = [(ack, outcome) for ack, outcome in zip(batch, outcomes, strict=True) if not ack.settle(outcome)]
+        if late:
+            self._undo(late)  # before the work threads are woken
         if Outcome.QUEUED in outcomes:
             (self.mover.ready if self.mover is not None else self.work.wake).set()
-        for ack, outcome in zip(batch, outcomes, strict=True):
-            _settle(ack, outcome)
+
+    def _undo(self, late: list[tuple[Ack, Outcome]]) -> None:
+        """Acks whose commit landed after the front gave up on them (and answered them as an outage): their
+        queued requests deleted unless taken already, their deliveries forgotten (Slack may deliver them again)."""
+        queued = [ack for ack, outcome in late if outcome is Outcome.QUEUED]
+        if not queued:
+            return
+        try:
+            with self.db.engine.begin() as connection:
+                for ack in queued:
+                    deleted = connection.execute(
+                        delete(WorkItem).where(
+                            WorkItem.team_id == ack.team_id, WorkItem.body == ack.body, WorkItem.owner.is_(None)
+                        )
+                    ).rowcount
+                    if deleted == 0:
+                        log.warning("acks: a request answered as an outage was taken by the work threads before "
+                                    "its late commit could be undone")
+                    if ack.delivery_key is not None:
+                        connection.execute(delete(ProcessedDelivery).where(and_(
+                            ProcessedDelivery.team_id == ack.team_id, ProcessedDelivery.key == ack.delivery_key
+                        )))
+        except Exception as error:
+            log.warning("acks: could not undo %s requests answered as an outage whose commit landed late (%s)",
+                        len(queued), type(error).__name__)
+            return
+        log.warning("acks: undid %s requests answered as an outage whose commit landed late", len(queued))
 
     def _rows(self, connection: Connection, batch: list[Ack]) -> list[Outcome]:
         """The batch's rows in three statements, whatever its size (one round trip each on PostgreSQL, where a
