@@ -43,6 +43,7 @@ STATE_LABELS = {
     ops.CLOSED: NP_("restock state", "closed"),
     ops.CANCELLED: NP_("restock state", "cancelled"),
     ops.HELD: NP_("restock state", "not posted yet"),
+    ops.WITHDRAWN: NP_("restock state", "cancelled"),  # to its requester, the only one who sees it
 }
 # A card's lifecycle buttons in each state: (action, label).
 BUTTONS = {
@@ -57,6 +58,14 @@ BUTTONS = {
     ops.SHIPPED: (("receive", NP_("button", "Mark received")), ("cancel", NP_("button", "Cancel request"))),
     ops.RECEIVED: (("close", NP_("button", "Close")),),
 }
+
+
+# Each lifecycle action as its button names it, for a stale press's answer.
+ACTION_LABELS = {action: label for moves in BUTTONS.values() for action, label in moves}
+
+
+def action_label(tr: Translator, action: str) -> str:
+    return tr.pgettext("button", ACTION_LABELS[action]) if action in ACTION_LABELS else escape(action)
 
 
 # /restock list's scopes, as the list's title names them (any other scope is a SKU, shown as typed).

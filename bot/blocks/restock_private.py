@@ -49,9 +49,12 @@ def question(tr: Translator, request_id: int, ref: str, quantity: int, sku: str,
     return [*blocks, actions(choices)]
 
 
-def answer_text(tr: Translator, ref: str, action: str, channel: str, deciders: list[str]) -> str:
-    """The requester's confirmation once they have said where it goes."""
+def answer_text(tr: Translator, ref: str, action: str, channel: str, deciders: list[str],
+                noted: bool = True) -> str:
+    """The requester's confirmation once they have said where it goes; ``noted``: the request has a note."""
     if action == POST_PUBLICLY:
+        if not noted:
+            return tr._("{ref} is in {channel} now.", ref=ref, channel=f"<#{channel}>")
         return tr._("{ref} is in {channel} now, with your note.", ref=ref, channel=f"<#{channel}>")
     if action == KEEP_PRIVATE:
         return tr._("{ref} is in {channel} now, without your note; only {who} got the note, by DM.", ref=ref,

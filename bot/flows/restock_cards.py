@@ -165,7 +165,7 @@ class RestockCards:
             request = self.request(ref.id)
         except LookupError:
             return None
-        if request.state == ops.HELD:  # not filed as far as anyone else can tell until its requester says so
+        if request.state in ops.UNPOSTED:  # not filed as far as anyone else can tell: never posted
             return None
         return LinkState(ref, tr._("{sku} ×{quantity}", sku=request.sku, quantity=tr.number(request.quantity)),
                          blocks.state_label(tr, request.state), finished=request.state in ops.FINISHED_STATES)
@@ -175,7 +175,7 @@ class RestockCards:
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             found = store.requests_of(session, team.id)
-        found = [r for r in found if r.state != ops.HELD or r.requester == user]  # their own, not posted yet
+        found = [r for r in found if r.state not in ops.UNPOSTED or r.requester == user]  # their own, never posted
         if scope.lower() == "mine":
             found = [r for r in found if r.requester == user]
         elif scope.lower() == "open":
@@ -194,7 +194,7 @@ class RestockCards:
             request = None
         if request is None or request.team_id != team.id:
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
-        if request.state == ops.HELD and request.requester != user:
+        if request.state in ops.UNPOSTED and request.requester != user:  # never posted: theirs alone
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
         if request.state == ops.HELD:  # its requester lost the question (an ephemeral reply): asked again
             return self.held_question(team, request)[1]
@@ -210,7 +210,7 @@ class RestockCards:
         writer.writerow(CSV_COLUMNS)
         with self.ctx.db.transaction() as session:
             for request in reversed(store.requests_of(session, team.id)):
-                if request.state == ops.HELD:  # not filed yet: its requester has not said where it goes
+                if request.state in ops.UNPOSTED:  # never posted: its requester has not said, or said nowhere
                     continue
                 for entry in history(session, team.id, "restock", request.ref):
                     writer.writerow(

@@ -45,7 +45,7 @@ class HeldRequests:
                            ref=request.ref)
         if request.state != ops.HELD or action not in ANSWERED:
             raise OpsError(N_("You already said where {ref} goes."), ref=request.ref)
-        target = ops.CANCELLED if action == blocks.CANCEL_HELD else ops.REQUESTED
+        target = ops.WITHDRAWN if action == blocks.CANCEL_HELD else ops.REQUESTED
         deciders = self.cards.deciders(team, request)
         keep = action == blocks.KEEP_PRIVATE and bool(request.reason.strip()) and bool(deciders)
         found = self.requests.suggestion(team, request.sku, request.marketplace,
@@ -69,7 +69,7 @@ class HeldRequests:
         self.requests.announce(team, None, answered)
         said = blocks.POST_PUBLICLY if action == blocks.KEEP_PRIVATE and not keep else action
         return blocks.answer_text(self.ctx.translator_for(user, team), answered.ref, said,
-                                  str(team.channel(ChannelKey.purchasing)), deciders)
+                                  str(team.channel(ChannelKey.purchasing)), deciders, bool(answered.reason.strip()))
 
     def _held(self, team: Team, raw: str) -> store.RestockRequest:
         try:
