@@ -141,9 +141,12 @@ class RestockCards:
     def held_question(self, team: Team, request: store.RestockRequest) -> tuple[str, list[dict[str, Any]]]:
         """A held request's question to its requester, in their language: where it goes (flows/restock_private)."""
         tr = self.ctx.translator_for(request.requester, team)
+        entry = self.playbook.catalogued(request.sku)
+        rounded = ops.orderable(request.quantity, entry.moq, entry.carton)
         return (private_blocks.question_text(tr, request.ref, request.quantity, request.sku),
                 private_blocks.question(tr, request.id, request.ref, request.quantity, request.sku, request.reason,
-                                        str(team.channel(ChannelKey.purchasing)), self.deciders(team, request)))
+                                        str(team.channel(ChannelKey.purchasing)), self.deciders(team, request),
+                                        None if rounded is None else (entry.moq, entry.carton, rounded)))
 
     def refresh(self, team: Team, request: store.RestockRequest) -> None:
         # A card or copy still in the outbox (Slack slow or away) is edited there: it is posted as the request is now.

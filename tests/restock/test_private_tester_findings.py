@@ -117,3 +117,33 @@ def test_posted_without_a_note_the_answer_does_not_mention_one(console: ConsoleS
         ("!as U0MARKET\n!in G0PRIVATE\n/restock LED-200 320 a note", ["Post to purchasing"]),
         ("!click Post to purchasing", ["R-3 is in #purchasing now, with your note."]),
     ])
+
+
+def test_a_private_one_liner_the_supplier_does_not_ship_is_offered_the_nearest_quantity(console: ConsoleSlack) -> None:
+    # LED-100 ships at least 500 in cartons of 50 (restock.yml): 320 would be ordered as 500.
+    moq, carton, typed = 500, 50, 320
+    rounded = max(moq, -(-typed // carton) * carton)
+    converse(console, [
+        ("!as U0MARKET\n!in G0PRIVATE\n/restock LED-100 320 MOQNOTE quiet", [
+            "R-1 (320 × LED-100) is not posted yet",
+            f"⚠️ LED-100 ships at least {moq}, in cartons of {carton}: {typed} would be ordered as {rounded}.",
+            f"Make it {rounded}", "Post to purchasing", "Keep it private", "Cancel request"]),
+    ])
+    # Someone else's press of it changes nothing and says nothing of the request.
+    shown = press(console, "U0BUYER", ids.USE_ORDERABLE, {"id": 1, "quantity": rounded})
+    assert "That restock request no longer exists." in shown, shown
+    asked = converse(console, [
+        # Its requester's press changes the quantity and asks again, still before anything is posted.
+        ("!click Make it 500", ["R-1 (500 × LED-100) is not posted yet", "Keep it private"]),
+    ])
+    assert "Make it 500]" not in asked and "ships at least" not in asked
+    assert "R-1" not in everywhere_but(console, "U0MARKET")
+    converse(console, [("!click Post to purchasing", ["── #purchasing · Opsbot", "📦 Restock R-1 · requested",
+                                                      "500 × LED-100"])])
+    assert "not what the supplier ships" not in everywhere_but(console, "U0MARKET")
+
+
+def test_in_chinese_the_offer_on_the_question_reads_in_the_requesters_language(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MANAGER\n!in U0MANAGER\n/restock LED-100 320", ["R-1（320 × LED-100）还没有发出", "改为 500"]),
+    ])
