@@ -43,6 +43,7 @@ STATE_LABELS = {
     ops.CLOSED: NP_("restock state", "closed"),
     ops.CANCELLED: NP_("restock state", "cancelled"),
     ops.HELD: NP_("restock state", "not posted yet"),
+    ops.WITHDRAWN: NP_("restock state", "cancelled"),  # to its requester, the only one who sees it
 }
 # A card's lifecycle buttons in each state: (action, label).
 BUTTONS = {
@@ -57,6 +58,14 @@ BUTTONS = {
     ops.SHIPPED: (("receive", NP_("button", "Mark received")), ("cancel", NP_("button", "Cancel request"))),
     ops.RECEIVED: (("close", NP_("button", "Close")),),
 }
+
+
+# Each lifecycle action as its button names it, for a stale press's answer.
+ACTION_LABELS = {action: label for moves in BUTTONS.values() for action, label in moves}
+
+
+def action_label(tr: Translator, action: str) -> str:
+    return tr.pgettext("button", ACTION_LABELS[action]) if action in ACTION_LABELS else escape(action)
 
 
 # /restock list's scopes, as the list's title names them (any other scope is a SKU, shown as typed).
@@ -115,12 +124,19 @@ def filed_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
 def filed_with_offer(tr: Translator, text: str, request_id: int, sku: str, quantity: int, moq: int, carton: int,
                      rounded: int) -> list[dict[str, Any]]:
     """The one-liner's reply when the quantity is not what the supplier ships: the nearest one in one click."""
+    flag, offer = orderable_offer(tr, request_id, sku, quantity, moq, carton, rounded)
+    return [section(text), flag, actions([offer])]
+
+
+def orderable_offer(tr: Translator, request_id: int, sku: str, quantity: int, moq: int, carton: int,
+                    rounded: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the supplier ships instead of ``quantity`` (a section) and the button that makes it so."""
     flag = tr._("⚠️ {sku} ships at least {moq}, in cartons of {carton}: {quantity} would be ordered as {rounded}.",
                 sku=escape(sku), moq=tr.number(moq), carton=tr.number(carton), quantity=tr.number(quantity),
                 rounded=tr.number(rounded))
     offer = button(tr._("Make it {rounded}", rounded=tr.number(rounded)), USE_ORDERABLE,
                    json.dumps({"id": request_id, "quantity": rounded}), style="primary")
-    return [section(text), section(flag), actions([offer])]
+    return section(flag), offer
 
 
 def origin_line(tr: Translator, label: str, title: str) -> str:

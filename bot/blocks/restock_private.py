@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.blocks import restock
 from bot.blocks.common import actions, button, context, section
 from bot.blocks.feedback import listed
 from bot.blocks.limits import SECTION_TEXT, clip
@@ -16,6 +17,7 @@ POST_PUBLICLY = "restock.post_publicly"  # value {"id"}: the card, note and all,
 KEEP_PRIVATE = "restock.keep_private"  # value {"id"}: the card without the note; the note to its deciders by DM
 CANCEL_HELD = "restock.cancel_held"  # value {"id"}: nothing posted, the request cancelled
 ANSWERS = (POST_PUBLICLY, KEEP_PRIVATE, CANCEL_HELD)
+Orderable = tuple[int, int, int]  # what the supplier ships: (MOQ, carton, the nearest quantity it ships)
 
 
 def _mentions(users: list[str]) -> list[str]:
@@ -28,11 +30,13 @@ def question_text(tr: Translator, ref: str, quantity: int, sku: str) -> str:
 
 
 def question(tr: Translator, request_id: int, ref: str, quantity: int, sku: str, note: str, channel: str,
-             deciders: list[str]) -> list[dict[str, Any]]:
+             deciders: list[str], orderable: Orderable | None = None) -> list[dict[str, Any]]:
     """What each answer does, said before it is pressed; "Keep it private" only when there is a note to keep and
-    someone to decide the request who may read it."""
+    someone to decide the request who may read it. ``orderable``: (MOQ, carton, nearest quantity) when the
+    supplier does not ship ``quantity``: said, with a button that makes it so before anything is posted."""
     where = f"<#{channel}>"
     value = json.dumps({"id": request_id})
+    offer = restock.orderable_offer(tr, request_id, sku, quantity, *orderable) if orderable else None
     choices = [button(tr._("Post to purchasing"), POST_PUBLICLY, value, style="primary")]
     if note.strip() and deciders:
         said = [tr._("Post to purchasing: the card goes to {channel} with your note.", channel=where),
@@ -46,12 +50,18 @@ def question(tr: Translator, request_id: int, ref: str, quantity: int, sku: str,
     blocks = [section(question_text(tr, ref, quantity, sku)), section("\n".join(said))]
     if note.strip():
         blocks.append(context(clip(tr._("Your note: {note}", note=escape(note)), SECTION_TEXT)))
+    if offer is not None:
+        blocks.append(offer[0])
+        choices.insert(0, offer[1])
     return [*blocks, actions(choices)]
 
 
-def answer_text(tr: Translator, ref: str, action: str, channel: str, deciders: list[str]) -> str:
-    """The requester's confirmation once they have said where it goes."""
+def answer_text(tr: Translator, ref: str, action: str, channel: str, deciders: list[str],
+                noted: bool = True) -> str:
+    """The requester's confirmation once they have said where it goes; ``noted``: the request has a note."""
     if action == POST_PUBLICLY:
+        if not noted:
+            return tr._("{ref} is in {channel} now.", ref=ref, channel=f"<#{channel}>")
         return tr._("{ref} is in {channel} now, with your note.", ref=ref, channel=f"<#{channel}>")
     if action == KEEP_PRIVATE:
         return tr._("{ref} is in {channel} now, without your note; only {who} got the note, by DM.", ref=ref,

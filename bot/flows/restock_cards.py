@@ -141,9 +141,12 @@ class RestockCards:
     def held_question(self, team: Team, request: store.RestockRequest) -> tuple[str, list[dict[str, Any]]]:
         """A held request's question to its requester, in their language: where it goes (flows/restock_private)."""
         tr = self.ctx.translator_for(request.requester, team)
+        entry = self.playbook.catalogued(request.sku)
+        rounded = ops.orderable(request.quantity, entry.moq, entry.carton)
         return (private_blocks.question_text(tr, request.ref, request.quantity, request.sku),
                 private_blocks.question(tr, request.id, request.ref, request.quantity, request.sku, request.reason,
-                                        str(team.channel(ChannelKey.purchasing)), self.deciders(team, request)))
+                                        str(team.channel(ChannelKey.purchasing)), self.deciders(team, request),
+                                        None if rounded is None else (entry.moq, entry.carton, rounded)))
 
     def refresh(self, team: Team, request: store.RestockRequest) -> None:
         # A card or copy still in the outbox (Slack slow or away) is edited there: it is posted as the request is now.
@@ -165,7 +168,7 @@ class RestockCards:
             request = self.request(ref.id)
         except LookupError:
             return None
-        if request.state == ops.HELD:  # not filed as far as anyone else can tell until its requester says so
+        if request.state in ops.UNPOSTED:  # not filed as far as anyone else can tell: never posted
             return None
         return LinkState(ref, tr._("{sku} ×{quantity}", sku=request.sku, quantity=tr.number(request.quantity)),
                          blocks.state_label(tr, request.state), finished=request.state in ops.FINISHED_STATES)
@@ -175,7 +178,7 @@ class RestockCards:
         tr = self.ctx.translator_for(user, team)
         with self.ctx.db.transaction() as session:
             found = store.requests_of(session, team.id)
-        found = [r for r in found if r.state != ops.HELD or r.requester == user]  # their own, not posted yet
+        found = [r for r in found if r.state not in ops.UNPOSTED or r.requester == user]  # their own, never posted
         if scope.lower() == "mine":
             found = [r for r in found if r.requester == user]
         elif scope.lower() == "open":
@@ -194,7 +197,7 @@ class RestockCards:
             request = None
         if request is None or request.team_id != team.id:
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
-        if request.state == ops.HELD and request.requester != user:
+        if request.state in ops.UNPOSTED and request.requester != user:  # never posted: theirs alone
             return blocks.list_blocks(tr, tr._("No restock request R-{id}", id=request_id), [])
         if request.state == ops.HELD:  # its requester lost the question (an ephemeral reply): asked again
             return self.held_question(team, request)[1]
@@ -210,7 +213,7 @@ class RestockCards:
         writer.writerow(CSV_COLUMNS)
         with self.ctx.db.transaction() as session:
             for request in reversed(store.requests_of(session, team.id)):
-                if request.state == ops.HELD:  # not filed yet: its requester has not said where it goes
+                if request.state in ops.UNPOSTED:  # never posted: its requester has not said, or said nowhere
                     continue
                 for entry in history(session, team.id, "restock", request.ref):
                     writer.writerow(

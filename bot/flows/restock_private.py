@@ -4,14 +4,16 @@ Typed in a private channel, a group DM or a DM (or in a form opened there, or fo
 kept private, an action of a meeting held in a private channel), a request is stored as ``held``: no card in the
 purchasing channel, in nobody's list, App Home or agenda. Its requester is asked, with buttons on the confirmation,
 where it goes: with the note to purchasing; without the note, which goes by DM to those who decide it (the card
-is all purchasing needs to decide and order it); or nowhere (cancelled). The answer is a compare-and-set on the
-request's version, so a double click or two copies of the question post the card once.
+is all purchasing needs to decide and order it); or nowhere (``withdrawn``: cancelled, and as private as it was,
+seen by its requester only). The answer is a compare-and-set on the request's version, so a double click or two
+copies of the question post the card once. Before answering, the requester may take the quantity the supplier
+ships (the question's "Make it 500"): the question is asked again.
 """
 
 from __future__ import annotations
 
 import json
-from typing import cast
+from typing import Any, cast
 
 from bot.blocks import restock_private as blocks
 from bot.db import restock as store
@@ -45,7 +47,7 @@ class HeldRequests:
                            ref=request.ref)
         if request.state != ops.HELD or action not in ANSWERED:
             raise OpsError(N_("You already said where {ref} goes."), ref=request.ref)
-        target = ops.CANCELLED if action == blocks.CANCEL_HELD else ops.REQUESTED
+        target = ops.WITHDRAWN if action == blocks.CANCEL_HELD else ops.REQUESTED
         deciders = self.cards.deciders(team, request)
         keep = action == blocks.KEEP_PRIVATE and bool(request.reason.strip()) and bool(deciders)
         found = self.requests.suggestion(team, request.sku, request.marketplace,
@@ -69,7 +71,28 @@ class HeldRequests:
         self.requests.announce(team, None, answered)
         said = blocks.POST_PUBLICLY if action == blocks.KEEP_PRIVATE and not keep else action
         return blocks.answer_text(self.ctx.translator_for(user, team), answered.ref, said,
-                                  str(team.channel(ChannelKey.purchasing)), deciders)
+                                  str(team.channel(ChannelKey.purchasing)), deciders, bool(answered.reason.strip()))
+
+    def resize(self, user: str, request_id: int, quantity: int) -> tuple[str, list[dict[str, Any]]] | None:
+        """The question's "Make it 500" (what the supplier ships): the held request takes that quantity and its
+        requester is asked again. None when it is not held (a posted request's offer is a change on its card)."""
+        team = self.ctx.team_of(user)
+        request = self._held(team, json.dumps({"id": request_id}))
+        if request.state not in ops.UNPOSTED:
+            return None
+        if request.requester != user:  # as /restock status: no such request for anyone else
+            raise OpsError(N_("That restock request no longer exists."))
+        if request.state != ops.HELD:
+            raise OpsError(N_("You already said where {ref} goes."), ref=request.ref)
+        playbook = self.requests.playbook
+        ops.check_quantity(quantity, request.suggested, playbook)
+        self.requests.check_orderable(request.sku, quantity, None)
+        now = self.ctx.clock.now()
+        with self.ctx.db.transaction() as session:
+            if not store.move(session, request.id, request.version, {"quantity": quantity, "updated_at": now}):
+                raise OpsError(N_("You already said where {ref} goes."), ref=request.ref)
+            Audit(team.id, user, now)(session, "restock", request.ref, ops.HELD, ops.HELD, f"quantity={quantity}")
+        return self.cards.held_question(team, self.cards.request(request.id))
 
     def _held(self, team: Team, raw: str) -> store.RestockRequest:
         try:

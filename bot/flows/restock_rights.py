@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.blocks import restock as blocks
 from bot.db import restock as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
@@ -43,7 +44,15 @@ class RestockRights:
             request = None
         if request is None or request.team_id != team.id:
             raise OpsError(N_("That restock request no longer exists."))
-        ops.next_state(action, request.state)
+        if request.state in ops.UNPOSTED and user != request.requester:  # as /restock status: no such request
+            raise OpsError(N_("That restock request no longer exists."))
+        if request.state == ops.HELD:  # a forged press by its requester: the question comes first
+            raise OpsError(N_("{ref} is not posted yet: say where it goes first (/restock status {ref} asks again)."),
+                           ref=request.ref)
+        if not ops.can_move(action, request.state):  # a stale card: said in the reader's words, not our keys
+            tr = self.ctx.translator_for(user, team)
+            raise OpsError(N_("This request is {state}, so “{action}” is not possible any more."),
+                           state=blocks.state_label(tr, request.state), action=blocks.action_label(tr, action))
         roles = {role for role in Role if self.ctx.has_role(team, user, role)}
         facts = self.facts(team, request)
         why = ops.refusal(action, user, roles, facts, self.playbook, quantity)

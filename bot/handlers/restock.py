@@ -103,7 +103,12 @@ def register(reg: Registrar, ctx: Context) -> None:
     @reg.action(ids.USE_ORDERABLE)
     def use_orderable(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        requests.change(body["user"]["id"], *offered_quantity(body["actions"][0].get("value") or ""))
+        user, (request_id, quantity) = body["user"]["id"], offered_quantity(body["actions"][0].get("value") or "")
+        asked = held.resize(user, request_id, quantity)  # on a question, before anything is posted: asked again
+        if asked is None:
+            requests.change(user, request_id, quantity)
+        else:
+            ctx.delivery.respond(body["response_url"], *asked, replace_original=True)
 
     @reg.action(ids.ADJUST_FROM_FEEDBACK)
     def adjust(ack: Ack, body: dict[str, Any]) -> None:

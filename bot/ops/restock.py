@@ -19,6 +19,9 @@ FINISHED_STATES = (RECEIVED, CLOSED, CANCELLED, REJECTED)  # as a linked object:
 # Filed from a private place, waiting for its requester to say where it goes: shown nowhere the team looks, in no
 # open state, moved on only by its requester's answer (flows/restock_private.py).
 HELD = "held"
+# Cancelled by its requester while held: it was never posted, so it stays as private as it was, for good.
+WITHDRAWN = "withdrawn"
+UNPOSTED = (HELD, WITHDRAWN)  # seen by their requester only: in nobody else's list, status, export or card
 # action -> (states it may start from, state it leads to)
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((REQUESTED,), APPROVED),
@@ -30,6 +33,11 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "close": ((RECEIVED,), CLOSED),
     "cancel": ((REQUESTED, APPROVED, ORDERED, SHIPPED), CANCELLED),
 }
+
+
+def can_move(action: str, state: str) -> bool:
+    """Whether ``action`` may start from ``state`` (an unknown action never may)."""
+    return action in MOVES and state in MOVES[action][0]
 
 
 def next_state(action: str, state: str) -> str:

@@ -116,7 +116,9 @@ def test_in_chinese_the_question_and_its_buttons_read_in_the_requesters_language
     converse(console, [
         ("!as U0MANAGER\n!in U0MANAGER\n/restock LED-100 100 悄悄补货", [
             "R-1（100 × LED-100）还没有发出：它是在私密对话里提交的。",
-            "[1: 发到采购频道] [2: 不公开备注] [3: 取消申请]",
+            # 100 is below what the supplier ships (500): the nearest quantity is offered first.
+            "⚠️ LED-100 起订量 500，每箱 50 件：100 件实际要按 500 件下单。",
+            "[1: 改为 500] [2: 发到采购频道] [3: 不公开备注] [4: 取消申请]",
             "不公开备注：卡片发到 #purchasing，但不带你的备注；备注只私信发给审批它的人：@Chen Jie。"]),
         ("!click 不公开备注", ["── #purchasing · Opsbot", "── DM with Chen Jie · Opsbot", "悄悄补货",
                            "R-1 已发到 #purchasing，不带你的备注；只有 @Chen Jie 通过私信收到了备注。"]),

@@ -111,7 +111,7 @@ def test_two_approvals_at_once_one_wins_the_other_is_told(console: ConsoleSlack)
     converse(console, [
         ("!as U0BUYER\n"
          "!in C0PURCHASING\n"
-         "!click Approve", ["This request is approved, so “approve” is not possible any more."]),
+         "!click Approve", ["This request is approved, so “Approve” is not possible any more."]),
         ("/restock status R-1", ["📦 Restock R-1 · approved", "approved by @Li Wei"]),  # the first approval stands
     ])
     with console.services.db.transaction() as session:
