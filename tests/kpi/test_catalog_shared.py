@@ -121,7 +121,8 @@ def test_a_chinese_reader_shares_a_catalogue_with_chinese_headers_in_the_dm(
              ["采购清单.csv 是 SKU 商品资料表：新增 1 个，修改 0 个。确认后生效。",
               "• LED-950（新增 SKU）：供应商 shenzhen-lighting，采购单价 9.90，起订量 200，箱规 20", "[1: 确认]"]),
             ("!click 确认", ["@Li Wei 已应用 采购清单.csv：新增 1 个，修改 0 个。"]),
-            ("/restock LED-950 50", ["⚠️ 不符合供应商的起订量或整箱：应为 200"]),
+            # Typed in her DM: a private place, so she is asked where it goes — the new MOQ offered on the question.
+            ("/restock LED-950 50", ["⚠️ LED-950 起订量 200，每箱 20 件：50 件实际要按 200 件下单。", "[1: 改为 200]"]),
         ],
     )
     assert [e[0] for e in _imports(console)] == ["catalog", "catalog_import"]
