@@ -26,7 +26,8 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,12 @@ OTHER, TRIGGER = 0, 1  # the lanes: a request carrying a trigger_id (it may open
 TRIGGER_LIFE = timedelta(seconds=3)
 # Work put back because the database went away while it ran: taken again no sooner than this.
 RETRY_AFTER = timedelta(seconds=5)
+# The lane of work the bot queues itself, never a Slack request: an App Home to build and publish again, asked
+# while a form was being answered. Only :meth:`WorkQueue.add_home_within` writes it (the ack path writes
+# TRIGGER or OTHER), so nothing from Slack's side can ask for it; taken after Slack's requests (a Home is
+# freshness, a request is someone waiting).
+HOME = -1
+HOME_CONTENT_TYPE = "application/x-opsbot-home"
 
 
 def is_database_down(error: BaseException) -> bool:
@@ -58,6 +65,26 @@ def is_database_down(error: BaseException) -> bool:
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+# The work queue, while a form is answered by a process whose queued work runs in another one (``opsbot serve``'s
+# work process): what the answer puts off that is heavy (an App Home's build) is queued there, not run here.
+_elsewhere: ContextVar[WorkQueue | None] = ContextVar("opsbot_work_elsewhere", default=None)
+
+
+@contextmanager
+def working_elsewhere(queue: WorkQueue | None) -> Iterator[None]:
+    """While the body runs, :func:`work_elsewhere` gives ``queue`` (None: put-off work stays in this process)."""
+    token = _elsewhere.set(queue)
+    try:
+        yield
+    finally:
+        _elsewhere.reset(token)
+
+
+def work_elsewhere() -> WorkQueue | None:
+    """The queue whose work another process runs, when a form is being answered here and there is one."""
+    return _elsewhere.get()
 
 
 class _Attempt:
@@ -90,6 +117,7 @@ class Request:
     body: str
     content_type: str
     attempts: int
+    lane: int = OTHER
 
 
 class WorkQueue:
@@ -161,6 +189,25 @@ class WorkQueue:
         )
         return True
 
+    def add_home_within(self, connection: Connection, team_id: str, body: str) -> bool:
+        """Queue an App Home refresh (``body`` says whose) in the caller's transaction, so it commits with the
+        change that asked for it; False when the same refresh already waits, unclaimed: that one builds the Home
+        when it runs, so it shows this change too. (The caller sets :attr:`wake` once it commits.)"""
+        waiting = connection.execute(
+            select(WorkItem.id)
+            .where(WorkItem.lane == HOME, WorkItem.owner.is_(None), WorkItem.body == body)
+            .limit(1)
+        ).first()
+        if waiting is not None:
+            return False
+        connection.execute(
+            insert(WorkItem).values(
+                team_id=team_id, body=body, content_type=HOME_CONTENT_TYPE, received_at=self.now(), attempts=0,
+                lane=HOME,
+            )
+        )
+        return True
+
     def claim(self, finished: Request | None = None, *, fresh_triggers: bool = False) -> Request | None:
         """The request nobody holds (or whose holder's lease ran out) to do next, now held by this replica:
         the oldest in the trigger lane, else the oldest. ``fresh_triggers`` (the trigger threads): only a
@@ -190,7 +237,9 @@ class WorkQueue:
                 if getattr(taken, "rowcount", 0) != 1:
                     continue  # another replica took it between the two statements
                 held = connection.execute(
-                    select(WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at).where(
+                    select(
+                        WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at, WorkItem.lane
+                    ).where(
                         WorkItem.id == row.id
                     )
                 ).one()
@@ -203,7 +252,7 @@ class WorkQueue:
                     )
                     connection.execute(delete(WorkItem).where(WorkItem.id == row.id))
                     continue
-                return Request(row.id, held.body, held.content_type, held.attempts)
+                return Request(row.id, held.body, held.content_type, held.attempts, held.lane)
         return None
 
     def done(self, request: Request) -> None:
