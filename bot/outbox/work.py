@@ -208,7 +208,9 @@ class WorkQueue:
         )
         return True
 
-    def claim(self, finished: Request | None = None, *, fresh_triggers: bool = False) -> Request | None:
+    def claim(
+        self, finished: Request | None = None, *, fresh_triggers: bool = False, homes: bool = True
+    ) -> Request | None:
         """The request nobody holds (or whose holder's lease ran out) to do next, now held by this replica:
         the oldest in the trigger lane, else the oldest. ``fresh_triggers`` (the trigger threads): only a
         trigger-lane request whose trigger can still open a form, the newest first — under a backlog the
@@ -225,6 +227,8 @@ class WorkQueue:
             )
         else:
             wanted = select(WorkItem.id).where(free).order_by(WorkItem.lane.desc(), WorkItem.id)
+            if not homes:  # this replica's Home builds are all busy: the refreshes wait (and gather) unclaimed
+                wanted = wanted.where(WorkItem.lane != HOME)
         with self.db.engine.begin() as connection:
             if finished is not None:
                 connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
@@ -305,8 +309,14 @@ class WorkWorker:
         threads: int = 16,
         trigger_threads: int = 0,
         idle_seconds: float = 1.0,
+        home_threads: int = 1,
     ) -> None:
         self.queue = queue
+        # How many of the threads may build App Homes at once: each build is CPU work under one interpreter lock,
+        # so more at once only competes; meanwhile further refreshes wait unclaimed, and one per person gathers
+        # every change asked for meanwhile (WorkQueue.add_home_within).
+        self.home_threads = home_threads
+        self._homes = 0
         self.run = run
         self.threads = threads
         self.trigger_threads = min(trigger_threads, max(threads - 1, 0))
@@ -350,6 +360,7 @@ class WorkWorker:
         finished: Request | None = None
         again: Request | None = None  # put back (the database went away under it), once the database answers
         while not self._stop.is_set():
+            home = False  # this thread holds one of the Home builds (home_threads)
             try:
                 if again is not None:
                     self.queue.later(again)
@@ -357,11 +368,22 @@ class WorkWorker:
                 if fresh_triggers:
                     request, finished = self.queue.claim(finished, fresh_triggers=True), None
                 else:
-                    request, finished = self.queue.claim(finished), None
+                    with self._lock:  # a Home build reserved before claiming, so the bound holds across threads
+                        home = self._homes < self.home_threads
+                        self._homes += home
+                    request, finished = self.queue.claim(finished, homes=home), None
+                    if home and (request is None or request.lane != HOME):
+                        with self._lock:
+                            self._homes -= 1
+                        home = False
                 self._db_down_logged = False
             except SQLAlchemyError as error:
                 self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
                 request = None
+                if home:
+                    with self._lock:
+                        self._homes -= 1
+                    home = False
             if request is None:
                 self.queue.wake.wait(self.idle_seconds)
                 self.queue.wake.clear()
@@ -378,6 +400,9 @@ class WorkWorker:
                 log.exception("work: request %s failed outside its listener", request.id)
             finally:
                 _attempt.reset(token)
+                if home:
+                    with self._lock:
+                        self._homes -= 1
             if attempt.again is None:
                 finished = request  # deleted by the next claim, in the same transaction
                 continue

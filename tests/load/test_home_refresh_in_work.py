@@ -23,9 +23,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.console.emulator import SlackEmulator
+from bot.db import Database
 from bot.db.outbox import WorkItem
 from bot.flows import home
-from bot.outbox.work import HOME, WorkProcess
+from bot.outbox.work import HOME, Request, WorkProcess, WorkQueue, WorkWorker
 from tests.e2e.test_form_answer_first import standup_form, submit
 from tests.load.conftest import Served, eventually
 
@@ -138,3 +139,46 @@ def test_a_refresh_queued_by_an_answer_is_published_after_the_answering_replica_
         assert waiting_refreshes(second) == Counter()
     finally:
         second.stop()
+
+
+def test_one_home_is_built_at_a_time_while_the_others_wait_unclaimed_and_gather_changes(
+    database_on_both: Database,
+) -> None:
+    """A work process builds one Home at a time (CPU work under one interpreter lock); the refreshes behind it wait
+    unclaimed, so a change asked for meanwhile joins the one waiting instead of queuing a second."""
+    queue = WorkQueue(database_on_both)
+    with database_on_both.engine.begin() as connection:
+        for user in ("U0MANAGER", "U0BUYER", "U0CS"):
+            assert queue.add_home_within(connection, "T0DEMO", json.dumps({"user": user}))
+    assert queue.add("T0DEMO", "trigger:1.U0BUYER", "command=/ops&text=help", "application/x-www-form-urlencoded")
+    gate, running, seen, lock = threading.Event(), Counter[str](), Counter[str](), threading.Lock()
+    most = [0]
+
+    def run(request: Request) -> None:
+        kind = "home" if request.lane == HOME else "request"
+        with lock:
+            running[kind] += 1
+            seen[kind] += 1
+            most[0] = max(most[0], running["home"])
+        if kind == "home":
+            gate.wait(30)
+        with lock:
+            running[kind] -= 1
+
+    worker = WorkWorker(queue, run, threads=4, idle_seconds=0.05)
+    worker.start()
+    try:
+        assert eventually(lambda: seen["request"] == 1 and seen["home"] == 1)  # the command is not held back
+        with database_on_both.engine.begin() as connection:  # the manager's Home changes again meanwhile
+            waiting = connection.execute(
+                select(WorkItem.body).where(WorkItem.lane == HOME, WorkItem.owner.is_(None))
+            ).scalars().all()
+            again = queue.add_home_within(connection, "T0DEMO", json.dumps({"user": "U0MANAGER"}))
+        assert len(waiting) == 2  # two wait unclaimed behind the one being built
+        assert again is (json.dumps({"user": "U0MANAGER"}) not in waiting)  # joins the manager's if it waits
+        gate.set()
+        assert eventually(lambda: queue.depth()[0] == 0)
+    finally:
+        gate.set()
+        worker.stop()
+    assert most[0] == 1 and seen["home"] == 3 + again
