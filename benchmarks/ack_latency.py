@@ -10,8 +10,8 @@ schedule, not waiting for answers) at 50, 200 and 400 requests/s, in three Slack
 
 Then view submissions of a real form, the stand-up answer form (rows ``form``/``slow form``: 50 requests/s,
 its fields filled as a person fills them), in a normal Slack and in one that answers every call after 2 s:
-Opsbot validates and saves each answer before answering, and sends the "saved" DM and republishes the App
-Homes after it; the bare app acks the same payloads.
+Opsbot validates and saves each answer before answering, and sends the "saved" DM after it while its work
+process republishes the App Homes (queued with the answer's transaction); the bare app acks the same payloads.
 
 Each row prints p50/p99 ack latency and errors for both servers, Opsbot's p99 as a ratio of bare
 AsyncApp's, how many acknowledged requests still wait in Opsbot's work queue when the row ends (beyond

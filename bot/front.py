@@ -20,7 +20,13 @@ call Slack or compute at length (sending the messages it wrote, republishing App
 canvas, fetching a shared report and loading it) is put off by the code that would do it, and handed to the
 after-answer threads (:data:`AFTER_ANSWER_THREADS`) once the answer is made. So a Slack that answers after 2
 seconds costs a stand-up answer nothing; what was put off is done then, and a failure there is logged (the
-messages themselves are already in the outbox, whose senders try again). The Slack calls a form still waits
+messages themselves are already in the outbox, whose senders try again). The heaviest of it, republishing App
+Homes (whose goals section computes a KPI report with pandas), would still hold this process's interpreter lock
+that the next answer and every ack on the event loop need; so when the work threads run in a process of their
+own (``opsbot serve``, :meth:`Front.share_wake`), a form's Home refreshes are not put off here but queued for
+them, in the form's own transaction (``bot/flows/home.py``; the work queue's ``HOME`` lane, which only the bot
+writes), and :meth:`Front.work` builds and publishes them there. The console, in-process dispatch and Socket
+Mode (no work process) keep them on the after-answer threads. The Slack calls a form still waits
 for decide its answer: a new launch's channel (``conversations.create`` says whether the name is taken), and
 who the person is (their language, from ``bot/people.py``, which asks Slack only about someone it does not
 know yet). Anything else Bolt answers itself (the URL check when the app is set up) runs in full.
@@ -48,12 +54,22 @@ from slack_sdk.webhook import WebhookClient
 from bot.answering import answering
 from bot.db import Database
 from bot.flows.context import Context
+from bot.flows.home import refresh_queued
 from bot.i18n import Translator, translator
 from bot.observability import COMMANDS
 from bot.ops.team import Team
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.journal import Mover, journal_url, open_journal
-from bot.outbox.work import OTHER, TRIGGER, Request, WorkQueue, WorkWorker, is_database_down
+from bot.outbox.work import (
+    HOME,
+    OTHER,
+    TRIGGER,
+    Request,
+    WorkQueue,
+    WorkWorker,
+    is_database_down,
+    working_elsewhere,
+)
 from bot.replays import CHECKED_AT_THE_FRONT
 from bot.slack_requests import bolt_request, parse_slack_body
 
@@ -74,10 +90,11 @@ TRIGGER_KINDS = frozenset({"command", "block_actions", "shortcut", "message_acti
 # seen at 400 requests/s on 2 cores was well under a second). The ack given up is never done later (acks.py).
 ACK_DEADLINE = 2.0
 OUTAGE_ANSWER_TIMEOUT = 3  # seconds for telling a button's response_url that the database is away
-# What forms put off until after their answer runs on these (bot/answering.py), in the answering process: an App
-# Home's build is pandas work that holds the interpreter lock the next answer needs. Two threads: with a normal
-# Slack a form row's p99 was 145-220 ms with one or two, 750 ms with four (benchmarks/ack_latency.py, form rows);
-# with a slow Slack two kept up better than one (each mostly waits on Slack).
+# What forms put off until after their answer runs on these (bot/answering.py), in the answering process: with no
+# work process that includes App Home builds, pandas work that holds the interpreter lock the next answer needs.
+# Two threads: with Homes built here a form row's p99 was 145-220 ms with one or two, 750 ms with four
+# (benchmarks/ack_latency.py, form rows, normal Slack); with a slow Slack two kept up better than one (each mostly
+# waits on Slack). Under `opsbot serve` the Homes go to the work process and these only send what was written.
 AFTER_ANSWER_THREADS = 2
 AFTER_ANSWER_GRACE = 10.0  # seconds a stopping front gives the work put off to finish
 
@@ -130,6 +147,7 @@ class Front:
         self._after_answer = ThreadPoolExecutor(max_workers=AFTER_ANSWER_THREADS,
                                                 thread_name_prefix="opsbot-after-answer")
         self._put_off: set[Future[None]] = set()
+        self._work_elsewhere = False  # the work threads run in a process of their own (share_wake)
         self._put_off_lock = threading.Lock()
 
     # -- the ack path: on the server's event loop, never blocked by the database or by Slack -----------
@@ -245,8 +263,11 @@ class Front:
         if data.get("type") != "view_submission":
             return self.app.dispatch(request)
         # The answer is made with what the listener put off kept aside; that goes to the after-answer threads,
-        # so the answer never waits for it (nor for Slack).
-        with answering() as kept:
+        # so the answer never waits for it (nor for Slack). With a work process, the Homes to build again are
+        # queued for it instead, in the form's transaction (bot/flows/home.py): their pandas work never holds the
+        # interpreter lock this process's next answer needs.
+        elsewhere = self._work_queue if self._work_elsewhere else None
+        with answering() as kept, working_elsewhere(elsewhere):
             try:
                 return self.app.dispatch(request)
             finally:
@@ -291,7 +312,12 @@ class Front:
 
     # -- what the work threads do -----------------------------------------------------------------------
     def work(self, request: Request) -> None:
-        """Run a queued request's listener to its end (its errors are answered by the app's error handler)."""
+        """Run a queued request's listener to its end (its errors are answered by the app's error handler); or
+        an App Home refresh a form's answer queued (its own lane, which only the bot writes: never a request
+        from Slack's side), without Bolt."""
+        if request.lane == HOME:
+            refresh_queued(self.ctx, request.body)
+            return
         response = self.app.dispatch(
             bolt_request(request.body, {"content-type": [request.content_type]}, context={CHECKED_AT_THE_FRONT: True})
         )
@@ -306,10 +332,12 @@ class Front:
         )
 
     def share_wake(self, wake: Any) -> None:
-        """Wake the work threads with ``wake`` (an event another process waits on)."""
+        """Wake the work threads with ``wake`` (an event another process waits on): they run in that process, so
+        a form's put-off Home refreshes are queued for them from now on rather than run in this one."""
         self.queue.wake = wake
         if self._work_queue is not None:
             self._work_queue.wake = wake
+            self._work_elsewhere = True
 
     def after_fork(self) -> None:
         """In the work process: the parent's connections are the parent's; this process opens its own."""

@@ -9,8 +9,8 @@ with its own capacity, so none waits on another's backlog:
   call on the loop;
 - **inline threads** (:data:`INLINE_THREADS`) run what must finish before its answer: a view submission's
   validation and transaction, whose answer carries the field errors; what would call Slack after that (its
-  messages, App Homes, a report to load) is put off to the front's after-answer threads, which the answer never
-  waits for (``bot/answering.py``);
+  messages, a report to load) is put off to the front's after-answer threads, which the answer never waits for
+  (``bot/answering.py``), and the App Homes it changed are queued, with its transaction, for the work process;
 - **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
   child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs.
 

@@ -7,10 +7,16 @@ section that fails is logged and left out; the others and the commands still sho
 A Home costs a views.publish and, with the goals and KPI sections, a report computed (tenths of a second): a
 form's answer never waits for that (``bot/answering.py``). Changed while an answer is being prepared, a Home is
 republished after the answer, and at most one such refresh per person waits at a time: asked again before it
-started, it is the same refresh, which builds the Home when it runs, so it shows the latest of both."""
+started, it is the same refresh, which builds the Home when it runs, so it shows the latest of both.
+
+Where the answering process has a work process beside it (``opsbot serve``), that refresh is not built in the
+answering process at all — its pandas work would hold the interpreter lock the next answer needs: it is written
+into the work queue in the form's own transaction (committed with the change, gone with a rolled-back one,
+found again after a restart) and the work process builds and publishes it (:func:`refresh_queued`)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import weakref
@@ -25,7 +31,7 @@ from bot.blocks.home import home_view
 from bot.errors import OpsError
 from bot.flows.context import Context, HomeReader
 from bot.ops.team import ROLE_NAMES, Role, Team
-from bot.outbox.work import is_database_down
+from bot.outbox.work import WorkQueue, is_database_down, retry_later, work_elsewhere
 
 log = logging.getLogger(__name__)
 if TYPE_CHECKING:
@@ -65,17 +71,47 @@ def publish_home(ctx: Context, user: str, slack_team_id: str | None = None) -> N
 def homes_changed(ctx: Context, team: Team | None, users: Iterable[str]) -> None:
     """Something in these people's App Homes changed: publish theirs again — at once, or once the transaction
     open now commits (a change rolled back never shows), or, while a form's answer is being prepared, after the
-    answer. A Slack that refuses costs only freshness (the next open rebuilds it), so it is logged, never raised
-    into the change that caused it; nor is a Home that cannot be built."""
+    answer — in the work process, queued with the change, when there is one. A Slack that refuses costs only
+    freshness (the next open rebuilds it), so it is logged, never raised into the change that caused it; nor is
+    a Home that cannot be built."""
     wanted = tuple(dict.fromkeys(u for u in users if u))
+    queue = work_elsewhere() if answering_now() else None
+    if queue is not None:
+        _queue_refreshes(ctx, queue, team, wanted)
+        return
     if not ctx.db.after_commit(lambda: _refresh(ctx, team, wanted), once=("homes_changed", team and team.id,
                                                                           wanted)):
         _refresh(ctx, team, wanted)
 
 
+def _queue_refreshes(ctx: Context, queue: WorkQueue, team: Team | None, users: tuple[str, ...]) -> None:
+    """Each Home's refresh as a row of the work queue, in the open transaction (or one of its own), unless the
+    same one already waits; the work process is woken once it commits."""
+    slack_team_id = team.slack_team_id if team else None
+    with ctx.db.transaction() as session:
+        for user in users:
+            body = json.dumps({"user": user, "slack_team_id": slack_team_id}, sort_keys=True)
+            queue.add_home_within(session.connection(), slack_team_id or "", body)
+        ctx.db.after_commit(queue.wake.set, once=("work queued", id(queue)))
+
+
+def refresh_queued(ctx: Context, body: str) -> None:
+    """A refresh :func:`homes_changed` queued, run by a work thread: the Home as it is now, published. The
+    database away puts it back in the queue (:func:`~bot.outbox.work.retry_later`) rather than losing it."""
+    asked = json.loads(body)
+    user, slack_team_id = str(asked["user"]), asked.get("slack_team_id")
+    try:
+        home = home_view_for(ctx, user, slack_team_id)
+    except Exception as error:
+        if not (is_database_down(error) and retry_later(error)):
+            log.exception("home not refreshed for %s", user)
+        return
+    _publish_all(ctx, slack_team_id, (user,), built={user: home})
+
+
 def _refresh(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
     if not answering_now():
-        _publish_all(ctx, team, users)
+        _publish_all(ctx, team.slack_team_id if team else None, users)
         return
     for user in users:
         key = (team.id if team else None, user)
@@ -90,13 +126,18 @@ def _refresh(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
 def _refresh_waiting(ctx: Context, team: Team | None, user: str, key: tuple[str | None, str]) -> None:
     with _waiting_lock:  # started: a change from now on asks for a refresh of its own
         _waiting.get(ctx.delivery, set()).discard(key)
-    _publish_all(ctx, team, (user,))
+    _publish_all(ctx, team.slack_team_id if team else None, (user,))
 
 
-def _publish_all(ctx: Context, team: Team | None, users: tuple[str, ...]) -> None:
+def _publish_all(
+    ctx: Context, slack_team_id: str | None, users: tuple[str, ...], *, built: dict[str, dict[str, Any]] | None = None
+) -> None:
     for user in users:
         try:
-            publish_home(ctx, user, team.slack_team_id if team else None)
+            if built and user in built:
+                ctx.delivery.publish_home(user, built[user])
+            else:
+                publish_home(ctx, user, slack_team_id)
         except SlackApiError as exc:
             log.warning("home not refreshed for %s: %s", user, exc.response.get("error"))
         except OpsError as exc:  # the workspace is not installed (any more): Workspaces has said so

@@ -26,7 +26,8 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,12 @@ OTHER, TRIGGER = 0, 1  # the lanes: a request carrying a trigger_id (it may open
 TRIGGER_LIFE = timedelta(seconds=3)
 # Work put back because the database went away while it ran: taken again no sooner than this.
 RETRY_AFTER = timedelta(seconds=5)
+# The lane of work the bot queues itself, never a Slack request: an App Home to build and publish again, asked
+# while a form was being answered. Only :meth:`WorkQueue.add_home_within` writes it (the ack path writes
+# TRIGGER or OTHER), so nothing from Slack's side can ask for it; taken after Slack's requests (a Home is
+# freshness, a request is someone waiting).
+HOME = -1
+HOME_CONTENT_TYPE = "application/x-opsbot-home"
 
 
 def is_database_down(error: BaseException) -> bool:
@@ -58,6 +65,26 @@ def is_database_down(error: BaseException) -> bool:
     if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
         return True
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+# The work queue, while a form is answered by a process whose queued work runs in another one (``opsbot serve``'s
+# work process): what the answer puts off that is heavy (an App Home's build) is queued there, not run here.
+_elsewhere: ContextVar[WorkQueue | None] = ContextVar("opsbot_work_elsewhere", default=None)
+
+
+@contextmanager
+def working_elsewhere(queue: WorkQueue | None) -> Iterator[None]:
+    """While the body runs, :func:`work_elsewhere` gives ``queue`` (None: put-off work stays in this process)."""
+    token = _elsewhere.set(queue)
+    try:
+        yield
+    finally:
+        _elsewhere.reset(token)
+
+
+def work_elsewhere() -> WorkQueue | None:
+    """The queue whose work another process runs, when a form is being answered here and there is one."""
+    return _elsewhere.get()
 
 
 class _Attempt:
@@ -90,6 +117,7 @@ class Request:
     body: str
     content_type: str
     attempts: int
+    lane: int = OTHER
 
 
 class WorkQueue:
@@ -161,7 +189,28 @@ class WorkQueue:
         )
         return True
 
-    def claim(self, finished: Request | None = None, *, fresh_triggers: bool = False) -> Request | None:
+    def add_home_within(self, connection: Connection, team_id: str, body: str) -> bool:
+        """Queue an App Home refresh (``body`` says whose) in the caller's transaction, so it commits with the
+        change that asked for it; False when the same refresh already waits, unclaimed: that one builds the Home
+        when it runs, so it shows this change too. (The caller sets :attr:`wake` once it commits.)"""
+        waiting = connection.execute(
+            select(WorkItem.id)
+            .where(WorkItem.lane == HOME, WorkItem.owner.is_(None), WorkItem.body == body)
+            .limit(1)
+        ).first()
+        if waiting is not None:
+            return False
+        connection.execute(
+            insert(WorkItem).values(
+                team_id=team_id, body=body, content_type=HOME_CONTENT_TYPE, received_at=self.now(), attempts=0,
+                lane=HOME,
+            )
+        )
+        return True
+
+    def claim(
+        self, finished: Request | None = None, *, fresh_triggers: bool = False, homes: bool = True
+    ) -> Request | None:
         """The request nobody holds (or whose holder's lease ran out) to do next, now held by this replica:
         the oldest in the trigger lane, else the oldest. ``fresh_triggers`` (the trigger threads): only a
         trigger-lane request whose trigger can still open a form, the newest first — under a backlog the
@@ -178,6 +227,8 @@ class WorkQueue:
             )
         else:
             wanted = select(WorkItem.id).where(free).order_by(WorkItem.lane.desc(), WorkItem.id)
+            if not homes:  # this replica's Home builds are all busy: the refreshes wait (and gather) unclaimed
+                wanted = wanted.where(WorkItem.lane != HOME)
         with self.db.engine.begin() as connection:
             if finished is not None:
                 connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
@@ -190,7 +241,9 @@ class WorkQueue:
                 if getattr(taken, "rowcount", 0) != 1:
                     continue  # another replica took it between the two statements
                 held = connection.execute(
-                    select(WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at).where(
+                    select(
+                        WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at, WorkItem.lane
+                    ).where(
                         WorkItem.id == row.id
                     )
                 ).one()
@@ -203,7 +256,7 @@ class WorkQueue:
                     )
                     connection.execute(delete(WorkItem).where(WorkItem.id == row.id))
                     continue
-                return Request(row.id, held.body, held.content_type, held.attempts)
+                return Request(row.id, held.body, held.content_type, held.attempts, held.lane)
         return None
 
     def done(self, request: Request) -> None:
@@ -256,8 +309,14 @@ class WorkWorker:
         threads: int = 16,
         trigger_threads: int = 0,
         idle_seconds: float = 1.0,
+        home_threads: int = 1,
     ) -> None:
         self.queue = queue
+        # How many of the threads may build App Homes at once: each build is CPU work under one interpreter lock,
+        # so more at once only competes; meanwhile further refreshes wait unclaimed, and one per person gathers
+        # every change asked for meanwhile (WorkQueue.add_home_within).
+        self.home_threads = home_threads
+        self._homes = 0
         self.run = run
         self.threads = threads
         self.trigger_threads = min(trigger_threads, max(threads - 1, 0))
@@ -301,6 +360,7 @@ class WorkWorker:
         finished: Request | None = None
         again: Request | None = None  # put back (the database went away under it), once the database answers
         while not self._stop.is_set():
+            home = False  # this thread holds one of the Home builds (home_threads)
             try:
                 if again is not None:
                     self.queue.later(again)
@@ -308,11 +368,22 @@ class WorkWorker:
                 if fresh_triggers:
                     request, finished = self.queue.claim(finished, fresh_triggers=True), None
                 else:
-                    request, finished = self.queue.claim(finished), None
+                    with self._lock:  # a Home build reserved before claiming, so the bound holds across threads
+                        home = self._homes < self.home_threads
+                        self._homes += home
+                    request, finished = self.queue.claim(finished, homes=home), None
+                    if home and (request is None or request.lane != HOME):
+                        with self._lock:
+                            self._homes -= 1
+                        home = False
                 self._db_down_logged = False
             except SQLAlchemyError as error:
                 self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
                 request = None
+                if home:
+                    with self._lock:
+                        self._homes -= 1
+                    home = False
             if request is None:
                 self.queue.wake.wait(self.idle_seconds)
                 self.queue.wake.clear()
@@ -329,6 +400,9 @@ class WorkWorker:
                 log.exception("work: request %s failed outside its listener", request.id)
             finally:
                 _attempt.reset(token)
+                if home:
+                    with self._lock:
+                        self._homes -= 1
             if attempt.again is None:
                 finished = request  # deleted by the next claim, in the same transaction
                 continue
