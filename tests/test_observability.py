@@ -56,9 +56,9 @@ def test_work_threads_say_the_database_is_away_in_one_line_not_a_traceback_a_pas
     passes = threading.Semaphore(0)
     claim = away.claim
 
-    def counted(finished: object = None) -> object:
+    def counted(finished: object = None, **kwargs: bool) -> object:
         passes.release()
-        return claim()
+        return claim(**kwargs)
 
     away.claim = counted  # type: ignore[method-assign,assignment]
     with caplog.at_level(logging.WARNING):
