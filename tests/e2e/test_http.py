@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from slack_sdk import WebClient
 
 from bot.clock import FrozenClock
@@ -20,7 +18,7 @@ from bot.console.emulator import SlackEmulator
 from bot.http import build_http_app
 from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
-from tests.support.serving import buyers_slack, stop_server
+from tests.support.serving import buyers_slack, start_server, stop_server
 
 TOKEN = "xoxb-http-test"
 SECRET = "http-test-signing-secret"
@@ -37,13 +35,7 @@ class Replica:
                                        client=WebClient(token=TOKEN, base_url=emulator.api_url))
         app, _ = self.services.bolt_app(process_before_response=process_before_response)
         http_app = build_http_app(app, self.services, signing_secret=SECRET)
-        self.server = uvicorn.Server(uvicorn.Config(http_app, host="127.0.0.1", port=0, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)  # waiting for the server socket to open, not for timing
-        self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+        self.server, self.thread, self.base = start_server(http_app)
 
     def stop(self) -> None:
         stop_server(self.services, self.server, self.thread)  # nothing of it left running once the test ends

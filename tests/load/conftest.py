@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from slack_sdk import WebClient
 
 from bot.clock import FrozenClock
@@ -21,7 +20,7 @@ from bot.console.emulator import SlackEmulator
 from bot.http import build_http_app
 from bot.wiring import Opsbot, wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
-from tests.support.serving import buyers_slack, stop_server
+from tests.support.serving import buyers_slack, start_server, stop_server
 
 TOKEN = "xoxb-load-test"
 SECRET = "load-test-signing-secret"
@@ -62,13 +61,7 @@ class Served:
             trigger_threads=trigger_threads,
             work_process=work_process,
         )
-        self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)  # waiting for the server socket to open, not for timing
-        self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+        self.server, self.thread, self.base = start_server(self.http_app)
 
     def post(
         self, body: str, content_type: str = "application/x-www-form-urlencoded", *, timestamp: int | None = None

@@ -16,13 +16,11 @@ import html
 import logging
 import re
 import threading
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import uvicorn
 from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 
@@ -37,6 +35,7 @@ from bot.wiring import wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
 from tests.load.conftest import SECRET, Served, command, eventually
 from tests.load.test_outage_events import OUTAGE_LINE, Outage, home_opened, homes, outage, post_json, tracebacks
+from tests.support.serving import start_server
 
 __all__ = ["outage"]  # the fixture, shared with the single-token tests
 CLIENT_ID, CLIENT_SECRET = "1000.3000", "outage-client-secret"
@@ -59,13 +58,7 @@ class ServedWorkspaces(Served):
         app, _ = self.services.bolt_app()
         self._install(app, "T0DEMO")
         self.http_app = build_http_app(app, self.services, signing_secret=SECRET, work_threads=2, work_process=False)
-        self.server = uvicorn.Server(uvicorn.Config(self.http_app, host="127.0.0.1", port=0, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)  # waiting for the server socket to open, not for timing
-        self.base = f"http://127.0.0.1:{self.server.servers[0].sockets[0].getsockname()[1]}"
+        self.server, self.thread, self.base = start_server(self.http_app)
 
     def _install(self, app: Any, workspace: str) -> None:
         flow = app.oauth_flow

@@ -1,4 +1,4 @@
-"""Stopping a served replica so that nothing of it outlives its test.
+"""Starting a served replica, and stopping it so that nothing of it outlives its test.
 
 A replica's scheduler ticks at once when its server starts, and at the frozen Monday 09:00 that first tick runs
 the 09:00 jobs (the KPI digest, the Homes it republishes) in APScheduler's worker thread. ``Scheduler.shutdown``
@@ -11,13 +11,27 @@ malformed-body cases). Here the tick is waited for, while the emulator still ans
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 
 from bot.console.emulator import SlackEmulator
 from bot.console.slack_state import User
 from bot.wiring import Opsbot
+
+
+def start_server(http_app: Any) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """``opsbot serve``'s server (uvicorn) on a free port in a thread of its own: the server, its thread and its
+    base URL, once its socket is open."""
+    server = uvicorn.Server(uvicorn.Config(http_app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)  # waiting for the server socket to open, not for timing
+    return server, thread, f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
 
 
 def finish_the_scheduler(services: Opsbot) -> None:
