@@ -29,8 +29,10 @@ Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every ro
     python benchmarks/ack_latency.py --smoke            # seconds: 50 requests/s for 1 s, normal Slack, and the
                                                         # stand-up form at 50 requests/s for 1 s, slow Slack
     python benchmarks/ack_latency.py --form-rates 50,100  # the form rows' rates (0: none)
-    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/ack_bench
-                                                        # databases ack_bench_base, ack_bench_normal, ...
+    python benchmarks/ack_latency.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+                                                        # databases opsbot_bench_base, opsbot_bench_normal, ...
+                                                        # (the URL's database must exist: it is where they are
+                                                        # created from; with NAME other than postgres: NAME_*)
 """
 
 from __future__ import annotations
