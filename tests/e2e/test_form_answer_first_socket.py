@@ -11,16 +11,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.clock import FrozenClock
-from bot.config import load_settings
 from bot.console import payloads
 from bot.socket_mode import QueuedSocketModeHandler
-from bot.wiring import Opsbot, wire
-from tests.conftest import MONDAY_9AM_SHENZHEN
+from bot.wiring import Opsbot
 from tests.e2e.test_form_answer_first import standup_form
-from tests.e2e.test_socket_mode import RecordedSocket
+from tests.e2e.test_socket_mode import RecordedSocket, socket_replica
 from tests.load.conftest import TOKEN, eventually
 from tests.support.held_slack import HeldSlack, held_slack
 
@@ -42,24 +38,16 @@ def slack() -> Iterator[HeldSlack]:
 
 @pytest.fixture
 def socket(slack: HeldSlack, playbooks_dir: Path, database_url: str) -> Iterator[Socket]:
-    settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-test",
-                             SLACK_SIGNING_SECRET="socket-test-secret", SLACK_API_URL=slack.api_url,
-                             DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    client = WebClient(token=TOKEN, base_url=slack.api_url)
-    services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=client)
-    app, _ = services.bolt_app()
-    recorded = RecordedSocket(client)
-    handler = QueuedSocketModeHandler(app, recorded, work_threads=1, idle_seconds=0.05)
-    for member in services.context.teams.teams[0].members:  # who everyone is, read before Slack is held
-        services.context.people.profile(member.user)
-    handler.connect()
-    try:
-        yield Socket(services, handler, recorded)
-    finally:
-        slack.release()
-        handler.close()
-        services.db.dispose()
-
+    with socket_replica(slack.api_url, playbooks_dir, database_url, work_threads=1, token=TOKEN) as (
+        services, handler, recorded
+    ):
+        for member in services.context.teams.teams[0].members:  # who everyone is, read before Slack is held
+            services.context.people.profile(member.user)
+        handler.connect()
+        try:
+            yield Socket(services, handler, recorded)
+        finally:
+            slack.release()  # before the replica closes: its threads may be waiting on Slack
 
 def test_a_stand_up_answer_over_the_socket_is_acknowledged_while_slack_is_held(
     socket: Socket, slack: HeldSlack

@@ -13,6 +13,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,7 +27,7 @@ from bot.config import load_settings
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
 from bot.socket_mode import QueuedSocketModeHandler
-from bot.wiring import wire
+from bot.wiring import Opsbot, wire
 from tests.conftest import MONDAY_9AM_SHENZHEN
 from tests.load.conftest import eventually
 from tests.support.serving import buyers_slack
@@ -67,21 +68,32 @@ def emulator() -> Iterator[SlackEmulator]:
     yield from buyers_slack(TOKEN)
 
 
-@pytest.fixture
-def socket(emulator: SlackEmulator, playbooks_dir: Path, database_url: str) -> Iterator[RecordedSocket]:
-    settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-test",
-                             SLACK_SIGNING_SECRET="socket-test-secret", SLACK_API_URL=emulator.api_url,
+@contextmanager
+def socket_replica(
+    api_url: str, playbooks_dir: Path, database_url: str, *, work_threads: int, token: str = TOKEN
+) -> Iterator[tuple[Opsbot, QueuedSocketModeHandler, RecordedSocket]]:
+    """`opsbot run`'s Socket Mode replica on ``database_url``, its websocket a recorder: not yet connected (the
+    caller connects it), closed and its database let go afterwards."""
+    settings = load_settings(SLACK_BOT_TOKEN=token, SLACK_APP_TOKEN="xapp-socket-test",
+                             SLACK_SIGNING_SECRET="socket-test-secret", SLACK_API_URL=api_url,
                              DATABASE_URL=database_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    client = WebClient(token=TOKEN, base_url=emulator.api_url)
+    client = WebClient(token=token, base_url=api_url)
     services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=client)
     app, _ = services.bolt_app()  # production: acknowledged first, the work after
     recorded = RecordedSocket(client)
-    handler = QueuedSocketModeHandler(app, recorded, work_threads=4, idle_seconds=0.05)
-    handler.connect()
-    yield recorded
-    handler.close()
-    services.db.dispose()
+    handler = QueuedSocketModeHandler(app, recorded, work_threads=work_threads, idle_seconds=0.05)
+    try:
+        yield services, handler, recorded
+    finally:
+        handler.close()
+        services.db.dispose()
 
+
+@pytest.fixture
+def socket(emulator: SlackEmulator, playbooks_dir: Path, database_url: str) -> Iterator[RecordedSocket]:
+    with socket_replica(emulator.api_url, playbooks_dir, database_url, work_threads=4) as (_, handler, recorded):
+        handler.connect()
+        yield recorded
 
 def ephemerals(emulator: SlackEmulator) -> list[str]:
     return [r.text for r in emulator.records if r.kind == "ephemeral"]

@@ -19,20 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.app import OpsbotApp
-from bot.clock import FrozenClock
-from bot.config import load_settings
 from bot.console import payloads
 from bot.console.emulator import SlackEmulator
 from bot.outbox import work
 from bot.socket_mode import QueuedSocketModeHandler
-from bot.wiring import wire
-from tests.conftest import MONDAY_9AM_SHENZHEN
-from tests.e2e.test_socket_mode import TOKEN, RecordedSocket, emulator, form
+from tests.e2e.test_socket_mode import RecordedSocket, emulator, form, socket_replica
 from tests.load.conftest import eventually
 from tests.load.test_outage_events import OUTAGE_LINE, Outage, homes, outage, tracebacks
 
@@ -65,20 +60,9 @@ def handled(monkeypatch: pytest.MonkeyPatch) -> Handled:
 @contextmanager
 def socket_for(emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str) -> Iterator[RecordedSocket]:
     """`opsbot run` on PostgreSQL, its websocket a recorder, two work threads."""
-    settings = load_settings(SLACK_BOT_TOKEN=TOKEN, SLACK_APP_TOKEN="xapp-socket-test",
-                             SLACK_SIGNING_SECRET="socket-test-secret", SLACK_API_URL=emulator.api_url,
-                             DATABASE_URL=postgres_url, OPSBOT_PLAYBOOKS=playbooks_dir)
-    client = WebClient(token=TOKEN, base_url=emulator.api_url)
-    services = wire(settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=client)
-    app, _ = services.bolt_app()
-    recorded = RecordedSocket(client)
-    handler = QueuedSocketModeHandler(app, recorded, work_threads=2, idle_seconds=0.05)
-    handler.connect()
-    try:
+    with socket_replica(emulator.api_url, playbooks_dir, postgres_url, work_threads=2) as (_, handler, recorded):
+        handler.connect()
         yield recorded
-    finally:
-        handler.close()
-        services.db.dispose()
 
 
 @pytest.fixture
