@@ -30,6 +30,7 @@ from bot.observability import COMMANDS, ERRORS
 from bot.outbox import set_key_scope
 from bot.outbox.work import retry_later
 from bot.replays import CHECKED_AT_THE_FRONT, ReplayGuard
+from bot.slack_requests import first_input, response_url_of
 from bot.workspaces import ContextExecutor, set_current_workspace
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,7 @@ class OpsbotApp(App):
 
 
 def _reply_privately(ctx: Context, body: dict[str, Any], user: str | None, text: str) -> None:
-    response_url = body.get("response_url") or next(
-        (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
-    )
+    response_url = response_url_of(body)
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
     if response_url:
         ctx.delivery.respond(response_url, text)
@@ -76,12 +75,8 @@ def _database_away(
     long ago) goes back to the work queue and runs once the database is back: nothing acknowledged is lost.
     """
     user = context.user_id
-    field = next(
-        (b.get("block_id") for b in (body.get("view") or {}).get("blocks", []) if b.get("type") == "input"), None
-    ) if body.get("type") == "view_submission" else None
-    response_url = None if field else body.get("response_url") or next(
-        (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
-    )
+    field = first_input(body) if body.get("type") == "view_submission" else None
+    response_url = None if field else response_url_of(body)
     if not field and not response_url:
         if not retry_later(error):  # in a work thread, which logs it, once per outage
             log.warning("the database is unreachable (%s); this %s was not done", type(error).__name__,

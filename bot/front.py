@@ -71,7 +71,7 @@ from bot.outbox.work import (
     working_elsewhere,
 )
 from bot.replays import CHECKED_AT_THE_FRONT
-from bot.slack_requests import bolt_request, parse_slack_body
+from bot.slack_requests import bolt_request, first_input, parse_slack_body, response_url_of
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -225,16 +225,11 @@ class Front:
         if kind == "command":
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         if kind == "view_submission":
-            field = next(
-                (b.get("block_id") for b in (data.get("view") or {}).get("blocks", []) if b.get("type") == "input"),
-                None,
-            )
+            field = first_input(data)
             return BoltResponse(
                 status=200, body={"response_action": "errors", "errors": {field: text}} if field else ""
             )
-        response_url = data.get("response_url") or next(
-            (r.get("response_url") for r in data.get("response_urls", []) if r.get("response_url")), None
-        )
+        response_url = response_url_of(data)
         if response_url:
             self._outage_answers.submit(self._tell, response_url, text)
         return BoltResponse(status=200, body="")

@@ -39,3 +39,19 @@ def bolt_request(
         request.body = body
         request.context = build_context(BoltContext(context or {}), body)
     return request
+
+
+def response_url_of(body: Mapping[str, Any]) -> str | None:
+    """Where a request can be answered privately: a command's or button's response_url, or the first a form
+    submission carries (a form with a conversation picker set to give one)."""
+    found = body.get("response_url") or next(
+        (r.get("response_url") for r in body.get("response_urls", []) if r.get("response_url")), None
+    )
+    return str(found) if found else None
+
+
+def first_input(body: Mapping[str, Any]) -> str | None:
+    """The block id of a submitted form's first input: where a line about the whole form is shown."""
+    blocks = (body.get("view") or {}).get("blocks", [])
+    found = next((b.get("block_id") for b in blocks if b.get("type") == "input"), None)
+    return str(found) if found else None
