@@ -66,10 +66,10 @@ from bot.outbox.work import (
     TRIGGER,
     Request,
     WorkQueue,
-    WorkWorker,
     is_database_down,
     working_elsewhere,
 )
+from bot.outbox.work_threads import WorkWorker
 from bot.replays import CHECKED_AT_THE_FRONT
 from bot.slack_requests import bolt_request, first_input, parse_slack_body, response_url_of
 

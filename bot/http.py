@@ -44,7 +44,7 @@ from starlette.routing import Route
 
 from bot.front import AFTER_ANSWER_GRACE, Front
 from bot.observability import ACK_SECONDS, REGISTRY, watch_work
-from bot.outbox.work import WorkProcess
+from bot.outbox.work_threads import WorkProcess
 
 INLINE_THREADS = 16
 WORK_THREADS = 12  # within the bot's connection pool (15) with the outbox's senders alongside

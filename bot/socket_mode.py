@@ -36,7 +36,7 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.front import Front
-from bot.outbox.work import WorkWorker
+from bot.outbox.work_threads import WorkWorker
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,8 @@ def test_work_threads_say_the_database_is_away_in_one_line_not_a_traceback_a_pas
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.db import Database
-    from bot.outbox.work import WorkQueue, WorkWorker
+    from bot.outbox.work import WorkQueue
+    from bot.outbox.work_threads import WorkWorker
 
     away = WorkQueue(Database(f"sqlite:///{tmp_path / 'no-such-dir' / 'opsbot.sqlite3'}"))
     worker = WorkWorker(away, lambda _request: None, threads=2, idle_seconds=0.01)

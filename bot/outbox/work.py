@@ -18,14 +18,10 @@ later — without the outage counting as one of its attempts.
 
 from __future__ import annotations
 
-import faulthandler
 import logging
-import multiprocessing
 import os
-import signal
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,9 +30,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import configure_mappers
 
 from bot.db import Database
 from bot.db.core import ProcessedDelivery
@@ -147,9 +142,7 @@ class WorkQueue:
             return False
         return True
 
-    def add(
-        self, team_id: str, delivery_key: str | None, body: str, content_type: str, *, lane: int = OTHER
-    ) -> bool:
+    def add(self, team_id: str, delivery_key: str | None, body: str, content_type: str, *, lane: int = OTHER) -> bool:
         """Queue a request; False when this delivery was queued before (Slack retrying it): nothing is added."""
         with self.db.engine.begin() as connection:  # a bare connection: the ack path stays small
             added = self.add_within(connection, team_id, delivery_key, body, content_type, lane=lane)
@@ -194,15 +187,17 @@ class WorkQueue:
         change that asked for it; False when the same refresh already waits, unclaimed: that one builds the Home
         when it runs, so it shows this change too. (The caller sets :attr:`wake` once it commits.)"""
         waiting = connection.execute(
-            select(WorkItem.id)
-            .where(WorkItem.lane == HOME, WorkItem.owner.is_(None), WorkItem.body == body)
-            .limit(1)
+            select(WorkItem.id).where(WorkItem.lane == HOME, WorkItem.owner.is_(None), WorkItem.body == body).limit(1)
         ).first()
         if waiting is not None:
             return False
         connection.execute(
             insert(WorkItem).values(
-                team_id=team_id, body=body, content_type=HOME_CONTENT_TYPE, received_at=self.now(), attempts=0,
+                team_id=team_id,
+                body=body,
+                content_type=HOME_CONTENT_TYPE,
+                received_at=self.now(),
+                attempts=0,
                 lane=HOME,
             )
         )
@@ -243,9 +238,7 @@ class WorkQueue:
                 held = connection.execute(
                     select(
                         WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at, WorkItem.lane
-                    ).where(
-                        WorkItem.id == row.id
-                    )
+                    ).where(WorkItem.id == row.id)
                 ).one()
                 if held.attempts > GIVE_UP_AFTER_ATTEMPTS:
                     log.error(
@@ -291,206 +284,3 @@ class WorkQueue:
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)
         return int(count or 0), (self.now() - oldest).total_seconds() if oldest is not None else 0.0
-
-
-class WorkWorker:
-    """The work threads: their own capacity, apart from the threads that acknowledge. Each takes a request,
-    runs it to the end and takes the next; idle, they wait to be woken by a new request, or a second.
-
-    ``trigger_threads`` of them (within ``threads``) take only fresh trigger-lane requests: when the others
-    are all held by slow work (a Slack answering after seconds, a long report), a command that opens a form
-    still reaches views.open while its trigger_id is valid."""
-
-    def __init__(
-        self,
-        queue: WorkQueue,
-        run: Callable[[Request], None],
-        *,
-        threads: int = 16,
-        trigger_threads: int = 0,
-        idle_seconds: float = 1.0,
-        home_threads: int = 1,
-    ) -> None:
-        self.queue = queue
-        # How many of the threads may build App Homes at once: each build is CPU work under one interpreter lock,
-        # so more at once only competes; meanwhile further refreshes wait unclaimed, and one per person gathers
-        # every change asked for meanwhile (WorkQueue.add_home_within).
-        self.home_threads = home_threads
-        self._homes = 0
-        self.run = run
-        self.threads = threads
-        self.trigger_threads = min(trigger_threads, max(threads - 1, 0))
-        self.idle_seconds = idle_seconds
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._working: dict[int, int] = {}  # thread ident -> request id, for the lease keeper
-        self._lock = threading.Lock()
-        self._db_down_logged = False
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._threads = [
-            threading.Thread(
-                target=self._loop,
-                args=(n < self.trigger_threads,),
-                name=f"opsbot-{'trigger' if n < self.trigger_threads else 'work'}-{n}",
-                daemon=True,
-            )
-            for n in range(self.threads)
-        ]
-        self._threads.append(threading.Thread(target=self._keep_leases, name="opsbot-work-leases", daemon=True))
-        for thread in self._threads:
-            thread.start()
-
-    @property
-    def running(self) -> bool:
-        return bool(self._threads) and all(t.is_alive() for t in self._threads) and not self._stop.is_set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop taking requests; wait up to ``timeout`` in all for those running (a thread still inside a
-        Slack call is left: its request's lease runs out and it is done again by whoever takes it)."""
-        self._stop.set()
-        self.queue.wake.set()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        self._threads = []
-
-    def _loop(self, fresh_triggers: bool = False) -> None:
-        finished: Request | None = None
-        again: Request | None = None  # put back (the database went away under it), once the database answers
-        while not self._stop.is_set():
-            home = False  # this thread holds one of the Home builds (home_threads)
-            try:
-                if again is not None:
-                    self.queue.later(again)
-                    again = None
-                if fresh_triggers:
-                    request, finished = self.queue.claim(finished, fresh_triggers=True), None
-                else:
-                    with self._lock:  # a Home build reserved before claiming, so the bound holds across threads
-                        home = self._homes < self.home_threads
-                        self._homes += home
-                    request, finished = self.queue.claim(finished, homes=home), None
-                    if home and (request is None or request.lane != HOME):
-                        with self._lock:
-                            self._homes -= 1
-                        home = False
-                self._db_down_logged = False
-            except SQLAlchemyError as error:
-                self._database_down(error)  # finished is deleted at the next claim; meanwhile its lease is kept
-                request = None
-                if home:
-                    with self._lock:
-                        self._homes -= 1
-                    home = False
-            if request is None:
-                self.queue.wake.wait(self.idle_seconds)
-                self.queue.wake.clear()
-                continue
-            self.queue.wake.set()  # there may be more: the next idle thread takes it
-            with self._lock:
-                self._working[threading.get_ident()] = request.id
-            attempt = _Attempt()
-            token = _attempt.set(attempt)
-            try:
-                self.run(request)
-            except Exception:
-                # The listener's own errors were answered by the app's error handler; this is the queue's.
-                log.exception("work: request %s failed outside its listener", request.id)
-            finally:
-                _attempt.reset(token)
-                if home:
-                    with self._lock:
-                        self._homes -= 1
-            if attempt.again is None:
-                finished = request  # deleted by the next claim, in the same transaction
-                continue
-            with self._lock:  # its lease is no longer this thread's to keep: it waits in the queue
-                self._working.pop(threading.get_ident(), None)
-            again = request
-            self._database_down(attempt.again, kept=request)
-        if finished is not None:
-            try:
-                self.queue.done(finished)
-            except SQLAlchemyError as error:
-                self._database_down(error)  # its lease runs out and it is done again: the outbox keys hold
-        # A request still to be put back is left as it is: its lease runs out and it is taken again then.
-        with self._lock:
-            self._working.pop(threading.get_ident(), None)
-
-    def _keep_leases(self) -> None:
-        every = max(self.queue.lease.total_seconds() / 3, 0.05)
-        while not self._stop.wait(every):
-            with self._lock:
-                ids = list(self._working.values())
-            try:
-                self.queue.renew(ids)
-            except SQLAlchemyError as error:
-                self._database_down(error)
-
-    def _database_down(self, error: BaseException, *, kept: Request | None = None) -> None:
-        # One line per outage, not a traceback a second per thread.
-        with self._lock:
-            told, self._db_down_logged = self._db_down_logged, True
-        if told:
-            return
-        reason = type(getattr(error, "orig", None) or error).__name__
-        if kept is not None:
-            log.warning(
-                "work: the database is unreachable (%s); request %s kept in the queue, it runs again once the "
-                "database is back, as do the requests waiting", reason, kept.id,
-            )
-        else:
-            log.warning("work: the database is unreachable (%s); requests wait until it is back", reason)
-
-
-class WorkProcess:
-    """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
-    report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
-    short of CPU the operating system serves the acks first. No lock is shared with the ack path that a
-    work thread at a lower priority could hold while descheduled: the ack writer has its own connections, and
-    on SQLite its own file (``bot/outbox/journal.py``). Forked once the app is built, so the child has
-    the parent's app and features as they are; it drops the parent's database connections and opens its own.
-    It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
-    """
-
-    def __init__(self, worker: WorkWorker, *, after_fork: Callable[[], None], nice: int = 10) -> None:
-        self.worker = worker
-        self.after_fork = after_fork
-        self.nice = nice
-        self._context = multiprocessing.get_context("fork")
-        # Woken across the fork: the ack path sets it when it queues a request.
-        self.wake = self._context.Event()
-        self._process: multiprocessing.process.BaseProcess | None = None
-
-    def start(self) -> None:
-        configure_mappers()  # under a lock: done here, not in a thread of the parent's while it forks
-        self._process = self._context.Process(target=self._run, name="opsbot-work", daemon=True)
-        self._process.start()
-
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.is_alive()
-
-    def stop(self) -> None:
-        if self._process is None:
-            return
-        self._process.terminate()
-        self._process.join(10)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(5)
-        self._process = None
-
-    def _run(self) -> None:  # in the child
-        signal.signal(signal.SIGTERM, lambda *_: self.worker._stop.set())
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the child
-        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every work thread's stack, for an operator
-        os.nice(self.nice)
-        self.after_fork()
-        parent = os.getppid()
-        self.worker.start()
-        while not self.worker._stop.wait(1.0) and os.getppid() == parent:
-            pass
-        self.worker.stop()

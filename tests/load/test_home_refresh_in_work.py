@@ -26,7 +26,8 @@ from bot.console.emulator import SlackEmulator
 from bot.db import Database
 from bot.db.outbox import WorkItem
 from bot.flows import home
-from bot.outbox.work import HOME, Request, WorkProcess, WorkQueue, WorkWorker
+from bot.outbox.work import HOME, Request, WorkQueue
+from bot.outbox.work_threads import WorkProcess, WorkWorker
 from tests.e2e.test_form_answer_first import standup_form, submit
 from tests.load.conftest import Served, eventually
 

@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db import Database
 from bot.outbox import work
-from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, Request, WorkQueue, WorkWorker, retry_later
+from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, Request, WorkQueue, retry_later
+from bot.outbox.work_threads import WorkWorker
 
 
 class Clock:
