@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -53,6 +53,15 @@ RETRY_AFTER = timedelta(seconds=5)
 # freshness, a request is someone waiting).
 HOME = -1
 HOME_CONTENT_TYPE = "application/x-opsbot-home"
+# How many requests a claim tries at most: enough to step past those another replica takes meanwhile.
+_CANDIDATES = 5
+# While no lease has run out, a work thread looks for one no more often than this (a dead replica's lease is a
+# minute, a request put back waits RETRY_AFTER: a second more is nothing to them, a query less every claim is).
+EXPIRED_EVERY = timedelta(seconds=1)
+
+
+def _received(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite gives back naive UTC
 
 
 def is_database_down(error: BaseException) -> bool:
@@ -129,6 +138,7 @@ class WorkQueue:
         self.now = now or (lambda: datetime.now(UTC))  # leases are real seconds, whatever the business clock
         self.node = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.wake = wake or threading.Event()  # set when a request is queued: an idle work thread takes it
+        self._look_for_expired: datetime | None = None  # the next claim at or after it looks for expired leases
 
     def first_time(self, team_id: str, delivery_key: str) -> bool:
         """Record a delivery that is run before answering; False when it was seen before (Slack retrying)."""
@@ -214,43 +224,81 @@ class WorkQueue:
         request, not two: on SQLite every commit is a turn at the one write lock)."""
         now = self.now()
         free = or_(WorkItem.owner.is_(None), WorkItem.lease_until < now)
-        if fresh_triggers:
-            wanted = (
-                select(WorkItem.id)
-                .where(free, WorkItem.lane == TRIGGER, WorkItem.received_at > now - TRIGGER_LIFE)
-                .order_by(WorkItem.id.desc())
-            )
-        else:
-            wanted = select(WorkItem.id).where(free).order_by(WorkItem.lane.desc(), WorkItem.id)
-            if not homes:  # this replica's Home builds are all busy: the refreshes wait (and gather) unclaimed
-                wanted = wanted.where(WorkItem.lane != HOME)
         with self.db.engine.begin() as connection:
             if finished is not None:
                 connection.execute(delete(WorkItem).where(WorkItem.id == finished.id, WorkItem.owner == self.node))
-            for row in connection.execute(wanted.limit(5)).all():
-                taken = connection.execute(
-                    update(WorkItem)
-                    .where(WorkItem.id == row.id, free)
-                    .values(owner=self.node, lease_until=now + self.lease, attempts=WorkItem.attempts + 1)
-                )
-                if getattr(taken, "rowcount", 0) != 1:
-                    continue  # another replica took it between the two statements
+            for candidate in self._candidates(connection, now, fresh_triggers=fresh_triggers, homes=homes):
                 held = connection.execute(
-                    select(
+                    update(WorkItem)
+                    .where(WorkItem.id == candidate, free)
+                    .values(owner=self.node, lease_until=now + self.lease, attempts=WorkItem.attempts + 1)
+                    .returning(
                         WorkItem.body, WorkItem.content_type, WorkItem.attempts, WorkItem.received_at, WorkItem.lane
-                    ).where(WorkItem.id == row.id)
-                ).one()
+                    )
+                ).first()
+                if held is None:
+                    continue  # another replica took it between the two statements
                 if held.attempts > GIVE_UP_AFTER_ATTEMPTS:
                     log.error(
                         "work: giving up request %s, taken %s times without finishing (received %s)",
-                        row.id,
+                        candidate,
                         held.attempts - 1,
                         held.received_at,
                     )
-                    connection.execute(delete(WorkItem).where(WorkItem.id == row.id))
+                    connection.execute(delete(WorkItem).where(WorkItem.id == candidate))
                     continue
-                return Request(row.id, held.body, held.content_type, held.attempts, held.lane)
+                return Request(candidate, held.body, held.content_type, held.attempts, held.lane)
         return None
+
+    def _candidates(
+        self, connection: Connection, now: datetime, *, fresh_triggers: bool, homes: bool
+    ) -> Iterator[int]:
+        """The ids a claim tries, in turn: a request whose holder's lease ran out (a replica killed mid-work, or a
+        request put back :meth:`later`), which has waited longest; then those nobody holds, the trigger lane's
+        first, then the rest, then the Home refreshes, oldest first in each (``fresh_triggers``: the trigger
+        lane's newest, younger than TRIGGER_LIFE).
+
+        Both are read through an index, a row or a few at a time, so a claim costs the same however long the
+        backlog: the free requests lane by lane through ``ix_work_free`` (only they), the expired leases through
+        ``ix_work_lease``, looked for at most every :data:`EXPIRED_EVERY` while none is found (there are at most as
+        many as there were work threads). On PostgreSQL each row read is locked, skipping those another thread is
+        claiming: twelve threads claiming at once each take a different row instead of queueing on the same one's
+        lock, and none holds rows it will not take (which the others would skip, taking a Home refresh while
+        Slack's requests wait). SQLite has one writer at a time: there a few are read and tried in turn."""
+        locking = connection.dialect.name == "postgresql"
+        limit = 1 if locking else _CANDIDATES
+        if not fresh_triggers and (self._look_for_expired is None or now >= self._look_for_expired):
+            expired = connection.execute(
+                select(WorkItem.id)
+                .where(WorkItem.owner.is_not(None), WorkItem.lease_until < now)
+                .order_by(WorkItem.lease_until)
+                .limit(_CANDIDATES)
+            ).scalars().all()
+            self._look_for_expired = None if expired else now + EXPIRED_EVERY
+            yield from expired
+        lanes: list[tuple[int, ColumnElement[int]]]
+        if fresh_triggers:
+            lanes = [(TRIGGER, WorkItem.id.desc())]
+        else:
+            lanes = [(lane, WorkItem.id.asc()) for lane in ((TRIGGER, OTHER, HOME) if homes else (TRIGGER, OTHER))]
+        for lane, order in lanes:
+            wanted = (
+                select(WorkItem.id, WorkItem.received_at)
+                .where(WorkItem.lane == lane, WorkItem.owner.is_(None))
+                .order_by(order)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            for _ in range(_CANDIDATES):
+                rows = connection.execute(wanted).all()
+                for row in rows:
+                    if fresh_triggers and _received(row.received_at) <= now - TRIGGER_LIFE:
+                        # The newest queued are the youngest (a request waits in the ack journal a moment at
+                        # most): once one is too old to open a form, so are those queued before it.
+                        return
+                    yield row.id
+                if not locking or not rows:
+                    break  # (PostgreSQL: a row given up was deleted; the next read finds the one after it)
 
     def done(self, request: Request) -> None:
         with self.db.engine.begin() as connection:

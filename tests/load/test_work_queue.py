@@ -4,14 +4,18 @@ that dies holding it, whose claim a live replica takes over once its lease runs 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.console.emulator import SlackEmulator
 from bot.db import Database
-from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, LEASE, WorkQueue
+from bot.db.outbox import WorkItem
+from bot.outbox.work import GIVE_UP_AFTER_ATTEMPTS, HOME, LEASE, OTHER, RETRY_AFTER, TRIGGER, WorkQueue
 from tests.load.conftest import Served, command, eventually
 
 
@@ -93,3 +97,79 @@ def test_acknowledged_commands_wait_through_a_restart_and_are_answered_once_afte
         assert len(answers) == 3
     finally:
         second.stop()
+
+
+def test_twelve_threads_claiming_at_once_take_every_request_exactly_once_in_lane_order(database: Database) -> None:
+    # A 9 a.m. rush: a backlog of commands, forms' triggers and Home refreshes, and serve's twelve work threads
+    # claiming together. Each request is done once; none is left or taken twice.
+    queue = WorkQueue(database)
+    lanes = {OTHER: 120, TRIGGER: 40, HOME: 40}
+    for lane, count in lanes.items():
+        for n in range(count):
+            queue.add("T0DEMO", f"{lane}:{n}", f"lane={lane}&n={n}", "application/x-www-form-urlencoded", lane=lane)
+    taken: list[tuple[int, int]] = []
+    waiting_when_a_home_was_taken: list[int] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        finished = None
+        while True:
+            request = queue.claim(finished)
+            if request is None:
+                return
+            if request.lane == HOME:
+                with database.engine.connect() as connection:
+                    waiting_when_a_home_was_taken.append(
+                        connection.execute(
+                            select(func.count()).where(WorkItem.lane != HOME, WorkItem.owner.is_(None))
+                        ).scalar_one()
+                    )
+            with lock:
+                taken.append((request.id, request.lane))
+            finished = request
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(request for request, _ in taken) == sorted(set(request for request, _ in taken))
+    assert Counter(lane for _, lane in taken) == lanes
+    assert queue.depth() == (0, 0.0)
+    # Homes wait for Slack's requests: when one is taken, no Slack request is left but those the other eleven
+    # threads are taking at that moment.
+    assert max(waiting_when_a_home_was_taken) <= 11
+
+
+def test_a_claim_takes_a_dead_replicas_request_in_its_turn_among_those_waiting(database: Database) -> None:
+    clock = Clock()
+    dead, live = WorkQueue(database, now=clock), WorkQueue(database, now=clock)
+    dead.add("T0DEMO", "a", "command=/restock", "application/x-www-form-urlencoded")
+    held = dead.claim()  # its replica dies holding the oldest request
+    assert held is not None
+    live.add("T0DEMO", "b", "command=/kpi", "application/x-www-form-urlencoded")
+    live.add("T0DEMO", "c", "trigger=1", "application/x-www-form-urlencoded", lane=TRIGGER)
+    clock.at += LEASE + timedelta(seconds=1)
+    order = []
+    finished = None
+    while (request := live.claim(finished)) is not None:
+        order.append(request.body)
+        finished = request
+    # The dead replica's request has waited longest (a lease, a minute): it goes first; then the trigger lane,
+    # then the rest.
+    assert order == ["command=/restock", "trigger=1", "command=/kpi"]
+
+
+def test_a_request_put_back_during_an_outage_waits_its_retry_delay_then_goes_first(database: Database) -> None:
+    clock = Clock()
+    queue = WorkQueue(database, now=clock)
+    queue.add("T0DEMO", "a", "event=1", "application/json")
+    request = queue.claim()
+    assert request is not None
+    queue.later(request)  # the database went away under its work
+    queue.add("T0DEMO", "b", "event=2", "application/json")
+    second = queue.claim()
+    assert second is not None and second.body == "event=2"  # the one put back is not retried at once
+    clock.at += RETRY_AFTER + timedelta(seconds=1)
+    again = queue.claim(second)
+    assert again is not None and (again.body, again.attempts) == ("event=1", 1)
