@@ -38,6 +38,7 @@ from bot.blocks import (
     restock,
     restock_home,
     restock_private,
+    restock_suggestion,
     setup,
     standup,
     standup_home,
@@ -93,7 +94,7 @@ PRIMITIVES = {
     "help.help_blocks", "help.team_blocks", "help.setup_help", "home.commands_section",
     "restock.buttons", "restock.state_label",
     "home.title", "home.more_line",
-    "restock.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
+    "restock_suggestion.status_label", "feedback.state_label", "kpi.value", "kpi.shown", "kpi.coverage_text",
     "standup.prompt_blocks", "standup.answered_blocks",
     "standup.prompt_text", "standup.saved_text", "standup.export_comment", "standup.summary_text",
     "standup.export_header",  # CSV cells from the catalog and the playbook's questions
@@ -291,7 +292,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "launch_modals.task_modal": lambda t: launch_modals.task_modal(TR, task(t), "From the playbook"),
     "restock.card_blocks": lambda t: restock.card_blocks(TR, restock.CardView(
         "R-1", 1, t, t, t, 5, "$5", OWN_USER, "requested", "requested", True, DAY, t,
-        restock.history_lines(TR, restock_progress(t)), restock.suggestion_lines(TR, suggestion(t)),
+        restock.history_lines(TR, restock_progress(t)), restock_suggestion.suggestion_lines(TR, suggestion(t)),
         [("Approve", "approve")])),
     "restock.card_text": lambda t: restock.card_text(TR, "R-1", 5, t, "requested"),
     "restock_private.question_text": lambda t: restock_private.question_text(TR, "R-1", 5, t),
@@ -308,22 +309,24 @@ CASES: dict[str, Callable[[str], Any]] = {
     "restock.list_line": lambda t: restock.list_line(TR, "R-1", 5, t, t, "requested", OWN_USER),
     "restock.request_modal": lambda t: restock.request_modal(
         TR, [t], ("US",), ("fba",), sku=t, marketplace="US", quantity=3,
-        explanation=restock.suggestion_lines(TR, suggestion(t))),
+        explanation=restock_suggestion.suggestion_lines(TR, suggestion(t))),
     "restock.request_restock_button": lambda t: restock.request_restock_button(TR, t, t),
     "restock.step_modal": lambda t: [restock.step_modal(TR, 1, action, "R-1", 5)
                                      for action in ("reject", "change_quantity", "order", "ship", "receive")],
-    "restock.suggestion_lines": lambda t: [restock.suggestion_lines(TR, suggestion(t)),
-                                           restock.suggestion_lines(TR, Suggestion(t, "no_history", None,
+    "restock_suggestion.suggestion_lines": lambda t: [restock_suggestion.suggestion_lines(TR, suggestion(t)),
+                                           restock_suggestion.suggestion_lines(TR, Suggestion(t, "no_history", None,
                                                                                    LeadTime(1, 1, 1, 1, 0), 0, 0, 0,
                                                                                    0, None, None, 0))],
-    "restock.watch_line": lambda t: restock.watch_line(TR, suggestion(t)),
+    "restock_suggestion.watch_line": lambda t: restock_suggestion.watch_line(TR, suggestion(t)),
     # A destination, freight mode or list scope outside the known words is shown as typed, escaped.
     "restock.destination_label": lambda t: restock.destination_label(TR, t),
     "restock.freight_label": lambda t: restock.freight_label(TR, t),
     "restock.scope_label": lambda t: restock.scope_label(TR, t),
-    "restock.missing_lines": lambda t: restock.missing_lines(TR, suggestion(t)),
-    "restock.velocity_line": lambda t: restock.velocity_line(TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)),
-    "restock.watchlist_blocks": lambda t: restock.watchlist_blocks(TR, [suggestion(t)]),
+    "restock_suggestion.missing_lines": lambda t: restock_suggestion.missing_lines(TR, suggestion(t)),
+    "restock_suggestion.velocity_line": lambda t: restock_suggestion.velocity_line(
+        TR, Velocity(2.0, DAY, DAY, 30, 0, 60, 1.0)
+    ),
+    "restock_suggestion.watchlist_blocks": lambda t: restock_suggestion.watchlist_blocks(TR, [suggestion(t)]),
     "standup.answer_blocks": lambda t: standup.answer_blocks(TR, t, DAY, QUESTIONS, {"today": t}, late=True,
                                                              edited=True),
     "standup.answer_modal": lambda t: standup.answer_modal(TR, QUESTIONS, DAY, "sz", {"today": t}, 3,

@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks import restock as blocks
 from bot.blocks import restock_private as private_blocks
 from bot.blocks.feedback import private_words
+from bot.blocks.restock_suggestion import suggestion_lines
 from bot.blocks.text import EMPTY, Mrkdwn
 from bot.db import restock as store
 from bot.db.audit import history
@@ -126,7 +127,7 @@ class RestockCards:
     def post(self, team: Team, request: store.RestockRequest, found: math_.Suggestion) -> None:
         """A new request's card to purchasing and its copy to the requester (in the caller's transaction)."""
         channel = team.channel(ChannelKey.purchasing)
-        suggestion = blocks.suggestion_lines(self.team_tr(team), found)
+        suggestion = suggestion_lines(self.team_tr(team), found)
         self.ctx.delivery.post(
             str(channel), self.card_text(team, request), self.card(team, request, suggestion),
             receipt=Receipt("restock.card", str(request.id)),
@@ -134,7 +135,7 @@ class RestockCards:
         tr = self.ctx.translator_for(request.requester, team)  # the copy, math included, in the requester's words
         self.ctx.delivery.dm(
             request.requester, self.card_text(team, request, tr),
-            self.card(team, request, blocks.suggestion_lines(tr, found), tr, reader=request.requester),
+            self.card(team, request, suggestion_lines(tr, found), tr, reader=request.requester),
             receipt=Receipt("restock.copy", str(request.id)),
         )
 

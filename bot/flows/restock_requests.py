@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from bot.blocks import restock as blocks
+from bot.blocks.restock_suggestion import suggestion_lines
 from bot.blocks.text import Mrkdwn, escape
 from bot.db import restock as store
 from bot.db.audit import Audit
@@ -123,7 +124,7 @@ class RestockRequests:
         explanation, quantity = Mrkdwn(""), None
         if sku:
             found = self.suggestion(team, self.resolve_sku(team, sku), marketplace, "sea")
-            explanation, quantity = blocks.suggestion_lines(tr, found), found.quantity or None
+            explanation, quantity = suggestion_lines(tr, found), found.quantity or None
         return blocks.request_modal(
             tr,
             self.skus(team),

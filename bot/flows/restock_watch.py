@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from bot.blocks import restock as blocks
+from bot.blocks import restock_suggestion as blocks
+from bot.blocks.restock import request_restock_button
 from bot.db import restock as store
 from bot.flows.catalog import live_restock
 from bot.flows.context import Context
@@ -62,7 +63,7 @@ class RestockWatch:
             return None
         tr = translator(team.locale)
         lines = tuple(blocks.watch_line(tr, s) for s in items)
-        buttons = tuple(blocks.request_restock_button(tr, s.sku, None) for s in items[:5])
+        buttons = tuple(request_restock_button(tr, s.sku, None) for s in items[:5])
         return DigestSection(tr._("Restock: order now / reorder soon"), lines, buttons)
 
     def _reminder(self, tr: Translator, team: Team, request: store.RestockRequest, playbook: RestockPlaybook) -> str:

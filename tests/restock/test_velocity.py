@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.blocks import restock as blocks
+from bot.blocks import restock_suggestion as blocks
 from bot.console.session import ConsoleSlack
 from bot.flows.kpi import KpiFlow
 from bot.flows.restock_cards import RestockCards
