@@ -119,7 +119,7 @@ def test_a_full_journal_answers_503_so_slack_delivers_the_event_again_and_says_s
         assert deliver(served, added) == 503  # full: Slack delivers it again later, as before the journal
         assert deliver(served, added, 1) == 503
         assert deliver(served, home, 1) == 200  # a retry of the one kept is still acknowledged
-        full = [line for line in journal_lines(caplog) if "full" in line]
+        full = [line for line in journal_lines(caplog) if "is full" in line]
         assert len(full) == 1 and "1 event" in full[0], full
         outage.end()
         assert eventually(lambda: homes(emulator) == 1)
@@ -144,8 +144,9 @@ def test_a_replica_restarted_during_the_outage_moves_the_events_its_journal_kept
         assert deliver(first, joined()) == 200
     finally:
         first.stop()  # the replica goes away with the events in its journal file
-    # Started again on the same journal (its own work process, as `opsbot serve` runs), the database back: the
-    # events it kept before the restart run, each once, with no new delivery from Slack to wake it.
+    # Started again on the same journal (its own work process, as `opsbot serve` runs) once the database is back
+    # (a replica's start upgrades the schema, so it needs the database: bot/wiring.py): the events kept before the
+    # restart run, each once, with no new delivery from Slack to wake the replica.
     outage.end()
     second = Served(emulator, playbooks_dir, postgres_url, work_threads=2, event_journal=journal)
     try:
