@@ -161,6 +161,8 @@ def build_app(
                 settings, ctx, features, oauth=oauth, client=client, process_before_response=True, from_queue=True
             )[0],
             queued=True,
+            event_journal=settings.event_journal,
+            event_journal_max=settings.event_journal_max,
         )
     return app, registrar
 

@@ -31,6 +31,8 @@ FIXES = {
     "OPSBOT_MAX_UPLOAD_MB": "a whole number of megabytes, e.g. 50",
     "OPSBOT_PACE_SECONDS": "seconds between two messages in one conversation, 0 to 60, e.g. 1",
     "OPSBOT_OUTBOX_SENDERS": "how many threads send the outbox, 1 to 32, e.g. 4",
+    "OPSBOT_EVENT_JOURNAL": "a file on a disk that outlives the replica's restarts, e.g. /var/lib/opsbot/events",
+    "OPSBOT_EVENT_JOURNAL_MAX": "how many events the journal keeps at most, 0 for none, e.g. 10000",
 }
 
 
@@ -58,6 +60,10 @@ class Settings(BaseSettings):
     outbox_senders: int = Field(default=4, ge=1, le=32, alias="OPSBOT_OUTBOX_SENDERS")
     # `serve`'s processes count into it (prometheus_client's multiprocess mode); a directory of the run's own if unset.
     metrics_dir: Path | None = Field(default=None, alias="PROMETHEUS_MULTIPROC_DIR")
+    # PostgreSQL: Slack's events that arrive while the database is away wait in this replica's file, then run
+    # (bot/outbox/event_journal.py); unset, opsbot-events-<database>.sqlite3 in the working directory.
+    event_journal: Path | None = Field(default=None, alias="OPSBOT_EVENT_JOURNAL")
+    event_journal_max: int = Field(default=10_000, ge=0, alias="OPSBOT_EVENT_JOURNAL_MAX")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -34,7 +34,13 @@ know yet). Anything else Bolt answers itself (the URL check when the app is set 
 With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is
 answered "Opsbot can't reach its database" in the person's language (as far as it is known without asking
 Slack), a button's response_url gets the same line, a form keeps its values with the line under its first
-field, and an event gets 503 so that Slack delivers it again later.
+field — a person is waiting, and is told. An event (nobody waits on it) would get 503 so that Slack delivers it
+again, but Slack gives up after three retries within about five minutes: so on PostgreSQL it is kept in this
+replica's event journal, a local file (``bot/outbox/event_journal.py``), and acknowledged; once the database
+answers, the journal's events are moved into the work queue, each once by its event id, and run. Only a full
+journal (or none) still answers an event 503. An event's ack given up past :data:`ACK_DEADLINE` whose commit then
+lands late is kept rather than undone (``bot/outbox/acks.py``): its event id, recorded, keeps its journal copy and
+Slack's retries from running it again.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltResponse
@@ -59,6 +66,7 @@ from bot.i18n import Translator, translator
 from bot.observability import COMMANDS
 from bot.ops.team import Team
 from bot.outbox.acks import Ack, AckWriter, Outcome
+from bot.outbox.event_journal import LIMIT, EventJournal, Kept, default_path
 from bot.outbox.journal import Mover, journal_url, open_journal
 from bot.outbox.work import (
     HOME,
@@ -131,9 +139,22 @@ class Front:
     request's work done when its answer comes) everything runs before the answer, as a view submission does.
     """
 
-    def __init__(self, ctx: Context, make_app: Callable[[], App], *, queued: bool) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        make_app: Callable[[], App],
+        *,
+        queued: bool,
+        event_journal: Path | None = None,
+        event_journal_max: int = LIMIT,
+    ) -> None:
+        """``event_journal``, ``event_journal_max``: where (on PostgreSQL) this replica keeps the events the database
+        could not take, and how many at most (0: none, they get 503); ``bot/outbox/event_journal.py``."""
         self.ctx = ctx
         self.queued = queued
+        self.event_journal, self.event_journal_max = event_journal, event_journal_max
+        self._events: EventJournal | None = None
+        self._keeping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-event-journal-keep")
         self._make_app = make_app
         self._app: App | None = None
         self._lock = threading.RLock()  # the writer is made with the pool it uses
@@ -177,6 +198,8 @@ class Front:
             content_type=content_type,
             queue=queued,
             lane=TRIGGER if kind in TRIGGER_KINDS and data.get("trigger_id") else OTHER,
+            # An event is known by its event id wherever it is queued from: its commit landing late is kept.
+            keep_if_late=kind == "event_callback",
         )
         # Signature remembered and request queued in one transaction, committed with the other acks waiting —
         # for at most ACK_DEADLINE: past it the ack is given up (never done later) and answered as an outage.
@@ -187,6 +210,8 @@ class Front:
             committed.cancel()  # nobody waits on it any more (the writer's future is left alone: it settles it)
         if outcome is Outcome.REPLAYED:
             return BoltResponse(status=401, body={"error": "invalid request"})
+        if outcome is Outcome.DATABASE_DOWN and kind == "event_callback" and await self._kept(ack):
+            return BoltResponse(status=200, body="")  # in this replica's journal: moved to the queue once it is back
         if outcome is Outcome.DATABASE_DOWN:
             # Who the person is may itself need the database (several workspaces): not on the event loop.
             return await asyncio.get_running_loop().run_in_executor(
@@ -199,6 +224,16 @@ class Front:
                 COMMANDS.labels(command=str(data["command"])).inc()
             self._learn(data)
         return BoltResponse(status=200, body="")
+
+    async def _kept(self, ack: Ack) -> bool:
+        """An event the database could not take, kept in the replica's event journal (a local commit, off the event
+        loop); False when there is none or it is full: the event gets 503 and Slack delivers it again."""
+        if self._events is None or not ack.queue or ack.delivery_key is None:
+            return False
+        kept = await asyncio.get_running_loop().run_in_executor(
+            self._keeping, self._events.keep, ack.team_id, ack.delivery_key, ack.body, ack.content_type, ack.lane
+        )
+        return kept is not Kept.FULL
 
     def _learn(self, data: dict[str, Any]) -> None:
         """Read the person's profile after the ack, on a thread of its own, if this process does not know it:
@@ -339,6 +374,17 @@ class Front:
         self.ctx.db.engine.dispose(close=False)
         if self._db is not None:
             self._db.engine.dispose(close=False)
+        if self._events is not None:  # the work process moves the event journal, from its start
+            self._events.after_fork()
+            self._events.start()
+
+    def start_event_journal(self) -> None:
+        """Move what the event journal holds (a file a previous run left, too) as soon as the database answers,
+        without waiting for a request: Socket Mode's connection; ``serve``'s work process does so in
+        :meth:`after_fork`, and a front with no work process when it first acknowledges."""
+        _ = self.db
+        if self._events is not None:
+            self._events.start()
 
     # -- parts made when first needed: the console and Socket Mode never need them ----------------------
     @property
@@ -358,6 +404,11 @@ class Front:
                 journal = journal_url(self.ctx.db.url)
                 if journal is None:
                     self._db = Database(self.ctx.db.url)
+                    if self.ctx.db.url.startswith("postgresql") and self.event_journal_max > 0:
+                        self._events = EventJournal(
+                            self.event_journal or default_path(self.ctx.db.url), self.ctx.db.url,
+                            limit=self.event_journal_max, wake=lambda: self.queue.wake.set(),
+                        )
                 else:
                     self._db, identity = open_journal(journal)
                     main = Database(self.ctx.db.url)
@@ -367,17 +418,20 @@ class Front:
     def depth(self) -> tuple[int, float]:
         """Requests acknowledged and not yet done: in the work queue, and on SQLite in the journal too."""
         count, oldest = (self._work_queue or WorkQueue(self.ctx.db)).depth()
-        if self._mover is None:
-            return count, oldest
-        journal, received = self._mover.waiting()
-        waited = (datetime.now(UTC) - received).total_seconds() if received is not None else 0.0
-        return count + journal, max(oldest, waited)
+        for journal in (self._mover, self._events):  # on SQLite the ack journal; on PostgreSQL the event journal
+            if journal is not None:
+                kept, received = journal.waiting()
+                waited = (datetime.now(UTC) - received).total_seconds() if received is not None else 0.0
+                count, oldest = count + kept, max(oldest, waited)
+        return count, oldest
 
     @property
     def writer(self) -> AckWriter:
         with self._lock:
             if self._writer is None:
                 self._writer = AckWriter(self.db, self.queue, mover=self._mover)
+                if self._events is not None and not self._work_elsewhere:  # else the work process moves it
+                    self._events.start()
             return self._writer
 
     @property
@@ -390,6 +444,8 @@ class Front:
         """Stop the ack writer once the acks waiting are written (it starts again when next used)."""
         if self._writer is not None:
             self._writer.stop()
+        if self._events is not None:
+            self._events.stop()
 
     def close(self) -> None:
         self.stop_writer()
@@ -397,6 +453,9 @@ class Front:
         self._after_answer.shutdown(wait=False)
         self._outage_answers.shutdown(wait=False)
         self._learning.shutdown(wait=False)
+        self._keeping.shutdown(wait=False)
+        if self._events is not None:
+            self._events.close()
         if self._db is not None:
             self._db.dispose()
 

@@ -13,7 +13,10 @@ its response_url, as under ``serve``); a view submission (its answer carries the
 Bolt answers itself run first, on the app that finishes each request before answering, and their answer is the
 acknowledgement — a view submission's without waiting on Slack: what its listener would send or publish is put
 off to the front's after-answer threads (``bot/front.py``). Either way one acknowledgement per envelope, sent
-after everything that decides it, by one thread. Socket Mode requests come over the connection Slack opened with
+after everything that decides it, by one thread. With the database away an event's envelope is acknowledged once the
+front has kept the event in the replica's event journal (``bot/outbox/event_journal.py``), and left unacknowledged
+(Slack delivers it again) only when the journal is full; :meth:`QueuedSocketModeHandler.connect` starts moving what
+the journal holds. Socket Mode requests come over the connection Slack opened with
 the app token and carry no signature: each envelope is given one of its own, so nothing is taken for a replay.
 """
 
@@ -69,7 +72,8 @@ class QueuedSocketModeHandler(BaseSocketModeHandler):
         self.client = client
         served: Front = app.front  # type: ignore[attr-defined]  # set by bot.app.build_app
         # The same work app as `serve`'s (made on first use): it finishes each request before returning.
-        self.front = Front(served.ctx, lambda: served.app, queued=True)
+        self.front = Front(served.ctx, lambda: served.app, queued=True, event_journal=served.event_journal,
+                           event_journal_max=served.event_journal_max)
         self.worker: WorkWorker = self.front.worker(threads=work_threads, idle_seconds=idle_seconds)
         client.socket_mode_request_listeners.append(self.handle)
 
@@ -98,6 +102,7 @@ class QueuedSocketModeHandler(BaseSocketModeHandler):
 
     def connect(self) -> None:
         self.worker.start()
+        self.front.start_event_journal()  # events an outage left in this replica's journal, moved once it is back
         super().connect()  # type: ignore[no-untyped-call]
 
     def close(self) -> None:

@@ -20,7 +20,9 @@ it when it takes the batch, and checks again just before the commit (a batch wit
 written again without it). An ack given up while its commit was on the wire (it landed late) is undone right after
 that commit, before the work threads are woken: its queued request deleted if nobody has taken it yet, its
 delivery forgotten so that Slack's retry of an event is taken as new. What is left is a request taken by another
-replica's idle poll in the moment between that late commit and its undoing: logged, never silent.
+replica's idle poll in the moment between that late commit and its undoing: logged, never silent. An event is
+the exception: nobody was told anything, and it comes again by its event id (Slack's retry, or the copy the front kept
+in the event journal, ``bot/outbox/event_journal.py``), which its late commit recorded — so it is kept, and runs once.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ class Ack:
     content_type: str
     queue: bool
     lane: int = 0
+    keep_if_late: bool = False  # an event: its commit landing after the front gave up on it is kept (see _undo)
     future: Future[Outcome] = field(default_factory=Future)
     given_up: bool = False  # the front answered without it (past its deadline): not to be done
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -204,7 +207,9 @@ class AckWriter:
     def _undo(self, late: list[tuple[Ack, Outcome]]) -> None:
         """Acks whose commit landed after the front gave up on them (and answered them as an outage): their
         queued requests deleted unless taken already, their deliveries forgotten (Slack may deliver them again)."""
-        queued = [ack for ack, outcome in late if outcome is Outcome.QUEUED]
+        # An event is not undone: the front kept it in the event journal or answered 503, and either way it comes
+        # again by its event id, which its late commit has recorded — so it runs once, from here.
+        queued = [ack for ack, outcome in late if outcome is Outcome.QUEUED and not ack.keep_if_late]
         if not queued:
             return
         try:

@@ -39,14 +39,22 @@ class Served:
         api_url: str | None = None,
         work_process: bool = True,
         trigger_threads: int = 0,
+        event_journal: Path | None = None,
+        event_journal_max: int | None = None,
     ) -> None:
         api_url = api_url or emulator.api_url
+        # The event journal is a file of this replica's (PostgreSQL only): the test's own, next to its playbooks
+        # unless the test names one (a restarted replica finding the file its predecessor left).
+        journal = {"OPSBOT_EVENT_JOURNAL": event_journal or playbooks_dir.parent / "opsbot-events.sqlite3"}
+        if event_journal_max is not None:
+            journal["OPSBOT_EVENT_JOURNAL_MAX"] = event_journal_max
         settings = load_settings(
             SLACK_BOT_TOKEN=TOKEN,
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=api_url,
             DATABASE_URL=database_url,
             OPSBOT_PLAYBOOKS=playbooks_dir,
+            **journal,
         )
         self.services: Opsbot = wire(
             settings, clock=FrozenClock(MONDAY_9AM_SHENZHEN), client=WebClient(token=TOKEN, base_url=api_url)
