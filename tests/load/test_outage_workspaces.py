@@ -130,7 +130,8 @@ def test_an_event_whose_authorize_meets_the_outage_is_put_back_and_done_once_the
         outage.end()
         # Back: the queued event is authorized with T0DEMO's installation and does what it does, once.
         assert eventually(lambda: homes(emulator) == 1)
-        assert [r.workspace for r in emulator.records if r.kind == "home"] == ["T0DEMO"]
+        # (the manager's Home may be published meanwhile by the 9 a.m. digest of the replica's scheduler)
+        assert [r.workspace for r in emulator.records if r.kind == "home" and r.user == "U0BUYER"] == ["T0DEMO"]
         assert not [r for r in emulator.records if OUTAGE_LINE in r.text]  # nobody asked: no DM
         assert not_installed(caplog) == []
         assert tracebacks(caplog) == []
