@@ -27,6 +27,7 @@ in the event journal, ``bot/outbox/event_journal.py``), which its late commit re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import queue
@@ -37,8 +38,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
-from sqlalchemy import Connection, and_, delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, and_, delete, insert, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 
 from bot.db import Database
 from bot.db.core import AcceptedSignature, ProcessedDelivery
@@ -49,6 +51,49 @@ from bot.replays import KEEP, PRUNE_EVERY
 
 log = logging.getLogger(__name__)
 
+# The ack path's one statement on PostgreSQL: the batch arrives as arrays (one row an ack, numbered from 1); the
+# signatures are remembered, then the deliveries of the acks whose signature was new (Slack retrying one already
+# taken is not), then the requests of those queued — each step sees what the one before it wrote. The statement is
+# its own transaction; each ack's row says whether its signature and its delivery were new.
+AT_ONCE = text("""
+WITH batch AS (
+    SELECT * FROM unnest(
+        CAST(:hash AS text[]), CAST(:signed_at AS timestamptz[]), CAST(:team_id AS text[]),
+        CAST(:delivery AS text[]), CAST(:body AS text[]), CAST(:content_type AS text[]), CAST(:lane AS smallint[]),
+        CAST(:queue AS boolean[]), CAST(:first_signature AS boolean[]), CAST(:first_delivery AS boolean[])
+    ) WITH ORDINALITY AS b(hash, signed_at, team_id, delivery, body, content_type, lane, queue, first_signature,
+                           first_delivery, n)
+), signatures AS (
+    INSERT INTO accepted_signatures (signature_hash, signed_at)
+    SELECT hash, signed_at FROM batch WHERE first_signature
+    ON CONFLICT DO NOTHING
+    RETURNING signature_hash
+), taken AS (
+    SELECT batch.* FROM batch JOIN signatures ON signatures.signature_hash = batch.hash
+    WHERE batch.first_signature AND batch.queue
+), deliveries AS (
+    INSERT INTO processed_deliveries (team_id, key, received_at)
+    SELECT team_id, delivery, :now FROM taken WHERE first_delivery
+    ON CONFLICT DO NOTHING
+    RETURNING team_id, key
+), queued AS (
+    INSERT INTO work (team_id, body, content_type, received_at, attempts, lane)
+    SELECT taken.team_id, taken.body, taken.content_type, :now, 0, taken.lane FROM taken
+    WHERE taken.delivery IS NULL
+       OR taken.first_delivery AND EXISTS (
+           SELECT 1 FROM deliveries WHERE deliveries.team_id = taken.team_id AND deliveries.key = taken.delivery)
+    ORDER BY taken.n
+    RETURNING id
+)
+SELECT batch.n,
+       EXISTS (SELECT 1 FROM signatures WHERE signatures.signature_hash = batch.hash) AS new_signature,
+       EXISTS (SELECT 1 FROM deliveries
+               WHERE deliveries.team_id = batch.team_id AND deliveries.key = batch.delivery) AS new_delivery,
+       (SELECT count(*) FROM queued) AS queued
+FROM batch ORDER BY batch.n
+""")
+# The ack writer's own connection is pinged before use when it has been idle this long (seconds).
+PING_AFTER_IDLE = 10.0
 SLOW_COMMIT = 0.25  # seconds: a commit slower than this is logged (every ack in it waited that long)
 MAX_BATCH = 500  # acks in one transaction: enough for a second of 400 requests/s, small enough to commit fast
 
@@ -116,6 +161,8 @@ class AckWriter:
         self.db = db
         self.mover = mover
         self._next_prune: datetime | None = None
+        self._held: Connection | None = None  # PostgreSQL: this thread's own connection (see _commit)
+        self._used = 0.0
         self.work = work
         self.max_batch = max_batch
         self._pending: queue.SimpleQueue[Ack | None] = queue.SimpleQueue()
@@ -148,6 +195,8 @@ class AckWriter:
         if self._thread is not None:
             self._pending.put(None)
             self._thread.join(5)
+            if not self._thread.is_alive():
+                self._close()  # the thread that used it is gone
             self._thread = None
         if self.mover is not None:
             self.mover.stop()
@@ -175,10 +224,7 @@ class AckWriter:
             return
         started = time.perf_counter()
         try:
-            with self.db.engine.begin() as connection:
-                outcomes = self._rows(connection, batch)
-                if any(ack.given_up for ack in batch):
-                    raise _GivenUp  # rolled back; the others are written again without it
+            outcomes = self._commit(batch)
         except _GivenUp:
             self._write(batch)
             return
@@ -203,6 +249,47 @@ class AckWriter:
             self._undo(late)  # before the work threads are woken
         if Outcome.QUEUED in outcomes:
             (self.mover.ready if self.mover is not None else self.work.wake).set()
+
+    def _commit(self, batch: list[Ack]) -> list[Outcome]:
+        """The batch's rows, committed. On PostgreSQL one statement on a connection this thread keeps, committed by
+        itself (no BEGIN, no COMMIT, no ping of a connection taken from the pool: one round trip where there were
+        six, each a wake-up of a PostgreSQL process that, on a busy machine, waits for a core). An ack given up
+        while that statement was on the wire is undone once it lands (:meth:`_undo`), as is one whose commit
+        landed late. Elsewhere (SQLite: the ack journal) a transaction, checked for acks given up before it
+        commits (:class:`_GivenUp`)."""
+        if self.db.engine.dialect.name != "postgresql":
+            with self.db.engine.begin() as connection:
+                outcomes = self._rows(connection, batch)
+                if any(ack.given_up for ack in batch):
+                    raise _GivenUp  # rolled back; the others are written again without it
+            return outcomes
+        connection = self._connection()
+        try:
+            return self._rows(connection, batch)
+        except Exception:
+            self._close()  # whatever it did, the next batch starts on a connection of its own
+            raise
+
+    def _connection(self) -> Connection:
+        """This thread's own connection to PostgreSQL, in autocommit; pinged first when it has been idle a while
+        (a database restarted meanwhile closed it), as the pool would ping every checkout."""
+        now = time.monotonic()
+        if self._held is not None and now - self._used > PING_AFTER_IDLE:
+            try:
+                self._held.exec_driver_sql("SELECT 1")
+            except DBAPIError:
+                self._close()
+        if self._held is None:
+            self._held = self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._used = now
+        return self._held
+
+    def _close(self) -> None:
+        if self._held is not None:
+            with contextlib.suppress(Exception):
+                self._held.invalidate()
+                self._held.close()
+            self._held = None
 
     def _undo(self, late: list[tuple[Ack, Outcome]]) -> None:
         """Acks whose commit landed after the front gave up on them (and answered them as an outage): their
@@ -234,10 +321,12 @@ class AckWriter:
         log.warning("acks: undid %s requests answered as an outage whose commit landed late", len(queued))
 
     def _rows(self, connection: Connection, batch: list[Ack]) -> list[Outcome]:
-        """The batch's rows in three statements, whatever its size (one round trip each on PostgreSQL, where a
-        statement per ack made the writer the bottleneck): the signatures remembered, the deliveries
-        de-duplicated, the requests queued. Within a batch the first of a signature or a delivery wins."""
-        upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        """The batch's rows, whatever its size: the signatures remembered, the deliveries de-duplicated, the
+        requests queued. Within a batch the first of a signature or a delivery wins. On PostgreSQL in one
+        statement (:data:`AT_ONCE`); elsewhere in three."""
+        if connection.dialect.name == "postgresql":
+            return self._rows_at_once(connection, batch)
+        upsert = sqlite.insert
         outcomes: list[Outcome | None] = [None] * len(batch)
         hashes = [hashlib.sha256(ack.signature.encode()).hexdigest() for ack in batch]
         signed = [datetime.fromtimestamp(int(ack.timestamp or 0), UTC) for ack in batch]  # verified numeric
@@ -300,6 +389,47 @@ class AckWriter:
             for index in queued:
                 outcomes[index] = Outcome.QUEUED
         return [outcome or Outcome.QUEUED for outcome in outcomes]
+
+    def _rows_at_once(self, connection: Connection, batch: list[Ack]) -> list[Outcome]:
+        hashes = [hashlib.sha256(ack.signature.encode()).hexdigest() for ack in batch]
+        signed = [datetime.fromtimestamp(int(ack.timestamp or 0), UTC) for ack in batch]  # verified numeric
+        first_signature = [hashes.index(digest) == index for index, digest in enumerate(hashes)]
+        # A delivery's first in the batch among the acks that would queue it (a repeated signature never does).
+        seen: set[tuple[str, str]] = set()
+        first_delivery = []
+        for index, ack in enumerate(batch):
+            wanted = (ack.team_id, ack.delivery_key) if ack.delivery_key is not None else None
+            first_delivery.append(
+                wanted is not None and first_signature[index] and ack.queue and wanted not in seen
+            )
+            if first_delivery[-1] and wanted is not None:
+                seen.add(wanted)
+        self._prune(connection, max(signed))
+        rows = connection.execute(
+            AT_ONCE,
+            {
+                "hash": hashes, "signed_at": signed, "team_id": [ack.team_id for ack in batch],
+                "delivery": [ack.delivery_key for ack in batch], "body": [ack.body for ack in batch],
+                "content_type": [ack.content_type for ack in batch], "lane": [ack.lane for ack in batch],
+                "queue": [ack.queue for ack in batch], "first_signature": first_signature,
+                "first_delivery": first_delivery, "now": self.work.now(),
+            },
+        ).all()
+        new_signature = {row.n - 1 for row in rows if row.new_signature}
+        new_delivery = {row.n - 1 for row in rows if row.new_delivery}
+        outcomes = []
+        for index, ack in enumerate(batch):
+            if not (first_signature[index] and index in new_signature):
+                log.warning("refused a replayed request (its signature was already accepted)")
+                outcomes.append(Outcome.REPLAYED)
+            elif not ack.queue:
+                outcomes.append(Outcome.CHECKED)
+            elif ack.delivery_key is not None and not (first_delivery[index] and index in new_delivery):
+                log.info("ignoring a repeated delivery %s", ack.delivery_key)
+                outcomes.append(Outcome.REPEATED)
+            else:
+                outcomes.append(Outcome.QUEUED)
+        return outcomes
 
     def _prune(self, connection: Connection, newest: datetime) -> None:
         """Signatures older than any Bolt still accepts go, once a minute (the replay guard's rule)."""

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.outbox import WorkItem
 from bot.outbox.acks import Ack, AckWriter, Outcome
 from bot.outbox.event_journal import KEPT, EventJournal, Kept, default_path
 from bot.outbox.work import OTHER, WorkQueue
+from tests.load.test_outage_hang import when_the_commit_is_on_the_wire
 
 
 @pytest.fixture
@@ -77,11 +78,11 @@ def test_an_event_whose_commit_landed_after_the_front_kept_it_in_the_journal_run
     writer = AckWriter(database, WorkQueue(database))
     late = _event(1)
 
-    def deadline_passes(_connection: object) -> None:  # the commit is sent; its answer comes after the deadline
+    def deadline_passes() -> None:  # the commit is sent; its answer comes after the deadline
         late.give_up()
         assert _keep(journal, late) is Kept.KEPT  # the front keeps it in the journal and answers 200
 
-    event.listen(database.engine, "commit", deadline_passes, once=True)
+    when_the_commit_is_on_the_wire(database, deadline_passes)
     try:
         writer.submit(late)
         assert writer.submit(_event(2)).result(30) is Outcome.QUEUED  # the late commit is behind us
