@@ -19,8 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, func, select
 
 from bot.console.emulator import SlackEmulator
+from bot.db.core import JobFire
+from bot.db.outbox import SENT, OutboxMessage
+from bot.observability import metrics_of_this_run
 from bot.outbox.core import Outbox
 from bot.outbox.work_threads import WorkProcess
 from bot.scheduler import Scheduler
@@ -43,6 +47,19 @@ def _runs(log: Path, what: str) -> list[tuple[int, int, str]]:
         return []
     lines = (line.split() for line in log.read_text().splitlines())
     return [(int(pid), int(parent), thread) for kind, pid, parent, thread in lines if kind == what]
+
+
+def _count(database_url: str, table: type[JobFire] | type[OutboxMessage], state: str | None = None) -> int:
+    """Fires claimed, or messages (in ``state``), as the database has them."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = select(func.count()).select_from(table)
+            if state is not None:
+                query = query.where(OutboxMessage.state == state)
+            return int(connection.scalar(query) or 0)
+    finally:
+        engine.dispose()
 
 
 def _work_process() -> multiprocessing.process.BaseProcess:
@@ -85,8 +102,7 @@ def test_readyz_says_not_ready_once_the_work_process_is_gone(
 
         ready = httpx.get(f"{served.base}/readyz", timeout=10)
         assert ready.status_code == 503
-        assert ready.json() == {"ok": False, "database": True, "migrations": True, "scheduler": False,
-                                "outbox": False}
+        assert ready.json() == {"ok": False, "database": True, "migrations": True, "scheduler": False, "outbox": False}
     finally:
         served.stop()
 
@@ -136,3 +152,22 @@ def test_the_work_process_reports_its_scheduler_stopping_and_stops_its_backgroun
         process.stop()  # SIGTERM
     assert int((tmp_path / "stopped").read_text()) not in (0, os.getpid())  # stopped in the work process
     assert process.background() == {"scheduler": False, "outbox": False}
+
+
+def test_the_fires_and_sends_of_the_work_process_are_counted_on_metrics(
+    emulator: SlackEmulator, playbooks_dir: Path, database_url: str
+) -> None:
+    with metrics_of_this_run():
+        served = Served(emulator, playbooks_dir, database_url, work_threads=1, work_process=True)
+        try:
+            # The 09:00 tick's fires and the messages they sent, counted in the work process, summed on /metrics
+            # with what the answering process counted (none of either: it runs neither).
+            assert eventually(
+                lambda: _count(database_url, JobFire) > 0 and _count(database_url, OutboxMessage, SENT) > 0
+            )
+            assert eventually(lambda: served.metric("opsbot_scheduled_fires_total") == _count(database_url, JobFire))
+            assert eventually(
+                lambda: served.metric("opsbot_outbox_sent_total") == _count(database_url, OutboxMessage, SENT)
+            )
+        finally:
+            served.stop()
