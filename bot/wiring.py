@@ -121,12 +121,13 @@ class Opsbot:
         self.outbox_worker.start()
         self.scheduler.start()
 
-    def stop_background(self) -> None:
+    def stop_background(self, wait: bool = False) -> None:
         """What :meth:`start_background` started in this process (with ``elsewhere``, nothing: that process stops
-        its own)."""
+        its own). ``wait``: a tick at work finishes first, while the senders still run (the work process, which
+        is about to exit; its parent kills it if that takes too long)."""
         if self._elsewhere is not None:
             return
-        self.scheduler.shutdown()
+        self.scheduler.shutdown(wait=wait)
         self.outbox_worker.stop()
 
     def background_running(self) -> dict[str, bool]:

@@ -183,7 +183,7 @@ class Background(Protocol):
 
     def start_background(self) -> None: ...
 
-    def stop_background(self) -> None: ...
+    def stop_background(self, wait: bool = False) -> None: ...
 
     def background_running(self) -> dict[str, bool]: ...
 
@@ -281,7 +281,9 @@ class WorkProcess:
         while not self.worker._stop.wait(REPORT_SECONDS) and os.getppid() == parent:
             self._report()
         if self._background is not None:
-            self._background.stop_background()  # the scheduler first: no new tick starts while the rest stops
+            # A tick at work is finished first (the process's exit would stop its fires half-way), then the
+            # senders stop; the parent kills this process if that takes longer than it waits.
+            self._background.stop_background(wait=True)
         self._report(stopped=True)
         self.worker.stop()
 

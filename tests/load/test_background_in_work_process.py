@@ -130,8 +130,8 @@ class _Background:
     def start_background(self) -> None:
         (self.folder / "started").write_text(str(os.getpid()))
 
-    def stop_background(self) -> None:
-        (self.folder / "stopped").write_text(str(os.getpid()))
+    def stop_background(self, wait: bool = False) -> None:
+        (self.folder / "stopped").write_text(f"{os.getpid()} {wait}")
 
     def background_running(self) -> dict[str, bool]:
         started = (self.folder / "started").exists() and not (self.folder / "stopped").exists()
@@ -150,7 +150,9 @@ def test_the_work_process_reports_its_scheduler_stopping_and_stops_its_backgroun
         assert eventually(lambda: process.background() == {"scheduler": False, "outbox": True})
     finally:
         process.stop()  # SIGTERM
-    assert int((tmp_path / "stopped").read_text()) not in (0, os.getpid())  # stopped in the work process
+    stopped_in, waited = (tmp_path / "stopped").read_text().split()
+    assert int(stopped_in) not in (0, os.getpid())  # stopped in the work process
+    assert waited == "True"  # a tick at work finished before it exits, not cut off half-way
     assert process.background() == {"scheduler": False, "outbox": False}
 
 
