@@ -12,7 +12,9 @@ with its own capacity, so none waits on another's backlog:
   messages, a report to load) is put off to the front's after-answer threads, which the answer never waits for
   (``bot/answering.py``), and the App Homes it changed are queued, with its transaction, for the work process;
 - **work threads** (:data:`WORK_THREADS`, started with the server) run the queued requests' listeners, in a
-  child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs.
+  child process at a lower CPU priority, so their Python work never holds the interpreter lock an ack needs;
+  the scheduler (stand-up prompts, the KPI digest and the Homes it republishes) and the outbox's senders run
+  in that process too, and /readyz asks it whether they run (a work process that died: not ready).
 
 An app without a front (a plain Bolt ``App``) is dispatched as Bolt does it, in a thread.
 
@@ -26,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Protocol
@@ -52,11 +54,14 @@ TRIGGER_THREADS = 3  # of WORK_THREADS, kept for fresh requests that may open a 
 
 
 class Background(Protocol):
-    """What serving HTTP starts and stops with the server, and asks for /readyz (the wiring's ``Opsbot``)."""
+    """What serving HTTP starts and stops with the server, and asks for /readyz (the wiring's ``Opsbot``): the
+    scheduler and the outbox's senders, in the work process when there is one."""
 
-    def start_background(self) -> None: ...
+    def start_background(self, elsewhere: Callable[[], dict[str, bool]] | None = None) -> None: ...
 
-    def stop_background(self) -> None: ...
+    def stop_background(self, wait: bool = False) -> None: ...
+
+    def background_running(self) -> dict[str, bool]: ...
 
     def readiness(self) -> dict[str, bool | None]: ...
 
@@ -94,7 +99,7 @@ def build_http_app(
         else None
     )
     process = (
-        WorkProcess(worker, after_fork=front.after_fork)
+        WorkProcess(worker, after_fork=front.after_fork, background=services)
         if worker and front and work_process
         else None
     )
@@ -145,11 +150,14 @@ def build_http_app(
         gc.collect()
         gc.freeze()
         if process is not None:
-            # Forked first, before this process starts threads of its own (the scheduler, the outbox's senders)
-            # that could hold a lock the child would inherit held.
+            # The scheduler and the outbox's senders start in the work process, once it has its own connections:
+            # their ticks and passes are Python work too, which would compete here with the acks of a rush. This
+            # process reads only the outbox's gauges, and asks the work process whether they run (/readyz).
             front.share_wake(process.wake)  # type: ignore[union-attr]
             process.start()
-        if services is not None:
+            if services is not None:
+                services.start_background(elsewhere=process.background)
+        elif services is not None:
             services.start_background()
         if worker is not None:
             watch_work(front.depth if front is not None else worker.queue.depth)

@@ -312,6 +312,8 @@ class Scheduler:
     def running(self) -> bool:
         return self._background is not None and bool(self._background.running)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
+        """No new tick starts; with ``wait``, a tick at work is finished first (its fires would otherwise stop
+        half-way when the process exits)."""
         if self._background is not None and self._background.running:
-            self._background.shutdown(wait=False)
+            self._background.shutdown(wait=wait)

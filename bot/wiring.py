@@ -11,7 +11,7 @@ Adding a feature is one line in :data:`FEATURES`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +67,8 @@ class Opsbot:
     team_names: TeamNames | None = None  # teams whose @names wait for their workspace's install
     outbox_worker: OutboxWorker = field(init=False)
     _probe: Future[bool] | None = field(init=False, default=None, repr=False)  # /readyz's question to the database
+    # Where the scheduler and the senders say whether they run, when not in this process (start_background).
+    _elsewhere: Callable[[], dict[str, bool]] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.team_setup = TeamSetup(self.context)
@@ -106,21 +108,40 @@ class Opsbot:
         return build_app(self.settings, self.context, self.features, oauth=oauth, client=client,
                          process_before_response=process_before_response)
 
-    def start_background(self) -> None:
-        """The scheduler's ticks and the outbox's senders: what a running bot does besides answering Slack."""
+    def start_background(self, elsewhere: Callable[[], dict[str, bool]] | None = None) -> None:
+        """The scheduler's ticks and the outbox's senders: what a running bot does besides answering Slack.
+
+        ``elsewhere``: they run in another process (``opsbot serve``'s work process, which starts them there with
+        this method, without it); this one only reads the outbox's gauges for /metrics, and /readyz asks
+        ``elsewhere`` whether they run."""
+        self._elsewhere = elsewhere
+        if elsewhere is not None:
+            self.outbox_worker.watch()
+            return
         self.outbox_worker.start()
         self.scheduler.start()
 
-    def stop_background(self) -> None:
-        self.scheduler.shutdown()
+    def stop_background(self, wait: bool = False) -> None:
+        """What :meth:`start_background` started in this process (with ``elsewhere``, nothing: that process stops
+        its own). ``wait``: a tick at work finishes first, while the senders still run (the work process, which
+        is about to exit; its parent kills it if that takes too long)."""
+        if self._elsewhere is not None:
+            return
+        self.scheduler.shutdown(wait=wait)
         self.outbox_worker.stop()
+
+    def background_running(self) -> dict[str, bool]:
+        """Whether the scheduler ticks and the outbox's senders run in this process (what the work process
+        reports to the process answering /readyz)."""
+        return {"scheduler": self.scheduler.running, "outbox": self.outbox_worker.running}
 
     def readiness(self) -> dict[str, bool | None]:
         """What /readyz reports: the database answers, its migrations are current, the scheduler ticks and the
-        outbox's senders run. The database is asked for at most READY_TIMEOUT seconds (one that hangs must not hang
-        the probe); while it cannot be asked, whether migrations are current is unknown (None), not "pending"."""
-        checks: dict[str, bool | None] = {"database": False, "migrations": None, "scheduler": self.scheduler.running,
-                                          "outbox": self.outbox_worker.running}
+        outbox's senders run (here, or in the process that runs them). The database is asked for at most
+        READY_TIMEOUT seconds (one that hangs must not hang the probe); while it cannot be asked, whether
+        migrations are current is unknown (None), not "pending"."""
+        running = self._elsewhere() if self._elsewhere is not None else self.background_running()
+        checks: dict[str, bool | None] = {"database": False, "migrations": None, **running}
         if self._probe is None or self._probe.done():  # one question at a time to a database that hangs
             self._probe = Future()
             threading.Thread(target=self._ask_database, args=(self._probe,), name="opsbot-readiness",

@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
@@ -176,6 +177,24 @@ class WorkWorker:
             log.warning("work: the database is unreachable (%s); requests wait until it is back", reason)
 
 
+class Background(Protocol):
+    """What runs beside the work threads in the work process: the scheduler's ticks and the outbox's senders
+    (the wiring's ``Opsbot``), and whether each runs, by name."""
+
+    def start_background(self) -> None: ...
+
+    def stop_background(self, wait: bool = False) -> None: ...
+
+    def background_running(self) -> dict[str, bool]: ...
+
+
+# The work process says how its background is every REPORT_SECONDS; a report older than STALE_SECONDS (a process
+# stopped, or stuck where it cannot even say so) counts as not running.
+REPORT_SECONDS = 1.0
+STALE_SECONDS = 15.0
+STARTED_WITHIN = 60.0  # how long start() waits for the child's first report
+
+
 class WorkProcess:
     """The work threads in a process of their own, at a lower CPU priority: a listener's Python work (a KPI
     report, building blocks) never holds the interpreter lock the ack path needs, and when the machine is
@@ -184,9 +203,21 @@ class WorkProcess:
     on SQLite its own file (``bot/outbox/journal.py``). Forked once the app is built, so the child has
     the parent's app and features as they are; it drops the parent's database connections and opens its own.
     It ends with the parent (or on SIGTERM); the queue keeps whatever it had not finished for the next one.
+
+    With ``background`` the scheduler and the outbox's senders run here too, started once the child has its own
+    connections and stopped on SIGTERM: their work (a KPI digest's pandas, the Homes it republishes, the senders'
+    passes) is as much the acks' competitor as a listener's. The child tells the parent, through shared memory,
+    whether each runs (:meth:`background`), for /readyz.
     """
 
-    def __init__(self, worker: WorkWorker, *, after_fork: Callable[[], None], nice: int = 10) -> None:
+    def __init__(
+        self,
+        worker: WorkWorker,
+        *,
+        after_fork: Callable[[], None],
+        nice: int = 10,
+        background: Background | None = None,
+    ) -> None:
         self.worker = worker
         self.after_fork = after_fork
         self.nice = nice
@@ -194,15 +225,36 @@ class WorkProcess:
         # Woken across the fork: the ack path sets it when it queues a request.
         self.wake = self._context.Event()
         self._process: multiprocessing.process.BaseProcess | None = None
+        self._background = background
+        self._names = list(background.background_running()) if background is not None else []
+        # Shared with the child: whether each part of its background runs, and when it last said so (monotonic
+        # seconds, one clock for every process of the machine; 0 for never).
+        self._running = self._context.Array("b", len(self._names))
+        self._reported = self._context.Value("d", 0.0)
+        self._started = self._context.Event()
 
     def start(self) -> None:
         configure_mappers()  # under a lock: done here, not in a thread of the parent's while it forks
+        self._started.clear()
         self._process = self._context.Process(target=self._run, name="opsbot-work", daemon=True)
         self._process.start()
+        if self._background is None:
+            return
+        # So that a replica taking requests already runs its scheduler and senders (and /readyz says so); a child
+        # that died starting, or is slow to, is a replica /readyz calls not ready, not a server that never starts.
+        deadline = time.monotonic() + STARTED_WITHIN
+        while not self._started.wait(0.05) and self._process.is_alive() and time.monotonic() < deadline:
+            pass
 
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.is_alive()
+
+    def background(self) -> dict[str, bool]:
+        """Whether each part of the work process's background runs, as it last said: none does while the
+        process is not alive, or has not said so for STALE_SECONDS."""
+        told = self.running and time.monotonic() - self._reported.value < STALE_SECONDS
+        return {name: told and bool(self._running[n]) for n, name in enumerate(self._names)}
 
     def stop(self) -> None:
         if self._process is None:
@@ -222,6 +274,23 @@ class WorkProcess:
         self.after_fork()
         parent = os.getppid()
         self.worker.start()
-        while not self.worker._stop.wait(1.0) and os.getppid() == parent:
-            pass
+        if self._background is not None:
+            self._background.start_background()
+        self._report()
+        self._started.set()
+        while not self.worker._stop.wait(REPORT_SECONDS) and os.getppid() == parent:
+            self._report()
+        if self._background is not None:
+            # A tick at work is finished first (the process's exit would stop its fires half-way), then the
+            # senders stop; the parent kills this process if that takes longer than it waits.
+            self._background.stop_background(wait=True)
+        self._report(stopped=True)
         self.worker.stop()
+
+    def _report(self, *, stopped: bool = False) -> None:
+        if self._background is None:
+            return
+        running = self._background.background_running()
+        for n, name in enumerate(self._names):
+            self._running[n] = not stopped and running.get(name, False)
+        self._reported.value = time.monotonic()

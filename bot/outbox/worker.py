@@ -54,9 +54,14 @@ class OutboxWorker:
         self.last_pass: datetime | None = None
         self._told_database_down = False
 
-    def start(self) -> None:
+    def watch(self) -> None:
+        """/metrics reads the outbox's depth and age (from the database) in this process, when scraped: also in
+        the process that answers while the senders run in another (``opsbot serve``)."""
         OUTBOX_DEPTH.set_function(self._depth)
         OUTBOX_OLDEST_SECONDS.set_function(self._oldest)
+
+    def start(self) -> None:
+        self.watch()
         self._stop.clear()
         self._threads = [threading.Thread(target=self._run, name=f"opsbot-outbox-{n}", daemon=True)
                          for n in range(self.senders)]

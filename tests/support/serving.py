@@ -6,6 +6,10 @@ the 09:00 jobs (the KPI digest, the Homes it republishes) in APScheduler's worke
 went on sending to the test's Slack emulator after the emulator had closed: slack_sdk logged "Connection
 refused" in whatever test ran next, and a test asserting a clean log failed (tests/e2e/test_http.py's
 malformed-body cases). Here the tick is waited for, while the emulator still answers, before the server stops.
+
+With its work process (``work_process=True``, as ``opsbot serve`` runs) the scheduler ticks in that process, not
+in this one: the server's stop ends it (SIGTERM; the process's exit waits for a tick at work, for at most the
+ten seconds before it is killed), so that too is over before the caller closes the emulator.
 """
 
 from __future__ import annotations
