@@ -50,9 +50,16 @@ def test_the_setup_is_answered_without_asking_slack_and_the_people_are_named_aft
     team = context.teams.teams[0]
     tr = translator("en-US")
     labels = {role: tr._(label) for role, label in ROLE_NAMES.items()}
-    form = filled(setup_modal(tr, team, TeamSetup(context).offered(team), labels), timezone="Asia/Shanghai",
-                  base_currency="CNY", workdays="mon,tue,wed,thu,fri", holiday_countries="CN",
-                  channel_ops="C0OPS", role_manager="U0BUYER", role_purchasing="U0CS")
+    form = filled(
+        setup_modal(tr, team, TeamSetup(context).offered(team), labels),
+        timezone="Asia/Shanghai",
+        base_currency="CNY",
+        workdays="mon,tue,wed,thu,fri",
+        holiday_countries="CN",
+        channel_ops="C0OPS",
+        role_manager="U0BUYER",
+        role_purchasing="U0CS",
+    )
     slack.hold()
 
     preview = submit(served, "U0BUYER", form)  # the preview, with Slack holding every call
@@ -68,8 +75,7 @@ def test_the_setup_is_answered_without_asking_slack_and_the_people_are_named_aft
     slack.release()
     settle(served)
     named = context.teams.by_id("shenzhen-ops")
-    assert named is not None and {m.user: m.name for m in named.members} == {"U0BUYER": "Chen Jie",
-                                                                            "U0CS": "Wang Fang"}
+    assert named is not None and {m.user: m.name for m in named.members} == {"U0BUYER": "Chen Jie", "U0CS": "Wang Fang"}
     with served.services.db.transaction() as session:
         row = session.get(TeamSetupRow, "shenzhen-ops")
         assert row is not None
