@@ -27,9 +27,11 @@ own (``opsbot serve``, :meth:`Front.share_wake`), a form's Home refreshes are no
 them, in the form's own transaction (``bot/flows/home.py``; the work queue's ``HOME`` lane, which only the bot
 writes), and :meth:`Front.work` builds and publishes them there. The console, in-process dispatch and Socket
 Mode (no work process) keep them on the after-answer threads. The Slack calls a form still waits
-for decide its answer: a new launch's channel (``conversations.create`` says whether the name is taken), and
-who the person is (their language, from ``bot/people.py``, which asks Slack only about someone it does not
-know yet). Anything else Bolt answers itself (the URL check when the app is set up) runs in full.
+for: only a role given by a Slack user group whose members are not cached (``usergroups.users.list``, from
+``bot/people.py``) when the form's role check needs it. A new launch's channel is created after the answer
+(``bot/flows/launch_setup.py``), a feedback form carries whether it came from a private place from when it
+opened, and who a person is (their language, a name) is answered from what is known and looked up after.
+Anything else Bolt answers itself (the URL check when the app is set up) runs in full.
 
 With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is
 answered "Opsbot can't reach its database" in the person's language (as far as it is known without asking

@@ -273,6 +273,8 @@ CASES: dict[str, Callable[[str], Any]] = {
     "launch.reminder_blocks": lambda t: launch.reminder_blocks(TR, [(t, task(t))], DAY),
     "launch.review_blocks": lambda t: launch.review_blocks(TR, t, t, [figures.summary_line(TR, t, FOUND)]),
     "launch.set_up_text": lambda t: launch.set_up_text(TR, t, OWN_CHANNEL),
+    "launch.set_up_renamed_text": lambda t: launch.set_up_renamed_text(TR, t, OWN_CHANNEL, t),
+    "launch.set_up_here_text": lambda t: launch.set_up_here_text(TR, t, OWN_CHANNEL, t, t),
     "launch.status_line": lambda t: launch.status_line(TR, t, OWN_USER, DAY, DAY),
     "launch.status_title": lambda t: launch.status_title(TR, t, DONE),
     "launch.summary_blocks": lambda t: launch.summary_blocks(TR, t, [launch.status_line(TR, t, OWN_USER, DAY, DAY)]),

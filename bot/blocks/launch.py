@@ -182,9 +182,7 @@ def progress_blocks(
         offset=-days_to_go,
     )
     if escalate and late:
-        text += "\n" + tr._(
-            "⚠️ {managers}: tasks overdue for days need you.", managers=[f"<@{u}>" for u in escalate]
-        )
+        text += "\n" + tr._("⚠️ {managers}: tasks overdue for days need you.", managers=[f"<@{u}>" for u in escalate])
         text += "\n" + "\n".join(_task_line(tr, row, today) for row in late[:10])
         if len(late) > 10:
             text += "\n" + tr.ngettext("… and {n} more.", "… and {n} more.", len(late) - 10)
@@ -375,6 +373,30 @@ def checklist_text(name: str) -> str:
 
 def set_up_text(tr: Translator, name: str, channel: str) -> str:
     return tr._("{name} is set up in <#{channel}>.", name=escape(name), channel=channel)
+
+
+def set_up_renamed_text(tr: Translator, name: str, channel: str, wanted: str) -> str:
+    """Its channel took the next free name: the person looking for #wanted learns where it is."""
+    return tr._(
+        "{name} is set up in <#{channel}>: Slack already has a channel called #{wanted}, so this one took the next "
+        "free name.",
+        name=escape(name),
+        channel=channel,
+        wanted=escape(wanted),
+    )
+
+
+def set_up_here_text(tr: Translator, name: str, channel: str, wanted: str, reason: str) -> str:
+    """Slack created no channel: where the launch is followed instead, and why, so the person can act on it."""
+    return tr._(
+        "Slack did not create #{wanted} ({reason}), so {name} is set up in <#{channel}>, where you started it: its "
+        "checklist, reminders and go/no-go come there. A Slack admin can allow Opsbot to create channels for the "
+        "next launch.",
+        name=escape(name),
+        channel=channel,
+        wanted=escape(wanted),
+        reason=escape(reason),
+    )
 
 
 def now_launches_text(tr: Translator, name: str, day: date) -> str:

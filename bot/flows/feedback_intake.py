@@ -36,6 +36,16 @@ class Report:
     urgent: bool = False
     share_publicly: bool = False  # the reporter's own words, cleared by them in the form
     author: str | None = None  # who wrote the message it was taken from (the message shortcut)
+    # Whether the place it came from is private, as decided when its form opened (None: asked now, for a report
+    # typed now): a form's answer never waits on Slack to ask.
+    source_private: bool | None = None
+
+
+def carried_private(metadata: dict[str, Any]) -> bool:
+    """Whether a submitted form came from a private place, as the form was opened with it (its private_metadata).
+    Anything but a plain "no" counts as private — a form opened before this was carried, or metadata forged — so
+    the words reach the manager alone rather than leak."""
+    return metadata.get("private") is not False
 
 
 class FeedbackIntake:
@@ -61,11 +71,12 @@ class FeedbackIntake:
         """The form; for a message taken from a private place, its author is asked afterwards, not the sender."""
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
+        # Decided now, as the form opens, and carried to its submission, whose answer never waits on Slack.
         private = source is not None and self.ctx.people.channel_is_private(source)
         return blocks.file_modal(
             tr, self.playbook.category_choices(tr.locale), text=text, link=link,
             private_source=private and author is None, asks_author=private and author is not None,
-            metadata={"source": source, "link": link, "author": author},
+            metadata={"source": source, "link": link, "author": author, "private": private},
         )
 
     def file(self, report: Report) -> str:
@@ -78,7 +89,9 @@ class FeedbackIntake:
         category = report.category if chosen and report.category else found.category
         sku = self._sku(report.sku, known) or found.sku
         marketplace = report.marketplace or found.marketplace
-        private = report.source_channel is not None and self.ctx.people.channel_is_private(report.source_channel)
+        private = report.source_private
+        if private is None:
+            private = report.source_channel is not None and self.ctx.people.channel_is_private(report.source_channel)
         # Someone's message from a private place: its author, not whoever sent it on, says whether it goes public.
         author = report.author if private and report.author else None
         public_ok = not private or (report.share_publicly and author is None)

@@ -18,6 +18,7 @@ from babel.numbers import list_currencies
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
+from bot.answering import after_answer
 from bot.blocks.setup import invite_me_text, welcome_text
 from bot.blocks.text import escape
 from bot.db import setup as store
@@ -231,7 +232,32 @@ class TeamSetup:
                 user, tr._("Team setup saved for {team}. /ops team shows it.", team=escape(updated.name))
             )
         self._replace(updated)
+        if "members" in values:
+            # The form's answer named people from what was known (it never asks Slack): their names follow it.
+            learn = partial(self._learn_names, team.id)
+            if not after_answer(learn):
+                learn()
         return updated
+
+    def _learn_names(self, team_id: str) -> None:
+        """The saved setup's people named as Slack names them now (after the answer, when Slack may be asked): the
+        stored setup is rewritten where a name changed, so every replica applies it, and applied here at once."""
+        with self.ctx.db.transaction() as session:
+            row = session.get(store.TeamSetupRow, team_id)
+            before = row.settings_json if row is not None else None
+        if before is None:
+            return
+        values = json.loads(before)
+        members = list(values.get("members") or [])
+        named = [{**m, "name": self.ctx.people.profile(str(m["user"])).name} for m in members]
+        if named == members:
+            return
+        with self.ctx.db.transaction() as session:
+            row = session.get(store.TeamSetupRow, team_id)
+            if row is None or row.settings_json != before:
+                return  # saved again meanwhile: that save looks its own names up
+            store.save(session, team_id, {**values, "members": named}, by=row.saved_by, at=row.saved_at)
+        self._apply(team_id, {**values, "members": named})
 
     def check(self, team: Team, values: dict[str, Any]) -> Team:
         """The team as it would be with this setup; an OpsError when the result is not a valid team."""

@@ -16,7 +16,7 @@ from bot.flows.context import Context, HomeReader, LinkKind
 from bot.flows.feedback_actions import FeedbackActions, Rerouting
 from bot.flows.feedback_cards import RECEIPTS, FeedbackCards
 from bot.flows.feedback_follow_ups import FeedbackFollowUps, may_start
-from bot.flows.feedback_intake import FeedbackIntake, Report
+from bot.flows.feedback_intake import FeedbackIntake, Report, carried_private
 from bot.flows.feedback_lines import FeedbackLines
 from bot.flows.feedback_status import FeedbackStatus
 from bot.flows.feedback_weekly import FeedbackWeekly
@@ -80,6 +80,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             link=values.get("link") or meta.get("link") or None, marketplace=values.get("marketplace"),
             sku=values.get("sku"), category=None if values.get("category") == "auto" else values.get("category"),
             urgent=bool(values.get("urgent")), share_publicly=bool(values.get("share")), author=meta.get("author"),
+            source_private=carried_private(meta),  # decided as the form opened: the answer does not ask Slack
         )
         answer = submit_or_field_errors(ack, tr, view, lambda: intake.file(report))
         if answer:

@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks import launch as ids
-from bot.blocks.launch import now_launches_text, same_date_text, set_up_text, tight_move_blocks
+from bot.blocks.launch import now_launches_text, same_date_text, tight_move_blocks
 from bot.blocks.launch_modals import COMPRESS, KEEP, REMOVE, confirm_view, go_confirm_view, short_time_modal
 from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
@@ -177,7 +177,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             form = new_launch(view_values(view))  # after the inputs are checked: the date is a real one
             return form, setup.create(user, channel, form)
 
-        done = submit_or_field_errors(
+        submit_or_field_errors(  # the launch tells its creator where it is set up, once its channel is known
             ack,
             tr,
             view,
@@ -188,8 +188,6 @@ def register(reg: Registrar, ctx: Context) -> None:
                 else {}
             ),
         )
-        if done is not None and not isinstance(done[1], TightPlan):
-            ctx.delivery.dm(user, set_up_text(tr, done[1].name, done[1].channel))
 
     @reg.view(ids.SHORT_TIME_VIEW)
     def created_after_all(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -204,9 +202,7 @@ def register(reg: Registrar, ctx: Context) -> None:
             except OpsError as error:  # a field of the first step is not on this one: said under its only input
                 raise OpsError(error.message, field="plan", **error.params) from None
 
-        made = submit_or_field_errors(ack, tr, view, create)
-        if made is not None and not isinstance(made, TightPlan):
-            ctx.delivery.dm(user, set_up_text(tr, made.name, made.channel))
+        submit_or_field_errors(ack, tr, view, create)
 
     @reg.action(ids.TASK_PICKED)
     def picked(ack: Ack, body: dict[str, Any]) -> None:

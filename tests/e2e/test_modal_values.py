@@ -146,19 +146,23 @@ def test_a_marketplace_the_form_never_offered_is_refused(console: ConsoleSlack) 
     ])
 
 
-def test_a_launch_channel_name_slack_already_has_is_a_field_error(console: ConsoleSlack) -> None:
+def test_a_launch_channel_name_slack_already_has_takes_the_next_free_one(console: ConsoleSlack) -> None:
+    # Slack's answer comes after the form's (issue 17): the name cannot be a field error, so the launch takes
+    # the next free name, as Slack itself would suggest, and its creator is told.
     console.emulator._api_conversations_create({"name": "launch-desk-fan"})  # e.g. an archived earlier launch
     converse(console, [
         ("!as U0SELECT\n"
          "/launch new", ["modal opened for Zhang Min: “New launch”"]),
         (f"{NEW} launch_date=2027-03-01\n"
-         "!submit", ["✗ channel: Slack already has a channel called #launch-desk-fan: follow the launch in this "
-                     "channel, or give it another name."]),
-        ("!fill channel=here\n"
-         "!submit", ["🚀 Launch: Desk Fan"]),
+         "!submit", ["channel #launch-desk-fan-2 created",
+                     "── #launch-desk-fan-2 · Opsbot",
+                     "🚀 Launch: Desk Fan",
+                     "message pinned",
+                     "Desk Fan is set up in #launch-desk-fan-2: Slack already has a channel called #launch-desk-fan, "
+                     "so this one took the next free name."]),
     ])
-    listed = converse(console, [("/launch list", ["*Desk Fan* (`desk-fan`) · Mar 1, 2027"])])
-    assert listed.count("*Desk Fan*") == 1  # one launch: the refused try left none behind
+    listed = converse(console, [("/launch list", ["*Desk Fan* (`desk-fan`) · Mar 1, 2027 · #launch-desk-fan-2"])])
+    assert listed.count("*Desk Fan*") == 1
 
 
 def test_a_task_state_the_form_never_offered_changes_nothing(console: ConsoleSlack) -> None:

@@ -50,10 +50,10 @@ class HeldSlack(SlackEmulator):
         return super().download(file_id, authorization)
 
 
-def held_slack(token: str) -> Iterator[HeldSlack]:
-    """The held Slack with three of the team's people, answering again and closed when the test ends (``yield
-    from`` it in a fixture)."""
-    emulator = HeldSlack(token).start()
+def held_slack(token: str, kind: type[HeldSlack] = HeldSlack) -> Iterator[HeldSlack]:
+    """The held Slack (or a ``kind`` of it that misbehaves) with three of the team's people, answering again and
+    closed when the test ends (``yield from`` it in a fixture)."""
+    emulator = kind(token).start()
     emulator.add_user(User("U0BUYER", "Chen Jie", "Asia/Shanghai", "en-US"))
     emulator.add_user(User("U0ANALYST", "Sara Kim", "Europe/Berlin", "en-US"))
     emulator.add_user(User("U0CS", "Wang Fang", "Asia/Shanghai", "en-US"))
