@@ -62,6 +62,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.answering import answering
 from bot.db import Database
+from bot.db.base import sessions_at_this_priority
 from bot.flows.context import Context
 from bot.flows.home import refresh_queued
 from bot.i18n import Translator, translator
@@ -374,6 +375,7 @@ class Front:
     def after_fork(self) -> None:
         """In the work process: the parent's connections are the parent's; this process opens its own."""
         self.ctx.db.engine.dispose(close=False)
+        sessions_at_this_priority(self.ctx.db.engine)  # its queries are its work: at its (lower) priority
         if self._db is not None:
             self._db.engine.dispose(close=False)
         if self._events is not None:  # the work process moves the event journal, from its start

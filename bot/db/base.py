@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,6 +90,28 @@ POSTGRES_TIMEOUTS: dict[str, int] = {
     "keepalives_count": 3,
     "tcp_user_timeout": 10_000,  # milliseconds
 }
+
+
+def sessions_at_this_priority(engine: Engine) -> None:
+    """Each new PostgreSQL session of ``engine`` runs at this process's CPU priority, when PostgreSQL runs on this
+    machine and the operating system lets this process say so (root, or the same user): the work process runs at a
+    lower priority so that the acks come first when cores are short, and the queries it sends (a month's KPI facts,
+    a restock list) are its work too — done by PostgreSQL's own processes, which would otherwise compete with the
+    acks' commits at full priority. Elsewhere (another host, or not allowed) nothing changes."""
+    if engine.dialect.name != "postgresql" or engine.url.host not in (None, "", "localhost", "127.0.0.1", "::1"):
+        return
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+
+    @event.listens_for(engine, "connect")
+    def _lower(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+        with contextlib.suppress(OSError):  # not allowed, or in another container's process space
+            os.setpriority(os.PRIO_PROCESS, backend, mine)
 
 
 def make_engine(url: str) -> Engine:
