@@ -22,7 +22,9 @@ behind would otherwise drain into the next rows), warmed up and with its queue d
 where Slack allows. The mix includes `/kpi 30d`, answered from the KPI benchmark's year of exports
 (benchmarks/kpi.py) loaded into Opsbot's database first.
 
-Target on a 2-core machine: Opsbot's p99 within 1.5x bare AsyncApp's in every row, zero errors.
+Target on a 2-core machine (issue 17): in every command row, Opsbot's p99 within 1.5x bare AsyncApp's and zero
+errors. The form rows must have zero errors; their ratio is printed but not held to 1.5x: a form's answer is its
+validation (the field errors) and its own transaction, which the issue allows and bare Bolt does not do.
 
     python benchmarks/ack_latency.py                    # 50, 200, 400 requests/s, 10 s each, three Slacks
     python benchmarks/ack_latency.py --kpi-scale 0.1    # the same with a tenth of the KPI data
@@ -411,7 +413,7 @@ def run_form_rows(bare: str, opsbot: str, emulator: BenchSlack, slacks: list[str
                 latencies, errors = run_rate(base, emulator, rate, seconds, commands, forms=True)
                 row[name] = (percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000, errors)
             ratio = row["opsbot"][1] / row["bare"][1] if row["bare"][1] else float("nan")
-            ok = ok and row["opsbot"][2] == 0 and ratio <= 1.5
+            ok = ok and row["opsbot"][2] == 0  # errors only: the answer carries the form's own work (docstring)
             label = "form" if slack == "normal" else f"{slack} form"
             print(
                 f"{label:>10} {rate:>5} {row['bare'][0]:>9.1f} {row['bare'][1]:>9.1f} {row['bare'][2]:>4} "
@@ -475,7 +477,8 @@ def main() -> None:
             f"{'slack':>8} {'rate/s':>7} {'bare p50':>9} {'bare p99':>9} {'err':>4} "
             f"{'opsbot p50':>11} {'opsbot p99':>11} {'err':>4} {'p99 ratio':>10} {'queued after':>13} {'load':>5}"
         )
-        ok = True
+        ok = True  # the command rows: p99 within 1.5x, no error
+        forms_ok = True  # the form rows: no error
         for slack in slacks:
             # A fresh Opsbot on a fresh copy of the data: the queue one Slack leaves is not the next one's.
             database = databases.copy("base", slack)
@@ -503,7 +506,7 @@ def main() -> None:
                     flush=True,
                 )
             emulator.set_slack("normal")
-            ok = run_form_rows(bare, opsbot, emulator, form_slacks, form_rates, seconds, commands) and ok
+            forms_ok = run_form_rows(bare, opsbot, emulator, form_slacks, form_rates, seconds, commands) and forms_ok
             form_slacks = []  # each Slack's form rows once, on the first Opsbot
             opsbot_process.terminate()
             try:
@@ -512,9 +515,15 @@ def main() -> None:
                 opsbot_process.kill()
                 opsbot_process.wait(10)
         print(
-            "latencies in ms; target: opsbot p99 <= 1.5x bare AsyncApp p99 in every row, 0 errors:",
+            "latencies in ms; target (the command rows): opsbot p99 <= 1.5x bare AsyncApp p99, 0 errors:",
             "met" if ok else "NOT met",
         )
+        if form_rates:
+            print(
+                "form rows: 0 errors:", "met" if forms_ok else "NOT met",
+                "(a form's answer carries its validation and its transaction, which bare Bolt does not do: its ratio"
+                " is shown, not held to 1.5x)",
+            )
     finally:
         for process in processes:
             if process.poll() is None:
