@@ -7,8 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+
+from bot.console.emulator import SlackEmulator
+from tests.load.conftest import Served, eventually
 
 WORK_PROCESS = """
 import os, sys
@@ -35,3 +40,35 @@ def test_the_work_processs_postgresql_sessions_run_at_its_lower_priority(postgre
         assert child.wait(30) == 0
     finally:
         child.kill()
+
+
+def _priorities_of_sessions(url: str) -> set[int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            backends = connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars().all()
+    finally:
+        engine.dispose()
+    found = set()
+    for backend in backends:
+        try:
+            found.add(os.getpriority(os.PRIO_PROCESS, backend))
+        except ProcessLookupError:  # a session that ended meanwhile
+            continue
+    return found
+
+
+@pytest.mark.postgres
+def test_a_served_replicas_work_process_sends_its_queries_at_its_priority_and_the_acks_at_theirs(
+    emulator: SlackEmulator, playbooks_dir: Path, postgres_url: str
+) -> None:
+    served = Served(emulator, playbooks_dir, postgres_url, work_threads=1, work_process=True)
+    try:
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        # The work process (niced by 10) runs the 09:00 jobs of the frozen clock at once: its sessions show up.
+        assert eventually(lambda: mine + 10 in _priorities_of_sessions(postgres_url))
+        assert mine in _priorities_of_sessions(postgres_url)  # the answering process's own: at full priority
+    finally:
+        served.stop()
