@@ -27,7 +27,6 @@ in the event journal, ``bot/outbox/event_journal.py``), which its late commit re
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import queue
@@ -40,7 +39,6 @@ from enum import Enum
 
 from sqlalchemy import Connection, and_, delete, insert, text
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import DBAPIError
 
 from bot.db import Database
 from bot.db.core import AcceptedSignature, ProcessedDelivery
@@ -92,8 +90,6 @@ SELECT batch.n,
        (SELECT count(*) FROM queued) AS queued
 FROM batch ORDER BY batch.n
 """)
-# The ack writer's own connection is pinged before use when it has been idle this long (seconds).
-PING_AFTER_IDLE = 10.0
 SLOW_COMMIT = 0.25  # seconds: a commit slower than this is logged (every ack in it waited that long)
 MAX_BATCH = 500  # acks in one transaction: enough for a second of 400 requests/s, small enough to commit fast
 
@@ -161,8 +157,6 @@ class AckWriter:
         self.db = db
         self.mover = mover
         self._next_prune: datetime | None = None
-        self._held: Connection | None = None  # PostgreSQL: this thread's own connection (see _commit)
-        self._used = 0.0
         self.work = work
         self.max_batch = max_batch
         self._pending: queue.SimpleQueue[Ack | None] = queue.SimpleQueue()
@@ -195,8 +189,6 @@ class AckWriter:
         if self._thread is not None:
             self._pending.put(None)
             self._thread.join(5)
-            if not self._thread.is_alive():
-                self._close()  # the thread that used it is gone
             self._thread = None
         if self.mover is not None:
             self.mover.stop()
@@ -251,9 +243,10 @@ class AckWriter:
             (self.mover.ready if self.mover is not None else self.work.wake).set()
 
     def _commit(self, batch: list[Ack]) -> list[Outcome]:
-        """The batch's rows, committed. On PostgreSQL one statement on a connection this thread keeps, committed by
-        itself (no BEGIN, no COMMIT, no ping of a connection taken from the pool: one round trip where there were
-        six, each a wake-up of a PostgreSQL process that, on a busy machine, waits for a core). An ack given up
+        """The batch's rows, committed. On PostgreSQL one statement, committed by itself (no BEGIN, no COMMIT): with
+        the pool's ping, two round trips where there were six, each a wake-up of a PostgreSQL process that, on a
+        busy machine, waits for a core. (A connection kept by this thread, unpinged, saved one more, but one that an
+        outage had closed answered the first ack after it as an outage.) An ack given up
         while that statement was on the wire is undone once it lands (:meth:`_undo`), as is one whose commit
         landed late. Elsewhere (SQLite: the ack journal) a transaction, checked for acks given up before it
         commits (:class:`_GivenUp`)."""
@@ -263,33 +256,10 @@ class AckWriter:
                 if any(ack.given_up for ack in batch):
                     raise _GivenUp  # rolled back; the others are written again without it
             return outcomes
-        connection = self._connection()
-        try:
+        # A connection from the pool (pinged on checkout: one taken before an outage is never used after it),
+        # in autocommit: the statement is its own transaction.
+        with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return self._rows(connection, batch)
-        except Exception:
-            self._close()  # whatever it did, the next batch starts on a connection of its own
-            raise
-
-    def _connection(self) -> Connection:
-        """This thread's own connection to PostgreSQL, in autocommit; pinged first when it has been idle a while
-        (a database restarted meanwhile closed it), as the pool would ping every checkout."""
-        now = time.monotonic()
-        if self._held is not None and now - self._used > PING_AFTER_IDLE:
-            try:
-                self._held.exec_driver_sql("SELECT 1")
-            except DBAPIError:
-                self._close()
-        if self._held is None:
-            self._held = self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        self._used = now
-        return self._held
-
-    def _close(self) -> None:
-        if self._held is not None:
-            with contextlib.suppress(Exception):
-                self._held.invalidate()
-                self._held.close()
-            self._held = None
 
     def _undo(self, late: list[tuple[Ack, Outcome]]) -> None:
         """Acks whose commit landed after the front gave up on them (and answered them as an outage): their
