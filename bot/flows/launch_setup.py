@@ -88,10 +88,13 @@ class LaunchSetup:
         playbook = self.playbooks.playbooks.get(form.playbook)
         if playbook is None:
             raise OpsError(N_("Choose one of the playbooks."), field="playbook")
-        slug = ops.slug(name, skus[0])
         with self.ctx.db.transaction() as session:
-            if store.find_launch(session, team.id, slug) or store.find_launch(session, team.id, name):
-                raise OpsError(N_("A launch called {name} exists already; pick another name."), field="name", name=name)
+            # Only the same name is refused; another name whose key is taken gets the next free one (below).
+            same = store.launch_named(session, team.id, name)
+            if same is not None:
+                raise OpsError(
+                    N_("A launch called {name} exists already; pick another name."), field="name", name=same.name
+                )
         today = self.ctx.today(team)
         planned = ops.plan(playbook, team, launch_day, compress_from=today if form.plan == "compress" else None)
         tight = ops.tight_plan(
@@ -103,6 +106,7 @@ class LaunchSetup:
         now = self.ctx.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
         with self.ctx.db.transaction() as session:
+            slug = ops.unique_slug(ops.slug(name, skus[0]), store.slugs_of(session, team.id))
             # Followed where it was asked until its own channel exists (or if Slack will not create one).
             launch = store.Launch(
                 team_id=team.id,

@@ -164,7 +164,7 @@ def register(reg: Registrar, ctx: Context) -> None:
         ack()
         user = body["user"]["id"]
         name, new_date, plan = move_plan(body["actions"][0]["value"])
-        result = dates.move(user, name, new_date, plan=plan)
+        result = dates.move(user, name, new_date, plan=plan, key=True)
         tell_moved(user, result, partial(ctx.delivery.respond, body["response_url"]))
 
     @reg.view(ids.NEW_VIEW)

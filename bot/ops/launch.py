@@ -44,11 +44,35 @@ class TaskState:
     gate: bool = False
 
 
+SLUG_LENGTH = 60
+
+
 def slug(name: str, fallback: str) -> str:
     """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
-    return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:60] or "product"
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+    return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:SLUG_LENGTH] or "product"
+
+
+def unique_slug(wanted: str, taken: set[str]) -> str:
+    """``wanted``, else ``wanted-2``, ``-3``… (cut to stay within 60 characters): the first no launch has.
+
+    Different names can share a slug — two Chinese names falling back to one SKU, names that differ in punctuation
+    or past the 60th character — and each is still a launch of its own, with its own key and channel.
+    """
+    number = 1
+    found = wanted
+    while found in taken:
+        number += 1
+        suffix = f"-{number}"
+        found = wanted[: SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+    return found
+
+
+def name_key(name: str) -> str:
+    """What makes two launch names the same name: letters compared without case (and full-width forms as their
+    ordinary ones), spaces collapsed — "LED  desk LAMP" is "LED Desk Lamp", "LED desk-lamp!" is not."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def owner_for(team: Team, role: Role) -> tuple[str, bool]:
