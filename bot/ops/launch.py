@@ -75,6 +75,13 @@ def name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+def is_dm(channel_id: str, channel_name: str = "") -> bool:
+    """A DM with the bot or a group DM, from what a slash command says of its channel, without asking Slack:
+    a DM's id starts with D and Slack names it ``directmessage``; a group DM is named ``mpdm-…`` (its id may
+    start with G or C). A private team channel (``privategroup``, a G… or C… id) is a team channel."""
+    return channel_id.startswith("D") or channel_name == "directmessage" or channel_name.startswith("mpdm-")
+
+
 def owner_for(team: Team, role: Role) -> tuple[str, bool]:
     """The first active member holding ``role``; else the manager, flagged as standing in."""
     holders = team.people_with(role)
