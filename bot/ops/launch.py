@@ -47,9 +47,16 @@ class TaskState:
 SLUG_LENGTH = 60
 
 
+# Slack's markup typed into a name: <!here>, <!channel>, <!subteam^S1>, <@U1>, <#C1|name>, <https://…|label>,
+# <mailto:…>. Whole, label and all: a link's label is someone's text dressed up, not the product's name.
+SLACK_MARKUP = re.compile(r"<(?:[!@#]|[a-z][a-z0-9+.-]*:)[^<>]*>", re.IGNORECASE)
+
+
 def slug(name: str, fallback: str) -> str:
-    """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters, from the
+    name without Slack's markup (a mention or a link never names a channel), else from ``fallback`` (the SKU)."""
+    words = SLACK_MARKUP.sub(" ", name)
+    ascii_name = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
     cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_LENGTH].strip("-")
     return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:SLUG_LENGTH] or "product"
 

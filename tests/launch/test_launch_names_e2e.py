@@ -88,3 +88,26 @@ def test_a_choice_button_moves_its_own_launch_when_another_is_named_like_its_key
             ),
         ],
     )
+
+
+def test_slack_markup_in_a_name_never_makes_its_channel_name(launches_only: ConsoleSlack) -> None:
+    """A mention, a channel or a link typed into the name is shown as typed, but a channel is named from the words
+    around it — here none in ASCII, so from the SKU, as for 台灯 alone."""
+    converse(
+        launches_only,
+        [
+            ("!as U0BUYER\n" + new("太陽能燈 <!here>", "LED-600"), ["channel #launch-led-600 created"]),
+            (
+                new("🔥 台灯 <!channel> <https://evil.example|Amazon login>", "LED-601"),
+                ["channel #launch-led-601 created"],
+            ),
+            (
+                new("<@U0MANAGER> Solar Lamp <#C0OPS|ops> <mailto:a@b.example|mail>", "LED-602"),
+                ["channel #launch-solar-lamp created"],
+            ),
+            # Angle brackets that are not Slack's markup are text like any other.
+            (new("Solar <b>Lamp</b> & Co", "LED-603"), ["channel #launch-solar-b-lamp-b-co created"]),
+        ],
+    )
+    channels = {c.name for c in launches_only.emulator.channels.values()}
+    assert not channels & {"launch-here", "launch-channel-https-evil-example-amazon-login"}
