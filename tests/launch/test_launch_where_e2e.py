@@ -44,7 +44,7 @@ def test_use_this_channel_in_a_dm_with_the_bot_is_refused_under_where(launches_o
                 FORM + " channel=使用当前频道\n!submit",
                 [
                     "✗ channel: 私信不是团队频道，其他负责人无法在这里跟进上市："
-                    "请选择“新建 #launch- 频道”，或在团队频道里运行 /launch new。"
+                    "请选择“新建 #launch- 频道”，或在团队频道里运行 /launch 新建。"
                 ],
             ),
             (
