@@ -43,7 +43,9 @@ def _people_select(action_id: str, people: People, current: str | None = None) -
     }
 
 
-def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, today: date) -> dict[str, Any]:
+def new_launch_modal(
+    tr: Translator, playbooks: dict[str, str], channel: str, today: date, *, in_dm: bool = False
+) -> dict[str, Any]:
     playbook_options = [option(name, key) for key, name in playbooks.items()]
     channel_options = [
         option(tr._("Create a #launch- channel and invite the owners"), "create"),
@@ -89,7 +91,8 @@ def new_launch_modal(tr: Translator, playbooks: dict[str, str], channel: str, to
         callback_id=NEW_VIEW,
         submit=tr._("Create"),
         close=tr._("Cancel"),
-        private_metadata=json.dumps({"channel": channel, "today": today.isoformat()}),
+        # Where it was opened, so its answer knows a DM without asking Slack.
+        private_metadata=json.dumps({"channel": channel, "today": today.isoformat(), "dm": in_dm}),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
-from bot.ops.launch import TaskState
+from bot.ops.launch import TaskState, name_key
 
 
 class Launch(Base):
@@ -178,11 +178,23 @@ def tasks_of(session: Session, launch_id: int) -> list[LaunchTask]:
 
 
 def find_launch(session: Session, team_id: str, name: str) -> Launch | None:
-    wanted = name.strip().lower().removeprefix("#").removeprefix("launch-")
-    for launch in session.scalars(select(Launch).where(Launch.team_id == team_id)):
-        if wanted in (launch.slug, launch.name.lower()):
-            return launch
-    return None
+    """The launch with that name (as :func:`bot.ops.launch.name_key` compares names), else the one with that key
+    (``led-desk-lamp``, ``#launch-led-desk-lamp``): a name wins, as two launches' keys may look like a name."""
+    return launch_named(session, team_id, name) or launch_keyed(session, team_id, name)
+
+
+def launch_named(session: Session, team_id: str, name: str) -> Launch | None:
+    wanted = name_key(name)
+    return next((launch for launch in all_launches(session, team_id) if name_key(launch.name) == wanted), None)
+
+
+def launch_keyed(session: Session, team_id: str, key: str) -> Launch | None:
+    wanted = key.strip().lower().removeprefix("#").removeprefix("launch-")
+    return session.scalar(select(Launch).where(Launch.team_id == team_id, Launch.slug == wanted))
+
+
+def slugs_of(session: Session, team_id: str) -> set[str]:
+    return set(session.scalars(select(Launch.slug).where(Launch.team_id == team_id)))
 
 
 def launch_in_channel(session: Session, team_id: str, channel: str) -> Launch | None:

@@ -55,12 +55,17 @@ class LaunchDates:
             log.warning("launch: %s is not a manager", user)
             raise OpsError(N_("Only the manager can decide go / no-go or move a launch."))
 
-    def move(self, user: str, name: str, new_date: date, field: str | None = None, plan: Plan = "ask") -> Moved:
-        """Move the launch; TooSoon (nothing changed) when the date leaves too little time and ``plan`` asks."""
+    def move(
+        self, user: str, name: str, new_date: date, field: str | None = None, plan: Plan = "ask", *, key: bool = False
+    ) -> Moved:
+        """Move the launch; TooSoon (nothing changed) when the date leaves too little time and ``plan`` asks.
+
+        ``name`` is what someone typed, or with ``key`` the launch's own key (a button's, a decision's): a key is
+        never taken for another launch whose name happens to read like it."""
         with self.ctx.db.transaction() as session:
             team = self.ctx.team_of(user)
             self._manager(team, user)
-            launch = store.find_launch(session, team.id, name)
+            launch = store.launch_keyed(session, team.id, name) if key else store.find_launch(session, team.id, name)
             if launch is None:
                 raise OpsError(N_("No launch called {name}. /launch list shows them."), name=name)
             if launch.state != "active":

@@ -174,7 +174,11 @@ class LaunchDecisions:
                 launch.channel, blocks.no_go_text(translator(team.locale), launch.name, user, reason)
             )
             self._show_on_copies(team, ask.id)
-            moved = self.dates.move(user, launch.slug, new_date, field="new_date") if new_date and moving else None
+            moved = (
+                self.dates.move(user, launch.slug, new_date, field="new_date", key=True)
+                if new_date and moving
+                else None
+            )
         homes_changed(self.ctx, team, [user, *managers(self.ctx, team)])
         return moved
 

@@ -43,6 +43,7 @@ class NewLaunch:
     playbook: str
     new_channel: bool  # a #launch- channel with the owners invited, rather than the channel it was asked in
     plan: str = "ask"  # a date that leaves too little time: ask, compress the plan, or keep it
+    asked_in_dm: bool = False  # the form was opened in a DM or a group DM (what the command said of its channel)
 
     def as_json(self, channel: str) -> str:
         """The form as the short-time step carries it to its own submission."""
@@ -55,6 +56,7 @@ class NewLaunch:
                 "launch_date": self.launch_date.isoformat() if self.launch_date else None,
                 "playbook": self.playbook,
                 "new_channel": self.new_channel,
+                "dm": self.asked_in_dm,
             }
         )
 
@@ -69,13 +71,14 @@ class LaunchSetup:
         self.playbooks = playbooks
         self.checklist = checklist
 
-    def new_modal(self, user: str, channel: str) -> dict[str, Any]:
+    def new_modal(self, user: str, channel: str, channel_name: str = "") -> dict[str, Any]:
         team = self.ctx.team_of(user)
         tr = self.ctx.translator_for(user, team)
         # The standard playbook first: it is what most launches use.
         ordered = sorted(self.playbooks.playbooks.items(), key=lambda item: (item[0] != "standard", item[0]))
         names = {key: pick(p.name, tr.locale) for key, p in ordered}
-        return modals.new_launch_modal(tr, names, channel, self.ctx.today(team))
+        in_dm = ops.is_dm(channel, channel_name)
+        return modals.new_launch_modal(tr, names, channel, self.ctx.today(team), in_dm=in_dm)
 
     def create(self, user: str, channel: str, form: NewLaunch) -> Created:
         """The launch, created; or, when its date would start tasks overdue and the form has not said what to do,
@@ -88,10 +91,22 @@ class LaunchSetup:
         playbook = self.playbooks.playbooks.get(form.playbook)
         if playbook is None:
             raise OpsError(N_("Choose one of the playbooks."), field="playbook")
-        slug = ops.slug(name, skus[0])
+        if not form.new_channel and (form.asked_in_dm or ops.is_dm(channel)):
+            # The team's launch in someone's DM: its checklist, progress and go/no-go would reach nobody else.
+            raise OpsError(
+                N_(
+                    "A DM is not a team channel, so the other owners could not follow the launch here: choose "
+                    "“Create a #launch- channel”, or start /launch new in a team channel."
+                ),
+                field="channel",
+            )
         with self.ctx.db.transaction() as session:
-            if store.find_launch(session, team.id, slug) or store.find_launch(session, team.id, name):
-                raise OpsError(N_("A launch called {name} exists already; pick another name."), field="name", name=name)
+            # Only the same name is refused; another name whose key is taken gets the next free one (below).
+            same = store.launch_named(session, team.id, name)
+            if same is not None:
+                raise OpsError(
+                    N_("A launch called {name} exists already; pick another name."), field="name", name=same.name
+                )
         today = self.ctx.today(team)
         planned = ops.plan(playbook, team, launch_day, compress_from=today if form.plan == "compress" else None)
         tight = ops.tight_plan(
@@ -103,6 +118,7 @@ class LaunchSetup:
         now = self.ctx.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
         with self.ctx.db.transaction() as session:
+            slug = ops.unique_slug(ops.slug(name, skus[0]), store.slugs_of(session, team.id))
             # Followed where it was asked until its own channel exists (or if Slack will not create one).
             launch = store.Launch(
                 team_id=team.id,

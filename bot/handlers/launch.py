@@ -38,7 +38,7 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None  # a real date: checked against the form first
 
 
-def new_launch(values: dict[str, Any]) -> NewLaunch:
+def new_launch(values: dict[str, Any], asked_in_dm: bool = False) -> NewLaunch:
     return NewLaunch(
         name=values.get("name") or "",
         skus=values.get("skus") or "",
@@ -46,6 +46,7 @@ def new_launch(values: dict[str, Any]) -> NewLaunch:
         launch_date=_date(values.get("launch_date")),
         playbook=values.get("playbook") or "",
         new_channel=values.get("channel") == "create",
+        asked_in_dm=asked_in_dm,
     )
 
 
@@ -67,6 +68,7 @@ def carried_launch(form: dict[str, Any], plan: str) -> NewLaunch:
         playbook=str(form.get("playbook") or ""),
         new_channel=bool(form.get("new_channel")),
         plan=plan if plan in (COMPRESS, KEEP) else KEEP,
+        asked_in_dm=form.get("dm") is True,  # as the first step carried it (a DM's D… id is checked again)
     )
 
 
@@ -143,7 +145,8 @@ def register(reg: Registrar, ctx: Context) -> None:
         tr = ctx.translator_for(user, team)
         wanted = parse_command(command.get("text", ""))
         if wanted.action == "new":
-            ctx.delivery.open_view(command["trigger_id"], setup.new_modal(user, channel))
+            modal = setup.new_modal(user, channel, command.get("channel_name") or "")
+            ctx.delivery.open_view(command["trigger_id"], modal)
         elif wanted.action == "list":
             ctx.delivery.respond(reply, tr._("Launches"), checklist.list_blocks(user, closed=wanted.closed))
         elif wanted.action == "status":
@@ -164,17 +167,20 @@ def register(reg: Registrar, ctx: Context) -> None:
         ack()
         user = body["user"]["id"]
         name, new_date, plan = move_plan(body["actions"][0]["value"])
-        result = dates.move(user, name, new_date, plan=plan)
+        result = dates.move(user, name, new_date, plan=plan, key=True)
         tell_moved(user, result, partial(ctx.delivery.respond, body["response_url"]))
 
     @reg.view(ids.NEW_VIEW)
     def created(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         tr = ctx.translator_for(user, ctx.teams.for_user(user))
-        channel = json.loads(view["private_metadata"])["channel"]
+        opened = json.loads(view["private_metadata"])
+        channel = opened["channel"]
 
         def create() -> tuple[NewLaunch, Created]:
-            form = new_launch(view_values(view))  # after the inputs are checked: the date is a real one
+            # After the inputs are checked: the date is a real one. A form opened before it carried "dm" is judged
+            # by its channel's id alone.
+            form = new_launch(view_values(view), asked_in_dm=opened.get("dm") is True)
             return form, setup.create(user, channel, form)
 
         submit_or_field_errors(  # the launch tells its creator where it is set up, once its channel is known

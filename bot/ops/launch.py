@@ -44,11 +44,49 @@ class TaskState:
     gate: bool = False
 
 
+SLUG_LENGTH = 60
+
+
+# Slack's markup typed into a name: <!here>, <!channel>, <!subteam^S1>, <@U1>, <#C1|name>, <https://…|label>,
+# <mailto:…>. Whole, label and all: a link's label is someone's text dressed up, not the product's name.
+SLACK_MARKUP = re.compile(r"<(?:[!@#]|[a-z][a-z0-9+.-]*:)[^<>]*>", re.IGNORECASE)
+
+
 def slug(name: str, fallback: str) -> str:
-    """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
-    return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:60] or "product"
+    """A Slack-safe channel suffix: lower-case ASCII letters, digits and hyphens, at most 60 characters, from the
+    name without Slack's markup (a mention or a link never names a channel), else from ``fallback`` (the SKU)."""
+    words = SLACK_MARKUP.sub(" ", name)
+    ascii_name = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+    return cleaned or re.sub(r"[^a-z0-9]+", "-", fallback.lower()).strip("-")[:SLUG_LENGTH] or "product"
+
+
+def unique_slug(wanted: str, taken: set[str]) -> str:
+    """``wanted``, else ``wanted-2``, ``-3``… (cut to stay within 60 characters): the first no launch has.
+
+    Different names can share a slug — two Chinese names falling back to one SKU, names that differ in punctuation
+    or past the 60th character — and each is still a launch of its own, with its own key and channel.
+    """
+    number = 1
+    found = wanted
+    while found in taken:
+        number += 1
+        suffix = f"-{number}"
+        found = wanted[: SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+    return found
+
+
+def name_key(name: str) -> str:
+    """What makes two launch names the same name: letters compared without case (and full-width forms as their
+    ordinary ones), spaces collapsed — "LED  desk LAMP" is "LED Desk Lamp", "LED desk-lamp!" is not."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def is_dm(channel_id: str, channel_name: str = "") -> bool:
+    """A DM with the bot or a group DM, from what a slash command says of its channel, without asking Slack:
+    a DM's id starts with D and Slack names it ``directmessage``; a group DM is named ``mpdm-…`` (its id may
+    start with G or C). A private team channel (``privategroup``, a G… or C… id) is a team channel."""
+    return channel_id.startswith("D") or channel_name == "directmessage" or channel_name.startswith("mpdm-")
 
 
 def owner_for(team: Team, role: Role) -> tuple[str, bool]:
