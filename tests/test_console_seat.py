@@ -23,3 +23,16 @@ def test_a_team_yml_with_nobody_in_it_starts_as_the_workspace_first_person(
         converse(slack, [("/ops setup", ["modal opened for Li Wei"])])
     finally:
         slack.close()
+
+
+def test_a_home_button_is_clicked_by_its_text_and_an_invitation_shows(console: ConsoleSlack) -> None:
+    """After !home, a button of the Home is found by its text as a message's is; inviting people shows as a line."""
+    from tests.home.test_launch_home_e2e import redate_sampling
+    from tests.launch.test_launch_e2e import start_launch
+
+    shown = start_launch(console)
+    invitation = next(line for line in shown.splitlines() if line.startswith("── invited "))
+    assert invitation.endswith(" to #launch-led-desk-lamp") and "@Chen Jie" in invitation
+    redate_sampling(console)
+    converse(console, [("!as U0BUYER\n!home", ["── App Home of Chen Jie", "Done ✓"])])
+    converse(console, [("!click Done ✓", ["“Open dependencies”", "Tick anyway"])])

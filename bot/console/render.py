@@ -76,6 +76,9 @@ class Renderer:
             return f"── {where} · message pinned"
         if record.kind == "channel":
             return f"── channel #{record.text} created"
+        if record.kind == "invite":
+            people = ", ".join("@" + self.name_of(u) for u in record.text.split(",") if u)
+            return f"── invited {people} to {where}"
         thread = " · in thread" if record.thread_ts else ""
         author = self.name_of(record.user) if record.user and record.kind == "message" else "Opsbot"
         return f"── {where}{thread} · {author}"
@@ -92,7 +95,7 @@ class Renderer:
         if record.kind == "file":
             comment = [f"  {line}" for line in self.mrkdwn(record.text).splitlines()] if record.text else []
             return [*comment, f"  📎 {record.file_name}"]
-        if record.kind in ("pin", "channel"):
+        if record.kind in ("pin", "channel", "invite"):
             return []
         blocks = record.view.get("blocks", []) if record.view else record.blocks
         if not blocks:
