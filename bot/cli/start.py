@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
 
 from bot.cli.support import fail
 from bot.config import packaged_playbooks
+
+if TYPE_CHECKING:
+    from bot.ops.team import Team
 
 # Each file's comments are English; a Chinese line on top says what the file is for, for a team that reads
 # Chinese first. Keyed by the file's path inside the playbooks folder; launch templates share one.
@@ -79,7 +82,7 @@ def export(
     services = services_from_env()
     try:
         TeamSetup(services.context).apply_saved()
-        teams = [t.model_dump(mode="json", exclude_defaults=True) for t in services.teams.teams]
+        teams = [_exported(t) for t in services.teams.teams]
     finally:
         services.db.dispose()
     text = yaml.safe_dump(teams[0] if len(teams) == 1 else {"teams": teams}, sort_keys=False, allow_unicode=True)
@@ -91,6 +94,15 @@ def export(
     except OSError as exc:
         fail([f"cannot write {output} ({exc.strerror or exc.__class__.__name__}): choose a folder you can write to"])
     typer.echo(f"Wrote {output}.")
+
+
+def _exported(team: Team) -> dict[str, Any]:
+    """A team as team.yml says it: what differs from the defaults, and the workspace whenever the file named it —
+    T0DEMO is also the default, and a several-workspace deployment committing the export must keep its mapping."""
+    shown = team.model_dump(mode="json", exclude_defaults=True)
+    if "slack_team_id" in team.model_fields_set and "slack_team_id" not in shown:
+        shown = {k: v for k, v in shown.items() if k in ("id", "name")} | {"slack_team_id": team.slack_team_id} | shown
+    return shown
 
 
 def register(cli: typer.Typer) -> None:

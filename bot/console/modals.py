@@ -155,4 +155,12 @@ def _initial_state(element: dict[str, Any]) -> dict[str, Any]:
         return {"type": kind, "selected_user": element.get("initial_user")}
     if kind == "multi_users_select":
         return {"type": kind, "selected_users": element.get("initial_users", [])}
+    if kind == "conversations_select":
+        return {"type": kind, "selected_conversation": element.get("initial_conversation")}
+    if kind == "channels_select":
+        return {"type": kind, "selected_channel": element.get("initial_channel")}
+    if kind == "multi_conversations_select":
+        return {"type": kind, "selected_conversations": element.get("initial_conversations", [])}
+    if kind == "multi_channels_select":
+        return {"type": kind, "selected_channels": element.get("initial_channels", [])}
     return {"type": kind or "plain_text_input", "value": element.get("initial_value")}

@@ -76,6 +76,9 @@ class Renderer:
             return f"── {where} · message pinned"
         if record.kind == "channel":
             return f"── channel #{record.text} created"
+        if record.kind == "invite":
+            people = ", ".join("@" + self.name_of(u) for u in record.text.split(",") if u)
+            return f"── invited {people} to {where}"
         thread = " · in thread" if record.thread_ts else ""
         author = self.name_of(record.user) if record.user and record.kind == "message" else "Opsbot"
         return f"── {where}{thread} · {author}"
@@ -92,7 +95,7 @@ class Renderer:
         if record.kind == "file":
             comment = [f"  {line}" for line in self.mrkdwn(record.text).splitlines()] if record.text else []
             return [*comment, f"  📎 {record.file_name}"]
-        if record.kind in ("pin", "channel"):
+        if record.kind in ("pin", "channel", "invite"):
             return []
         blocks = record.view.get("blocks", []) if record.view else record.blocks
         if not blocks:
@@ -155,10 +158,34 @@ class Renderer:
             element = block.get("element", {})
             label = self._text(block.get("label"))
             optional = " (optional)" if block.get("optional") else ""
-            return [f"  ✎ {label}{optional}: {_initial(element)}"]
+            return [f"  ✎ {label}{optional}: {self._initial(element)}"]
         if kind == "rich_text":
             return [f"  {_rich_text(block)}"]
         return [f"  [{kind}]"]
+
+    def _initial(self, element: dict[str, Any]) -> str:
+        """An input as Slack shows it before anyone touches it: people and channels by name, as a picker does."""
+        for key in ("initial_value", "initial_date", "initial_time"):
+            if element.get(key):
+                return str(element[key])
+        if element.get("initial_user"):
+            return "@" + self.name_of(str(element["initial_user"]))
+        if element.get("initial_users"):
+            return ", ".join("@" + self.name_of(str(u)) for u in element["initial_users"])
+        for key in ("initial_conversation", "initial_channel"):
+            if element.get(key):
+                return self.channel_label(str(element[key]))
+        for key in ("initial_conversations", "initial_channels"):
+            if element.get(key):
+                return ", ".join(self.channel_label(str(c)) for c in element[key])
+        if element.get("initial_option"):
+            return str(element["initial_option"]["text"]["text"])
+        if element.get("initial_options"):
+            return ", ".join(o["text"]["text"] for o in element["initial_options"])
+        options = _options(element)
+        if options:
+            return "____ (" + " | ".join(str(o["text"]["text"]) for o in options[:12]) + ")"
+        return "____"
 
 
 def _options(element: dict[str, Any]) -> list[dict[str, Any]]:
@@ -166,20 +193,6 @@ def _options(element: dict[str, Any]) -> list[dict[str, Any]]:
     for group in element.get("option_groups", []):
         options += group.get("options", [])
     return options
-
-
-def _initial(element: dict[str, Any]) -> str:
-    for key in ("initial_value", "initial_date", "initial_user", "initial_conversation", "initial_time"):
-        if element.get(key):
-            return str(element[key])
-    if element.get("initial_option"):
-        return str(element["initial_option"]["text"]["text"])
-    if element.get("initial_options"):
-        return ", ".join(o["text"]["text"] for o in element["initial_options"])
-    options = _options(element)
-    if options:
-        return "____ (" + " | ".join(str(o["text"]["text"]) for o in options[:12]) + ")"
-    return "____"
 
 
 def _rich_text(block: dict[str, Any]) -> str:

@@ -60,12 +60,17 @@ class ConsoleSlack:
         real = self.real_app
         self.clock, self.signing_secret, self.settings = real.clock, real.signing_secret, real.settings
         self.emulator, self.services, self.app, self.registrar = real.emulator, real.services, real.app, real.registrar
-        # Whoever does not say otherwise is the first team's manager, in its ops channel.
+        # Whoever does not say otherwise is the first team's manager, in its ops channel; a team.yml naming nobody
+        # yet (a team to set up with /ops setup) starts as the workspace's first person, as its installer would.
         team = real.first_team
         managers = team.people_with(Role.manager)
+        people = [m.user for m in managers] + [m.user for m in team.members]
+        people += [u.id for u in real.emulator.users.values() if not u.is_bot]
+        if not people and not as_user:
+            raise ConsoleError("nobody to speak as: team.yml and workspace.yml name no one; pass --as U…")
         self.seat = Seat(
             real,
-            user=as_user or (managers[0].user if managers else team.members[0].user),
+            user=as_user or people[0],
             channel=in_channel or team.channels.get(ChannelKey.ops, "C0OPS"),
         )
         self.modal_forms = ModalForms(self.seat)

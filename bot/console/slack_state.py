@@ -44,7 +44,8 @@ class Record:
     """One thing that appeared (or changed) on somebody's screen."""
 
     seq: int
-    kind: str  # message | update | ephemeral | view_open | view_update | view_push | home | file | pin | channel
+    # message | update | ephemeral | view_open | view_update | view_push | home | file | pin | channel | invite
+    kind: str
     channel: str | None = None
     user: str | None = None  # ephemeral/modal/home: who sees it
     ts: str | None = None

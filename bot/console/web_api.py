@@ -202,7 +202,9 @@ class WebApi:
 
     def api_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.state.channel(str(args.get("channel")))
-        channel.members.update(str(args.get("users", "")).split(","))
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        channel.members.update(users)
+        self._record(kind="invite", channel=channel.id, text=",".join(users))  # shown, as a channel's creation is
         return {"ok": True, "channel": {"id": channel.id}}
 
     def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:

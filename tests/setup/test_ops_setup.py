@@ -191,3 +191,28 @@ def test_playbooks_export_writes_the_team_as_it_runs_and_the_file_loads_back(
     ]
     again = CliRunner().invoke(cli, ["playbooks", "export", "--out", str(out)])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_playbooks_export_keeps_the_workspace_a_team_yml_names(
+    playbooks_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """slack_team_id maps a team to its workspace: written in team.yml, it is in the export, even when it is the
+    default's value (a several-workspace deployment committing the export would otherwise lose the mapping)."""
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.db import Database
+    from bot.db.migrate import upgrade
+
+    (playbooks_dir / "team.yml").write_text(NEW_TEAM, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'export.sqlite3'}"
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("OPSBOT_PLAYBOOKS", str(playbooks_dir))
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["playbooks", "export"])
+    assert result.exit_code == 0, result.output
+    assert "slack_team_id: T0DEMO" in result.output.splitlines()
