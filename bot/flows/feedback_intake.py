@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
@@ -99,7 +100,7 @@ class FeedbackIntake:
         now = self.ctx.clock.now()
         audit = Audit(team.id, report.reporter, now)
         with self.ctx.db.transaction() as session:
-            existing = store.open_item_for(session, team.id, sku, category) if sku else None
+            existing = self._open_item(session, team.id, sku, category, public_ok) if sku else None
             joined = existing is not None and ops.joins_open_item(sku, existing.created_at, now, playbook.dedupe_hours)
             if existing is not None and joined:
                 before = existing.state
@@ -140,6 +141,19 @@ class FeedbackIntake:
             "Thanks! Feedback #{id} ({category}) went to {where}.",
             id=item_id, category=playbook.category_name(category, tr.locale), where=blocks.listed(tr, where),
         )
+
+    @staticmethod
+    def _open_item(session: Session, team_id: str, sku: str, category: str,
+                   public: bool) -> store.FeedbackItem | None:
+        """The open item a report of this SKU and category may join. A public report joins only an item the team
+        can see: an item whose words still wait for their author's consent (or were kept private) reached the
+        manager alone, so a public report joining it would never reach the team's channels."""
+        query = select(store.FeedbackItem).where(
+            store.FeedbackItem.team_id == team_id, store.FeedbackItem.sku == sku,
+            store.FeedbackItem.category == category, store.FeedbackItem.state != ops.CLOSED)
+        if public:
+            query = query.where(store.FeedbackItem.share_publicly.is_(True))
+        return session.scalar(query.order_by(store.FeedbackItem.created_at.desc()).limit(1))
 
     def _ask_consent(self, team: Team, item: store.FeedbackItem) -> None:
         author = str(item.author)
