@@ -50,7 +50,7 @@ class FeedbackCards:
                 row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
                 session.add(row)
                 session.flush()
-                tr = self._reader(team, target.key)
+                tr = self.reader(team, target.key)
                 self.ctx.delivery.post(target.channel or str(target.dm), self._text(tr, item),
                                        self._blocks(team, item, tr), receipt=Receipt("feedback.card", str(row.id)))
             self._update(team, item, existing)
@@ -73,11 +73,11 @@ class FeedbackCards:
             target: Target | None = card.ts or self.ctx.delivery.waiting(Receipt("feedback.card", str(card.id)))
             if target is None:
                 continue
-            tr = self._reader(team, card.destination)
+            tr = self.reader(team, card.destination)
             channel = card.channel or card.destination[1:]  # "#C…" or "@U…": whom the waiting post is addressed to
             self.ctx.delivery.update(channel, target, self._text(tr, item), self._blocks(team, item, tr))
 
-    def _reader(self, team: Team, destination: str) -> Translator:
+    def reader(self, team: Team, destination: str) -> Translator:
         """A DM reads in its person's own language; a channel in the team's."""
         if destination.startswith("@"):
             return self.ctx.translator_for(destination[1:], team)

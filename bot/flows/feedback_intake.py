@@ -16,7 +16,6 @@ from bot.db.launch import Launch
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
 from bot.flows.home import homes_changed
-from bot.i18n import translator
 from bot.ops import feedback as ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
@@ -175,10 +174,10 @@ class FeedbackIntake:
 
     def _joined(self, team: Team, item_id: int, report: Report, text: str, public_ok: bool) -> None:
         """A reply in every card's thread; a private report's words reach the manager alone, by DM."""
-        tr = translator(team.locale)
         with self.ctx.db.transaction() as session:
             cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
             for card in cards:
+                tr = self.cards.reader(team, card.destination)  # a DM's card is read in its person's language
                 reply = blocks.another_report_text(tr, report.reporter, text if public_ok else None)
                 self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
             if not public_ok:
