@@ -67,6 +67,13 @@ class FeedbackCards:
         found = ops.targets(team, self.playbook, roles, urgent=item.urgent, public_ok=True)
         return [f"<{t.key}>" for t in found]
 
+    def ask_consent(self, team: Team, item: store.FeedbackItem, *, again: bool = False) -> None:
+        """The author's question, in their language, naming where "Yes" sends the item now."""
+        author = str(item.author)
+        tr = self.ctx.translator_for(author, team)
+        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
+            tr, item.id, item.reporter, author, item.text, self.where(team, item), again=again))
+
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:
             # A card still in the outbox (Slack slow or away) is edited there, so it is posted as the item is now.

@@ -127,7 +127,7 @@ class FeedbackIntake:
             else:
                 where = self.cards.deliver(team, item, roles)
                 if author:
-                    self._ask_consent(team, item)
+                    self.cards.ask_consent(team, item)
                 if item.unsure:
                     self._ask_category(team, item)
         if not joined and public_ok:  # a new item is in the App Home of the people of its lines
@@ -153,12 +153,6 @@ class FeedbackIntake:
         if public:
             query = query.where(store.FeedbackItem.share_publicly.is_(True))
         return session.scalar(query.order_by(store.FeedbackItem.created_at.desc()).limit(1))
-
-    def _ask_consent(self, team: Team, item: store.FeedbackItem) -> None:
-        author = str(item.author)
-        tr = self.ctx.translator_for(author, team)
-        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
-            tr, item.id, item.reporter, author, item.text, self.cards.where(team, item)))
 
     def _ask_category(self, team: Team, item: store.FeedbackItem) -> None:
         tr = self.ctx.translator_for(item.reporter, team)

@@ -5,6 +5,9 @@ private stays on the manager's Home and card, and a thread reply in a manager's 
 from __future__ import annotations
 
 from bot.console.session import ConsoleSlack
+from bot.flows.feedback_actions import FeedbackActions
+from bot.flows.feedback_cards import FeedbackCards
+from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
 from tests.support.seen import everything_in
 
@@ -47,3 +50,37 @@ def test_another_report_in_a_chinese_managers_dm_is_in_chinese(console: ConsoleS
           "@Klaus Becker 又反馈了一次：URGENT LED-200 lamp shade cracked again"]),
     ])
     assert "Another report from" not in shown.split("── #")[0]
+
+
+def test_a_re_route_asks_the_author_again_naming_where_it_goes_now(console: ConsoleSlack) -> None:
+    converse(console, [
+        ("!as U0MARKET\n!in U0MARKET\n/feedback privately: LED-100 hinge broken, cost 2.1 secret",
+         ["May it also go to #purchasing and #manager?"]),
+        ("!as U0MANAGER\n!in U0MANAGER\n!click 转给其他人\n!fill 发送给（留空则按规则分派）=客服\n!submit",
+         ["── DM with Amy Lin · Opsbot", "Where feedback #1 would go has changed since you were asked.",
+          "May it also go to #ops?"]),
+    ])
+    # The first question's "Yes" named #purchasing and #manager: it shares nothing now, and says so.
+    ctx = console.services.context
+    playbook = ctx.playbook(FeedbackPlaybook)
+    flow = FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook))
+    answer = flow.consent("U0MARKET", 1, shared=True, asked=["<#C0PURCHASING>", "<#C0MANAGER>"])
+    assert "was not shared" in answer
+    assert "cost 2.1 secret" not in everything_in(console, "C0OPS")
+    assert "cost 2.1 secret" not in everything_in(console, "C0PURCHASING")
+    # The question asked again, naming #ops: "Yes" sends it there, where she agreed.
+    converse(console, [
+        ("!as U0MARKET\n!in U0MARKET\n!click Yes, share it",
+         ["── #ops · Opsbot", "cost 2.1 secret", "Feedback #1 was shared with the team. Thank you."]),
+    ])
+    assert "cost 2.1 secret" not in everything_in(console, "C0PURCHASING")
+
+
+def test_picking_a_category_asks_again_before_yes_shares_it(console: ConsoleSlack) -> None:
+    shown = converse(console, [
+        ("!as U0BUYER\n!in U0BUYER\n/feedback 私下：LED-800 样品怪怪的 secret cost 2.1", ["May it also go to"]),
+        ("!click Quality / defect", ["Where feedback #1 would go has changed since you were asked.",
+                                     "May it also go to #purchasing and #manager?"]),
+        ("!click Yes, share it", ["── #purchasing · Opsbot", "Feedback #1 was shared with the team."]),
+    ])
+    assert "── #purchasing" not in shown.split("!click Yes, share it")[0]
