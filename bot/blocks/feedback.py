@@ -55,6 +55,7 @@ class Card:
     asins: tuple[str, ...] = ()
     unsure: bool = False  # no rule chose the category: the reporter was asked
     waiting_for: str | None = None  # the author whose consent it waits for before going to team channels
+    kept_private_by: str | None = None  # the author who chose to keep it with the manager
 
 
 def listed(tr: Translator, items: list[str]) -> str:
@@ -293,6 +294,9 @@ def card_blocks(tr: Translator, card: Card, sku_context: Mrkdwn | None = None) -
     if card.waiting_for:
         blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
                                    "share it.", who=f"<@{card.waiting_for}>")))
+    if card.kept_private_by:
+        blocks.append(context(tr._("🔒 From a private conversation: {who} chose to keep it private; only the manager "
+                                   "sees it.", who=f"<@{card.kept_private_by}>")))
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if not closed:
         value = str(card.id)

@@ -93,12 +93,16 @@ class FeedbackActions:
             current.share_publicly, current.updated_at = shared, audit.at
             audit(session, "feedback", str(item_id), current.state, current.state,
                   "shared by its author" if shared else "kept private by its author")
+            if shared:  # the route's lines now; the manager's own, kept till now, is put aside with its state
+                self._reconcile_lines(session, current, [Role(r) for r in current.roles], audit.at)
             # Answered and announced together.
             item = self.cards.item(item_id)
             where = self.cards.deliver(team, item, [Role(r) for r in item.roles])
             if item.reporter != user:
                 tr = self.ctx.translator_for(item.reporter, team)
                 self.ctx.delivery.dm(item.reporter, blocks.consent_reporter_text(tr, item_id, user, shared, where))
+        homes_changed(self.ctx, team, [m.user for r in {Role.manager, *(Role(x) for x in item.roles)}
+                                       for m in team.people_with(r)])
         return blocks.consent_answer_text(self.ctx.translator_for(user, team), item_id, shared)
 
     def _route(self, team: Team, user: str, item: store.FeedbackItem, rerouting: Rerouting) -> list[str]:
@@ -117,7 +121,7 @@ class FeedbackActions:
             current.roles_json = json.dumps([r.value for r in to])
             audit(session, "feedback", str(item.id), before, category,
                   "re-routed to " + ", ".join(r.value for r in to))
-            self._reconcile_lines(session, current, to, audit.at)
+            self._reconcile_lines(session, current, ops.line_roles(to, current.share_publicly), audit.at)
             # Changed and announced together; the author's "Yes" must name where it goes now.
             now = self.cards.item(item.id)
             where = self.cards.deliver(team, now, to)

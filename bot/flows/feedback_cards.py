@@ -115,6 +115,7 @@ class FeedbackCards:
             asins=tuple(item.asins),
             unsure=item.unsure,
             waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
+            kept_private_by=item.author if item.consent == ops.CONSENT_DECLINED else None,
             lines=tuple(self.line_views(item, tr)),
             started=tuple(links.started(self.ctx, Ref("feedback", item.id), tr)),
         )
@@ -133,9 +134,15 @@ class FeedbackCards:
             views.append(LineView(
                 role=row.role, role_name=tr._(ROLE_NAMES[role]), state=row.state, actor=row.actor, note=row.note,
                 outcome=row.outcome, offered=line_ops.OFFERED.get(row.state, ()),
-                follow_ups=() if finished else tuple(self.playbook.follow_ups_for(item.category, role)),
+                follow_ups=() if finished else self._follow_ups(item, role),
             ))
         return views
+
+    def _follow_ups(self, item: store.FeedbackItem, role: Role) -> tuple[str, ...]:
+        """A line's follow-ups; the manager's line on an item only she sees (ops.line_roles) offers those of its
+        route's lines too (adjust restock, plan a promotion), as nobody else can start them."""
+        roles = [role] if item.share_publicly or role != Role.manager else [role, *(Role(r) for r in item.roles)]
+        return tuple(dict.fromkeys(f for r in roles for f in self.playbook.follow_ups_for(item.category, r)))
 
     def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> Mrkdwn | None:
         """The SKU's last 7 days, when report data for it has been loaded."""

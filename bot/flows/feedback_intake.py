@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
+from bot.db import feedback_lines as stored_lines
 from bot.db.audit import Audit
 from bot.db.launch import Launch
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
 from bot.flows.home import homes_changed
 from bot.ops import feedback as ops
+from bot.ops import feedback_lines as line_ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
 from bot.reports.queries import known_skus as skus_with_data
@@ -119,6 +121,10 @@ class FeedbackIntake:
                 )
                 session.add(item)
                 session.flush()
+                if not public_ok:  # the manager alone sees it: hers is its one line till its author shares it
+                    session.add(stored_lines.FeedbackLine(team_id=team.id, item_id=item.id, role=Role.manager.value,
+                                                          state=line_ops.NEW, active=True, updated_at=now))
+                    session.flush()
             audit(session, "feedback", str(item.id), before, item.state, "joined" if joined else category)
             item_id, count = item.id, item.count
             # Filed and sent in one transaction: the feedback is routed, or was never taken.
@@ -130,8 +136,9 @@ class FeedbackIntake:
                     self.cards.ask_consent(team, item)
                 if item.unsure:
                     self._ask_category(team, item)
-        if not joined and public_ok:  # a new item is in the App Home of the people of its lines
-            homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
+        if not joined:  # a new item is in the App Home of the people of its lines
+            homes_changed(self.ctx, team, [m.user for r in ops.line_roles(roles, public_ok)
+                                           for m in team.people_with(r)])
         if joined:
             return blocks.joined_text(tr, item_id, sku, count)
         if author:

@@ -84,3 +84,21 @@ def test_picking_a_category_asks_again_before_yes_shares_it(console: ConsoleSlac
         ("!click Yes, share it", ["── #purchasing · Opsbot", "Feedback #1 was shared with the team."]),
     ])
     assert "── #purchasing" not in shown.split("!click Yes, share it")[0]
+
+
+def test_a_private_item_stays_on_the_managers_home_and_card(console: ConsoleSlack) -> None:
+    shown = converse(console, [
+        # A price report: its route (marketing, purchasing) has no manager line.
+        ("!as U0MARKET\n!in U0MARKET\n/feedback Competitor cut LED-100 price to 19.99 on amazon.de, our cost 7 USD",
+         ["── DM with Li Wei · Opsbot", "运营主管：已知悉", "Feedback #1 went to the manager only"]),
+        # Before the author answers, the manager has it on her Home, with her line's buttons.
+        ("!as U0MANAGER\n!home", ["*F-1* · 价格 / 竞品", "运营主管：已知悉"]),
+        ("!as U0MARKET\n!in U0MARKET\n!click No, keep it private",
+         ["Feedback #1 stays private", "── DM with Li Wei · message updated",
+          "🔒 来自私密对话：@Amy Lin 选择不公开，只有主管能看到。", "运营主管：已知悉"]),
+        ("!as U0MANAGER\n!home", ["*F-1* · 价格 / 竞品", "运营主管：已知悉"]),
+        ("!click 运营主管：已知悉", ["*运营主管* · 👀 已知悉 · @Li Wei"]),
+    ])
+    # Those who can never see it have no line that could look handled by them.
+    card = shown.split("── DM with Li Wei · message updated")[-1].split("── ")[0]
+    assert "市场与广告" not in card and "采购" not in card
