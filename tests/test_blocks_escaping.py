@@ -101,6 +101,7 @@ PRIMITIVES = {
     "feedback.reminder_text", "feedback.unknown_list_blocks", "launch_modals.new_launch_modal",
     "feedback.listed", "feedback.list_scope_words", "feedback.category_question_text",
     "feedback.consent_question_text", "feedback.consent_answer_text", "feedback.private_words",
+    "feedback.consent_changed_text", "feedback.consent_value", "feedback.parse_consent_value",
     "launch.tight_plan_text",
     "promo.kind_label", "promo.state_label", "promo.terms", "promo.span", "promo.step_buttons",
     "feedback_lines.manager_only_text", "feedback_lines.line_action_id",

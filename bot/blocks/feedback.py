@@ -55,6 +55,7 @@ class Card:
     asins: tuple[str, ...] = ()
     unsure: bool = False  # no rule chose the category: the reporter was asked
     waiting_for: str | None = None  # the author whose consent it waits for before going to team channels
+    kept_private_by: str | None = None  # the author who chose to keep it with the manager
 
 
 def listed(tr: Translator, items: list[str]) -> str:
@@ -189,9 +190,12 @@ def picked_text(tr: Translator, item_id: int, category: str) -> str:
 
 
 def consent_question(
-    tr: Translator, item_id: int, reporter: str, author: str, text: str, destinations: list[str]
+    tr: Translator, item_id: int, reporter: str, author: str, text: str, destinations: list[str], *,
+    again: bool = False,
 ) -> list[dict[str, Any]]:
-    """Asks the author of a message from a private conversation whether it may go to the team's channels."""
+    """Asks the author of a message from a private conversation whether it may go to the team's channels. Its
+    "Yes" carries the destinations it named: where the item goes has changed since, it shares nothing and the
+    author is asked again (``again``), naming where it goes now."""
     if reporter == author:
         asked = tr._("You sent a message from a private conversation as market feedback #{id}. Only the manager "
                      "has seen it so far. May it also go to {where}?", id=item_id, where=listed(tr, destinations))
@@ -199,9 +203,28 @@ def consent_question(
         asked = tr._("{who} sent your message from a private conversation as market feedback #{id}. Only the "
                      "manager has seen it so far. May it also go to {where}?", who=f"<@{reporter}>", id=item_id,
                      where=listed(tr, destinations))
-    buttons = [button(tr._("Yes, share it"), SHARE, str(item_id), style="primary"),
+    if again:
+        asked = tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id) + " " + asked
+    buttons = [button(tr._("Yes, share it"), SHARE, consent_value(item_id, destinations), style="primary"),
                button(tr._("No, keep it private"), KEEP_PRIVATE, str(item_id))]
     return [section(asked), context(escape_clipped(text, 300)), actions(buttons)]
+
+
+def consent_value(item_id: int, destinations: list[str]) -> str:
+    """The "Yes" button's value: the item and the destinations the question named ("12 <#C0OPS> <@U0LI>")."""
+    return " ".join([str(item_id), *destinations])
+
+
+def parse_consent_value(value: str) -> tuple[int, list[str] | None]:
+    """The item and the destinations a question named; None from a question asked before they were carried."""
+    first, *named = value.split()
+    return int(first), (named if named else None)
+
+
+def consent_changed_text(tr: Translator, item_id: int) -> str:
+    """A "Yes" pressed on a question whose destinations are no longer where the item would go."""
+    return tr._("Feedback #{id} was not shared: where it would go has changed since you were asked. Opsbot asked "
+                "you again, naming where it goes now.", id=item_id)
 
 
 def consent_question_text(tr: Translator, item_id: int) -> str:
@@ -271,6 +294,9 @@ def card_blocks(tr: Translator, card: Card, sku_context: Mrkdwn | None = None) -
     if card.waiting_for:
         blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
                                    "share it.", who=f"<@{card.waiting_for}>")))
+    if card.kept_private_by:
+        blocks.append(context(tr._("🔒 From a private conversation: {who} chose to keep it private; only the manager "
+                                   "sees it.", who=f"<@{card.kept_private_by}>")))
     blocks.append(context(tr._("Routed to {destinations}", destinations=card.destinations)))
     if not closed:
         value = str(card.id)

@@ -72,14 +72,19 @@ class FeedbackActions:
         tr = self.ctx.translator_for(user, team)
         return blocks.picked_text(tr, item_id, self.playbook.category_name(category, tr.locale))
 
-    def consent(self, user: str, item_id: int, shared: bool) -> str:
-        """The author's answer: shared, the item goes where its route says; kept private, the manager alone has it."""
+    def consent(self, user: str, item_id: int, shared: bool, asked: list[str] | None = None) -> str:
+        """The author's answer: shared, the item goes where its route says; kept private, the manager alone has it.
+        A "Yes" counts only for the destinations its question named (``asked``): where the item would go has
+        changed since (re-routed, its category picked), nothing is shared and the author is asked again."""
         team = self.ctx.team_of(user)
         item = self._item(team, item_id)
         if item.author != user:
             raise OpsError(N_("Only the person who wrote that message can say whether it is shared."))
         if item.consent != ops.CONSENT_ASKED:
             raise OpsError(N_("You already answered about feedback #{id}."), id=item_id)
+        if shared and (asked is None or set(asked) != set(self.cards.where(team, item))):
+            self.cards.ask_consent(team, item, again=True)
+            return blocks.consent_changed_text(self.ctx.translator_for(user, team), item_id)
         audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item_id)
@@ -88,12 +93,16 @@ class FeedbackActions:
             current.share_publicly, current.updated_at = shared, audit.at
             audit(session, "feedback", str(item_id), current.state, current.state,
                   "shared by its author" if shared else "kept private by its author")
+            if shared:  # the route's lines now; the manager's own, kept till now, is put aside with its state
+                self._reconcile_lines(session, current, [Role(r) for r in current.roles], audit.at)
             # Answered and announced together.
             item = self.cards.item(item_id)
             where = self.cards.deliver(team, item, [Role(r) for r in item.roles])
             if item.reporter != user:
                 tr = self.ctx.translator_for(item.reporter, team)
                 self.ctx.delivery.dm(item.reporter, blocks.consent_reporter_text(tr, item_id, user, shared, where))
+        homes_changed(self.ctx, team, [m.user for r in {Role.manager, *(Role(x) for x in item.roles)}
+                                       for m in team.people_with(r)])
         return blocks.consent_answer_text(self.ctx.translator_for(user, team), item_id, shared)
 
     def _route(self, team: Team, user: str, item: store.FeedbackItem, rerouting: Rerouting) -> list[str]:
@@ -112,9 +121,14 @@ class FeedbackActions:
             current.roles_json = json.dumps([r.value for r in to])
             audit(session, "feedback", str(item.id), before, category,
                   "re-routed to " + ", ".join(r.value for r in to))
-            self._reconcile_lines(session, current, to, audit.at)
-            # Changed and announced together.
-            return self.cards.deliver(team, self.cards.item(item.id), to)
+            self._reconcile_lines(session, current, ops.line_roles(to, current.share_publicly), audit.at)
+            # Changed and announced together; the author's "Yes" must name where it goes now.
+            now = self.cards.item(item.id)
+            where = self.cards.deliver(team, now, to)
+            moved = set(self.cards.where(team, now)) != set(self.cards.where(team, item))
+            if now.consent == ops.CONSENT_ASKED and moved:
+                self.cards.ask_consent(team, now, again=True)
+            return where
 
     @staticmethod
     def _reconcile_lines(session: Session, item: store.FeedbackItem, to: list[Role], at: datetime) -> None:

@@ -50,7 +50,7 @@ class FeedbackCards:
                 row = store.FeedbackCard(team_id=team.id, item_id=item.id, destination=target.key)
                 session.add(row)
                 session.flush()
-                tr = self._reader(team, target.key)
+                tr = self.reader(team, target.key)
                 self.ctx.delivery.post(target.channel or str(target.dm), self._text(tr, item),
                                        self._blocks(team, item, tr), receipt=Receipt("feedback.card", str(row.id)))
             self._update(team, item, existing)
@@ -67,17 +67,24 @@ class FeedbackCards:
         found = ops.targets(team, self.playbook, roles, urgent=item.urgent, public_ok=True)
         return [f"<{t.key}>" for t in found]
 
+    def ask_consent(self, team: Team, item: store.FeedbackItem, *, again: bool = False) -> None:
+        """The author's question, in their language, naming where "Yes" sends the item now."""
+        author = str(item.author)
+        tr = self.ctx.translator_for(author, team)
+        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
+            tr, item.id, item.reporter, author, item.text, self.where(team, item), again=again))
+
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:
             # A card still in the outbox (Slack slow or away) is edited there, so it is posted as the item is now.
             target: Target | None = card.ts or self.ctx.delivery.waiting(Receipt("feedback.card", str(card.id)))
             if target is None:
                 continue
-            tr = self._reader(team, card.destination)
+            tr = self.reader(team, card.destination)
             channel = card.channel or card.destination[1:]  # "#C…" or "@U…": whom the waiting post is addressed to
             self.ctx.delivery.update(channel, target, self._text(tr, item), self._blocks(team, item, tr))
 
-    def _reader(self, team: Team, destination: str) -> Translator:
+    def reader(self, team: Team, destination: str) -> Translator:
         """A DM reads in its person's own language; a channel in the team's."""
         if destination.startswith("@"):
             return self.ctx.translator_for(destination[1:], team)
@@ -108,6 +115,7 @@ class FeedbackCards:
             asins=tuple(item.asins),
             unsure=item.unsure,
             waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
+            kept_private_by=item.author if item.consent == ops.CONSENT_DECLINED else None,
             lines=tuple(self.line_views(item, tr)),
             started=tuple(links.started(self.ctx, Ref("feedback", item.id), tr)),
         )
@@ -126,9 +134,15 @@ class FeedbackCards:
             views.append(LineView(
                 role=row.role, role_name=tr._(ROLE_NAMES[role]), state=row.state, actor=row.actor, note=row.note,
                 outcome=row.outcome, offered=line_ops.OFFERED.get(row.state, ()),
-                follow_ups=() if finished else tuple(self.playbook.follow_ups_for(item.category, role)),
+                follow_ups=() if finished else self._follow_ups(item, role),
             ))
         return views
+
+    def _follow_ups(self, item: store.FeedbackItem, role: Role) -> tuple[str, ...]:
+        """A line's follow-ups; the manager's line on an item only she sees (ops.line_roles) offers those of its
+        route's lines too (adjust restock, plan a promotion), as nobody else can start them."""
+        roles = [role] if item.share_publicly or role != Role.manager else [role, *(Role(r) for r in item.roles)]
+        return tuple(dict.fromkeys(f for r in roles for f in self.playbook.follow_ups_for(item.category, r)))
 
     def _sku_context(self, team: Team, item: store.FeedbackItem, tr: Translator) -> Mrkdwn | None:
         """The SKU's last 7 days, when report data for it has been loaded."""

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.blocks import feedback as blocks
 from bot.db import feedback as store
+from bot.db import feedback_lines as stored_lines
 from bot.db.audit import Audit
 from bot.db.launch import Launch
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
 from bot.flows.home import homes_changed
-from bot.i18n import translator
 from bot.ops import feedback as ops
+from bot.ops import feedback_lines as line_ops
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from bot.ops.team import Role, Team
 from bot.reports.queries import known_skus as skus_with_data
@@ -99,7 +101,7 @@ class FeedbackIntake:
         now = self.ctx.clock.now()
         audit = Audit(team.id, report.reporter, now)
         with self.ctx.db.transaction() as session:
-            existing = store.open_item_for(session, team.id, sku, category) if sku else None
+            existing = self._open_item(session, team.id, sku, category, public_ok) if sku else None
             joined = existing is not None and ops.joins_open_item(sku, existing.created_at, now, playbook.dedupe_hours)
             if existing is not None and joined:
                 before = existing.state
@@ -119,6 +121,10 @@ class FeedbackIntake:
                 )
                 session.add(item)
                 session.flush()
+                if not public_ok:  # the manager alone sees it: hers is its one line till its author shares it
+                    session.add(stored_lines.FeedbackLine(team_id=team.id, item_id=item.id, role=Role.manager.value,
+                                                          state=line_ops.NEW, active=True, updated_at=now))
+                    session.flush()
             audit(session, "feedback", str(item.id), before, item.state, "joined" if joined else category)
             item_id, count = item.id, item.count
             # Filed and sent in one transaction: the feedback is routed, or was never taken.
@@ -127,11 +133,12 @@ class FeedbackIntake:
             else:
                 where = self.cards.deliver(team, item, roles)
                 if author:
-                    self._ask_consent(team, item)
+                    self.cards.ask_consent(team, item)
                 if item.unsure:
                     self._ask_category(team, item)
-        if not joined and public_ok:  # a new item is in the App Home of the people of its lines
-            homes_changed(self.ctx, team, [m.user for r in roles for m in team.people_with(r)])
+        if not joined:  # a new item is in the App Home of the people of its lines
+            homes_changed(self.ctx, team, [m.user for r in ops.line_roles(roles, public_ok)
+                                           for m in team.people_with(r)])
         if joined:
             return blocks.joined_text(tr, item_id, sku, count)
         if author:
@@ -141,11 +148,18 @@ class FeedbackIntake:
             id=item_id, category=playbook.category_name(category, tr.locale), where=blocks.listed(tr, where),
         )
 
-    def _ask_consent(self, team: Team, item: store.FeedbackItem) -> None:
-        author = str(item.author)
-        tr = self.ctx.translator_for(author, team)
-        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
-            tr, item.id, item.reporter, author, item.text, self.cards.where(team, item)))
+    @staticmethod
+    def _open_item(session: Session, team_id: str, sku: str, category: str,
+                   public: bool) -> store.FeedbackItem | None:
+        """The open item a report of this SKU and category may join. A public report joins only an item the team
+        can see: an item whose words still wait for their author's consent (or were kept private) reached the
+        manager alone, so a public report joining it would never reach the team's channels."""
+        query = select(store.FeedbackItem).where(
+            store.FeedbackItem.team_id == team_id, store.FeedbackItem.sku == sku,
+            store.FeedbackItem.category == category, store.FeedbackItem.state != ops.CLOSED)
+        if public:
+            query = query.where(store.FeedbackItem.share_publicly.is_(True))
+        return session.scalar(query.order_by(store.FeedbackItem.created_at.desc()).limit(1))
 
     def _ask_category(self, team: Team, item: store.FeedbackItem) -> None:
         tr = self.ctx.translator_for(item.reporter, team)
@@ -161,10 +175,10 @@ class FeedbackIntake:
 
     def _joined(self, team: Team, item_id: int, report: Report, text: str, public_ok: bool) -> None:
         """A reply in every card's thread; a private report's words reach the manager alone, by DM."""
-        tr = translator(team.locale)
         with self.ctx.db.transaction() as session:
             cards = [c for c in store.cards_of(session, item_id) if c.channel and c.ts]  # those Slack shows
             for card in cards:
+                tr = self.cards.reader(team, card.destination)  # a DM's card is read in its person's language
                 reply = blocks.another_report_text(tr, report.reporter, text if public_ok else None)
                 self.ctx.delivery.post(str(card.channel), reply, thread_ts=card.ts)
             if not public_ok:

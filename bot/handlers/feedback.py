@@ -152,7 +152,8 @@ def register(reg: Registrar, ctx: Context) -> None:
     @reg.action(ids.SHARE)
     def share(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        answer = actions.consent(body["user"]["id"], int(body["actions"][0]["value"]), shared=True)
+        item_id, asked = ids.parse_consent_value(body["actions"][0]["value"])
+        answer = actions.consent(body["user"]["id"], item_id, shared=True, asked=asked)
         ctx.delivery.respond(body["response_url"], answer, replace_original=True)
 
     @reg.action(ids.KEEP_PRIVATE)

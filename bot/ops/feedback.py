@@ -143,6 +143,13 @@ def targets(
     return list(dict.fromkeys(found))
 
 
+def line_roles(roles: list[Role], shared: bool) -> list[Role]:
+    """Whose lines an item has: its route's once its team may see it; before that (waiting for its author's word,
+    or kept private) the manager's alone, as she alone sees it — a line of people who can never see it would make
+    it look handled by them, and her Home lists the items with a line of hers."""
+    return roles if shared else [Role.manager]
+
+
 def joins_open_item(sku: str | None, opened_at: datetime, now: datetime, hours: int) -> bool:
     """Same SKU and category within the dedupe window: one item, a higher count, no new card."""
     return sku is not None and hours > 0 and now - opened_at <= timedelta(hours=hours)

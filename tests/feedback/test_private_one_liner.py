@@ -121,7 +121,8 @@ def test_a_launch_task_started_from_private_feedback_is_not_titled_with_its_word
     playbook = ctx.playbook(FeedbackPlaybook)
     FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook)).reroute(
         "U0MANAGER", 1, Rerouting("quality", (Role.purchasing,)))
-    shown = press(console, "U0BUYER", "feedback_add_launch_task", {"feedback": 1, "sku": "LED-100",
-                                                                   "marketplace": None})
-    form = shown[shown.index("modal opened for Chen Jie: “Add launch task”"):]
-    assert "Follow-up to feedback F-1" in form and "PRIVTASK" not in form
+    # Kept private, its one line is the manager's (the only one who sees it), offering its route's follow-ups.
+    shown = press(console, "U0MANAGER", "feedback_add_launch_task", {"feedback": 1, "sku": "LED-100",
+                                                                     "marketplace": None})
+    form = shown[shown.index("modal opened for Li Wei"):]
+    assert "✎ 任务: 反馈 F-1 的跟进" in form and "PRIVTASK" not in form

@@ -12,8 +12,9 @@ def everything_in(console: ConsoleSlack, channel: str) -> str:
 
 
 def everywhere_but(console: ConsoleSlack, *readers: str) -> str:
-    """Every channel and every DM but those of ``readers`` (the people who may read the private words); an
+    """Every channel, DM and App Home but those of ``readers`` (the people who may read the private words); an
     ephemeral answer is seen only by the person it answers."""
     theirs = {console.emulator.dm_channel_of(u) for u in readers}
     return "\n".join(f"{r.text} {r.blocks}" for r in console.emulator.records
-                     if r.channel not in theirs and r.kind != "ephemeral")
+                     if r.channel not in theirs and r.kind != "ephemeral"
+                     and not (r.kind == "home" and r.user in readers))
