@@ -66,7 +66,8 @@ class Gestures:
         return not channel.is_im or channel.user == self.seat.user
 
     def _find_clickable(self, target: str) -> Clickable:
-        """The open modal's first, then the newest message, ephemeral or App Home the person can see that has it."""
+        """The open modal's first, then the newest message or ephemeral the person can see that has it, then their
+        App Home."""
         seat, emulator = self.seat, self.seat.emulator
         renderer = Renderer(emulator.state)  # not the seat's: its numbers are those of the last output
         candidates: list[Record] = []
@@ -80,9 +81,10 @@ class Gestures:
                 latest[(record.channel, record.ts)] = record
         messages = [r for r in latest.values() if self._visible(r)]
         ephemerals = [r for r in emulator.records if r.kind == "ephemeral" and self._visible(r)]
-        # The person's App Home as it shows now (its latest publish): its buttons are clicked by text too.
-        homes = [r for r in emulator.records if r.kind == "home" and r.user == seat.user][-1:]
-        candidates += sorted(messages + ephemerals + homes, key=lambda r: r.seq, reverse=True)
+        candidates += sorted(messages + ephemerals, key=lambda r: r.seq, reverse=True)
+        # Then the person's App Home as it shows now (its latest publish): its buttons are clicked by text too, but
+        # after every message — Opsbot republishes Homes on its own, and a button in a channel is what was meant.
+        candidates += [r for r in emulator.records if r.kind == "home" and r.user == seat.user][-1:]
         wanted = target.strip().strip('"').lower()
         if wanted.isdigit():
             number = int(wanted)
