@@ -142,25 +142,26 @@ def _element_state(element: dict[str, Any], value: str) -> dict[str, Any]:
     return {"type": kind or "plain_text_input", "value": value}
 
 
+# An untouched input's state as Slack sends it: the state key and the element's initial-value key, with the default.
+_INITIAL: dict[str, tuple[str, str, Any]] = {
+    **{kind: ("selected_option", "initial_option", None)
+       for kind in ("static_select", "external_select", "radio_buttons")},
+    **{kind: ("selected_options", "initial_options", [])
+       for kind in ("multi_static_select", "multi_external_select", "checkboxes")},
+    "datepicker": ("selected_date", "initial_date", None),
+    "users_select": ("selected_user", "initial_user", None),
+    "multi_users_select": ("selected_users", "initial_users", []),
+    "conversations_select": ("selected_conversation", "initial_conversation", None),
+    "channels_select": ("selected_channel", "initial_channel", None),
+    "multi_conversations_select": ("selected_conversations", "initial_conversations", []),
+    "multi_channels_select": ("selected_channels", "initial_channels", []),
+}
+
+
 def _initial_state(element: dict[str, Any]) -> dict[str, Any]:
     """What Slack sends for an input nobody touched: its initial value, if any."""
     kind = element.get("type")
-    if kind in ("static_select", "external_select", "radio_buttons"):
-        return {"type": kind, "selected_option": element.get("initial_option")}
-    if kind in ("multi_static_select", "multi_external_select", "checkboxes"):
-        return {"type": kind, "selected_options": element.get("initial_options", [])}
-    if kind == "datepicker":
-        return {"type": kind, "selected_date": element.get("initial_date")}
-    if kind == "users_select":
-        return {"type": kind, "selected_user": element.get("initial_user")}
-    if kind == "multi_users_select":
-        return {"type": kind, "selected_users": element.get("initial_users", [])}
-    if kind == "conversations_select":
-        return {"type": kind, "selected_conversation": element.get("initial_conversation")}
-    if kind == "channels_select":
-        return {"type": kind, "selected_channel": element.get("initial_channel")}
-    if kind == "multi_conversations_select":
-        return {"type": kind, "selected_conversations": element.get("initial_conversations", [])}
-    if kind == "multi_channels_select":
-        return {"type": kind, "selected_channels": element.get("initial_channels", [])}
+    if kind in _INITIAL:
+        state, initial, default = _INITIAL[kind]
+        return {"type": kind, state: element.get(initial, list(default) if isinstance(default, list) else default)}
     return {"type": kind or "plain_text_input", "value": element.get("initial_value")}
