@@ -79,3 +79,34 @@ def test_two_replicas_on_one_sqlite_file_share_the_journal_so_a_replay_to_either
             writer.stop()
         first.dispose()
         second.dispose()
+
+
+def test_the_ack_writer_never_checkpoints_the_journal_the_mover_does_and_the_wal_is_reused(tmp_path: Path) -> None:
+    # A checkpoint copies the WAL into the file and waits for the disk: taken inside the ack writer's commit (SQLite's
+    # automatic one, every 1,000 pages) it held a whole batch of acks. Each ack here is about four pages.
+    path = tmp_path / "opsbot.sqlite3-acks"
+    journal, identity = open_journal(f"sqlite:///{path}")
+    writer = AckWriter(journal, WorkQueue(journal))
+    mover = Mover(journal, identity, journal, wake=lambda: None)  # only its checkpoint is used here
+    wal = Path(f"{path}-wal")
+    body = "x" * 15_000
+
+    def ack(n: int) -> Ack:
+        return Ack(f"v0=sig{n}", "1795000000", "T0DEMO", f"trigger:{n}", body, "form", queue=True, lane=TRIGGER)
+
+    try:
+        file_before = path.stat().st_size
+        for n in range(600):  # about 2,400 pages: SQLite's own checkpoint would have run twice
+            assert writer.write_now(ack(n)) is Outcome.QUEUED
+        written = wal.stat().st_size
+        assert written > 2_000 * 4096  # the WAL holds every commit: nothing was checkpointed by the writer
+        assert path.stat().st_size == file_before  # and nothing was copied into the file
+        mover.checkpoint()
+        assert path.stat().st_size > 600 * 15_000  # the mover copied it
+        for n in range(600, 1200):
+            assert writer.write_now(ack(n)) is Outcome.QUEUED
+        # The WAL started again from its beginning (its size would have doubled): it does not grow for ever.
+        assert wal.stat().st_size < 1.2 * written
+    finally:
+        writer.stop()
+        journal.dispose()
