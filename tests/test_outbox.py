@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from bot.console.emulator import SlackEmulator
 from bot.console.faults import Faults
 from bot.db import Database
+from bot.db.migrate import upgrade
 from bot.db.outbox import FAILED, SENT, OutboxMessage
 from bot.delivery import Delivery
 from bot.outbox import keyed
@@ -193,3 +195,57 @@ def test_the_same_work_done_again_sends_nothing_twice(emulator: SlackEmulator, d
     with keyed("job:kpi.digest:shenzhen-ops@2026-11-24T01:00:00+00:00"):
         delivery.post("C0OPS", "Morning KPIs")  # the next morning's is its own
     assert Counter(messages(emulator)) == {"Morning KPIs": 2, "order now: LED-100": 2}
+
+
+@pytest.mark.postgres
+def test_the_same_work_done_twice_at_once_writes_its_message_once_and_neither_fails(
+    emulator: SlackEmulator, postgres_url: str
+) -> None:
+    # A lease taken over from a replica that was only slow: both do the same work at the same moment. The second
+    # one's message (the same key) waits for the first's commit on the key's unique index; it must then find the
+    # message written, not fail the second one's whole transaction (and the person's answer) on the constraint.
+    database = Database(postgres_url)
+    upgrade(database.engine)
+    delivery = delivery_for(emulator, database)
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with keyed("job:kpi.digest:shenzhen-ops@2026-11-23T01:00:00+00:00"), database.transaction():
+                delivery.post("C0OPS", "Morning KPIs")
+                written.set()
+                release.wait(10)
+        except BaseException as error:  # reported by the test
+            failures.append(error)
+
+    def second() -> None:
+        try:
+            with keyed("job:kpi.digest:shenzhen-ops@2026-11-23T01:00:00+00:00"), database.transaction():
+                delivery.post("C0OPS", "Morning KPIs")
+        except BaseException as error:  # reported by the test
+            failures.append(error)
+
+    try:
+        threads = [threading.Thread(target=first)]
+        threads[0].start()
+        assert written.wait(10)
+        threads.append(threading.Thread(target=second))
+        threads[1].start()
+        with database.engine.connect() as connection:  # the second waits on the first's row lock: then let go
+            for _ in range(500):
+                waiting = connection.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"))
+                if waiting or not threads[1].is_alive():
+                    break
+                threads[1].join(0.01)
+        release.set()
+        for thread in threads:
+            thread.join(10)
+        assert failures == []
+        with database.transaction() as session:
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    finally:
+        release.set()
+        database.dispose()

@@ -87,14 +87,18 @@ class Outbox:
                         self.db.after_commit(lambda: self.flush(lane), once=("outbox", lane))
                         return Outgoing(parent.key)
                 now = self.now()
-                session.add(OutboxMessage(
+                # Written now and ignored if the key is there: the same work done at the same moment elsewhere (a
+                # lease taken over from a replica that was only slow) wrote the same message; waiting for its
+                # commit and then failing on the key would fail this whole transaction, and the person's answer.
+                insert_ignore(
+                    session, OutboxMessage,
                     key=key, workspace=self.workspaces.resolve(channel=lane) or None, lane=lane, kind=kind,
                     channel=None if lane.startswith(("U", "W")) else lane,
                     payload=body, content=content,
                     after=after.key if after else None, receipt=receipt.name if receipt else None,
                     receipt_ref=receipt.ref if receipt else None, state=PENDING, attempts=0, uncertain=False,
                     due_at=now, created_at=now,
-                ))
+                )
             self.db.after_commit(lambda: self.flush(lane), once=("outbox", lane))
         return Outgoing(key)
 
