@@ -68,7 +68,7 @@ from bot.flows.home import refresh_queued
 from bot.i18n import Translator, translator
 from bot.observability import COMMANDS
 from bot.ops.team import Team
-from bot.outbox.acks import Ack, AckWriter, Outcome
+from bot.outbox.acks import Ack, AckWriter, Outcome, ack_database
 from bot.outbox.event_journal import LIMIT, EventJournal, Kept, default_path
 from bot.outbox.journal import Mover, journal_url, open_journal
 from bot.outbox.work import (
@@ -407,7 +407,7 @@ class Front:
             if self._db is None:
                 journal = journal_url(self.ctx.db.url)
                 if journal is None:
-                    self._db = Database(self.ctx.db.url)
+                    self._db = ack_database(self.ctx.db.url)
                     if self.ctx.db.url.startswith("postgresql") and self.event_journal_max > 0:
                         self._events = EventJournal(
                             self.event_journal or default_path(self.ctx.db.url), self.ctx.db.url,

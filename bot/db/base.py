@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import DateTime, Engine, create_engine, event, exc, inspect, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -114,14 +115,30 @@ def sessions_at_this_priority(engine: Engine) -> None:
             os.setpriority(os.PRIO_PROCESS, backend, mine)
 
 
-def make_engine(url: str) -> Engine:
+def _gone_when_idle(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection the server has closed, found without a round trip: an idle connection has
+    nothing to read, so one that has (the server's "terminating connection" notice, or the end of the stream
+    after a restart or a closed proxy) is dropped and the pool opens a fresh one (SQLAlchemy's
+    DisconnectionError at checkout). Anything else readable (a NOTIFY nobody listens for) costs a reconnect."""
+    closed = getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False)
+    if closed or select.select([dbapi_connection.fileno()], [], [], 0)[0]:
+        raise exc.DisconnectionError("the server closed this connection while it was idle")
+
+
+def make_engine(url: str, *, ping: bool = True) -> Engine:
+    """``ping`` (PostgreSQL): each connection taken from the pool is first asked ``SELECT 1`` — a round trip, which
+    on a busy machine waits for a PostgreSQL process to get a core. Without it (the ack path, where that wait is in
+    every ack), a connection the server closed while it was idle is still never used: seen on its socket."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     given = make_url(url).query
     timeouts = {name: value for name, value in POSTGRES_TIMEOUTS.items() if name not in given}
-    return create_engine(url, pool_pre_ping=True, connect_args=timeouts)
+    engine = create_engine(url, pool_pre_ping=ping, connect_args=timeouts)
+    if not ping:
+        event.listen(engine, "checkout", _gone_when_idle)
+    return engine
 
 
 @dataclass
@@ -146,9 +163,9 @@ class Database:
     both together or neither, however many helpers it calls that open a transaction of their own.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, ping: bool = True) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, ping=ping)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

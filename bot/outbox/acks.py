@@ -141,6 +141,13 @@ class _GivenUp(Exception):
     """An ack of the batch was given up before the commit: the batch is rolled back and written without it."""
 
 
+def ack_database(url: str) -> Database:
+    """The ack path's own connection pool on PostgreSQL (a listener holding connections cannot starve an ack),
+    without a ``SELECT 1`` before each use: that round trip was in every ack. A connection the server closed while
+    idle is still never used: the pool sees it on its socket (``bot/db/base.py``)."""
+    return Database(url, ping=False)
+
+
 class AckWriter:
     """The one thread that writes acks, started when first used."""
 
@@ -243,10 +250,10 @@ class AckWriter:
             (self.mover.ready if self.mover is not None else self.work.wake).set()
 
     def _commit(self, batch: list[Ack]) -> list[Outcome]:
-        """The batch's rows, committed. On PostgreSQL one statement, committed by itself (no BEGIN, no COMMIT): with
-        the pool's ping, two round trips where there were six, each a wake-up of a PostgreSQL process that, on a
-        busy machine, waits for a core. (A connection kept by this thread, unpinged, saved one more, but one that an
-        outage had closed answered the first ack after it as an outage.) An ack given up
+        """The batch's rows, committed. On PostgreSQL one statement, committed by itself (no BEGIN, no COMMIT): one
+        round trip where there were six, each a wake-up of a PostgreSQL process that, on a busy machine, waits for a
+        core. The pool's connection is not pinged first (:func:`ack_database`): one that an outage or a restart
+        closed is seen on its socket and replaced, so the first ack after an outage is not answered as one. An ack given up
         while that statement was on the wire is undone once it lands (:meth:`_undo`), as is one whose commit
         landed late. Elsewhere (SQLite: the ack journal) a transaction, checked for acks given up before it
         commits (:class:`_GivenUp`)."""
@@ -256,8 +263,8 @@ class AckWriter:
                 if any(ack.given_up for ack in batch):
                     raise _GivenUp  # rolled back; the others are written again without it
             return outcomes
-        # A connection from the pool (pinged on checkout: one taken before an outage is never used after it),
-        # in autocommit: the statement is its own transaction.
+        # A connection from the pool (one the server closed is never handed out), in autocommit: the statement is
+        # its own transaction.
         with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return self._rows(connection, batch)
 

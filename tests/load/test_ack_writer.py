@@ -7,11 +7,13 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, create_engine, event, func, select, text
+from sqlalchemy.pool import NullPool
 
 from bot.db import Database
+from bot.db.migrate import upgrade
 from bot.db.outbox import WorkItem
-from bot.outbox.acks import Ack, AckWriter, Outcome
+from bot.outbox.acks import Ack, AckWriter, Outcome, ack_database
 from bot.outbox.work import OTHER, TRIGGER, TRIGGER_LIFE, WorkQueue
 
 
@@ -99,3 +101,53 @@ def test_trigger_threads_take_only_fresh_triggers_newest_first_and_the_others_ta
     assert [r.body if r else None for r in taken] == ["command b", "command a", None]
     others = [queue.claim() for _ in range(3)]
     assert [r.body if r else None for r in others] == ["an old command", "an event", None]
+
+
+def _unpinged(postgres_url: str) -> Database:
+    """The ack path's pool as the front makes it: no ``SELECT 1`` before each use."""
+    database = ack_database(postgres_url)
+    upgrade(database.engine)
+    return database
+
+
+@pytest.mark.postgres
+def test_an_ack_is_one_statement_on_the_wire_with_no_ping_before_it(postgres_url: str) -> None:
+    # On a busy machine each round trip waits for a PostgreSQL process to get a core: a ping before every batch
+    # doubled what an ack waited for.
+    database = _unpinged(postgres_url)
+    statements: list[str] = []
+    pinged: list[object] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    ping = database.engine.dialect.do_ping
+    database.engine.dialect.do_ping = lambda c: pinged.append(c) or ping(c)  # type: ignore[method-assign]
+    writer = AckWriter(database, WorkQueue(database))
+    try:
+        assert writer.write_now(_ack(1)) is Outcome.QUEUED
+        statements.clear()
+        assert [writer.write_now(_ack(n)) for n in range(2, 5)] == [Outcome.QUEUED] * 3
+        assert len(statements) == 3 and pinged == []
+    finally:
+        writer.stop()
+        database.dispose()
+
+
+@pytest.mark.postgres
+def test_an_ack_after_the_server_closed_its_idle_connection_is_written_on_a_fresh_one(postgres_url: str) -> None:
+    # A PostgreSQL restart, or an outage that closed every session, while the ack path's pool was idle: the first
+    # ack after it must be queued, not answered as an outage on a connection that is gone.
+    database = _unpinged(postgres_url)
+    writer = AckWriter(database, WorkQueue(database))
+    try:
+        assert writer.write_now(_ack(1)) is Outcome.QUEUED
+        admin = create_engine(postgres_url, poolclass=NullPool)
+        with admin.connect() as connection:
+            closed = connection.scalar(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"))
+        admin.dispose()
+        assert closed >= 1  # the pool's idle connections
+        assert writer.write_now(_ack(2)) is Outcome.QUEUED
+        assert _queued(database) == 2
+    finally:
+        writer.stop()
+        database.dispose()
