@@ -253,8 +253,8 @@ class AckWriter:
         """The batch's rows, committed. On PostgreSQL one statement, committed by itself (no BEGIN, no COMMIT): one
         round trip where there were six, each a wake-up of a PostgreSQL process that, on a busy machine, waits for a
         core. The pool's connection is not pinged first (:func:`ack_database`): one that an outage or a restart
-        closed is seen on its socket and replaced, so the first ack after an outage is not answered as one. An ack given up
-        while that statement was on the wire is undone once it lands (:meth:`_undo`), as is one whose commit
+        closed is seen on its socket and replaced, so the first ack after an outage is not answered as one. An ack
+        given up while that statement was on the wire is undone once it lands (:meth:`_undo`), as is one whose commit
         landed late. Elsewhere (SQLite: the ack journal) a transaction, checked for acks given up before it
         commits (:class:`_GivenUp`)."""
         if self.db.engine.dialect.name != "postgresql":
