@@ -57,12 +57,11 @@ from bot.db import Database
 from bot.db.base import UTCDateTime
 from bot.db.core import ProcessedDelivery
 from bot.db.outbox import WorkItem
+from bot.outbox.moving import MOVE_BATCH, Moving
 from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 
-MOVE_BATCH = 500
-IDLE_SECONDS = 1.0  # how often the mover looks at the journal (and, with events in it, tries the database)
 LIMIT = 10_000  # events kept at most: a few KB each, tens of MB on disk; a day's events of a large team
 
 _metadata = MetaData()
@@ -97,21 +96,21 @@ def default_path(database_url: str) -> Path:
     return Path(f"opsbot-events-{hashlib.sha256(which.encode()).hexdigest()[:12]}.sqlite3")
 
 
-class EventJournal:
+class EventJournal(Moving):
     """The replica's journal of events the database could not take, and the thread that moves them into ``work``.
 
     The file is made when the first event is kept; a replica started on a file a previous run left moves what it
     holds as soon as the database answers, with no request from Slack to wake it.
     """
 
+    thread_name = "opsbot-event-journal"
+
     def __init__(self, path: Path, main_url: str, *, limit: int, wake: Callable[[], None]) -> None:
+        super().__init__()
         self.path, self.main_url, self.limit, self.wake = path, main_url, limit, wake
         self._journal: Database | None = None
         self._main: Database | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
         self._told_full = False
 
     # -- keeping, on the ack path (a thread of its own: a local commit) -----------------------------------
@@ -141,7 +140,7 @@ class EventJournal:
         if held == 0:  # the first of an outage (the journal is emptied when it is moved): one line, saying where
             log.warning("events: the database is unreachable; events are kept in the journal %s until it is back",
                         self.path)
-        self._ready.set()
+        self.ready.set()
         return Kept.KEPT
 
     def _full(self) -> Kept:
@@ -159,24 +158,10 @@ class EventJournal:
             count, oldest = connection.execute(select(func.count(), func.min(KEPT.c.received_at))).one()
         return int(count or 0), oldest
 
-    # -- moving, on a thread of its own --------------------------------------------------------------------
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._run, name="opsbot-event-journal", daemon=True)
-                self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._ready.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(5)
-
+    # -- moving, on a thread of its own (``Moving``) ----------------------------------------------------------
     def after_fork(self) -> None:
         """In a forked process: the parent's connections are the parent's (and its thread did not come along)."""
-        self._thread = None
+        self.forget_thread()
         for db in (self._journal, self._main):
             if db is not None:
                 db.engine.dispose(close=False)
@@ -187,18 +172,10 @@ class EventJournal:
             if db is not None:
                 db.dispose()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._ready.wait(IDLE_SECONDS)
-            self._ready.clear()
-            try:
-                while self.move() == MOVE_BATCH and not self._stop.is_set():
-                    pass
-            except SQLAlchemyError as error:
-                if is_database_down(error):
-                    continue  # they wait in the journal: tried again in a second
-                log.warning("events: could not move the journal's events into the work queue (%s)",
-                            type(error).__name__)
+    def pass_failed(self, error: SQLAlchemyError) -> None:
+        if not is_database_down(error):  # down: they wait in the journal, tried again in a second, silently
+            log.warning("events: could not move the journal's events into the work queue (%s)",
+                        type(error).__name__)
 
     def move(self, limit: int = MOVE_BATCH) -> int:
         """Move up to ``limit`` events into the work queue, oldest first; how many the journal held."""

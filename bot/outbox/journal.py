@@ -17,7 +17,6 @@ commit and the journal's delete moves nothing twice.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -32,12 +31,11 @@ from bot.db import Database
 from bot.db.base import Base
 from bot.db.core import AcceptedSignature, ProcessedDelivery
 from bot.db.outbox import WorkItem
+from bot.outbox.moving import MOVE_BATCH, Moving
 from bot.outbox.work import is_database_down
 
 log = logging.getLogger(__name__)
 
-MOVE_BATCH = 500
-IDLE_SECONDS = 1.0  # the mover looks again this often when nothing woke it (a journal left by a restart)
 CHECKPOINT_EVERY = 1.0  # seconds between the mover's checkpoints of the journal's WAL
 
 
@@ -90,29 +88,16 @@ def _create(engine: Engine) -> None:
         _metadata.create_all(engine)
 
 
-class Mover:
+class Mover(Moving):
     """The thread that moves queued requests from the journal into the database's ``work`` table."""
 
+    thread_name = "opsbot-ack-mover"
+
     def __init__(self, journal: Database, identity: str, main: Database, wake: Callable[[], None]) -> None:
+        super().__init__()  # ``ready`` is set by the ack writer when it committed a queued request
         self.journal, self.identity, self.main, self.wake = journal, identity, main, wake
-        self.ready = threading.Event()  # set by the ack writer when it committed a queued request
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._told_down = False
         self._checkpointed = 0.0  # time.monotonic() of the last checkpoint
-
-    def start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="opsbot-ack-mover", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.ready.set()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
 
     def waiting(self) -> tuple[int, datetime | None]:
         """How many requests wait in the journal, and when the oldest was received."""
@@ -122,23 +107,18 @@ class Mover:
             ).one()
         return int(count or 0), oldest
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.ready.wait(IDLE_SECONDS)
-            self.ready.clear()
-            try:
-                while self.move() == MOVE_BATCH and not self._stop.is_set():
-                    pass
-                self._told_down = False
-                if time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY:
-                    self.checkpoint()
-            except SQLAlchemyError as error:
-                if not self._told_down:  # one line per outage: the requests wait in the journal meanwhile
-                    self._told_down = True
-                    log.warning(
-                        "acks: could not move requests into the work queue (%s); they wait in the journal",
-                        "database unreachable" if is_database_down(error) else type(error).__name__,
-                    )
+    def after_pass(self) -> None:
+        self._told_down = False
+        if time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY:
+            self.checkpoint()
+
+    def pass_failed(self, error: SQLAlchemyError) -> None:
+        if not self._told_down:  # one line per outage: the requests wait in the journal meanwhile
+            self._told_down = True
+            log.warning(
+                "acks: could not move requests into the work queue (%s); they wait in the journal",
+                "database unreachable" if is_database_down(error) else type(error).__name__,
+            )
 
     def checkpoint(self) -> None:
         """Copy the journal's WAL into its file. PASSIVE: it neither waits for nor blocks the ack writer, which
