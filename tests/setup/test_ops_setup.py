@@ -3,7 +3,6 @@ after that only the manager may change it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,7 @@ from bot.db.core import AuditEntry
 from bot.db.setup import TeamSetupRow
 from bot.ops.team import ChannelKey, Role
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
-
-# What a team writes before it is set up: who it is, and nothing a manager would need Slack ids for.
-NEW_TEAM = """\
-id: shenzhen-ops
-name: Shenzhen Ops
-slack_team_id: T0DEMO
-"""
-
-
-@pytest.fixture
-def new_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    (playbooks_dir / "team.yml").write_text(NEW_TEAM, encoding="utf-8")
-    slack = ConsoleSlack(
-        playbooks_dir=playbooks_dir,
-        database_url=database_url,
-        start=MONDAY_9AM_SHENZHEN,
-        as_user="U0MANAGER",
-        in_channel="C0OPS",
-    )
-    try:
-        yield slack
-    finally:
-        slack.close()
-
+from tests.setup.conftest import NEW_TEAM
 
 FILLED = (
     "!fill timezone=Asia/Shanghai language=zh-CN base_currency=cny workdays=mon,tue,wed,thu,fri,sat "

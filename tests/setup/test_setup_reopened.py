@@ -3,33 +3,17 @@ their pickers) and saving it again unchanged works, as in Slack where a picker's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.console.session import ConsoleSlack
 from bot.ops.team import ChannelKey, Role
-from tests.conftest import MONDAY_9AM_SHENZHEN, converse
-
-NEW_TEAM = "id: shenzhen-ops\nname: Shenzhen Ops\nslack_team_id: T0DEMO\n"
+from tests.conftest import converse
 
 
 @pytest.fixture
-def new_team(playbooks_dir: Path, database_url: str) -> Iterator[ConsoleSlack]:
-    (playbooks_dir / "team.yml").write_text(NEW_TEAM, encoding="utf-8")
-    slack = ConsoleSlack(
-        playbooks_dir=playbooks_dir,
-        database_url=database_url,
-        start=MONDAY_9AM_SHENZHEN,
-        as_user="U0MANAGER",
-        in_channel="C0OPS",
-    )
-    slack.emulator.users["U0MANAGER"].locale = "en-US"
-    try:
-        yield slack
-    finally:
-        slack.close()
+def new_team(new_team: ConsoleSlack) -> ConsoleSlack:
+    new_team.emulator.users["U0MANAGER"].locale = "en-US"
+    return new_team
 
 
 def test_the_form_opens_again_with_what_was_saved_and_saves_again_unchanged(new_team: ConsoleSlack) -> None:

@@ -14,7 +14,8 @@ import pytest
 
 from bot.console.session import ConsoleSlack
 from tests.conftest import MONDAY_9AM_SHENZHEN, converse
-from tests.setup.test_ops_setup import FILLED, NEW_TEAM
+from tests.setup.conftest import NEW_TEAM
+from tests.setup.test_ops_setup import FILLED
 
 BERLIN, SHANGHAI = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Shanghai")
 
