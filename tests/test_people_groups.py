@@ -118,17 +118,34 @@ def test_a_slack_that_does_not_answer_leaves_the_last_list_and_is_not_asked_agai
 
 
 class RefusingSlack(SlackEmulator):
+    """Slack answering usergroups.users.list with an error once ``refusing`` is set (status, error)."""
+
+    refusing: tuple[int, str] | None = None
+
     def answer(self, method: str, args: dict[str, Any], authorization: str) -> Answer | None:
-        if method == "usergroups.users.list":
+        if method == "usergroups.users.list" and self.refusing is not None:
             self.attempts.append(method)
-            return 200, {"ok": False, "error": "no_such_subteam"}, {}
+            status, error = self.refusing
+            return status, {"ok": False, "error": error}, {"Retry-After": "1"} if status == 429 else {}
         return super().answer(method, args, authorization)
 
 
-def test_a_group_slack_says_is_gone_gives_nobody_the_role(database: Database) -> None:
+@pytest.mark.parametrize(("refusal", "left"), [
+    ((200, "no_such_subteam"), frozenset()),  # Slack says the group is gone: nobody holds the role through it
+    ((429, "ratelimited"), frozenset({"U0MANAGER", "U0ANALYST"})),  # busy is no answer: the last list stands in
+])
+def test_what_slack_refusing_the_group_leaves(
+    database: Database, refusal: tuple[int, str], left: frozenset[str]
+) -> None:
     slack = RefusingSlack(TOKEN).start()
+    slack.usergroups[GROUP] = ["U0MANAGER", "U0ANALYST"]
     try:
-        assert process(slack, database, FrozenClock(AT)).group_members(GROUP) == frozenset()
+        clock = FrozenClock(AT)
+        people = process(slack, database, clock)
+        people.group_members(GROUP)
+        clock.set(AT + timedelta(hours=2))
+        slack.refusing = refusal
+        assert people.group_members(GROUP) == left
     finally:
         slack.stop()
 
