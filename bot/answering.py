@@ -9,6 +9,10 @@ The front opens :func:`answering` around the listener and gets back what was put
 Slack asks :func:`after_answer` first, which keeps the call for after the answer when one is being prepared
 in this context (and says so), or returns False so the caller does it now (a queued request's work thread,
 the scheduler, the console).
+
+Something the answer needed that was never known and could not be asked meanwhile (a Slack user group that gives
+a role, never read yet) is not guessed: the check says no, and says so with :func:`decided_without`; a form that
+is refused while something was (``bot/handlers/common.py``) tells the person to submit again once it is read.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from contextlib import contextmanager
 _put_off: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
     "opsbot_answering", default=None
 )
+_not_known: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("opsbot_not_known", default=None)
 
 
 @contextmanager
@@ -51,4 +56,23 @@ def after_answer(work: Callable[[], None]) -> bool:
 
 def _outside(work: Callable[[], None]) -> None:
     _put_off.set(None)  # in the copied context only: what runs after the answer may call Slack
+    _not_known.set(None)
     work()
+
+
+@contextmanager
+def deciding() -> Iterator[list[str]]:
+    """While the body runs, what :func:`decided_without` says is collected in the list it yields."""
+    unknown: list[str] = []
+    token = _not_known.set(unknown)
+    try:
+        yield unknown
+    finally:
+        _not_known.reset(token)
+
+
+def decided_without(what: str) -> None:
+    """A check was answered "no" without knowing ``what`` (it could not be asked now, and is read after)."""
+    unknown = _not_known.get()
+    if unknown is not None and what not in unknown:
+        unknown.append(what)

@@ -26,11 +26,11 @@ that the next answer and every ack on the event loop need; so when the work thre
 own (``opsbot serve``, :meth:`Front.share_wake`), a form's Home refreshes are not put off here but queued for
 them, in the form's own transaction (``bot/flows/home.py``; the work queue's ``HOME`` lane, which only the bot
 writes), and :meth:`Front.work` builds and publishes them there. The console, in-process dispatch and Socket
-Mode (no work process) keep them on the after-answer threads. The Slack calls a form still waits
-for: only a role given by a Slack user group whose members are not cached (``usergroups.users.list``, from
-``bot/people.py``) when the form's role check needs it. A new launch's channel is created after the answer
-(``bot/flows/launch_setup.py``), a feedback form carries whether it came from a private place from when it
-opened, and who a person is (their language, a name) is answered from what is known and looked up after.
+Mode (no work process) keep them on the after-answer threads. No Slack call is waited for: a new launch's
+channel is created after the answer (``bot/flows/launch_setup.py``), a feedback form carries whether it came from
+a private place from when it opened, and who a person is (their language, a name) and who is in a Slack user
+group that gives a role are answered from what is known — in memory or stored — and read again after
+(``bot/people.py``, ``bot/people_groups.py``).
 Anything else Bolt answers itself (the URL check when the app is set up) runs in full.
 
 With the database down nothing can be queued, so nothing is acknowledged that might be lost: a command is

@@ -1,7 +1,7 @@
 """Who a Slack user is, as far as the bot needs: time zone, locale, display name, group membership.
 
 Read from ``users.list`` (with ``include_locale``: the whole workspace, 200 people a call, the first time
-anyone is asked about) and ``usergroups.users.list``, cached for an hour so building a thousand members'
+anyone is asked about), cached for an hour so building a thousand members'
 prompt schedule, or a fan-out of prompts, costs a handful of calls rather than one each; someone the list
 did not have (they joined since) is asked of ``users.info``. Ids are only unique within a workspace, so
 everything is cached per workspace and asked of that workspace with its own token.
@@ -11,7 +11,8 @@ when it differs from the row there. When Slack refuses, hangs or never answers a
 a process started in a slow Slack minute knows nobody yet — the stored profile stands in, so the manager who
 reads Chinese still does, on her own clock; only someone never seen gets the team's language and zone. While a
 form's answer is being prepared (``bot/answering.py``) Slack is not asked at all: what is known answers, and the
-lookup follows the answer.
+lookup follows the answer. Who is in a Slack user group that gives a role is kept the same way
+(``bot/people_groups.py``, from ``usergroups.users.list`` and Slack's events about the group).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from bot.db import Database
 from bot.db.people import StoredProfile, remember, stored
 from bot.ops.team import Team, TeamDirectory
 from bot.ops.team_names import SlackDirectory, names_in, resolve_names, unresolvable, without_names
+from bot.people_groups import GroupMembers
 from bot.workspaces import NotInstalled, Workspaces
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ class People:
         self._read_stored: dict[str, float] = {}  # workspace -> when its stored profiles were last read into memory
         # Keyed by (workspace, id): "" is the workspace of a single bot token.
         self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
-        self._groups: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
+        self.groups = GroupMembers(self._read_group, db=db, clock=self._clock)
         self._private: dict[tuple[str, str], bool] = {}
         self._listed: dict[str, float] = {}  # workspace -> when users.list last filled the cache
         self._silent: dict[str, float] = {}  # workspace -> until when Slack is not asked (users.info hung)
@@ -220,21 +222,33 @@ class People:
         self._store(workspace, learned)  # the pages read, even if a later one failed; outside the lock
         return self._profiles
 
-    def group_members(self, group_id: str) -> frozenset[str]:
-        workspace = self._workspaces.resolve()
-        key = (workspace, group_id)
-        cached = self._groups.get(key)
-        if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
-            return cached[1]
+    def group_members(self, group_id: str) -> frozenset[str] | None:
+        """Who is in a Slack user group (``bot/people_groups.py``: memory, then stored, then Slack); None only while
+        a form's answer is prepared and the group was never read (it is read right after the answer)."""
+        return self.groups.members(self._workspaces.resolve(), group_id)
+
+    def group_changed(
+        self, group_id: str, *, users: Iterable[str] | None = None, added: Iterable[str] = (),
+        removed: Iterable[str] = (),
+    ) -> None:
+        """Slack's event about a user group of the workspace being served: the list known changes at once."""
+        self.groups.changed(self._workspaces.resolve(), group_id, users=users, added=added, removed=removed)
+
+    def _read_group(self, workspace: str, group_id: str) -> frozenset[str] | None:
+        """Slack's list of the group; nobody when Slack says no, None when it does not answer (or is too busy to)."""
+        client = self._quick(self._workspaces.client_for(workspace))
         try:
-            members = frozenset(
-                self._workspaces.client_for(workspace).usergroups_users_list(usergroup=group_id)["users"]
-            )
+            return frozenset(client.usergroups_users_list(usergroup=group_id)["users"])
         except SlackApiError as exc:
-            log.warning("usergroups.users.list failed for %s: %s", group_id, exc.response.get("error"))
-            members = frozenset()
-        self._groups[key] = (time.monotonic(), members)
-        return members
+            error = exc.response.get("error")
+            log.warning("usergroups.users.list failed for %s: %s", group_id, error)
+            # Busy is not an answer about the group: the list known stands in rather than nobody for an hour.
+            busy = error == "ratelimited" or exc.response.status_code >= 500
+            return None if busy else frozenset()
+        except (OSError, http.client.HTTPException) as exc:
+            log.warning("usergroups.users.list for %s did not answer (%s); using the list known", group_id,
+                        type(exc).__name__)
+            return None
 
     def channel_is_private(self, channel_id: str) -> bool:
         """True for private channels, DMs and group DMs — what must not be reposted publicly unasked."""

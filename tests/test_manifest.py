@@ -62,6 +62,8 @@ SLACK_BOT_EVENTS = {
     "reaction_added": "reactions:read",
     "team_join": "users:read",
     "user_change": "users:read",
+    "subteam_members_changed": "usergroups:read",
+    "subteam_updated": "usergroups:read",
 }
 
 

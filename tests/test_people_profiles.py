@@ -1,5 +1,6 @@
 """The people_profiles table (issue 17): a row is written only when what Slack says differs from it, many at once
-for a users.list, as an upsert (two replicas learning the same person both succeed), on SQLite and PostgreSQL."""
+for a users.list, as an upsert (two replicas learning the same person both succeed), on SQLite and PostgreSQL.
+The usergroup_members table beside it: a group's members with when Slack said so, the later reading kept."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.db import Database
-from bot.db.people import StoredProfile, forget_workspace, remember, stored
+from bot.db.people import StoredGroup, StoredProfile, forget_workspace, remember, remember_group, stored, stored_group
 
 AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -35,3 +36,25 @@ def test_only_what_changed_is_written_and_a_workspace_goes_whole(database: Datab
     with database.transaction() as session:
         assert stored(session, "T1") == {}
         assert stored(session, "T2") == {"U0000": team[0]}
+
+
+def test_a_groups_later_reading_wins_and_a_workspace_goes_whole(database: Database) -> None:
+    managers = StoredGroup(frozenset({"U0MANAGER", "U0ANALYST"}), AT)
+    with database.transaction() as session:
+        remember_group(session, "T1", "S0MANAGERS", managers)
+        remember_group(session, "T2", "S0MANAGERS", StoredGroup(frozenset({"U0BOSS"}), AT))  # ids are per workspace
+    left = StoredGroup(frozenset({"U0MANAGER"}), AT + timedelta(minutes=5))  # Sara left (an event, a new read)
+    with database.transaction() as session:
+        remember_group(session, "T1", "S0MANAGERS", left)
+    with database.transaction() as session:  # a slower reader, who asked Slack before she left, finishes late
+        remember_group(session, "T1", "S0MANAGERS", managers)
+    with database.transaction() as session:
+        assert stored_group(session, "T1", "S0MANAGERS") == left
+        assert stored_group(session, "T1", "S0OTHER") is None
+        remember_group(session, "T1", "S0EMPTY", StoredGroup(frozenset(), AT))
+    with database.transaction() as session:
+        assert stored_group(session, "T1", "S0EMPTY") == StoredGroup(frozenset(), AT)  # known to be empty
+        forget_workspace(session, "T1")
+    with database.transaction() as session:
+        assert stored_group(session, "T1", "S0MANAGERS") is None
+        assert stored_group(session, "T2", "S0MANAGERS") == StoredGroup(frozenset({"U0BOSS"}), AT)

@@ -1,9 +1,11 @@
-"""Each person's last profile Slack gave (``bot/people.py``): their language, time zone and name, per workspace.
+"""Each person's last profile Slack gave (``bot/people.py``): their language, time zone and name, per workspace;
+and who is in each Slack user group that gives a role (``bot/people_groups.py``), with when Slack said so.
 
 Kept so that a process started while Slack does not answer (a restart in a slow Slack minute), or a form's
-answer that must not wait on Slack, still writes to a person in their own language on their own clock. Only what
-users.info / users.list say about that and the name Opsbot shows: no email, no phone, nothing else of the
-profile. A workspace's rows go when the app is uninstalled there (``bot/flows/workspaces.py``).
+answer that must not wait on Slack, still writes to a person in their own language on their own clock and still
+knows who the managers are. Only what users.info / users.list say about that and the name Opsbot shows: no email,
+no phone, nothing else of the profile; of a group, only its members' ids. A workspace's rows go when the app is
+uninstalled there (``bot/flows/workspaces.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, delete, select
+from sqlalchemy import String, Text, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -80,6 +82,44 @@ def remember(session: Session, workspace: str, profiles: Iterable[StoredProfile]
     return len(changed)
 
 
+class UserGroupRow(Base):
+    __tablename__ = "usergroup_members"
+
+    workspace: Mapped[str] = mapped_column(String(32), primary_key=True)  # "" with a single bot token
+    group_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    members: Mapped[str] = mapped_column(Text)  # the members' user ids, sorted, one space between
+    # When Slack said so (usergroups.users.list, or an event carrying the whole list): the clock every process
+    # shares, so one that did not read it itself knows how old it is.
+    read_at: Mapped[datetime]
+
+
+@dataclass(frozen=True)
+class StoredGroup:
+    members: frozenset[str]
+    read_at: datetime
+
+
+def stored_group(session: Session, workspace: str, group_id: str) -> StoredGroup | None:
+    row = session.get(UserGroupRow, (workspace, group_id), populate_existing=True)
+    return None if row is None else StoredGroup(frozenset(row.members.split()), row.read_at)
+
+
+def remember_group(session: Session, workspace: str, group_id: str, group: StoredGroup) -> None:
+    """Store a group's members unless the row there was read later (a slower reader finishing after an event
+    must not bring back someone the event removed). An upsert: two replicas storing at once both succeed."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(UserGroupRow).values(
+        workspace=workspace, group_id=group_id, members=" ".join(sorted(group.members)), read_at=group.read_at
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["workspace", "group_id"],
+        set_={"members": statement.excluded.members, "read_at": statement.excluded.read_at},
+        where=UserGroupRow.read_at <= statement.excluded.read_at,
+    )
+    session.execute(statement)
+
+
 def forget_workspace(session: Session, workspace: str) -> None:
-    """Delete a workspace's stored profiles: the app was uninstalled there."""
+    """Delete a workspace's stored profiles and user groups: the app was uninstalled there."""
     session.execute(delete(PersonProfileRow).where(PersonProfileRow.workspace == workspace))
+    session.execute(delete(UserGroupRow).where(UserGroupRow.workspace == workspace))

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from bot.answering import decided_without
 from bot.clock import Clock
 from bot.db import Database
 from bot.delivery import Delivery
@@ -74,8 +75,19 @@ class Context:
         return translator(team.locale if team else None)
 
     def has_role(self, team: Team, user_id: str, role: Role) -> bool:
+        """The role from team.yml, or through the role's Slack user group (``bot/people_groups.py``)."""
+        if team.has_role(user_id, role):
+            return True
         group = team.usergroups.get(role)
-        members = self.people.group_members(group) if group else frozenset()
+        if not group:
+            return False
+        members = self.people.group_members(group)
+        if members is None:
+            # A form's answer is being prepared and the group was never read: a role lets someone act, so it is not
+            # given on a guess. The group is read right after the answer; a form this refuses asks the person to
+            # submit again then, rather than telling a real manager that only the manager may (handlers/common.py).
+            decided_without(f"usergroup:{group}")
+            return False
         return team.has_role(user_id, role, members)
 
     def today(self, team: Team) -> date:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+from bot.answering import deciding
 from bot.errors import N_, OpsError
 from bot.i18n import Translator
 
@@ -22,19 +23,31 @@ def submit_or_field_errors(
 
     The modal stays open with the message under the field, and nothing is saved, so the person
     loses nothing they typed. An OpsError without a field closes the modal and is replied privately
-    by the app's error handler.
+    by the app's error handler. A refusal decided without something the answer could not ask Slack for (a user
+    group that gives a role, never read: ``bot/answering.py``) may be wrong, so it is not given: the form stays
+    open and asks the person to submit again in a moment, once the group (read right after this answer) is known.
     """
-    try:
-        check_inputs(view)
-        result = work()
-    except OpsError as error:
-        if error.field is None:
-            ack()
-            raise
-        ack(response_action="errors", errors={error.field: tr._(error.message, **error.params)})
-        return None
+    with deciding() as unknown:
+        try:
+            check_inputs(view)
+            result = work()
+        except OpsError as error:
+            refusal = _not_read_yet(view) if error.field is None and unknown else error
+            if refusal.field is None:
+                ack()
+                if refusal is error:
+                    raise
+                raise refusal from None
+            ack(response_action="errors", errors={refusal.field: tr._(refusal.message, **refusal.params)})
+            return None
     ack(**(answer(result) if answer else {}))
     return result
+
+
+def _not_read_yet(view: dict[str, Any]) -> OpsError:
+    first = next((str(b["block_id"]) for b in view.get("blocks", []) if b.get("type") == "input"), None)
+    return OpsError(N_("Opsbot has not read your team's Slack user groups yet, so it could not check your role. "
+                       "It is reading them now: submit again in a moment."), field=first)
 
 
 def check_inputs(view: dict[str, Any]) -> None:
