@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.answering import answering
 from bot.console.faults import Faults
@@ -35,8 +37,13 @@ SET_UP = [
 
 
 def console_on(playbooks_dir: Path, database_url: str, faults: Faults | None = None) -> ConsoleSlack:
-    return ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN,
-                        features=(launch.FEATURE,), faults=faults)
+    console = ConsoleSlack(playbooks_dir=playbooks_dir, database_url=database_url, start=MONDAY_9AM_SHENZHEN,
+                           features=(launch.FEATURE,), faults=faults)
+    # The client asks again after a lost answer at once, not after the SDK's 0.5, 1, 2 and 4 seconds.
+    for handler in console.services.delivery.client.retry_handlers:
+        if isinstance(handler, ConnectionErrorRetryHandler):
+            handler.interval_calculator = FixedValueRetryIntervalCalculator(0)
+    return console
 
 
 @pytest.fixture(params=DATABASES)
@@ -158,5 +165,23 @@ def test_a_slack_that_never_answers_conversations_create_leaves_the_step_owed_un
         converse(console, [("!at 2026-11-23 09:05", SET_UP[1:])])  # the step, tried again once its lease ran out
         assert launch_channels(console) == ["launch-desk-fan"]
         shown_once(console, channel_named(console, "launch-desk-fan"))
+    finally:
+        console.close()
+
+
+def test_a_slack_that_never_answers_three_holders_leaves_the_launch_where_it_was_asked_and_says_so(
+    playbooks_dir: Path, database_url: str
+) -> None:
+    console = console_on(playbooks_dir, database_url, Faults(lost_methods=frozenset({"conversations.create"})))
+    try:
+        converse(console, [("!as U0SELECT\n/launch new", ["modal opened for Zhang Min: “New launch”"])])
+        assert "Desk Fan is set up" not in console.send(NEW) + console.send("!submit")  # the first holder: no answer
+        assert "Desk Fan is set up" not in console.send("!at 2026-11-23 09:05")  # the second: none either
+        converse(console, [("!at 2026-11-23 09:10", [  # the third follows the launch where it was asked
+            "── #ops · Opsbot", "🚀 Launch: Desk Fan", "message pinned",
+            "Slack did not create #launch-desk-fan (", "so Desk Fan is set up in #ops, where you started it",
+        ])])
+        converse(console, [("/launch list", ["*Desk Fan* (`desk-fan`) · Mar 1, 2027 · #ops"])])
+        assert "Desk Fan" not in console.send("!at 2026-11-23 09:30")  # done: no fourth holder
     finally:
         console.close()
