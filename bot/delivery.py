@@ -129,6 +129,20 @@ class Delivery:
             raise
         return str(response["channel"]["id"])
 
+    def own_channel(self, name: str) -> str | None:
+        """The id of the unarchived channel called ``name`` if Opsbot's bot user created it, else None: Slack
+        refusing a name as taken may be refusing a channel Opsbot itself just made (the answer to the
+        conversations.create that made it was lost and the client asked again, or the process that asked died
+        before keeping it), which is found and used, not made again under the next name."""
+        client = self.client
+        me = client.auth_test().get("user_id")
+        for page in client.conversations_list(types="public_channel,private_channel", exclude_archived=True,
+                                              limit=1000):
+            for channel in page.get("channels", []):
+                if channel.get("name") == name:
+                    return str(channel["id"]) if me and channel.get("creator") == me else None
+        return None
+
     def invite(self, channel: str, users: Sequence[str]) -> None:
         if users:
             self._to(channel).conversations_invite(channel=channel, users=",".join(users))

@@ -3,9 +3,9 @@
 A feature is one handler module (its ``FEATURE``), its flows, one ops module, one blocks module and one
 playbook. Everything it contributes is declared here as data: its slash commands, shortcuts, events and
 scopes (what the manifest prints; a test checks they match what ``register`` registers), its scheduled jobs,
-the receipts that keep its messages' ts, its sections of the morning digest and of the App Home, and how its
-objects read when another feature's card links to them. Nothing is
-registered by importing a module.
+what a process owes after a form's answer (taken over by a live replica when that process dies), the receipts
+that keep its messages' ts, its sections of the morning digest and of the App Home, and how its objects read
+when another feature's card links to them. Nothing is registered by importing a module.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.flows.context import AgendaSection, Context, DigestSectionProvider, HomeReader, HomeSection, LinkKind
+from bot.ops.team import Team
 from bot.outbox import ReceiptHook
 from bot.scheduler import ScheduledJob
 
@@ -77,6 +78,10 @@ class Feature:
     scopes: tuple[str, ...] = ()
     load_playbook: Callable[[Path], Any] | None = None
     jobs: Callable[[Context], list[ScheduledJob]] | None = None
+    # What a process owes after a form's answer and may not live to do (a new launch's channel), stored with the
+    # change: each scheduler tick calls it per team, in the team's workspace, and it takes over what a dead
+    # process left once that one's lease has run out.
+    owed: Callable[[Context, Team], None] | None = None
     receipts: tuple[ReceiptHook, ...] = ()  # where its messages' ts are kept once Slack has them
     digest_sections: tuple[DigestSectionProvider, ...] = ()  # its part of the morning KPI digest
     home_sections: tuple[HomeSection, ...] = ()  # its part of each person's App Home, in feature order

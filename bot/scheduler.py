@@ -87,7 +87,10 @@ class Scheduler:
     def __init__(
         self, db: Database, clock: Clock, jobs: Callable[[], list[ScheduledJob]], *, lease: timedelta = LEASE,
         workers: int = 8, job_context: JobContext | None = None, job_failed: JobFailed | None = None,
+        owed: Callable[[], None] | None = None,
     ) -> None:
+        # What dead processes owed after a form's answer, taken over by every tick (the wiring's take_over_owed).
+        self._owed: Callable[[], None] = owed or (lambda: None)
         self._db = db
         self._job_context: JobContext = job_context or (lambda _job: nullcontext(True))
         self._job_failed: JobFailed = job_failed or (lambda _job, _error: False)
@@ -255,11 +258,13 @@ class Scheduler:
             clock.set(fire)
             ran += self._run(list(group))
         clock.set(until)
+        self._owed()  # as the ticks in between would have: what a dead process owed, once its lease ran out
         return ran
 
     def tick(self) -> None:
-        """Run what fell due since the last tick, then take over what dead replicas left unfinished. With the
-        database away, the window stays where it was (one log line per outage): the next tick catches up."""
+        """Run what fell due since the last tick, then take over what dead replicas left unfinished (their fires,
+        and what they owed after a form's answer). With the database away, the window stays where it was (one
+        log line per outage): the next tick catches up."""
         now = self._clock.now()
         stopped = self._stopped
         try:
@@ -268,6 +273,7 @@ class Scheduler:
             self.run_due(since, now)
             self._last_tick = now
             self._run(self.orphaned())
+            self._owed()
         except Exception as error:
             if not is_database_down(error):
                 raise

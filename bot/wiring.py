@@ -10,10 +10,11 @@ Adding a feature is one line in :data:`FEATURES`.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,13 +39,15 @@ from bot.handlers import feedback, goals, home, kpi, launch, meetings, promo, re
 from bot.handlers import help as help_feature
 from bot.manifest import bot_scopes
 from bot.oauth import oauth_settings
-from bot.ops.team import TeamDirectory
+from bot.ops.team import Team, TeamDirectory
 from bot.outbox import OutboxWorker
+from bot.outbox.work import is_database_down
 from bot.people import People, TeamNames
 from bot.playbooks import load_teams
 from bot.scheduler import ScheduledJob, Scheduler
 from bot.workspaces import NotInstalled, Workspaces, WorkspaceTeams, serving, token_gone
 
+log = logging.getLogger(__name__)
 FEATURES: tuple[Feature, ...] = (
     setup.FEATURE, help_feature.FEATURE, home.FEATURE, standup.FEATURE, kpi.FEATURE, restock.FEATURE, launch.FEATURE,
     feedback.FEATURE, promo.FEATURE, goals.FEATURE, meetings.FEATURE, workspaces.FEATURE,
@@ -74,7 +77,7 @@ class Opsbot:
         self.team_setup = TeamSetup(self.context)
         self.lifecycle = WorkspaceLifecycle(self.workspaces, self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock, self.scheduled_jobs, job_context=self.job_workspace,
-                                   job_failed=self.job_failed)
+                                   job_failed=self.job_failed, owed=self.take_over_owed)
         self.outbox_worker = OutboxWorker(self.delivery.outbox, senders=self.settings.outbox_senders)
         self.delivery.outbox.token_refused = self.token_refused
 
@@ -161,16 +164,36 @@ class Opsbot:
         except SQLAlchemyError as error:
             answer.set_exception(error)
 
-    @contextmanager
-    def job_workspace(self, job: ScheduledJob) -> Iterator[bool]:
+    def job_workspace(self, job: ScheduledJob) -> AbstractContextManager[bool]:
         """A team's job talks to the team's workspace; where the app is not installed it does not run."""
-        team = self.teams.by_id(job.team_id)
+        return self._team_workspace(self.teams.by_id(job.team_id))
+
+    @contextmanager
+    def _team_workspace(self, team: Team | None) -> Iterator[bool]:
         workspace = team.slack_team_id if team else None
         if workspace is not None and not self.workspaces.installed(workspace):
             yield False  # Workspaces logged it, once
             return
         with serving(workspace):
             yield True
+
+    def take_over_owed(self) -> None:
+        """What a process owed after a form's answer and died owing (a new launch's channel), taken over once its
+        lease ran out: each feature's, team by team, in the team's workspace (every scheduler tick)."""
+        owing = [feature.owed for feature in self.features if feature.owed is not None]
+        if not owing:
+            return
+        for team in self.teams.teams:
+            with self._team_workspace(team) as runnable:
+                if not runnable:
+                    continue
+                for owed in owing:
+                    try:
+                        owed(self.context, team)
+                    except Exception as error:
+                        if is_database_down(error):
+                            raise  # the tick's: one line for the outage, taken over once the database is back
+                        log.exception("taking over what a process owed for team %s failed", team.id)
 
     def job_failed(self, job: ScheduledJob, error: Exception) -> bool:
         """Slack refusing a workspace's bot token (the app was uninstalled while the bot was down, or on another

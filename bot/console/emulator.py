@@ -29,7 +29,7 @@ from bot.console.canvases import METHODS as CANVAS_METHODS
 from bot.console.canvases import CanvasApi
 from bot.console.faults import FaultInjector, Faults
 from bot.console.http_server import Answer, EmulatorServer, basic_credentials, bearer_token
-from bot.console.slack_state import Channel, Record, SlackState, User
+from bot.console.slack_state import BOT_USER_ID, Channel, Record, SlackState, User
 from bot.console.tokens import BotTokens
 from bot.console.web_api import WebApi
 
@@ -161,11 +161,12 @@ class SlackEmulator:
         return self.state.wait_for(seen, timeout)
 
     # -- answering requests ----------------------------------------------------------------------
-    def call(self, method: str, args: dict[str, Any], workspace: str | None = None) -> dict[str, Any]:
-        """Carry out a Web API method for a workspace (by default the start token's)."""
+    def call(self, method: str, args: dict[str, Any], workspace: str | None = None, by: str = "") -> dict[str, Any]:
+        """Carry out a Web API method for a workspace (by default the start token's), made by ``by`` (the bot user
+        when its token calls; a test's own call is someone else's, e.g. a channel a person created)."""
         if method in CANVAS_METHODS:
             return self.canvases.call(method, args)
-        return self.web_api.call(method, args, workspace or self.team_id)
+        return self.web_api.call(method, args, workspace or self.team_id, by)
 
     # Tests post and create straight into Slack, past the HTTP side and the token check.
     def _api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +187,7 @@ class SlackEmulator:
         if fault == "lose":  # Slack did it; the answer never arrives
             token = bearer_token(authorization) or args.get("token")
             if self.workspace_of(token) is not None:
-                self.call(method, args, self.workspace_of(token))
+                self.call(method, args, self.workspace_of(token), BOT_USER_ID)
             return None
         if isinstance(fault, tuple):
             return fault
@@ -198,7 +199,7 @@ class SlackEmulator:
             error = "token_revoked" if token in self.revoked else "invalid_auth"
             return 200, {"ok": False, "error": error}, {}
         headers = {"x-oauth-scopes": ",".join(self.granted_scopes)} if self.granted_scopes is not None else {}
-        return 200, self.call(method, args, workspace), headers
+        return 200, self.call(method, args, workspace, BOT_USER_ID), headers
 
     def download(self, file_id: str, authorization: str) -> Answer:
         """A file's bytes, only for a valid bot token (as Slack's file host)."""

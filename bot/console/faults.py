@@ -26,6 +26,7 @@ class Faults:
     dropped: float = 0.0  # connection closed with no answer, the call not made
     lost_answers: float = 0.0  # the call made, then the connection closed before the answer: did it happen?
     lost_methods: frozenset[str] = frozenset()  # these methods always lose their answers (made, never answered)
+    lost_once: frozenset[str] = frozenset()  # these methods lose their first answer only, then answer as usual
     retry_after_seconds: int = 1
     pace_per_channel: float | None = None  # seconds between chat.postMessage calls to one channel
     latency_seconds: float = 0.0  # how long each call takes to answer (a process can be killed meanwhile)
@@ -38,6 +39,7 @@ class FaultInjector:
         self.faults = faults
         self._random = random.Random(faults.seed)
         self._last_post: dict[str, float] = {}
+        self._lost_once: set[str] = set()  # the methods of ``lost_once`` whose one answer is lost already
 
     def fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
         """How this call fails, or None when it goes through."""
@@ -51,6 +53,9 @@ class FaultInjector:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
             self._last_post[channel] = now
         if method in faults.lost_methods:
+            return "lose"
+        if method in faults.lost_once and method not in self._lost_once:
+            self._lost_once.add(method)
             return "lose"
         roll = self._random.random()
         if roll < faults.dropped:

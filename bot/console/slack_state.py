@@ -37,6 +37,7 @@ class Channel:
     user: str | None = None  # the person in a DM
     members: set[str] = field(default_factory=set)
     bot_in: bool = True  # is the bot a member? Not: chat.postMessage there is refused with not_in_channel
+    creator: str = ""  # who created it (conversations.create's caller); "" for someone outside the test's view
 
 
 @dataclass

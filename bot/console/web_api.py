@@ -25,8 +25,9 @@ class WebApi:
         self.state = state
         self.url = url  # where the emulator listens: file, upload and response URLs point there
         self._caller: str | None = None  # the workspace of the call being answered
+        self._by = ""  # who makes the call being answered: the bot user through its token, "" for a test's own
 
-    def call(self, method: str, args: dict[str, Any], workspace: str) -> dict[str, Any]:
+    def call(self, method: str, args: dict[str, Any], workspace: str, by: str = "") -> dict[str, Any]:
         state = self.state
         with state.lock:
             state.calls.append((method, args))
@@ -36,11 +37,11 @@ class WebApi:
             )
             if answer is None:
                 return {"ok": False, "error": "unknown_method"}
-            self._caller = workspace
+            self._caller, self._by = workspace, by
             try:
                 return answer(args)
             finally:
-                self._caller = None
+                self._caller, self._by = None, ""
 
     def _record(self, **fields: Any) -> Record:
         with self.state.lock:  # a call in another thread may be under way: its workspace is not ours
@@ -196,7 +197,8 @@ class WebApi:
         if any(c.name == name for c in self.state.channels.values()):
             return {"ok": False, "error": "name_taken"}
         channel_id = self.state.new_id("C")
-        self.state.channels[channel_id] = Channel(channel_id, name, is_private=bool(args.get("is_private")))
+        self.state.channels[channel_id] = Channel(channel_id, name, is_private=bool(args.get("is_private")),
+                                                  creator=self._by)
         self._record(kind="channel", channel=channel_id, text=name)
         return {"ok": True, "channel": {"id": channel_id, "name": name}}
 
@@ -217,6 +219,7 @@ class WebApi:
                 "is_private": channel.is_private,
                 "is_im": channel.is_im,
                 "is_member": channel.bot_in,
+                "creator": channel.creator,
             },
         }
 
@@ -234,7 +237,7 @@ class WebApi:
         found = sorted((c for c in self.state.channels.values() if not c.is_im and (
             ("private_channel" in types) if c.is_private else ("public_channel" in types))), key=lambda c: c.id)
         start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
-        page = [{"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.bot_in}
+        page = [{"id": c.id, "name": c.name, "is_private": c.is_private, "is_member": c.bot_in, "creator": c.creator}
                 for c in found[start:start + limit]]
         following = str(start + limit) if start + limit < len(found) else ""
         return {"ok": True, "channels": page, "response_metadata": {"next_cursor": following}}

@@ -10,6 +10,7 @@ from bot.db import (  # noqa: F401
     installations,
     kpi,
     launch,
+    launch_channels,
     links,
     meetings,
     outbox,

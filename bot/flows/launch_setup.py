@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot.answering import after_answer
 from bot.blocks import launch as blocks
 from bot.blocks import launch_modals as modals
-from bot.blocks.launch import checklist_text
 from bot.db import launch as store
 from bot.db.audit import Audit
-from bot.errors import N_, ChannelNameTaken, OpsError
+from bot.errors import N_, OpsError
 from bot.flows.context import Context
+from bot.flows.launch_channel import LaunchChannel, announce
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.i18n import Translator, pick
 from bot.ops import launch as ops
 from bot.ops.launch import TightPlan
 from bot.ops.launch_playbook import LaunchPlaybooks
 from bot.ops.team import Team
-from bot.outbox import Receipt
-
-log = logging.getLogger(__name__)
-# #launch-slug, then #launch-slug-2 … while Slack has each name already (an archived launch's, someone's own).
-NAMES_TRIED = 10
 
 
 @dataclass(frozen=True)
@@ -70,6 +62,7 @@ class LaunchSetup:
         self.ctx = ctx
         self.playbooks = playbooks
         self.checklist = checklist
+        self.channel = LaunchChannel(ctx, checklist)  # a new launch's own channel, owed after the form's answer
 
     def new_modal(self, user: str, channel: str, channel_name: str = "") -> dict[str, Any]:
         team = self.ctx.team_of(user)
@@ -114,7 +107,6 @@ class LaunchSetup:
         )
         if tight is not None and form.plan == "ask":
             return tight
-        owners = sorted({p.owner for p in planned} | {user})
         now = self.ctx.clock.now()
         titles = {task.id: task.title for _, task in playbook.tasks()}
         with self.ctx.db.transaction() as session:
@@ -154,79 +146,21 @@ class LaunchSetup:
                     )
                 )
             Audit(team.id, user, now)(session, "launch", slug, None, "active", f"{playbook.key} {launch_day}")
-            if not form.new_channel:
+            if form.new_channel:
+                # Owed with the launch, so that a process dying before it is done leaves it to a live one.
+                self.channel.owe(session, launch)
+            else:
                 # Announced in the same transaction: the launch exists with its pinned checklist, or not at all.
-                self._announce(team, launch, user, blocks.set_up_text(self._tr(user, team), name, channel))
+                told = blocks.set_up_text(self._tr(user, team), name, channel)
+                announce(self.ctx, self.checklist, team, launch, user, told)
         if form.new_channel:
             # Its channel is Slack's to create, which a form's answer does not wait for (``bot/answering.py``):
-            # created after the answer, then the checklist, the invitations and the DM follow.
-            opening = partial(self._open_channel, team, launch.id, owners, user)
+            # created after the answer, then the invitations, the checklist and the DM follow
+            # (``bot/flows/launch_channel.py``).
+            opening = partial(self.channel.open, team, launch.id)
             if not after_answer(opening):
                 opening()
         return launch
 
-    def _open_channel(self, team: Team, launch_id: int, owners: list[str], user: str) -> None:
-        """The launch's own channel, after the form's answer: #launch-slug, or the next free name when Slack has
-        that one; if Slack creates none, the launch stays where it was asked, and the person is told why."""
-        with self.ctx.db.transaction() as session:
-            launch = session.get(store.Launch, launch_id)
-            if launch is None:
-                return
-            wanted, asked_in, name = f"launch-{launch.slug}", launch.channel, launch.name
-        created, refused = _create(self.ctx, wanted)
-        tr = self._tr(user, team)
-        with self.ctx.db.transaction() as session:
-            launch = session.get(store.Launch, launch_id)
-            if launch is None:
-                return
-            if created is None:
-                log.warning(
-                    "launch %s: no channel created (%s); followed in the channel it was asked in", launch_id, refused
-                )
-                self._announce(team, launch, user, blocks.set_up_here_text(tr, name, asked_in, wanted, refused))
-                return
-            channel, taken_as = created
-            launch.channel = channel
-            told = (
-                blocks.set_up_text(tr, name, channel)
-                if taken_as == wanted
-                else blocks.set_up_renamed_text(tr, name, channel, wanted)
-            )
-            self._announce(team, launch, user, told)
-        try:
-            self.ctx.delivery.invite(channel, owners)
-        except (SlackApiError, OSError) as exc:  # the launch is set up: who joins its channel can be fixed by hand
-            log.warning("launch %s: inviting its owners failed (%s)", launch_id, type(exc).__name__)
-
-    def _announce(self, team: Team, launch: store.Launch, user: str, told: str) -> None:
-        """The pinned checklist in the launch's channel and the DM saying where it is, in the open transaction."""
-        posted = self.ctx.delivery.post(
-            launch.channel,
-            checklist_text(launch.name),
-            self.checklist.blocks(team, launch.id),
-            receipt=_receipt(launch.id),
-        )
-        self.ctx.delivery.pin(launch.channel, posted)
-        self.ctx.delivery.dm(user, told)
-
     def _tr(self, user: str, team: Team) -> Translator:
         return self.ctx.translator_for(user, team)
-
-
-def _receipt(launch_id: int) -> Receipt:
-    return Receipt("launch.checklist", str(launch_id))
-
-
-def _create(ctx: Context, wanted: str) -> tuple[tuple[str, str] | None, str]:
-    """(its id, its name) of the channel Slack created — ``wanted``, else ``wanted-2``, ``-3``… — or None and why."""
-    for number in range(1, NAMES_TRIED + 1):
-        name = wanted if number == 1 else f"{wanted}-{number}"  # a slug has at most 60 characters: Slack takes 80
-        try:
-            return (ctx.delivery.create_channel(name), name), ""
-        except ChannelNameTaken:
-            continue
-        except SlackApiError as exc:
-            return None, str(exc.response.get("error") or "error")
-        except OSError as exc:  # Slack did not answer
-            return None, type(exc).__name__
-    return None, "name_taken"

@@ -17,6 +17,7 @@ from bot.errors import N_, OpsError
 from bot.features import Feature, Registrar, SlashCommand
 from bot.flows.agenda_launch import SECTIONS as AGENDA_SECTIONS
 from bot.flows.context import Context, LinkKind
+from bot.flows.launch_channel import LaunchChannel
 from bot.flows.launch_checklist import RECEIPTS as CHECKLIST_RECEIPTS
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.flows.launch_dates import LaunchDates, Moved, Plan, TooSoon, Unchanged
@@ -31,6 +32,7 @@ from bot.handlers.common import submit_or_field_errors, view_values
 from bot.ops.launch import TightPlan, parse_command
 from bot.ops.launch_playbook import LaunchPlaybooks, load_playbook
 from bot.ops.links import source_in
+from bot.ops.team import Team
 from bot.scheduler import ScheduledJob
 
 
@@ -299,6 +301,12 @@ def register(reg: Registrar, ctx: Context) -> None:
         submit_or_field_errors(ack, tr, view, lambda: tasks.add(user, new_task(view_values(view), metadata)))
 
 
+def owed(ctx: Context, team: Team) -> None:
+    """New launches' channels whose process died before making them, once its lease ran out (a scheduler tick)."""
+    playbooks = ctx.playbook(LaunchPlaybooks)
+    LaunchChannel(ctx, LaunchChecklist(ctx, playbooks)).take_over(team)
+
+
 def jobs(ctx: Context) -> list[ScheduledJob]:
     playbooks = ctx.playbook(LaunchPlaybooks)
     checklist = LaunchChecklist(ctx, playbooks)
@@ -311,9 +319,10 @@ FEATURE = Feature(
     register=register,
     commands=(SlashCommand("/launch", "New-product launch checklists",
                            "[new | list [closed] | status NAME | move NAME DATE]", aliases=LAUNCH_WORDS),),
-    scopes=("channels:manage", "pins:write"),
+    scopes=("channels:manage", "channels:read", "groups:read", "pins:write"),  # :read: its own channel, found
     load_playbook=load_playbook,
     jobs=jobs,
+    owed=owed,
     receipts=CHECKLIST_RECEIPTS + GATE_RECEIPTS,
     home_sections=(launch_home,),
     link_kinds=(LinkKind("launch_task", describe_task),),

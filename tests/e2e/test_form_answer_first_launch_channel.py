@@ -9,16 +9,23 @@ only after the answer, and the test would fail on its HTTP client's timeout.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.clock import FrozenClock
 from bot.console.http_server import Answer
+from bot.flows.launch_channel import LEASE
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.flows.launch_setup import LaunchSetup
+from bot.handlers import launch
 from bot.ops.launch_playbook import LaunchPlaybooks
+from tests.conftest import MONDAY_9AM_SHENZHEN
 from tests.e2e.test_form_answer_first import filled, settle, submit
 from tests.load.conftest import TOKEN, Served
 from tests.support.held_slack import HeldSlack, held_slack
@@ -167,3 +174,49 @@ def test_a_channel_slack_will_not_create_leaves_the_launch_where_it_was_asked_an
     assert len(messages(slack, "C0OPS", "Launch: Desk Fan")) == 1 and pins(slack, "C0OPS") == 1
     told = messages(slack, slack.dm_channel_of("U0SELECT"), "Desk Fan")
     assert len(told) == 1 and "<#C0OPS>" in told[0] and "restricted_action" in told[0]
+
+
+def test_a_replica_on_the_same_database_takes_over_a_stalled_channel_step_and_the_launch_is_set_up_once(
+    served: Served, slack: HeldSlack, playbooks_dir: Path, database_url: str
+) -> None:
+    """Replica A answers the form and stalls in conversations.create (as a process paused, or dying, would); once
+    its lease has run out, replica B — another app on the same database — takes the step over. Slack then answers
+    both: whichever creates the channel, the other finds it as Opsbot's own, and only B, the holder, announces."""
+    for replica_b in serve(slack, playbooks_dir, database_url):
+        form = launch_form(served, "Desk Fan")
+        slack.hold()
+        assert submit(served, "U0SELECT", form) == {}  # answered; A's channel step waits on Slack
+
+        context = replica_b.services.context
+        assert isinstance(context.clock, FrozenClock)
+        context.clock.set(MONDAY_9AM_SHENZHEN + LEASE + timedelta(minutes=1))  # A's lease has run out
+        taking_over = threading.Thread(target=launch.owed, args=(context, context.teams.teams[0]))
+        taking_over.start()
+        assert taken_over(served), "replica B did not take the step over while A waited on Slack"
+
+        slack.release()
+        taking_over.join(60)
+        settle(served)
+        assert replica_b.services.delivery.outbox.drain(timeout=60)
+        assert created_channels(slack) == ["launch-desk-fan"]  # one channel, whoever created it
+        channel = channel_named(slack, "launch-desk-fan")
+        assert active_launches(served) == [("desk-fan", channel)]
+        assert slack.channels[channel].members >= OWNERS
+        checklists = [r for r in slack.records if r.kind == "message" and "Launch: Desk Fan" in f"{r.text} {r.blocks}"]
+        assert [r.channel for r in checklists] == [channel]
+        assert pins(slack, channel) == 1
+        assert len(messages(slack, slack.dm_channel_of("U0SELECT"), "Desk Fan is set up in")) == 1
+        with served.services.db.engine.connect() as connection:  # done once, by B: A, back, found it taken
+            done = connection.exec_driver_sql("select attempts, done_at is not null from launch_channel_steps").all()
+        assert [tuple(row) for row in done] == [(2, True)]
+
+
+def taken_over(served: Served, timeout: float = 30.0) -> bool:
+    """Wait until a second holder has taken the launch's channel step (a state in the database, polled)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with served.services.db.engine.connect() as connection:
+            if connection.exec_driver_sql("select attempts from launch_channel_steps").scalar() == 2:
+                return True
+        time.sleep(0.01)
+    return False
