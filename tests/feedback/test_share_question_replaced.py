@@ -154,3 +154,28 @@ def test_a_question_asked_before_questions_were_numbered_still_answers(console: 
     answer = press_on(console, "U0MARKET", legacy, "Yes, share it")
     assert "Feedback #1 was shared with the team. Thank you." in answer
     assert SECRET in everything_in(console, "C0PURCHASING")
+
+
+def test_a_question_still_in_the_outbox_when_asked_again_is_posted_replaced(
+        console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack away while the question is asked and asked again: once back, the author never sees the first with
+    live buttons — it lands already replaced, and the newest question after it."""
+    emulator, outbox = console.emulator, console.services.delivery.outbox
+    with monkeypatch.context() as away:  # Slack unreachable: whatever is posted waits in the outbox
+        away.setattr(outbox, "send_due", lambda: False)
+        away.setattr(outbox, "drain", lambda timeout=60.0: False)
+        away.setattr(outbox, "flush", lambda lane: None)
+        converse(console, [
+            ("!as U0MARKET\n!in U0MARKET\n/feedback privately: LED-100 hinge broken, " + SECRET,
+             ["Feedback #1 went to the manager only"]),
+        ])
+        flow(console).consent("U0MARKET", 1, shared=True, asked=["<#C0OPS>"], question=1)  # asked again
+    converse(console, [("!as U0MARKET\n/feedback list mine", ["#1"])])  # Slack is back
+    dm = emulator.dm_channel_of("U0MARKET")
+    questions = [r for r in emulator.records if r.kind == "message" and r.channel == dm and r.thread_ts is None
+                 and ("feedback.share" in str(r.blocks) or "replaced by a newer one" in r.text)]
+    assert [("feedback.share" in str(r.blocks), "replaced by a newer one" in r.text) for r in questions] == [
+        (False, True), (True, False)]
+    with console.services.db.transaction() as session:
+        item = session.get(FeedbackItem, 1)
+        assert item is not None and item.consent_ts == questions[-1].ts and item.consent_question == 2
