@@ -99,6 +99,24 @@ def test_a_private_item_from_before_lines_gets_the_managers_line_alone_until_sha
     assert stored_lines(console, 1) == {"manager": False, "marketing": True, "purchasing": True}
 
 
+def test_nobody_who_may_not_read_a_private_item_starts_anything_from_it(console: ConsoleSlack) -> None:
+    """"Adjust restock" and "Plan promotion" are not a line's own buttons: forged by purchasing or marketing for an
+    item only the manager sees, they open no form (the restock or promotion card would name F-1 in a team channel)."""
+    converse(console, [
+        ("!as U0CS\n!in U0CS\n"
+         f"/feedback {SECRET} competitor cut LED-100 price to 19.99 on amazon.de, our cost 7 USD",
+         ["Feedback #1 went to the manager only"]),
+    ])
+    value = {"feedback": 1, "sku": "LED-100", "marketplace": "DE"}
+    for user, action in (("U0BUYER", "feedback_adjust_restock"), ("U0MARKET", "feedback_plan_promo")):
+        refused = press(console, user, action, value)
+        assert "Feedback F-1 came from a private conversation: only @Wang Fang and the manager may read its words." \
+            in refused
+        assert "modal opened" not in refused
+    # The manager may: her line offers them.
+    assert "modal opened for Li Wei" in press(console, "U0MANAGER", "feedback_adjust_restock", value)
+
+
 ITEMS = sa.table("feedback_items", *(sa.column(c) for c in (
     "id", "team_id", "reporter", "text", "source_private", "share_publicly", "category", "urgent", "roles_json",
     "state", "owner", "note", "count")), sa.column("created_at", UTCDateTime()), sa.column("updated_at", UTCDateTime()))
