@@ -25,7 +25,7 @@ AFTER = ("0013_sales_periods", "0014_sku_first_day", "0015_standup_record", "001
          "0024_promotions", "0025_meetings", "0026_goal_reports", "0027_meeting_canvases", "0029_ad_campaigns",
          "0031_fire_leases", "0032_catalog_skus", "0033_work_lanes", "0034_people_profiles",
          "0035_restock_private_note", "0036_work_free_index", "0037_usergroup_members",
-         "0038_launch_channel_step")
+         "0038_launch_channel_step", "0039_feedback_share_question")
 HEAD = AFTER[-1]
 DATABASES = ["database_url", pytest.param("postgres_url", marks=pytest.mark.postgres)]
 

@@ -190,12 +190,13 @@ def picked_text(tr: Translator, item_id: int, category: str) -> str:
 
 
 def consent_question(
-    tr: Translator, item_id: int, reporter: str, author: str, text: str, destinations: list[str], *,
+    tr: Translator, item_id: int, reporter: str, author: str, text: str, destinations: list[str], question: int, *,
     again: bool = False,
 ) -> list[dict[str, Any]]:
-    """Asks the author of a message from a private conversation whether it may go to the team's channels. Its
-    "Yes" carries the destinations it named: where the item goes has changed since, it shares nothing and the
-    author is asked again (``again``), naming where it goes now."""
+    """Asks the author of a message from a private conversation whether it may go to the team's channels. Both
+    buttons carry the question's number (a newer question replaces this one) and its "Yes" the destinations it
+    named: where the item goes has changed since, it shares nothing and the author is asked again (``again``),
+    naming where it goes now."""
     if reporter == author:
         asked = tr._("You sent a message from a private conversation as market feedback #{id}. Only the manager "
                      "has seen it so far. May it also go to {where}?", id=item_id, where=listed(tr, destinations))
@@ -205,20 +206,54 @@ def consent_question(
                      where=listed(tr, destinations))
     if again:
         asked = tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id) + " " + asked
-    buttons = [button(tr._("Yes, share it"), SHARE, consent_value(item_id, destinations), style="primary"),
-               button(tr._("No, keep it private"), KEEP_PRIVATE, str(item_id))]
+    buttons = [button(tr._("Yes, share it"), SHARE, consent_value(item_id, question, destinations), style="primary"),
+               button(tr._("No, keep it private"), KEEP_PRIVATE, consent_value(item_id, question))]
     return [section(asked), context(escape_clipped(text, 300)), actions(buttons)]
 
 
-def consent_value(item_id: int, destinations: list[str]) -> str:
-    """The "Yes" button's value: the item and the destinations the question named ("12 <#C0OPS> <@U0LI>")."""
-    return " ".join([str(item_id), *destinations])
+def consent_replaced(tr: Translator, item_id: int, text: str) -> list[dict[str, Any]]:
+    """A share question once a newer one is asked: without its buttons, which answered what is no longer asked."""
+    return [section(consent_replaced_text(tr, item_id)), context(escape_clipped(text, 300))]
 
 
-def parse_consent_value(value: str) -> tuple[int, list[str] | None]:
-    """The item and the destinations a question named; None from a question asked before they were carried."""
-    first, *named = value.split()
-    return int(first), (named if named else None)
+def consent_replaced_text(tr: Translator, item_id: int) -> str:
+    return tr._("This question about feedback #{id} was replaced by a newer one below: where it would go has "
+                "changed since.", id=item_id)
+
+
+@dataclass(frozen=True)
+class ConsentPress:
+    """A press on a share question: the item, the question's number (0: asked before questions were numbered)
+    and, for "Yes", the destinations it named (None: asked before they were carried)."""
+
+    item_id: int
+    question: int = 0
+    asked: list[str] | None = None
+
+
+def consent_value(item_id: int, question: int, destinations: list[str] | None = None) -> str:
+    """A share question's button value: {"feedback": 12, "question": 2, "to": ["<#C0OPS>", "<@U0LI>"]}."""
+    value: dict[str, Any] = {"feedback": item_id, "question": question}
+    if destinations is not None:
+        value["to"] = destinations
+    return json.dumps(value)
+
+
+def parse_consent_value(value: str) -> ConsentPress:
+    """What a share question's button carried; older questions carried "12 <#C0OPS> <@U0LI>" ("Yes") or "12"
+    ("No"). Anything else names no item (0), which nobody has."""
+    try:
+        carried = json.loads(value)
+    except ValueError:
+        carried = None
+    if isinstance(carried, dict):
+        item, question, to = carried.get("feedback"), carried.get("question"), carried.get("to")
+        if isinstance(item, int) and isinstance(question, int) and (
+                to is None or (isinstance(to, list) and all(isinstance(t, str) for t in to))):
+            return ConsentPress(item, question, to)
+        return ConsentPress(0)
+    first, *named = value.split() or ["0"]
+    return ConsentPress(int(first) if first.isdigit() else 0, 0, named or None)
 
 
 def consent_changed_text(tr: Translator, item_id: int) -> str:

@@ -42,6 +42,12 @@ class FeedbackItem(Base):
     consent: Mapped[str | None] = mapped_column(String(16))  # None (not needed) | asked | given | declined
     unsure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     asins_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # The author's share question that is live: how many times it was asked (each question's buttons carry its
+    # number, so a press on an older one is told apart) and where the latest landed, so that a question asked
+    # again replaces the one before it instead of leaving its Yes and No to answer what is no longer asked.
+    consent_question: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    consent_channel: Mapped[str | None] = mapped_column(String(32))
+    consent_ts: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def roles(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, select, true
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.db.base import Base
@@ -12,6 +12,7 @@ from bot.db.core import AuditEntry
 from bot.db.feedback import FeedbackItem
 from bot.db.links import LinkRow
 from bot.ops import feedback_lines as ops
+from bot.ops.feedback import line_roles
 from bot.ops.links import Ref
 from bot.ops.team import Role
 
@@ -36,21 +37,36 @@ class FeedbackLine(Base):
 
 
 def lines_of(session: Session, item: FeedbackItem, *, everything: bool = False) -> list[FeedbackLine]:
-    """The item's lines in its route's order; an item filed before lines existed gets them now, from its state.
-    ``everything``: the lines a re-route put aside too."""
+    """The item's lines in its route's order. An item its team may not see yet (from a private conversation, not
+    shared) has the manager's line alone (``line_roles``): lines that older code made for its route are left out
+    wherever lines are read, so nobody else's line shows it, moves it or starts anything from it. A line the item
+    should have and lacks (filed before lines existed, or private from before that rule) is made now, from the
+    item's one state. ``everything``: every stored line, those a re-route put aside or left out here too."""
     rows = list(session.scalars(select(FeedbackLine).where(FeedbackLine.item_id == item.id)))
-    if not rows:
-        state = ops.line_from_item_state(item.state)
-        for role in dict.fromkeys(item.roles):
-            row = FeedbackLine(team_id=item.team_id, item_id=item.id, role=role, state=state, active=True,
-                               actor=item.owner if state == ops.ON_IT else None,
-                               note=item.note if state == ops.ON_IT else None, updated_at=item.updated_at)
-            session.add(row)
-            rows.append(row)
+    shared = item.share_publicly
+    if not rows or not shared:
+        wanted = [r.value for r in line_roles([Role(r) for r in item.roles], shared)]
+        have = {r.role: r for r in rows}
+        for role in wanted:
+            if role in have:
+                have[role].active = True  # the manager's, put aside by an older re-route: hers is its only line
+                continue
+            rows.append(_made_from_state(session, item, role))
         session.flush()
     order = {role: n for n, role in enumerate(item.roles)}
     rows.sort(key=lambda r: (order.get(r.role, len(order)), r.id or 0))
-    return rows if everything else [r for r in rows if r.active]
+    if everything:
+        return rows
+    return [r for r in rows if r.active and (shared or r.role == Role.manager.value)]
+
+
+def _made_from_state(session: Session, item: FeedbackItem, role: str) -> FeedbackLine:
+    state = ops.line_from_item_state(item.state)
+    row = FeedbackLine(team_id=item.team_id, item_id=item.id, role=role, state=state, active=True,
+                       actor=item.owner if state == ops.ON_IT else None,
+                       note=item.note if state == ops.ON_IT else None, updated_at=item.updated_at)
+    session.add(row)
+    return row
 
 
 def open_lines_for(session: Session, team_id: str, roles: set[Role]) -> list[tuple[FeedbackItem, FeedbackLine]]:
@@ -61,7 +77,9 @@ def open_lines_for(session: Session, team_id: str, roles: set[Role]) -> list[tup
         select(FeedbackItem, FeedbackLine)
         .join(FeedbackLine, FeedbackLine.item_id == FeedbackItem.id)
         .where(FeedbackItem.team_id == team_id, FeedbackItem.state != "closed", FeedbackLine.active.is_(True),
-               FeedbackLine.role.in_([r.value for r in roles]), FeedbackLine.state.not_in(list(ops.FINISHED)))
+               FeedbackLine.role.in_([r.value for r in roles]), FeedbackLine.state.not_in(list(ops.FINISHED)),
+               # as lines_of: an item its team may not see yet is on the manager's line alone
+               or_(FeedbackItem.share_publicly.is_(True), FeedbackLine.role == Role.manager.value))
         .order_by(FeedbackItem.created_at, FeedbackItem.id, FeedbackLine.id))
     return [(item, line) for item, line in rows]
 

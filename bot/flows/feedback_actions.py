@@ -33,6 +33,15 @@ class Rerouting:
     roles: tuple[Role, ...] = ()
 
 
+@dataclass(frozen=True)
+class ConsentAnswer:
+    """What the author is told, and whether it answered the question (its message becomes the answer) or is a
+    note beside it (a question asked again, which replaces it)."""
+
+    text: str
+    answered: bool
+
+
 class FeedbackActions:
     def __init__(self, ctx: Context, playbook: FeedbackPlaybook, cards: FeedbackCards) -> None:
         self.ctx = ctx
@@ -72,23 +81,24 @@ class FeedbackActions:
         tr = self.ctx.translator_for(user, team)
         return blocks.picked_text(tr, item_id, self.playbook.category_name(category, tr.locale))
 
-    def consent(self, user: str, item_id: int, shared: bool, asked: list[str] | None = None) -> str:
+    def consent(self, user: str, item_id: int, shared: bool, asked: list[str] | None = None,
+                question: int = 0) -> ConsentAnswer:
         """The author's answer: shared, the item goes where its route says; kept private, the manager alone has it.
-        A "Yes" counts only for the destinations its question named (``asked``): where the item would go has
-        changed since (re-routed, its category picked), nothing is shared and the author is asked again."""
+        Only the question now live counts (``question``, its number): one a newer question replaced answers what
+        is no longer asked, and changes nothing. A "Yes" counts only for the destinations its question named
+        (``asked``): where the item would go has changed since (the team's channels set up anew), nothing is
+        shared and the author is asked again."""
         team = self.ctx.team_of(user)
         item = self._item(team, item_id)
-        if item.author != user:
-            raise OpsError(N_("Only the person who wrote that message can say whether it is shared."))
-        if item.consent != ops.CONSENT_ASKED:
-            raise OpsError(N_("You already answered about feedback #{id}."), id=item_id)
+        self._asked(item, user, question)
         if shared and (asked is None or set(asked) != set(self.cards.where(team, item))):
             self.cards.ask_consent(team, item, again=True)
-            return blocks.consent_changed_text(self.ctx.translator_for(user, team), item_id)
+            return ConsentAnswer(blocks.consent_changed_text(self.ctx.translator_for(user, team), item_id), False)
         audit = Audit(team.id, user, self.ctx.clock.now())
         with self.ctx.db.transaction() as session:
             current = session.get(store.FeedbackItem, item_id)
             assert current is not None
+            self._asked(current, user, question)  # again, in the transaction: two presses at once answer once
             current.consent = ops.CONSENT_GIVEN if shared else ops.CONSENT_DECLINED
             current.share_publicly, current.updated_at = shared, audit.at
             audit(session, "feedback", str(item_id), current.state, current.state,
@@ -103,7 +113,20 @@ class FeedbackActions:
                 self.ctx.delivery.dm(item.reporter, blocks.consent_reporter_text(tr, item_id, user, shared, where))
         homes_changed(self.ctx, team, [m.user for r in {Role.manager, *(Role(x) for x in item.roles)}
                                        for m in team.people_with(r)])
-        return blocks.consent_answer_text(self.ctx.translator_for(user, team), item_id, shared)
+        return ConsentAnswer(blocks.consent_answer_text(self.ctx.translator_for(user, team), item_id, shared), True)
+
+    @staticmethod
+    def _asked(item: store.FeedbackItem, user: str, question: int) -> None:
+        """Refused unless ``user`` wrote the item's words and ``question`` is the share question now live."""
+        if item.author != user:
+            raise OpsError(N_("Only the person who wrote that message can say whether it is shared."))
+        if item.consent != ops.CONSENT_ASKED:
+            raise OpsError(N_("You already answered about feedback #{id}."), id=item.id)
+        if question != (item.consent_question or 0):
+            log.info("feedback: %s answered share question %s of item %s, replaced by question %s", user, question,
+                     item.id, item.consent_question)
+            raise OpsError(N_("That question about feedback #{id} was replaced by a newer one, as where it would go "
+                              "has changed: answer the newest question in your DM with Opsbot."), id=item.id)
 
     def _route(self, team: Team, user: str, item: store.FeedbackItem, rerouting: Rerouting) -> list[str]:
         """Files the item as another category and sends its cards where that goes; the new destinations."""

@@ -21,8 +21,10 @@ from bot.ops.team import ROLE_NAMES, Role, Team
 from bot.outbox import Receipt, ReceiptHook, Target
 from bot.reports.queries import sku_summary
 
-# Each card, kept current in place.
-RECEIPTS = (ReceiptHook("feedback.card", store.FeedbackCard, channel="channel", ts="ts"),)
+# Each card, kept current in place; the author's latest share question, replaced when it is asked again.
+CONSENT_QUESTION = "feedback.consent"
+RECEIPTS = (ReceiptHook("feedback.card", store.FeedbackCard, channel="channel", ts="ts"),
+            ReceiptHook(CONSENT_QUESTION, store.FeedbackItem, channel="consent_channel", ts="consent_ts"))
 
 
 class FeedbackCards:
@@ -68,11 +70,25 @@ class FeedbackCards:
         return [f"<{t.key}>" for t in found]
 
     def ask_consent(self, team: Team, item: store.FeedbackItem, *, again: bool = False) -> None:
-        """The author's question, in their language, naming where "Yes" sends the item now."""
+        """The author's question, in their language, naming where "Yes" sends the item now. Asked again, it
+        replaces the one before in their DM (edited to say so, without its buttons: they answered what is no
+        longer asked) and carries the next number, so a press on an older one is told apart (FeedbackActions)."""
         author = str(item.author)
         tr = self.ctx.translator_for(author, team)
-        self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
-            tr, item.id, item.reporter, author, item.text, self.where(team, item), again=again))
+        receipt = Receipt(CONSENT_QUESTION, str(item.id))
+        with self.ctx.db.transaction() as session:
+            current = session.get(store.FeedbackItem, item.id)
+            assert current is not None
+            # The one before: still in the outbox (edited there, so Slack shows it replaced), or where it landed.
+            before: Target | None = self.ctx.delivery.waiting(receipt) or current.consent_ts
+            if before is not None:
+                self.ctx.delivery.update(current.consent_channel or author, before,
+                                         blocks.consent_replaced_text(tr, item.id),
+                                         blocks.consent_replaced(tr, item.id, current.text))
+            current.consent_question = number = (current.consent_question or 0) + 1
+            self.ctx.delivery.dm(author, blocks.consent_question_text(tr, item.id), blocks.consent_question(
+                tr, item.id, item.reporter, author, current.text, self.where(team, current), number, again=again),
+                receipt=receipt)
 
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:

@@ -11,6 +11,7 @@ from bot.db import feedback as store
 from bot.errors import N_, OpsError
 from bot.flows.context import Context
 from bot.flows.feedback_cards import FeedbackCards
+from bot.flows.feedback_status import may_read, private_readers
 from bot.flows.launch_checklist import LaunchChecklist
 from bot.flows.launch_tasks import LaunchTasks
 from bot.ops import feedback_lines as ops
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def may_start(ctx: Context, ref: Ref, user: str) -> None:
-    """F-12 may start a restock request, a promotion or a launch task while it is open and in the person's team."""
+    """F-12 may start a restock request, a promotion or a launch task while it is open, in the person's team and
+    theirs to read (``may_read``)."""
     team = ctx.team_of(user)
     with ctx.db.transaction() as session:
         item = session.get(store.FeedbackItem, ref.id)
@@ -32,6 +34,13 @@ def may_start(ctx: Context, ref: Ref, user: str) -> None:
         raise OpsError(N_("There is no feedback F-{id} in your team."), id=ref.id)
     if item.state == ops.ITEM_CLOSED:
         raise OpsError(N_("Feedback #{id} is already closed."), id=ref.id)
+    if not may_read(ctx, team, user, item):
+        # Not shared by its author: what it starts (a restock or promotion card, a launch task) names it in a team
+        # channel, so only those who may read it — in practice the manager, on her line — start anything from it.
+        log.warning("feedback: %s may not read F-%s, and may not start anything from it", user, ref.id)
+        tr = ctx.translator_for(user, team)
+        raise OpsError(N_("Feedback F-{id} came from a private conversation: only {who} may read its words."),
+                       id=ref.id, who=private_readers(tr, item))
 
 
 class FeedbackFollowUps:

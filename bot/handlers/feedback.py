@@ -149,18 +149,18 @@ def register(reg: Registrar, ctx: Context) -> None:
     for category in playbook.categories:
         pick(category)
 
-    @reg.action(ids.SHARE)
-    def share(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
-        item_id, asked = ids.parse_consent_value(body["actions"][0]["value"])
-        answer = actions.consent(body["user"]["id"], item_id, shared=True, asked=asked)
-        ctx.delivery.respond(body["response_url"], answer, replace_original=True)
+    def consent_button(action_id: str, shared: bool) -> None:
+        @reg.action(action_id)
+        def answered(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            press = ids.parse_consent_value(body["actions"][0]["value"])
+            answer = actions.consent(body["user"]["id"], press.item_id, shared=shared, asked=press.asked,
+                                     question=press.question)
+            # The question's message becomes the answer; a note beside it (asked again) is for the author alone.
+            ctx.delivery.respond(body["response_url"], answer.text, replace_original=answer.answered)
 
-    @reg.action(ids.KEEP_PRIVATE)
-    def keep_private(ack: Ack, body: dict[str, Any]) -> None:
-        ack()
-        answer = actions.consent(body["user"]["id"], int(body["actions"][0]["value"]), shared=False)
-        ctx.delivery.respond(body["response_url"], answer, replace_original=True)
+    consent_button(ids.SHARE, True)
+    consent_button(ids.KEEP_PRIVATE, False)
 
     @reg.action(ids.REROUTE)
     def reroute(ack: Ack, body: dict[str, Any]) -> None:

@@ -4,7 +4,10 @@ private stays on the manager's Home and card, and a thread reply in a manager's 
 
 from __future__ import annotations
 
+import pytest
+
 from bot.console.session import ConsoleSlack
+from bot.errors import OpsError
 from bot.flows.feedback_actions import FeedbackActions
 from bot.flows.feedback_cards import FeedbackCards
 from bot.ops.feedback_playbook import FeedbackPlaybook
@@ -60,12 +63,13 @@ def test_a_re_route_asks_the_author_again_naming_where_it_goes_now(console: Cons
          ["── DM with Amy Lin · Opsbot", "Where feedback #1 would go has changed since you were asked.",
           "May it also go to #ops?"]),
     ])
-    # The first question's "Yes" named #purchasing and #manager: it shares nothing now, and says so.
+    # The first question's "Yes" named #purchasing and #manager: a newer question replaced it, so it shares nothing
+    # now, and says so (tests/feedback/test_share_question_replaced.py).
     ctx = console.services.context
     playbook = ctx.playbook(FeedbackPlaybook)
     flow = FeedbackActions(ctx, playbook, FeedbackCards(ctx, playbook))
-    answer = flow.consent("U0MARKET", 1, shared=True, asked=["<#C0PURCHASING>", "<#C0MANAGER>"])
-    assert "was not shared" in answer
+    with pytest.raises(OpsError, match="was replaced by a newer one"):
+        flow.consent("U0MARKET", 1, shared=True, asked=["<#C0PURCHASING>", "<#C0MANAGER>"], question=1)
     assert "cost 2.1 secret" not in everything_in(console, "C0OPS")
     assert "cost 2.1 secret" not in everything_in(console, "C0PURCHASING")
     # The question asked again, naming #ops: "Yes" sends it there, where she agreed.
