@@ -67,7 +67,7 @@ def test_a_served_replicas_work_process_sends_its_queries_at_its_priority_and_th
     served = Served(emulator, playbooks_dir, postgres_url, work_threads=1, work_process=True)
     try:
         mine = os.getpriority(os.PRIO_PROCESS, 0)
-        # The work process (niced by 10) runs the 09:00 jobs of the frozen clock at once: its sessions show up.
+        # The work process (niced) runs the 09:00 jobs of the frozen clock at once: its sessions show up.
         assert eventually(lambda: mine + 10 in _priorities_of_sessions(postgres_url))
         assert mine in _priorities_of_sessions(postgres_url)  # the answering process's own: at full priority
     finally:
