@@ -221,6 +221,16 @@ def consent_replaced_text(tr: Translator, item_id: int) -> str:
                 "changed since.", id=item_id)
 
 
+def consent_closed(tr: Translator, item_id: int, closer: str, text: str) -> list[dict[str, Any]]:
+    """A share question once the manager closed the item: without its buttons, as a closed item goes nowhere."""
+    return [section(consent_closed_text(tr, item_id, closer)), context(escape_clipped(text, 300))]
+
+
+def consent_closed_text(tr: Translator, item_id: int, closer: str) -> str:
+    return tr._("Feedback #{id} was closed by {who} before you answered: it was not shared, and this question no "
+                "longer applies.", id=item_id, who=f"<@{closer}>")
+
+
 @dataclass(frozen=True)
 class ConsentPress:
     """A press on a share question: the item, the question's number (0: asked before questions were numbered)
@@ -326,7 +336,10 @@ def card_blocks(tr: Translator, card: Card, sku_context: Mrkdwn | None = None) -
     if card.unsure:
         blocks.append(context(tr._("❓ Opsbot was not sure what this is about and asked {who} to pick the category.",
                                    who=f"<@{card.reporter}>")))
-    if card.waiting_for:
+    if card.waiting_for and closed:  # closed before its author answered: never shared now
+        blocks.append(context(tr._("🔒 From a private conversation: closed before {who} answered; only the manager "
+                                   "sees it.", who=f"<@{card.waiting_for}>")))
+    elif card.waiting_for:
         blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
                                    "share it.", who=f"<@{card.waiting_for}>")))
     if card.kept_private_by:

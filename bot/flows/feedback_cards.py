@@ -90,6 +90,18 @@ class FeedbackCards:
                 tr, item.id, item.reporter, author, current.text, self.where(team, current), number, again=again),
                 receipt=receipt)
 
+    def close_consent(self, team: Team, item: store.FeedbackItem, closer: str) -> None:
+        """The manager closed the item before its author answered: the question is edited to say so, without its
+        buttons (a closed item is shared nowhere), wherever it is — still in the outbox or where it landed."""
+        if item.consent != ops.CONSENT_ASKED or not item.author:
+            return
+        tr = self.ctx.translator_for(item.author, team)
+        question = self.ctx.delivery.waiting(Receipt(CONSENT_QUESTION, str(item.id))) or item.consent_ts
+        if question is not None:
+            self.ctx.delivery.update(item.consent_channel or item.author, question,
+                                     blocks.consent_closed_text(tr, item.id, closer),
+                                     blocks.consent_closed(tr, item.id, closer, item.text))
+
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:
             # A card still in the outbox (Slack slow or away) is edited there, so it is posted as the item is now.
