@@ -143,11 +143,21 @@ class FeedbackCards:
             asins=tuple(item.asins),
             unsure=item.unsure,
             waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
-            kept_private_by=item.author if item.consent == ops.CONSENT_DECLINED else None,
+            kept_private_by=self._kept_private_by(item),
             lines=tuple(self.line_views(item, tr)),
             started=tuple(links.started(self.ctx, Ref("feedback", item.id), tr)),
         )
         return blocks.card_blocks(tr, view, self._sku_context(team, item, tr))
+
+    @staticmethod
+    def _kept_private_by(item: store.FeedbackItem) -> str | None:
+        """Who kept the item with the manager: its author who answered No, or — typed in the form opened from a
+        private place with "OK to repost" unticked, so never asked — its reporter, who wrote it."""
+        if item.consent == ops.CONSENT_DECLINED:
+            return item.author
+        if item.consent is None and not item.share_publicly:
+            return item.author or item.reporter
+        return None
 
     def line_views(self, item: store.FeedbackItem, tr: Translator, roles: set[Role] | None = None) -> list[LineView]:
         """The item's lines as ``tr``'s reader sees them (only ``roles``' when given), each with what it offers."""
