@@ -205,7 +205,7 @@ def consent_question(
                      "manager has seen it so far. May it also go to {where}?", who=f"<@{reporter}>", id=item_id,
                      where=listed(tr, destinations))
     if again:
-        asked = tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id) + " " + asked
+        asked = tr.sentences(tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id), asked)
     buttons = [button(tr._("Yes, share it"), SHARE, consent_value(item_id, question, destinations), style="primary"),
                button(tr._("No, keep it private"), KEEP_PRIVATE, consent_value(item_id, question))]
     return [section(asked), context(escape_clipped(text, 300)), actions(buttons)]
