@@ -132,6 +132,11 @@ class Translator:
         values = [str(item) for item in items]
         return str(format_list(values, style=style, locale=self._babel_locale)) if values else ""
 
+    def sentences(self, *parts: str) -> str:
+        """Translated sentences joined the reader's way: a space between English ones, nothing between Chinese ones
+        (their full stop "。" carries its own space; one typed after it shows as a gap)."""
+        return ("" if self.locale.startswith("zh") else " ").join(p for p in parts if p)
+
     def weekdays(self, days: Iterable[str]) -> str:
         """``mon``…``sun`` as the reader's weekday names; three or more days in a row become a range (周一至周五)."""
         index = sorted({_WEEKDAYS.index(d.lower()[:3]) for d in days if d.lower()[:3] in _WEEKDAYS})

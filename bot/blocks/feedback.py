@@ -205,7 +205,7 @@ def consent_question(
                      "manager has seen it so far. May it also go to {where}?", who=f"<@{reporter}>", id=item_id,
                      where=listed(tr, destinations))
     if again:
-        asked = tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id) + " " + asked
+        asked = tr.sentences(tr._("Where feedback #{id} would go has changed since you were asked.", id=item_id), asked)
     buttons = [button(tr._("Yes, share it"), SHARE, consent_value(item_id, question, destinations), style="primary"),
                button(tr._("No, keep it private"), KEEP_PRIVATE, consent_value(item_id, question))]
     return [section(asked), context(escape_clipped(text, 300)), actions(buttons)]
@@ -219,6 +219,16 @@ def consent_replaced(tr: Translator, item_id: int, text: str) -> list[dict[str, 
 def consent_replaced_text(tr: Translator, item_id: int) -> str:
     return tr._("This question about feedback #{id} was replaced by a newer one below: where it would go has "
                 "changed since.", id=item_id)
+
+
+def consent_closed(tr: Translator, item_id: int, closer: str, text: str) -> list[dict[str, Any]]:
+    """A share question once the manager closed the item: without its buttons, as a closed item goes nowhere."""
+    return [section(consent_closed_text(tr, item_id, closer)), context(escape_clipped(text, 300))]
+
+
+def consent_closed_text(tr: Translator, item_id: int, closer: str) -> str:
+    return tr._("Feedback #{id} was closed by {who} before you answered: it was not shared, and this question no "
+                "longer applies.", id=item_id, who=f"<@{closer}>")
 
 
 @dataclass(frozen=True)
@@ -326,7 +336,10 @@ def card_blocks(tr: Translator, card: Card, sku_context: Mrkdwn | None = None) -
     if card.unsure:
         blocks.append(context(tr._("❓ Opsbot was not sure what this is about and asked {who} to pick the category.",
                                    who=f"<@{card.reporter}>")))
-    if card.waiting_for:
+    if card.waiting_for and closed:  # closed before its author answered: never shared now
+        blocks.append(context(tr._("🔒 From a private conversation: closed before {who} answered; only the manager "
+                                   "sees it.", who=f"<@{card.waiting_for}>")))
+    elif card.waiting_for:
         blocks.append(context(tr._("🔒 From a private conversation: only the manager sees it until {who} agrees to "
                                    "share it.", who=f"<@{card.waiting_for}>")))
     if card.kept_private_by:

@@ -122,6 +122,10 @@ class FeedbackActions:
             raise OpsError(N_("Only the person who wrote that message can say whether it is shared."))
         if item.consent != ops.CONSENT_ASKED:
             raise OpsError(N_("You already answered about feedback #{id}."), id=item.id)
+        if item.state == ops.CLOSED:  # closed stays closed: an answer now would reopen it and send it out as new
+            log.info("feedback: %s answered the share question of item %s after it was closed", user, item.id)
+            raise OpsError(N_("Feedback #{id} was closed by the manager before you answered: nothing was shared."),
+                           id=item.id)
         if question != (item.consent_question or 0):
             log.info("feedback: %s answered share question %s of item %s, replaced by question %s", user, question,
                      item.id, item.consent_question)

@@ -90,6 +90,18 @@ class FeedbackCards:
                 tr, item.id, item.reporter, author, current.text, self.where(team, current), number, again=again),
                 receipt=receipt)
 
+    def close_consent(self, team: Team, item: store.FeedbackItem, closer: str) -> None:
+        """The manager closed the item before its author answered: the question is edited to say so, without its
+        buttons (a closed item is shared nowhere), wherever it is — still in the outbox or where it landed."""
+        if item.consent != ops.CONSENT_ASKED or not item.author:
+            return
+        tr = self.ctx.translator_for(item.author, team)
+        question = self.ctx.delivery.waiting(Receipt(CONSENT_QUESTION, str(item.id))) or item.consent_ts
+        if question is not None:
+            self.ctx.delivery.update(item.consent_channel or item.author, question,
+                                     blocks.consent_closed_text(tr, item.id, closer),
+                                     blocks.consent_closed(tr, item.id, closer, item.text))
+
     def _update(self, team: Team, item: store.FeedbackItem, cards: list[store.FeedbackCard]) -> None:
         for card in cards:
             # A card still in the outbox (Slack slow or away) is edited there, so it is posted as the item is now.
@@ -131,11 +143,21 @@ class FeedbackCards:
             asins=tuple(item.asins),
             unsure=item.unsure,
             waiting_for=item.author if item.consent == ops.CONSENT_ASKED else None,
-            kept_private_by=item.author if item.consent == ops.CONSENT_DECLINED else None,
+            kept_private_by=self._kept_private_by(item),
             lines=tuple(self.line_views(item, tr)),
             started=tuple(links.started(self.ctx, Ref("feedback", item.id), tr)),
         )
         return blocks.card_blocks(tr, view, self._sku_context(team, item, tr))
+
+    @staticmethod
+    def _kept_private_by(item: store.FeedbackItem) -> str | None:
+        """Who kept the item with the manager: its author who answered No, or — typed in the form opened from a
+        private place with "OK to repost" unticked, so never asked — its reporter, who wrote it."""
+        if item.consent == ops.CONSENT_DECLINED:
+            return item.author
+        if item.consent is None and not item.share_publicly:
+            return item.author or item.reporter
+        return None
 
     def line_views(self, item: store.FeedbackItem, tr: Translator, roles: set[Role] | None = None) -> list[LineView]:
         """The item's lines as ``tr``'s reader sees them (only ``roles``' when given), each with what it offers."""

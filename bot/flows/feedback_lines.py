@@ -126,6 +126,7 @@ class FeedbackLines:
             audit(session, "feedback", str(item_id), current.state, ops.ITEM_CLOSED, note.strip())
             current.state, current.outcome, current.updated_at = ops.ITEM_CLOSED, note.strip(), audit.at
             self.cards.refresh(team, current)
+            self.cards.close_consent(team, current, user)  # its author's share question no longer applies
             tr = self.ctx.translator_for(current.reporter, team)
             text = tr._("Your feedback #{id} is now {state} ({who}).", id=item_id,
                         state=card_words.state_label(tr, current.state), who=f"<@{user}>")
