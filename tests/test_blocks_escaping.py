@@ -211,7 +211,7 @@ CASES: dict[str, Callable[[str], Any]] = {
     "feedback.consent_question": lambda t: feedback.consent_question(TR, 1, OWN_USER, "U0OTHER", t,
                                                                      [f"<#{OWN_CHANNEL}>"], 1),
     "feedback.consent_replaced": lambda t: feedback.consent_replaced(TR, 1, t),
-    "feedback.consent_closed": lambda t: feedback.consent_closed(TR, 1, "U0MANAGER", t),
+    "feedback.consent_closed": lambda t: feedback.consent_closed(TR, 1, OWN_USER, t),
     "feedback.consent_reporter_text": lambda t: feedback.consent_reporter_text(TR, 1, OWN_USER, True,
                                                                                [f"<#{OWN_CHANNEL}>"]),
     "feedback.held_text": lambda t: feedback.held_text(TR, 1, OWN_USER, "U0OTHER"),
