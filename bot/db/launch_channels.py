@@ -46,17 +46,22 @@ def owe(session: Session, launch: Launch, node: str, now: datetime, until: datet
 
 def hold(session: Session, launch_id: int, node: str, until: datetime) -> bool:
     """Keep holding the step; False when it is done or another replica took it over (its lease ran out)."""
-    held = session.execute(
+    return _while_held(session, launch_id, node, lease_until=until)
+
+
+def _while_held(session: Session, launch_id: int, node: str, **values: datetime) -> bool:
+    """Change the step only while ``node`` holds it and it is not done; False when it no longer does."""
+    changed = session.execute(
         update(LaunchChannelStep)
         .where(
             LaunchChannelStep.launch_id == launch_id,
             LaunchChannelStep.claimed_by == node,
             LaunchChannelStep.done_at.is_(None),
         )
-        .values(lease_until=until)
+        .values(**values)
         .returning(LaunchChannelStep.launch_id)
     ).first()
-    return held is not None
+    return changed is not None
 
 
 def left_behind(session: Session, team_id: str, now: datetime) -> list[int]:
@@ -94,17 +99,7 @@ def take_over(session: Session, launch_id: int, node: str, now: datetime, until:
 def finish(session: Session, launch_id: int, node: str, now: datetime) -> bool:
     """Mark the step done, in the transaction that announces the launch; False when ``node`` no longer holds it
     (it was taken over: the new holder announces it, so this one must write nothing)."""
-    done = session.execute(
-        update(LaunchChannelStep)
-        .where(
-            LaunchChannelStep.launch_id == launch_id,
-            LaunchChannelStep.claimed_by == node,
-            LaunchChannelStep.done_at.is_(None),
-        )
-        .values(done_at=now)
-        .returning(LaunchChannelStep.launch_id)
-    ).first()
-    return done is not None
+    return _while_held(session, launch_id, node, done_at=now)
 
 
 def channel_in_use(session: Session, channel: str) -> bool:
