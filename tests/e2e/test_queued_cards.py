@@ -9,16 +9,14 @@ import pytest
 
 from bot.console.session import ConsoleSlack
 from tests.conftest import converse
+from tests.support.outbox_away import slack_away
 
 
 def test_a_second_report_while_the_first_card_waits_in_the_outbox_is_on_the_card_when_it_lands(
     console: ConsoleSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emulator, outbox = console.emulator, console.services.delivery.outbox
-    with monkeypatch.context() as away:  # Slack unreachable: whatever is posted waits in the outbox
-        away.setattr(outbox, "send_due", lambda: False)
-        away.setattr(outbox, "drain", lambda timeout=60.0: False)
-        away.setattr(outbox, "flush", lambda lane: None)
+    with slack_away(monkeypatch, outbox):  # whatever is posted waits in the outbox
         converse(console, [
             ("!as U0CS\n"
              "/feedback LED-100 arrived broken, buyer in Hamburg", ["Feedback #1"]),

@@ -23,6 +23,7 @@ from bot.flows.feedback_cards import FeedbackCards
 from bot.i18n import translator
 from bot.ops.feedback_playbook import FeedbackPlaybook
 from tests.conftest import converse
+from tests.support.outbox_away import slack_away
 from tests.support.seen import everything_in
 
 SECRET = "cost 2.1 secret"
@@ -161,10 +162,7 @@ def test_a_question_still_in_the_outbox_when_asked_again_is_posted_replaced(
     """Slack away while the question is asked and asked again: once back, the author never sees the first with
     live buttons — it lands already replaced, and the newest question after it."""
     emulator, outbox = console.emulator, console.services.delivery.outbox
-    with monkeypatch.context() as away:  # Slack unreachable: whatever is posted waits in the outbox
-        away.setattr(outbox, "send_due", lambda: False)
-        away.setattr(outbox, "drain", lambda timeout=60.0: False)
-        away.setattr(outbox, "flush", lambda lane: None)
+    with slack_away(monkeypatch, outbox):  # whatever is posted waits in the outbox
         converse(console, [
             ("!as U0MARKET\n!in U0MARKET\n/feedback privately: LED-100 hinge broken, " + SECRET,
              ["Feedback #1 went to the manager only"]),
